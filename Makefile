@@ -1,0 +1,30 @@
+# The two commands of the README: `make run` and `make test`. Both install what is
+# missing and start what they need (see deploy/local/stack.sh).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+# Builds use the committed query data in .sqlx: no database is needed to compile.
+export SQLX_OFFLINE := true
+
+.PHONY: run stop test lint fmt bench sqlx-prepare
+
+run:
+	@bash deploy/local/run.sh start
+
+stop:
+	@bash deploy/local/run.sh stop
+
+test: lint
+	@bash deploy/local/stack.sh up
+	@source .stack/env && cargo test --workspace --locked --no-fail-fast
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+fmt:
+	cargo fmt --all
+
+# Re-checks every query! against a migrated database and rewrites .sqlx (commit it).
+sqlx-prepare:
+	@bash deploy/local/stack.sh up
+	@source .stack/env && bash deploy/local/sqlx-prepare.sh

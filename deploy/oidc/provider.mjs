@@ -1,0 +1,57 @@
+// A development OpenID provider: oidc-provider (a certified implementation) with demo
+// accounts, for `make run` and the login tests. Never for production.
+//
+// Environment: OIDC_PORT (0 picks a free port), OIDC_CLIENT_ID, OIDC_CLIENT_SECRET,
+// OIDC_REDIRECT_URIS and OIDC_POST_LOGOUT_REDIRECT_URIS (comma-separated).
+// Prints "issuer <url>" on stdout once it accepts connections.
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import Provider from 'oidc-provider';
+
+const accounts = JSON.parse(readFileSync(new URL('./accounts.json', import.meta.url), 'utf8'));
+const list = (value) => (value || '').split(',').map((s) => s.trim()).filter(Boolean);
+
+const server = createServer();
+server.listen(Number(process.env.OIDC_PORT || 0), '127.0.0.1', () => {
+  const issuer = `http://127.0.0.1:${server.address().port}`;
+  const provider = new Provider(issuer, {
+    clients: [{
+      client_id: process.env.OIDC_CLIENT_ID || 'maillage-gateway',
+      client_secret: process.env.OIDC_CLIENT_SECRET || 'maillage-dev-secret',
+      redirect_uris: list(process.env.OIDC_REDIRECT_URIS),
+      post_logout_redirect_uris: list(process.env.OIDC_POST_LOGOUT_REDIRECT_URIS),
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+    }],
+    pkce: { required: () => true },
+    // email and name in the ID token, as most enterprise providers do.
+    conformIdTokenClaims: false,
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'locale'] },
+    cookies: { keys: ['maillage-dev-cookie-key-not-a-secret'] },
+    async findAccount(_ctx, id) {
+      const account = accounts.find((a) => a.id === id);
+      if (!account) return undefined;
+      return {
+        accountId: id,
+        async claims() {
+          return { sub: id, email: account.email, email_verified: true, name: account.name, locale: account.locale };
+        },
+      };
+    },
+    // Maillage is a first-party client: skip the consent screen.
+    async loadExistingGrant(ctx) {
+      const grantId = ctx.oidc.result?.consent?.grantId
+        || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
+      if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+      const grant = new ctx.oidc.provider.Grant({
+        clientId: ctx.oidc.client.clientId,
+        accountId: ctx.oidc.session.accountId,
+      });
+      grant.addOIDCScope('openid email profile');
+      await grant.save();
+      return grant;
+    },
+  });
+  server.on('request', provider.callback());
+  console.log(`issuer ${issuer}`);
+});

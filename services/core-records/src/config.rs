@@ -1,0 +1,29 @@
+use std::net::SocketAddr;
+
+use maillage_config::{ConfigError, parsed_or, required, secret};
+use secrecy::SecretString;
+
+/// Everything core-records reads from its environment (see `.env.example`).
+#[derive(Clone)]
+pub struct Config {
+    /// Connects as the `maillage_core` role.
+    pub database_url: String,
+    pub database_max_connections: u32,
+    pub bind_addr: SocketAddr,
+    /// Shared with the gateway, which signs the identities this service verifies.
+    pub internal_auth_secret: SecretString,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Ok(Self {
+            database_url: required("CORE_RECORDS_DATABASE_URL")?,
+            database_max_connections: parsed_or("CORE_RECORDS_DB_MAX_CONNECTIONS", 10)?,
+            bind_addr: parsed_or(
+                "CORE_RECORDS_BIND",
+                SocketAddr::from(([127, 0, 0, 1], 8081)),
+            )?,
+            internal_auth_secret: secret("INTERNAL_AUTH_SECRET", 32)?,
+        })
+    }
+}

@@ -1,0 +1,44 @@
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use maillage_identity::{IDENTITY_HEADER, InternalIdentity};
+use sqlx::{Postgres, Transaction};
+
+use crate::Error;
+use crate::startup::AppState;
+
+/// The verified identity of the caller: the only source of tenant, user and role.
+pub struct Identity(pub InternalIdentity);
+
+impl FromRequestParts<AppState> for Identity {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        let token = parts
+            .headers
+            .get(IDENTITY_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .ok_or(Error::Unauthenticated)?;
+        let identity = state.identity_key.verify(token).map_err(|error| {
+            tracing::warn!(%error, "rejected internal identity");
+            Error::Unauthenticated
+        })?;
+        maillage_runtime::record_actor(&identity.tenant_id, &identity.user_id);
+        Ok(Self(identity))
+    }
+}
+
+impl Identity {
+    /// Writes need an editor or above.
+    pub fn require_editor(&self) -> Result<(), Error> {
+        if self.0.role.can_edit_records() {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+
+    /// The request's one transaction, scoped to the caller's tenant.
+    pub async fn begin(&self, state: &AppState) -> Result<Transaction<'static, Postgres>, Error> {
+        Ok(maillage_db::begin_tenant(&state.pool, self.0.tenant_id).await?)
+    }
+}

@@ -1,0 +1,15 @@
+//! core-records: every tenant's records (people, organisations, reporting deadlines),
+//! behind an internal HTTP API that only trusts identities signed by the gateway.
+
+mod audit;
+mod config;
+mod error;
+mod identity;
+mod outbox;
+mod pagination;
+mod records;
+mod startup;
+
+pub use config::Config;
+pub use error::Error;
+pub use startup::Application;

@@ -1,0 +1,119 @@
+//! The tenant's records, one module per resource: its routes, its types and its SQL.
+
+mod deadlines;
+mod organisations;
+mod people;
+
+use axum::Router;
+use axum::http::{HeaderMap, HeaderValue, header};
+use maillage_domain::EmailAddress;
+use maillage_problem::FieldError;
+use serde::{Deserialize, Deserializer};
+
+use crate::Error;
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(people::router())
+        .merge(organisations::router())
+        .merge(deadlines::router())
+}
+
+/// The version the client last read, from `If-Match: "3"` (weak or strong).
+fn expected_version(headers: &HeaderMap) -> Result<i32, Error> {
+    let raw = headers
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .ok_or(Error::PreconditionRequired)?;
+    raw.trim()
+        .trim_start_matches("W/")
+        .trim_matches('"')
+        .parse()
+        .map_err(|_| {
+            Error::field(
+                "If-Match",
+                "doit contenir la version de la fiche, par exemple \"3\"",
+            )
+        })
+}
+
+/// An `ETag` header carrying the record's version, to send back in `If-Match`.
+fn etag(version: i32) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    if let Ok(value) = HeaderValue::from_str(&format!("\"{version}\"")) {
+        headers.insert(header::ETAG, value);
+    }
+    headers
+}
+
+/// Fails with 409 when the client edited an older version than the stored one.
+fn check_version(expected: i32, current: i32) -> Result<(), Error> {
+    if expected == current {
+        Ok(())
+    } else {
+        Err(Error::VersionConflict { current })
+    }
+}
+
+/// For PATCH bodies: tells "absent" (`None`) from "set to null" (`Some(None)`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Collects every field error of an input, so the user sees them all at once.
+#[derive(Default)]
+struct Checks(Vec<FieldError>);
+
+impl Checks {
+    /// Trimmed text of at most `max` characters, required or not.
+    fn text(&mut self, field: &str, value: &str, required: bool, max: usize) -> String {
+        let value = value.trim();
+        if required && value.is_empty() {
+            self.0.push(FieldError::new(field, "est obligatoire"));
+        } else if value.chars().count() > max {
+            self.0.push(FieldError::new(
+                field,
+                format!("ne doit pas dépasser {max} caractères"),
+            ));
+        }
+        value.to_owned()
+    }
+
+    /// Optional text: blank becomes absent.
+    fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+        value
+            .map(|v| self.text(field, v, false, max))
+            .filter(|v| !v.is_empty())
+    }
+
+    fn optional_email(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+        let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+        match EmailAddress::parse(value) {
+            Ok(email) => Some(email.into()),
+            Err(_) => {
+                self.0.push(FieldError::new(
+                    field,
+                    "n'est pas une adresse e-mail valide",
+                ));
+                None
+            }
+        }
+    }
+
+    fn push(&mut self, field: &str, message: &str) {
+        self.0.push(FieldError::new(field, message));
+    }
+
+    fn finish(self) -> Result<(), Error> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Validation(self.0))
+        }
+    }
+}

@@ -1,0 +1,335 @@
+//! Organisations: funders, public bodies, associations, companies, networks…
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::get;
+use chrono::{DateTime, Utc};
+use maillage_problem::Json;
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::{Checks, check_version, etag, expected_version, present};
+use crate::Error;
+use crate::audit::{self, Action};
+use crate::error::ResultExt;
+use crate::identity::Identity;
+use crate::pagination::{Page, PageQuery};
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/organisations", get(list).post(create))
+        .route(
+            "/v1/organisations/{id}",
+            get(read).patch(update).delete(remove),
+        )
+}
+
+const KINDS: [&str; 6] = [
+    "funder",
+    "public_body",
+    "association",
+    "company",
+    "network",
+    "other",
+];
+
+#[derive(Debug, Serialize)]
+pub struct Organisation {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: String,
+    pub website: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub notes: String,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationInput {
+    name: Option<String>,
+    kind: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    website: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    phone: Option<Option<String>>,
+    notes: Option<String>,
+}
+
+#[derive(Debug)]
+struct OrganisationFields {
+    name: String,
+    kind: String,
+    website: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    notes: String,
+}
+
+impl Default for OrganisationFields {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            kind: "other".into(),
+            website: None,
+            email: None,
+            phone: None,
+            notes: String::new(),
+        }
+    }
+}
+
+impl OrganisationFields {
+    fn of(organisation: &Organisation) -> Self {
+        Self {
+            name: organisation.name.clone(),
+            kind: organisation.kind.clone(),
+            website: organisation.website.clone(),
+            email: organisation.email.clone(),
+            phone: organisation.phone.clone(),
+            notes: organisation.notes.clone(),
+        }
+    }
+
+    fn merge(self, input: OrganisationInput) -> Result<Self, Error> {
+        let mut checks = Checks::default();
+        let kind = input.kind.unwrap_or(self.kind);
+        if !KINDS.contains(&kind.as_str()) {
+            checks.push(
+                "kind",
+                "doit valoir funder, public_body, association, company, network ou other",
+            );
+        }
+        let website = checks.optional_text(
+            "website",
+            input.website.unwrap_or(self.website).as_deref(),
+            500,
+        );
+        if website
+            .as_deref()
+            .is_some_and(|w| !(w.starts_with("https://") || w.starts_with("http://")))
+        {
+            checks.push("website", "doit commencer par https:// ou http://");
+        }
+        let fields = Self {
+            name: checks.text("name", &input.name.unwrap_or(self.name), true, 300),
+            kind,
+            website,
+            email: checks.optional_email("email", input.email.unwrap_or(self.email).as_deref()),
+            phone: checks.optional_text("phone", input.phone.unwrap_or(self.phone).as_deref(), 40),
+            notes: checks.text("notes", &input.notes.unwrap_or(self.notes), false, 10_000),
+        };
+        checks.finish()?;
+        Ok(fields)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    kind: Option<String>,
+    limit: Option<i64>,
+    after: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    identity: Identity,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Page<Organisation>>, Error> {
+    let page = PageQuery {
+        limit: query.limit,
+        after: query.after,
+    };
+    let limit = page.limit()?;
+    let after: Option<(String, Uuid)> = page.after()?;
+    let (after_name, after_id) = after.unwrap_or_default();
+    let mut tx = identity.begin(&state).await?;
+    let rows = sqlx::query_as!(
+        Organisation,
+        r#"select id, name, kind, website, email, phone, notes, version, created_at, updated_at
+           from organisations
+           where tenant_id = $1 and (name, id) > ($2, $3) and ($4::text is null or kind = $4)
+           order by name, id
+           limit $5"#,
+        identity.0.tenant_id,
+        after_name,
+        after_id,
+        query.kind,
+        limit + 1,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Json(Page::from_rows(rows, limit, |o| {
+        (o.name.clone(), o.id)
+    })))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    identity: Identity,
+    Json(input): Json<OrganisationInput>,
+) -> Result<(StatusCode, HeaderMap, Json<Organisation>), Error> {
+    identity.require_editor()?;
+    let fields = OrganisationFields::default().merge(input)?;
+    let mut tx = identity.begin(&state).await?;
+    let organisation = sqlx::query_as!(
+        Organisation,
+        r#"insert into organisations (tenant_id, id, name, kind, website, email, phone, notes)
+           values ($1, $2, $3, $4, $5, $6, $7, $8)
+           returning id, name, kind, website, email, phone, notes, version, created_at, updated_at"#,
+        identity.0.tenant_id,
+        Uuid::now_v7(),
+        fields.name,
+        fields.kind,
+        fields.website,
+        fields.email,
+        fields.phone,
+        fields.notes,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Create,
+        "organisation",
+        organisation.id,
+        None,
+        Some(&organisation),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        etag(organisation.version),
+        Json(organisation),
+    ))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<(HeaderMap, Json<Organisation>), Error> {
+    let mut tx = identity.begin(&state).await?;
+    let organisation = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
+    tx.commit().await?;
+    Ok((etag(organisation.version), Json(organisation)))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+    Json(input): Json<OrganisationInput>,
+) -> Result<(HeaderMap, Json<Organisation>), Error> {
+    identity.require_editor()?;
+    let expected = expected_version(&headers)?;
+    let mut tx = identity.begin(&state).await?;
+    let before = fetch(&mut tx, identity.0.tenant_id, id, true).await?;
+    check_version(expected, before.version)?;
+    let fields = OrganisationFields::of(&before).merge(input)?;
+    let after = sqlx::query_as!(
+        Organisation,
+        r#"update organisations
+           set name = $3, kind = $4, website = $5, email = $6, phone = $7, notes = $8,
+               version = version + 1, updated_at = now()
+           where tenant_id = $1 and id = $2
+           returning id, name, kind, website, email, phone, notes, version, created_at, updated_at"#,
+        identity.0.tenant_id,
+        id,
+        fields.name,
+        fields.kind,
+        fields.website,
+        fields.email,
+        fields.phone,
+        fields.notes,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Update,
+        "organisation",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((etag(after.version), Json(after)))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode, Error> {
+    identity.require_editor()?;
+    let mut tx = identity.begin(&state).await?;
+    let before = fetch(&mut tx, identity.0.tenant_id, id, true).await?;
+    sqlx::query!(
+        "delete from organisations where tenant_id = $1 and id = $2",
+        identity.0.tenant_id,
+        id
+    )
+    .execute(&mut *tx)
+    .await
+    .on_constraint("reporting_deadlines_funder_fkey", || {
+        Error::StillReferenced("des échéances de rapport (financeur)")
+    })?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Delete,
+        "organisation",
+        id,
+        Some(&before),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn fetch(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    id: Uuid,
+    for_update: bool,
+) -> Result<Organisation, Error> {
+    let organisation = if for_update {
+        sqlx::query_as!(
+            Organisation,
+            r#"select id, name, kind, website, email, phone, notes, version, created_at, updated_at
+               from organisations where tenant_id = $1 and id = $2 for update"#,
+            tenant_id,
+            id,
+        )
+        .fetch_optional(conn)
+        .await?
+    } else {
+        sqlx::query_as!(
+            Organisation,
+            r#"select id, name, kind, website, email, phone, notes, version, created_at, updated_at
+               from organisations where tenant_id = $1 and id = $2"#,
+            tenant_id,
+            id,
+        )
+        .fetch_optional(conn)
+        .await?
+    };
+    organisation.ok_or(Error::NotFound)
+}

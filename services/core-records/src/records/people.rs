@@ -1,0 +1,277 @@
+//! People: the individuals a tenant works with.
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::get;
+use chrono::{DateTime, Utc};
+use maillage_problem::Json;
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::{Checks, check_version, etag, expected_version, present};
+use crate::Error;
+use crate::audit::{self, Action};
+use crate::identity::Identity;
+use crate::pagination::{Page, PageQuery};
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/people", get(list).post(create))
+        .route("/v1/people/{id}", get(read).patch(update).delete(remove))
+}
+
+#[derive(Debug, Serialize)]
+pub struct Person {
+    pub id: Uuid,
+    pub given_name: String,
+    pub family_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub notes: String,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A create or PATCH body: absent fields keep their value (or the default on create).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonInput {
+    given_name: Option<String>,
+    family_name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    phone: Option<Option<String>>,
+    notes: Option<String>,
+}
+
+/// A person's editable fields, validated.
+#[derive(Debug, Default)]
+struct PersonFields {
+    given_name: String,
+    family_name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    notes: String,
+}
+
+impl PersonFields {
+    fn of(person: &Person) -> Self {
+        Self {
+            given_name: person.given_name.clone(),
+            family_name: person.family_name.clone(),
+            email: person.email.clone(),
+            phone: person.phone.clone(),
+            notes: person.notes.clone(),
+        }
+    }
+
+    fn merge(self, input: PersonInput) -> Result<Self, Error> {
+        let mut checks = Checks::default();
+        let fields = Self {
+            given_name: checks.text(
+                "given_name",
+                &input.given_name.unwrap_or(self.given_name),
+                false,
+                200,
+            ),
+            family_name: checks.text(
+                "family_name",
+                &input.family_name.unwrap_or(self.family_name),
+                true,
+                200,
+            ),
+            email: checks.optional_email("email", input.email.unwrap_or(self.email).as_deref()),
+            phone: checks.optional_text("phone", input.phone.unwrap_or(self.phone).as_deref(), 40),
+            notes: checks.text("notes", &input.notes.unwrap_or(self.notes), false, 10_000),
+        };
+        checks.finish()?;
+        Ok(fields)
+    }
+}
+
+async fn list(
+    State(state): State<AppState>,
+    identity: Identity,
+    Query(page): Query<PageQuery>,
+) -> Result<Json<Page<Person>>, Error> {
+    let limit = page.limit()?;
+    let after: Option<(String, String, Uuid)> = page.after()?;
+    let (after_family, after_given, after_id) = after.unwrap_or_default();
+    let mut tx = identity.begin(&state).await?;
+    let rows = sqlx::query_as!(
+        Person,
+        r#"select id, given_name, family_name, email, phone, notes, version, created_at, updated_at
+           from people
+           where tenant_id = $1 and (family_name, given_name, id) > ($2, $3, $4)
+           order by family_name, given_name, id
+           limit $5"#,
+        identity.0.tenant_id,
+        after_family,
+        after_given,
+        after_id,
+        limit + 1,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Json(Page::from_rows(rows, limit, |p| {
+        (p.family_name.clone(), p.given_name.clone(), p.id)
+    })))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    identity: Identity,
+    Json(input): Json<PersonInput>,
+) -> Result<(StatusCode, HeaderMap, Json<Person>), Error> {
+    identity.require_editor()?;
+    let fields = PersonFields::default().merge(input)?;
+    let mut tx = identity.begin(&state).await?;
+    let person = sqlx::query_as!(
+        Person,
+        r#"insert into people (tenant_id, id, given_name, family_name, email, phone, notes)
+           values ($1, $2, $3, $4, $5, $6, $7)
+           returning id, given_name, family_name, email, phone, notes, version, created_at, updated_at"#,
+        identity.0.tenant_id,
+        Uuid::now_v7(),
+        fields.given_name,
+        fields.family_name,
+        fields.email,
+        fields.phone,
+        fields.notes,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Create,
+        "person",
+        person.id,
+        None,
+        Some(&person),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, etag(person.version), Json(person)))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<(HeaderMap, Json<Person>), Error> {
+    let mut tx = identity.begin(&state).await?;
+    let person = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
+    tx.commit().await?;
+    Ok((etag(person.version), Json(person)))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+    Json(input): Json<PersonInput>,
+) -> Result<(HeaderMap, Json<Person>), Error> {
+    identity.require_editor()?;
+    let expected = expected_version(&headers)?;
+    let mut tx = identity.begin(&state).await?;
+    let before = fetch(&mut tx, identity.0.tenant_id, id, true).await?;
+    check_version(expected, before.version)?;
+    let fields = PersonFields::of(&before).merge(input)?;
+    let after = sqlx::query_as!(
+        Person,
+        r#"update people
+           set given_name = $3, family_name = $4, email = $5, phone = $6, notes = $7,
+               version = version + 1, updated_at = now()
+           where tenant_id = $1 and id = $2
+           returning id, given_name, family_name, email, phone, notes, version, created_at, updated_at"#,
+        identity.0.tenant_id,
+        id,
+        fields.given_name,
+        fields.family_name,
+        fields.email,
+        fields.phone,
+        fields.notes,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Update,
+        "person",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((etag(after.version), Json(after)))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode, Error> {
+    identity.require_editor()?;
+    let mut tx = identity.begin(&state).await?;
+    let before = fetch(&mut tx, identity.0.tenant_id, id, true).await?;
+    sqlx::query!(
+        "delete from people where tenant_id = $1 and id = $2",
+        identity.0.tenant_id,
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Delete,
+        "person",
+        id,
+        Some(&before),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// One person of the tenant, locked for the rest of the transaction when `for_update`.
+async fn fetch(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    id: Uuid,
+    for_update: bool,
+) -> Result<Person, Error> {
+    let person = if for_update {
+        sqlx::query_as!(
+            Person,
+            r#"select id, given_name, family_name, email, phone, notes, version, created_at, updated_at
+               from people where tenant_id = $1 and id = $2 for update"#,
+            tenant_id,
+            id,
+        )
+        .fetch_optional(conn)
+        .await?
+    } else {
+        sqlx::query_as!(
+            Person,
+            r#"select id, given_name, family_name, email, phone, notes, version, created_at, updated_at
+               from people where tenant_id = $1 and id = $2"#,
+            tenant_id,
+            id,
+        )
+        .fetch_optional(conn)
+        .await?
+    };
+    person.ok_or(Error::NotFound)
+}

@@ -1,0 +1,565 @@
+//! core-records over HTTP: the real service on a random port, a fresh database per test.
+
+use maillage_core_records::{Application, Config};
+use maillage_db::ServiceRole;
+use maillage_domain::Role;
+use maillage_identity::{IDENTITY_HEADER, IdentityKey, InternalIdentity};
+use maillage_testkit::{INTERNAL_SECRET, TestDatabase};
+use reqwest::{Method, StatusCode};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+type TestResult = anyhow::Result<()>;
+
+struct TestApp {
+    base: String,
+    http: reqwest::Client,
+    key: IdentityKey,
+    db: TestDatabase,
+}
+
+/// Someone acting in one tenant with one role.
+#[derive(Clone, Copy)]
+struct Actor {
+    tenant_id: Uuid,
+    user_id: Uuid,
+    role: Role,
+}
+
+impl TestApp {
+    async fn spawn() -> anyhow::Result<Self> {
+        let db = TestDatabase::create().await?;
+        let config = Config {
+            database_url: db.url_as(ServiceRole::CoreRecords),
+            database_max_connections: 4,
+            bind_addr: "127.0.0.1:0".parse()?,
+            internal_auth_secret: SecretString::from(INTERNAL_SECRET.to_owned()),
+        };
+        let app = Application::build(config).await?;
+        let base = format!("http://{}", app.local_addr());
+        tokio::spawn(app.run_until_stopped());
+        Ok(Self {
+            base,
+            http: reqwest::Client::new(),
+            key: IdentityKey::new(&SecretString::from(INTERNAL_SECRET.to_owned())),
+            db,
+        })
+    }
+
+    /// A tenant with one member of the given role.
+    async fn actor(&self, slug: &str, role: Role) -> anyhow::Result<Actor> {
+        let tenant_id = self.db.create_tenant(slug).await?;
+        self.member_of(tenant_id, role).await
+    }
+
+    async fn member_of(&self, tenant_id: Uuid, role: Role) -> anyhow::Result<Actor> {
+        let user_id = self
+            .db
+            .create_user(&format!("{}@example.org", Uuid::new_v4().simple()))
+            .await?;
+        self.db
+            .add_member(tenant_id, user_id, role.as_str())
+            .await?;
+        Ok(Actor {
+            tenant_id,
+            user_id,
+            role,
+        })
+    }
+
+    fn request(
+        &self,
+        actor: &Actor,
+        method: Method,
+        path: &str,
+    ) -> anyhow::Result<reqwest::RequestBuilder> {
+        let token = self.key.sign(&InternalIdentity {
+            tenant_id: actor.tenant_id,
+            user_id: actor.user_id,
+            role: actor.role,
+            request_id: "test".into(),
+        })?;
+        Ok(self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header(IDENTITY_HEADER, token))
+    }
+
+    async fn send(
+        &self,
+        actor: &Actor,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> anyhow::Result<(StatusCode, Value)> {
+        let mut request = self.request(actor, method, path)?;
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await?;
+        let status = response.status();
+        let body = response.json().await.unwrap_or(Value::Null);
+        Ok((status, body))
+    }
+
+    async fn patch(
+        &self,
+        actor: &Actor,
+        path: &str,
+        version: &str,
+        body: Value,
+    ) -> anyhow::Result<(StatusCode, Value)> {
+        let response = self
+            .request(actor, Method::PATCH, path)?
+            .header("if-match", version)
+            .json(&body)
+            .send()
+            .await?;
+        let status = response.status();
+        Ok((status, response.json().await.unwrap_or(Value::Null)))
+    }
+}
+
+fn id_of(body: &Value) -> String {
+    body["id"].as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn a_person_goes_through_create_read_update_list_delete_with_an_audit_trail() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+
+    let (status, created) = app
+        .send(&editor, Method::POST, "/v1/people", Some(json!({"given_name": "Hélène", "family_name": "Durand", "email": "helene@example.org"})))
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["version"], 1);
+    let path = format!("/v1/people/{}", id_of(&created));
+
+    let (status, read) = app.send(&editor, Method::GET, &path, None).await?;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(read["family_name"], "Durand");
+
+    let (status, updated) = app
+        .patch(
+            &editor,
+            &path,
+            "\"1\"",
+            json!({"phone": "+33 1 23 45 67 89", "email": null}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    assert_eq!(updated["version"], 2);
+    assert_eq!(updated["email"], Value::Null);
+    assert_eq!(
+        updated["given_name"], "Hélène",
+        "fields absent from a PATCH keep their value"
+    );
+
+    let (status, list) = app.send(&editor, Method::GET, "/v1/people", None).await?;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(1));
+
+    let (status, _) = app.send(&editor, Method::DELETE, &path, None).await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = app.send(&editor, Method::GET, &path, None).await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let actions: Vec<(String, Option<Value>, Option<Value>)> = sqlx::query_as(
+        "select action, before, after from audit_log where record_type = 'person' order by at, id",
+    )
+    .fetch_all(&app.db.owner)
+    .await?;
+    let names: Vec<&str> = actions.iter().map(|(a, _, _)| a.as_str()).collect();
+    assert_eq!(names, ["create", "update", "delete"]);
+    let (_, before, after) = &actions[1];
+    assert_eq!(
+        before.as_ref().map(|b| b["email"].clone()),
+        Some(json!("helene@example.org"))
+    );
+    assert_eq!(
+        after.as_ref().map(|a| a["email"].clone()),
+        Some(Value::Null)
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_stale_or_missing_version_is_refused_and_changes_nothing() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    let (_, created) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/organisations",
+            Some(json!({"name": "Fondation Lumière", "kind": "funder"})),
+        )
+        .await?;
+    let path = format!("/v1/organisations/{}", id_of(&created));
+    let (status, _) = app
+        .patch(
+            &editor,
+            &path,
+            "\"1\"",
+            json!({"name": "Fondation Lumière et Vie"}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK);
+
+    // A colleague still holding version 1 saves: refused, not silently overwritten.
+    let (status, problem) = app
+        .patch(&editor, &path, "\"1\"", json!({"name": "Autre nom"}))
+        .await?;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(problem["type"], "/problems/version-conflict");
+
+    let response = app
+        .request(&editor, Method::PATCH, &path)?
+        .json(&json!({"name": "Sans version"}))
+        .send()
+        .await?;
+    assert_eq!(response.status(), StatusCode::PRECONDITION_REQUIRED);
+
+    let (_, read) = app.send(&editor, Method::GET, &path, None).await?;
+    assert_eq!(read["name"], "Fondation Lumière et Vie");
+    assert_eq!(read["version"], 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_problem_and_writes_nothing() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+
+    let malformed = app
+        .request(&editor, Method::POST, "/v1/people")?
+        .header("content-type", "application/json")
+        .body("{\"family_name\": ")
+        .send()
+        .await?;
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        malformed
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/problem+json")
+    );
+
+    let (status, problem) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/people",
+            Some(json!({"given_name": "Sans nom"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "family_name");
+
+    let (status, problem) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/people",
+            Some(json!({"family_name": "Martin", "email": "pas-une-adresse"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "email");
+
+    let (status, _) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/people",
+            Some(json!({"family_name": 42})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let (status, _) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/people",
+            Some(json!({"family_name": "X", "surprise": 1})),
+        )
+        .await?;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown fields are refused, not ignored"
+    );
+
+    let huge = json!({"family_name": "Martin", "notes": "x".repeat(100 * 1024)});
+    let (status, _) = app
+        .send(&editor, Method::POST, "/v1/people", Some(huge))
+        .await?;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    let (status, problem) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/deadlines",
+            Some(json!({"title": "Bilan", "due_at": "demain"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+
+    let (status, problem) = app
+        .send(&editor, Method::POST, "/v1/deadlines", Some(json!({"title": "Bilan", "due_at": "2030-01-01T09:00:00+01:00", "funder_id": Uuid::new_v4()})))
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "funder_id");
+
+    let (status, _) = app
+        .send(&editor, Method::GET, "/v1/people?limit=100000", None)
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    for table in ["people", "reporting_deadlines", "audit_log", "outbox"] {
+        assert_eq!(app.db.count(table).await?, 0, "{table} must stay empty");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn one_tenant_cannot_read_change_or_delete_another_tenants_records() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let alice = app.actor("asso-a", Role::Owner).await?;
+    let mallory = app.actor("asso-b", Role::Owner).await?;
+
+    let (_, person) = app
+        .send(
+            &alice,
+            Method::POST,
+            "/v1/people",
+            Some(json!({"family_name": "Secret"})),
+        )
+        .await?;
+    let (_, funder) = app
+        .send(
+            &alice,
+            Method::POST,
+            "/v1/organisations",
+            Some(json!({"name": "Financeur A", "kind": "funder"})),
+        )
+        .await?;
+    let (status, deadline) = app
+        .send(&alice, Method::POST, "/v1/deadlines", Some(json!({"title": "Rapport A", "due_at": "2030-06-30T17:00:00+02:00", "funder_id": funder["id"]})))
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{deadline}");
+
+    for path in [
+        format!("/v1/people/{}", id_of(&person)),
+        format!("/v1/organisations/{}", id_of(&funder)),
+        format!("/v1/deadlines/{}", id_of(&deadline)),
+    ] {
+        let (status, _) = app.send(&mallory, Method::GET, &path, None).await?;
+        assert_eq!(status, StatusCode::NOT_FOUND, "GET {path}");
+        let (status, _) = app
+            .patch(&mallory, &path, "\"1\"", json!({"notes": "pwned"}))
+            .await?;
+        assert_eq!(status, StatusCode::NOT_FOUND, "PATCH {path}");
+        let (status, _) = app.send(&mallory, Method::DELETE, &path, None).await?;
+        assert_eq!(status, StatusCode::NOT_FOUND, "DELETE {path}");
+        let (status, still_there) = app.send(&alice, Method::GET, &path, None).await?;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(still_there["version"], 1, "{path} must be unchanged");
+    }
+    for list in ["/v1/people", "/v1/organisations", "/v1/deadlines"] {
+        let (_, page) = app.send(&mallory, Method::GET, list, None).await?;
+        assert_eq!(
+            page["items"],
+            json!([]),
+            "{list} of another tenant must be empty"
+        );
+    }
+    // Nor can one point a record at another tenant's organisation.
+    let (status, _) = app
+        .send(&mallory, Method::POST, "/v1/deadlines", Some(json!({"title": "Vol", "due_at": "2030-01-01T00:00:00Z", "funder_id": funder["id"]})))
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    Ok(())
+}
+
+#[tokio::test]
+async fn viewers_read_but_cannot_write_and_forged_identities_are_refused() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    let viewer = app.member_of(editor.tenant_id, Role::Viewer).await?;
+    let (_, person) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/people",
+            Some(json!({"family_name": "Lefèvre"})),
+        )
+        .await?;
+
+    let (status, _) = app
+        .send(
+            &viewer,
+            Method::GET,
+            &format!("/v1/people/{}", id_of(&person)),
+            None,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK);
+    let (status, problem) = app
+        .send(
+            &viewer,
+            Method::POST,
+            "/v1/people",
+            Some(json!({"family_name": "Intrus"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    let (status, _) = app
+        .send(
+            &viewer,
+            Method::DELETE,
+            &format!("/v1/people/{}", id_of(&person)),
+            None,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let anonymous = app
+        .http
+        .get(format!("{}/v1/people", app.base))
+        .send()
+        .await?;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let forged_key = IdentityKey::new(&SecretString::from(
+        "another-secret-that-is-long-enough!!".to_owned(),
+    ));
+    let forged = forged_key.sign(&InternalIdentity {
+        tenant_id: editor.tenant_id,
+        user_id: editor.user_id,
+        role: Role::Owner,
+        request_id: "forged".into(),
+    })?;
+    let response = app
+        .http
+        .get(format!("{}/v1/people", app.base))
+        .header(IDENTITY_HEADER, forged)
+        .send()
+        .await?;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.db.count("people").await?, 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_deadline_change_is_announced_in_the_outbox_and_lateness_follows_the_clock() -> TestResult
+{
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    let (status, past) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/deadlines",
+            Some(json!({"title": "Rapport 2025", "due_at": "2025-01-31T18:00:00+01:00"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{past}");
+    assert_eq!(past["status"], "late");
+    assert_eq!(past["responsible_user_id"], json!(editor.user_id));
+
+    let path = format!("/v1/deadlines/{}", id_of(&past));
+    let (status, submitted) = app
+        .patch(
+            &editor,
+            &path,
+            "\"1\"",
+            json!({"status": "submitted", "submission_reference": "DEP-42"}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{submitted}");
+    assert_eq!(submitted["status"], "submitted");
+    assert!(submitted["submitted_at"].is_string());
+
+    let (status, _) = app
+        .patch(&editor, &path, "\"2\"", json!({"status": "late"}))
+        .await?;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "late is computed, never set"
+    );
+
+    let (_, late) = app
+        .send(&editor, Method::GET, "/v1/deadlines?status=late", None)
+        .await?;
+    assert_eq!(late["items"], json!([]));
+    let (_, done) = app
+        .send(&editor, Method::GET, "/v1/deadlines?status=submitted", None)
+        .await?;
+    assert_eq!(done["items"].as_array().map(Vec::len), Some(1));
+
+    let (status, _) = app.send(&editor, Method::DELETE, &path, None).await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let events: Vec<(String, Uuid)> =
+        sqlx::query_as("select topic, aggregate_id from outbox order by created_at, id")
+            .fetch_all(&app.db.owner)
+            .await?;
+    let expected_id: Uuid = id_of(&past).parse()?;
+    assert_eq!(
+        events.len(),
+        3,
+        "create, update and delete each announce themselves"
+    );
+    assert!(
+        events
+            .iter()
+            .all(|(topic, id)| topic == "deadline.changed" && *id == expected_id)
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn lists_page_through_every_record_once_in_a_stable_order() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    for i in 0..7 {
+        let (status, _) = app
+            .send(
+                &editor,
+                Method::POST,
+                "/v1/people",
+                Some(
+                    json!({"family_name": format!("Nom{}", i % 3), "given_name": format!("P{i}")}),
+                ),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let mut seen = Vec::new();
+    let mut path = "/v1/people?limit=3".to_owned();
+    loop {
+        let (status, page) = app.send(&editor, Method::GET, &path, None).await?;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        for item in page["items"].as_array().into_iter().flatten() {
+            seen.push(format!(
+                "{} {}",
+                item["family_name"].as_str().unwrap_or(""),
+                item["given_name"].as_str().unwrap_or("")
+            ));
+        }
+        match page["next"].as_str() {
+            Some(next) => path = format!("/v1/people?limit=3&after={next}"),
+            None => break,
+        }
+    }
+    let mut sorted = seen.clone();
+    sorted.sort();
+    assert_eq!(seen.len(), 7);
+    assert_eq!(seen, sorted);
+    Ok(())
+}
