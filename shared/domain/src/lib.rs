@@ -141,7 +141,7 @@ impl EmailAddress {
         let value = raw.trim();
         let invalid = ParseError("adresse e-mail invalide");
         let (local, domain) = value
-            .rsplit_once('@')
+            .split_once('@')
             .ok_or(ParseError("adresse e-mail invalide"))?;
         let well_formed = !local.is_empty()
             && local.len() <= 64
