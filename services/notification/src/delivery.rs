@@ -1,0 +1,133 @@
+//! The sender: one reminder, one email, at most once.
+//!
+//! The reminder row is locked for the whole attempt, the email handed to the SMTP
+//! server, and the row marked sent in the same transaction before the stream entry is
+//! acknowledged. A second delivery of the same entry (a replay, a reclaim, a second
+//! instance) waits on the lock, then finds the reminder sent and sends nothing.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use maillage_db::begin_tenant;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::Error;
+use crate::email::ReminderContent;
+use crate::schedule::ReminderKind;
+
+pub type Mailer = AsyncSmtpTransport<Tokio1Executor>;
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Sent,
+    /// Already sent, skipped or cancelled: nothing to do.
+    AlreadySettled,
+    /// The deadline was submitted, waived or moved since: the reminder is cancelled.
+    NoLongerRelevant,
+    /// No such reminder in that tenant: a forged, misrouted or stale message.
+    Rejected,
+}
+
+pub struct Sender<'a> {
+    pub pool: &'a PgPool,
+    pub mailer: &'a Mailer,
+    pub from: &'a Mailbox,
+    pub public_base_url: &'a str,
+}
+
+impl Sender<'_> {
+    pub async fn deliver(
+        &self,
+        tenant_id: Uuid,
+        reminder_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, Error> {
+        let mut tx = begin_tenant(self.pool, tenant_id).await?;
+        // Row-level security scopes this to the message's tenant: a reminder of another
+        // tenant is simply not found.
+        let row = sqlx::query!(
+            r#"select r.kind, r.status, r.due_at, r.deadline_id,
+                      d.title as "title!", d.funder_name, d.recorded_status as "recorded_status!",
+                      d.due_at as "current_due_at!",
+                      t.name as tenant_name, t.slug, t.time_zone,
+                      u.email, u.display_name, u.locale
+               from reminders r
+               join deadline_overview d on d.tenant_id = r.tenant_id and d.id = r.deadline_id
+               join tenants t on t.id = r.tenant_id
+               join users u on u.id = r.recipient_user_id
+               where r.tenant_id = $1 and r.id = $2
+               for update of r"#,
+            tenant_id,
+            reminder_id,
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Ok(Outcome::Rejected);
+        };
+        if !matches!(row.status.as_str(), "pending" | "queued") {
+            return Ok(Outcome::AlreadySettled);
+        }
+        let Some(kind) = ReminderKind::parse(&row.kind) else {
+            return Ok(Outcome::Rejected);
+        };
+        if row.recorded_status != "upcoming" || row.current_due_at != row.due_at {
+            sqlx::query!(
+                "update reminders set status = 'cancelled' where tenant_id = $1 and id = $2",
+                tenant_id,
+                reminder_id
+            )
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            return Ok(Outcome::NoLongerRelevant);
+        }
+
+        let link = format!(
+            "{}/t/{}/deadlines/{}",
+            self.public_base_url, row.slug, row.deadline_id
+        );
+        let rendered = ReminderContent {
+            kind,
+            language: &row.locale,
+            recipient_name: &row.display_name,
+            tenant_name: &row.tenant_name,
+            deadline_title: &row.title,
+            funder_name: row.funder_name.as_deref(),
+            due_at: row.due_at,
+            zone: row
+                .time_zone
+                .parse::<Tz>()
+                .unwrap_or(chrono_tz::Europe::Paris),
+            link: &link,
+        }
+        .render()?;
+        // Stable per reminder: a mail client that somehow got it twice shows it once.
+        let message_id = format!("<reminder-{reminder_id}@{}>", self.from.email.domain());
+        let recipient = Mailbox::new(Some(row.display_name.clone()), row.email.parse()?);
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(recipient)
+            .subject(rendered.subject)
+            .message_id(Some(message_id.clone()))
+            .multipart(MultiPart::alternative_plain_html(
+                rendered.text,
+                rendered.html,
+            ))?;
+        self.mailer.send(message).await?;
+
+        sqlx::query!(
+            "update reminders set status = 'sent', sent_at = $3, message_id = $4 where tenant_id = $1 and id = $2",
+            tenant_id,
+            reminder_id,
+            now,
+            message_id,
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Sent)
+    }
+}

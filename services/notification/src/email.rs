@@ -1,0 +1,214 @@
+//! The reminder email, in the recipient's language, as HTML and plain text.
+
+use askama::Template;
+use chrono::{DateTime, Locale, Utc};
+use chrono_tz::Tz;
+
+use crate::schedule::ReminderKind;
+
+/// What a reminder email says, before it is laid out.
+pub struct ReminderContent<'a> {
+    pub kind: ReminderKind,
+    pub language: &'a str,
+    pub recipient_name: &'a str,
+    pub tenant_name: &'a str,
+    pub deadline_title: &'a str,
+    pub funder_name: Option<&'a str>,
+    pub due_at: DateTime<Utc>,
+    pub zone: Tz,
+    pub link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "reminder.html")]
+struct ReminderHtml<'a> {
+    lang: &'a str,
+    subject: &'a str,
+    greeting: &'a str,
+    lines: &'a [String],
+    action: &'a str,
+    link: &'a str,
+    footer: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "reminder.txt")]
+struct ReminderText<'a> {
+    greeting: &'a str,
+    lines: &'a [String],
+    action: &'a str,
+    link: &'a str,
+    footer: &'a str,
+}
+
+pub struct RenderedEmail {
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+}
+
+impl ReminderContent<'_> {
+    pub fn render(&self) -> Result<RenderedEmail, askama::Error> {
+        let english = self.language == "en";
+        let local_due = self.due_at.with_timezone(&self.zone);
+        let when = if english {
+            local_due
+                .format_localized("%A %-d %B %Y at %H:%M", Locale::en_GB)
+                .to_string()
+        } else {
+            local_due
+                .format_localized("%A %-d %B %Y à %H:%M", Locale::fr_FR)
+                .to_string()
+        };
+        let title = self.deadline_title;
+        let headline = match (english, self.kind) {
+            (false, ReminderKind::ThirtyDaysBefore) => {
+                format!("Rappel : « {title} » à rendre dans 30 jours")
+            }
+            (false, ReminderKind::SevenDaysBefore) => {
+                format!("Rappel : « {title} » à rendre dans 7 jours")
+            }
+            (false, ReminderKind::DayBefore) => format!("Rappel : « {title} » à rendre demain"),
+            (false, ReminderKind::Overdue) => format!("En retard : « {title} » n'a pas été rendu"),
+            (true, ReminderKind::ThirtyDaysBefore) => {
+                format!("Reminder: “{title}” is due in 30 days")
+            }
+            (true, ReminderKind::SevenDaysBefore) => {
+                format!("Reminder: “{title}” is due in 7 days")
+            }
+            (true, ReminderKind::DayBefore) => format!("Reminder: “{title}” is due tomorrow"),
+            (true, ReminderKind::Overdue) => format!("Overdue: “{title}” has not been submitted"),
+        };
+        let subject = format!("[{}] {headline}", self.tenant_name);
+        let mut lines = vec![match (english, self.funder_name) {
+            (false, Some(funder)) => {
+                format!("Le rapport « {title} » dû à {funder} est à rendre le {when}.")
+            }
+            (false, None) => format!("Le rapport « {title} » est à rendre le {when}."),
+            (true, Some(funder)) => {
+                format!("The report “{title}” owed to {funder} is due on {when}.")
+            }
+            (true, None) => format!("The report “{title}” is due on {when}."),
+        }];
+        if self.kind == ReminderKind::Overdue {
+            lines.push(if english {
+                "Once it is submitted, mark it as such in Maillage to stop these reminders.".into()
+            } else {
+                "Une fois le rapport envoyé, indiquez-le dans Maillage pour arrêter ces rappels."
+                    .into()
+            });
+        }
+        let (greeting, action, footer) = if english {
+            (
+                format!("Hello {},", self.recipient_name),
+                "Open the deadline".to_owned(),
+                format!(
+                    "You receive this email because you are responsible for this deadline in the {} workspace on Maillage.",
+                    self.tenant_name
+                ),
+            )
+        } else {
+            (
+                format!("Bonjour {},", self.recipient_name),
+                "Ouvrir l'échéance".to_owned(),
+                format!(
+                    "Vous recevez ce message car vous êtes responsable de cette échéance dans l'espace {} sur Maillage.",
+                    self.tenant_name
+                ),
+            )
+        };
+        let html = ReminderHtml {
+            lang: if english { "en" } else { "fr" },
+            subject: &subject,
+            greeting: &greeting,
+            lines: &lines,
+            action: &action,
+            link: self.link,
+            footer: &footer,
+        }
+        .render()?;
+        let text = ReminderText {
+            greeting: &greeting,
+            lines: &lines,
+            action: &action,
+            link: self.link,
+            footer: &footer,
+        }
+        .render()?;
+        Ok(RenderedEmail {
+            subject,
+            html,
+            text,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn content(language: &str) -> ReminderContent<'static> {
+        ReminderContent {
+            kind: ReminderKind::DayBefore,
+            language: if language == "en" { "en" } else { "fr" },
+            recipient_name: "Camille <Martin>",
+            tenant_name: "Les Amis du Quartier",
+            deadline_title: "Bilan annuel",
+            funder_name: Some("Région Occitanie"),
+            due_at: "2026-11-27T08:00:00Z".parse().unwrap_or_default(),
+            zone: chrono_tz::Europe::Paris,
+            link: "https://app.example.org/t/amis/deadlines/1",
+        }
+    }
+
+    #[test]
+    fn french_reminders_name_the_tenant_the_deadline_and_the_local_time()
+    -> Result<(), askama::Error> {
+        let email = content("fr").render()?;
+        assert_eq!(
+            email.subject,
+            "[Les Amis du Quartier] Rappel : « Bilan annuel » à rendre demain"
+        );
+        assert!(
+            email.text.contains(
+                "dû à Région Occitanie est à rendre le vendredi 27 novembre 2026 à 09:00"
+            ),
+            "{}",
+            email.text
+        );
+        assert!(
+            email
+                .text
+                .contains("https://app.example.org/t/amis/deadlines/1")
+        );
+        assert!(
+            email
+                .html
+                .contains("href=\"https://app.example.org/t/amis/deadlines/1\"")
+        );
+        assert!(
+            email.html.contains("Camille &#60;Martin&#62;")
+                || email.html.contains("Camille &lt;Martin&gt;"),
+            "HTML is escaped: {}",
+            email.html
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn english_speakers_get_english() -> Result<(), askama::Error> {
+        let email = content("en").render()?;
+        assert_eq!(
+            email.subject,
+            "[Les Amis du Quartier] Reminder: “Bilan annuel” is due tomorrow"
+        );
+        assert!(
+            email
+                .text
+                .contains("due on Friday 27 November 2026 at 09:00"),
+            "{}",
+            email.text
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,27 @@
+//! notification: turns reporting deadlines into reminder emails that are never lost and
+//! never sent twice.
+//!
+//! ```text
+//! outbox (PostgreSQL) ─relay─► stream "events" ─planner─► reminders (PostgreSQL)
+//! reminders due ─dispatcher─► stream "reminders" ─sender─► SMTP ─► record "sent", then ack
+//! ```
+//! PostgreSQL is the source of truth; Redis streams only carry work. Each stream is read
+//! by a consumer group, an entry is acknowledged only once its effect is committed, and
+//! entries left pending by a dead worker are reclaimed by a live one.
+
+mod clock;
+mod config;
+mod delivery;
+mod email;
+mod error;
+mod planner;
+mod relay;
+mod schedule;
+mod startup;
+mod streams;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::Config;
+pub use error::Error;
+pub use schedule::{PlannedReminder, ReminderKind, plan};
+pub use startup::Application;

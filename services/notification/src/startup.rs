@@ -1,0 +1,221 @@
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use lettre::message::Mailbox;
+use redis::aio::ConnectionManager;
+use redis::streams::StreamId;
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+use uuid::Uuid;
+
+use crate::delivery::{Mailer, Outcome, Sender};
+use crate::streams::{self, WorkStream};
+use crate::{Clock, Config, Error, planner, relay};
+
+/// After an error (a server down), a loop waits this long before trying again.
+const RETRY_DELAY: Duration = Duration::from_secs(2);
+
+pub struct Application {
+    config: Config,
+    clock: Arc<dyn Clock>,
+    pool: PgPool,
+    mailer: Mailer,
+    from: Mailbox,
+    listener: TcpListener,
+}
+
+impl Application {
+    pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let pool =
+            maillage_db::connect_lazy(&config.database_url, config.database_max_connections)?;
+        let mailer = Mailer::from_url(&config.smtp_url)?.build();
+        let from: Mailbox = config.mail_from.parse()?;
+        let listener = TcpListener::bind(config.bind_addr).await?;
+        Ok(Self {
+            config,
+            clock,
+            pool,
+            mailer,
+            from,
+            listener,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
+    }
+
+    /// Runs the four workers and the health endpoints until SIGTERM or Ctrl-C. Dropping
+    /// the future stops everything; unacknowledged work is picked up again later.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let Self {
+            config,
+            clock,
+            pool,
+            mailer,
+            from,
+            listener,
+        } = self;
+        let namespace = config.redis_namespace.clone();
+        let events = WorkStream::events(&namespace, &config.consumer_name);
+        let reminders = WorkStream::reminders(&namespace, &config.consumer_name);
+        let poll = config.poll_interval;
+        let reclaim = config.reclaim_after;
+
+        let mut workers = JoinSet::new();
+        {
+            let (pool, url, events) = (pool.clone(), config.redis_url.clone(), events.clone());
+            workers.spawn(forever("outbox relay", url, move |mut redis| {
+                let (pool, events) = (pool.clone(), events.clone());
+                async move {
+                    if relay::relay_batch(&pool, &mut redis, &events).await? == 0 {
+                        tokio::time::sleep(poll).await;
+                    }
+                    Ok(redis)
+                }
+            }));
+        }
+        {
+            let (pool, url, events, clock) = (
+                pool.clone(),
+                config.redis_url.clone(),
+                events.clone(),
+                clock.clone(),
+            );
+            workers.spawn(forever("planner", url, move |mut redis| {
+                let (pool, events, clock) = (pool.clone(), events.clone(), clock.clone());
+                async move {
+                    events.ensure_group(&mut redis).await?;
+                    for entry in events.next_batch(&mut redis, poll, reclaim).await? {
+                        if let (Some(tenant_id), Some(deadline_id)) = (
+                            uuid_field(&entry, "tenant_id"),
+                            uuid_field(&entry, "aggregate_id"),
+                        ) {
+                            planner::plan_deadline(&pool, tenant_id, deadline_id, clock.now())
+                                .await?;
+                        } else {
+                            tracing::warn!(entry = %entry.id, "malformed event dropped");
+                        }
+                        events.ack(&mut redis, &entry.id).await?;
+                    }
+                    Ok(redis)
+                }
+            }));
+        }
+        {
+            let (pool, url, reminders, clock) = (
+                pool.clone(),
+                config.redis_url.clone(),
+                reminders.clone(),
+                clock.clone(),
+            );
+            workers.spawn(forever("dispatcher", url, move |mut redis| {
+                let (pool, reminders, clock) = (pool.clone(), reminders.clone(), clock.clone());
+                async move {
+                    let queued =
+                        planner::dispatch_due(&pool, &mut redis, &reminders, clock.now()).await?;
+                    if queued > 0 {
+                        tracing::info!(queued, "reminders queued");
+                    }
+                    tokio::time::sleep(poll).await;
+                    Ok(redis)
+                }
+            }));
+        }
+        {
+            let url = config.redis_url.clone();
+            let state = Arc::new((
+                pool.clone(),
+                mailer,
+                from,
+                config.public_base_url.clone(),
+                reminders,
+                clock,
+            ));
+            workers.spawn(forever("sender", url, move |mut redis| {
+                let state = state.clone();
+                async move {
+                    let (pool, mailer, from, base, reminders, clock) = &*state;
+                    reminders.ensure_group(&mut redis).await?;
+                    let sender = Sender { pool, mailer, from, public_base_url: base };
+                    for entry in reminders.next_batch(&mut redis, poll, reclaim).await? {
+                        let outcome = match (uuid_field(&entry, "tenant_id"), uuid_field(&entry, "reminder_id")) {
+                            (Some(tenant_id), Some(reminder_id)) => sender.deliver(tenant_id, reminder_id, clock.now()).await?,
+                            _ => Outcome::Rejected,
+                        };
+                        if outcome == Outcome::Rejected {
+                            tracing::warn!(entry = %entry.id, "reminder message rejected: no such reminder in its tenant");
+                        } else {
+                            tracing::info!(entry = %entry.id, ?outcome, "reminder handled");
+                        }
+                        reminders.ack(&mut redis, &entry.id).await?;
+                    }
+                    Ok(redis)
+                }
+            }));
+        }
+
+        let redis_url = config.redis_url.clone();
+        let health = maillage_runtime::health_routes(move || {
+            let (pool, redis_url) = (pool.clone(), redis_url.clone());
+            async move { maillage_db::ping(&pool).await && redis_answers(&redis_url).await }
+        });
+        let server = axum::serve(listener, health)
+            .with_graceful_shutdown(maillage_runtime::shutdown_signal());
+        tokio::select! {
+            served = server => served?,
+            Some(ended) = workers.join_next() => {
+                anyhow::bail!("a notification worker stopped unexpectedly: {ended:?}")
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs `step` again and again on one Redis connection of its own (blocking reads must
+/// not hold up other commands). An error is logged and retried after a pause.
+async fn forever<F, Fut>(name: &'static str, redis_url: String, mut step: F)
+where
+    F: FnMut(ConnectionManager) -> Fut,
+    Fut: Future<Output = Result<ConnectionManager, Error>>,
+{
+    loop {
+        let redis = match streams::connect(&redis_url).await {
+            Ok(redis) => redis,
+            Err(error) => {
+                tracing::warn!(worker = name, %error, "cannot reach Redis, retrying");
+                tokio::time::sleep(RETRY_DELAY).await;
+                continue;
+            }
+        };
+        let mut redis = Some(redis);
+        while let Some(connection) = redis.take() {
+            match step(connection).await {
+                Ok(connection) => redis = Some(connection),
+                Err(error) => {
+                    tracing::warn!(worker = name, %error, "step failed, retrying");
+                    tokio::time::sleep(RETRY_DELAY).await;
+                }
+            }
+        }
+    }
+}
+
+fn uuid_field(entry: &StreamId, field: &str) -> Option<Uuid> {
+    entry.get::<String>(field).and_then(|raw| raw.parse().ok())
+}
+
+async fn redis_answers(url: &str) -> bool {
+    match streams::connect(url).await {
+        Ok(mut redis) => redis::cmd("PING")
+            .query_async::<String>(&mut redis)
+            .await
+            .is_ok(),
+        Err(_) => false,
+    }
+}

@@ -1,0 +1,104 @@
+//! The Redis streams that carry work between the stages, and their consumer groups.
+
+use std::time::Duration;
+
+use redis::AsyncCommands;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::streams::{StreamAutoClaimOptions, StreamId, StreamReadOptions, StreamReadReply};
+
+use crate::Error;
+
+/// One stream read by one consumer group.
+#[derive(Clone)]
+pub struct WorkStream {
+    pub key: String,
+    pub group: &'static str,
+    pub consumer: String,
+}
+
+impl WorkStream {
+    pub fn events(namespace: &str, consumer: &str) -> Self {
+        Self {
+            key: format!("{namespace}:events"),
+            group: "planners",
+            consumer: consumer.into(),
+        }
+    }
+
+    pub fn reminders(namespace: &str, consumer: &str) -> Self {
+        Self {
+            key: format!("{namespace}:reminders"),
+            group: "senders",
+            consumer: consumer.into(),
+        }
+    }
+
+    /// Creates the stream and its group if they do not exist yet.
+    pub async fn ensure_group(&self, redis: &mut ConnectionManager) -> Result<(), Error> {
+        let created: Result<(), redis::RedisError> = redis
+            .xgroup_create_mkstream(&self.key, self.group, "0")
+            .await;
+        match created {
+            Err(e) if e.code() == Some("BUSYGROUP") => Ok(()),
+            other => Ok(other?),
+        }
+    }
+
+    pub async fn publish(
+        &self,
+        redis: &mut ConnectionManager,
+        fields: &[(&str, String)],
+    ) -> Result<(), Error> {
+        let _: Option<String> = redis.xadd(&self.key, "*", fields).await?;
+        Ok(())
+    }
+
+    /// New entries for this consumer, waiting up to `block` for some to arrive; then,
+    /// if there were none, entries abandoned by a consumer for longer than `reclaim_after`.
+    pub async fn next_batch(
+        &self,
+        redis: &mut ConnectionManager,
+        block: Duration,
+        reclaim_after: Duration,
+    ) -> Result<Vec<StreamId>, Error> {
+        let options = StreamReadOptions::default()
+            .group(self.group, &self.consumer)
+            .count(50)
+            .block(block.as_millis() as usize);
+        let reply: Option<StreamReadReply> =
+            redis.xread_options(&[&self.key], &[">"], &options).await?;
+        let fresh: Vec<StreamId> = reply
+            .into_iter()
+            .flat_map(|r| r.keys)
+            .flat_map(|k| k.ids)
+            .collect();
+        if !fresh.is_empty() {
+            return Ok(fresh);
+        }
+        let reclaimed: redis::streams::StreamAutoClaimReply = redis
+            .xautoclaim_options(
+                &self.key,
+                self.group,
+                &self.consumer,
+                reclaim_after.as_millis() as u64,
+                "0-0",
+                StreamAutoClaimOptions::default().count(50),
+            )
+            .await?;
+        Ok(reclaimed.claimed)
+    }
+
+    pub async fn ack(&self, redis: &mut ConnectionManager, id: &str) -> Result<(), Error> {
+        let _: i64 = redis.xack(&self.key, self.group, &[id]).await?;
+        Ok(())
+    }
+}
+
+/// A connection that reconnects by itself, with room for blocking reads.
+pub async fn connect(url: &str) -> Result<ConnectionManager, Error> {
+    let client = redis::Client::open(url)?;
+    let config = ConnectionManagerConfig::new()
+        .set_response_timeout(Some(Duration::from_secs(10)))
+        .set_connection_timeout(Some(Duration::from_secs(5)));
+    Ok(client.get_connection_manager_with_config(config).await?)
+}

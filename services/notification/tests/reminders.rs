@@ -1,0 +1,296 @@
+//! The notification service against real PostgreSQL, Redis and an SMTP server.
+//! Deadlines are written the way core-records writes them: row + outbox event in one
+//! transaction.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use maillage_db::ServiceRole;
+use maillage_notification::{Application, Config, ManualClock};
+use maillage_testkit::{
+    ReceivedEmail, SmtpSink, TestDatabase, eventually, free_port, redis_url, unique_redis_namespace,
+};
+use redis::AsyncCommands;
+use tokio::task::JoinHandle;
+use uuid::Uuid;
+
+type TestResult = anyhow::Result<()>;
+
+const WAIT: Duration = Duration::from_secs(15);
+
+struct World {
+    db: TestDatabase,
+    sink: SmtpSink,
+    namespace: String,
+    clock: Arc<ManualClock>,
+    tenant_id: Uuid,
+    user_id: Uuid,
+}
+
+impl World {
+    async fn new() -> anyhow::Result<Self> {
+        maillage_runtime::init("notification-test");
+        let db = TestDatabase::create().await?;
+        let tenant_id = db.create_tenant("amis-du-quartier").await?;
+        let user_id = db.create_user("camille@example.org").await?;
+        db.add_member(tenant_id, user_id, "editor").await?;
+        Ok(Self {
+            db,
+            sink: SmtpSink::start().await?,
+            namespace: unique_redis_namespace(),
+            clock: Arc::new(ManualClock::default()),
+            tenant_id,
+            user_id,
+        })
+    }
+
+    /// Starts one notification instance; abort the handle to kill it.
+    async fn start_instance(&self) -> anyhow::Result<JoinHandle<anyhow::Result<()>>> {
+        let config = Config {
+            database_url: self.db.url_as(ServiceRole::Notification),
+            database_max_connections: 4,
+            redis_url: redis_url(),
+            redis_namespace: self.namespace.clone(),
+            smtp_url: format!("smtp://127.0.0.1:{}", self.sink.port),
+            mail_from: "Maillage <rappels@maillage.test>".into(),
+            public_base_url: "https://maillage.example.org".into(),
+            bind_addr: format!("127.0.0.1:{}", free_port()?).parse()?,
+            consumer_name: format!("test-{}", Uuid::new_v4().simple()),
+            poll_interval: Duration::from_millis(100),
+            reclaim_after: Duration::from_secs(1),
+        };
+        let app = Application::build(config, self.clock.clone()).await?;
+        Ok(tokio::spawn(app.run_until_stopped()))
+    }
+
+    /// A deadline and its outbox event, in one transaction, as core-records writes them.
+    async fn create_deadline(&self, title: &str, due_at: DateTime<Utc>) -> anyhow::Result<Uuid> {
+        let id = Uuid::now_v7();
+        let mut tx = self.db.owner.begin().await?;
+        sqlx::query("insert into reporting_deadlines (tenant_id, id, title, due_at, responsible_user_id) values ($1, $2, $3, $4, $5)")
+            .bind(self.tenant_id)
+            .bind(id)
+            .bind(title)
+            .bind(due_at)
+            .bind(self.user_id)
+            .execute(&mut *tx)
+            .await?;
+        announce(&mut tx, self.tenant_id, id).await?;
+        tx.commit().await?;
+        // Wait for the planner, so that moving the clock afterwards means something.
+        eventually(WAIT, || async {
+            (self.reminder_statuses(id).await.ok()?.len() == 4).then_some(())
+        })
+        .await
+        .ok_or_else(|| anyhow::anyhow!("no reminders planned for {title}"))?;
+        Ok(id)
+    }
+
+    async fn reminder_statuses(&self, deadline_id: Uuid) -> anyhow::Result<Vec<(String, String)>> {
+        Ok(sqlx::query_as(
+            "select kind, status from reminders where deadline_id = $1 order by fire_at",
+        )
+        .bind(deadline_id)
+        .fetch_all(&self.db.owner)
+        .await?)
+    }
+
+    async fn wait_for_emails(&self, count: usize) -> anyhow::Result<Vec<ReceivedEmail>> {
+        let found = eventually(WAIT, || async {
+            let emails = self.sink.received().ok()?;
+            (emails.len() >= count).then_some(emails)
+        })
+        .await;
+        found.ok_or_else(|| {
+            anyhow::anyhow!("expected {count} email(s), got {:?}", self.sink.received())
+        })
+    }
+
+    /// Waits until every reminder of the deadline has settled (nothing pending or queued
+    /// that is already due).
+    async fn wait_until_settled(&self, deadline_id: Uuid) -> anyhow::Result<()> {
+        let now = self.clock_now();
+        eventually(WAIT, || async {
+            let busy: i64 = sqlx::query_scalar(
+                "select count(*) from reminders where deadline_id = $1 and fire_at <= $2 and status in ('pending', 'queued')",
+            )
+            .bind(deadline_id)
+            .bind(now)
+            .fetch_one(&self.db.owner)
+            .await
+            .ok()?;
+            (busy == 0).then_some(())
+        })
+        .await
+        .ok_or_else(|| anyhow::anyhow!("reminders of {deadline_id} never settled"))
+    }
+
+    fn clock_now(&self) -> DateTime<Utc> {
+        use maillage_notification::Clock;
+        self.clock.now()
+    }
+}
+
+async fn announce(
+    tx: &mut sqlx::PgConnection,
+    tenant_id: Uuid,
+    deadline_id: Uuid,
+) -> anyhow::Result<()> {
+    sqlx::query("insert into outbox (tenant_id, id, topic, aggregate_id) values ($1, $2, 'deadline.changed', $3)")
+        .bind(tenant_id)
+        .bind(Uuid::now_v7())
+        .bind(deadline_id)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+/// Two days ahead: its J-1 reminder falls due within the next 36 hours, whatever the
+/// time of day the test runs at, and its overdue reminder later than that.
+fn due_in_two_days() -> DateTime<Utc> {
+    Utc::now() + chrono::Duration::days(2)
+}
+
+#[tokio::test]
+async fn a_deadline_gets_exactly_one_day_before_reminder_even_across_a_restart() -> TestResult {
+    let world = World::new().await?;
+    let instance = world.start_instance().await?;
+    let deadline_id = world
+        .create_deadline("Bilan annuel", due_in_two_days())
+        .await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(world.sink.received()?.is_empty(), "nothing is due yet");
+
+    world.clock.advance(chrono::Duration::hours(36));
+    let emails = world.wait_for_emails(1).await?;
+    world.wait_until_settled(deadline_id).await?;
+    let email = &emails[0];
+    assert_eq!(email.envelope_to, "camille@example.org");
+    assert_eq!(
+        email.subject,
+        "[Association amis-du-quartier] Rappel : « Bilan annuel » à rendre demain"
+    );
+    let link = format!("https://maillage.example.org/t/amis-du-quartier/deadlines/{deadline_id}");
+    assert!(email.text.contains(&link), "{}", email.text);
+    assert!(email.html.contains(&link));
+    assert!(
+        email
+            .header("Message-ID")
+            .is_some_and(|id| id.contains("@maillage.test"))
+    );
+    assert_eq!(
+        world.reminder_statuses(deadline_id).await?,
+        [
+            ("j30".into(), "skipped".into()),
+            ("j7".into(), "skipped".into()),
+            ("j1".into(), "sent".into()),
+            ("overdue".into(), "pending".into())
+        ],
+        "reminders whose day was over when the deadline was entered are not sent late"
+    );
+
+    // Kill the instance and start another: nothing is sent again.
+    instance.abort();
+    let _ = instance.await;
+    let _second = world.start_instance().await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(world.sink.received()?.len(), 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_replayed_or_misrouted_message_sends_nothing_more() -> TestResult {
+    let world = World::new().await?;
+    let _instance = world.start_instance().await?;
+    let deadline_id = world
+        .create_deadline("Compte rendu financier", due_in_two_days())
+        .await?;
+    world.clock.advance(chrono::Duration::hours(36));
+    world.wait_for_emails(1).await?;
+    world.wait_until_settled(deadline_id).await?;
+
+    let (reminder_id,): (Uuid,) =
+        sqlx::query_as("select id from reminders where deadline_id = $1 and kind = 'j1'")
+            .bind(deadline_id)
+            .fetch_one(&world.db.owner)
+            .await?;
+    let other_tenant = world.db.create_tenant("autre-asso").await?;
+    let mut redis = redis::Client::open(redis_url())?
+        .get_multiplexed_async_connection()
+        .await?;
+    let stream = format!("{}:reminders", world.namespace);
+    // The same message again (a replay), then one claiming another tenant.
+    for tenant in [world.tenant_id, other_tenant] {
+        let _: String = redis
+            .xadd(
+                &stream,
+                "*",
+                &[
+                    ("tenant_id", tenant.to_string()),
+                    ("reminder_id", reminder_id.to_string()),
+                ],
+            )
+            .await?;
+    }
+    // Both get consumed and acknowledged…
+    eventually(WAIT, || {
+        let mut redis = redis.clone();
+        let stream = stream.clone();
+        async move {
+            let pending: redis::streams::StreamPendingReply =
+                redis.xpending(&stream, "senders").await.ok()?;
+            let len: usize = redis.xlen(&stream).await.ok()?;
+            (pending.count() == 0 && len >= 3).then_some(())
+        }
+    })
+    .await
+    .ok_or_else(|| anyhow::anyhow!("messages were not consumed"))?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // …and neither sent anything.
+    assert_eq!(world.sink.received()?.len(), 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn submitting_a_deadline_cancels_its_reminders() -> TestResult {
+    let world = World::new().await?;
+    let _instance = world.start_instance().await?;
+    let deadline_id = world
+        .create_deadline("Rapport d'activité", due_in_two_days())
+        .await?;
+
+    let mut tx = world.db.owner.begin().await?;
+    sqlx::query(
+        "update reporting_deadlines set status = 'submitted', submitted_at = now() where id = $1",
+    )
+    .bind(deadline_id)
+    .execute(&mut *tx)
+    .await?;
+    announce(&mut tx, world.tenant_id, deadline_id).await?;
+    tx.commit().await?;
+    eventually(WAIT, || async {
+        let statuses = world.reminder_statuses(deadline_id).await.ok()?;
+        let expected = [
+            ("j30", "skipped"),
+            ("j7", "skipped"),
+            ("j1", "cancelled"),
+            ("overdue", "cancelled"),
+        ];
+        let settled = statuses
+            .iter()
+            .map(|(k, s)| (k.as_str(), s.as_str()))
+            .eq(expected);
+        settled.then_some(())
+    })
+    .await
+    .ok_or_else(|| anyhow::anyhow!("reminders not cancelled"))?;
+
+    world.clock.advance(chrono::Duration::days(5));
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(
+        world.sink.received()?.is_empty(),
+        "a submitted report is not reminded"
+    );
+    Ok(())
+}
