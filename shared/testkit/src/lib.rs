@@ -6,9 +6,11 @@
 
 mod database;
 mod mail;
+pub mod oidc;
 
 pub use database::TestDatabase;
 pub use mail::{ReceivedEmail, SmtpSink, free_port};
+pub use oidc::OidcProvider;
 
 /// The Redis server the tests use.
 pub fn redis_url() -> String {

@@ -1,0 +1,49 @@
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use maillage_config::{ConfigError, base_url, optional, parsed_or, required, secret};
+use secrecy::SecretString;
+
+/// Everything the gateway reads from its environment (see `.env.example`).
+#[derive(Clone)]
+pub struct Config {
+    /// Connects as the `maillage_gateway` role.
+    pub database_url: String,
+    pub database_max_connections: u32,
+    pub redis_url: String,
+    pub redis_namespace: String,
+    pub bind_addr: SocketAddr,
+    /// The URL people use to reach Maillage, e.g. `https://app.maillage.fr`. Cookies are
+    /// `Secure` when it is https; the login callback is `{public_base_url}/auth/callback`.
+    pub public_base_url: String,
+    pub core_records_url: String,
+    pub internal_auth_secret: SecretString,
+    /// The platform's OpenID provider, exactly as it names itself (`iss`).
+    pub oidc_issuer_url: String,
+    pub oidc_client_id: String,
+    pub oidc_client_secret: SecretString,
+    pub session_ttl: Duration,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Ok(Self {
+            database_url: required("GATEWAY_DATABASE_URL")?,
+            database_max_connections: parsed_or("GATEWAY_DB_MAX_CONNECTIONS", 10)?,
+            redis_url: required("REDIS_URL")?,
+            redis_namespace: optional("REDIS_NAMESPACE").unwrap_or_else(|| "maillage".into()),
+            bind_addr: parsed_or("GATEWAY_BIND", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
+            public_base_url: base_url("PUBLIC_BASE_URL", "http://127.0.0.1:8080")?,
+            core_records_url: base_url("CORE_RECORDS_URL", "http://127.0.0.1:8081")?,
+            internal_auth_secret: secret("INTERNAL_AUTH_SECRET", 32)?,
+            oidc_issuer_url: required("OIDC_ISSUER_URL")?,
+            oidc_client_id: required("OIDC_CLIENT_ID")?,
+            oidc_client_secret: secret("OIDC_CLIENT_SECRET", 8)?,
+            session_ttl: Duration::from_secs(parsed_or("SESSION_TTL_SECONDS", 12 * 3600)?),
+        })
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_base_url.starts_with("https://")
+    }
+}

@@ -1,0 +1,87 @@
+//! Calls to core-records, on behalf of a member, with a signed internal identity and the
+//! request id, so that one request can be followed across both services' logs.
+
+use maillage_identity::{IDENTITY_HEADER, IdentityKey, InternalIdentity};
+use maillage_problem::Problem;
+use maillage_runtime::REQUEST_ID_HEADER;
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::Error;
+use crate::membership::Member;
+
+pub struct CoreRecords {
+    http: reqwest::Client,
+    base_url: String,
+    key: IdentityKey,
+}
+
+/// core-records' answer to a write: the record, or the problem to show the user.
+pub type Outcome<T> = Result<T, Problem>;
+
+impl CoreRecords {
+    pub fn new(base_url: String, key: IdentityKey) -> Result<Self, reqwest::Error> {
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(15))
+            .build()?;
+        Ok(Self {
+            http,
+            base_url,
+            key,
+        })
+    }
+
+    /// A request to core-records' `path` (e.g. `/v1/people`) as `member`.
+    pub fn request(
+        &self,
+        member: &Member,
+        method: Method,
+        path: &str,
+    ) -> Result<RequestBuilder, Error> {
+        let token = self.key.sign(&InternalIdentity {
+            tenant_id: member.tenant.id,
+            user_id: member.user.id,
+            role: member.role,
+            request_id: member.request_id.clone(),
+        })?;
+        Ok(self
+            .http
+            .request(method, format!("{}{path}", self.base_url))
+            .header(IDENTITY_HEADER, token)
+            .header(REQUEST_ID_HEADER, &member.request_id))
+    }
+
+    /// Reads a resource; a 404 from core-records is a 404 here.
+    pub async fn get<T: DeserializeOwned>(&self, member: &Member, path: &str) -> Result<T, Error> {
+        let response = self.request(member, Method::GET, path)?.send().await?;
+        match response.status() {
+            StatusCode::NOT_FOUND => Err(Error::NotFound),
+            _ => Ok(response.error_for_status()?.json().await?),
+        }
+    }
+
+    /// Writes; a 4xx problem comes back as `Err(problem)` for the form to show.
+    pub async fn send<T: DeserializeOwned>(
+        &self,
+        member: &Member,
+        method: Method,
+        path: &str,
+        body: &impl Serialize,
+        if_match: Option<i64>,
+    ) -> Result<Outcome<T>, Error> {
+        let mut request = self.request(member, method, path)?.json(body);
+        if let Some(version) = if_match {
+            request = request.header(reqwest::header::IF_MATCH, format!("\"{version}\""));
+        }
+        let response = request.send().await?;
+        let status = response.status();
+        if status == StatusCode::NOT_FOUND {
+            return Err(Error::NotFound);
+        }
+        if status.is_client_error() {
+            return Ok(Err(response.json().await?));
+        }
+        Ok(Ok(response.error_for_status()?.json().await?))
+    }
+}

@@ -1,0 +1,73 @@
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maillage_problem::Problem;
+
+/// Every way a gateway request can fail, mapped once to problem+json. Web pages turn
+/// these into HTML pages (see `html_errors`).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("login required")]
+    LoginRequired,
+    #[error("not found")]
+    NotFound,
+    #[error("the request comes from another site")]
+    CrossSiteRequest,
+    #[error("the login attempt is unknown, expired or already used")]
+    LoginStateInvalid,
+    #[error("the identity provider refused or failed the login: {0}")]
+    LoginFailed(String),
+    #[error("core-records is unreachable: {0}")]
+    CoreUnavailable(#[from] reqwest::Error),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("redis: {0}")]
+    Redis(#[from] redis::RedisError),
+    #[error("template: {0}")]
+    Template(#[from] askama::Error),
+    #[error("internal identity: {0}")]
+    Identity(#[from] maillage_identity::IdentityError),
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let problem = match &self {
+            Self::LoginRequired => Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "login-required",
+                "Connectez-vous pour continuer.",
+            ),
+            Self::NotFound => Problem::not_found(),
+            Self::CrossSiteRequest => Problem::new(
+                StatusCode::FORBIDDEN,
+                "cross-site-request",
+                "Cette action doit être faite depuis Maillage même.",
+            ),
+            Self::LoginStateInvalid => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "login-expired",
+                "Cette tentative de connexion a expiré ou a déjà servi. Reconnectez-vous.",
+            ),
+            Self::LoginFailed(reason) => {
+                tracing::warn!(%reason, "login failed");
+                Problem::new(
+                    StatusCode::BAD_GATEWAY,
+                    "login-failed",
+                    "La connexion auprès du fournisseur d'identité a échoué. Réessayez.",
+                )
+            }
+            Self::CoreUnavailable(error) => {
+                tracing::error!(%error, "core-records call failed");
+                Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "Le service est momentanément indisponible. Réessayez dans un instant.",
+                )
+            }
+            Self::Database(_) | Self::Redis(_) | Self::Template(_) | Self::Identity(_) => {
+                tracing::error!(error = %self, "internal error");
+                Problem::internal()
+            }
+        };
+        problem.into_response()
+    }
+}

@@ -1,0 +1,53 @@
+//! Errors are problem+json everywhere; people browsing get the same errors as pages:
+//! "login required" sends them to the login, anything else gets a readable page.
+
+use askama::Template;
+use axum::body::to_bytes;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use maillage_problem::{CONTENT_TYPE, Problem};
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    detail: Option<&'a str>,
+}
+
+pub async fn render_problems_as_pages(request: Request, next: Next) -> Response {
+    let return_to = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.to_string())
+        .unwrap_or_else(|| "/".into());
+    let response = next.run(request).await;
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes() == CONTENT_TYPE.as_bytes());
+    if !is_problem {
+        return response;
+    }
+    let status = response.status();
+    if status == StatusCode::UNAUTHORIZED {
+        let target = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("return_to", &return_to)
+            .finish();
+        return Redirect::to(&format!("/login?{target}")).into_response();
+    }
+    let problem: Option<Problem> = to_bytes(response.into_body(), 64 * 1024)
+        .await
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    let problem = problem.unwrap_or_else(Problem::internal);
+    let page = ErrorPage {
+        title: &problem.title,
+        detail: problem.detail.as_deref(),
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => (status, problem.title).into_response(),
+    }
+}

@@ -1,0 +1,19 @@
+//! gateway: the only service people and API clients talk to. It logs people in with
+//! OpenID Connect, keeps their session, checks their membership of the tenant named in
+//! the URL, serves the web pages and `/api/v1`, and calls core-records on their behalf
+//! with a short-lived signed identity.
+
+mod api;
+mod config;
+mod core_client;
+mod error;
+mod html_errors;
+mod login;
+mod membership;
+mod pages;
+mod session;
+mod startup;
+
+pub use config::Config;
+pub use error::Error;
+pub use startup::Application;

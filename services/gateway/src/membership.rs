@@ -1,0 +1,82 @@
+//! Who is acting, in which tenant: the tenant comes from the URL (`/t/{slug}/…`) and is
+//! accepted only if the logged-in user is a member of it. Never from a header the client
+//! sets. A tenant one is not a member of does not exist, as far as one can tell (404).
+
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::request::Parts;
+use maillage_domain::Role;
+use uuid::Uuid;
+
+use crate::Error;
+use crate::session::CurrentUser;
+use crate::startup::AppState;
+
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub time_zone: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub user: CurrentUser,
+    pub tenant: Tenant,
+    pub role: Role,
+    pub request_id: String,
+}
+
+impl FromRequestParts<AppState> for Member {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| Error::NotFound)?;
+        let slug = params
+            .iter()
+            .find(|(name, _)| *name == "slug")
+            .map(|(_, value)| value.to_owned())
+            .ok_or(Error::NotFound)?;
+        let row = sqlx::query!(
+            r#"select t.id, t.slug, t.name, t.time_zone, m.role
+               from tenants t join memberships m on m.tenant_id = t.id
+               where t.slug = $1 and m.user_id = $2 and t.status = 'active'"#,
+            slug,
+            user.id,
+        )
+        .fetch_optional(&state.pool)
+        .await?
+        .ok_or(Error::NotFound)?;
+        let role: Role = row.role.parse().map_err(|_| Error::NotFound)?;
+        maillage_runtime::record_actor(&row.id, &user.id);
+        Ok(Self {
+            user,
+            tenant: Tenant {
+                id: row.id,
+                slug: row.slug,
+                name: row.name,
+                time_zone: row.time_zone,
+            },
+            role,
+            request_id: maillage_runtime::request_id_of(&parts.extensions),
+        })
+    }
+}
+
+/// The tenants a user belongs to, for the workspace chooser.
+pub async fn workspaces_of(
+    state: &AppState,
+    user_id: Uuid,
+) -> Result<Vec<(String, String)>, Error> {
+    let rows = sqlx::query!(
+        r#"select t.slug, t.name from tenants t join memberships m on m.tenant_id = t.id
+           where m.user_id = $1 and t.status = 'active' order by t.name"#,
+        user_id
+    )
+    .fetch_all(&state.pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.slug, r.name)).collect())
+}

@@ -1,0 +1,345 @@
+//! Reporting deadlines: what is owed, to whom, by when; entering one; marking it done.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::organisations::OrganisationRow;
+use super::people::Listing;
+use super::{Choice, FormErrors, Layout, local_datetime, page, tenant_zone};
+use crate::Error;
+use crate::membership::Member;
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/t/{slug}/deadlines", get(list))
+        .route("/t/{slug}/deadlines/new", get(new_form).post(create))
+        .route("/t/{slug}/deadlines/{id}", get(show))
+        .route("/t/{slug}/deadlines/{id}/status", post(change_status))
+}
+
+/// A deadline as core-records returns it.
+#[derive(Debug, Deserialize)]
+struct Deadline {
+    id: Uuid,
+    title: String,
+    funder_name: Option<String>,
+    due_at: DateTime<Utc>,
+    status: String,
+    submitted_at: Option<DateTime<Utc>>,
+    submission_reference: Option<String>,
+    notes: String,
+    version: i64,
+}
+
+/// A deadline as pages show it: dates in the tenant's zone, status in words.
+pub struct DeadlineRow {
+    pub id: Uuid,
+    pub title: String,
+    pub funder_name: Option<String>,
+    pub due: String,
+    pub status: String,
+    pub status_label: &'static str,
+    pub submitted: Option<String>,
+    pub submission_reference: Option<String>,
+    pub notes: String,
+    pub version: i64,
+}
+
+fn status_label(status: &str) -> &'static str {
+    match status {
+        "upcoming" => "À venir",
+        "late" => "En retard",
+        "submitted" => "Rendu",
+        "waived" => "Dispensé",
+        _ => "Inconnu",
+    }
+}
+
+impl DeadlineRow {
+    fn of(deadline: Deadline, member: &Member) -> Self {
+        let zone = tenant_zone(member);
+        Self {
+            id: deadline.id,
+            title: deadline.title,
+            funder_name: deadline.funder_name,
+            due: local_datetime(deadline.due_at, zone),
+            status_label: status_label(&deadline.status),
+            status: deadline.status,
+            submitted: deadline.submitted_at.map(|at| local_datetime(at, zone)),
+            submission_reference: deadline.submission_reference,
+            notes: deadline.notes,
+            version: deadline.version,
+        }
+    }
+
+    /// The first `limit` deadlines with this status (upcoming, late…), soonest first.
+    pub async fn list(
+        state: &AppState,
+        member: &Member,
+        status: &str,
+        limit: u32,
+    ) -> Result<Vec<Self>, Error> {
+        let listing: Listing<Deadline> = state
+            .core
+            .get(
+                member,
+                &format!("/v1/deadlines?status={status}&limit={limit}"),
+            )
+            .await?;
+        Ok(listing
+            .items
+            .into_iter()
+            .map(|d| Self::of(d, member))
+            .collect())
+    }
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    after: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "deadlines.html")]
+struct DeadlinesPage {
+    layout: Layout,
+    deadlines: Vec<DeadlineRow>,
+    next: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    member: Member,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, Error> {
+    let after = query
+        .after
+        .map(|a| format!("&after={a}"))
+        .unwrap_or_default();
+    let listing: Listing<Deadline> = state
+        .core
+        .get(&member, &format!("/v1/deadlines?limit=50{after}"))
+        .await?;
+    let deadlines = listing
+        .items
+        .into_iter()
+        .map(|d| DeadlineRow::of(d, &member))
+        .collect();
+    page(&DeadlinesPage {
+        layout: Layout::of(&member, "deadlines"),
+        deadlines,
+        next: listing.next,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DeadlineForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    funder_id: String,
+    /// `YYYY-MM-DD` and `HH:MM`, as date and time inputs send them, in the tenant's zone.
+    #[serde(default)]
+    due_date: String,
+    #[serde(default)]
+    due_time: String,
+    #[serde(default)]
+    notes: String,
+}
+
+impl Default for DeadlineForm {
+    fn default() -> Self {
+        Self {
+            title: String::new(),
+            funder_id: String::new(),
+            due_date: String::new(),
+            due_time: "12:00".into(),
+            notes: String::new(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct NewDeadline<'a> {
+    title: &'a str,
+    funder_id: Option<Uuid>,
+    due_at: DateTime<Utc>,
+    notes: &'a str,
+}
+
+impl DeadlineForm {
+    /// The due date-time as an instant, read in the tenant's time zone.
+    fn due_at(&self, member: &Member) -> Result<DateTime<Utc>, FormErrors> {
+        let date = NaiveDate::parse_from_str(self.due_date.trim(), "%Y-%m-%d").map_err(|_| {
+            FormErrors::field("due_date", "indiquez une date, par exemple 31/12/2026")
+        })?;
+        let time = NaiveTime::parse_from_str(self.due_time.trim(), "%H:%M")
+            .map_err(|_| FormErrors::field("due_time", "indiquez une heure, par exemple 17:00"))?;
+        tenant_zone(member)
+            .from_local_datetime(&date.and_time(time))
+            .earliest()
+            .map(|at| at.with_timezone(&Utc))
+            .ok_or_else(|| {
+                FormErrors::field(
+                    "due_time",
+                    "cette heure n'existe pas ce jour-là (changement d'heure)",
+                )
+            })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "deadline_form.html")]
+struct DeadlineFormPage {
+    layout: Layout,
+    form: DeadlineForm,
+    funders: Vec<Choice>,
+    errors: FormErrors,
+}
+
+/// The organisations a report can be owed to, funders first, `selected` preselected.
+async fn funders(state: &AppState, member: &Member, selected: &str) -> Result<Vec<Choice>, Error> {
+    let listing: Listing<OrganisationRow> = state
+        .core
+        .get(member, "/v1/organisations?limit=200")
+        .await?;
+    let mut organisations = listing.items;
+    organisations.sort_by_key(|o| o.kind != "funder");
+    let options = organisations
+        .iter()
+        .map(|o| (o.id.to_string(), o.name.clone()))
+        .collect::<Vec<_>>();
+    let none = [("", "— Aucun —")];
+    Ok(Choice::list(
+        none.into_iter()
+            .chain(options.iter().map(|(v, l)| (v.as_str(), l.as_str()))),
+        selected,
+    ))
+}
+
+async fn new_form(State(state): State<AppState>, member: Member) -> Result<Response, Error> {
+    page(&DeadlineFormPage {
+        layout: Layout::of(&member, "deadlines"),
+        funders: funders(&state, &member, "").await?,
+        form: DeadlineForm::default(),
+        errors: FormErrors::default(),
+    })
+}
+
+async fn create(
+    State(state): State<AppState>,
+    member: Member,
+    Form(form): Form<DeadlineForm>,
+) -> Result<Response, Error> {
+    let refused =
+        |form: DeadlineForm, errors: FormErrors, funders: Vec<Choice>, member: &Member| {
+            let mut response = page(&DeadlineFormPage {
+                layout: Layout::of(member, "deadlines"),
+                form,
+                funders,
+                errors,
+            })?;
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok::<_, Error>(response)
+        };
+    let due_at = match form.due_at(&member) {
+        Ok(due_at) => due_at,
+        Err(errors) => {
+            let funders = funders(&state, &member, &form.funder_id).await?;
+            return refused(form, errors, funders, &member);
+        }
+    };
+    let body = NewDeadline {
+        title: &form.title,
+        funder_id: form.funder_id.parse().ok(),
+        due_at,
+        notes: &form.notes,
+    };
+    match state
+        .core
+        .send::<Deadline>(&member, Method::POST, "/v1/deadlines", &body, None)
+        .await?
+    {
+        Ok(created) => Ok(Redirect::to(&format!(
+            "/t/{}/deadlines/{}",
+            member.tenant.slug, created.id
+        ))
+        .into_response()),
+        Err(problem) => {
+            let errors = FormErrors::from_problem(problem, &[("due_at", "due_date")]);
+            let funders = funders(&state, &member, &form.funder_id).await?;
+            refused(form, errors, funders, &member)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "deadline.html")]
+struct DeadlinePage {
+    layout: Layout,
+    deadline: DeadlineRow,
+    errors: FormErrors,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    member: Member,
+    Path((_slug, id)): Path<(String, Uuid)>,
+) -> Result<Response, Error> {
+    let deadline: Deadline = state
+        .core
+        .get(&member, &format!("/v1/deadlines/{id}"))
+        .await?;
+    page(&DeadlinePage {
+        layout: Layout::of(&member, "deadlines"),
+        deadline: DeadlineRow::of(deadline, &member),
+        errors: FormErrors::default(),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+struct StatusForm {
+    status: String,
+    #[serde(default)]
+    submission_reference: String,
+    version: i64,
+}
+
+async fn change_status(
+    State(state): State<AppState>,
+    member: Member,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    Form(form): Form<StatusForm>,
+) -> Result<Response, Error> {
+    let path = format!("/v1/deadlines/{id}");
+    let reference = Some(form.submission_reference.trim()).filter(|r| !r.is_empty());
+    let body = json!({ "status": form.status, "submission_reference": reference });
+    match state
+        .core
+        .send::<Deadline>(&member, Method::PATCH, &path, &body, Some(form.version))
+        .await?
+    {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/t/{}/deadlines/{id}", member.tenant.slug)).into_response())
+        }
+        Err(problem) => {
+            let deadline: Deadline = state.core.get(&member, &path).await?;
+            let mut response = page(&DeadlinePage {
+                layout: Layout::of(&member, "deadlines"),
+                deadline: DeadlineRow::of(deadline, &member),
+                errors: FormErrors::from_problem(problem, &[]),
+            })?;
+            *response.status_mut() = axum::http::StatusCode::CONFLICT;
+            Ok(response)
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! The web pages: server-rendered, in French, usable without JavaScript.
+
+mod deadlines;
+mod home;
+mod organisations;
+mod people;
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Router;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use chrono::{DateTime, Locale, Utc};
+use chrono_tz::Tz;
+use maillage_problem::Problem;
+
+use crate::Error;
+use crate::membership::Member;
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/static/app.css", get(stylesheet))
+        .merge(home::router())
+        .merge(people::router())
+        .merge(organisations::router())
+        .merge(deadlines::router())
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+/// Renders a page, or the error page if the template fails.
+fn page(template: &impl Template) -> Result<Response, Error> {
+    Ok(Html(template.render()?).into_response())
+}
+
+/// What the layout shows around every tenant page.
+pub struct Layout {
+    pub tenant_name: String,
+    pub tenant_slug: String,
+    pub user_name: String,
+    pub can_edit: bool,
+    /// Which navigation entry is current.
+    pub section: &'static str,
+}
+
+impl Layout {
+    pub fn of(member: &Member, section: &'static str) -> Self {
+        Self {
+            tenant_name: member.tenant.name.clone(),
+            tenant_slug: member.tenant.slug.clone(),
+            user_name: member.user.display_name.clone(),
+            can_edit: member.role.can_edit_records(),
+            section,
+        }
+    }
+}
+
+/// Field messages of a refused form, and the sentence that sums them up.
+#[derive(Default)]
+pub struct FormErrors {
+    pub summary: Option<String>,
+    fields: HashMap<String, String>,
+}
+
+impl FormErrors {
+    /// `renames` maps API field names to the form's, where they differ.
+    pub fn from_problem(problem: Problem, renames: &[(&str, &str)]) -> Self {
+        let fields = problem
+            .errors
+            .into_iter()
+            .map(|e| {
+                let field = renames
+                    .iter()
+                    .find(|(api, _)| *api == e.field)
+                    .map(|(_, form)| (*form).to_owned())
+                    .unwrap_or(e.field);
+                (field, e.message)
+            })
+            .collect();
+        let summary = match problem.detail {
+            Some(detail) => format!("{} {detail}", problem.title),
+            None => problem.title,
+        };
+        Self {
+            summary: Some(summary),
+            fields,
+        }
+    }
+
+    pub fn field(field: &str, message: &str) -> Self {
+        let mut errors = Self {
+            summary: Some("Certains champs sont invalides.".into()),
+            ..Self::default()
+        };
+        errors.fields.insert(field.into(), message.into());
+        errors
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.fields.get(field).map(String::as_str)
+    }
+}
+
+/// "vendredi 27 novembre 2026 à 09:00", in the tenant's time zone.
+pub fn local_datetime(at: DateTime<Utc>, zone: Tz) -> String {
+    at.with_timezone(&zone)
+        .format_localized("%A %-d %B %Y à %H:%M", Locale::fr_FR)
+        .to_string()
+}
+
+pub fn tenant_zone(member: &Member) -> Tz {
+    member
+        .tenant
+        .time_zone
+        .parse()
+        .unwrap_or(chrono_tz::Europe::Paris)
+}
+
+/// One option of a `<select>`.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Choice {
+    pub fn list<'a>(
+        options: impl IntoIterator<Item = (&'a str, &'a str)>,
+        current: &str,
+    ) -> Vec<Self> {
+        options
+            .into_iter()
+            .map(|(value, label)| Self {
+                value: value.to_owned(),
+                label: label.to_owned(),
+                selected: value == current,
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,161 @@
+//! Organisations: the list and the form to add one.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::people::Listing;
+use super::{Choice, FormErrors, Layout, page};
+use crate::Error;
+use crate::membership::Member;
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/t/{slug}/organisations", get(list))
+        .route("/t/{slug}/organisations/new", get(new_form).post(create))
+}
+
+/// The kinds of organisation, with their French names, in the order forms offer them.
+pub const KINDS: [(&str, &str); 6] = [
+    ("funder", "Financeur"),
+    ("public_body", "Organisme public"),
+    ("association", "Association"),
+    ("company", "Entreprise"),
+    ("network", "Réseau"),
+    ("other", "Autre"),
+];
+
+pub fn kind_label(kind: &str) -> &'static str {
+    KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, label)| *label)
+        .unwrap_or("Autre")
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OrganisationRow {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: String,
+    pub email: Option<String>,
+    pub website: Option<String>,
+}
+
+impl OrganisationRow {
+    pub fn kind_label(&self) -> &'static str {
+        kind_label(&self.kind)
+    }
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    after: Option<String>,
+    added: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "organisations.html")]
+struct OrganisationsPage {
+    layout: Layout,
+    organisations: Vec<OrganisationRow>,
+    next: Option<String>,
+    added: bool,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    member: Member,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, Error> {
+    let after = query
+        .after
+        .map(|a| format!("&after={a}"))
+        .unwrap_or_default();
+    let listing: Listing<OrganisationRow> = state
+        .core
+        .get(&member, &format!("/v1/organisations?limit=50{after}"))
+        .await?;
+    page(&OrganisationsPage {
+        layout: Layout::of(&member, "organisations"),
+        organisations: listing.items,
+        next: listing.next,
+        added: query.added.is_some(),
+    })
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+pub struct OrganisationForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    website: String,
+}
+
+impl Default for OrganisationForm {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            kind: "funder".into(),
+            email: String::new(),
+            website: String::new(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "organisation_form.html")]
+struct OrganisationFormPage {
+    layout: Layout,
+    form: OrganisationForm,
+    kinds: Vec<Choice>,
+    errors: FormErrors,
+}
+
+async fn new_form(member: Member) -> Result<Response, Error> {
+    page(&OrganisationFormPage {
+        layout: Layout::of(&member, "organisations"),
+        kinds: Choice::list(KINDS, "funder"),
+        form: OrganisationForm::default(),
+        errors: FormErrors::default(),
+    })
+}
+
+async fn create(
+    State(state): State<AppState>,
+    member: Member,
+    Form(form): Form<OrganisationForm>,
+) -> Result<Response, Error> {
+    let outcome = state
+        .core
+        .send::<OrganisationRow>(&member, Method::POST, "/v1/organisations", &form, None)
+        .await?;
+    match outcome {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/t/{}/organisations?added=1", member.tenant.slug))
+                .into_response(),
+        ),
+        Err(problem) => {
+            let errors = FormErrors::from_problem(problem, &[]);
+            let kinds = Choice::list(KINDS, &form.kind);
+            let mut response = page(&OrganisationFormPage {
+                layout: Layout::of(&member, "organisations"),
+                form,
+                kinds,
+                errors,
+            })?;
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+    }
+}

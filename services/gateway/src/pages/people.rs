@@ -1,0 +1,125 @@
+//! People: the list and the form to add someone.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+
+use super::{FormErrors, Layout, page};
+use crate::Error;
+use crate::membership::Member;
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/t/{slug}/people", get(list))
+        .route("/t/{slug}/people/new", get(new_form).post(create))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PersonRow {
+    pub given_name: String,
+    pub family_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct Listing<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    after: Option<String>,
+    added: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "people.html")]
+struct PeoplePage {
+    layout: Layout,
+    people: Vec<PersonRow>,
+    next: Option<String>,
+    added: bool,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    member: Member,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, Error> {
+    let after = query
+        .after
+        .map(|a| format!("&after={a}"))
+        .unwrap_or_default();
+    let listing: Listing<PersonRow> = state
+        .core
+        .get(&member, &format!("/v1/people?limit=50{after}"))
+        .await?;
+    page(&PeoplePage {
+        layout: Layout::of(&member, "people"),
+        people: listing.items,
+        next: listing.next,
+        added: query.added.is_some(),
+    })
+}
+
+/// The form as typed: strings, checked by core-records.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct PersonForm {
+    #[serde(default)]
+    given_name: String,
+    #[serde(default)]
+    family_name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    phone: String,
+}
+
+#[derive(Template)]
+#[template(path = "person_form.html")]
+struct PersonFormPage {
+    layout: Layout,
+    form: PersonForm,
+    errors: FormErrors,
+}
+
+async fn new_form(member: Member) -> Result<Response, Error> {
+    page(&PersonFormPage {
+        layout: Layout::of(&member, "people"),
+        form: PersonForm::default(),
+        errors: FormErrors::default(),
+    })
+}
+
+async fn create(
+    State(state): State<AppState>,
+    member: Member,
+    Form(form): Form<PersonForm>,
+) -> Result<Response, Error> {
+    let outcome = state
+        .core
+        .send::<PersonRow>(&member, Method::POST, "/v1/people", &form, None)
+        .await?;
+    match outcome {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/t/{}/people?added=1", member.tenant.slug)).into_response())
+        }
+        Err(problem) => {
+            let errors = FormErrors::from_problem(problem, &[]);
+            let mut response = page(&PersonFormPage {
+                layout: Layout::of(&member, "people"),
+                form,
+                errors,
+            })?;
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+    }
+}

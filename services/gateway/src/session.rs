@@ -1,0 +1,182 @@
+//! Server-side sessions and login attempts, kept in Redis. The browser only holds an
+//! opaque random id in an HttpOnly cookie; logging out deletes the session itself.
+
+use std::time::Duration;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use redis::AsyncCommands;
+use redis::aio::ConnectionManager;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::Error;
+use crate::startup::AppState;
+
+pub const SESSION_COOKIE: &str = "maillage_session";
+/// How long someone has to come back from the identity provider.
+const LOGIN_ATTEMPT_TTL_SECONDS: u64 = 600;
+
+#[derive(Clone)]
+pub struct SessionStore {
+    redis: ConnectionManager,
+    namespace: String,
+    ttl: Duration,
+    secure_cookies: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SessionData {
+    pub user_id: Uuid,
+}
+
+/// What the callback needs to finish a login it started: never sent to the browser.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct LoginAttempt {
+    pub pkce_verifier: String,
+    pub nonce: String,
+    pub return_to: String,
+}
+
+/// 256 random bits, URL-safe.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+impl SessionStore {
+    pub fn new(
+        redis: ConnectionManager,
+        namespace: String,
+        ttl: Duration,
+        secure_cookies: bool,
+    ) -> Self {
+        Self {
+            redis,
+            namespace,
+            ttl,
+            secure_cookies,
+        }
+    }
+
+    fn session_key(&self, id: &str) -> String {
+        format!("{}:session:{id}", self.namespace)
+    }
+
+    fn login_key(&self, state: &str) -> String {
+        format!("{}:login:{state}", self.namespace)
+    }
+
+    /// A new session with a new id (never a reused one: no session fixation).
+    pub async fn create(&self, data: &SessionData) -> Result<String, Error> {
+        let id = random_token();
+        let value = serde_json::to_string(data).unwrap_or_default();
+        let mut redis = self.redis.clone();
+        let _: () = redis
+            .set_ex(self.session_key(&id), value, self.ttl.as_secs())
+            .await?;
+        Ok(id)
+    }
+
+    pub async fn get(&self, id: &str) -> Result<Option<SessionData>, Error> {
+        let mut redis = self.redis.clone();
+        let value: Option<String> = redis.get(self.session_key(id)).await?;
+        Ok(value.and_then(|v| serde_json::from_str(&v).ok()))
+    }
+
+    pub async fn destroy(&self, id: &str) -> Result<(), Error> {
+        let mut redis = self.redis.clone();
+        let _: i64 = redis.del(self.session_key(id)).await?;
+        Ok(())
+    }
+
+    pub async fn save_login_attempt(
+        &self,
+        state: &str,
+        attempt: &LoginAttempt,
+    ) -> Result<(), Error> {
+        let value = serde_json::to_string(attempt).unwrap_or_default();
+        let mut redis = self.redis.clone();
+        let _: () = redis
+            .set_ex(self.login_key(state), value, LOGIN_ATTEMPT_TTL_SECONDS)
+            .await?;
+        Ok(())
+    }
+
+    /// The attempt started with this `state`, at most once (GETDEL): a replayed callback
+    /// finds nothing.
+    pub async fn take_login_attempt(&self, state: &str) -> Result<Option<LoginAttempt>, Error> {
+        let mut redis = self.redis.clone();
+        let value: Option<String> = redis.get_del(self.login_key(state)).await?;
+        Ok(value.and_then(|v| serde_json::from_str(&v).ok()))
+    }
+
+    pub fn cookie(&self, id: String) -> Cookie<'static> {
+        Cookie::build((SESSION_COOKIE, id))
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(self.secure_cookies)
+            .path("/")
+            .build()
+    }
+
+    pub fn removal_cookie(&self) -> Cookie<'static> {
+        Cookie::build((SESSION_COOKIE, "")).path("/").build()
+    }
+}
+
+/// The logged-in user of this request.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let session_id = jar
+            .get(SESSION_COOKIE)
+            .map(|c| c.value().to_owned())
+            .ok_or(Error::LoginRequired)?;
+        let session = state
+            .sessions
+            .get(&session_id)
+            .await?
+            .ok_or(Error::LoginRequired)?;
+        let user = sqlx::query_as!(
+            CurrentUser,
+            "select id, email, display_name from users where id = $1",
+            session.user_id
+        )
+        .fetch_optional(&state.pool)
+        .await?
+        .ok_or(Error::LoginRequired)?;
+        Ok(user)
+    }
+}
+
+/// For pages that anyone may see: `None` when nobody is logged in.
+impl axum::extract::OptionalFromRequestParts<AppState> for CurrentUser {
+    type Rejection = Error;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Error> {
+        match <Self as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(user) => Ok(Some(user)),
+            Err(Error::LoginRequired) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+}

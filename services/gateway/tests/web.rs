@@ -1,0 +1,444 @@
+//! The gateway with everything real behind it: core-records, PostgreSQL, Redis and the
+//! development OpenID provider, driven over HTTP the way a browser would.
+
+use maillage_db::ServiceRole;
+use maillage_testkit::oidc::{CLIENT_ID, CLIENT_SECRET};
+use maillage_testkit::{
+    INTERNAL_SECRET, OidcProvider, TestDatabase, free_port, redis_url, unique_redis_namespace,
+};
+use reqwest::{StatusCode, header};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+type TestResult = anyhow::Result<()>;
+
+/// core-records + gateway on random ports, a fresh database, one tenant "asso-demo"
+/// to which camille (an account of the provider) is invited as editor.
+struct Stack {
+    db: TestDatabase,
+    base: String,
+    _provider: OidcProvider,
+    tenant_id: Uuid,
+}
+
+impl Stack {
+    async fn start() -> anyhow::Result<Self> {
+        maillage_runtime::init("gateway-test");
+        let db = TestDatabase::create().await?;
+        let tenant_id = db.create_tenant("asso-demo").await?;
+        sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'editor')")
+            .bind(tenant_id)
+            .bind("camille.martin@demo.maillage.test")
+            .execute(&db.owner)
+            .await?;
+
+        let core = maillage_core_records::Application::build(maillage_core_records::Config {
+            database_url: db.url_as(ServiceRole::CoreRecords),
+            database_max_connections: 4,
+            bind_addr: "127.0.0.1:0".parse()?,
+            internal_auth_secret: SecretString::from(INTERNAL_SECRET.to_owned()),
+        })
+        .await?;
+        let core_url = format!("http://{}", core.local_addr());
+        tokio::spawn(core.run_until_stopped());
+
+        let port = free_port()?;
+        let base = format!("http://127.0.0.1:{port}");
+        let provider = OidcProvider::start(&format!("{base}/auth/callback")).await?;
+        let gateway = maillage_gateway::Application::build(maillage_gateway::Config {
+            database_url: db.url_as(ServiceRole::Gateway),
+            database_max_connections: 4,
+            redis_url: redis_url(),
+            redis_namespace: unique_redis_namespace(),
+            bind_addr: format!("127.0.0.1:{port}").parse()?,
+            public_base_url: base.clone(),
+            core_records_url: core_url,
+            internal_auth_secret: SecretString::from(INTERNAL_SECRET.to_owned()),
+            oidc_issuer_url: provider.issuer.clone(),
+            oidc_client_id: CLIENT_ID.into(),
+            oidc_client_secret: SecretString::from(CLIENT_SECRET.to_owned()),
+            session_ttl: std::time::Duration::from_secs(3600),
+        })
+        .await?;
+        tokio::spawn(gateway.run_until_stopped());
+        Ok(Self {
+            db,
+            base,
+            _provider: provider,
+            tenant_id,
+        })
+    }
+
+    /// A browser: keeps cookies, follows no redirect by itself.
+    fn browser(&self) -> anyhow::Result<Browser> {
+        Ok(Browser {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()?,
+            base: self.base.clone(),
+        })
+    }
+}
+
+struct Browser {
+    http: reqwest::Client,
+    base: String,
+}
+
+fn location(response: &reqwest::Response) -> anyhow::Result<String> {
+    response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "no redirect from {} ({})",
+                response.url(),
+                response.status()
+            )
+        })
+}
+
+impl Browser {
+    /// Logs in as one of the provider's accounts, the way a person clicks through.
+    /// Returns the callback URL the provider sent the browser back to, and the session
+    /// cookie the gateway set.
+    async fn login(&self, account: &str) -> anyhow::Result<(String, String)> {
+        let mut next = format!("{}/login?return_to=/t/asso-demo/", self.base);
+        for _ in 0..12 {
+            if next.starts_with(&format!("{}/auth/callback", self.base)) {
+                let response = self.http.get(&next).send().await?;
+                anyhow::ensure!(
+                    response.status().is_redirection(),
+                    "callback failed: {}",
+                    response.status()
+                );
+                let cookie = response
+                    .headers()
+                    .get_all(header::SET_COOKIE)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .find(|v| v.starts_with("maillage_session="))
+                    .and_then(|v| v.split(';').next())
+                    .map(str::to_owned)
+                    .ok_or_else(|| anyhow::anyhow!("no session cookie set"))?;
+                return Ok((next, cookie));
+            }
+            let response = self.http.get(&next).send().await?;
+            if response.status().is_redirection() {
+                let target = location(&response)?;
+                next = if target.starts_with('/') {
+                    absolute(response.url(), &target)
+                } else {
+                    target
+                };
+                continue;
+            }
+            // An interaction page of the provider: log in, or give consent.
+            let page_url = response.url().clone();
+            let html = response.text().await?;
+            let prompt = if html.contains("name=\"prompt\" value=\"consent\"") {
+                "consent"
+            } else {
+                "login"
+            };
+            let form = [("prompt", prompt), ("login", account), ("password", "demo")];
+            let submitted = self.http.post(page_url.as_str()).form(&form).send().await?;
+            next = absolute(submitted.url(), &location(&submitted)?);
+        }
+        anyhow::bail!("login did not come back to the gateway")
+    }
+
+    async fn get(&self, path: &str) -> anyhow::Result<reqwest::Response> {
+        Ok(self.http.get(format!("{}{path}", self.base)).send().await?)
+    }
+
+    async fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> anyhow::Result<reqwest::Response> {
+        Ok(self
+            .http
+            .post(format!("{}{path}", self.base))
+            .form(form)
+            .send()
+            .await?)
+    }
+
+    async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> anyhow::Result<(StatusCode, Value)> {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await?;
+        let status = response.status();
+        Ok((status, response.json().await.unwrap_or(Value::Null)))
+    }
+}
+
+fn absolute(base: &reqwest::Url, target: &str) -> String {
+    base.join(target)
+        .map(|u| u.to_string())
+        .unwrap_or_else(|_| target.to_owned())
+}
+
+#[tokio::test]
+async fn a_member_logs_in_through_the_provider_and_lands_in_the_workspace() -> TestResult {
+    let stack = Stack::start().await?;
+    let browser = stack.browser()?;
+
+    // Not logged in: the workspace sends to the login.
+    let response = browser.get("/t/asso-demo/").await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(location(&response)?.starts_with("/login?return_to="));
+
+    browser.login("camille").await?;
+    let home = browser.get("/t/asso-demo/").await?;
+    assert_eq!(home.status(), StatusCode::OK);
+    let html = home.text().await?;
+    assert!(html.contains("Association asso-demo"), "{html}");
+    assert!(html.contains("Camille Martin"));
+
+    // The invitation became a membership with its role.
+    let role: String = sqlx::query_scalar(
+        "select m.role from memberships m join users u on u.id = m.user_id where u.email = $1",
+    )
+    .bind("camille.martin@demo.maillage.test")
+    .fetch_one(&stack.db.owner)
+    .await?;
+    assert_eq!(role, "editor");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_login_callback_with_a_wrong_or_replayed_state_is_refused() -> TestResult {
+    let stack = Stack::start().await?;
+    let browser = stack.browser()?;
+    let (callback, _) = browser.login("camille").await?;
+
+    let fresh = stack.browser()?;
+    let replayed = fresh.http.get(&callback).send().await?;
+    assert_eq!(
+        replayed.status(),
+        StatusCode::BAD_REQUEST,
+        "a callback works once"
+    );
+    assert!(replayed.text().await?.contains("expiré ou a déjà servi"));
+    let forged = fresh.get("/auth/callback?code=abc&state=made-up").await?;
+    assert_eq!(forged.status(), StatusCode::BAD_REQUEST);
+    let response = fresh.get("/t/asso-demo/").await?;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "neither attempt logged anyone in"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_user_without_membership_sees_no_such_workspace() -> TestResult {
+    let stack = Stack::start().await?;
+    stack.db.create_tenant("autre-asso").await?;
+    let camille = stack.browser()?;
+    camille.login("camille").await?;
+    for path in ["/t/autre-asso/", "/t/autre-asso/people", "/t/inexistante/"] {
+        assert_eq!(
+            camille.get(path).await?.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let (status, problem) = camille
+        .api(reqwest::Method::GET, "/api/v1/t/autre-asso/people", None)
+        .await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(problem["type"], "/problems/not-found");
+
+    let sacha = stack.browser()?;
+    sacha.login("sacha").await?;
+    assert_eq!(
+        sacha.get("/t/asso-demo/").await?.status(),
+        StatusCode::NOT_FOUND
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_on_the_server_and_login_rotates_it() -> TestResult {
+    let stack = Stack::start().await?;
+    let browser = stack.browser()?;
+    let (_, first) = browser.login("camille").await?;
+    let (_, second) = browser.login("camille").await?;
+    assert_ne!(first, second, "a new login gets a new session id");
+
+    let stolen = |cookie: String| {
+        let base = stack.base.clone();
+        async move {
+            let client = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()?;
+            Ok::<_, anyhow::Error>(
+                client
+                    .get(format!("{base}/t/asso-demo/"))
+                    .header(header::COOKIE, cookie)
+                    .send()
+                    .await?
+                    .status(),
+            )
+        }
+    };
+    assert_eq!(
+        stolen(first).await?,
+        StatusCode::SEE_OTHER,
+        "the previous session died with the new login"
+    );
+    assert_eq!(stolen(second.clone()).await?, StatusCode::OK);
+
+    let response = browser.post_form("/logout", &[]).await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        stolen(second).await?,
+        StatusCode::SEE_OTHER,
+        "a copied cookie is useless after logout"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn people_organisations_and_deadlines_are_created_through_pages_and_api() -> TestResult {
+    let stack = Stack::start().await?;
+    let browser = stack.browser()?;
+    browser.login("camille").await?;
+
+    let created = browser
+        .post_form(
+            "/t/asso-demo/people/new",
+            &[
+                ("family_name", "Durand"),
+                ("given_name", "Hélène"),
+                ("email", "helene@example.org"),
+            ],
+        )
+        .await?;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let list = browser.get("/t/asso-demo/people").await?.text().await?;
+    assert!(list.contains("Durand Hélène"), "{list}");
+
+    let refused = browser
+        .post_form(
+            "/t/asso-demo/people/new",
+            &[("family_name", ""), ("email", "nope")],
+        )
+        .await?;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let form = refused.text().await?;
+    assert!(
+        form.contains("est obligatoire") && form.contains("pas une adresse e-mail valide"),
+        "{form}"
+    );
+    assert!(form.contains("value=\"nope\""), "what was typed is kept");
+
+    let organisation = browser
+        .post_form(
+            "/t/asso-demo/organisations/new",
+            &[
+                ("name", "Fondation Lumière"),
+                ("kind", "funder"),
+                ("email", ""),
+                ("website", ""),
+            ],
+        )
+        .await?;
+    assert_eq!(organisation.status(), StatusCode::SEE_OTHER);
+    let (status, organisations) = browser
+        .api(
+            reqwest::Method::GET,
+            "/api/v1/t/asso-demo/organisations",
+            None,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK);
+    let funder_id = organisations["items"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+
+    let deadline = browser
+        .post_form(
+            "/t/asso-demo/deadlines/new",
+            &[
+                ("title", "Bilan annuel"),
+                ("funder_id", &funder_id),
+                ("due_date", "2030-06-30"),
+                ("due_time", "17:00"),
+                ("notes", ""),
+            ],
+        )
+        .await?;
+    assert_eq!(deadline.status(), StatusCode::SEE_OTHER);
+    let page_path = location(&deadline)?;
+    let page = browser.get(&page_path).await?.text().await?;
+    assert!(page.contains("Bilan annuel") && page.contains("Fondation Lumière"));
+    assert!(
+        page.contains("dimanche 30 juin 2030 à 17:00"),
+        "shown in the tenant's time: {page}"
+    );
+    let (_, stored) = browser
+        .api(reqwest::Method::GET, "/api/v1/t/asso-demo/deadlines", None)
+        .await?;
+    assert_eq!(
+        stored["items"][0]["due_at"], "2030-06-30T15:00:00Z",
+        "17:00 in Paris in summer"
+    );
+
+    let (status, person) = browser
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/t/asso-demo/people",
+            Some(json!({"family_name": "Martin"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{person}");
+    let (status, problem) = browser
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/t/asso-demo/people",
+            Some(json!({"family_name": 7})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["type"], "/problems/invalid-body");
+
+    let audited: i64 = sqlx::query_scalar("select count(*) from audit_log where tenant_id = $1")
+        .bind(stack.tenant_id)
+        .fetch_one(&stack.db.owner)
+        .await?;
+    assert_eq!(audited, 4, "each creation is audited, with the acting user");
+    Ok(())
+}
+
+#[tokio::test]
+async fn writes_from_another_site_are_refused() -> TestResult {
+    let stack = Stack::start().await?;
+    let browser = stack.browser()?;
+    browser.login("camille").await?;
+    let response = browser
+        .http
+        .post(format!("{}/t/asso-demo/people/new", stack.base))
+        .header(header::ORIGIN, "https://evil.example")
+        .form(&[("family_name", "Intrus")])
+        .send()
+        .await?;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(stack.db.count("people").await?, 0);
+    Ok(())
+}
