@@ -4,11 +4,12 @@
 use maillage_db::ServiceRole;
 use maillage_testkit::oidc::{CLIENT_ID, CLIENT_SECRET};
 use maillage_testkit::{
-    INTERNAL_SECRET, OidcProvider, TestDatabase, free_port, redis_url, unique_redis_namespace,
+    Browser, INTERNAL_SECRET, OidcProvider, TestDatabase, free_port, location, redis_url,
+    unique_redis_namespace,
 };
 use reqwest::{StatusCode, header};
 use secrecy::SecretString;
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
 type TestResult = anyhow::Result<()>;
@@ -70,125 +71,9 @@ impl Stack {
         })
     }
 
-    /// A browser: keeps cookies, follows no redirect by itself.
     fn browser(&self) -> anyhow::Result<Browser> {
-        Ok(Browser {
-            http: reqwest::Client::builder()
-                .cookie_store(true)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()?,
-            base: self.base.clone(),
-        })
+        Browser::new(&self.base)
     }
-}
-
-struct Browser {
-    http: reqwest::Client,
-    base: String,
-}
-
-fn location(response: &reqwest::Response) -> anyhow::Result<String> {
-    response
-        .headers()
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "no redirect from {} ({})",
-                response.url(),
-                response.status()
-            )
-        })
-}
-
-impl Browser {
-    /// Logs in as one of the provider's accounts, the way a person clicks through.
-    /// Returns the callback URL the provider sent the browser back to, and the session
-    /// cookie the gateway set.
-    async fn login(&self, account: &str) -> anyhow::Result<(String, String)> {
-        let mut next = format!("{}/login?return_to=/t/asso-demo/", self.base);
-        for _ in 0..12 {
-            if next.starts_with(&format!("{}/auth/callback", self.base)) {
-                let response = self.http.get(&next).send().await?;
-                anyhow::ensure!(
-                    response.status().is_redirection(),
-                    "callback failed: {}",
-                    response.status()
-                );
-                let cookie = response
-                    .headers()
-                    .get_all(header::SET_COOKIE)
-                    .iter()
-                    .filter_map(|v| v.to_str().ok())
-                    .find(|v| v.starts_with("maillage_session="))
-                    .and_then(|v| v.split(';').next())
-                    .map(str::to_owned)
-                    .ok_or_else(|| anyhow::anyhow!("no session cookie set"))?;
-                return Ok((next, cookie));
-            }
-            let response = self.http.get(&next).send().await?;
-            if response.status().is_redirection() {
-                let target = location(&response)?;
-                next = if target.starts_with('/') {
-                    absolute(response.url(), &target)
-                } else {
-                    target
-                };
-                continue;
-            }
-            // An interaction page of the provider: log in, or give consent.
-            let page_url = response.url().clone();
-            let html = response.text().await?;
-            let prompt = if html.contains("name=\"prompt\" value=\"consent\"") {
-                "consent"
-            } else {
-                "login"
-            };
-            let form = [("prompt", prompt), ("login", account), ("password", "demo")];
-            let submitted = self.http.post(page_url.as_str()).form(&form).send().await?;
-            next = absolute(submitted.url(), &location(&submitted)?);
-        }
-        anyhow::bail!("login did not come back to the gateway")
-    }
-
-    async fn get(&self, path: &str) -> anyhow::Result<reqwest::Response> {
-        Ok(self.http.get(format!("{}{path}", self.base)).send().await?)
-    }
-
-    async fn post_form(
-        &self,
-        path: &str,
-        form: &[(&str, &str)],
-    ) -> anyhow::Result<reqwest::Response> {
-        Ok(self
-            .http
-            .post(format!("{}{path}", self.base))
-            .form(form)
-            .send()
-            .await?)
-    }
-
-    async fn api(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> anyhow::Result<(StatusCode, Value)> {
-        let mut request = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await?;
-        let status = response.status();
-        Ok((status, response.json().await.unwrap_or(Value::Null)))
-    }
-}
-
-fn absolute(base: &reqwest::Url, target: &str) -> String {
-    base.join(target)
-        .map(|u| u.to_string())
-        .unwrap_or_else(|_| target.to_owned())
 }
 
 #[tokio::test]
@@ -201,7 +86,7 @@ async fn a_member_logs_in_through_the_provider_and_lands_in_the_workspace() -> T
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert!(location(&response)?.starts_with("/login?return_to="));
 
-    browser.login("camille").await?;
+    browser.login("camille", "/t/asso-demo/").await?;
     let home = browser.get("/t/asso-demo/").await?;
     assert_eq!(home.status(), StatusCode::OK);
     let html = home.text().await?;
@@ -223,7 +108,7 @@ async fn a_member_logs_in_through_the_provider_and_lands_in_the_workspace() -> T
 async fn a_login_callback_with_a_wrong_or_replayed_state_is_refused() -> TestResult {
     let stack = Stack::start().await?;
     let browser = stack.browser()?;
-    let (callback, _) = browser.login("camille").await?;
+    let (callback, _) = browser.login("camille", "/t/asso-demo/").await?;
 
     let fresh = stack.browser()?;
     let replayed = fresh.http.get(&callback).send().await?;
@@ -249,7 +134,7 @@ async fn a_user_without_membership_sees_no_such_workspace() -> TestResult {
     let stack = Stack::start().await?;
     stack.db.create_tenant("autre-asso").await?;
     let camille = stack.browser()?;
-    camille.login("camille").await?;
+    camille.login("camille", "/t/asso-demo/").await?;
     for path in ["/t/autre-asso/", "/t/autre-asso/people", "/t/inexistante/"] {
         assert_eq!(
             camille.get(path).await?.status(),
@@ -264,7 +149,7 @@ async fn a_user_without_membership_sees_no_such_workspace() -> TestResult {
     assert_eq!(problem["type"], "/problems/not-found");
 
     let sacha = stack.browser()?;
-    sacha.login("sacha").await?;
+    sacha.login("sacha", "/t/asso-demo/").await?;
     assert_eq!(
         sacha.get("/t/asso-demo/").await?.status(),
         StatusCode::NOT_FOUND
@@ -276,8 +161,8 @@ async fn a_user_without_membership_sees_no_such_workspace() -> TestResult {
 async fn logout_ends_the_session_on_the_server_and_login_rotates_it() -> TestResult {
     let stack = Stack::start().await?;
     let browser = stack.browser()?;
-    let (_, first) = browser.login("camille").await?;
-    let (_, second) = browser.login("camille").await?;
+    let (_, first) = browser.login("camille", "/t/asso-demo/").await?;
+    let (_, second) = browser.login("camille", "/t/asso-demo/").await?;
     assert_ne!(first, second, "a new login gets a new session id");
 
     let stolen = |cookie: String| {
@@ -317,7 +202,7 @@ async fn logout_ends_the_session_on_the_server_and_login_rotates_it() -> TestRes
 async fn people_organisations_and_deadlines_are_created_through_pages_and_api() -> TestResult {
     let stack = Stack::start().await?;
     let browser = stack.browser()?;
-    browser.login("camille").await?;
+    browser.login("camille", "/t/asso-demo/").await?;
 
     let created = browser
         .post_form(
@@ -430,7 +315,7 @@ async fn people_organisations_and_deadlines_are_created_through_pages_and_api() 
 async fn writes_from_another_site_are_refused() -> TestResult {
     let stack = Stack::start().await?;
     let browser = stack.browser()?;
-    browser.login("camille").await?;
+    browser.login("camille", "/t/asso-demo/").await?;
     let response = browser
         .http
         .post(format!("{}/t/asso-demo/people/new", stack.base))

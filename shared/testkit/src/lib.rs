@@ -4,10 +4,12 @@
 //! Servers come from the environment (`DATABASE_URL`, `REDIS_URL`), as `make test`
 //! sets them, defaulting to the local ones on their standard ports.
 
+mod browser;
 mod database;
 mod mail;
 pub mod oidc;
 
+pub use browser::{Browser, location};
 pub use database::TestDatabase;
 pub use mail::{ReceivedEmail, SmtpSink, free_port};
 pub use oidc::OidcProvider;

@@ -1,0 +1,121 @@
+use reqwest::{Method, StatusCode, header};
+use serde_json::Value;
+
+/// An HTTP client that behaves like a browser for our purposes: it keeps cookies and
+/// follows no redirect by itself, so tests can see each step.
+pub struct Browser {
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+/// Where a redirect points.
+pub fn location(response: &reqwest::Response) -> anyhow::Result<String> {
+    response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "no redirect from {} ({})",
+                response.url(),
+                response.status()
+            )
+        })
+}
+
+fn absolute(base: &reqwest::Url, target: &str) -> String {
+    base.join(target)
+        .map(|u| u.to_string())
+        .unwrap_or_else(|_| target.to_owned())
+}
+
+impl Browser {
+    /// A browser pointed at the gateway at `base`.
+    pub fn new(base: &str) -> anyhow::Result<Self> {
+        Ok(Self {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()?,
+            base: base.to_owned(),
+        })
+    }
+
+    /// Logs in as one of the development provider's accounts (deploy/oidc/accounts.json),
+    /// clicking through its pages. Returns the callback URL the provider sent the browser
+    /// back to, and the session cookie the gateway set.
+    pub async fn login(&self, account: &str, return_to: &str) -> anyhow::Result<(String, String)> {
+        let mut next = format!("{}/login?return_to={return_to}", self.base);
+        let callback = format!("{}/auth/callback", self.base);
+        for _ in 0..12 {
+            let response = self.http.get(&next).send().await?;
+            if next.starts_with(&callback) {
+                anyhow::ensure!(
+                    response.status().is_redirection(),
+                    "callback failed: {}",
+                    response.status()
+                );
+                let cookie = response
+                    .headers()
+                    .get_all(header::SET_COOKIE)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .find(|v| v.starts_with("maillage_session="))
+                    .and_then(|v| v.split(';').next())
+                    .map(str::to_owned)
+                    .ok_or_else(|| anyhow::anyhow!("no session cookie set"))?;
+                return Ok((next, cookie));
+            }
+            if response.status().is_redirection() {
+                next = absolute(response.url(), &location(&response)?);
+                continue;
+            }
+            // An interaction page of the provider: log in, or give consent.
+            let page_url = response.url().clone();
+            let html = response.text().await?;
+            let prompt = if html.contains("name=\"prompt\" value=\"consent\"") {
+                "consent"
+            } else {
+                "login"
+            };
+            let form = [("prompt", prompt), ("login", account), ("password", "demo")];
+            let submitted = self.http.post(page_url.as_str()).form(&form).send().await?;
+            next = absolute(submitted.url(), &location(&submitted)?);
+        }
+        anyhow::bail!("login did not come back to the gateway")
+    }
+
+    pub async fn get(&self, path: &str) -> anyhow::Result<reqwest::Response> {
+        Ok(self.http.get(format!("{}{path}", self.base)).send().await?)
+    }
+
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> anyhow::Result<reqwest::Response> {
+        Ok(self
+            .http
+            .post(format!("{}{path}", self.base))
+            .form(form)
+            .send()
+            .await?)
+    }
+
+    /// A JSON call; the body of the answer, or null when it is not JSON.
+    pub async fn api(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> anyhow::Result<(StatusCode, Value)> {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await?;
+        let status = response.status();
+        Ok((status, response.json().await.unwrap_or(Value::Null)))
+    }
+}

@@ -1,0 +1,271 @@
+//! The tenancy rules of DESIGN.md, checked in the database itself: on the catalog, and
+//! by acting as each service role.
+
+use maillage_db::ServiceRole;
+use maillage_testkit::TestDatabase;
+use sqlx::{Executor, PgPool, Row};
+use uuid::Uuid;
+
+type TestResult = anyhow::Result<()>;
+
+/// Tables with a tenant_id that belong to the platform, not to a tenant: who is a member
+/// of which tenant must be readable before any tenant is chosen.
+const PLATFORM_TABLES: [&str; 2] = ["memberships", "invitations"];
+
+async fn tenant_tables(db: &TestDatabase) -> anyhow::Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        r#"select c.relname::text from pg_class c
+           join pg_namespace n on n.oid = c.relnamespace
+           where n.nspname = 'public' and c.relkind = 'r'
+             and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)
+           order by 1"#,
+    )
+    .fetch_all(&db.owner)
+    .await?
+    .into_iter()
+    .filter(|t: &String| !PLATFORM_TABLES.contains(&t.as_str()))
+    .collect())
+}
+
+#[tokio::test]
+async fn every_tenant_table_has_forced_row_security_and_tenant_scoped_keys() -> TestResult {
+    let db = TestDatabase::create().await?;
+    let tables = tenant_tables(&db).await?;
+    assert!(tables.len() >= 6, "found {tables:?}");
+    for table in &tables {
+        let row = sqlx::query(
+            r#"select c.relrowsecurity, c.relforcerowsecurity,
+                      exists (select 1 from pg_policy p where p.polrelid = c.oid and p.polroles = '{0}'
+                              and pg_get_expr(p.polqual, p.polrelid) like '%app.tenant_id%') as has_tenant_policy
+               from pg_class c where c.relname = $1 and c.relnamespace = 'public'::regnamespace"#,
+        )
+        .bind(table)
+        .fetch_one(&db.owner)
+        .await?;
+        assert!(
+            row.get::<bool, _>(0),
+            "{table}: row level security not enabled"
+        );
+        assert!(
+            row.get::<bool, _>(1),
+            "{table}: row level security not forced"
+        );
+        assert!(
+            row.get::<bool, _>(2),
+            "{table}: no tenant_isolation policy for everyone"
+        );
+
+        // Keys: primary key and every unique constraint start with tenant_id; every
+        // foreign key to another tenant table carries tenant_id.
+        let constraints: Vec<(String, String, Vec<String>, Option<String>)> = sqlx::query_as(
+            r#"select con.conname::text, con.contype::text,
+                      array(select a.attname::text from unnest(con.conkey) with ordinality k(attnum, ord)
+                            join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.attnum order by k.ord),
+                      con.confrelid::regclass::text
+               from pg_constraint con
+               where con.conrelid = $1::regclass and con.contype in ('p', 'u', 'f')"#,
+        )
+        .bind(table)
+        .fetch_all(&db.owner)
+        .await?;
+        assert!(
+            constraints.iter().any(|(_, kind, _, _)| kind == "p"),
+            "{table}: no primary key"
+        );
+        for (name, kind, columns, references) in constraints {
+            match kind.as_str() {
+                "p" | "u" => assert_eq!(
+                    columns.first().map(String::as_str),
+                    Some("tenant_id"),
+                    "{table}.{name}"
+                ),
+                _ if references
+                    .as_deref()
+                    .is_some_and(|r| tables.iter().any(|t| t == r)) =>
+                {
+                    assert!(
+                        columns.iter().any(|c| c == "tenant_id"),
+                        "{table}.{name} must include tenant_id"
+                    )
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn service_roles_are_not_superusers_owners_or_exempt_from_row_security() -> TestResult {
+    let db = TestDatabase::create().await?;
+    for role in ServiceRole::ALL {
+        let row = sqlx::query(
+            r#"select r.rolsuper, r.rolbypassrls, r.rolcreaterole, r.rolcreatedb,
+                      (select count(*) from pg_class c where c.relowner = r.oid and c.relnamespace = 'public'::regnamespace)
+               from pg_roles r where r.rolname = $1"#,
+        )
+        .bind(role.role_name())
+        .fetch_one(&db.owner)
+        .await?;
+        assert!(!row.get::<bool, _>(0), "{role:?} is superuser");
+        assert!(!row.get::<bool, _>(1), "{role:?} bypasses RLS");
+        assert!(
+            !row.get::<bool, _>(2) && !row.get::<bool, _>(3),
+            "{role:?} can create roles or databases"
+        );
+        assert_eq!(row.get::<i64, _>(4), 0, "{role:?} owns tables");
+    }
+    Ok(())
+}
+
+/// Tenant A's rows of every kind, written as the owner.
+async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()> {
+    let (person, organisation, deadline) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    let statements = [
+        format!(
+            "insert into people (tenant_id, id, given_name, family_name) values ('{tenant}', '{person}', 'A', 'Secret')"
+        ),
+        format!(
+            "insert into organisations (tenant_id, id, name, kind) values ('{tenant}', '{organisation}', 'Financeur A', 'funder')"
+        ),
+        format!(
+            "insert into reporting_deadlines (tenant_id, id, title, funder_id, due_at, responsible_user_id) \
+             values ('{tenant}', '{deadline}', 'Rapport A', '{organisation}', now() + interval '2 days', '{user}')"
+        ),
+        format!(
+            "insert into reminders (tenant_id, id, deadline_id, kind, due_at, fire_at, recipient_user_id) \
+             values ('{tenant}', gen_random_uuid(), '{deadline}', 'j1', now() + interval '2 days', now(), '{user}')"
+        ),
+        format!(
+            "insert into outbox (tenant_id, id, topic, aggregate_id) values ('{tenant}', gen_random_uuid(), 'deadline.changed', '{deadline}')"
+        ),
+        format!(
+            "insert into audit_log (tenant_id, id, actor_user_id, request_id, action, record_type, record_id) \
+             values ('{tenant}', gen_random_uuid(), '{user}', 'r', 'create', 'person', '{person}')"
+        ),
+    ];
+    for statement in statements {
+        db.owner.execute(sqlx::AssertSqlSafe(statement)).await?;
+    }
+    Ok(())
+}
+
+/// Runs `sql` in a transaction scoped to `tenant` (or to none), as the pool's role.
+/// Returns the rows it saw or touched, or None when the role may not run it at all.
+async fn as_role(pool: &PgPool, tenant: Option<Uuid>, sql: &str) -> anyhow::Result<Option<u64>> {
+    let mut tx = pool.begin().await?;
+    if let Some(tenant) = tenant {
+        sqlx::query("select set_config('app.tenant_id', $1, true)")
+            .bind(tenant.to_string())
+            .execute(&mut *tx)
+            .await?;
+    }
+    let outcome = tx.execute(sqlx::AssertSqlSafe(sql.to_owned())).await;
+    tx.rollback().await?;
+    match outcome {
+        Ok(done) => Ok(Some(done.rows_affected())),
+        // 42501: insufficient privilege, or a row refused by a policy's WITH CHECK.
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42501") => Ok(None),
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[tokio::test]
+async fn through_sql_no_service_role_reaches_another_tenants_rows() -> TestResult {
+    let db = TestDatabase::create().await?;
+    let tenant_a = db.create_tenant("asso-a").await?;
+    let tenant_b = db.create_tenant("asso-b").await?;
+    let user = db.create_user("a@example.org").await?;
+    seed(&db, tenant_a, user).await?;
+    let tables = tenant_tables(&db).await?;
+
+    for role in ServiceRole::ALL {
+        let pool = db.pool_as(role).await?;
+        for table in &tables {
+            for (scope, tenant) in [("tenant B", Some(tenant_b)), ("no tenant", None)] {
+                let seen = as_role(&pool, tenant, &format!("select * from {table}")).await?;
+                assert!(
+                    matches!(seen, None | Some(0)),
+                    "{role:?} sees {table} rows of tenant A with {scope}"
+                );
+                let updated = as_role(
+                    &pool,
+                    tenant,
+                    &format!("update {table} set tenant_id = tenant_id"),
+                )
+                .await?;
+                assert!(
+                    matches!(updated, None | Some(0)),
+                    "{role:?} updates {table} of tenant A with {scope}"
+                );
+                let deleted = as_role(&pool, tenant, &format!("delete from {table}")).await?;
+                assert!(
+                    matches!(deleted, None | Some(0)),
+                    "{role:?} deletes {table} of tenant A with {scope}"
+                );
+            }
+        }
+        // Writing a row into tenant A while acting for tenant B is refused outright.
+        let smuggled = as_role(
+            &pool,
+            Some(tenant_b),
+            &format!("insert into people (tenant_id, id, given_name, family_name) values ('{tenant_a}', gen_random_uuid(), 'x', 'y')"),
+        )
+        .await?;
+        assert_eq!(
+            smuggled, None,
+            "{role:?} wrote a person into another tenant"
+        );
+    }
+
+    // The owner sees tenant A's rows: the seeds are really there.
+    for table in &tables {
+        assert!(db.count(table).await? >= 1, "{table} was seeded");
+    }
+    // And core-records, acting for tenant A, sees them through the same policies.
+    let core = db.pool_as(ServiceRole::CoreRecords).await?;
+    assert_eq!(
+        as_role(&core, Some(tenant_a), "select * from people").await?,
+        Some(1)
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn only_the_notification_role_in_its_scan_scope_sees_work_across_tenants() -> TestResult {
+    let db = TestDatabase::create().await?;
+    let tenant_a = db.create_tenant("asso-a").await?;
+    let user = db.create_user("a@example.org").await?;
+    seed(&db, tenant_a, user).await?;
+    let scan = |pool: PgPool, table: &'static str| async move {
+        let mut tx = pool.begin().await?;
+        tx.execute("select set_config('app.scope', 'platform-scan', true)")
+            .await?;
+        let seen = tx
+            .execute(sqlx::AssertSqlSafe(format!("select * from {table}")))
+            .await
+            .map(|d| d.rows_affected());
+        tx.rollback().await?;
+        Ok::<_, anyhow::Error>(seen.ok())
+    };
+    let notification = db.pool_as(ServiceRole::Notification).await?;
+    let core = db.pool_as(ServiceRole::CoreRecords).await?;
+    for table in ["outbox", "reminders"] {
+        assert_eq!(
+            scan(notification.clone(), table).await?,
+            Some(1),
+            "the relay and dispatcher find work in {table}"
+        );
+        assert!(
+            matches!(scan(core.clone(), table).await?, None | Some(0)),
+            "the scope means nothing to core-records"
+        );
+    }
+    for table in ["people", "reporting_deadlines"] {
+        assert!(
+            matches!(scan(notification.clone(), table).await?, None | Some(0)),
+            "the scope opens no record table"
+        );
+    }
+    Ok(())
+}
