@@ -7,6 +7,7 @@
 #   stack.sh tools     install missing system packages, the SMTP sink and the OpenID provider
 #   stack.sh up        tools + PostgreSQL + Redis, then write .stack/env
 #   stack.sh down      stop what this script started
+#   stack.sh install PACKAGE…   apt-get install, as root or through sudo
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -119,5 +120,6 @@ case "${1:-}" in
   tools) tools ;;
   up) up ;;
   down) down ;;
-  *) echo "usage: $0 tools|up|down" >&2; exit 2 ;;
+  install) shift; apt_install "$@" ;;
+  *) echo "usage: $0 tools|up|down|install PACKAGE…" >&2; exit 2 ;;
 esac

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# `make run` / `make stop`: the whole of Maillage on this machine, with a development
+# OpenID provider (demo accounts) and a mail inbox in the browser. Data lives in .stack/
+# (or in the PostgreSQL the environment points at) and survives `make stop`.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+STACK="$ROOT/.stack"
+LOGS="$STACK/logs"
+PIDS="$STACK/pids"
+GATEWAY_PORT=${MAILLAGE_PORT:-8080}
+CORE_PORT=$((GATEWAY_PORT + 1))
+NOTIFICATION_PORT=$((GATEWAY_PORT + 2))
+OIDC_PORT=${MAILLAGE_OIDC_PORT:-8090}
+SMTP_PORT=${MAILLAGE_SMTP_PORT:-1025}
+INBOX_PORT=${MAILLAGE_INBOX_PORT:-1080}
+BASE="http://127.0.0.1:$GATEWAY_PORT"
+
+log() { printf '[run] %s\n' "$*" >&2; }
+
+stop() {
+  for pidfile in "$PIDS"/*.pid; do
+    [ -f "$pidfile" ] || continue
+    kill "$(cat "$pidfile")" 2>/dev/null && log "stopped $(basename "$pidfile" .pid)" || true
+    rm -f "$pidfile"
+  done
+  bash "$ROOT/deploy/local/stack.sh" down
+}
+
+# Starts a long-running process in the background, its output in .stack/logs/NAME.log.
+launch() {
+  local name=$1; shift
+  if [ -f "$PIDS/$name.pid" ] && kill -0 "$(cat "$PIDS/$name.pid")" 2>/dev/null; then
+    log "$name already running"; return
+  fi
+  nohup "$@" >"$LOGS/$name.log" 2>&1 &
+  echo $! >"$PIDS/$name.pid"
+}
+
+wait_for() {
+  local name=$1 url=$2
+  for _ in $(seq 120); do
+    curl -fsS -o /dev/null -H "Accept: text/html" "$url" 2>/dev/null && return 0
+    sleep 0.5
+  done
+  log "$name did not start: see $LOGS/$name.log"; tail -n 20 "$LOGS/$name.log" >&2; return 1
+}
+
+start() {
+  mkdir -p "$LOGS" "$PIDS"
+  command -v curl >/dev/null || bash "$ROOT/deploy/local/stack.sh" install curl
+  bash "$ROOT/deploy/local/stack.sh" up
+  # shellcheck source=/dev/null
+  source "$STACK/env"
+  if [ ! -d "$ROOT/deploy/local/maildev/node_modules/maildev" ]; then
+    log "installing the local mail inbox (npm ci)"
+    (cd "$ROOT/deploy/local/maildev" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  fi
+  [ -f "$STACK/internal-secret" ] || head -c 48 /dev/urandom | base64 | tr -d '\n/+=' >"$STACK/internal-secret"
+
+  log "building the services"
+  (cd "$ROOT" && SQLX_OFFLINE=true cargo build --bins --quiet)
+  local bin="$ROOT/target/debug"
+
+  # One database, "maillage", next to whatever the server already holds.
+  local server=${DATABASE_URL%/*} hostport
+  hostport=${server#*://}; hostport=${hostport#*@}
+  psql "$server/postgres" -Atqc "select 1 from pg_database where datname = 'maillage'" | grep -q 1 \
+    || psql "$server/postgres" -qc "create database maillage"
+  export DATABASE_URL="$server/maillage"
+  "$bin/maillage-admin" migrate
+  "$bin/maillage-admin" tenant create --slug demo --name "Association Démo" --kind association \
+    --admin-email camille.martin@demo.maillage.test --if-absent
+
+  export REDIS_NAMESPACE=maillage INTERNAL_AUTH_SECRET
+  INTERNAL_AUTH_SECRET=$(cat "$STACK/internal-secret")
+  launch oidc env OIDC_PORT="$OIDC_PORT" OIDC_CLIENT_ID=maillage-gateway OIDC_CLIENT_SECRET=maillage-dev-secret \
+    OIDC_REDIRECT_URIS="$BASE/auth/callback" node "$ROOT/deploy/oidc/provider.mjs"
+  launch inbox "$ROOT/deploy/local/maildev/node_modules/.bin/maildev" --smtp "$SMTP_PORT" --ip 127.0.0.1 \
+    --web "$INBOX_PORT" --web-ip 127.0.0.1 --mail-directory "$STACK/mail"
+  launch core-records env CORE_RECORDS_DATABASE_URL="postgres://maillage_core@$hostport/maillage" \
+    CORE_RECORDS_BIND="127.0.0.1:$CORE_PORT" "$bin/core-records"
+  launch notification env NOTIFICATION_DATABASE_URL="postgres://maillage_notification@$hostport/maillage" \
+    NOTIFICATION_BIND="127.0.0.1:$NOTIFICATION_PORT" SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" \
+    PUBLIC_BASE_URL="$BASE" NOTIFICATION_CONSUMER_NAME=local "$bin/notification"
+  wait_for oidc "http://127.0.0.1:$OIDC_PORT/.well-known/openid-configuration"
+  launch gateway env GATEWAY_DATABASE_URL="postgres://maillage_gateway@$hostport/maillage" \
+    GATEWAY_BIND="127.0.0.1:$GATEWAY_PORT" PUBLIC_BASE_URL="$BASE" CORE_RECORDS_URL="http://127.0.0.1:$CORE_PORT" \
+    OIDC_ISSUER_URL="http://127.0.0.1:$OIDC_PORT" OIDC_CLIENT_ID=maillage-gateway OIDC_CLIENT_SECRET=maillage-dev-secret \
+    "$bin/gateway"
+  wait_for core-records "http://127.0.0.1:$CORE_PORT/readyz"
+  wait_for notification "http://127.0.0.1:$NOTIFICATION_PORT/readyz"
+  wait_for gateway "$BASE/readyz"
+  wait_for inbox "http://127.0.0.1:$INBOX_PORT/"
+
+  cat <<MSG
+
+  Maillage is running.
+
+    Application   $BASE
+    Demo login    camille   (any password)   — owner of the workspace "Association Démo"
+                  dominique, sacha           — accounts without a workspace yet
+    Mail inbox    http://127.0.0.1:$INBOX_PORT
+    Logs          .stack/logs/
+
+  Stop everything with: make stop   (your data stays for the next make run)
+
+MSG
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac
