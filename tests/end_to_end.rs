@@ -38,7 +38,7 @@ impl Platform {
             .await?;
         let secret = || SecretString::from(INTERNAL_SECRET.to_owned());
 
-        let core = maillage_core_records::Application::build(maillage_core_records::Config {
+        let core = maillage_core_records::build_app(maillage_core_records::Config {
             database_url: db.url_as(ServiceRole::CoreRecords),
             database_max_connections: 4,
             bind_addr: "127.0.0.1:0".parse()?,
@@ -52,7 +52,7 @@ impl Platform {
         let gateway = format!("http://127.0.0.1:{port}");
         let provider = OidcProvider::start(&format!("{gateway}/auth/callback")).await?;
         let namespace = unique_redis_namespace();
-        let app = maillage_gateway::Application::build(maillage_gateway::Config {
+        let app = maillage_gateway::build_app(maillage_gateway::Config {
             database_url: db.url_as(ServiceRole::Gateway),
             database_max_connections: 4,
             redis_url: redis_url(),

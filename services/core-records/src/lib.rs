@@ -12,4 +12,4 @@ mod startup;
 
 pub use config::Config;
 pub use error::Error;
-pub use startup::Application;
+pub use startup::build_app;

@@ -1,10 +1,10 @@
-use maillage_core_records::{Application, Config};
+use maillage_core_records::{Config, build_app};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     maillage_runtime::init("core-records");
     let config = Config::from_env()?;
-    let app = Application::build(config).await?;
+    let app = build_app(config).await?;
     tracing::info!(address = %app.local_addr(), "core-records listening");
     app.run_until_stopped().await?;
     Ok(())

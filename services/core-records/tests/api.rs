@@ -1,6 +1,6 @@
 //! core-records over HTTP: the real service on a random port, a fresh database per test.
 
-use maillage_core_records::{Application, Config};
+use maillage_core_records::{Config, build_app};
 use maillage_db::ServiceRole;
 use maillage_domain::Role;
 use maillage_identity::{IDENTITY_HEADER, IdentityKey, InternalIdentity};
@@ -36,7 +36,7 @@ impl TestApp {
             bind_addr: "127.0.0.1:0".parse()?,
             internal_auth_secret: SecretString::from(INTERNAL_SECRET.to_owned()),
         };
-        let app = Application::build(config).await?;
+        let app = build_app(config).await?;
         let base = format!("http://{}", app.local_addr());
         tokio::spawn(app.run_until_stopped());
         Ok(Self {

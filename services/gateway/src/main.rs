@@ -1,10 +1,10 @@
-use maillage_gateway::{Application, Config};
+use maillage_gateway::{Config, build_app};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     maillage_runtime::init("gateway");
     let config = Config::from_env()?;
-    let app = Application::build(config).await?;
+    let app = build_app(config).await?;
     tracing::info!(address = %app.local_addr(), "gateway listening");
     app.run_until_stopped().await?;
     Ok(())

@@ -1,14 +1,12 @@
-use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use maillage_identity::IdentityKey;
+use maillage_runtime::HttpService;
 use sqlx::PgPool;
-use tokio::net::TcpListener;
 
 use crate::core_client::CoreRecords;
 use crate::login::OidcProvider;
@@ -25,72 +23,53 @@ pub struct AppState {
     pub public_base_url: Arc<str>,
 }
 
-pub struct Application {
-    listener: TcpListener,
-    router: Router,
-}
-
-impl Application {
-    pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let pool =
-            maillage_db::connect_lazy(&config.database_url, config.database_max_connections)?;
-        let redis = redis::Client::open(config.redis_url.as_str())?
-            .get_connection_manager()
-            .await?;
-        let state = AppState {
-            pool: pool.clone(),
-            sessions: SessionStore::new(
-                redis.clone(),
-                config.redis_namespace.clone(),
-                config.session_ttl,
-                config.secure_cookies(),
-            ),
-            oidc: Arc::new(OidcProvider::new(&config)?),
-            core: Arc::new(CoreRecords::new(
-                config.core_records_url.clone(),
-                IdentityKey::new(&config.internal_auth_secret),
-            )?),
-            public_base_url: config.public_base_url.clone().into(),
-        };
-        let web = pages::router()
-            .merge(login::router())
-            .layer(middleware::from_fn(
-                crate::html_errors::render_problems_as_pages,
-            ));
-        let app = web
-            .merge(api::router())
-            .layer(middleware::from_fn_with_state(
-                state.clone(),
-                same_origin_writes,
-            ))
-            .with_state(state);
-        let router = maillage_runtime::with_request_tracing(app).merge(
-            maillage_runtime::health_routes(move || {
-                let (pool, mut redis) = (pool.clone(), redis.clone());
-                async move {
-                    maillage_db::ping(&pool).await
-                        && redis::cmd("PING")
-                            .query_async::<String>(&mut redis)
-                            .await
-                            .is_ok()
-                }
-            }),
-        );
-        let listener = TcpListener::bind(config.bind_addr).await?;
-        Ok(Self { listener, router })
-    }
-
-    pub fn local_addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
-    }
-
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(maillage_runtime::shutdown_signal())
-            .await
-    }
+/// Builds the service and binds its port (port 0 picks a free one, for tests):
+/// `local_addr()` tells which, `run_until_stopped()` serves. `main` and tests start it so.
+pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
+    let pool = maillage_db::connect_lazy(&config.database_url, config.database_max_connections)?;
+    let redis = redis::Client::open(config.redis_url.as_str())?
+        .get_connection_manager()
+        .await?;
+    let state = AppState {
+        pool: pool.clone(),
+        sessions: SessionStore::new(
+            redis.clone(),
+            config.redis_namespace.clone(),
+            config.session_ttl,
+            config.secure_cookies(),
+        ),
+        oidc: Arc::new(OidcProvider::new(&config)?),
+        core: Arc::new(CoreRecords::new(
+            config.core_records_url.clone(),
+            IdentityKey::new(&config.internal_auth_secret),
+        )?),
+        public_base_url: config.public_base_url.clone().into(),
+    };
+    let web = pages::router()
+        .merge(login::router())
+        .layer(middleware::from_fn(
+            crate::html_errors::render_problems_as_pages,
+        ));
+    let app = web
+        .merge(api::router())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            same_origin_writes,
+        ))
+        .with_state(state);
+    let router = maillage_runtime::with_request_tracing(app).merge(
+        maillage_runtime::health_routes(move || {
+            let (pool, mut redis) = (pool.clone(), redis.clone());
+            async move {
+                maillage_db::ping(&pool).await
+                    && redis::cmd("PING")
+                        .query_async::<String>(&mut redis)
+                        .await
+                        .is_ok()
+            }
+        }),
+    );
+    Ok(HttpService::bind(config.bind_addr, router).await?)
 }
 
 /// Refuses state-changing requests that a browser says come from another site. With

@@ -34,7 +34,7 @@ impl Stack {
             .execute(&db.owner)
             .await?;
 
-        let core = maillage_core_records::Application::build(maillage_core_records::Config {
+        let core = maillage_core_records::build_app(maillage_core_records::Config {
             database_url: db.url_as(ServiceRole::CoreRecords),
             database_max_connections: 4,
             bind_addr: "127.0.0.1:0".parse()?,
@@ -47,7 +47,7 @@ impl Stack {
         let port = free_port()?;
         let base = format!("http://127.0.0.1:{port}");
         let provider = OidcProvider::start(&format!("{base}/auth/callback")).await?;
-        let gateway = maillage_gateway::Application::build(maillage_gateway::Config {
+        let gateway = maillage_gateway::build_app(maillage_gateway::Config {
             database_url: db.url_as(ServiceRole::Gateway),
             database_max_connections: 4,
             redis_url: redis_url(),

@@ -123,3 +123,29 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
 }
+
+/// An HTTP service bound to its port (port 0 picks a free one, for tests), ready to
+/// serve until SIGTERM or Ctrl-C.
+pub struct HttpService {
+    listener: tokio::net::TcpListener,
+    router: Router,
+}
+
+impl HttpService {
+    pub async fn bind(addr: std::net::SocketAddr, router: Router) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        Ok(Self { listener, router })
+    }
+
+    pub fn local_addr(&self) -> std::net::SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| std::net::SocketAddr::from(([0, 0, 0, 0], 0)))
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{Checks, check_version, etag, expected_version, present};
+use super::{Checks, RecordTable, check_version, etag, expected_version, lock, present};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::error::ResultExt;
@@ -263,7 +263,7 @@ async fn create(
     .execute(&mut *tx)
     .await
     .on_constraint("reporting_deadlines_funder_fkey", unknown_funder)?;
-    let deadline = fetch(&mut tx, tenant_id, id, false).await?;
+    let deadline = fetch(&mut tx, tenant_id, id).await?;
     audit::record(
         &mut tx,
         &identity,
@@ -285,7 +285,7 @@ async fn read(
     Path(id): Path<Uuid>,
 ) -> Result<(HeaderMap, Json<Deadline>), Error> {
     let mut tx = identity.begin(&state).await?;
-    let deadline = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
+    let deadline = fetch(&mut tx, identity.0.tenant_id, id).await?;
     tx.commit().await?;
     Ok((etag(deadline.version), Json(deadline)))
 }
@@ -301,7 +301,8 @@ async fn update(
     let expected = expected_version(&headers)?;
     let tenant_id = identity.0.tenant_id;
     let mut tx = identity.begin(&state).await?;
-    let before = fetch(&mut tx, tenant_id, id, true).await?;
+    lock(&mut tx, RecordTable::Deadlines, tenant_id, id).await?;
+    let before = fetch(&mut tx, tenant_id, id).await?;
     check_version(expected, before.version)?;
     let fields =
         DeadlineFields::merge(Some(DeadlineFields::of(&before)), input, identity.0.user_id)?;
@@ -326,7 +327,7 @@ async fn update(
     .execute(&mut *tx)
     .await
     .on_constraint("reporting_deadlines_funder_fkey", unknown_funder)?;
-    let after = fetch(&mut tx, tenant_id, id, false).await?;
+    let after = fetch(&mut tx, tenant_id, id).await?;
     audit::record(
         &mut tx,
         &identity,
@@ -350,7 +351,8 @@ async fn remove(
     identity.require_editor()?;
     let tenant_id = identity.0.tenant_id;
     let mut tx = identity.begin(&state).await?;
-    let before = fetch(&mut tx, tenant_id, id, true).await?;
+    lock(&mut tx, RecordTable::Deadlines, tenant_id, id).await?;
+    let before = fetch(&mut tx, tenant_id, id).await?;
     sqlx::query!(
         "delete from reporting_deadlines where tenant_id = $1 and id = $2",
         tenant_id,
@@ -373,22 +375,7 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn fetch(
-    conn: &mut PgConnection,
-    tenant_id: Uuid,
-    id: Uuid,
-    for_update: bool,
-) -> Result<Deadline, Error> {
-    if for_update {
-        sqlx::query!(
-            "select 1 as locked from reporting_deadlines where tenant_id = $1 and id = $2 for update",
-            tenant_id,
-            id,
-        )
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(Error::NotFound)?;
-    }
+async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Deadline, Error> {
     sqlx::query_as!(
         Deadline,
         r#"select id as "id!", title as "title!", funder_id, funder_name as "funder_name?", due_at as "due_at!",

@@ -9,6 +9,8 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use maillage_domain::EmailAddress;
 use maillage_problem::FieldError;
 use serde::{Deserialize, Deserializer};
+use sqlx::PgConnection;
+use uuid::Uuid;
 
 use crate::Error;
 use crate::startup::AppState;
@@ -18,6 +20,40 @@ pub fn router() -> Router<AppState> {
         .merge(people::router())
         .merge(organisations::router())
         .merge(deadlines::router())
+}
+
+/// The tables whose records are changed through this API.
+#[derive(Clone, Copy)]
+enum RecordTable {
+    People,
+    Organisations,
+    Deadlines,
+}
+
+/// Locks one record of the tenant until the transaction ends, so that the version
+/// check and the write that follows cannot interleave with a colleague's.
+async fn lock(
+    conn: &mut PgConnection,
+    table: RecordTable,
+    tenant_id: Uuid,
+    id: Uuid,
+) -> Result<(), Error> {
+    let sql = match table {
+        RecordTable::People => "select 1 from people where tenant_id = $1 and id = $2 for update",
+        RecordTable::Organisations => {
+            "select 1 from organisations where tenant_id = $1 and id = $2 for update"
+        }
+        RecordTable::Deadlines => {
+            "select 1 from reporting_deadlines where tenant_id = $1 and id = $2 for update"
+        }
+    };
+    sqlx::query(sql)
+        .bind(tenant_id)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .map(|_| ())
+        .ok_or(Error::NotFound)
 }
 
 /// The version the client last read, from `If-Match: "3"` (weak or strong).

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{Checks, check_version, etag, expected_version, present};
+use super::{Checks, RecordTable, check_version, etag, expected_version, lock, present};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::error::ResultExt;
@@ -222,7 +222,7 @@ async fn read(
     Path(id): Path<Uuid>,
 ) -> Result<(HeaderMap, Json<Organisation>), Error> {
     let mut tx = identity.begin(&state).await?;
-    let organisation = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
+    let organisation = fetch(&mut tx, identity.0.tenant_id, id).await?;
     tx.commit().await?;
     Ok((etag(organisation.version), Json(organisation)))
 }
@@ -237,7 +237,14 @@ async fn update(
     identity.require_editor()?;
     let expected = expected_version(&headers)?;
     let mut tx = identity.begin(&state).await?;
-    let before = fetch(&mut tx, identity.0.tenant_id, id, true).await?;
+    lock(
+        &mut tx,
+        RecordTable::Organisations,
+        identity.0.tenant_id,
+        id,
+    )
+    .await?;
+    let before = fetch(&mut tx, identity.0.tenant_id, id).await?;
     check_version(expected, before.version)?;
     let fields = OrganisationFields::of(&before).merge(input)?;
     let after = sqlx::query_as!(
@@ -279,7 +286,14 @@ async fn remove(
 ) -> Result<StatusCode, Error> {
     identity.require_editor()?;
     let mut tx = identity.begin(&state).await?;
-    let before = fetch(&mut tx, identity.0.tenant_id, id, true).await?;
+    lock(
+        &mut tx,
+        RecordTable::Organisations,
+        identity.0.tenant_id,
+        id,
+    )
+    .await?;
+    let before = fetch(&mut tx, identity.0.tenant_id, id).await?;
     sqlx::query!(
         "delete from organisations where tenant_id = $1 and id = $2",
         identity.0.tenant_id,
@@ -304,32 +318,15 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn fetch(
-    conn: &mut PgConnection,
-    tenant_id: Uuid,
-    id: Uuid,
-    for_update: bool,
-) -> Result<Organisation, Error> {
-    let organisation = if for_update {
-        sqlx::query_as!(
-            Organisation,
-            r#"select id, name, kind, website, email, phone, notes, version, created_at, updated_at
-               from organisations where tenant_id = $1 and id = $2 for update"#,
-            tenant_id,
-            id,
-        )
-        .fetch_optional(conn)
-        .await?
-    } else {
-        sqlx::query_as!(
-            Organisation,
-            r#"select id, name, kind, website, email, phone, notes, version, created_at, updated_at
-               from organisations where tenant_id = $1 and id = $2"#,
-            tenant_id,
-            id,
-        )
-        .fetch_optional(conn)
-        .await?
-    };
-    organisation.ok_or(Error::NotFound)
+async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Organisation, Error> {
+    sqlx::query_as!(
+        Organisation,
+        r#"select id, name, kind, website, email, phone, notes, version, created_at, updated_at
+           from organisations where tenant_id = $1 and id = $2"#,
+        tenant_id,
+        id,
+    )
+    .fetch_optional(conn)
+    .await?
+    .ok_or(Error::NotFound)
 }

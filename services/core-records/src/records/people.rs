@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{Checks, check_version, etag, expected_version, present};
+use super::{Checks, RecordTable, check_version, etag, expected_version, lock, present};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
@@ -167,7 +167,7 @@ async fn read(
     Path(id): Path<Uuid>,
 ) -> Result<(HeaderMap, Json<Person>), Error> {
     let mut tx = identity.begin(&state).await?;
-    let person = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
+    let person = fetch(&mut tx, identity.0.tenant_id, id).await?;
     tx.commit().await?;
     Ok((etag(person.version), Json(person)))
 }
@@ -182,7 +182,8 @@ async fn update(
     identity.require_editor()?;
     let expected = expected_version(&headers)?;
     let mut tx = identity.begin(&state).await?;
-    let before = fetch(&mut tx, identity.0.tenant_id, id, true).await?;
+    lock(&mut tx, RecordTable::People, identity.0.tenant_id, id).await?;
+    let before = fetch(&mut tx, identity.0.tenant_id, id).await?;
     check_version(expected, before.version)?;
     let fields = PersonFields::of(&before).merge(input)?;
     let after = sqlx::query_as!(
@@ -223,7 +224,8 @@ async fn remove(
 ) -> Result<StatusCode, Error> {
     identity.require_editor()?;
     let mut tx = identity.begin(&state).await?;
-    let before = fetch(&mut tx, identity.0.tenant_id, id, true).await?;
+    lock(&mut tx, RecordTable::People, identity.0.tenant_id, id).await?;
+    let before = fetch(&mut tx, identity.0.tenant_id, id).await?;
     sqlx::query!(
         "delete from people where tenant_id = $1 and id = $2",
         identity.0.tenant_id,
@@ -245,33 +247,15 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// One person of the tenant, locked for the rest of the transaction when `for_update`.
-async fn fetch(
-    conn: &mut PgConnection,
-    tenant_id: Uuid,
-    id: Uuid,
-    for_update: bool,
-) -> Result<Person, Error> {
-    let person = if for_update {
-        sqlx::query_as!(
-            Person,
-            r#"select id, given_name, family_name, email, phone, notes, version, created_at, updated_at
-               from people where tenant_id = $1 and id = $2 for update"#,
-            tenant_id,
-            id,
-        )
-        .fetch_optional(conn)
-        .await?
-    } else {
-        sqlx::query_as!(
-            Person,
-            r#"select id, given_name, family_name, email, phone, notes, version, created_at, updated_at
-               from people where tenant_id = $1 and id = $2"#,
-            tenant_id,
-            id,
-        )
-        .fetch_optional(conn)
-        .await?
-    };
-    person.ok_or(Error::NotFound)
+async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Person, Error> {
+    sqlx::query_as!(
+        Person,
+        r#"select id, given_name, family_name, email, phone, notes, version, created_at, updated_at
+           from people where tenant_id = $1 and id = $2"#,
+        tenant_id,
+        id,
+    )
+    .fetch_optional(conn)
+    .await?
+    .ok_or(Error::NotFound)
 }
