@@ -6,6 +6,9 @@
 #
 #   stack.sh tools     install missing system packages, the SMTP sink and the OpenID provider
 #   stack.sh up        tools + PostgreSQL + Redis, then write .stack/env
+#
+# MAILLAGE_OWN_SERVICES=1 ignores servers already on the standard ports and always uses
+# private ones (as on a machine that has none).
 #   stack.sh down      stop what this script started
 #   stack.sh install PACKAGE…   apt-get install, as root or through sudo
 set -euo pipefail
@@ -34,6 +37,16 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 pg_bin_dir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
+# .stack/pg, unless the postgres user cannot reach the checkout (a home folder closed to
+# others): then a folder of its own under /var/tmp, named after the checkout.
+pg_data_dir() {
+  if [ "$(id -u)" != 0 ] || runuser -u postgres -- test -x "$STACK" 2>/dev/null; then
+    echo "$STACK/pg"
+  else
+    echo "/var/tmp/maillage-pg-$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)"
+  fi
+}
+
 tools() {
   command -v psql >/dev/null || apt_install postgresql-client
   command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
@@ -51,13 +64,14 @@ tools() {
 # Echoes a DATABASE_URL for a server that answers, starting one if needed.
 postgres_url() {
   if [ -n "${DATABASE_URL:-}" ]; then echo "$DATABASE_URL"; return; fi
-  if port_open 5432 && psql "postgres://postgres@127.0.0.1:5432/postgres" -Atqc 'select 1' >/dev/null 2>&1; then
+  if [ -z "${MAILLAGE_OWN_SERVICES:-}" ] && port_open 5432 && psql "postgres://postgres@127.0.0.1:5432/postgres" -Atqc 'select 1' >/dev/null 2>&1; then
     echo "postgres://postgres@127.0.0.1:5432/postgres"; return
   fi
   if ! port_open "$PG_PORT"; then
     [ -n "$(pg_bin_dir)" ] || apt_install postgresql
-    local bin data="$STACK/pg"
+    local bin data
     bin=$(pg_bin_dir)
+    data=$(pg_data_dir)
     # initdb and postgres refuse to run as root: run them as the postgres user.
     local run=()
     if [ "$(id -u)" = 0 ]; then run=(runuser -u postgres --); mkdir -p "$data"; chown postgres "$data"; fi
@@ -74,7 +88,7 @@ postgres_url() {
 
 redis_url() {
   if [ -n "${REDIS_URL:-}" ]; then echo "$REDIS_URL"; return; fi
-  if port_open 6379; then echo "redis://127.0.0.1:6379"; return; fi
+  if [ -z "${MAILLAGE_OWN_SERVICES:-}" ] && port_open 6379; then echo "redis://127.0.0.1:6379"; return; fi
   if ! port_open "$REDIS_PORT"; then
     command -v redis-server >/dev/null || apt_install redis-server
     mkdir -p "$STACK/redis"
@@ -104,9 +118,11 @@ ENV
 down() {
   local bin
   bin=$(pg_bin_dir)
-  if [ -f "$STACK/pg/postmaster.pid" ] && [ -n "$bin" ]; then
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$bin/pg_ctl" -D "$STACK/pg" -m fast stop >/dev/null
-    else "$bin/pg_ctl" -D "$STACK/pg" -m fast stop >/dev/null; fi
+  local data
+  data=$(pg_data_dir)
+  if [ -f "$data/postmaster.pid" ] && [ -n "$bin" ]; then
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$bin/pg_ctl" -D "$data" -m fast stop >/dev/null
+    else "$bin/pg_ctl" -D "$data" -m fast stop >/dev/null; fi
     log "PostgreSQL stopped"
   fi
   if [ -f "$STACK/redis/redis.pid" ]; then
