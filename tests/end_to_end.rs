@@ -2,104 +2,16 @@
 //! provider and an SMTP server. A person logs in, enters a report due tomorrow, and gets
 //! exactly one J-1 reminder — once, even when the notification service restarts.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use maillage_db::ServiceRole;
-use maillage_notification::ManualClock;
-use maillage_testkit::oidc::{CLIENT_ID, CLIENT_SECRET};
-use maillage_testkit::{
-    Browser, INTERNAL_SECRET, OidcProvider, SmtpSink, TestDatabase, eventually, free_port,
-    location, redis_url, unique_redis_namespace,
-};
-use secrecy::SecretString;
-use tokio::task::JoinHandle;
+use maillage_testkit::{Browser, eventually, location};
+
+mod common;
+
+use common::Platform;
 
 type TestResult = anyhow::Result<()>;
-
-struct Platform {
-    db: TestDatabase,
-    sink: SmtpSink,
-    gateway: String,
-    namespace: String,
-    clock: Arc<ManualClock>,
-    _provider: OidcProvider,
-}
-
-impl Platform {
-    async fn start() -> anyhow::Result<Self> {
-        let db = TestDatabase::create().await?;
-        let tenant_id = db.create_tenant("asso-demo").await?;
-        sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'owner')")
-            .bind(tenant_id)
-            .bind("camille.martin@demo.maillage.test")
-            .execute(&db.owner)
-            .await?;
-        let secret = || SecretString::from(INTERNAL_SECRET.to_owned());
-
-        let core = maillage_core_records::build_app(maillage_core_records::Config {
-            database_url: db.url_as(ServiceRole::CoreRecords),
-            database_max_connections: 4,
-            bind_addr: "127.0.0.1:0".parse()?,
-            internal_auth_secret: secret(),
-        })
-        .await?;
-        let core_url = format!("http://{}", core.local_addr());
-        tokio::spawn(core.run_until_stopped());
-
-        let port = free_port()?;
-        let gateway = format!("http://127.0.0.1:{port}");
-        let provider = OidcProvider::start(&format!("{gateway}/auth/callback")).await?;
-        let namespace = unique_redis_namespace();
-        let app = maillage_gateway::build_app(maillage_gateway::Config {
-            database_url: db.url_as(ServiceRole::Gateway),
-            database_max_connections: 4,
-            redis_url: redis_url(),
-            redis_namespace: namespace.clone(),
-            bind_addr: format!("127.0.0.1:{port}").parse()?,
-            public_base_url: gateway.clone(),
-            core_records_url: core_url,
-            internal_auth_secret: secret(),
-            oidc_issuer_url: provider.issuer.clone(),
-            oidc_client_id: CLIENT_ID.into(),
-            oidc_client_secret: SecretString::from(CLIENT_SECRET.to_owned()),
-            session_ttl: Duration::from_secs(3600),
-        })
-        .await?;
-        tokio::spawn(app.run_until_stopped());
-
-        Ok(Self {
-            db,
-            sink: SmtpSink::start().await?,
-            gateway,
-            namespace,
-            clock: Arc::new(ManualClock::default()),
-            _provider: provider,
-        })
-    }
-
-    async fn start_notification(&self) -> anyhow::Result<JoinHandle<anyhow::Result<()>>> {
-        let app = maillage_notification::Application::build(
-            maillage_notification::Config {
-                database_url: self.db.url_as(ServiceRole::Notification),
-                database_max_connections: 4,
-                redis_url: redis_url(),
-                redis_namespace: self.namespace.clone(),
-                smtp_url: format!("smtp://127.0.0.1:{}", self.sink.port),
-                mail_from: "Maillage <rappels@maillage.test>".into(),
-                public_base_url: self.gateway.clone(),
-                bind_addr: format!("127.0.0.1:{}", free_port()?).parse()?,
-                consumer_name: format!("e2e-{}", uuid::Uuid::new_v4().simple()),
-                poll_interval: Duration::from_millis(100),
-                reclaim_after: Duration::from_secs(1),
-            },
-            self.clock.clone(),
-        )
-        .await?;
-        Ok(tokio::spawn(app.run_until_stopped()))
-    }
-}
 
 #[tokio::test]
 async fn a_deadline_due_tomorrow_brings_exactly_one_reminder_the_day_before() -> TestResult {

@@ -50,6 +50,8 @@ pg_data_dir() {
 tools() {
   command -v psql >/dev/null || apt_install postgresql-client
   command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+  # The browser tests drive Debian's Chromium through chromedriver.
+  [ -x /usr/bin/chromium ] && command -v chromedriver >/dev/null || apt_install chromium chromium-driver
   if [ ! -x "$STACK/venv/bin/python" ]; then
     python3 -m venv "$STACK/venv" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$STACK/venv"; }
   fi

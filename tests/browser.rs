@@ -1,0 +1,184 @@
+//! The web pages in a real browser (headless Chromium driven through chromedriver):
+//! what a person does, with what the browser really does with cookies, forms and
+//! redirects.
+
+mod common;
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::Platform;
+use fantoccini::{Client, ClientBuilder, Locator};
+use maillage_testkit::free_port;
+use tokio::process::{Child, Command};
+
+type TestResult = anyhow::Result<()>;
+
+/// chromedriver with a headless Chromium of its own, killed when dropped.
+struct Chromium {
+    _driver: Child,
+    client: Client,
+}
+
+impl Chromium {
+    async fn start() -> anyhow::Result<Self> {
+        let port = free_port()?;
+        let driver = Command::new(
+            std::env::var("MAILLAGE_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()),
+        )
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| {
+            anyhow::anyhow!("chromedriver is missing (run `make test` to install it): {e}")
+        })?;
+        let profile = tempfile_dir()?;
+        let capabilities = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": std::env::var("MAILLAGE_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--lang=fr-FR", "--window-size=1280,900",
+                    format!("--user-data-dir={profile}"),
+                ]
+            }
+        });
+        let capabilities = match capabilities {
+            serde_json::Value::Object(map) => map,
+            _ => serde_json::Map::new(),
+        };
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last_error = None;
+        for _ in 0..50 {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(capabilities.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    return Ok(Self {
+                        _driver: driver,
+                        client,
+                    });
+                }
+                Err(e) => last_error = Some(e),
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        anyhow::bail!("cannot start Chromium: {last_error:?}")
+    }
+}
+
+fn tempfile_dir() -> anyhow::Result<String> {
+    let dir = std::env::temp_dir().join(format!(
+        "maillage-chromium-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir.to_string_lossy().into_owned())
+}
+
+async fn text_of(client: &Client, css: &str) -> anyhow::Result<String> {
+    Ok(client.find(Locator::Css(css)).await?.text().await?)
+}
+
+#[tokio::test]
+async fn a_person_logs_in_enters_a_deadline_and_logs_out_in_a_real_browser() -> TestResult {
+    let platform = Platform::start().await?;
+    let chromium = Chromium::start().await?;
+    let browser = &chromium.client;
+
+    browser.goto(&format!("{}/", platform.gateway)).await?;
+    browser
+        .find(Locator::LinkText("Se connecter"))
+        .await?
+        .click()
+        .await?;
+    // The provider's login page.
+    browser
+        .find(Locator::Css("input[name=login]"))
+        .await?
+        .send_keys("camille")
+        .await?;
+    browser
+        .find(Locator::Css("input[name=password]"))
+        .await?
+        .send_keys("demo")
+        .await?;
+    browser
+        .find(Locator::Css("button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+
+    browser.wait().for_element(Locator::Css("main h1")).await?;
+    assert_eq!(text_of(browser, "main h1").await?, "Association asso-demo");
+    assert_eq!(
+        browser
+            .execute("return document.documentElement.lang", vec![])
+            .await?,
+        "fr"
+    );
+
+    browser
+        .find(Locator::LinkText("Nouvelle échéance"))
+        .await?
+        .click()
+        .await?;
+    let unlabelled = browser
+        .execute(
+            "return [...document.querySelectorAll('main input:not([type=hidden]), main select, main textarea')]
+                .filter(e => e.labels.length === 0).map(e => e.name)",
+            vec![],
+        )
+        .await?;
+    assert_eq!(unlabelled, serde_json::json!([]), "every field has a label");
+    browser
+        .find(Locator::Id("title"))
+        .await?
+        .send_keys("Rapport d'étape")
+        .await?;
+    // Date inputs take keys in the browser's own format: set the value as the picker would.
+    browser
+        .execute(
+            "document.getElementById('due_date').value = '2030-06-30'",
+            vec![],
+        )
+        .await?;
+    browser
+        .find(Locator::Css("main form button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+
+    browser.wait().for_element(Locator::Css("dl.facts")).await?;
+    assert_eq!(text_of(browser, "main h1").await?, "Rapport d'étape");
+    let facts = text_of(browser, "dl.facts").await?;
+    assert!(
+        facts.contains("À venir") && facts.contains("dimanche 30 juin 2030 à 12:00"),
+        "{facts}"
+    );
+
+    browser
+        .find(Locator::Css("form[action='/logout'] button"))
+        .await?
+        .click()
+        .await?;
+    browser.wait().for_element(Locator::Css(".notice")).await?;
+    assert_eq!(text_of(browser, ".notice").await?, "Vous êtes déconnecté.");
+    let status = browser
+        .execute_async(
+            "const done = arguments[0]; fetch('/api/v1/me').then(r => done(r.status))",
+            vec![],
+        )
+        .await?;
+    assert_eq!(status, 401, "the session is gone on the server");
+
+    chromium.client.clone().close().await?;
+    assert_eq!(platform.db.count("reporting_deadlines").await?, 1);
+    Ok(())
+}
