@@ -103,6 +103,11 @@ impl TestApp {
         Ok((status, body))
     }
 
+    async fn search(&self, actor: &Actor, q: &str) -> anyhow::Result<(StatusCode, Value)> {
+        let path = format!("/v1/search?q={}", urlencode(q));
+        self.send(actor, Method::GET, &path, None).await
+    }
+
     async fn patch(
         &self,
         actor: &Actor,
@@ -562,4 +567,96 @@ async fn lists_page_through_every_record_once_in_a_stable_order() -> TestResult 
     assert_eq!(seen.len(), 7);
     assert_eq!(seen, sorted);
     Ok(())
+}
+
+#[tokio::test]
+async fn search_ignores_accents_and_case_takes_prefixes_and_forgives_typos() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    let other = app.actor("asso-b", Role::Editor).await?;
+    for (given, family) in [
+        ("Hélène", "Durand"),
+        ("Héloïse", "Martin"),
+        ("Jean", "Dupont"),
+    ] {
+        let body = json!({"given_name": given, "family_name": family});
+        let (status, _) = app
+            .send(&editor, Method::POST, "/v1/people", Some(body))
+            .await?;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let (status, _) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/organisations",
+            Some(json!({"name": "Mairie de Saint-Étienne", "kind": "public_body"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, _) = app
+        .send(
+            &other,
+            Method::POST,
+            "/v1/people",
+            Some(json!({"given_name": "Hélène", "family_name": "Autre"})),
+        )
+        .await?;
+
+    let labels = |body: &Value| -> Vec<String> {
+        body["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|h| h["label"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let (status, found) = app.search(&editor, "helene").await?;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(
+        labels(&found),
+        ["Durand Hélène"],
+        "accents ignored, and only this tenant's people"
+    );
+    let (_, found) = app.search(&editor, "HÉL").await?;
+    let mut both = labels(&found);
+    both.sort();
+    assert_eq!(
+        both,
+        ["Durand Hélène", "Martin Héloïse"],
+        "case ignored, a word's start is enough"
+    );
+    let (_, found) = app.search(&editor, "hél dur").await?;
+    assert_eq!(
+        labels(&found),
+        ["Durand Hélène"],
+        "every word is a prefix, all must match"
+    );
+    let (_, found) = app.search(&editor, "saint etienne").await?;
+    assert_eq!(labels(&found), ["Mairie de Saint-Étienne"]);
+    assert_eq!(found["items"][0]["kind"], "organisation");
+    assert_eq!(found["approximate"], false);
+
+    let (_, found) = app.search(&editor, "Durnad").await?;
+    assert_eq!(found["approximate"], true);
+    assert_eq!(
+        labels(&found).first().map(String::as_str),
+        Some("Durand Hélène"),
+        "a typo still finds her"
+    );
+
+    let (status, problem) = app.search(&editor, "  --  ").await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "q");
+    Ok(())
+}
+
+fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -3,6 +3,7 @@
 mod deadlines;
 mod organisations;
 mod people;
+mod search;
 
 use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -20,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .merge(people::router())
         .merge(organisations::router())
         .merge(deadlines::router())
+        .merge(search::router())
 }
 
 /// The tables whose records are changed through this API.

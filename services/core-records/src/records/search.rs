@@ -1,0 +1,149 @@
+//! Finding people and organisations by what one remembers of their name or email:
+//! accents and case do not matter, each word may be the start of a word ("hél dur"
+//! finds Hélène Durand), and a typo ("Durnad") still finds them.
+//!
+//! Two passes: a full-text prefix search that the (tenant_id, tsvector) index answers
+//! in milliseconds; only when it finds nothing, a trigram pass for near misses.
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::routing::get;
+use maillage_problem::Json;
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::Error;
+use crate::identity::Identity;
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/v1/search", get(search))
+}
+
+const DEFAULT_LIMIT: i64 = 20;
+const MAX_LIMIT: i64 = 50;
+/// How close a word must be to count as a near miss (pg_trgm word similarity, 0 to 1).
+const TYPO_THRESHOLD: &str = "0.35";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SearchQuery {
+    q: String,
+    limit: Option<i64>,
+}
+
+#[derive(Debug, Serialize, sqlx::FromRow)]
+pub struct SearchHit {
+    /// `person` or `organisation`.
+    pub kind: String,
+    pub id: Uuid,
+    pub label: String,
+    pub detail: Option<String>,
+    /// Higher is closer; only meaningful within one answer.
+    pub score: f32,
+}
+
+#[derive(Debug, Serialize)]
+struct SearchResults {
+    items: Vec<SearchHit>,
+    /// True when nothing matched exactly and these are near misses.
+    approximate: bool,
+}
+
+async fn search(
+    State(state): State<AppState>,
+    identity: Identity,
+    Query(query): Query<SearchQuery>,
+) -> Result<Json<SearchResults>, Error> {
+    let text = query.q.trim();
+    if text.chars().count() > 200 {
+        return Err(Error::field("q", "ne doit pas dépasser 200 caractères"));
+    }
+    if !text.chars().any(char::is_alphanumeric) {
+        return Err(Error::field(
+            "q",
+            "indiquez au moins une lettre ou un chiffre",
+        ));
+    }
+    let limit = match query.limit {
+        None => DEFAULT_LIMIT,
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => n,
+        Some(_) => return Err(Error::field("limit", "doit être compris entre 1 et 50")),
+    };
+    let mut tx = identity.begin(&state).await?;
+    let exact = by_prefix(&mut tx, identity.0.tenant_id, text, limit).await?;
+    let results = if exact.is_empty() {
+        SearchResults {
+            items: near_misses(&mut tx, identity.0.tenant_id, text, limit).await?,
+            approximate: true,
+        }
+    } else {
+        SearchResults {
+            items: exact,
+            approximate: false,
+        }
+    };
+    tx.commit().await?;
+    Ok(Json(results))
+}
+
+async fn by_prefix(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    text: &str,
+    limit: i64,
+) -> Result<Vec<SearchHit>, Error> {
+    Ok(sqlx::query_as!(
+        SearchHit,
+        r#"select kind as "kind!", id as "id!", label as "label!", detail, score as "score!" from (
+               select 'person' as kind, id, family_name || ' ' || given_name as label, email as detail,
+                      similarity(search_text, maillage_search_text($2)) as score
+               from people
+               where tenant_id = $1 and search_tsv @@ maillage_prefix_query($2)
+               union all
+               select 'organisation', id, name, email, similarity(search_text, maillage_search_text($2))
+               from organisations
+               where tenant_id = $1 and search_tsv @@ maillage_prefix_query($2)
+           ) hits
+           order by score desc, label, id
+           limit $3"#,
+        tenant_id,
+        text,
+        limit,
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+async fn near_misses(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    text: &str,
+    limit: i64,
+) -> Result<Vec<SearchHit>, Error> {
+    sqlx::query("select set_config('pg_trgm.word_similarity_threshold', $1, true)")
+        .bind(TYPO_THRESHOLD)
+        .execute(&mut *conn)
+        .await?;
+    Ok(sqlx::query_as!(
+        SearchHit,
+        r#"select kind as "kind!", id as "id!", label as "label!", detail, score as "score!" from (
+               select 'person' as kind, id, family_name || ' ' || given_name as label, email as detail,
+                      word_similarity(maillage_search_text($2), search_text) as score
+               from people
+               where tenant_id = $1 and search_text %> maillage_search_text($2)
+               union all
+               select 'organisation', id, name, email, word_similarity(maillage_search_text($2), search_text)
+               from organisations
+               where tenant_id = $1 and search_text %> maillage_search_text($2)
+           ) hits
+           order by score desc, label, id
+           limit $3"#,
+        tenant_id,
+        text,
+        limit,
+    )
+    .fetch_all(conn)
+    .await?)
+}
