@@ -24,6 +24,11 @@ lint:
 fmt:
 	cargo fmt --all
 
+# Search and list latency at 1,000 tenants x 1,000 people: API and pgbench side by side.
+bench:
+	@bash deploy/local/stack.sh up
+	@source .stack/env && cargo bench -p maillage-e2e --bench search
+
 # Re-checks every query! against a migrated database and rewrites .sqlx (commit it).
 sqlx-prepare:
 	@bash deploy/local/stack.sh up

@@ -12,6 +12,7 @@ pub enum Action {
     Create,
     Update,
     Delete,
+    Restore,
 }
 
 impl Action {
@@ -20,6 +21,7 @@ impl Action {
             Self::Create => "create",
             Self::Update => "update",
             Self::Delete => "delete",
+            Self::Restore => "restore",
         }
     }
 }

@@ -17,8 +17,6 @@ pub enum Error {
     PreconditionRequired,
     #[error("the record changed since it was read (now at version {current})")]
     VersionConflict { current: i32 },
-    #[error("the record is still referenced by {0}")]
-    StillReferenced(&'static str),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -57,12 +55,6 @@ impl IntoResponse for Error {
             .with_detail(format!(
                 "Rechargez la fiche (version actuelle : {current}) puis refaites votre modification."
             )),
-            Self::StillReferenced(by) => Problem::new(
-                StatusCode::CONFLICT,
-                "still-referenced",
-                "Cette fiche est encore utilisée ailleurs.",
-            )
-            .with_detail(format!("Elle est référencée par : {by}.")),
             Self::Database(error) => {
                 // Logged in full here, never shown to the client.
                 tracing::error!(%error, "database error");

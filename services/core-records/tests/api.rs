@@ -660,3 +660,86 @@ fn urlencode(value: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn deleted_people_and_organisations_wait_in_the_bin_and_can_be_restored() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    for (collection, body) in [
+        (
+            "people",
+            json!({"family_name": "Lefèvre", "given_name": "Anaïs"}),
+        ),
+        (
+            "organisations",
+            json!({"name": "Fondation Lefèvre", "kind": "funder"}),
+        ),
+    ] {
+        let (_, created) = app
+            .send(
+                &editor,
+                Method::POST,
+                &format!("/v1/{collection}"),
+                Some(body),
+            )
+            .await?;
+        let path = format!("/v1/{collection}/{}", id_of(&created));
+        let (status, _) = app.send(&editor, Method::DELETE, &path, None).await?;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+
+        let (status, _) = app.send(&editor, Method::GET, &path, None).await?;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "{collection}: gone from the live records"
+        );
+        let (_, live) = app
+            .send(&editor, Method::GET, &format!("/v1/{collection}"), None)
+            .await?;
+        assert_eq!(live["items"], json!([]));
+        let (_, found) = app.search(&editor, "lefevre").await?;
+        let hidden = found["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|hit| hit["id"] != created["id"]);
+        assert!(hidden, "{collection}: not found by search while in the bin");
+        let (_, bin) = app
+            .send(
+                &editor,
+                Method::GET,
+                &format!("/v1/{collection}?deleted=true"),
+                None,
+            )
+            .await?;
+        assert_eq!(
+            bin["items"][0]["id"], created["id"],
+            "{collection}: listed in the bin"
+        );
+
+        let (status, restored) = app
+            .send(&editor, Method::POST, &format!("{path}/restore"), None)
+            .await?;
+        assert_eq!(status, StatusCode::OK, "{restored}");
+        assert_eq!(restored["deleted_at"], Value::Null);
+        assert_eq!(restored["version"], 3, "delete and restore are changes too");
+        let (status, _) = app.send(&editor, Method::GET, &path, None).await?;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = app
+            .send(&editor, Method::POST, &format!("{path}/restore"), None)
+            .await?;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "only what is in the bin can be restored"
+        );
+    }
+    let actions: Vec<String> = sqlx::query_scalar("select action from audit_log order by at, id")
+        .fetch_all(&app.db.owner)
+        .await?;
+    assert_eq!(
+        actions,
+        ["create", "delete", "restore", "create", "delete", "restore"]
+    );
+    Ok(())
+}

@@ -3,7 +3,7 @@
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use maillage_problem::Json;
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,6 @@ use uuid::Uuid;
 use super::{Checks, RecordTable, check_version, etag, expected_version, lock, present};
 use crate::Error;
 use crate::audit::{self, Action};
-use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::pagination::{Page, PageQuery};
 use crate::startup::AppState;
@@ -25,6 +24,7 @@ pub fn router() -> Router<AppState> {
             "/v1/organisations/{id}",
             get(read).patch(update).delete(remove),
         )
+        .route("/v1/organisations/{id}/restore", post(restore))
 }
 
 const KINDS: [&str; 6] = [
@@ -48,6 +48,8 @@ pub struct Organisation {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Set while the record is in the bin.
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -136,6 +138,9 @@ impl OrganisationFields {
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     kind: Option<String>,
+    /// `true` lists the bin instead of the live records.
+    #[serde(default)]
+    deleted: bool,
     limit: Option<i64>,
     after: Option<String>,
 }
@@ -155,9 +160,10 @@ async fn list(
     let mut tx = identity.begin(&state).await?;
     let rows = sqlx::query_as!(
         Organisation,
-        r#"select id, name, kind, website, email, phone, notes, version, created_at, updated_at
+        r#"select id, name, kind, website, email, phone, notes, version, created_at, updated_at, deleted_at
            from organisations
            where tenant_id = $1 and (name, id) > ($2, $3) and ($4::text is null or kind = $4)
+             and (deleted_at is not null) = $6
            order by name, id
            limit $5"#,
         identity.0.tenant_id,
@@ -165,6 +171,7 @@ async fn list(
         after_id,
         query.kind,
         limit + 1,
+        query.deleted,
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -186,7 +193,7 @@ async fn create(
         Organisation,
         r#"insert into organisations (tenant_id, id, name, kind, website, email, phone, notes)
            values ($1, $2, $3, $4, $5, $6, $7, $8)
-           returning id, name, kind, website, email, phone, notes, version, created_at, updated_at"#,
+           returning id, name, kind, website, email, phone, notes, version, created_at, updated_at, deleted_at"#,
         identity.0.tenant_id,
         Uuid::now_v7(),
         fields.name,
@@ -222,7 +229,7 @@ async fn read(
     Path(id): Path<Uuid>,
 ) -> Result<(HeaderMap, Json<Organisation>), Error> {
     let mut tx = identity.begin(&state).await?;
-    let organisation = fetch(&mut tx, identity.0.tenant_id, id).await?;
+    let organisation = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
     tx.commit().await?;
     Ok((etag(organisation.version), Json(organisation)))
 }
@@ -244,7 +251,7 @@ async fn update(
         id,
     )
     .await?;
-    let before = fetch(&mut tx, identity.0.tenant_id, id).await?;
+    let before = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
     check_version(expected, before.version)?;
     let fields = OrganisationFields::of(&before).merge(input)?;
     let after = sqlx::query_as!(
@@ -253,7 +260,7 @@ async fn update(
            set name = $3, kind = $4, website = $5, email = $6, phone = $7, notes = $8,
                version = version + 1, updated_at = now()
            where tenant_id = $1 and id = $2
-           returning id, name, kind, website, email, phone, notes, version, created_at, updated_at"#,
+           returning id, name, kind, website, email, phone, notes, version, created_at, updated_at, deleted_at"#,
         identity.0.tenant_id,
         id,
         fields.name,
@@ -293,17 +300,17 @@ async fn remove(
         id,
     )
     .await?;
-    let before = fetch(&mut tx, identity.0.tenant_id, id).await?;
-    sqlx::query!(
-        "delete from organisations where tenant_id = $1 and id = $2",
+    let before = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
+    let after = sqlx::query_as!(
+        Organisation,
+        r#"update organisations set deleted_at = now(), version = version + 1, updated_at = now()
+           where tenant_id = $1 and id = $2
+           returning id, name, kind, website, email, phone, notes, version, created_at, updated_at, deleted_at"#,
         identity.0.tenant_id,
-        id
+        id,
     )
-    .execute(&mut *tx)
-    .await
-    .on_constraint("reporting_deadlines_funder_fkey", || {
-        Error::StillReferenced("des échéances de rapport (financeur)")
-    })?;
+    .fetch_one(&mut *tx)
+    .await?;
     audit::record(
         &mut tx,
         &identity,
@@ -311,20 +318,62 @@ async fn remove(
         "organisation",
         id,
         Some(&before),
-        None,
+        Some(&after),
     )
     .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Organisation, Error> {
-    sqlx::query_as!(
+/// Takes a record out of the bin.
+async fn restore(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<(HeaderMap, Json<Organisation>), Error> {
+    identity.require_editor()?;
+    let tenant_id = identity.0.tenant_id;
+    let mut tx = identity.begin(&state).await?;
+    lock(&mut tx, RecordTable::Organisations, tenant_id, id).await?;
+    let before = fetch(&mut tx, tenant_id, id, true).await?;
+    let after = sqlx::query_as!(
         Organisation,
-        r#"select id, name, kind, website, email, phone, notes, version, created_at, updated_at
-           from organisations where tenant_id = $1 and id = $2"#,
+        r#"update organisations set deleted_at = null, version = version + 1, updated_at = now()
+           where tenant_id = $1 and id = $2
+           returning id, name, kind, website, email, phone, notes, version, created_at, updated_at, deleted_at"#,
         tenant_id,
         id,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Restore,
+        "organisation",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((etag(after.version), Json(after)))
+}
+
+/// One record of the tenant, from the bin when `in_bin`, otherwise from the live ones.
+async fn fetch(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    id: Uuid,
+    in_bin: bool,
+) -> Result<Organisation, Error> {
+    sqlx::query_as!(
+        Organisation,
+        r#"select id, name, kind, website, email, phone, notes, version, created_at, updated_at, deleted_at
+           from organisations where tenant_id = $1 and id = $2 and (deleted_at is not null) = $3"#,
+        tenant_id,
+        id,
+        in_bin,
     )
     .fetch_optional(conn)
     .await?

@@ -3,7 +3,7 @@
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use maillage_problem::Json;
 use serde::{Deserialize, Serialize};
@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/v1/people", get(list).post(create))
         .route("/v1/people/{id}", get(read).patch(update).delete(remove))
+        .route("/v1/people/{id}/restore", post(restore))
 }
 
 #[derive(Debug, Serialize)]
@@ -34,6 +35,8 @@ pub struct Person {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Set while the record is in the bin.
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 /// A create or PATCH body: absent fields keep their value (or the default on create).
@@ -94,20 +97,35 @@ impl PersonFields {
     }
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    /// `true` lists the bin instead of the live records.
+    #[serde(default)]
+    deleted: bool,
+    limit: Option<i64>,
+    after: Option<String>,
+}
+
 async fn list(
     State(state): State<AppState>,
     identity: Identity,
-    Query(page): Query<PageQuery>,
+    Query(query): Query<ListQuery>,
 ) -> Result<Json<Page<Person>>, Error> {
+    let page = PageQuery {
+        limit: query.limit,
+        after: query.after,
+    };
     let limit = page.limit()?;
     let after: Option<(String, String, Uuid)> = page.after()?;
     let (after_family, after_given, after_id) = after.unwrap_or_default();
     let mut tx = identity.begin(&state).await?;
     let rows = sqlx::query_as!(
         Person,
-        r#"select id, given_name, family_name, email, phone, notes, version, created_at, updated_at
+        r#"select id, given_name, family_name, email, phone, notes, version, created_at, updated_at, deleted_at
            from people
            where tenant_id = $1 and (family_name, given_name, id) > ($2, $3, $4)
+             and (deleted_at is not null) = $6
            order by family_name, given_name, id
            limit $5"#,
         identity.0.tenant_id,
@@ -115,6 +133,7 @@ async fn list(
         after_given,
         after_id,
         limit + 1,
+        query.deleted,
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -136,7 +155,7 @@ async fn create(
         Person,
         r#"insert into people (tenant_id, id, given_name, family_name, email, phone, notes)
            values ($1, $2, $3, $4, $5, $6, $7)
-           returning id, given_name, family_name, email, phone, notes, version, created_at, updated_at"#,
+           returning id, given_name, family_name, email, phone, notes, version, created_at, updated_at, deleted_at"#,
         identity.0.tenant_id,
         Uuid::now_v7(),
         fields.given_name,
@@ -167,7 +186,7 @@ async fn read(
     Path(id): Path<Uuid>,
 ) -> Result<(HeaderMap, Json<Person>), Error> {
     let mut tx = identity.begin(&state).await?;
-    let person = fetch(&mut tx, identity.0.tenant_id, id).await?;
+    let person = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
     tx.commit().await?;
     Ok((etag(person.version), Json(person)))
 }
@@ -183,7 +202,7 @@ async fn update(
     let expected = expected_version(&headers)?;
     let mut tx = identity.begin(&state).await?;
     lock(&mut tx, RecordTable::People, identity.0.tenant_id, id).await?;
-    let before = fetch(&mut tx, identity.0.tenant_id, id).await?;
+    let before = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
     check_version(expected, before.version)?;
     let fields = PersonFields::of(&before).merge(input)?;
     let after = sqlx::query_as!(
@@ -192,7 +211,7 @@ async fn update(
            set given_name = $3, family_name = $4, email = $5, phone = $6, notes = $7,
                version = version + 1, updated_at = now()
            where tenant_id = $1 and id = $2
-           returning id, given_name, family_name, email, phone, notes, version, created_at, updated_at"#,
+           returning id, given_name, family_name, email, phone, notes, version, created_at, updated_at, deleted_at"#,
         identity.0.tenant_id,
         id,
         fields.given_name,
@@ -225,13 +244,16 @@ async fn remove(
     identity.require_editor()?;
     let mut tx = identity.begin(&state).await?;
     lock(&mut tx, RecordTable::People, identity.0.tenant_id, id).await?;
-    let before = fetch(&mut tx, identity.0.tenant_id, id).await?;
-    sqlx::query!(
-        "delete from people where tenant_id = $1 and id = $2",
+    let before = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
+    let after = sqlx::query_as!(
+        Person,
+        r#"update people set deleted_at = now(), version = version + 1, updated_at = now()
+           where tenant_id = $1 and id = $2
+           returning id, given_name, family_name, email, phone, notes, version, created_at, updated_at, deleted_at"#,
         identity.0.tenant_id,
-        id
+        id,
     )
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
     audit::record(
         &mut tx,
@@ -240,20 +262,62 @@ async fn remove(
         "person",
         id,
         Some(&before),
-        None,
+        Some(&after),
     )
     .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Person, Error> {
-    sqlx::query_as!(
+/// Takes a record out of the bin.
+async fn restore(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<(HeaderMap, Json<Person>), Error> {
+    identity.require_editor()?;
+    let tenant_id = identity.0.tenant_id;
+    let mut tx = identity.begin(&state).await?;
+    lock(&mut tx, RecordTable::People, tenant_id, id).await?;
+    let before = fetch(&mut tx, tenant_id, id, true).await?;
+    let after = sqlx::query_as!(
         Person,
-        r#"select id, given_name, family_name, email, phone, notes, version, created_at, updated_at
-           from people where tenant_id = $1 and id = $2"#,
+        r#"update people set deleted_at = null, version = version + 1, updated_at = now()
+           where tenant_id = $1 and id = $2
+           returning id, given_name, family_name, email, phone, notes, version, created_at, updated_at, deleted_at"#,
         tenant_id,
         id,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Restore,
+        "person",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((etag(after.version), Json(after)))
+}
+
+/// One record of the tenant, from the bin when `in_bin`, otherwise from the live ones.
+async fn fetch(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    id: Uuid,
+    in_bin: bool,
+) -> Result<Person, Error> {
+    sqlx::query_as!(
+        Person,
+        r#"select id, given_name, family_name, email, phone, notes, version, created_at, updated_at, deleted_at
+           from people where tenant_id = $1 and id = $2 and (deleted_at is not null) = $3"#,
+        tenant_id,
+        id,
+        in_bin,
     )
     .fetch_optional(conn)
     .await?

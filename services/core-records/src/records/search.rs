@@ -100,11 +100,11 @@ async fn by_prefix(
                select 'person' as kind, id, family_name || ' ' || given_name as label, email as detail,
                       similarity(search_text, maillage_search_text($2)) as score
                from people
-               where tenant_id = $1 and search_tsv @@ maillage_prefix_query($2)
+               where tenant_id = $1 and search_tsv @@ maillage_prefix_query($2) and deleted_at is null
                union all
                select 'organisation', id, name, email, similarity(search_text, maillage_search_text($2))
                from organisations
-               where tenant_id = $1 and search_tsv @@ maillage_prefix_query($2)
+               where tenant_id = $1 and search_tsv @@ maillage_prefix_query($2) and deleted_at is null
            ) hits
            order by score desc, label, id
            limit $3"#,
@@ -132,11 +132,11 @@ async fn near_misses(
                select 'person' as kind, id, family_name || ' ' || given_name as label, email as detail,
                       word_similarity(maillage_search_text($2), search_text) as score
                from people
-               where tenant_id = $1 and search_text %> maillage_search_text($2)
+               where tenant_id = $1 and search_text %> maillage_search_text($2) and deleted_at is null
                union all
                select 'organisation', id, name, email, word_similarity(maillage_search_text($2), search_text)
                from organisations
-               where tenant_id = $1 and search_text %> maillage_search_text($2)
+               where tenant_id = $1 and search_text %> maillage_search_text($2) and deleted_at is null
            ) hits
            order by score desc, label, id
            limit $3"#,
