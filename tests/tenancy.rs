@@ -137,6 +137,10 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
              values ('{tenant}', gen_random_uuid(), '{deadline}', 'j1', now() + interval '2 days', now(), '{user}')"
         ),
         format!(
+            "insert into affiliations (tenant_id, id, person_id, organisation_id, role) \
+             values ('{tenant}', gen_random_uuid(), '{person}', '{organisation}', 'Trésorière')"
+        ),
+        format!(
             "insert into outbox (tenant_id, id, topic, aggregate_id) values ('{tenant}', gen_random_uuid(), 'deadline.changed', '{deadline}')"
         ),
         format!(

@@ -743,3 +743,149 @@ async fn deleted_people_and_organisations_wait_in_the_bin_and_can_be_restored() 
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn affiliations_link_people_to_organisations_current_and_past() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    let other = app.actor("asso-b", Role::Editor).await?;
+    let (_, person) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/people",
+            Some(json!({"family_name": "Bernard", "given_name": "Inès"})),
+        )
+        .await?;
+    let (_, mairie) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/organisations",
+            Some(json!({"name": "Mairie de Lyon", "kind": "public_body"})),
+        )
+        .await?;
+    let (_, asso) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/organisations",
+            Some(json!({"name": "Les Amis", "kind": "association"})),
+        )
+        .await?;
+
+    let (status, current) = app
+        .send(&editor, Method::POST, "/v1/affiliations", Some(json!({
+            "person_id": person["id"], "organisation_id": mairie["id"], "role": "Cheffe de projet", "starts_on": "2024-01-01"
+        })))
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{current}");
+    assert_eq!(current["organisation_name"], "Mairie de Lyon");
+    assert_eq!(current["current"], true);
+    let (status, past) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/affiliations",
+            Some(json!({
+                "person_id": person["id"], "organisation_id": asso["id"], "role": "Trésorière",
+                "starts_on": "2019-09-01", "ends_on": "2023-06-30"
+            })),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{past}");
+    assert_eq!(past["current"], false);
+
+    let (_, of_person) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!("/v1/people/{}/affiliations", id_of(&person)),
+            None,
+        )
+        .await?;
+    let roles: Vec<&str> = of_person["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a["role"].as_str())
+        .collect();
+    assert_eq!(
+        roles,
+        ["Cheffe de projet", "Trésorière"],
+        "current first, then past"
+    );
+    let (_, of_mairie) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!("/v1/organisations/{}/affiliations", id_of(&mairie)),
+            None,
+        )
+        .await?;
+    assert_eq!(of_mairie["items"][0]["person_name"], "Bernard Inès");
+
+    // She leaves the mairie: the affiliation becomes past.
+    let path = format!("/v1/affiliations/{}", id_of(&current));
+    let (status, ended) = app
+        .patch(&editor, &path, "\"1\"", json!({"ends_on": "2025-01-31"}))
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{ended}");
+    assert_eq!(ended["current"], false);
+    let (status, problem) = app
+        .patch(&editor, &path, "\"2\"", json!({"starts_on": "2026-01-01"}))
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "ends_on");
+
+    // Another tenant neither sees it nor can point at these records.
+    let (status, _) = app.send(&other, Method::GET, &path, None).await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app.send(&other, Method::DELETE, &path, None).await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app
+        .send(
+            &other,
+            Method::GET,
+            &format!("/v1/people/{}/affiliations", id_of(&person)),
+            None,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, stranger) = app
+        .send(
+            &other,
+            Method::POST,
+            "/v1/people",
+            Some(json!({"family_name": "Autre"})),
+        )
+        .await?;
+    let (status, problem) = app
+        .send(
+            &other,
+            Method::POST,
+            "/v1/affiliations",
+            Some(json!({"person_id": stranger["id"], "organisation_id": mairie["id"]})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "organisation_id");
+
+    let (status, _) = app.send(&editor, Method::DELETE, &path, None).await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, of_person) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!("/v1/people/{}/affiliations", id_of(&person)),
+            None,
+        )
+        .await?;
+    assert_eq!(of_person["items"].as_array().map(Vec::len), Some(1));
+    let audited: i64 =
+        sqlx::query_scalar("select count(*) from audit_log where record_type = 'affiliation'")
+            .fetch_one(&app.db.owner)
+            .await?;
+    assert_eq!(audited, 4, "two creations, one update, one deletion");
+    Ok(())
+}

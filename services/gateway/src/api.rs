@@ -58,6 +58,13 @@ async fn forward(
     Path((_slug, path)): Path<(String, String)>,
     request: Request,
 ) -> Result<Response, Error> {
+    // Only core-records' resources, never a path that climbs out of /v1/.
+    if path
+        .split('/')
+        .any(|segment| segment == ".." || segment == ".")
+    {
+        return Err(Error::NotFound);
+    }
     let method = request.method().clone();
     let query = request
         .uri()

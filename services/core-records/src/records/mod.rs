@@ -1,5 +1,6 @@
 //! The tenant's records, one module per resource: its routes, its types and its SQL.
 
+mod affiliations;
 mod deadlines;
 mod organisations;
 mod people;
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(organisations::router())
         .merge(deadlines::router())
         .merge(search::router())
+        .merge(affiliations::router())
 }
 
 /// The tables whose records are changed through this API.
@@ -30,6 +32,7 @@ enum RecordTable {
     People,
     Organisations,
     Deadlines,
+    Affiliations,
 }
 
 /// Locks one record of the tenant until the transaction ends, so that the version
@@ -47,6 +50,9 @@ async fn lock(
         }
         RecordTable::Deadlines => {
             "select 1 from reporting_deadlines where tenant_id = $1 and id = $2 for update"
+        }
+        RecordTable::Affiliations => {
+            "select 1 from affiliations where tenant_id = $1 and id = $2 for update"
         }
     };
     sqlx::query(sql)
