@@ -120,7 +120,12 @@ async fn service_roles_are_not_superusers_owners_or_exempt_from_row_security() -
 
 /// Tenant A's rows of every kind, written as the owner.
 async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()> {
-    let (person, organisation, deadline) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    let (person, organisation, deadline, partnership) = (
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+    );
     let statements = [
         format!(
             "insert into people (tenant_id, id, given_name, family_name) values ('{tenant}', '{person}', 'A', 'Secret')"
@@ -135,6 +140,13 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
         format!(
             "insert into reminders (tenant_id, id, deadline_id, kind, due_at, fire_at, recipient_user_id) \
              values ('{tenant}', gen_random_uuid(), '{deadline}', 'j1', now() + interval '2 days', now(), '{user}')"
+        ),
+        format!(
+            "insert into partnerships (tenant_id, id, title, kind) values ('{tenant}', '{partnership}', 'Contrat A', 'funding')"
+        ),
+        format!(
+            "insert into partnership_partners (tenant_id, partnership_id, organisation_id) \
+             values ('{tenant}', '{partnership}', '{organisation}')"
         ),
         format!(
             "insert into affiliations (tenant_id, id, person_id, organisation_id, role) \

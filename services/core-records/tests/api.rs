@@ -889,3 +889,158 @@ async fn affiliations_link_people_to_organisations_current_and_past() -> TestRes
     assert_eq!(audited, 4, "two creations, one update, one deletion");
     Ok(())
 }
+
+#[tokio::test]
+async fn partnerships_follow_their_lifecycle_and_keep_their_agreement() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    let other = app.actor("asso-b", Role::Editor).await?;
+    let (_, region) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/organisations",
+            Some(json!({"name": "Région", "kind": "funder"})),
+        )
+        .await?;
+    let (_, centre) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/organisations",
+            Some(json!({"name": "Centre social", "kind": "association"})),
+        )
+        .await?;
+
+    let (status, problem) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/partnerships",
+            Some(json!({"title": "Sans partenaire", "kind": "funding"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "partners");
+
+    let (status, created) = app
+        .send(&editor, Method::POST, "/v1/partnerships", Some(json!({
+            "title": "Contrat de ville 2026", "kind": "funding",
+            "partners": [{"organisation_id": region["id"], "role": "financeur"}, {"organisation_id": centre["id"], "role": "opérateur"}],
+            "agreement": {"purpose": "Accompagner les familles", "budget": {"amount_cents": 4_500_000, "currency": "EUR"},
+                          "evaluation_method": "Bilan annuel partagé"}
+        })))
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["status"], "prospect");
+    assert_eq!(created["next_statuses"], json!(["negotiating", "closed"]));
+    assert_eq!(created["agreement"]["budget"]["amount_cents"], 4_500_000);
+    assert_eq!(created["partners"][0]["name"], "Centre social");
+    let path = format!("/v1/partnerships/{}", id_of(&created));
+
+    // prospect → active skips the negotiation: refused, naming what is possible.
+    let (status, problem) = app
+        .patch(&editor, &path, "\"1\"", json!({"status": "active"}))
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "status");
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("negotiating, closed"),
+        "{problem}"
+    );
+
+    let mut version = 1;
+    for next in ["negotiating", "active", "evaluating", "closed"] {
+        let (status, moved) = app
+            .patch(
+                &editor,
+                &path,
+                &format!("\"{version}\""),
+                json!({"status": next}),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::OK, "{next}: {moved}");
+        assert_eq!(moved["status"], next);
+        version += 1;
+    }
+    let (status, problem) = app
+        .patch(
+            &editor,
+            &path,
+            &format!("\"{version}\""),
+            json!({"status": "active"}),
+        )
+        .await?;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a closed partnership stays closed: {problem}"
+    );
+
+    let (_, read) = app.send(&editor, Method::GET, &path, None).await?;
+    assert_eq!(
+        read["agreement"]["purpose"], "Accompagner les familles",
+        "the agreement survives status changes"
+    );
+    assert_eq!(read["partners"].as_array().map(Vec::len), Some(2));
+
+    let (status, problem) = app
+        .patch(
+            &editor,
+            &path,
+            &format!("\"{version}\""),
+            json!({"partners": [{"organisation_id": Uuid::new_v4()}]}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "partners");
+    let (status, problem) = app
+        .patch(
+            &editor,
+            &path,
+            &format!("\"{version}\""),
+            json!({"agreement": {"budget": {"amount_cents": 10, "currency": "euros"}}}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "agreement.budget.currency");
+
+    let (_, closed) = app
+        .send(&editor, Method::GET, "/v1/partnerships?status=closed", None)
+        .await?;
+    assert_eq!(closed["items"].as_array().map(Vec::len), Some(1));
+    for (method, route) in [
+        (Method::GET, path.clone()),
+        (Method::DELETE, path.clone()),
+        (Method::POST, format!("{path}/restore")),
+    ] {
+        let (status, _) = app.send(&other, method.clone(), &route, None).await?;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "{method} {route} from another tenant"
+        );
+    }
+    let (_, theirs) = app
+        .send(&other, Method::GET, "/v1/partnerships", None)
+        .await?;
+    assert_eq!(theirs["items"], json!([]));
+
+    let (status, _) = app.send(&editor, Method::DELETE, &path, None).await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = app.send(&editor, Method::GET, &path, None).await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, restored) = app
+        .send(&editor, Method::POST, &format!("{path}/restore"), None)
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{restored}");
+    assert_eq!(
+        restored["partners"].as_array().map(Vec::len),
+        Some(2),
+        "partners come back with it"
+    );
+    Ok(())
+}

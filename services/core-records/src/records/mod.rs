@@ -3,6 +3,7 @@
 mod affiliations;
 mod deadlines;
 mod organisations;
+mod partnerships;
 mod people;
 mod search;
 
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .merge(deadlines::router())
         .merge(search::router())
         .merge(affiliations::router())
+        .merge(partnerships::router())
 }
 
 /// The tables whose records are changed through this API.
@@ -33,6 +35,7 @@ enum RecordTable {
     Organisations,
     Deadlines,
     Affiliations,
+    Partnerships,
 }
 
 /// Locks one record of the tenant until the transaction ends, so that the version
@@ -53,6 +56,9 @@ async fn lock(
         }
         RecordTable::Affiliations => {
             "select 1 from affiliations where tenant_id = $1 and id = $2 for update"
+        }
+        RecordTable::Partnerships => {
+            "select 1 from partnerships where tenant_id = $1 and id = $2 for update"
         }
     };
     sqlx::query(sql)

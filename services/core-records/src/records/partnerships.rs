@@ -1,0 +1,576 @@
+//! Partnerships: the tenant and one or more partner organisations, the content of
+//! their agreement, and a lifecycle that only moves along its allowed transitions.
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use chrono::{DateTime, NaiveDate, Utc};
+use maillage_problem::Json;
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+use sqlx::types::Json as JsonColumn;
+use uuid::Uuid;
+
+use super::{Checks, RecordTable, check_version, etag, expected_version, lock, present};
+use crate::Error;
+use crate::audit::{self, Action};
+use crate::error::ResultExt;
+use crate::identity::Identity;
+use crate::pagination::{Page, PageQuery};
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/partnerships", get(list).post(create))
+        .route(
+            "/v1/partnerships/{id}",
+            get(read).patch(update).delete(remove),
+        )
+        .route("/v1/partnerships/{id}/restore", post(restore))
+}
+
+const KINDS: [&str; 4] = ["funding", "operational", "institutional", "network"];
+
+/// Where a partnership may go from each status.
+fn next_statuses(status: &str) -> &'static [&'static str] {
+    match status {
+        "prospect" => &["negotiating", "closed"],
+        "negotiating" => &["prospect", "active", "closed"],
+        "active" => &["evaluating", "closed"],
+        "evaluating" => &["active", "closed"],
+        _ => &[],
+    }
+}
+
+const STATUSES: [&str; 5] = ["prospect", "negotiating", "active", "evaluating", "closed"];
+
+/// What the partners agreed on. Every part is optional text, the budget aside.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Agreement {
+    pub shared_values: String,
+    pub purpose: String,
+    /// Who does what, for each party.
+    pub roles: String,
+    pub phasing: String,
+    pub means: String,
+    pub budget: Option<Budget>,
+    pub regulation_mode: String,
+    pub evaluation_method: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    /// In cents, to keep money exact.
+    pub amount_cents: i64,
+    /// ISO 4217, e.g. EUR.
+    pub currency: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Partner {
+    pub organisation_id: Uuid,
+    pub name: String,
+    pub role: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Partnership {
+    pub id: Uuid,
+    pub title: String,
+    pub kind: String,
+    pub status: String,
+    /// The statuses it may move to next.
+    pub next_statuses: &'static [&'static str],
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub agreement: Agreement,
+    pub partners: Vec<Partner>,
+    pub notes: String,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+struct PartnershipRow {
+    id: Uuid,
+    title: String,
+    kind: String,
+    status: String,
+    starts_on: Option<NaiveDate>,
+    ends_on: Option<NaiveDate>,
+    agreement: JsonColumn<Agreement>,
+    notes: String,
+    version: i32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    deleted_at: Option<DateTime<Utc>>,
+}
+
+impl PartnershipRow {
+    fn with_partners(self, partners: Vec<Partner>) -> Partnership {
+        Partnership {
+            next_statuses: next_statuses(&self.status),
+            id: self.id,
+            title: self.title,
+            kind: self.kind,
+            status: self.status,
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            agreement: self.agreement.0,
+            partners,
+            notes: self.notes,
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            deleted_at: self.deleted_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerInput {
+    organisation_id: Uuid,
+    #[serde(default)]
+    role: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartnershipInput {
+    title: Option<String>,
+    kind: Option<String>,
+    status: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    starts_on: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "present")]
+    ends_on: Option<Option<NaiveDate>>,
+    agreement: Option<Agreement>,
+    /// Replaces the whole list of partners.
+    partners: Option<Vec<PartnerInput>>,
+    notes: Option<String>,
+}
+
+struct PartnershipFields {
+    title: String,
+    kind: String,
+    status: String,
+    starts_on: Option<NaiveDate>,
+    ends_on: Option<NaiveDate>,
+    agreement: Agreement,
+    /// None: keep the current partners.
+    partners: Option<Vec<PartnerInput>>,
+    notes: String,
+}
+
+impl PartnershipFields {
+    fn merge(previous: Option<&Partnership>, input: PartnershipInput) -> Result<Self, Error> {
+        let mut checks = Checks::default();
+        let title = input
+            .title
+            .or(previous.map(|p| p.title.clone()))
+            .unwrap_or_default();
+        let kind = input
+            .kind
+            .or(previous.map(|p| p.kind.clone()))
+            .unwrap_or_default();
+        if !KINDS.contains(&kind.as_str()) {
+            checks.push(
+                "kind",
+                "doit valoir funding, operational, institutional ou network",
+            );
+        }
+        let status = match (previous, input.status) {
+            (None, status) => {
+                let status = status.unwrap_or_else(|| "prospect".into());
+                if !STATUSES.contains(&status.as_str()) {
+                    checks.push(
+                        "status",
+                        "doit valoir prospect, negotiating, active, evaluating ou closed",
+                    );
+                }
+                status
+            }
+            (Some(previous), Some(status)) if status != previous.status => {
+                let allowed = next_statuses(&previous.status);
+                if !allowed.contains(&status.as_str()) {
+                    let message = if allowed.is_empty() {
+                        format!(
+                            "un partenariat « {} » ne change plus de statut",
+                            previous.status
+                        )
+                    } else {
+                        format!(
+                            "de « {} », seuls ces statuts sont possibles : {}",
+                            previous.status,
+                            allowed.join(", ")
+                        )
+                    };
+                    checks.push("status", &message);
+                }
+                status
+            }
+            (Some(previous), _) => previous.status.clone(),
+        };
+        let starts_on = input
+            .starts_on
+            .unwrap_or(previous.and_then(|p| p.starts_on));
+        let ends_on = input.ends_on.unwrap_or(previous.and_then(|p| p.ends_on));
+        if let (Some(start), Some(end)) = (starts_on, ends_on)
+            && end < start
+        {
+            checks.push("ends_on", "doit être postérieure à la date de début");
+        }
+        let agreement = input
+            .agreement
+            .or(previous.map(|p| p.agreement.clone()))
+            .unwrap_or_default();
+        if let Some(budget) = &agreement.budget {
+            if budget.amount_cents < 0 {
+                checks.push("agreement.budget.amount_cents", "ne peut pas être négatif");
+            }
+            if budget.currency.len() != 3
+                || !budget.currency.chars().all(|c| c.is_ascii_uppercase())
+            {
+                checks.push(
+                    "agreement.budget.currency",
+                    "doit être un code ISO 4217, par exemple EUR",
+                );
+            }
+        }
+        match (&input.partners, previous) {
+            (None, None) => {
+                checks.push("partners", "indiquez au moins une organisation partenaire")
+            }
+            (Some(partners), _) if partners.is_empty() => {
+                checks.push("partners", "indiquez au moins une organisation partenaire")
+            }
+            (Some(partners), _) => {
+                let mut ids: Vec<Uuid> = partners.iter().map(|p| p.organisation_id).collect();
+                ids.sort();
+                ids.dedup();
+                if ids.len() != partners.len() {
+                    checks.push("partners", "une organisation n'y figure qu'une fois");
+                }
+            }
+            _ => {}
+        }
+        let notes = input
+            .notes
+            .or(previous.map(|p| p.notes.clone()))
+            .unwrap_or_default();
+        let fields = Self {
+            title: checks.text("title", &title, true, 300),
+            kind,
+            status,
+            starts_on,
+            ends_on,
+            agreement,
+            partners: input.partners,
+            notes: checks.text("notes", &notes, false, 10_000),
+        };
+        checks.finish()?;
+        Ok(fields)
+    }
+
+    /// Replaces the partners, when the input named them.
+    async fn save_partners(
+        &self,
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        id: Uuid,
+    ) -> Result<(), Error> {
+        let Some(partners) = &self.partners else {
+            return Ok(());
+        };
+        sqlx::query!(
+            "delete from partnership_partners where tenant_id = $1 and partnership_id = $2",
+            tenant_id,
+            id
+        )
+        .execute(&mut *conn)
+        .await?;
+        let organisations: Vec<Uuid> = partners.iter().map(|p| p.organisation_id).collect();
+        let roles: Vec<String> = partners.iter().map(|p| p.role.trim().to_owned()).collect();
+        sqlx::query!(
+            r#"insert into partnership_partners (tenant_id, partnership_id, organisation_id, role)
+               select $1, $2, organisation_id, role from unnest($3::uuid[], $4::text[]) as p (organisation_id, role)"#,
+            tenant_id,
+            id,
+            &organisations,
+            &roles,
+        )
+        .execute(&mut *conn)
+        .await
+        .on_constraint("partnership_partners_organisation_fkey", || {
+            Error::field("partners", "une organisation ne fait pas partie de l'espace")
+        })?;
+        Ok(())
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    status: Option<String>,
+    kind: Option<String>,
+    #[serde(default)]
+    deleted: bool,
+    limit: Option<i64>,
+    after: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    identity: Identity,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Page<Partnership>>, Error> {
+    let page = PageQuery {
+        limit: query.limit,
+        after: query.after,
+    };
+    let limit = page.limit()?;
+    let after: Option<(String, Uuid)> = page.after()?;
+    let (after_title, after_id) = after.unwrap_or_default();
+    let tenant_id = identity.0.tenant_id;
+    let mut tx = identity.begin(&state).await?;
+    let rows = sqlx::query_as!(
+        PartnershipRow,
+        r#"select id, title, kind, status, starts_on, ends_on, agreement as "agreement: JsonColumn<Agreement>",
+                  notes, version, created_at, updated_at, deleted_at
+           from partnerships
+           where tenant_id = $1 and (title, id) > ($2, $3) and (deleted_at is not null) = $4
+             and ($5::text is null or status = $5) and ($6::text is null or kind = $6)
+           order by title, id
+           limit $7"#,
+        tenant_id,
+        after_title,
+        after_id,
+        query.deleted,
+        query.status,
+        query.kind,
+        limit + 1,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        let partners = partners_of(&mut tx, tenant_id, row.id).await?;
+        items.push(row.with_partners(partners));
+    }
+    tx.commit().await?;
+    Ok(Json(Page::from_rows(items, limit, |p| {
+        (p.title.clone(), p.id)
+    })))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    identity: Identity,
+    Json(input): Json<PartnershipInput>,
+) -> Result<(StatusCode, HeaderMap, Json<Partnership>), Error> {
+    identity.require_editor()?;
+    let fields = PartnershipFields::merge(None, input)?;
+    let tenant_id = identity.0.tenant_id;
+    let id = Uuid::now_v7();
+    let mut tx = identity.begin(&state).await?;
+    sqlx::query!(
+        r#"insert into partnerships (tenant_id, id, title, kind, status, starts_on, ends_on, agreement, notes)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
+        tenant_id,
+        id,
+        fields.title,
+        fields.kind,
+        fields.status,
+        fields.starts_on,
+        fields.ends_on,
+        JsonColumn(&fields.agreement) as _,
+        fields.notes,
+    )
+    .execute(&mut *tx)
+    .await?;
+    fields.save_partners(&mut tx, tenant_id, id).await?;
+    let partnership = fetch(&mut tx, tenant_id, id, false).await?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Create,
+        "partnership",
+        id,
+        None,
+        Some(&partnership),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        etag(partnership.version),
+        Json(partnership),
+    ))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<(HeaderMap, Json<Partnership>), Error> {
+    let mut tx = identity.begin(&state).await?;
+    let partnership = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
+    tx.commit().await?;
+    Ok((etag(partnership.version), Json(partnership)))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+    Json(input): Json<PartnershipInput>,
+) -> Result<(HeaderMap, Json<Partnership>), Error> {
+    identity.require_editor()?;
+    let expected = expected_version(&headers)?;
+    let tenant_id = identity.0.tenant_id;
+    let mut tx = identity.begin(&state).await?;
+    lock(&mut tx, RecordTable::Partnerships, tenant_id, id).await?;
+    let before = fetch(&mut tx, tenant_id, id, false).await?;
+    check_version(expected, before.version)?;
+    let fields = PartnershipFields::merge(Some(&before), input)?;
+    sqlx::query!(
+        r#"update partnerships
+           set title = $3, kind = $4, status = $5, starts_on = $6, ends_on = $7, agreement = $8, notes = $9,
+               version = version + 1, updated_at = now()
+           where tenant_id = $1 and id = $2"#,
+        tenant_id,
+        id,
+        fields.title,
+        fields.kind,
+        fields.status,
+        fields.starts_on,
+        fields.ends_on,
+        JsonColumn(&fields.agreement) as _,
+        fields.notes,
+    )
+    .execute(&mut *tx)
+    .await?;
+    fields.save_partners(&mut tx, tenant_id, id).await?;
+    let after = fetch(&mut tx, tenant_id, id, false).await?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Update,
+        "partnership",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((etag(after.version), Json(after)))
+}
+
+/// Moves the partnership to the bin, or (restore) out of it.
+async fn set_binned(
+    state: &AppState,
+    identity: &Identity,
+    id: Uuid,
+    binned: bool,
+) -> Result<Partnership, Error> {
+    identity.require_editor()?;
+    let tenant_id = identity.0.tenant_id;
+    let mut tx = identity.begin(state).await?;
+    lock(&mut tx, RecordTable::Partnerships, tenant_id, id).await?;
+    let before = fetch(&mut tx, tenant_id, id, !binned).await?;
+    sqlx::query!(
+        r#"update partnerships
+           set deleted_at = case when $3 then now() end, version = version + 1, updated_at = now()
+           where tenant_id = $1 and id = $2"#,
+        tenant_id,
+        id,
+        binned,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let after = fetch(&mut tx, tenant_id, id, binned).await?;
+    let action = if binned {
+        Action::Delete
+    } else {
+        Action::Restore
+    };
+    audit::record(
+        &mut tx,
+        identity,
+        action,
+        "partnership",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode, Error> {
+    set_binned(&state, &identity, id, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn restore(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<(HeaderMap, Json<Partnership>), Error> {
+    let restored = set_binned(&state, &identity, id, false).await?;
+    Ok((etag(restored.version), Json(restored)))
+}
+
+async fn partners_of(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    id: Uuid,
+) -> Result<Vec<Partner>, Error> {
+    Ok(sqlx::query_as!(
+        Partner,
+        r#"select pp.organisation_id, o.name, pp.role
+           from partnership_partners pp
+           join organisations o on o.tenant_id = pp.tenant_id and o.id = pp.organisation_id
+           where pp.tenant_id = $1 and pp.partnership_id = $2
+           order by o.name"#,
+        tenant_id,
+        id,
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// One partnership of the tenant, from the bin when `in_bin`, otherwise a live one.
+async fn fetch(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    id: Uuid,
+    in_bin: bool,
+) -> Result<Partnership, Error> {
+    let row = sqlx::query_as!(
+        PartnershipRow,
+        r#"select id, title, kind, status, starts_on, ends_on, agreement as "agreement: JsonColumn<Agreement>",
+                  notes, version, created_at, updated_at, deleted_at
+           from partnerships
+           where tenant_id = $1 and id = $2 and (deleted_at is not null) = $3"#,
+        tenant_id,
+        id,
+        in_bin,
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(Error::NotFound)?;
+    let partners = partners_of(conn, tenant_id, id).await?;
+    Ok(row.with_partners(partners))
+}
