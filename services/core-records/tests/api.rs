@@ -1044,3 +1044,72 @@ async fn partnerships_follow_their_lifecycle_and_keep_their_agreement() -> TestR
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn the_audit_log_tells_who_changed_what_per_record_and_per_tenant() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    let admin = app.member_of(editor.tenant_id, Role::Admin).await?;
+    let other = app.actor("asso-b", Role::Owner).await?;
+    let (_, person) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/people",
+            Some(json!({"family_name": "Roux"})),
+        )
+        .await?;
+    let (_, _) = app
+        .patch(
+            &editor,
+            &format!("/v1/people/{}", id_of(&person)),
+            "\"1\"",
+            json!({"family_name": "Le Roux"}),
+        )
+        .await?;
+    let (_, _) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/organisations",
+            Some(json!({"name": "Réseau", "kind": "network"})),
+        )
+        .await?;
+
+    let record = format!("/v1/audit?record_type=person&record_id={}", id_of(&person));
+    let (status, history) = app.send(&editor, Method::GET, &record, None).await?;
+    assert_eq!(status, StatusCode::OK, "{history}");
+    let actions: Vec<&str> = history["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(actions, ["update", "create"], "newest first");
+    assert_eq!(history["items"][0]["before"]["family_name"], "Roux");
+    assert_eq!(history["items"][0]["after"]["family_name"], "Le Roux");
+    assert_eq!(history["items"][0]["actor_user_id"], json!(editor.user_id));
+
+    let (status, _) = app.send(&editor, Method::GET, "/v1/audit", None).await?;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "the whole tenant's log is for admins"
+    );
+    let (status, all) = app
+        .send(&admin, Method::GET, "/v1/audit?limit=2", None)
+        .await?;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(all["items"].as_array().map(Vec::len), Some(2));
+    assert!(all["next"].is_string(), "three entries, pages of two");
+
+    let (_, theirs) = app.send(&other, Method::GET, "/v1/audit", None).await?;
+    assert_eq!(
+        theirs["items"],
+        json!([]),
+        "another tenant's log is empty to them"
+    );
+    let (_, theirs) = app.send(&other, Method::GET, &record, None).await?;
+    assert_eq!(theirs["items"], json!([]));
+    Ok(())
+}

@@ -1,6 +1,7 @@
 //! The tenant's records, one module per resource: its routes, its types and its SQL.
 
 mod affiliations;
+mod audit_trail;
 mod deadlines;
 mod organisations;
 mod partnerships;
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(search::router())
         .merge(affiliations::router())
         .merge(partnerships::router())
+        .merge(audit_trail::router())
 }
 
 /// The tables whose records are changed through this API.
