@@ -126,6 +126,7 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
         Uuid::new_v4(),
         Uuid::new_v4(),
     );
+    let tag = Uuid::new_v4();
     let statements = [
         format!(
             "insert into people (tenant_id, id, given_name, family_name) values ('{tenant}', '{person}', 'A', 'Secret')"
@@ -147,6 +148,16 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
         format!(
             "insert into partnership_partners (tenant_id, partnership_id, organisation_id) \
              values ('{tenant}', '{partnership}', '{organisation}')"
+        ),
+        format!("insert into tags (tenant_id, id, name) values ('{tenant}', '{tag}', 'Bénévole')"),
+        format!(
+            "insert into person_tags (tenant_id, tag_id, person_id) values ('{tenant}', '{tag}', '{person}')"
+        ),
+        format!(
+            "insert into organisation_tags (tenant_id, tag_id, organisation_id) values ('{tenant}', '{tag}', '{organisation}')"
+        ),
+        format!(
+            "insert into partnership_tags (tenant_id, tag_id, partnership_id) values ('{tenant}', '{tag}', '{partnership}')"
         ),
         format!(
             "insert into affiliations (tenant_id, id, person_id, organisation_id, role) \

@@ -1113,3 +1113,101 @@ async fn the_audit_log_tells_who_changed_what_per_record_and_per_tenant() -> Tes
     assert_eq!(theirs["items"], json!([]));
     Ok(())
 }
+
+#[tokio::test]
+async fn tags_are_one_vocabulary_shared_by_people_organisations_and_partnerships() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    let other = app.actor("asso-b", Role::Editor).await?;
+    let (_, person) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/people",
+            Some(json!({"family_name": "Garcia"})),
+        )
+        .await?;
+    let (_, organisation) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/organisations",
+            Some(json!({"name": "MJC", "kind": "association"})),
+        )
+        .await?;
+
+    let person_tags = format!("/v1/people/{}/tags", id_of(&person));
+    let (status, tagged) = app
+        .send(
+            &editor,
+            Method::PUT,
+            &person_tags,
+            Some(json!({"tags": ["Bénévole", "Quartier  Nord"]})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{tagged}");
+    assert_eq!(tagged["tags"], json!(["Bénévole", "Quartier Nord"]));
+    let organisation_tags = format!("/v1/organisations/{}/tags", id_of(&organisation));
+    let (_, tagged) = app
+        .send(
+            &editor,
+            Method::PUT,
+            &organisation_tags,
+            Some(json!({"tags": ["bénévole"]})),
+        )
+        .await?;
+    assert_eq!(
+        tagged["tags"],
+        json!(["Bénévole"]),
+        "the existing tag is reused, whatever its case"
+    );
+
+    let (_, vocabulary) = app.send(&editor, Method::GET, "/v1/tags", None).await?;
+    assert_eq!(vocabulary["items"].as_array().map(Vec::len), Some(2));
+    assert_eq!(vocabulary["items"][0]["name"], "Bénévole");
+    assert_eq!(vocabulary["items"][0]["people"], 1);
+    assert_eq!(vocabulary["items"][0]["organisations"], 1);
+
+    let (status, problem) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/tags",
+            Some(json!({"name": "QUARTIER NORD"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "name");
+
+    let (_, cleared) = app
+        .send(
+            &editor,
+            Method::PUT,
+            &person_tags,
+            Some(json!({"tags": []})),
+        )
+        .await?;
+    assert_eq!(cleared["tags"], json!([]));
+    let (status, _) = app.send(&other, Method::GET, &person_tags, None).await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app
+        .send(
+            &other,
+            Method::PUT,
+            &organisation_tags,
+            Some(json!({"tags": ["pirate"]})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, theirs) = app.send(&other, Method::GET, "/v1/tags", None).await?;
+    assert_eq!(
+        theirs["items"],
+        json!([]),
+        "each tenant has its own vocabulary"
+    );
+    let (_, still) = app
+        .send(&editor, Method::GET, &organisation_tags, None)
+        .await?;
+    assert_eq!(still["tags"], json!(["Bénévole"]));
+    Ok(())
+}

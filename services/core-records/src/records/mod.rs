@@ -7,6 +7,7 @@ mod organisations;
 mod partnerships;
 mod people;
 mod search;
+mod tags;
 
 use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(affiliations::router())
         .merge(partnerships::router())
         .merge(audit_trail::router())
+        .merge(tags::router())
 }
 
 /// The tables whose records are changed through this API.

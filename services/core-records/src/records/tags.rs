@@ -1,0 +1,440 @@
+//! Tags: one vocabulary per tenant ("Bénévole", "Quartier Nord", "Financeur public"…),
+//! put on people, organisations and partnerships alike.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use maillage_problem::Json;
+use serde::{Deserialize, Serialize};
+use sqlx::{PgConnection, Row};
+use uuid::Uuid;
+
+use super::Checks;
+use crate::Error;
+use crate::audit::{self, Action};
+use crate::error::ResultExt;
+use crate::identity::Identity;
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/tags", get(list).post(create))
+        .route("/v1/tags/{id}", axum::routing::patch(rename).delete(remove))
+        .route("/v1/people/{id}/tags", get(tags_of_person).put(tag_person))
+        .route(
+            "/v1/organisations/{id}/tags",
+            get(tags_of_organisation).put(tag_organisation),
+        )
+        .route(
+            "/v1/partnerships/{id}/tags",
+            get(tags_of_partnership).put(tag_partnership),
+        )
+}
+
+/// The kinds of record that take tags, each with its own link table.
+#[derive(Clone, Copy)]
+enum Tagged {
+    Person,
+    Organisation,
+    Partnership,
+}
+
+impl Tagged {
+    fn record_type(self) -> &'static str {
+        match self {
+            Self::Person => "person",
+            Self::Organisation => "organisation",
+            Self::Partnership => "partnership",
+        }
+    }
+
+    fn exists_sql(self) -> &'static str {
+        match self {
+            Self::Person => {
+                "select 1 from people where tenant_id = $1 and id = $2 and deleted_at is null"
+            }
+            Self::Organisation => {
+                "select 1 from organisations where tenant_id = $1 and id = $2 and deleted_at is null"
+            }
+            Self::Partnership => {
+                "select 1 from partnerships where tenant_id = $1 and id = $2 and deleted_at is null"
+            }
+        }
+    }
+
+    fn names_sql(self) -> &'static str {
+        match self {
+            Self::Person => {
+                "select t.name from person_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
+                 where l.tenant_id = $1 and l.person_id = $2 order by lower(t.name)"
+            }
+            Self::Organisation => {
+                "select t.name from organisation_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
+                 where l.tenant_id = $1 and l.organisation_id = $2 order by lower(t.name)"
+            }
+            Self::Partnership => {
+                "select t.name from partnership_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
+                 where l.tenant_id = $1 and l.partnership_id = $2 order by lower(t.name)"
+            }
+        }
+    }
+
+    fn clear_sql(self) -> &'static str {
+        match self {
+            Self::Person => "delete from person_tags where tenant_id = $1 and person_id = $2",
+            Self::Organisation => {
+                "delete from organisation_tags where tenant_id = $1 and organisation_id = $2"
+            }
+            Self::Partnership => {
+                "delete from partnership_tags where tenant_id = $1 and partnership_id = $2"
+            }
+        }
+    }
+
+    /// Links the record to the tags named in $3 (which exist by then).
+    fn link_sql(self) -> &'static str {
+        match self {
+            Self::Person => {
+                "insert into person_tags (tenant_id, tag_id, person_id)
+                 select $1, id, $2 from tags where tenant_id = $1 and lower(name) = any($3)"
+            }
+            Self::Organisation => {
+                "insert into organisation_tags (tenant_id, tag_id, organisation_id)
+                 select $1, id, $2 from tags where tenant_id = $1 and lower(name) = any($3)"
+            }
+            Self::Partnership => {
+                "insert into partnership_tags (tenant_id, tag_id, partnership_id)
+                 select $1, id, $2 from tags where tenant_id = $1 and lower(name) = any($3)"
+            }
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Tag {
+    pub id: Uuid,
+    pub name: String,
+    /// How many live records carry it.
+    pub people: i64,
+    pub organisations: i64,
+    pub partnerships: i64,
+}
+
+#[derive(Debug, Serialize)]
+struct TagList {
+    items: Vec<Tag>,
+}
+
+async fn list(State(state): State<AppState>, identity: Identity) -> Result<Json<TagList>, Error> {
+    let mut tx = identity.begin(&state).await?;
+    let items = sqlx::query_as!(
+        Tag,
+        r#"select t.id, t.name,
+                  (select count(*) from person_tags l join people r on r.tenant_id = l.tenant_id and r.id = l.person_id
+                   where l.tenant_id = t.tenant_id and l.tag_id = t.id and r.deleted_at is null) as "people!",
+                  (select count(*) from organisation_tags l join organisations r on r.tenant_id = l.tenant_id and r.id = l.organisation_id
+                   where l.tenant_id = t.tenant_id and l.tag_id = t.id and r.deleted_at is null) as "organisations!",
+                  (select count(*) from partnership_tags l join partnerships r on r.tenant_id = l.tenant_id and r.id = l.partnership_id
+                   where l.tenant_id = t.tenant_id and l.tag_id = t.id and r.deleted_at is null) as "partnerships!"
+           from tags t where t.tenant_id = $1
+           order by lower(t.name), t.id"#,
+        identity.0.tenant_id,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Json(TagList { items }))
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TagInput {
+    name: String,
+}
+
+fn tag_name(checks: &mut Checks, field: &str, raw: &str) -> String {
+    // Inner runs of spaces folded, so that "Quartier  Nord" is "Quartier Nord".
+    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    checks.text(field, &name, true, 60)
+}
+
+fn duplicate() -> Error {
+    Error::field("name", "un tag de ce nom existe déjà")
+}
+
+async fn create(
+    State(state): State<AppState>,
+    identity: Identity,
+    Json(input): Json<TagInput>,
+) -> Result<(StatusCode, Json<TagInput>), Error> {
+    identity.require_editor()?;
+    let mut checks = Checks::default();
+    let name = tag_name(&mut checks, "name", &input.name);
+    checks.finish()?;
+    let mut tx = identity.begin(&state).await?;
+    let id = Uuid::now_v7();
+    sqlx::query!(
+        "insert into tags (tenant_id, id, name) values ($1, $2, $3)",
+        identity.0.tenant_id,
+        id,
+        name
+    )
+    .execute(&mut *tx)
+    .await
+    .on_constraint("tags_name_key", duplicate)?;
+    let created = TagInput { name };
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Create,
+        "tag",
+        id,
+        None,
+        Some(&created),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+async fn rename(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+    Json(input): Json<TagInput>,
+) -> Result<Json<TagInput>, Error> {
+    identity.require_editor()?;
+    let mut checks = Checks::default();
+    let name = tag_name(&mut checks, "name", &input.name);
+    checks.finish()?;
+    let mut tx = identity.begin(&state).await?;
+    let before = sqlx::query_scalar!(
+        "select name from tags where tenant_id = $1 and id = $2 for update",
+        identity.0.tenant_id,
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(Error::NotFound)?;
+    sqlx::query!(
+        "update tags set name = $3 where tenant_id = $1 and id = $2",
+        identity.0.tenant_id,
+        id,
+        name
+    )
+    .execute(&mut *tx)
+    .await
+    .on_constraint("tags_name_key", duplicate)?;
+    let after = TagInput { name };
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Update,
+        "tag",
+        id,
+        Some(&TagInput { name: before }),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(after))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode, Error> {
+    identity.require_editor()?;
+    let mut tx = identity.begin(&state).await?;
+    let name = sqlx::query_scalar!(
+        "delete from tags where tenant_id = $1 and id = $2 returning name",
+        identity.0.tenant_id,
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(Error::NotFound)?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Delete,
+        "tag",
+        id,
+        Some(&TagInput { name }),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A record's tags, by name.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecordTags {
+    tags: Vec<String>,
+}
+
+async fn ensure_record(
+    conn: &mut PgConnection,
+    kind: Tagged,
+    tenant_id: Uuid,
+    id: Uuid,
+) -> Result<(), Error> {
+    sqlx::query(kind.exists_sql())
+        .bind(tenant_id)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .map(|_| ())
+        .ok_or(Error::NotFound)
+}
+
+async fn names(
+    conn: &mut PgConnection,
+    kind: Tagged,
+    tenant_id: Uuid,
+    id: Uuid,
+) -> Result<Vec<String>, Error> {
+    let rows = sqlx::query(kind.names_sql())
+        .bind(tenant_id)
+        .bind(id)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.iter().map(|row| row.get::<String, _>(0)).collect())
+}
+
+async fn read_tags(
+    state: &AppState,
+    identity: &Identity,
+    kind: Tagged,
+    id: Uuid,
+) -> Result<Json<RecordTags>, Error> {
+    let mut tx = identity.begin(state).await?;
+    ensure_record(&mut tx, kind, identity.0.tenant_id, id).await?;
+    let tags = names(&mut tx, kind, identity.0.tenant_id, id).await?;
+    tx.commit().await?;
+    Ok(Json(RecordTags { tags }))
+}
+
+/// Replaces a record's tags with the ones named, creating the names not yet in use.
+async fn set_tags(
+    state: &AppState,
+    identity: &Identity,
+    kind: Tagged,
+    id: Uuid,
+    input: RecordTags,
+) -> Result<Json<RecordTags>, Error> {
+    identity.require_editor()?;
+    let mut checks = Checks::default();
+    let wanted: Vec<String> = input
+        .tags
+        .iter()
+        .map(|t| tag_name(&mut checks, "tags", t))
+        .collect();
+    if wanted.len() > 50 {
+        checks.push("tags", "pas plus de 50 tags par fiche");
+    }
+    checks.finish()?;
+    let tenant_id = identity.0.tenant_id;
+    let mut tx = identity.begin(state).await?;
+    ensure_record(&mut tx, kind, tenant_id, id).await?;
+    let before = names(&mut tx, kind, tenant_id, id).await?;
+    let new_ids: Vec<Uuid> = wanted.iter().map(|_| Uuid::now_v7()).collect();
+    sqlx::query!(
+        r#"insert into tags (tenant_id, id, name)
+           select $1, id, name from unnest($2::uuid[], $3::text[]) as wanted (id, name)
+           on conflict (tenant_id, lower(name)) do nothing"#,
+        tenant_id,
+        &new_ids,
+        &wanted,
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(kind.clear_sql())
+        .bind(tenant_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let lowered: Vec<String> = wanted.iter().map(|t| t.to_lowercase()).collect();
+    sqlx::query(kind.link_sql())
+        .bind(tenant_id)
+        .bind(id)
+        .bind(&lowered)
+        .execute(&mut *tx)
+        .await?;
+    let after = names(&mut tx, kind, tenant_id, id).await?;
+    if before != after {
+        let (before, after) = (
+            RecordTags { tags: before },
+            RecordTags {
+                tags: after.clone(),
+            },
+        );
+        audit::record(
+            &mut tx,
+            identity,
+            Action::Update,
+            kind.record_type(),
+            id,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Json(RecordTags { tags: after }))
+}
+
+async fn tags_of_person(
+    State(s): State<AppState>,
+    i: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<Json<RecordTags>, Error> {
+    read_tags(&s, &i, Tagged::Person, id).await
+}
+
+async fn tags_of_organisation(
+    State(s): State<AppState>,
+    i: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<Json<RecordTags>, Error> {
+    read_tags(&s, &i, Tagged::Organisation, id).await
+}
+
+async fn tags_of_partnership(
+    State(s): State<AppState>,
+    i: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<Json<RecordTags>, Error> {
+    read_tags(&s, &i, Tagged::Partnership, id).await
+}
+
+async fn tag_person(
+    State(s): State<AppState>,
+    i: Identity,
+    Path(id): Path<Uuid>,
+    Json(input): Json<RecordTags>,
+) -> Result<Json<RecordTags>, Error> {
+    set_tags(&s, &i, Tagged::Person, id, input).await
+}
+
+async fn tag_organisation(
+    State(s): State<AppState>,
+    i: Identity,
+    Path(id): Path<Uuid>,
+    Json(input): Json<RecordTags>,
+) -> Result<Json<RecordTags>, Error> {
+    set_tags(&s, &i, Tagged::Organisation, id, input).await
+}
+
+async fn tag_partnership(
+    State(s): State<AppState>,
+    i: Identity,
+    Path(id): Path<Uuid>,
+    Json(input): Json<RecordTags>,
+) -> Result<Json<RecordTags>, Error> {
+    set_tags(&s, &i, Tagged::Partnership, id, input).await
+}
