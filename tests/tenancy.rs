@@ -126,7 +126,7 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
         Uuid::new_v4(),
         Uuid::new_v4(),
     );
-    let tag = Uuid::new_v4();
+    let (tag, activity) = (Uuid::new_v4(), Uuid::new_v4());
     let statements = [
         format!(
             "insert into people (tenant_id, id, given_name, family_name) values ('{tenant}', '{person}', 'A', 'Secret')"
@@ -158,6 +158,14 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
         ),
         format!(
             "insert into partnership_tags (tenant_id, tag_id, partnership_id) values ('{tenant}', '{tag}', '{partnership}')"
+        ),
+        format!(
+            "insert into activities (tenant_id, id, kind, occurred_at, subject, author_user_id) \
+             values ('{tenant}', '{activity}', 'note', now(), 'Note A', '{user}')"
+        ),
+        format!(
+            "insert into activity_links (tenant_id, id, activity_id, person_id) \
+             values ('{tenant}', gen_random_uuid(), '{activity}', '{person}')"
         ),
         format!(
             "insert into affiliations (tenant_id, id, person_id, organisation_id, role) \

@@ -1211,3 +1211,130 @@ async fn tags_are_one_vocabulary_shared_by_people_organisations_and_partnerships
     assert_eq!(still["tags"], json!(["Bénévole"]));
     Ok(())
 }
+
+#[tokio::test]
+async fn activities_make_up_the_timeline_of_every_record_they_touch() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    let other = app.actor("asso-b", Role::Editor).await?;
+    let (_, person) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/people",
+            Some(json!({"family_name": "Morel"})),
+        )
+        .await?;
+    let (_, funder) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/organisations",
+            Some(json!({"name": "CAF", "kind": "funder"})),
+        )
+        .await?;
+
+    let (status, meeting) = app
+        .send(&editor, Method::POST, "/v1/activities", Some(json!({
+            "kind": "meeting", "occurred_at": "2026-10-01T09:30:00+02:00", "subject": "Comité de pilotage",
+            "links": {"people": [person["id"]], "organisations": [funder["id"]]}
+        })))
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{meeting}");
+    let (status, call) = app
+        .send(&editor, Method::POST, "/v1/activities", Some(json!({
+            "kind": "call", "occurred_at": "2026-10-15T14:00:00+02:00", "subject": "Relance dossier",
+            "links": {"organisations": [funder["id"]]}
+        })))
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{call}");
+    let (status, task) = app
+        .send(&editor, Method::POST, "/v1/activities", Some(json!({
+            "kind": "task", "occurred_at": "2026-10-16T08:00:00Z", "subject": "Envoyer les pièces",
+            "due_at": "2026-10-30T17:00:00+01:00", "links": {"people": [person["id"]]}
+        })))
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{task}");
+
+    let subjects = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a["subject"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let (_, funder_timeline) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!("/v1/organisations/{}/timeline", id_of(&funder)),
+            None,
+        )
+        .await?;
+    assert_eq!(
+        subjects(&funder_timeline),
+        ["Relance dossier", "Comité de pilotage"],
+        "newest first"
+    );
+    let person_timeline = format!("/v1/people/{}/timeline", id_of(&person));
+    let (_, first) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!("{person_timeline}?limit=1"),
+            None,
+        )
+        .await?;
+    assert_eq!(subjects(&first), ["Envoyer les pièces"]);
+    let next = first["next"].as_str().unwrap_or_default().to_owned();
+    let (_, second) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!("{person_timeline}?limit=1&after={next}"),
+            None,
+        )
+        .await?;
+    assert_eq!(subjects(&second), ["Comité de pilotage"], "paginated");
+
+    let task_path = format!("/v1/activities/{}", id_of(&task));
+    let (status, done) = app
+        .patch(&editor, &task_path, "\"1\"", json!({"done": true}))
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert!(done["done_at"].is_string());
+    let (status, problem) = app
+        .patch(
+            &editor,
+            &format!("/v1/activities/{}", id_of(&call)),
+            "\"1\"",
+            json!({"due_at": "2026-11-01T00:00:00Z"}),
+        )
+        .await?;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "only tasks are due: {problem}"
+    );
+
+    let (status, problem) = app
+        .send(
+            &other,
+            Method::POST,
+            "/v1/activities",
+            Some(json!({
+                "kind": "note", "subject": "Fuite", "links": {"people": [person["id"]]}
+            })),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "links.people");
+    let (status, _) = app
+        .send(&other, Method::GET, &person_timeline, None)
+        .await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app.send(&other, Method::GET, &task_path, None).await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    Ok(())
+}

@@ -1,5 +1,6 @@
 //! The tenant's records, one module per resource: its routes, its types and its SQL.
 
+mod activities;
 mod affiliations;
 mod audit_trail;
 mod deadlines;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(partnerships::router())
         .merge(audit_trail::router())
         .merge(tags::router())
+        .merge(activities::router())
 }
 
 /// The tables whose records are changed through this API.
@@ -40,6 +42,7 @@ enum RecordTable {
     Deadlines,
     Affiliations,
     Partnerships,
+    Activities,
 }
 
 /// Locks one record of the tenant until the transaction ends, so that the version
@@ -63,6 +66,9 @@ async fn lock(
         }
         RecordTable::Partnerships => {
             "select 1 from partnerships where tenant_id = $1 and id = $2 for update"
+        }
+        RecordTable::Activities => {
+            "select 1 from activities where tenant_id = $1 and id = $2 for update"
         }
     };
     sqlx::query(sql)
