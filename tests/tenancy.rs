@@ -168,6 +168,10 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
              values ('{tenant}', gen_random_uuid(), '{activity}', '{person}')"
         ),
         format!(
+            "insert into engagements (tenant_id, id, kind, person_id, amount_cents, currency, occurred_on) \
+             values ('{tenant}', gen_random_uuid(), 'donation', '{person}', 1000, 'EUR', current_date)"
+        ),
+        format!(
             "insert into affiliations (tenant_id, id, person_id, organisation_id, role) \
              values ('{tenant}', gen_random_uuid(), '{person}', '{organisation}', 'Trésorière')"
         ),

@@ -1338,3 +1338,124 @@ async fn activities_make_up_the_timeline_of_every_record_they_touch() -> TestRes
     assert_eq!(status, StatusCode::NOT_FOUND);
     Ok(())
 }
+
+#[tokio::test]
+async fn engagements_record_gifts_and_volunteering_with_yearly_totals() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    let other = app.actor("asso-b", Role::Editor).await?;
+    let (_, person) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/people",
+            Some(json!({"family_name": "Fournier"})),
+        )
+        .await?;
+    let (_, company) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/organisations",
+            Some(json!({"name": "Boulangerie", "kind": "company"})),
+        )
+        .await?;
+    for body in [
+        json!({"kind": "donation", "person_id": person["id"], "amount_cents": 5000, "occurred_on": "2025-12-20"}),
+        json!({"kind": "donation", "person_id": person["id"], "amount_cents": 7500, "occurred_on": "2026-03-01", "campaign": "Printemps"}),
+        json!({"kind": "membership_fee", "person_id": person["id"], "amount_cents": 2000, "occurred_on": "2026-01-10"}),
+        json!({"kind": "volunteering", "person_id": person["id"], "minutes": 150, "occurred_on": "2026-04-05"}),
+        json!({"kind": "sponsorship", "organisation_id": company["id"], "amount_cents": 100000, "occurred_on": "2026-05-01"}),
+    ] {
+        let (status, created) = app
+            .send(&editor, Method::POST, "/v1/engagements", Some(body))
+            .await?;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+    }
+    let (status, totals) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!("/v1/engagements/totals?person_id={}", id_of(&person)),
+            None,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{totals}");
+    let rows: Vec<(i64, String, i64, i64)> = totals["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|t| {
+            (
+                t["year"].as_i64().unwrap_or(0),
+                t["kind"].as_str().unwrap_or("").to_owned(),
+                t["amount_cents"].as_i64().unwrap_or(-1),
+                t["minutes"].as_i64().unwrap_or(-1),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (2026, "donation".into(), 7500, 0),
+            (2026, "membership_fee".into(), 2000, 0),
+            (2026, "volunteering".into(), 0, 150),
+            (2025, "donation".into(), 5000, 0),
+        ]
+    );
+    let (_, listed) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!("/v1/engagements?person_id={}", id_of(&person)),
+            None,
+        )
+        .await?;
+    assert_eq!(listed["items"].as_array().map(Vec::len), Some(4));
+    assert_eq!(
+        listed["items"][0]["kind"], "volunteering",
+        "most recent first"
+    );
+
+    for (body, field) in [
+        (
+            json!({"kind": "donation", "person_id": person["id"], "occurred_on": "2026-01-01"}),
+            "amount_cents",
+        ),
+        (
+            json!({"kind": "volunteering", "person_id": person["id"], "occurred_on": "2026-01-01"}),
+            "minutes",
+        ),
+        (
+            json!({"kind": "donation", "amount_cents": 1, "occurred_on": "2026-01-01"}),
+            "person_id",
+        ),
+        (
+            json!({"kind": "donation", "person_id": person["id"], "organisation_id": company["id"], "amount_cents": 1, "occurred_on": "2026-01-01"}),
+            "person_id",
+        ),
+        (
+            json!({"kind": "donation", "person_id": person["id"], "amount_cents": 1, "currency": "€", "occurred_on": "2026-01-01"}),
+            "currency",
+        ),
+    ] {
+        let (status, problem) = app
+            .send(&editor, Method::POST, "/v1/engagements", Some(body))
+            .await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert_eq!(problem["errors"][0]["field"], field);
+    }
+    let (status, problem) = app
+        .send(&other, Method::POST, "/v1/engagements", Some(json!({"kind": "donation", "person_id": person["id"], "amount_cents": 1, "occurred_on": "2026-01-01"})))
+        .await?;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another tenant's person: {problem}"
+    );
+    let (_, theirs) = app
+        .send(&other, Method::GET, "/v1/engagements/totals", None)
+        .await?;
+    assert_eq!(theirs["items"], json!([]));
+    Ok(())
+}

@@ -4,6 +4,7 @@ mod activities;
 mod affiliations;
 mod audit_trail;
 mod deadlines;
+mod engagements;
 mod organisations;
 mod partnerships;
 mod people;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(audit_trail::router())
         .merge(tags::router())
         .merge(activities::router())
+        .merge(engagements::router())
 }
 
 /// The tables whose records are changed through this API.
@@ -43,6 +45,7 @@ enum RecordTable {
     Affiliations,
     Partnerships,
     Activities,
+    Engagements,
 }
 
 /// Locks one record of the tenant until the transaction ends, so that the version
@@ -69,6 +72,9 @@ async fn lock(
         }
         RecordTable::Activities => {
             "select 1 from activities where tenant_id = $1 and id = $2 for update"
+        }
+        RecordTable::Engagements => {
+            "select 1 from engagements where tenant_id = $1 and id = $2 for update"
         }
     };
     sqlx::query(sql)

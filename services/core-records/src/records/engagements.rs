@@ -1,0 +1,416 @@
+//! Engagements: donations, membership fees, volunteering hours, subscriptions,
+//! purchases and sponsorships, by a person or an organisation, with totals per year.
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::get;
+use chrono::{DateTime, NaiveDate, Utc};
+use maillage_problem::Json;
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::{Checks, RecordTable, check_version, etag, expected_version, lock};
+use crate::Error;
+use crate::audit::{self, Action};
+use crate::error::ResultExt;
+use crate::identity::Identity;
+use crate::pagination::{Page, PageQuery};
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/engagements", get(list).post(create))
+        .route("/v1/engagements/totals", get(totals))
+        .route(
+            "/v1/engagements/{id}",
+            get(read).patch(update).delete(remove),
+        )
+}
+
+const KINDS: [&str; 6] = [
+    "donation",
+    "membership_fee",
+    "volunteering",
+    "subscription",
+    "purchase",
+    "sponsorship",
+];
+
+#[derive(Debug, Serialize)]
+pub struct Engagement {
+    pub id: Uuid,
+    pub kind: String,
+    pub person_id: Option<Uuid>,
+    pub organisation_id: Option<Uuid>,
+    /// Money, in cents, with its currency; absent for volunteering.
+    pub amount_cents: Option<i64>,
+    pub currency: Option<String>,
+    /// Volunteering time; absent otherwise.
+    pub minutes: Option<i32>,
+    pub occurred_on: NaiveDate,
+    pub campaign: String,
+    pub notes: String,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EngagementInput {
+    kind: Option<String>,
+    person_id: Option<Uuid>,
+    organisation_id: Option<Uuid>,
+    amount_cents: Option<i64>,
+    currency: Option<String>,
+    minutes: Option<i32>,
+    occurred_on: Option<NaiveDate>,
+    campaign: Option<String>,
+    notes: Option<String>,
+}
+
+struct EngagementFields {
+    kind: String,
+    person_id: Option<Uuid>,
+    organisation_id: Option<Uuid>,
+    amount_cents: Option<i64>,
+    currency: Option<String>,
+    minutes: Option<i32>,
+    occurred_on: NaiveDate,
+    campaign: String,
+    notes: String,
+}
+
+impl EngagementFields {
+    fn merge(previous: Option<&Engagement>, input: EngagementInput) -> Result<Self, Error> {
+        let mut checks = Checks::default();
+        let kind = input
+            .kind
+            .or(previous.map(|p| p.kind.clone()))
+            .unwrap_or_default();
+        if !KINDS.contains(&kind.as_str()) {
+            checks.push("kind", "doit valoir donation, membership_fee, volunteering, subscription, purchase ou sponsorship");
+        }
+        // Naming one contributor replaces the other.
+        let (person_id, organisation_id) = match (input.person_id, input.organisation_id) {
+            (None, None) => (
+                previous.and_then(|p| p.person_id),
+                previous.and_then(|p| p.organisation_id),
+            ),
+            given => given,
+        };
+        if person_id.is_some() == organisation_id.is_some() {
+            checks.push(
+                "person_id",
+                "indiquez soit une personne, soit une organisation",
+            );
+        }
+        let volunteering = kind == "volunteering";
+        let (amount_cents, currency, minutes) = if volunteering {
+            let minutes = input.minutes.or(previous.and_then(|p| p.minutes));
+            if minutes.is_none_or(|m| m <= 0) {
+                checks.push("minutes", "indiquez la durée du bénévolat, en minutes");
+            }
+            (None, None, minutes)
+        } else {
+            let amount = input.amount_cents.or(previous.and_then(|p| p.amount_cents));
+            let currency = input
+                .currency
+                .or(previous.and_then(|p| p.currency.clone()))
+                .unwrap_or_else(|| "EUR".into());
+            if amount.is_none_or(|a| a < 0) {
+                checks.push("amount_cents", "indiquez le montant, en centimes");
+            }
+            if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+                checks.push("currency", "doit être un code ISO 4217, par exemple EUR");
+            }
+            (amount, Some(currency), None)
+        };
+        let occurred_on = input.occurred_on.or(previous.map(|p| p.occurred_on));
+        if occurred_on.is_none() {
+            checks.push("occurred_on", "est obligatoire (AAAA-MM-JJ)");
+        }
+        let campaign = input
+            .campaign
+            .or(previous.map(|p| p.campaign.clone()))
+            .unwrap_or_default();
+        let notes = input
+            .notes
+            .or(previous.map(|p| p.notes.clone()))
+            .unwrap_or_default();
+        let fields = Self {
+            kind,
+            person_id,
+            organisation_id,
+            amount_cents,
+            currency,
+            minutes,
+            occurred_on: occurred_on.unwrap_or_default(),
+            campaign: checks.text("campaign", &campaign, false, 200),
+            notes: checks.text("notes", &notes, false, 10_000),
+        };
+        checks.finish()?;
+        Ok(fields)
+    }
+}
+
+fn unknown(field: &'static str) -> impl FnOnce() -> Error {
+    move || Error::field(field, "ne désigne aucune fiche de l'espace")
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    person_id: Option<Uuid>,
+    organisation_id: Option<Uuid>,
+    kind: Option<String>,
+    limit: Option<i64>,
+    after: Option<String>,
+}
+
+/// Most recent first.
+async fn list(
+    State(state): State<AppState>,
+    identity: Identity,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Page<Engagement>>, Error> {
+    let page = PageQuery {
+        limit: query.limit,
+        after: query.after,
+    };
+    let limit = page.limit()?;
+    let after: Option<(NaiveDate, Uuid)> = page.after()?;
+    let (after_on, after_id) = after.unzip();
+    let mut tx = identity.begin(&state).await?;
+    let rows = sqlx::query_as!(
+        Engagement,
+        r#"select id, kind, person_id, organisation_id, amount_cents, currency, minutes, occurred_on,
+                  campaign, notes, version, created_at, updated_at
+           from engagements
+           where tenant_id = $1 and ($2::uuid is null or person_id = $2) and ($3::uuid is null or organisation_id = $3)
+             and ($4::text is null or kind = $4)
+             and ($5::date is null or (occurred_on, id) < ($5, $6::uuid))
+           order by occurred_on desc, id desc
+           limit $7"#,
+        identity.0.tenant_id,
+        query.person_id,
+        query.organisation_id,
+        query.kind,
+        after_on,
+        after_id,
+        limit + 1,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Json(Page::from_rows(rows, limit, |e| {
+        (e.occurred_on, e.id)
+    })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TotalsQuery {
+    person_id: Option<Uuid>,
+    organisation_id: Option<Uuid>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct YearTotal {
+    pub year: i32,
+    pub kind: String,
+    /// None for volunteering (counted in minutes).
+    pub currency: Option<String>,
+    pub amount_cents: i64,
+    pub minutes: i64,
+    pub count: i64,
+}
+
+#[derive(Debug, Serialize)]
+struct Totals {
+    items: Vec<YearTotal>,
+}
+
+/// Sums per year, kind and currency: for one person, one organisation, or the tenant.
+async fn totals(
+    State(state): State<AppState>,
+    identity: Identity,
+    Query(query): Query<TotalsQuery>,
+) -> Result<Json<Totals>, Error> {
+    let mut tx = identity.begin(&state).await?;
+    let items = sqlx::query_as!(
+        YearTotal,
+        r#"select extract(year from occurred_on)::int as "year!", kind, currency,
+                  coalesce(sum(amount_cents), 0)::bigint as "amount_cents!",
+                  coalesce(sum(minutes), 0)::bigint as "minutes!", count(*) as "count!"
+           from engagements
+           where tenant_id = $1 and ($2::uuid is null or person_id = $2) and ($3::uuid is null or organisation_id = $3)
+           group by 1, kind, currency
+           order by 1 desc, kind, currency"#,
+        identity.0.tenant_id,
+        query.person_id,
+        query.organisation_id,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Json(Totals { items }))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    identity: Identity,
+    Json(input): Json<EngagementInput>,
+) -> Result<(StatusCode, HeaderMap, Json<Engagement>), Error> {
+    identity.require_editor()?;
+    let fields = EngagementFields::merge(None, input)?;
+    let tenant_id = identity.0.tenant_id;
+    let id = Uuid::now_v7();
+    let mut tx = identity.begin(&state).await?;
+    sqlx::query!(
+        r#"insert into engagements (tenant_id, id, kind, person_id, organisation_id, amount_cents, currency, minutes,
+                                    occurred_on, campaign, notes)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"#,
+        tenant_id,
+        id,
+        fields.kind,
+        fields.person_id,
+        fields.organisation_id,
+        fields.amount_cents,
+        fields.currency,
+        fields.minutes,
+        fields.occurred_on,
+        fields.campaign,
+        fields.notes,
+    )
+    .execute(&mut *tx)
+    .await
+    .on_constraint("engagements_person_fkey", unknown("person_id"))
+    .on_constraint("engagements_organisation_fkey", unknown("organisation_id"))?;
+    let engagement = fetch(&mut tx, tenant_id, id).await?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Create,
+        "engagement",
+        id,
+        None,
+        Some(&engagement),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        etag(engagement.version),
+        Json(engagement),
+    ))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<(HeaderMap, Json<Engagement>), Error> {
+    let mut tx = identity.begin(&state).await?;
+    let engagement = fetch(&mut tx, identity.0.tenant_id, id).await?;
+    tx.commit().await?;
+    Ok((etag(engagement.version), Json(engagement)))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+    Json(input): Json<EngagementInput>,
+) -> Result<(HeaderMap, Json<Engagement>), Error> {
+    identity.require_editor()?;
+    let expected = expected_version(&headers)?;
+    let tenant_id = identity.0.tenant_id;
+    let mut tx = identity.begin(&state).await?;
+    lock(&mut tx, RecordTable::Engagements, tenant_id, id).await?;
+    let before = fetch(&mut tx, tenant_id, id).await?;
+    check_version(expected, before.version)?;
+    let fields = EngagementFields::merge(Some(&before), input)?;
+    sqlx::query!(
+        r#"update engagements
+           set kind = $3, person_id = $4, organisation_id = $5, amount_cents = $6, currency = $7, minutes = $8,
+               occurred_on = $9, campaign = $10, notes = $11, version = version + 1, updated_at = now()
+           where tenant_id = $1 and id = $2"#,
+        tenant_id,
+        id,
+        fields.kind,
+        fields.person_id,
+        fields.organisation_id,
+        fields.amount_cents,
+        fields.currency,
+        fields.minutes,
+        fields.occurred_on,
+        fields.campaign,
+        fields.notes,
+    )
+    .execute(&mut *tx)
+    .await
+    .on_constraint("engagements_person_fkey", unknown("person_id"))
+    .on_constraint("engagements_organisation_fkey", unknown("organisation_id"))?;
+    let after = fetch(&mut tx, tenant_id, id).await?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Update,
+        "engagement",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((etag(after.version), Json(after)))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode, Error> {
+    identity.require_editor()?;
+    let tenant_id = identity.0.tenant_id;
+    let mut tx = identity.begin(&state).await?;
+    lock(&mut tx, RecordTable::Engagements, tenant_id, id).await?;
+    let before = fetch(&mut tx, tenant_id, id).await?;
+    sqlx::query!(
+        "delete from engagements where tenant_id = $1 and id = $2",
+        tenant_id,
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Delete,
+        "engagement",
+        id,
+        Some(&before),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Engagement, Error> {
+    sqlx::query_as!(
+        Engagement,
+        r#"select id, kind, person_id, organisation_id, amount_cents, currency, minutes, occurred_on,
+                  campaign, notes, version, created_at, updated_at
+           from engagements where tenant_id = $1 and id = $2"#,
+        tenant_id,
+        id,
+    )
+    .fetch_optional(conn)
+    .await?
+    .ok_or(Error::NotFound)
+}
