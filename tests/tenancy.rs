@@ -126,7 +126,7 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
         Uuid::new_v4(),
         Uuid::new_v4(),
     );
-    let (tag, activity) = (Uuid::new_v4(), Uuid::new_v4());
+    let (tag, activity, project) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
     let statements = [
         format!(
             "insert into people (tenant_id, id, given_name, family_name) values ('{tenant}', '{person}', 'A', 'Secret')"
@@ -170,6 +170,21 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
         format!(
             "insert into engagements (tenant_id, id, kind, person_id, amount_cents, currency, occurred_on) \
              values ('{tenant}', gen_random_uuid(), 'donation', '{person}', 1000, 'EUR', current_date)"
+        ),
+        format!(
+            "insert into projects (tenant_id, id, name) values ('{tenant}', '{project}', 'Projet A')"
+        ),
+        format!(
+            "insert into project_milestones (tenant_id, id, project_id, title) \
+             values ('{tenant}', gen_random_uuid(), '{project}', 'Jalon A')"
+        ),
+        format!(
+            "insert into project_budget_lines (tenant_id, id, project_id, label) \
+             values ('{tenant}', gen_random_uuid(), '{project}', 'Ligne A')"
+        ),
+        format!(
+            "insert into project_partners (tenant_id, id, project_id, organisation_id) \
+             values ('{tenant}', gen_random_uuid(), '{project}', '{organisation}')"
         ),
         format!(
             "insert into affiliations (tenant_id, id, person_id, organisation_id, role) \

@@ -1459,3 +1459,108 @@ async fn engagements_record_gifts_and_volunteering_with_yearly_totals() -> TestR
     assert_eq!(theirs["items"], json!([]));
     Ok(())
 }
+
+#[tokio::test]
+async fn projects_carry_milestones_budget_totals_and_partners() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    let other = app.actor("asso-b", Role::Editor).await?;
+    let (_, region) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/organisations",
+            Some(json!({"name": "Région", "kind": "funder"})),
+        )
+        .await?;
+    let (_, partnership) = app
+        .send(&editor, Method::POST, "/v1/partnerships", Some(json!({"title": "Contrat de ville", "kind": "funding", "partners": [{"organisation_id": region["id"]}]})))
+        .await?;
+
+    let (status, project) = app
+        .send(&editor, Method::POST, "/v1/projects", Some(json!({
+            "name": "Jardins partagés", "status": "running", "territory": "Quartier Nord",
+            "target_population": "Familles du quartier", "starts_on": "2026-03-01", "ends_on": "2027-02-28",
+            "milestones": [
+                {"phase": "Diagnostic", "title": "Réunion publique", "due_on": "2026-04-15", "done_on": "2026-04-15"},
+                {"phase": "Mise en œuvre", "title": "Premières plantations", "due_on": "2026-05-30"}
+            ],
+            "budget_lines": [
+                {"label": "Outils", "planned_cents": 150000, "actual_cents": 98000},
+                {"label": "Animation", "planned_cents": 600000, "actual_cents": 250000}
+            ],
+            "partners": [{"organisation_id": region["id"], "role": "financeur"}, {"partnership_id": partnership["id"], "role": "cadre"}]
+        })))
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{project}");
+    assert_eq!(project["budget"]["planned_cents"], 750000);
+    assert_eq!(project["budget"]["actual_cents"], 348000);
+    assert_eq!(project["milestones"][0]["title"], "Réunion publique");
+    assert_eq!(
+        project["owner_user_id"],
+        json!(editor.user_id),
+        "the creator owns it by default"
+    );
+    let names: Vec<&str> = project["partners"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Contrat de ville", "Région"]);
+
+    let path = format!("/v1/projects/{}", id_of(&project));
+    let (status, updated) = app
+        .patch(&editor, &path, "\"1\"", json!({"budget_lines": [{"label": "Outils", "planned_cents": 150000, "actual_cents": 151000}]}))
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    assert_eq!(updated["budget"]["actual_cents"], 151000);
+    assert_eq!(
+        updated["milestones"].as_array().map(Vec::len),
+        Some(2),
+        "lists not named stay as they were"
+    );
+
+    for (body, field) in [
+        (json!({"ends_on": "2025-01-01"}), "ends_on"),
+        (json!({"status": "finished"}), "status"),
+        (json!({"partners": [{"role": "sans cible"}]}), "partners"),
+        (
+            json!({"partners": [{"organisation_id": Uuid::new_v4()}]}),
+            "partners",
+        ),
+        (json!({"owner_user_id": other.user_id}), "owner_user_id"),
+        (
+            json!({"budget_lines": [{"label": "", "planned_cents": 1}]}),
+            "budget_lines.label",
+        ),
+    ] {
+        let (status, problem) = app.patch(&editor, &path, "\"2\"", body).await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert_eq!(problem["errors"][0]["field"], field);
+    }
+    let (status, _) = app.send(&other, Method::GET, &path, None).await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app
+        .send(
+            &other,
+            Method::POST,
+            "/v1/projects",
+            Some(json!({"name": "Vol", "partners": [{"organisation_id": region["id"]}]})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let (status, _) = app.send(&editor, Method::DELETE, &path, None).await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, binned) = app
+        .send(&editor, Method::GET, "/v1/projects?deleted=true", None)
+        .await?;
+    assert_eq!(binned["items"][0]["name"], "Jardins partagés");
+    let (status, restored) = app
+        .send(&editor, Method::POST, &format!("{path}/restore"), None)
+        .await?;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(restored["budget"]["actual_cents"], 151000);
+    Ok(())
+}

@@ -8,6 +8,7 @@ mod engagements;
 mod organisations;
 mod partnerships;
 mod people;
+mod projects;
 mod search;
 mod tags;
 
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(tags::router())
         .merge(activities::router())
         .merge(engagements::router())
+        .merge(projects::router())
 }
 
 /// The tables whose records are changed through this API.
@@ -46,6 +48,7 @@ enum RecordTable {
     Partnerships,
     Activities,
     Engagements,
+    Projects,
 }
 
 /// Locks one record of the tenant until the transaction ends, so that the version
@@ -75,6 +78,9 @@ async fn lock(
         }
         RecordTable::Engagements => {
             "select 1 from engagements where tenant_id = $1 and id = $2 for update"
+        }
+        RecordTable::Projects => {
+            "select 1 from projects where tenant_id = $1 and id = $2 for update"
         }
     };
     sqlx::query(sql)

@@ -1,0 +1,651 @@
+//! Projects: what the tenant runs — status, owner, target population, territory,
+//! dates, milestones grouped in phases, budget lines (planned and actual, with totals)
+//! and partners, organisations or whole partnerships.
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use chrono::{DateTime, NaiveDate, Utc};
+use maillage_problem::Json;
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::{Checks, RecordTable, check_version, etag, expected_version, lock, present};
+use crate::Error;
+use crate::audit::{self, Action};
+use crate::error::ResultExt;
+use crate::identity::Identity;
+use crate::pagination::{Page, PageQuery};
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/projects", get(list).post(create))
+        .route("/v1/projects/{id}", get(read).patch(update).delete(remove))
+        .route("/v1/projects/{id}/restore", post(restore))
+}
+
+const STATUSES: [&str; 5] = ["planned", "running", "suspended", "completed", "cancelled"];
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Milestone {
+    #[serde(default)]
+    pub phase: String,
+    pub title: String,
+    pub due_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub done_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetLine {
+    pub label: String,
+    #[serde(default)]
+    pub planned_cents: i64,
+    #[serde(default)]
+    pub actual_cents: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Budget {
+    pub lines: Vec<BudgetLine>,
+    pub planned_cents: i64,
+    pub actual_cents: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectPartnerInput {
+    pub organisation_id: Option<Uuid>,
+    pub partnership_id: Option<Uuid>,
+    #[serde(default)]
+    pub role: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProjectPartner {
+    pub organisation_id: Option<Uuid>,
+    pub partnership_id: Option<Uuid>,
+    /// The organisation's name, or the partnership's title.
+    pub name: String,
+    pub role: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Project {
+    pub id: Uuid,
+    pub name: String,
+    pub description: String,
+    pub status: String,
+    pub owner_user_id: Option<Uuid>,
+    pub target_population: String,
+    pub territory: String,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub milestones: Vec<Milestone>,
+    pub budget: Budget,
+    pub partners: Vec<ProjectPartner>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+struct ProjectRow {
+    id: Uuid,
+    name: String,
+    description: String,
+    status: String,
+    owner_user_id: Option<Uuid>,
+    target_population: String,
+    territory: String,
+    starts_on: Option<NaiveDate>,
+    ends_on: Option<NaiveDate>,
+    version: i32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    deleted_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectInput {
+    name: Option<String>,
+    description: Option<String>,
+    status: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    owner_user_id: Option<Option<Uuid>>,
+    target_population: Option<String>,
+    territory: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    starts_on: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "present")]
+    ends_on: Option<Option<NaiveDate>>,
+    /// Each list, when given, replaces the current one.
+    milestones: Option<Vec<Milestone>>,
+    budget_lines: Option<Vec<BudgetLine>>,
+    partners: Option<Vec<ProjectPartnerInput>>,
+}
+
+struct ProjectFields {
+    name: String,
+    description: String,
+    status: String,
+    owner_user_id: Option<Uuid>,
+    target_population: String,
+    territory: String,
+    starts_on: Option<NaiveDate>,
+    ends_on: Option<NaiveDate>,
+    milestones: Option<Vec<Milestone>>,
+    budget_lines: Option<Vec<BudgetLine>>,
+    partners: Option<Vec<ProjectPartnerInput>>,
+}
+
+impl ProjectFields {
+    fn merge(previous: Option<&Project>, input: ProjectInput, actor: Uuid) -> Result<Self, Error> {
+        let mut checks = Checks::default();
+        let status = input
+            .status
+            .or(previous.map(|p| p.status.clone()))
+            .unwrap_or_else(|| "planned".into());
+        if !STATUSES.contains(&status.as_str()) {
+            checks.push(
+                "status",
+                "doit valoir planned, running, suspended, completed ou cancelled",
+            );
+        }
+        let starts_on = input
+            .starts_on
+            .unwrap_or(previous.and_then(|p| p.starts_on));
+        let ends_on = input.ends_on.unwrap_or(previous.and_then(|p| p.ends_on));
+        if let (Some(start), Some(end)) = (starts_on, ends_on)
+            && end < start
+        {
+            checks.push("ends_on", "doit être postérieure à la date de début");
+        }
+        let mut milestones = input.milestones;
+        for milestone in milestones.iter_mut().flatten() {
+            milestone.title = checks.text("milestones.title", &milestone.title, true, 300);
+            milestone.phase = checks.text("milestones.phase", &milestone.phase, false, 100);
+        }
+        let mut budget_lines = input.budget_lines;
+        for line in budget_lines.iter_mut().flatten() {
+            line.label = checks.text("budget_lines.label", &line.label, true, 200);
+            if line.planned_cents < 0 || line.actual_cents < 0 {
+                checks.push("budget_lines", "les montants ne peuvent pas être négatifs");
+            }
+        }
+        if input
+            .partners
+            .iter()
+            .flatten()
+            .any(|p| p.organisation_id.is_some() == p.partnership_id.is_some())
+        {
+            checks.push(
+                "partners",
+                "chaque partenaire est soit une organisation, soit un partenariat",
+            );
+        }
+        let field =
+            |new: Option<String>, old: Option<&String>| new.or(old.cloned()).unwrap_or_default();
+        let fields = Self {
+            name: checks.text(
+                "name",
+                &field(input.name, previous.map(|p| &p.name)),
+                true,
+                300,
+            ),
+            description: checks.text(
+                "description",
+                &field(input.description, previous.map(|p| &p.description)),
+                false,
+                20_000,
+            ),
+            status,
+            owner_user_id: input
+                .owner_user_id
+                .unwrap_or(previous.map_or(Some(actor), |p| p.owner_user_id)),
+            target_population: checks.text(
+                "target_population",
+                &field(
+                    input.target_population,
+                    previous.map(|p| &p.target_population),
+                ),
+                false,
+                500,
+            ),
+            territory: checks.text(
+                "territory",
+                &field(input.territory, previous.map(|p| &p.territory)),
+                false,
+                300,
+            ),
+            starts_on,
+            ends_on,
+            milestones,
+            budget_lines,
+            partners: input.partners,
+        };
+        checks.finish()?;
+        Ok(fields)
+    }
+
+    /// The owner, when there is one, must be a member of the tenant.
+    async fn check_owner(&self, conn: &mut PgConnection, tenant_id: Uuid) -> Result<(), Error> {
+        let Some(owner) = self.owner_user_id else {
+            return Ok(());
+        };
+        let is_member = sqlx::query_scalar!(
+            r#"select exists(select 1 from memberships where tenant_id = $1 and user_id = $2) as "is_member!""#,
+            tenant_id,
+            owner,
+        )
+        .fetch_one(conn)
+        .await?;
+        if is_member {
+            Ok(())
+        } else {
+            Err(Error::field(
+                "owner_user_id",
+                "doit désigner un membre de l'espace",
+            ))
+        }
+    }
+
+    /// Replaces the lists the input named.
+    async fn save_children(
+        &self,
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        id: Uuid,
+    ) -> Result<(), Error> {
+        if let Some(milestones) = &self.milestones {
+            sqlx::query!(
+                "delete from project_milestones where tenant_id = $1 and project_id = $2",
+                tenant_id,
+                id
+            )
+            .execute(&mut *conn)
+            .await?;
+            let phases: Vec<String> = milestones.iter().map(|m| m.phase.clone()).collect();
+            let titles: Vec<String> = milestones.iter().map(|m| m.title.clone()).collect();
+            let due: Vec<Option<NaiveDate>> = milestones.iter().map(|m| m.due_on).collect();
+            let done: Vec<Option<NaiveDate>> = milestones.iter().map(|m| m.done_on).collect();
+            sqlx::query!(
+                r#"insert into project_milestones (tenant_id, id, project_id, phase, title, due_on, done_on)
+                   select $1, gen_random_uuid(), $2, phase, title, due_on, done_on
+                   from unnest($3::text[], $4::text[], $5::date[], $6::date[]) with ordinality
+                        as m (phase, title, due_on, done_on, position)
+                   order by position"#,
+                tenant_id,
+                id,
+                &phases,
+                &titles,
+                &due as &[Option<NaiveDate>],
+                &done as &[Option<NaiveDate>],
+            )
+            .execute(&mut *conn)
+            .await?;
+        }
+        if let Some(lines) = &self.budget_lines {
+            sqlx::query!(
+                "delete from project_budget_lines where tenant_id = $1 and project_id = $2",
+                tenant_id,
+                id
+            )
+            .execute(&mut *conn)
+            .await?;
+            let labels: Vec<String> = lines.iter().map(|l| l.label.clone()).collect();
+            let planned: Vec<i64> = lines.iter().map(|l| l.planned_cents).collect();
+            let actual: Vec<i64> = lines.iter().map(|l| l.actual_cents).collect();
+            sqlx::query!(
+                r#"insert into project_budget_lines (tenant_id, id, project_id, label, planned_cents, actual_cents)
+                   select $1, gen_random_uuid(), $2, label, planned, actual
+                   from unnest($3::text[], $4::bigint[], $5::bigint[]) as l (label, planned, actual)"#,
+                tenant_id,
+                id,
+                &labels,
+                &planned,
+                &actual,
+            )
+            .execute(&mut *conn)
+            .await?;
+        }
+        if let Some(partners) = &self.partners {
+            sqlx::query!(
+                "delete from project_partners where tenant_id = $1 and project_id = $2",
+                tenant_id,
+                id
+            )
+            .execute(&mut *conn)
+            .await?;
+            let organisations: Vec<Option<Uuid>> =
+                partners.iter().map(|p| p.organisation_id).collect();
+            let partnerships: Vec<Option<Uuid>> =
+                partners.iter().map(|p| p.partnership_id).collect();
+            let roles: Vec<String> = partners.iter().map(|p| p.role.trim().to_owned()).collect();
+            let unknown =
+                || Error::field("partners", "un partenaire ne fait pas partie de l'espace");
+            sqlx::query!(
+                r#"insert into project_partners (tenant_id, id, project_id, organisation_id, partnership_id, role)
+                   select $1, gen_random_uuid(), $2, organisation_id, partnership_id, role
+                   from unnest($3::uuid[], $4::uuid[], $5::text[]) as p (organisation_id, partnership_id, role)"#,
+                tenant_id,
+                id,
+                &organisations as &[Option<Uuid>],
+                &partnerships as &[Option<Uuid>],
+                &roles,
+            )
+            .execute(&mut *conn)
+            .await
+            .on_constraint("project_partners_organisation_fkey", unknown)
+            .on_constraint("project_partners_partnership_fkey", unknown)?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    status: Option<String>,
+    #[serde(default)]
+    deleted: bool,
+    limit: Option<i64>,
+    after: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    identity: Identity,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Page<Project>>, Error> {
+    let page = PageQuery {
+        limit: query.limit,
+        after: query.after,
+    };
+    let limit = page.limit()?;
+    let after: Option<(String, Uuid)> = page.after()?;
+    let (after_name, after_id) = after.unwrap_or_default();
+    let tenant_id = identity.0.tenant_id;
+    let mut tx = identity.begin(&state).await?;
+    let rows = sqlx::query_as!(
+        ProjectRow,
+        r#"select id, name, description, status, owner_user_id, target_population, territory, starts_on, ends_on,
+                  version, created_at, updated_at, deleted_at
+           from projects
+           where tenant_id = $1 and (name, id) > ($2, $3) and (deleted_at is not null) = $4
+             and ($5::text is null or status = $5)
+           order by name, id
+           limit $6"#,
+        tenant_id,
+        after_name,
+        after_id,
+        query.deleted,
+        query.status,
+        limit + 1,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        items.push(assemble(&mut tx, tenant_id, row).await?);
+    }
+    tx.commit().await?;
+    Ok(Json(Page::from_rows(items, limit, |p| {
+        (p.name.clone(), p.id)
+    })))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    identity: Identity,
+    Json(input): Json<ProjectInput>,
+) -> Result<(StatusCode, HeaderMap, Json<Project>), Error> {
+    identity.require_editor()?;
+    let fields = ProjectFields::merge(None, input, identity.0.user_id)?;
+    let tenant_id = identity.0.tenant_id;
+    let id = Uuid::now_v7();
+    let mut tx = identity.begin(&state).await?;
+    fields.check_owner(&mut tx, tenant_id).await?;
+    sqlx::query!(
+        r#"insert into projects (tenant_id, id, name, description, status, owner_user_id, target_population,
+                                 territory, starts_on, ends_on)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"#,
+        tenant_id,
+        id,
+        fields.name,
+        fields.description,
+        fields.status,
+        fields.owner_user_id,
+        fields.target_population,
+        fields.territory,
+        fields.starts_on,
+        fields.ends_on,
+    )
+    .execute(&mut *tx)
+    .await?;
+    fields.save_children(&mut tx, tenant_id, id).await?;
+    let project = fetch(&mut tx, tenant_id, id, false).await?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Create,
+        "project",
+        id,
+        None,
+        Some(&project),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, etag(project.version), Json(project)))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<(HeaderMap, Json<Project>), Error> {
+    let mut tx = identity.begin(&state).await?;
+    let project = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
+    tx.commit().await?;
+    Ok((etag(project.version), Json(project)))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+    Json(input): Json<ProjectInput>,
+) -> Result<(HeaderMap, Json<Project>), Error> {
+    identity.require_editor()?;
+    let expected = expected_version(&headers)?;
+    let tenant_id = identity.0.tenant_id;
+    let mut tx = identity.begin(&state).await?;
+    lock(&mut tx, RecordTable::Projects, tenant_id, id).await?;
+    let before = fetch(&mut tx, tenant_id, id, false).await?;
+    check_version(expected, before.version)?;
+    let fields = ProjectFields::merge(Some(&before), input, identity.0.user_id)?;
+    fields.check_owner(&mut tx, tenant_id).await?;
+    sqlx::query!(
+        r#"update projects
+           set name = $3, description = $4, status = $5, owner_user_id = $6, target_population = $7,
+               territory = $8, starts_on = $9, ends_on = $10, version = version + 1, updated_at = now()
+           where tenant_id = $1 and id = $2"#,
+        tenant_id,
+        id,
+        fields.name,
+        fields.description,
+        fields.status,
+        fields.owner_user_id,
+        fields.target_population,
+        fields.territory,
+        fields.starts_on,
+        fields.ends_on,
+    )
+    .execute(&mut *tx)
+    .await?;
+    fields.save_children(&mut tx, tenant_id, id).await?;
+    let after = fetch(&mut tx, tenant_id, id, false).await?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Update,
+        "project",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((etag(after.version), Json(after)))
+}
+
+/// Moves the project to the bin, or (restore) out of it.
+async fn set_binned(
+    state: &AppState,
+    identity: &Identity,
+    id: Uuid,
+    binned: bool,
+) -> Result<Project, Error> {
+    identity.require_editor()?;
+    let tenant_id = identity.0.tenant_id;
+    let mut tx = identity.begin(state).await?;
+    lock(&mut tx, RecordTable::Projects, tenant_id, id).await?;
+    let before = fetch(&mut tx, tenant_id, id, !binned).await?;
+    sqlx::query!(
+        r#"update projects
+           set deleted_at = case when $3 then now() end, version = version + 1, updated_at = now()
+           where tenant_id = $1 and id = $2"#,
+        tenant_id,
+        id,
+        binned,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let after = fetch(&mut tx, tenant_id, id, binned).await?;
+    let action = if binned {
+        Action::Delete
+    } else {
+        Action::Restore
+    };
+    audit::record(
+        &mut tx,
+        identity,
+        action,
+        "project",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode, Error> {
+    set_binned(&state, &identity, id, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn restore(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<(HeaderMap, Json<Project>), Error> {
+    let restored = set_binned(&state, &identity, id, false).await?;
+    Ok((etag(restored.version), Json(restored)))
+}
+
+/// A project with its milestones, budget and partners.
+async fn assemble(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    row: ProjectRow,
+) -> Result<Project, Error> {
+    let milestones = sqlx::query_as!(
+        Milestone,
+        r#"select phase, title, due_on, done_on from project_milestones
+           where tenant_id = $1 and project_id = $2 order by due_on nulls last, title"#,
+        tenant_id,
+        row.id,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let lines = sqlx::query_as!(
+        BudgetLine,
+        r#"select label, planned_cents, actual_cents from project_budget_lines
+           where tenant_id = $1 and project_id = $2 order by label"#,
+        tenant_id,
+        row.id,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let partners = sqlx::query_as!(
+        ProjectPartner,
+        r#"select pp.organisation_id, pp.partnership_id, coalesce(o.name, p.title) as "name!", pp.role
+           from project_partners pp
+           left join organisations o on o.tenant_id = pp.tenant_id and o.id = pp.organisation_id
+           left join partnerships p on p.tenant_id = pp.tenant_id and p.id = pp.partnership_id
+           where pp.tenant_id = $1 and pp.project_id = $2
+           order by 3"#,
+        tenant_id,
+        row.id,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let budget = Budget {
+        planned_cents: lines.iter().map(|l| l.planned_cents).sum(),
+        actual_cents: lines.iter().map(|l| l.actual_cents).sum(),
+        lines,
+    };
+    Ok(Project {
+        id: row.id,
+        name: row.name,
+        description: row.description,
+        status: row.status,
+        owner_user_id: row.owner_user_id,
+        target_population: row.target_population,
+        territory: row.territory,
+        starts_on: row.starts_on,
+        ends_on: row.ends_on,
+        milestones,
+        budget,
+        partners,
+        version: row.version,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        deleted_at: row.deleted_at,
+    })
+}
+
+/// One project of the tenant, from the bin when `in_bin`, otherwise a live one.
+async fn fetch(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    id: Uuid,
+    in_bin: bool,
+) -> Result<Project, Error> {
+    let row = sqlx::query_as!(
+        ProjectRow,
+        r#"select id, name, description, status, owner_user_id, target_population, territory, starts_on, ends_on,
+                  version, created_at, updated_at, deleted_at
+           from projects where tenant_id = $1 and id = $2 and (deleted_at is not null) = $3"#,
+        tenant_id,
+        id,
+        in_bin,
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(Error::NotFound)?;
+    assemble(conn, tenant_id, row).await
+}
