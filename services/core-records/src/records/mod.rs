@@ -13,14 +13,17 @@ mod search;
 mod tags;
 
 use axum::Router;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use maillage_domain::EmailAddress;
-use maillage_problem::FieldError;
-use serde::{Deserialize, Deserializer};
+use maillage_problem::{FieldError, Json};
+use serde::{Deserialize, Deserializer, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::Error;
+use crate::audit::{self, Action};
+use crate::identity::Identity;
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -90,6 +93,109 @@ async fn lock(
         .await?
         .map(|_| ())
         .ok_or(Error::NotFound)
+}
+
+/// Records that go to a bin when deleted and can be restored from it (people,
+/// organisations, partnerships, projects): deleting one by mistake loses nothing.
+trait Binnable: Serialize + Send + Sized + 'static {
+    const TABLE: RecordTable;
+    /// Its name in the audit log.
+    const RECORD_TYPE: &'static str;
+
+    /// One record of the tenant, from the bin when `in_bin`, otherwise a live one.
+    fn fetch(
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        id: Uuid,
+        in_bin: bool,
+    ) -> impl Future<Output = Result<Self, Error>> + Send;
+
+    fn version(&self) -> i32;
+}
+
+impl RecordTable {
+    /// Sets or clears `deleted_at` ($3: into the bin or out of it).
+    fn bin_sql(self) -> &'static str {
+        match self {
+            Self::People => {
+                "update people set deleted_at = case when $3 then now() end, version = version + 1, \
+                 updated_at = now() where tenant_id = $1 and id = $2"
+            }
+            Self::Organisations => {
+                "update organisations set deleted_at = case when $3 then now() end, version = version + 1, \
+                 updated_at = now() where tenant_id = $1 and id = $2"
+            }
+            Self::Partnerships => {
+                "update partnerships set deleted_at = case when $3 then now() end, version = version + 1, \
+                 updated_at = now() where tenant_id = $1 and id = $2"
+            }
+            Self::Projects => {
+                "update projects set deleted_at = case when $3 then now() end, version = version + 1, \
+                 updated_at = now() where tenant_id = $1 and id = $2"
+            }
+            Self::Deadlines | Self::Affiliations | Self::Activities | Self::Engagements => {
+                "select 'these records are deleted, not binned' where false"
+            }
+        }
+    }
+}
+
+/// Moves a live record to the bin (`binned`), or a binned one back; audited.
+async fn set_binned<T: Binnable>(
+    state: &AppState,
+    identity: &Identity,
+    id: Uuid,
+    binned: bool,
+) -> Result<T, Error> {
+    identity.require_editor()?;
+    let tenant_id = identity.0.tenant_id;
+    let mut tx = identity.begin(state).await?;
+    lock(&mut tx, T::TABLE, tenant_id, id).await?;
+    let before = T::fetch(&mut tx, tenant_id, id, !binned).await?;
+    sqlx::query(T::TABLE.bin_sql())
+        .bind(tenant_id)
+        .bind(id)
+        .bind(binned)
+        .execute(&mut *tx)
+        .await?;
+    let after = T::fetch(&mut tx, tenant_id, id, binned).await?;
+    let action = if binned {
+        Action::Delete
+    } else {
+        Action::Restore
+    };
+    audit::record(
+        &mut tx,
+        identity,
+        action,
+        T::RECORD_TYPE,
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// `DELETE /v1/{records}/{id}`: into the bin.
+async fn bin<T: Binnable>(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode, Error> {
+    set_binned::<T>(&state, &identity, id, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /v1/{records}/{id}/restore`: out of the bin.
+async fn restore<T: Binnable>(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<(HeaderMap, Json<T>), Error> {
+    let restored = set_binned::<T>(&state, &identity, id, false).await?;
+    Ok((etag(restored.version()), Json(restored)))
 }
 
 /// The version the client last read, from `If-Match: "3"` (weak or strong).

@@ -10,7 +10,10 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{Checks, RecordTable, check_version, etag, expected_version, lock, present};
+use super::{
+    Binnable, Checks, RecordTable, bin, check_version, etag, expected_version, lock, present,
+    restore,
+};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
@@ -22,9 +25,12 @@ pub fn router() -> Router<AppState> {
         .route("/v1/organisations", get(list).post(create))
         .route(
             "/v1/organisations/{id}",
-            get(read).patch(update).delete(remove),
+            get(read).patch(update).delete(bin::<Organisation>),
         )
-        .route("/v1/organisations/{id}/restore", post(restore))
+        .route(
+            "/v1/organisations/{id}/restore",
+            post(restore::<Organisation>),
+        )
 }
 
 const KINDS: [&str; 6] = [
@@ -286,80 +292,6 @@ async fn update(
     Ok((etag(after.version), Json(after)))
 }
 
-async fn remove(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-) -> Result<StatusCode, Error> {
-    identity.require_editor()?;
-    let mut tx = identity.begin(&state).await?;
-    lock(
-        &mut tx,
-        RecordTable::Organisations,
-        identity.0.tenant_id,
-        id,
-    )
-    .await?;
-    let before = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
-    let after = sqlx::query_as!(
-        Organisation,
-        r#"update organisations set deleted_at = now(), version = version + 1, updated_at = now()
-           where tenant_id = $1 and id = $2
-           returning id, name, kind, website, email, phone, notes, version, created_at, updated_at, deleted_at"#,
-        identity.0.tenant_id,
-        id,
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Delete,
-        "organisation",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// Takes a record out of the bin.
-async fn restore(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-) -> Result<(HeaderMap, Json<Organisation>), Error> {
-    identity.require_editor()?;
-    let tenant_id = identity.0.tenant_id;
-    let mut tx = identity.begin(&state).await?;
-    lock(&mut tx, RecordTable::Organisations, tenant_id, id).await?;
-    let before = fetch(&mut tx, tenant_id, id, true).await?;
-    let after = sqlx::query_as!(
-        Organisation,
-        r#"update organisations set deleted_at = null, version = version + 1, updated_at = now()
-           where tenant_id = $1 and id = $2
-           returning id, name, kind, website, email, phone, notes, version, created_at, updated_at, deleted_at"#,
-        tenant_id,
-        id,
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Restore,
-        "organisation",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((etag(after.version), Json(after)))
-}
-
 /// One record of the tenant, from the bin when `in_bin`, otherwise from the live ones.
 async fn fetch(
     conn: &mut PgConnection,
@@ -378,4 +310,22 @@ async fn fetch(
     .fetch_optional(conn)
     .await?
     .ok_or(Error::NotFound)
+}
+
+impl Binnable for Organisation {
+    const TABLE: RecordTable = RecordTable::Organisations;
+    const RECORD_TYPE: &'static str = "organisation";
+
+    fn fetch(
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        id: Uuid,
+        in_bin: bool,
+    ) -> impl Future<Output = Result<Self, Error>> + Send {
+        fetch(conn, tenant_id, id, in_bin)
+    }
+
+    fn version(&self) -> i32 {
+        self.version
+    }
 }

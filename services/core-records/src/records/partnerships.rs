@@ -12,7 +12,10 @@ use sqlx::PgConnection;
 use sqlx::types::Json as JsonColumn;
 use uuid::Uuid;
 
-use super::{Checks, RecordTable, check_version, etag, expected_version, lock, present};
+use super::{
+    Binnable, Checks, RecordTable, bin, check_version, etag, expected_version, lock, present,
+    restore,
+};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::error::ResultExt;
@@ -25,9 +28,12 @@ pub fn router() -> Router<AppState> {
         .route("/v1/partnerships", get(list).post(create))
         .route(
             "/v1/partnerships/{id}",
-            get(read).patch(update).delete(remove),
+            get(read).patch(update).delete(bin::<Partnership>),
         )
-        .route("/v1/partnerships/{id}/restore", post(restore))
+        .route(
+            "/v1/partnerships/{id}/restore",
+            post(restore::<Partnership>),
+        )
 }
 
 const KINDS: [&str; 4] = ["funding", "operational", "institutional", "network"];
@@ -472,66 +478,6 @@ async fn update(
     Ok((etag(after.version), Json(after)))
 }
 
-/// Moves the partnership to the bin, or (restore) out of it.
-async fn set_binned(
-    state: &AppState,
-    identity: &Identity,
-    id: Uuid,
-    binned: bool,
-) -> Result<Partnership, Error> {
-    identity.require_editor()?;
-    let tenant_id = identity.0.tenant_id;
-    let mut tx = identity.begin(state).await?;
-    lock(&mut tx, RecordTable::Partnerships, tenant_id, id).await?;
-    let before = fetch(&mut tx, tenant_id, id, !binned).await?;
-    sqlx::query!(
-        r#"update partnerships
-           set deleted_at = case when $3 then now() end, version = version + 1, updated_at = now()
-           where tenant_id = $1 and id = $2"#,
-        tenant_id,
-        id,
-        binned,
-    )
-    .execute(&mut *tx)
-    .await?;
-    let after = fetch(&mut tx, tenant_id, id, binned).await?;
-    let action = if binned {
-        Action::Delete
-    } else {
-        Action::Restore
-    };
-    audit::record(
-        &mut tx,
-        identity,
-        action,
-        "partnership",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
-}
-
-async fn remove(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-) -> Result<StatusCode, Error> {
-    set_binned(&state, &identity, id, true).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-async fn restore(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-) -> Result<(HeaderMap, Json<Partnership>), Error> {
-    let restored = set_binned(&state, &identity, id, false).await?;
-    Ok((etag(restored.version), Json(restored)))
-}
-
 async fn partners_of(
     conn: &mut PgConnection,
     tenant_id: Uuid,
@@ -573,4 +519,22 @@ async fn fetch(
     .ok_or(Error::NotFound)?;
     let partners = partners_of(conn, tenant_id, id).await?;
     Ok(row.with_partners(partners))
+}
+
+impl Binnable for Partnership {
+    const TABLE: RecordTable = RecordTable::Partnerships;
+    const RECORD_TYPE: &'static str = "partnership";
+
+    fn fetch(
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        id: Uuid,
+        in_bin: bool,
+    ) -> impl Future<Output = Result<Self, Error>> + Send {
+        fetch(conn, tenant_id, id, in_bin)
+    }
+
+    fn version(&self) -> i32 {
+        self.version
+    }
 }

@@ -10,7 +10,10 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{Checks, RecordTable, check_version, etag, expected_version, lock, present};
+use super::{
+    Binnable, Checks, RecordTable, bin, check_version, etag, expected_version, lock, present,
+    restore,
+};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
@@ -20,8 +23,11 @@ use crate::startup::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/v1/people", get(list).post(create))
-        .route("/v1/people/{id}", get(read).patch(update).delete(remove))
-        .route("/v1/people/{id}/restore", post(restore))
+        .route(
+            "/v1/people/{id}",
+            get(read).patch(update).delete(bin::<Person>),
+        )
+        .route("/v1/people/{id}/restore", post(restore::<Person>))
 }
 
 #[derive(Debug, Serialize)]
@@ -236,74 +242,6 @@ async fn update(
     Ok((etag(after.version), Json(after)))
 }
 
-async fn remove(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-) -> Result<StatusCode, Error> {
-    identity.require_editor()?;
-    let mut tx = identity.begin(&state).await?;
-    lock(&mut tx, RecordTable::People, identity.0.tenant_id, id).await?;
-    let before = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
-    let after = sqlx::query_as!(
-        Person,
-        r#"update people set deleted_at = now(), version = version + 1, updated_at = now()
-           where tenant_id = $1 and id = $2
-           returning id, given_name, family_name, email, phone, notes, version, created_at, updated_at, deleted_at"#,
-        identity.0.tenant_id,
-        id,
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Delete,
-        "person",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// Takes a record out of the bin.
-async fn restore(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-) -> Result<(HeaderMap, Json<Person>), Error> {
-    identity.require_editor()?;
-    let tenant_id = identity.0.tenant_id;
-    let mut tx = identity.begin(&state).await?;
-    lock(&mut tx, RecordTable::People, tenant_id, id).await?;
-    let before = fetch(&mut tx, tenant_id, id, true).await?;
-    let after = sqlx::query_as!(
-        Person,
-        r#"update people set deleted_at = null, version = version + 1, updated_at = now()
-           where tenant_id = $1 and id = $2
-           returning id, given_name, family_name, email, phone, notes, version, created_at, updated_at, deleted_at"#,
-        tenant_id,
-        id,
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Restore,
-        "person",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((etag(after.version), Json(after)))
-}
-
 /// One record of the tenant, from the bin when `in_bin`, otherwise from the live ones.
 async fn fetch(
     conn: &mut PgConnection,
@@ -322,4 +260,22 @@ async fn fetch(
     .fetch_optional(conn)
     .await?
     .ok_or(Error::NotFound)
+}
+
+impl Binnable for Person {
+    const TABLE: RecordTable = RecordTable::People;
+    const RECORD_TYPE: &'static str = "person";
+
+    fn fetch(
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        id: Uuid,
+        in_bin: bool,
+    ) -> impl Future<Output = Result<Self, Error>> + Send {
+        fetch(conn, tenant_id, id, in_bin)
+    }
+
+    fn version(&self) -> i32 {
+        self.version
+    }
 }

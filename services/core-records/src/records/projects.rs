@@ -12,7 +12,10 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{Checks, RecordTable, check_version, etag, expected_version, lock, present};
+use super::{
+    Binnable, Checks, RecordTable, bin, check_version, etag, expected_version, lock, present,
+    restore,
+};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::error::ResultExt;
@@ -23,8 +26,11 @@ use crate::startup::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/v1/projects", get(list).post(create))
-        .route("/v1/projects/{id}", get(read).patch(update).delete(remove))
-        .route("/v1/projects/{id}/restore", post(restore))
+        .route(
+            "/v1/projects/{id}",
+            get(read).patch(update).delete(bin::<Project>),
+        )
+        .route("/v1/projects/{id}/restore", post(restore::<Project>))
 }
 
 const STATUSES: [&str; 5] = ["planned", "running", "suspended", "completed", "cancelled"];
@@ -506,66 +512,6 @@ async fn update(
     Ok((etag(after.version), Json(after)))
 }
 
-/// Moves the project to the bin, or (restore) out of it.
-async fn set_binned(
-    state: &AppState,
-    identity: &Identity,
-    id: Uuid,
-    binned: bool,
-) -> Result<Project, Error> {
-    identity.require_editor()?;
-    let tenant_id = identity.0.tenant_id;
-    let mut tx = identity.begin(state).await?;
-    lock(&mut tx, RecordTable::Projects, tenant_id, id).await?;
-    let before = fetch(&mut tx, tenant_id, id, !binned).await?;
-    sqlx::query!(
-        r#"update projects
-           set deleted_at = case when $3 then now() end, version = version + 1, updated_at = now()
-           where tenant_id = $1 and id = $2"#,
-        tenant_id,
-        id,
-        binned,
-    )
-    .execute(&mut *tx)
-    .await?;
-    let after = fetch(&mut tx, tenant_id, id, binned).await?;
-    let action = if binned {
-        Action::Delete
-    } else {
-        Action::Restore
-    };
-    audit::record(
-        &mut tx,
-        identity,
-        action,
-        "project",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
-}
-
-async fn remove(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-) -> Result<StatusCode, Error> {
-    set_binned(&state, &identity, id, true).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-async fn restore(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-) -> Result<(HeaderMap, Json<Project>), Error> {
-    let restored = set_binned(&state, &identity, id, false).await?;
-    Ok((etag(restored.version), Json(restored)))
-}
-
 /// A project with its milestones, budget and partners.
 async fn assemble(
     conn: &mut PgConnection,
@@ -648,4 +594,22 @@ async fn fetch(
     .await?
     .ok_or(Error::NotFound)?;
     assemble(conn, tenant_id, row).await
+}
+
+impl Binnable for Project {
+    const TABLE: RecordTable = RecordTable::Projects;
+    const RECORD_TYPE: &'static str = "project";
+
+    fn fetch(
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        id: Uuid,
+        in_bin: bool,
+    ) -> impl Future<Output = Result<Self, Error>> + Send {
+        fetch(conn, tenant_id, id, in_bin)
+    }
+
+    fn version(&self) -> i32 {
+        self.version
+    }
 }
