@@ -1564,3 +1564,118 @@ async fn projects_carry_milestones_budget_totals_and_partners() -> TestResult {
     assert_eq!(restored["budget"]["actual_cents"], 151000);
     Ok(())
 }
+
+#[tokio::test]
+async fn the_network_graph_joins_partnerships_shared_projects_and_affiliations() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    let other = app.actor("asso-b", Role::Editor).await?;
+    let organisation = |name: &'static str| {
+        let app = &app;
+        async move {
+            let (_, o) = app
+                .send(
+                    &editor,
+                    Method::POST,
+                    "/v1/organisations",
+                    Some(json!({"name": name, "kind": "association"})),
+                )
+                .await?;
+            Ok::<_, anyhow::Error>(o)
+        }
+    };
+    let (region, centre, mjc) = (
+        organisation("Région").await?,
+        organisation("Centre social").await?,
+        organisation("MJC").await?,
+    );
+    let (_, person) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/people",
+            Some(json!({"family_name": "Petit", "given_name": "Léa"})),
+        )
+        .await?;
+    app.send(&editor, Method::POST, "/v1/affiliations", Some(json!({"person_id": person["id"], "organisation_id": centre["id"], "role": "Directrice"}))).await?;
+    app.send(&editor, Method::POST, "/v1/partnerships", Some(json!({"title": "Convention", "kind": "funding", "status": "active", "partners": [{"organisation_id": region["id"]}]}))).await?;
+    let (_, project) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/projects",
+            Some(json!({"name": "Fête de quartier",
+            "partners": [{"organisation_id": centre["id"]}, {"organisation_id": mjc["id"]}]})),
+        )
+        .await?;
+
+    let (status, graph) = app.send(&editor, Method::GET, "/v1/network", None).await?;
+    assert_eq!(status, StatusCode::OK, "{graph}");
+    let edges: Vec<(String, String)> = graph["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap_or("").to_owned(),
+                e["label"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        edges.contains(&("partnership".into(), "Convention".into())),
+        "{edges:?}"
+    );
+    assert!(edges.contains(&("project".into(), "Fête de quartier".into())));
+    assert!(edges.contains(&("affiliation".into(), "Directrice".into())));
+    let kinds: Vec<&str> = graph["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n["kind"].as_str())
+        .collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "organisation").count(), 3);
+    assert_eq!(kinds.iter().filter(|k| **k == "person").count(), 1);
+
+    let (_, only_project) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!("/v1/network?project_id={}", id_of(&project)),
+            None,
+        )
+        .await?;
+    let labels: Vec<&str> = only_project["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["label"].as_str())
+        .collect();
+    assert_eq!(
+        labels,
+        ["Fête de quartier", "Directrice"],
+        "the project, and the people of its partners"
+    );
+    let (_, networks) = app
+        .send(
+            &editor,
+            Method::GET,
+            "/v1/network?partnership_kind=network",
+            None,
+        )
+        .await?;
+    assert_eq!(networks["edges"], json!([]));
+    let (status, _) = app
+        .send(
+            &editor,
+            Method::GET,
+            "/v1/network?from=2026-05-01&to=2026-01-01",
+            None,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let (_, theirs) = app.send(&other, Method::GET, "/v1/network", None).await?;
+    assert_eq!(theirs, json!({"nodes": [], "edges": []}));
+    Ok(())
+}

@@ -5,6 +5,7 @@ mod affiliations;
 mod audit_trail;
 mod deadlines;
 mod engagements;
+mod network;
 mod organisations;
 mod partnerships;
 mod people;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(activities::router())
         .merge(engagements::router())
         .merge(projects::router())
+        .merge(network::router())
 }
 
 /// The tables whose records are changed through this API.
