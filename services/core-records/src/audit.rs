@@ -13,6 +13,7 @@ pub enum Action {
     Update,
     Delete,
     Restore,
+    Merge,
 }
 
 impl Action {
@@ -22,6 +23,7 @@ impl Action {
             Self::Update => "update",
             Self::Delete => "delete",
             Self::Restore => "restore",
+            Self::Merge => "merge",
         }
     }
 }

@@ -1679,3 +1679,181 @@ async fn the_network_graph_joins_partnerships_shared_projects_and_affiliations()
     assert_eq!(theirs, json!({"nodes": [], "edges": []}));
     Ok(())
 }
+
+#[tokio::test]
+async fn merging_duplicates_moves_every_link_to_the_survivor() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    let other = app.actor("asso-b", Role::Editor).await?;
+    let (_, survivor) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/people",
+            Some(json!({"family_name": "Dubois", "given_name": "Zoé"})),
+        )
+        .await?;
+    let (_, duplicate) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/people",
+            Some(json!({"family_name": "Dubois", "given_name": "Zoe", "email": "zoe@exemple.fr"})),
+        )
+        .await?;
+    let (_, org) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/organisations",
+            Some(json!({"name": "Club", "kind": "association"})),
+        )
+        .await?;
+    let (_, org_twin) = app
+        .send(&editor, Method::POST, "/v1/organisations", Some(json!({"name": "Le Club", "kind": "association", "website": "https://club.example"})))
+        .await?;
+    app.send(&editor, Method::POST, "/v1/affiliations", Some(json!({"person_id": duplicate["id"], "organisation_id": org_twin["id"], "role": "Présidente"}))).await?;
+    app.send(&editor, Method::POST, "/v1/engagements", Some(json!({"kind": "donation", "person_id": duplicate["id"], "amount_cents": 2000, "occurred_on": "2026-02-02"}))).await?;
+    app.send(&editor, Method::POST, "/v1/activities", Some(json!({"kind": "call", "subject": "Appel", "links": {"people": [survivor["id"], duplicate["id"]], "organisations": [org_twin["id"]]}}))).await?;
+    app.send(
+        &editor,
+        Method::PUT,
+        &format!("/v1/people/{}/tags", id_of(&duplicate)),
+        Some(json!({"tags": ["Donatrice"]})),
+    )
+    .await?;
+
+    let merge = format!("/v1/people/{}/merge", id_of(&survivor));
+    let (status, merged) = app
+        .send(
+            &editor,
+            Method::POST,
+            &merge,
+            Some(json!({"duplicate_id": duplicate["id"]})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{merged}");
+    assert_eq!(
+        merged["email"], "zoe@exemple.fr",
+        "blank details are filled from the duplicate"
+    );
+    assert_eq!(
+        merged["given_name"], "Zoé",
+        "the survivor's own details win"
+    );
+    let person = id_of(&survivor);
+    let (_, affiliations) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!("/v1/people/{person}/affiliations"),
+            None,
+        )
+        .await?;
+    assert_eq!(affiliations["items"][0]["role"], "Présidente");
+    let (_, engagements) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!("/v1/engagements?person_id={person}"),
+            None,
+        )
+        .await?;
+    assert_eq!(engagements["items"].as_array().map(Vec::len), Some(1));
+    let (_, timeline) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!("/v1/people/{person}/timeline"),
+            None,
+        )
+        .await?;
+    assert_eq!(
+        timeline["items"][0]["links"]["people"],
+        json!([survivor["id"]]),
+        "one link where there were two"
+    );
+    let (_, tags) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!("/v1/people/{person}/tags"),
+            None,
+        )
+        .await?;
+    assert_eq!(tags["tags"], json!(["Donatrice"]));
+    let (status, _) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!("/v1/people/{}", id_of(&duplicate)),
+            None,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the duplicate is in the bin");
+
+    let (status, merged_org) = app
+        .send(
+            &editor,
+            Method::POST,
+            &format!("/v1/organisations/{}/merge", id_of(&org)),
+            Some(json!({"duplicate_id": org_twin["id"]})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{merged_org}");
+    assert_eq!(merged_org["website"], "https://club.example");
+    let (_, members) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!("/v1/organisations/{}/affiliations", id_of(&org)),
+            None,
+        )
+        .await?;
+    assert_eq!(members["items"][0]["person_name"], "Dubois Zoé");
+
+    let (status, problem) = app
+        .send(
+            &editor,
+            Method::POST,
+            &merge,
+            Some(json!({"duplicate_id": survivor["id"]})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let (_, stranger) = app
+        .send(
+            &other,
+            Method::POST,
+            "/v1/people",
+            Some(json!({"family_name": "Autre"})),
+        )
+        .await?;
+    let (status, _) = app
+        .send(
+            &editor,
+            Method::POST,
+            &merge,
+            Some(json!({"duplicate_id": stranger["id"]})),
+        )
+        .await?;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another tenant's person cannot be merged in"
+    );
+    let (status, _) = app
+        .send(
+            &other,
+            Method::POST,
+            &merge,
+            Some(json!({"duplicate_id": stranger["id"]})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let merges: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'merge'")
+        .fetch_one(&app.db.owner)
+        .await?;
+    assert_eq!(merges, 4, "survivor and duplicate, twice");
+    Ok(())
+}

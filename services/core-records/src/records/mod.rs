@@ -200,6 +200,39 @@ async fn restore<T: Binnable>(
     Ok((etag(restored.version()), Json(restored)))
 }
 
+/// `POST /v1/{records}/{id}/merge`: the record named in the body is the duplicate; its
+/// links move to the one in the URL, which survives, and it goes to the bin.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MergeInput {
+    duplicate_id: Uuid,
+}
+
+impl MergeInput {
+    /// Locks both records, in a fixed order so that two opposite merges cannot deadlock.
+    async fn lock_both(
+        &self,
+        conn: &mut PgConnection,
+        table: RecordTable,
+        tenant_id: Uuid,
+        survivor: Uuid,
+    ) -> Result<(), Error> {
+        if self.duplicate_id == survivor {
+            return Err(Error::field(
+                "duplicate_id",
+                "une fiche ne peut pas être fusionnée avec elle-même",
+            ));
+        }
+        let (first, second) = if survivor < self.duplicate_id {
+            (survivor, self.duplicate_id)
+        } else {
+            (self.duplicate_id, survivor)
+        };
+        lock(&mut *conn, table, tenant_id, first).await?;
+        lock(conn, table, tenant_id, second).await
+    }
+}
+
 /// The version the client last read, from `If-Match: "3"` (weak or strong).
 fn expected_version(headers: &HeaderMap) -> Result<i32, Error> {
     let raw = headers
