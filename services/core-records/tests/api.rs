@@ -1857,3 +1857,79 @@ async fn merging_duplicates_moves_every_link_to_the_survivor() -> TestResult {
     assert_eq!(merges, 4, "survivor and duplicate, twice");
     Ok(())
 }
+
+#[tokio::test]
+async fn people_have_several_emails_and_phones_an_address_and_a_recorded_consent() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    let (status, person) = app
+        .send(&editor, Method::POST, "/v1/people", Some(json!({
+            "family_name": "Lambert",
+            "emails": [{"address": "perso@exemple.fr", "label": "perso"}, {"address": "pro@mairie.fr", "label": "pro", "primary": true}],
+            "phones": [{"number": "+33 6 12 34 56 78", "label": "mobile"}],
+            "address": {"street": "1 place de la Mairie", "postal_code": "69001", "city": "Lyon", "country": "fr"},
+            "email_consent": true, "consent_basis": "consent", "consent_on": "2026-09-01", "consent_source": "Formulaire d'adhésion"
+        })))
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{person}");
+    assert_eq!(person["email"], "pro@mairie.fr", "the primary one");
+    assert_eq!(
+        person["phone"], "+33 6 12 34 56 78",
+        "the only one becomes primary"
+    );
+    assert_eq!(person["address"]["country"], "FR");
+    assert_eq!(person["consent_basis"], "consent");
+
+    let path = format!("/v1/people/{}", id_of(&person));
+    let (_, changed) = app
+        .patch(
+            &editor,
+            &path,
+            "\"1\"",
+            json!({"email": "nouvelle@mairie.fr"}),
+        )
+        .await?;
+    let addresses: Vec<&str> = changed["emails"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["address"].as_str())
+        .collect();
+    assert_eq!(
+        addresses,
+        ["nouvelle@mairie.fr", "perso@exemple.fr"],
+        "setting `email` replaces the primary one"
+    );
+    let (_, found) = app.search(&editor, "nouvelle").await?;
+    assert_eq!(
+        found["items"][0]["label"], "Lambert",
+        "search follows the primary email"
+    );
+
+    for (body, field) in [
+        (
+            json!({"emails": [{"address": "a@b.fr", "primary": true}, {"address": "c@d.fr", "primary": true}]}),
+            "emails",
+        ),
+        (
+            json!({"emails": [{"address": "pas-une-adresse"}]}),
+            "emails",
+        ),
+        (json!({"phones": [{"number": "appelez-moi"}]}), "phones"),
+        (json!({"address": {"country": "France"}}), "address.country"),
+        (
+            json!({"email_consent": true, "consent_basis": null}),
+            "consent_basis",
+        ),
+        (
+            json!({"consent_basis": "consent", "consent_on": null}),
+            "consent_on",
+        ),
+        (json!({"consent_basis": "because"}), "consent_basis"),
+    ] {
+        let (status, problem) = app.patch(&editor, &path, "\"2\"", body).await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+    }
+    Ok(())
+}

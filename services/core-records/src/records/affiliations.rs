@@ -300,7 +300,7 @@ async fn list(
     }
     let items = sqlx::query_as!(
         Affiliation,
-        r#"select a.id, a.person_id, p.family_name || ' ' || p.given_name as "person_name!",
+        r#"select a.id, a.person_id, trim(p.family_name || ' ' || p.given_name) as "person_name!",
                   a.organisation_id, o.name as organisation_name, a.role, a.starts_on, a.ends_on,
                   (a.ends_on is null or a.ends_on >= current_date) as "current!",
                   a.notes, a.version, a.created_at, a.updated_at
@@ -324,7 +324,7 @@ async fn list(
 async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Affiliation, Error> {
     sqlx::query_as!(
         Affiliation,
-        r#"select a.id, a.person_id, p.family_name || ' ' || p.given_name as "person_name!",
+        r#"select a.id, a.person_id, trim(p.family_name || ' ' || p.given_name) as "person_name!",
                   a.organisation_id, o.name as organisation_name, a.role, a.starts_on, a.ends_on,
                   (a.ends_on is null or a.ends_on >= current_date) as "current!",
                   a.notes, a.version, a.created_at, a.updated_at

@@ -3,6 +3,7 @@
 mod activities;
 mod affiliations;
 mod audit_trail;
+mod contact;
 mod deadlines;
 mod engagements;
 mod network;

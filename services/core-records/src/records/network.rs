@@ -182,7 +182,7 @@ async fn network(
         query.project_id.is_some() || query.partnership_kind.is_some() || query.status.is_some();
     let in_graph: Vec<Uuid> = nodes.keys().copied().collect();
     let affiliations = sqlx::query!(
-        r#"select p.id as person_id, p.family_name || ' ' || p.given_name as "person_name!",
+        r#"select p.id as person_id, trim(p.family_name || ' ' || p.given_name) as "person_name!",
                   o.id as organisation_id, o.name as organisation_name, a.role
            from affiliations a
            join people p on p.tenant_id = a.tenant_id and p.id = a.person_id

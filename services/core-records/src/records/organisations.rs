@@ -8,8 +8,10 @@ use chrono::{DateTime, Utc};
 use maillage_problem::Json;
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
+use sqlx::types::Json as JsonColumn;
 use uuid::Uuid;
 
+use super::contact::{self, Address, EmailEntry, PhoneEntry};
 use super::{
     Binnable, Checks, MergeInput, RecordTable, bin, check_version, etag, expected_version, lock,
     present, restore,
@@ -49,8 +51,12 @@ pub struct Organisation {
     pub name: String,
     pub kind: String,
     pub website: Option<String>,
+    /// The primary email and phone, from the lists below.
     pub email: Option<String>,
     pub phone: Option<String>,
+    pub emails: JsonColumn<Vec<EmailEntry>>,
+    pub phones: JsonColumn<Vec<PhoneEntry>>,
+    pub address: Option<JsonColumn<Address>>,
     pub notes: String,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -70,6 +76,10 @@ pub struct OrganisationInput {
     email: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     phone: Option<Option<String>>,
+    emails: Option<Vec<EmailEntry>>,
+    phones: Option<Vec<PhoneEntry>>,
+    #[serde(default, deserialize_with = "present")]
+    address: Option<Option<Address>>,
     notes: Option<String>,
 }
 
@@ -78,8 +88,9 @@ struct OrganisationFields {
     name: String,
     kind: String,
     website: Option<String>,
-    email: Option<String>,
-    phone: Option<String>,
+    emails: Vec<EmailEntry>,
+    phones: Vec<PhoneEntry>,
+    address: Option<Address>,
     notes: String,
 }
 
@@ -89,8 +100,9 @@ impl Default for OrganisationFields {
             name: String::new(),
             kind: "other".into(),
             website: None,
-            email: None,
-            phone: None,
+            emails: Vec::new(),
+            phones: Vec::new(),
+            address: None,
             notes: String::new(),
         }
     }
@@ -102,8 +114,9 @@ impl OrganisationFields {
             name: organisation.name.clone(),
             kind: organisation.kind.clone(),
             website: organisation.website.clone(),
-            email: organisation.email.clone(),
-            phone: organisation.phone.clone(),
+            emails: organisation.emails.0.clone(),
+            phones: organisation.phones.0.clone(),
+            address: organisation.address.as_ref().map(|a| a.0.clone()),
             notes: organisation.notes.clone(),
         }
     }
@@ -128,12 +141,22 @@ impl OrganisationFields {
         {
             checks.push("website", "doit commencer par https:// ou http://");
         }
+        let mut emails = input.emails.unwrap_or(self.emails);
+        if let Some(email) = input.email {
+            let email = checks.optional_email("email", email.as_deref());
+            emails = contact::with_primary_email(emails, email);
+        }
+        let mut phones = input.phones.unwrap_or(self.phones);
+        if let Some(phone) = input.phone {
+            phones = contact::with_primary_phone(phones, phone);
+        }
         let fields = Self {
             name: checks.text("name", &input.name.unwrap_or(self.name), true, 300),
             kind,
             website,
-            email: checks.optional_email("email", input.email.unwrap_or(self.email).as_deref()),
-            phone: checks.optional_text("phone", input.phone.unwrap_or(self.phone).as_deref(), 40),
+            emails: contact::check_emails(&mut checks, emails),
+            phones: contact::check_phones(&mut checks, phones),
+            address: contact::check_address(&mut checks, input.address.unwrap_or(self.address)),
             notes: checks.text("notes", &input.notes.unwrap_or(self.notes), false, 10_000),
         };
         checks.finish()?;
@@ -167,7 +190,9 @@ async fn list(
     let mut tx = identity.begin(&state).await?;
     let rows = sqlx::query_as!(
         Organisation,
-        r#"select id, name, kind, website, email, phone, notes, version, created_at, updated_at, deleted_at
+        r#"select id, name, kind, website, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
+                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>",
+                  notes, version, created_at, updated_at, deleted_at
            from organisations
            where tenant_id = $1 and (name, id) > ($2, $3) and ($4::text is null or kind = $4)
              and (deleted_at is not null) = $6
@@ -198,16 +223,21 @@ async fn create(
     let mut tx = identity.begin(&state).await?;
     let organisation = sqlx::query_as!(
         Organisation,
-        r#"insert into organisations (tenant_id, id, name, kind, website, email, phone, notes)
-           values ($1, $2, $3, $4, $5, $6, $7, $8)
-           returning id, name, kind, website, email, phone, notes, version, created_at, updated_at, deleted_at"#,
+        r#"insert into organisations (tenant_id, id, name, kind, website, email, phone, emails, phones, address, notes)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+           returning id, name, kind, website, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
+                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>",
+                  notes, version, created_at, updated_at, deleted_at"#,
         identity.0.tenant_id,
         Uuid::now_v7(),
         fields.name,
         fields.kind,
         fields.website,
-        fields.email,
-        fields.phone,
+        contact::primary_email(&fields.emails),
+        contact::primary_phone(&fields.phones),
+        JsonColumn(&fields.emails) as _,
+        JsonColumn(&fields.phones) as _,
+        fields.address.as_ref().map(JsonColumn) as _,
         fields.notes,
     )
     .fetch_one(&mut *tx)
@@ -264,17 +294,23 @@ async fn update(
     let after = sqlx::query_as!(
         Organisation,
         r#"update organisations
-           set name = $3, kind = $4, website = $5, email = $6, phone = $7, notes = $8,
+           set name = $3, kind = $4, website = $5, email = $6, phone = $7, emails = $8, phones = $9, address = $10,
+               notes = $11,
                version = version + 1, updated_at = now()
            where tenant_id = $1 and id = $2
-           returning id, name, kind, website, email, phone, notes, version, created_at, updated_at, deleted_at"#,
+           returning id, name, kind, website, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
+                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>",
+                  notes, version, created_at, updated_at, deleted_at"#,
         identity.0.tenant_id,
         id,
         fields.name,
         fields.kind,
         fields.website,
-        fields.email,
-        fields.phone,
+        contact::primary_email(&fields.emails),
+        contact::primary_phone(&fields.phones),
+        JsonColumn(&fields.emails) as _,
+        JsonColumn(&fields.phones) as _,
+        fields.address.as_ref().map(JsonColumn) as _,
         fields.notes,
     )
     .fetch_one(&mut *tx)
@@ -317,6 +353,17 @@ async fn merge(
         r#"update organisations s
            set website = coalesce(s.website, d.website), email = coalesce(s.email, d.email),
                phone = coalesce(s.phone, d.phone),
+               emails = case when jsonb_array_length(s.emails) = 0 then d.emails
+                             else s.emails || (select coalesce(jsonb_agg(e || '{"primary": false}'::jsonb), '[]'::jsonb)
+                                               from jsonb_array_elements(d.emails) e
+                                               where not exists (select 1 from jsonb_array_elements(s.emails) x
+                                                                 where lower(x->>'address') = lower(e->>'address'))) end,
+               phones = case when jsonb_array_length(s.phones) = 0 then d.phones
+                             else s.phones || (select coalesce(jsonb_agg(e || '{"primary": false}'::jsonb), '[]'::jsonb)
+                                               from jsonb_array_elements(d.phones) e
+                                               where not exists (select 1 from jsonb_array_elements(s.phones) x
+                                                                 where x->>'number' = e->>'number')) end,
+               address = coalesce(s.address, d.address),
                notes = case when d.notes = '' or d.notes = s.notes then s.notes
                             when s.notes = '' then d.notes
                             else s.notes || E'\n\n' || d.notes end,
@@ -435,7 +482,9 @@ async fn fetch(
 ) -> Result<Organisation, Error> {
     sqlx::query_as!(
         Organisation,
-        r#"select id, name, kind, website, email, phone, notes, version, created_at, updated_at, deleted_at
+        r#"select id, name, kind, website, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
+                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>",
+                  notes, version, created_at, updated_at, deleted_at
            from organisations where tenant_id = $1 and id = $2 and (deleted_at is not null) = $3"#,
         tenant_id,
         id,

@@ -4,12 +4,14 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use maillage_problem::Json;
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
+use sqlx::types::Json as JsonColumn;
 use uuid::Uuid;
 
+use super::contact::{self, Address, EmailEntry, PhoneEntry};
 use super::{
     Binnable, Checks, MergeInput, RecordTable, bin, check_version, etag, expected_version, lock,
     present, restore,
@@ -36,8 +38,17 @@ pub struct Person {
     pub id: Uuid,
     pub given_name: String,
     pub family_name: String,
+    /// The primary email and phone, from the lists below.
     pub email: Option<String>,
     pub phone: Option<String>,
+    pub emails: JsonColumn<Vec<EmailEntry>>,
+    pub phones: JsonColumn<Vec<PhoneEntry>>,
+    pub address: Option<JsonColumn<Address>>,
+    /// May the tenant write to this person? With the GDPR legal basis, when and how.
+    pub email_consent: bool,
+    pub consent_basis: Option<String>,
+    pub consent_on: Option<NaiveDate>,
+    pub consent_source: String,
     pub notes: String,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -52,20 +63,45 @@ pub struct Person {
 pub struct PersonInput {
     given_name: Option<String>,
     family_name: Option<String>,
+    /// Sets the primary email (null removes it); `emails` replaces the whole list.
     #[serde(default, deserialize_with = "present")]
     email: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     phone: Option<Option<String>>,
+    emails: Option<Vec<EmailEntry>>,
+    phones: Option<Vec<PhoneEntry>>,
+    #[serde(default, deserialize_with = "present")]
+    address: Option<Option<Address>>,
+    email_consent: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    consent_basis: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    consent_on: Option<Option<NaiveDate>>,
+    consent_source: Option<String>,
     notes: Option<String>,
 }
+
+const CONSENT_BASES: [&str; 6] = [
+    "consent",
+    "contract",
+    "legal_obligation",
+    "vital_interest",
+    "public_task",
+    "legitimate_interest",
+];
 
 /// A person's editable fields, validated.
 #[derive(Debug, Default)]
 struct PersonFields {
     given_name: String,
     family_name: String,
-    email: Option<String>,
-    phone: Option<String>,
+    emails: Vec<EmailEntry>,
+    phones: Vec<PhoneEntry>,
+    address: Option<Address>,
+    email_consent: bool,
+    consent_basis: Option<String>,
+    consent_on: Option<NaiveDate>,
+    consent_source: String,
     notes: String,
 }
 
@@ -74,14 +110,48 @@ impl PersonFields {
         Self {
             given_name: person.given_name.clone(),
             family_name: person.family_name.clone(),
-            email: person.email.clone(),
-            phone: person.phone.clone(),
+            emails: person.emails.0.clone(),
+            phones: person.phones.0.clone(),
+            address: person.address.as_ref().map(|a| a.0.clone()),
+            email_consent: person.email_consent,
+            consent_basis: person.consent_basis.clone(),
+            consent_on: person.consent_on,
+            consent_source: person.consent_source.clone(),
             notes: person.notes.clone(),
         }
     }
 
     fn merge(self, input: PersonInput) -> Result<Self, Error> {
         let mut checks = Checks::default();
+        let mut emails = input.emails.unwrap_or(self.emails);
+        if let Some(email) = input.email {
+            let email = checks.optional_email("email", email.as_deref());
+            emails = contact::with_primary_email(emails, email);
+        }
+        let mut phones = input.phones.unwrap_or(self.phones);
+        if let Some(phone) = input.phone {
+            phones = contact::with_primary_phone(phones, phone);
+        }
+        let email_consent = input.email_consent.unwrap_or(self.email_consent);
+        let consent_basis = input.consent_basis.unwrap_or(self.consent_basis);
+        let consent_on = input.consent_on.unwrap_or(self.consent_on);
+        if let Some(basis) = &consent_basis
+            && !CONSENT_BASES.contains(&basis.as_str())
+        {
+            checks.push(
+                "consent_basis",
+                "doit être une base légale du RGPD (consent, contract, legitimate_interest…)",
+            );
+        }
+        if email_consent && consent_basis.is_none() {
+            checks.push(
+                "consent_basis",
+                "indiquez la base légale qui permet d'écrire à cette personne",
+            );
+        }
+        if consent_basis.as_deref() == Some("consent") && consent_on.is_none() {
+            checks.push("consent_on", "indiquez la date du consentement");
+        }
         let fields = Self {
             given_name: checks.text(
                 "given_name",
@@ -95,8 +165,18 @@ impl PersonFields {
                 true,
                 200,
             ),
-            email: checks.optional_email("email", input.email.unwrap_or(self.email).as_deref()),
-            phone: checks.optional_text("phone", input.phone.unwrap_or(self.phone).as_deref(), 40),
+            emails: contact::check_emails(&mut checks, emails),
+            phones: contact::check_phones(&mut checks, phones),
+            address: contact::check_address(&mut checks, input.address.unwrap_or(self.address)),
+            email_consent,
+            consent_basis,
+            consent_on,
+            consent_source: checks.text(
+                "consent_source",
+                &input.consent_source.unwrap_or(self.consent_source),
+                false,
+                200,
+            ),
             notes: checks.text("notes", &input.notes.unwrap_or(self.notes), false, 10_000),
         };
         checks.finish()?;
@@ -129,7 +209,10 @@ async fn list(
     let mut tx = identity.begin(&state).await?;
     let rows = sqlx::query_as!(
         Person,
-        r#"select id, given_name, family_name, email, phone, notes, version, created_at, updated_at, deleted_at
+        r#"select id, given_name, family_name, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
+                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>",
+                  email_consent, consent_basis, consent_on, consent_source,
+                  notes, version, created_at, updated_at, deleted_at
            from people
            where tenant_id = $1 and (family_name, given_name, id) > ($2, $3, $4)
              and (deleted_at is not null) = $6
@@ -160,15 +243,26 @@ async fn create(
     let mut tx = identity.begin(&state).await?;
     let person = sqlx::query_as!(
         Person,
-        r#"insert into people (tenant_id, id, given_name, family_name, email, phone, notes)
-           values ($1, $2, $3, $4, $5, $6, $7)
-           returning id, given_name, family_name, email, phone, notes, version, created_at, updated_at, deleted_at"#,
+        r#"insert into people (tenant_id, id, given_name, family_name, email, phone, emails, phones, address,
+                               email_consent, consent_basis, consent_on, consent_source, notes)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+           returning id, given_name, family_name, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
+                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>",
+                  email_consent, consent_basis, consent_on, consent_source,
+                  notes, version, created_at, updated_at, deleted_at"#,
         identity.0.tenant_id,
         Uuid::now_v7(),
         fields.given_name,
         fields.family_name,
-        fields.email,
-        fields.phone,
+        contact::primary_email(&fields.emails),
+        contact::primary_phone(&fields.phones),
+        JsonColumn(&fields.emails) as _,
+        JsonColumn(&fields.phones) as _,
+        fields.address.as_ref().map(JsonColumn) as _,
+        fields.email_consent,
+        fields.consent_basis,
+        fields.consent_on,
+        fields.consent_source,
         fields.notes,
     )
     .fetch_one(&mut *tx)
@@ -215,16 +309,27 @@ async fn update(
     let after = sqlx::query_as!(
         Person,
         r#"update people
-           set given_name = $3, family_name = $4, email = $5, phone = $6, notes = $7,
+           set given_name = $3, family_name = $4, email = $5, phone = $6, emails = $7, phones = $8, address = $9,
+               email_consent = $10, consent_basis = $11, consent_on = $12, consent_source = $13, notes = $14,
                version = version + 1, updated_at = now()
            where tenant_id = $1 and id = $2
-           returning id, given_name, family_name, email, phone, notes, version, created_at, updated_at, deleted_at"#,
+           returning id, given_name, family_name, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
+                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>",
+                  email_consent, consent_basis, consent_on, consent_source,
+                  notes, version, created_at, updated_at, deleted_at"#,
         identity.0.tenant_id,
         id,
         fields.given_name,
         fields.family_name,
-        fields.email,
-        fields.phone,
+        contact::primary_email(&fields.emails),
+        contact::primary_phone(&fields.phones),
+        JsonColumn(&fields.emails) as _,
+        JsonColumn(&fields.phones) as _,
+        fields.address.as_ref().map(JsonColumn) as _,
+        fields.email_consent,
+        fields.consent_basis,
+        fields.consent_on,
+        fields.consent_source,
         fields.notes,
     )
     .fetch_one(&mut *tx)
@@ -265,6 +370,17 @@ async fn merge(
     sqlx::query!(
         r#"update people s
            set email = coalesce(s.email, d.email), phone = coalesce(s.phone, d.phone),
+               emails = case when jsonb_array_length(s.emails) = 0 then d.emails
+                             else s.emails || (select coalesce(jsonb_agg(e || '{"primary": false}'::jsonb), '[]'::jsonb)
+                                               from jsonb_array_elements(d.emails) e
+                                               where not exists (select 1 from jsonb_array_elements(s.emails) x
+                                                                 where lower(x->>'address') = lower(e->>'address'))) end,
+               phones = case when jsonb_array_length(s.phones) = 0 then d.phones
+                             else s.phones || (select coalesce(jsonb_agg(e || '{"primary": false}'::jsonb), '[]'::jsonb)
+                                               from jsonb_array_elements(d.phones) e
+                                               where not exists (select 1 from jsonb_array_elements(s.phones) x
+                                                                 where x->>'number' = e->>'number')) end,
+               address = coalesce(s.address, d.address),
                notes = case when d.notes = '' or d.notes = s.notes then s.notes
                             when s.notes = '' then d.notes
                             else s.notes || E'\n\n' || d.notes end,
@@ -371,7 +487,10 @@ async fn fetch(
 ) -> Result<Person, Error> {
     sqlx::query_as!(
         Person,
-        r#"select id, given_name, family_name, email, phone, notes, version, created_at, updated_at, deleted_at
+        r#"select id, given_name, family_name, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
+                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>",
+                  email_consent, consent_basis, consent_on, consent_source,
+                  notes, version, created_at, updated_at, deleted_at
            from people where tenant_id = $1 and id = $2 and (deleted_at is not null) = $3"#,
         tenant_id,
         id,

@@ -97,7 +97,7 @@ async fn by_prefix(
     Ok(sqlx::query_as!(
         SearchHit,
         r#"select kind as "kind!", id as "id!", label as "label!", detail, score as "score!" from (
-               select 'person' as kind, id, family_name || ' ' || given_name as label, email as detail,
+               select 'person' as kind, id, trim(family_name || ' ' || given_name) as label, email as detail,
                       similarity(search_text, maillage_search_text($2)) as score
                from people
                where tenant_id = $1 and search_tsv @@ maillage_prefix_query($2) and deleted_at is null
@@ -129,7 +129,7 @@ async fn near_misses(
     Ok(sqlx::query_as!(
         SearchHit,
         r#"select kind as "kind!", id as "id!", label as "label!", detail, score as "score!" from (
-               select 'person' as kind, id, family_name || ' ' || given_name as label, email as detail,
+               select 'person' as kind, id, trim(family_name || ' ' || given_name) as label, email as detail,
                       word_similarity(maillage_search_text($2), search_text) as score
                from people
                where tenant_id = $1 and search_text %> maillage_search_text($2) and deleted_at is null

@@ -1,0 +1,154 @@
+//! Contact details shared by people and organisations: several emails and phones, one
+//! of each primary, and a postal address.
+
+use maillage_domain::EmailAddress;
+use serde::{Deserialize, Serialize};
+
+use super::Checks;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailEntry {
+    pub address: String,
+    /// "pro", "perso"…
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub primary: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhoneEntry {
+    pub number: String,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub primary: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Address {
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+    /// ISO 3166-1 alpha-2, e.g. FR.
+    pub country: String,
+}
+
+/// Exactly one primary entry when there are any: the first, unless one is marked.
+fn one_primary<T>(
+    checks: &mut Checks,
+    field: &str,
+    entries: &mut [T],
+    primary: impl Fn(&mut T) -> &mut bool,
+) {
+    let mut marked = 0;
+    for entry in entries.iter_mut() {
+        if *primary(entry) {
+            marked += 1;
+        }
+    }
+    if marked > 1 {
+        checks.push(field, "une seule entrée peut être principale");
+    } else if marked == 0
+        && let Some(first) = entries.first_mut()
+    {
+        *primary(first) = true;
+    }
+}
+
+pub fn check_emails(checks: &mut Checks, mut emails: Vec<EmailEntry>) -> Vec<EmailEntry> {
+    if emails.len() > 10 {
+        checks.push("emails", "pas plus de 10 adresses");
+    }
+    for entry in &mut emails {
+        match EmailAddress::parse(&entry.address) {
+            Ok(address) => entry.address = address.into(),
+            Err(_) => checks.push("emails", "contient une adresse e-mail invalide"),
+        }
+        entry.label = checks.text("emails.label", &entry.label, false, 40);
+    }
+    one_primary(checks, "emails", &mut emails, |e| &mut e.primary);
+    emails
+}
+
+pub fn check_phones(checks: &mut Checks, mut phones: Vec<PhoneEntry>) -> Vec<PhoneEntry> {
+    if phones.len() > 10 {
+        checks.push("phones", "pas plus de 10 numéros");
+    }
+    for entry in &mut phones {
+        entry.number = checks.text("phones.number", &entry.number, true, 40);
+        let plausible = entry
+            .number
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-.()".contains(c));
+        if !plausible {
+            checks.push(
+                "phones",
+                "un numéro ne contient que des chiffres, espaces et + - . ( )",
+            );
+        }
+        entry.label = checks.text("phones.label", &entry.label, false, 40);
+    }
+    one_primary(checks, "phones", &mut phones, |p| &mut p.primary);
+    phones
+}
+
+pub fn check_address(checks: &mut Checks, address: Option<Address>) -> Option<Address> {
+    let mut address = address?;
+    address.street = checks.text("address.street", &address.street, false, 300);
+    address.postal_code = checks.text("address.postal_code", &address.postal_code, false, 20);
+    address.city = checks.text("address.city", &address.city, false, 100);
+    address.country = checks.text("address.country", &address.country.to_uppercase(), false, 2);
+    let is_code =
+        address.country.len() == 2 && address.country.chars().all(|c| c.is_ascii_uppercase());
+    if !address.country.is_empty() && !is_code {
+        checks.push(
+            "address.country",
+            "doit être un code pays à deux lettres, par exemple FR",
+        );
+    }
+    (address != Address::default()).then_some(address)
+}
+
+/// The primary email: the one marked primary (there is one when the list is checked).
+pub fn primary_email(emails: &[EmailEntry]) -> Option<String> {
+    emails.iter().find(|e| e.primary).map(|e| e.address.clone())
+}
+
+pub fn primary_phone(phones: &[PhoneEntry]) -> Option<String> {
+    phones.iter().find(|p| p.primary).map(|p| p.number.clone())
+}
+
+/// Setting the single `email` field replaces the primary entry (or removes it).
+pub fn with_primary_email(mut emails: Vec<EmailEntry>, email: Option<String>) -> Vec<EmailEntry> {
+    emails.retain(|e| !e.primary);
+    if let Some(address) = email.filter(|e| !e.trim().is_empty()) {
+        emails.insert(
+            0,
+            EmailEntry {
+                address,
+                label: String::new(),
+                primary: true,
+            },
+        );
+    }
+    emails
+}
+
+pub fn with_primary_phone(mut phones: Vec<PhoneEntry>, phone: Option<String>) -> Vec<PhoneEntry> {
+    phones.retain(|p| !p.primary);
+    if let Some(number) = phone.filter(|p| !p.trim().is_empty()) {
+        phones.insert(
+            0,
+            PhoneEntry {
+                number,
+                label: String::new(),
+                primary: true,
+            },
+        );
+    }
+    phones
+}
