@@ -187,6 +187,11 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
              values ('{tenant}', gen_random_uuid(), '{project}', '{organisation}')"
         ),
         format!(
+            "insert into partnership_evaluations (tenant_id, id, partnership_id, stage, evaluated_on, \
+             effectiveness_score, efficiency_score, impact_score, author_user_id) \
+             values ('{tenant}', gen_random_uuid(), '{partnership}', 'interim', current_date, 3, 3, 3, '{user}')"
+        ),
+        format!(
             "insert into affiliations (tenant_id, id, person_id, organisation_id, role) \
              values ('{tenant}', gen_random_uuid(), '{person}', '{organisation}', 'Trésorière')"
         ),

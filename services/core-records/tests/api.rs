@@ -1933,3 +1933,74 @@ async fn people_have_several_emails_and_phones_an_address_and_a_recorded_consent
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn partnerships_are_evaluated_interim_and_once_final() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    let other = app.actor("asso-b", Role::Editor).await?;
+    let (_, region) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/organisations",
+            Some(json!({"name": "Région", "kind": "funder"})),
+        )
+        .await?;
+    let (_, partnership) = app
+        .send(&editor, Method::POST, "/v1/partnerships", Some(json!({"title": "Convention", "kind": "funding", "partners": [{"organisation_id": region["id"]}]})))
+        .await?;
+    let evaluations = format!("/v1/partnerships/{}/evaluations", id_of(&partnership));
+    let interim = json!({
+        "stage": "interim", "evaluated_on": "2026-06-30", "objectives_set": "200 familles", "objectives_reached": "120 familles",
+        "effectiveness_score": 3, "efficiency_score": 4, "impact_score": 3, "impact_notes": "Bonne dynamique de quartier"
+    });
+    let (status, created) = app
+        .send(&editor, Method::POST, &evaluations, Some(interim))
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let final_one = json!({"stage": "final", "evaluated_on": "2026-12-15", "effectiveness_score": 4, "efficiency_score": 4, "impact_score": 5});
+    let (status, _) = app
+        .send(&editor, Method::POST, &evaluations, Some(final_one.clone()))
+        .await?;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, problem) = app
+        .send(&editor, Method::POST, &evaluations, Some(final_one))
+        .await?;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "one final evaluation: {problem}"
+    );
+    assert_eq!(problem["errors"][0]["field"], "stage");
+    let (status, problem) = app
+        .send(&editor, Method::POST, &evaluations, Some(json!({"evaluated_on": "2026-07-01", "effectiveness_score": 6, "efficiency_score": 1, "impact_score": 1})))
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "effectiveness_score");
+
+    let (_, listed) = app.send(&editor, Method::GET, &evaluations, None).await?;
+    let stages: Vec<&str> = listed
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["stage"].as_str())
+        .collect();
+    assert_eq!(stages, ["interim", "final"]);
+    let one = format!("{evaluations}/{}", id_of(&created));
+    let (status, updated) = app
+        .patch(
+            &editor,
+            &one,
+            "\"1\"",
+            json!({"objectives_reached": "150 familles"}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    assert_eq!(updated["effectiveness_score"], 3);
+    let (status, _) = app.send(&other, Method::GET, &evaluations, None).await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app.send(&other, Method::DELETE, &one, None).await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    Ok(())
+}

@@ -6,6 +6,7 @@ mod audit_trail;
 mod contact;
 mod deadlines;
 mod engagements;
+mod evaluations;
 mod network;
 mod organisations;
 mod partnerships;
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .merge(engagements::router())
         .merge(projects::router())
         .merge(network::router())
+        .merge(evaluations::router())
 }
 
 /// The tables whose records are changed through this API.
@@ -55,6 +57,7 @@ enum RecordTable {
     Activities,
     Engagements,
     Projects,
+    Evaluations,
 }
 
 /// Locks one record of the tenant until the transaction ends, so that the version
@@ -87,6 +90,9 @@ async fn lock(
         }
         RecordTable::Projects => {
             "select 1 from projects where tenant_id = $1 and id = $2 for update"
+        }
+        RecordTable::Evaluations => {
+            "select 1 from partnership_evaluations where tenant_id = $1 and id = $2 for update"
         }
     };
     sqlx::query(sql)
@@ -136,9 +142,11 @@ impl RecordTable {
                 "update projects set deleted_at = case when $3 then now() end, version = version + 1, \
                  updated_at = now() where tenant_id = $1 and id = $2"
             }
-            Self::Deadlines | Self::Affiliations | Self::Activities | Self::Engagements => {
-                "select 'these records are deleted, not binned' where false"
-            }
+            Self::Deadlines
+            | Self::Affiliations
+            | Self::Activities
+            | Self::Engagements
+            | Self::Evaluations => "select 'these records are deleted, not binned' where false",
         }
     }
 }

@@ -1,0 +1,384 @@
+//! Evaluations of a partnership, interim or final (one final at most): effectiveness,
+//! efficiency and impact, each scored from 1 to 5, with notes.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::get;
+use chrono::{DateTime, NaiveDate, Utc};
+use maillage_problem::Json;
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::{Checks, RecordTable, check_version, etag, expected_version, lock};
+use crate::Error;
+use crate::audit::{self, Action};
+use crate::error::ResultExt;
+use crate::identity::Identity;
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/partnerships/{id}/evaluations", get(list).post(create))
+        .route(
+            "/v1/partnerships/{id}/evaluations/{evaluation_id}",
+            get(read).patch(update).delete(remove),
+        )
+}
+
+#[derive(Debug, Serialize)]
+pub struct Evaluation {
+    pub id: Uuid,
+    pub partnership_id: Uuid,
+    /// interim or final.
+    pub stage: String,
+    pub evaluated_on: NaiveDate,
+    pub objectives_set: String,
+    pub objectives_reached: String,
+    pub effectiveness_score: i16,
+    pub effectiveness_notes: String,
+    pub efficiency_score: i16,
+    pub efficiency_notes: String,
+    pub impact_score: i16,
+    pub impact_notes: String,
+    pub author_user_id: Uuid,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationInput {
+    stage: Option<String>,
+    evaluated_on: Option<NaiveDate>,
+    objectives_set: Option<String>,
+    objectives_reached: Option<String>,
+    effectiveness_score: Option<i16>,
+    effectiveness_notes: Option<String>,
+    efficiency_score: Option<i16>,
+    efficiency_notes: Option<String>,
+    impact_score: Option<i16>,
+    impact_notes: Option<String>,
+}
+
+struct EvaluationFields {
+    stage: String,
+    evaluated_on: NaiveDate,
+    objectives_set: String,
+    objectives_reached: String,
+    scores: [i16; 3],
+    notes: [String; 3],
+}
+
+impl EvaluationFields {
+    fn merge(previous: Option<&Evaluation>, input: EvaluationInput) -> Result<Self, Error> {
+        let mut checks = Checks::default();
+        let stage = input
+            .stage
+            .or(previous.map(|p| p.stage.clone()))
+            .unwrap_or_else(|| "interim".into());
+        if stage != "interim" && stage != "final" {
+            checks.push("stage", "doit valoir interim ou final");
+        }
+        let evaluated_on = input.evaluated_on.or(previous.map(|p| p.evaluated_on));
+        if evaluated_on.is_none() {
+            checks.push("evaluated_on", "est obligatoire (AAAA-MM-JJ)");
+        }
+        let mut score = |field: &str, new: Option<i16>, old: Option<i16>| {
+            let value = new.or(old);
+            if !value.is_some_and(|v| (1..=5).contains(&v)) {
+                checks.push(field, "une note de 1 à 5 est attendue");
+            }
+            value.unwrap_or_default()
+        };
+        let scores = [
+            score(
+                "effectiveness_score",
+                input.effectiveness_score,
+                previous.map(|p| p.effectiveness_score),
+            ),
+            score(
+                "efficiency_score",
+                input.efficiency_score,
+                previous.map(|p| p.efficiency_score),
+            ),
+            score(
+                "impact_score",
+                input.impact_score,
+                previous.map(|p| p.impact_score),
+            ),
+        ];
+        let text =
+            |new: Option<String>, old: Option<&String>| new.or(old.cloned()).unwrap_or_default();
+        let notes = [
+            checks.text(
+                "effectiveness_notes",
+                &text(
+                    input.effectiveness_notes,
+                    previous.map(|p| &p.effectiveness_notes),
+                ),
+                false,
+                10_000,
+            ),
+            checks.text(
+                "efficiency_notes",
+                &text(
+                    input.efficiency_notes,
+                    previous.map(|p| &p.efficiency_notes),
+                ),
+                false,
+                10_000,
+            ),
+            checks.text(
+                "impact_notes",
+                &text(input.impact_notes, previous.map(|p| &p.impact_notes)),
+                false,
+                10_000,
+            ),
+        ];
+        let fields = Self {
+            stage,
+            evaluated_on: evaluated_on.unwrap_or_default(),
+            objectives_set: checks.text(
+                "objectives_set",
+                &text(input.objectives_set, previous.map(|p| &p.objectives_set)),
+                false,
+                10_000,
+            ),
+            objectives_reached: checks.text(
+                "objectives_reached",
+                &text(
+                    input.objectives_reached,
+                    previous.map(|p| &p.objectives_reached),
+                ),
+                false,
+                10_000,
+            ),
+            scores,
+            notes,
+        };
+        checks.finish()?;
+        Ok(fields)
+    }
+}
+
+fn second_final() -> Error {
+    Error::field("stage", "ce partenariat a déjà une évaluation finale")
+}
+
+async fn list(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(partnership_id): Path<Uuid>,
+) -> Result<Json<Vec<Evaluation>>, Error> {
+    let tenant_id = identity.0.tenant_id;
+    let mut tx = identity.begin(&state).await?;
+    ensure_partnership(&mut tx, tenant_id, partnership_id).await?;
+    let items = sqlx::query_as!(
+        Evaluation,
+        r#"select id, partnership_id, stage, evaluated_on, objectives_set, objectives_reached,
+                  effectiveness_score, effectiveness_notes, efficiency_score, efficiency_notes,
+                  impact_score, impact_notes, author_user_id, version, created_at, updated_at
+           from partnership_evaluations where tenant_id = $1 and partnership_id = $2
+           order by evaluated_on, created_at"#,
+        tenant_id,
+        partnership_id,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Json(items))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(partnership_id): Path<Uuid>,
+    Json(input): Json<EvaluationInput>,
+) -> Result<(StatusCode, HeaderMap, Json<Evaluation>), Error> {
+    identity.require_editor()?;
+    let fields = EvaluationFields::merge(None, input)?;
+    let tenant_id = identity.0.tenant_id;
+    let id = Uuid::now_v7();
+    let mut tx = identity.begin(&state).await?;
+    ensure_partnership(&mut tx, tenant_id, partnership_id).await?;
+    let [effectiveness, efficiency, impact] = fields.scores;
+    let [effectiveness_notes, efficiency_notes, impact_notes] = &fields.notes;
+    sqlx::query!(
+        r#"insert into partnership_evaluations
+               (tenant_id, id, partnership_id, stage, evaluated_on, objectives_set, objectives_reached,
+                effectiveness_score, effectiveness_notes, efficiency_score, efficiency_notes, impact_score, impact_notes,
+                author_user_id)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"#,
+        tenant_id,
+        id,
+        partnership_id,
+        fields.stage,
+        fields.evaluated_on,
+        fields.objectives_set,
+        fields.objectives_reached,
+        effectiveness,
+        effectiveness_notes,
+        efficiency,
+        efficiency_notes,
+        impact,
+        impact_notes,
+        identity.0.user_id,
+    )
+    .execute(&mut *tx)
+    .await
+    .on_constraint("partnership_evaluations_final_key", second_final)?;
+    let evaluation = fetch(&mut tx, tenant_id, partnership_id, id).await?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Create,
+        "evaluation",
+        id,
+        None,
+        Some(&evaluation),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        etag(evaluation.version),
+        Json(evaluation),
+    ))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path((partnership_id, id)): Path<(Uuid, Uuid)>,
+) -> Result<(HeaderMap, Json<Evaluation>), Error> {
+    let mut tx = identity.begin(&state).await?;
+    let evaluation = fetch(&mut tx, identity.0.tenant_id, partnership_id, id).await?;
+    tx.commit().await?;
+    Ok((etag(evaluation.version), Json(evaluation)))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path((partnership_id, id)): Path<(Uuid, Uuid)>,
+    headers: HeaderMap,
+    Json(input): Json<EvaluationInput>,
+) -> Result<(HeaderMap, Json<Evaluation>), Error> {
+    identity.require_editor()?;
+    let expected = expected_version(&headers)?;
+    let tenant_id = identity.0.tenant_id;
+    let mut tx = identity.begin(&state).await?;
+    lock(&mut tx, RecordTable::Evaluations, tenant_id, id).await?;
+    let before = fetch(&mut tx, tenant_id, partnership_id, id).await?;
+    check_version(expected, before.version)?;
+    let fields = EvaluationFields::merge(Some(&before), input)?;
+    let [effectiveness, efficiency, impact] = fields.scores;
+    let [effectiveness_notes, efficiency_notes, impact_notes] = &fields.notes;
+    sqlx::query!(
+        r#"update partnership_evaluations
+           set stage = $3, evaluated_on = $4, objectives_set = $5, objectives_reached = $6,
+               effectiveness_score = $7, effectiveness_notes = $8, efficiency_score = $9, efficiency_notes = $10,
+               impact_score = $11, impact_notes = $12, version = version + 1, updated_at = now()
+           where tenant_id = $1 and id = $2"#,
+        tenant_id,
+        id,
+        fields.stage,
+        fields.evaluated_on,
+        fields.objectives_set,
+        fields.objectives_reached,
+        effectiveness,
+        effectiveness_notes,
+        efficiency,
+        efficiency_notes,
+        impact,
+        impact_notes,
+    )
+    .execute(&mut *tx)
+    .await
+    .on_constraint("partnership_evaluations_final_key", second_final)?;
+    let after = fetch(&mut tx, tenant_id, partnership_id, id).await?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Update,
+        "evaluation",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((etag(after.version), Json(after)))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path((partnership_id, id)): Path<(Uuid, Uuid)>,
+) -> Result<StatusCode, Error> {
+    identity.require_editor()?;
+    let tenant_id = identity.0.tenant_id;
+    let mut tx = identity.begin(&state).await?;
+    lock(&mut tx, RecordTable::Evaluations, tenant_id, id).await?;
+    let before = fetch(&mut tx, tenant_id, partnership_id, id).await?;
+    sqlx::query!(
+        "delete from partnership_evaluations where tenant_id = $1 and id = $2",
+        tenant_id,
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Delete,
+        "evaluation",
+        id,
+        Some(&before),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The live partnership of the tenant, or 404.
+async fn ensure_partnership(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    id: Uuid,
+) -> Result<(), Error> {
+    sqlx::query_scalar!(
+        "select 1 as found from partnerships where tenant_id = $1 and id = $2 and deleted_at is null",
+        tenant_id,
+        id
+    )
+    .fetch_optional(conn)
+    .await?
+    .map(|_| ())
+    .ok_or(Error::NotFound)
+}
+
+async fn fetch(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    partnership_id: Uuid,
+    id: Uuid,
+) -> Result<Evaluation, Error> {
+    sqlx::query_as!(
+        Evaluation,
+        r#"select id, partnership_id, stage, evaluated_on, objectives_set, objectives_reached,
+                  effectiveness_score, effectiveness_notes, efficiency_score, efficiency_notes,
+                  impact_score, impact_notes, author_user_id, version, created_at, updated_at
+           from partnership_evaluations where tenant_id = $1 and partnership_id = $2 and id = $3"#,
+        tenant_id,
+        partnership_id,
+        id,
+    )
+    .fetch_optional(conn)
+    .await?
+    .ok_or(Error::NotFound)
+}
