@@ -192,6 +192,10 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
              values ('{tenant}', gen_random_uuid(), '{partnership}', 'interim', current_date, 3, 3, 3, '{user}')"
         ),
         format!(
+            "insert into custom_fields (tenant_id, id, record_type, key, label, field_type) \
+             values ('{tenant}', gen_random_uuid(), 'person', 'quartier', 'Quartier', 'text')"
+        ),
+        format!(
             "insert into affiliations (tenant_id, id, person_id, organisation_id, role) \
              values ('{tenant}', gen_random_uuid(), '{person}', '{organisation}', 'Trésorière')"
         ),

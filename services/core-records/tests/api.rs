@@ -2004,3 +2004,95 @@ async fn partnerships_are_evaluated_interim_and_once_final() -> TestResult {
     assert_eq!(status, StatusCode::NOT_FOUND);
     Ok(())
 }
+
+#[tokio::test]
+async fn admins_define_custom_fields_and_every_write_respects_them() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let admin = app.actor("asso-a", Role::Admin).await?;
+    let editor = app.member_of(admin.tenant_id, Role::Editor).await?;
+    let other = app.actor("asso-b", Role::Admin).await?;
+    for body in [
+        json!({"record_type": "person", "key": "quartier", "label": "Quartier", "field_type": "choice", "choices": ["Nord", "Sud"], "required": true}),
+        json!({"record_type": "person", "key": "date_adhesion", "label": "Date d'adhésion", "field_type": "date"}),
+        json!({"record_type": "organisation", "key": "siret", "label": "SIRET", "field_type": "text"}),
+    ] {
+        let (status, created) = app
+            .send(&admin, Method::POST, "/v1/custom-fields", Some(body))
+            .await?;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+    }
+    let (status, _) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/custom-fields",
+            Some(json!({"record_type": "person", "key": "x", "label": "X", "field_type": "text"})),
+        )
+        .await?;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "editors do not change the tenant's fields"
+    );
+
+    let (status, person) = app
+        .send(&editor, Method::POST, "/v1/people", Some(json!({"family_name": "Simon", "custom": {"quartier": "Nord", "date_adhesion": "2024-09-15"}})))
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{person}");
+    assert_eq!(person["custom"]["quartier"], "Nord");
+    let path = format!("/v1/people/{}", id_of(&person));
+    let (_, changed) = app
+        .patch(
+            &editor,
+            &path,
+            "\"1\"",
+            json!({"custom": {"date_adhesion": null}}),
+        )
+        .await?;
+    assert_eq!(
+        changed["custom"],
+        json!({"quartier": "Nord"}),
+        "null removes a value, others stay"
+    );
+
+    for (body, field) in [
+        (json!({"family_name": "A"}), "custom.quartier"),
+        (
+            json!({"family_name": "A", "custom": {"quartier": "Est"}}),
+            "custom.quartier",
+        ),
+        (
+            json!({"family_name": "A", "custom": {"quartier": "Sud", "date_adhesion": "15/09/2024"}}),
+            "custom.date_adhesion",
+        ),
+        (
+            json!({"family_name": "A", "custom": {"quartier": "Sud", "inconnu": 1}}),
+            "custom.inconnu",
+        ),
+    ] {
+        let (status, problem) = app
+            .send(&editor, Method::POST, "/v1/people", Some(body))
+            .await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+    }
+    let (status, org) = app
+        .send(&editor, Method::POST, "/v1/organisations", Some(json!({"name": "SARL", "kind": "company", "custom": {"siret": "123 456 789 00012"}})))
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{org}");
+    let (_, theirs) = app
+        .send(&other, Method::GET, "/v1/custom-fields", None)
+        .await?;
+    assert_eq!(theirs, json!([]), "each tenant has its own fields");
+    let (status, problem) = app
+        .send(
+            &other,
+            Method::POST,
+            "/v1/people",
+            Some(json!({"family_name": "B", "custom": {"quartier": "Nord"}})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(app.db.count("people").await?, 1);
+    Ok(())
+}

@@ -4,6 +4,7 @@ mod activities;
 mod affiliations;
 mod audit_trail;
 mod contact;
+mod custom_fields;
 mod deadlines;
 mod engagements;
 mod evaluations;
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .merge(projects::router())
         .merge(network::router())
         .merge(evaluations::router())
+        .merge(custom_fields::router())
 }
 
 /// The tables whose records are changed through this API.

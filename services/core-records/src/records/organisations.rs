@@ -12,6 +12,7 @@ use sqlx::types::Json as JsonColumn;
 use uuid::Uuid;
 
 use super::contact::{self, Address, EmailEntry, PhoneEntry};
+use super::custom_fields;
 use super::{
     Binnable, Checks, MergeInput, RecordTable, bin, check_version, etag, expected_version, lock,
     present, restore,
@@ -57,6 +58,8 @@ pub struct Organisation {
     pub emails: JsonColumn<Vec<EmailEntry>>,
     pub phones: JsonColumn<Vec<PhoneEntry>>,
     pub address: Option<JsonColumn<Address>>,
+    /// The tenant's own fields (see /v1/custom-fields), by key.
+    pub custom: serde_json::Value,
     pub notes: String,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -80,6 +83,8 @@ pub struct OrganisationInput {
     phones: Option<Vec<PhoneEntry>>,
     #[serde(default, deserialize_with = "present")]
     address: Option<Option<Address>>,
+    /// Custom values to set, by key; null removes one.
+    custom: Option<serde_json::Map<String, serde_json::Value>>,
     notes: Option<String>,
 }
 
@@ -91,6 +96,7 @@ struct OrganisationFields {
     emails: Vec<EmailEntry>,
     phones: Vec<PhoneEntry>,
     address: Option<Address>,
+    custom: serde_json::Map<String, serde_json::Value>,
     notes: String,
 }
 
@@ -103,6 +109,7 @@ impl Default for OrganisationFields {
             emails: Vec::new(),
             phones: Vec::new(),
             address: None,
+            custom: serde_json::Map::new(),
             notes: String::new(),
         }
     }
@@ -118,6 +125,7 @@ impl OrganisationFields {
             phones: organisation.phones.0.clone(),
             address: organisation.address.as_ref().map(|a| a.0.clone()),
             notes: organisation.notes.clone(),
+            custom: organisation.custom.as_object().cloned().unwrap_or_default(),
         }
     }
 
@@ -150,7 +158,12 @@ impl OrganisationFields {
         if let Some(phone) = input.phone {
             phones = contact::with_primary_phone(phones, phone);
         }
+        let mut custom = self.custom;
+        for (key, value) in input.custom.unwrap_or_default() {
+            custom.insert(key, value);
+        }
         let fields = Self {
+            custom,
             name: checks.text("name", &input.name.unwrap_or(self.name), true, 300),
             kind,
             website,
@@ -191,7 +204,7 @@ async fn list(
     let rows = sqlx::query_as!(
         Organisation,
         r#"select id, name, kind, website, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
-                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>",
+                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
                   notes, version, created_at, updated_at, deleted_at
            from organisations
            where tenant_id = $1 and (name, id) > ($2, $3) and ($4::text is null or kind = $4)
@@ -221,12 +234,20 @@ async fn create(
     identity.require_editor()?;
     let fields = OrganisationFields::default().merge(input)?;
     let mut tx = identity.begin(&state).await?;
+    let custom = custom_fields::check_values(
+        &mut tx,
+        identity.0.tenant_id,
+        "organisation",
+        fields.custom.clone(),
+    )
+    .await?;
     let organisation = sqlx::query_as!(
         Organisation,
-        r#"insert into organisations (tenant_id, id, name, kind, website, email, phone, emails, phones, address, notes)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        r#"insert into organisations (tenant_id, id, name, kind, website, email, phone, emails, phones, address, notes,
+                                      custom)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
            returning id, name, kind, website, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
-                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>",
+                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
                   notes, version, created_at, updated_at, deleted_at"#,
         identity.0.tenant_id,
         Uuid::now_v7(),
@@ -239,6 +260,7 @@ async fn create(
         JsonColumn(&fields.phones) as _,
         fields.address.as_ref().map(JsonColumn) as _,
         fields.notes,
+        custom,
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -291,15 +313,22 @@ async fn update(
     let before = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
     check_version(expected, before.version)?;
     let fields = OrganisationFields::of(&before).merge(input)?;
+    let custom = custom_fields::check_values(
+        &mut tx,
+        identity.0.tenant_id,
+        "organisation",
+        fields.custom.clone(),
+    )
+    .await?;
     let after = sqlx::query_as!(
         Organisation,
         r#"update organisations
            set name = $3, kind = $4, website = $5, email = $6, phone = $7, emails = $8, phones = $9, address = $10,
-               notes = $11,
+               notes = $11, custom = $12,
                version = version + 1, updated_at = now()
            where tenant_id = $1 and id = $2
            returning id, name, kind, website, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
-                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>",
+                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
                   notes, version, created_at, updated_at, deleted_at"#,
         identity.0.tenant_id,
         id,
@@ -312,6 +341,7 @@ async fn update(
         JsonColumn(&fields.phones) as _,
         fields.address.as_ref().map(JsonColumn) as _,
         fields.notes,
+        custom,
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -483,7 +513,7 @@ async fn fetch(
     sqlx::query_as!(
         Organisation,
         r#"select id, name, kind, website, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
-                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>",
+                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
                   notes, version, created_at, updated_at, deleted_at
            from organisations where tenant_id = $1 and id = $2 and (deleted_at is not null) = $3"#,
         tenant_id,

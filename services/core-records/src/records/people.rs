@@ -12,6 +12,7 @@ use sqlx::types::Json as JsonColumn;
 use uuid::Uuid;
 
 use super::contact::{self, Address, EmailEntry, PhoneEntry};
+use super::custom_fields;
 use super::{
     Binnable, Checks, MergeInput, RecordTable, bin, check_version, etag, expected_version, lock,
     present, restore,
@@ -49,6 +50,8 @@ pub struct Person {
     pub consent_basis: Option<String>,
     pub consent_on: Option<NaiveDate>,
     pub consent_source: String,
+    /// The tenant's own fields (see /v1/custom-fields), by key.
+    pub custom: serde_json::Value,
     pub notes: String,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -78,6 +81,8 @@ pub struct PersonInput {
     #[serde(default, deserialize_with = "present")]
     consent_on: Option<Option<NaiveDate>>,
     consent_source: Option<String>,
+    /// Custom values to set, by key; null removes one.
+    custom: Option<serde_json::Map<String, serde_json::Value>>,
     notes: Option<String>,
 }
 
@@ -102,6 +107,7 @@ struct PersonFields {
     consent_basis: Option<String>,
     consent_on: Option<NaiveDate>,
     consent_source: String,
+    custom: serde_json::Map<String, serde_json::Value>,
     notes: String,
 }
 
@@ -118,6 +124,7 @@ impl PersonFields {
             consent_on: person.consent_on,
             consent_source: person.consent_source.clone(),
             notes: person.notes.clone(),
+            custom: person.custom.as_object().cloned().unwrap_or_default(),
         }
     }
 
@@ -152,7 +159,12 @@ impl PersonFields {
         if consent_basis.as_deref() == Some("consent") && consent_on.is_none() {
             checks.push("consent_on", "indiquez la date du consentement");
         }
+        let mut custom = self.custom;
+        for (key, value) in input.custom.unwrap_or_default() {
+            custom.insert(key, value);
+        }
         let fields = Self {
+            custom,
             given_name: checks.text(
                 "given_name",
                 &input.given_name.unwrap_or(self.given_name),
@@ -210,7 +222,7 @@ async fn list(
     let rows = sqlx::query_as!(
         Person,
         r#"select id, given_name, family_name, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
-                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>",
+                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
                   email_consent, consent_basis, consent_on, consent_source,
                   notes, version, created_at, updated_at, deleted_at
            from people
@@ -241,13 +253,20 @@ async fn create(
     identity.require_editor()?;
     let fields = PersonFields::default().merge(input)?;
     let mut tx = identity.begin(&state).await?;
+    let custom = custom_fields::check_values(
+        &mut tx,
+        identity.0.tenant_id,
+        "person",
+        fields.custom.clone(),
+    )
+    .await?;
     let person = sqlx::query_as!(
         Person,
         r#"insert into people (tenant_id, id, given_name, family_name, email, phone, emails, phones, address,
-                               email_consent, consent_basis, consent_on, consent_source, notes)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                               email_consent, consent_basis, consent_on, consent_source, notes, custom)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
            returning id, given_name, family_name, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
-                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>",
+                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
                   email_consent, consent_basis, consent_on, consent_source,
                   notes, version, created_at, updated_at, deleted_at"#,
         identity.0.tenant_id,
@@ -264,6 +283,7 @@ async fn create(
         fields.consent_on,
         fields.consent_source,
         fields.notes,
+        custom,
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -306,15 +326,22 @@ async fn update(
     let before = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
     check_version(expected, before.version)?;
     let fields = PersonFields::of(&before).merge(input)?;
+    let custom = custom_fields::check_values(
+        &mut tx,
+        identity.0.tenant_id,
+        "person",
+        fields.custom.clone(),
+    )
+    .await?;
     let after = sqlx::query_as!(
         Person,
         r#"update people
            set given_name = $3, family_name = $4, email = $5, phone = $6, emails = $7, phones = $8, address = $9,
                email_consent = $10, consent_basis = $11, consent_on = $12, consent_source = $13, notes = $14,
-               version = version + 1, updated_at = now()
+               custom = $15, version = version + 1, updated_at = now()
            where tenant_id = $1 and id = $2
            returning id, given_name, family_name, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
-                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>",
+                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
                   email_consent, consent_basis, consent_on, consent_source,
                   notes, version, created_at, updated_at, deleted_at"#,
         identity.0.tenant_id,
@@ -331,6 +358,7 @@ async fn update(
         fields.consent_on,
         fields.consent_source,
         fields.notes,
+        custom,
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -488,7 +516,7 @@ async fn fetch(
     sqlx::query_as!(
         Person,
         r#"select id, given_name, family_name, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
-                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>",
+                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
                   email_consent, consent_basis, consent_on, consent_source,
                   notes, version, created_at, updated_at, deleted_at
            from people where tenant_id = $1 and id = $2 and (deleted_at is not null) = $3"#,

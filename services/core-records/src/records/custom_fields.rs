@@ -1,0 +1,253 @@
+//! Custom fields: each tenant adds its own fields to people and organisations (text,
+//! number, date, or a choice among values). Admins define them; every write of a record
+//! checks its values against the definitions.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use chrono::NaiveDate;
+use maillage_domain::Role;
+use maillage_problem::{FieldError, Json};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::Checks;
+use crate::Error;
+use crate::audit::{self, Action};
+use crate::error::ResultExt;
+use crate::identity::Identity;
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/custom-fields", get(list).post(create))
+        .route("/v1/custom-fields/{id}", axum::routing::delete(remove))
+}
+
+const TYPES: [&str; 4] = ["text", "number", "date", "choice"];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomField {
+    pub id: Uuid,
+    /// person or organisation.
+    pub record_type: String,
+    /// Its name in the record's `custom` object.
+    pub key: String,
+    pub label: String,
+    pub field_type: String,
+    pub choices: Vec<String>,
+    pub required: bool,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct CustomFieldInput {
+    record_type: String,
+    key: String,
+    label: String,
+    field_type: String,
+    #[serde(default)]
+    choices: Vec<String>,
+    #[serde(default)]
+    required: bool,
+}
+
+fn require_admin(identity: &Identity) -> Result<(), Error> {
+    if identity.0.role >= Role::Admin {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
+    }
+}
+
+async fn list(
+    State(state): State<AppState>,
+    identity: Identity,
+) -> Result<Json<Vec<CustomField>>, Error> {
+    let mut tx = identity.begin(&state).await?;
+    let fields = definitions(&mut tx, identity.0.tenant_id, None).await?;
+    tx.commit().await?;
+    Ok(Json(fields))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    identity: Identity,
+    Json(input): Json<CustomFieldInput>,
+) -> Result<(StatusCode, Json<CustomField>), Error> {
+    require_admin(&identity)?;
+    let mut checks = Checks::default();
+    if input.record_type != "person" && input.record_type != "organisation" {
+        checks.push("record_type", "doit valoir person ou organisation");
+    }
+    let key_ok = input.key.len() <= 40
+        && input.key.starts_with(|c: char| c.is_ascii_lowercase())
+        && input
+            .key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !key_ok {
+        checks.push(
+            "key",
+            "lettres minuscules, chiffres et _, en commençant par une lettre (40 au plus)",
+        );
+    }
+    if !TYPES.contains(&input.field_type.as_str()) {
+        checks.push("field_type", "doit valoir text, number, date ou choice");
+    }
+    let label = checks.text("label", &input.label, true, 100);
+    let choices: Vec<String> = input
+        .choices
+        .iter()
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if input.field_type == "choice" && choices.is_empty() {
+        checks.push("choices", "indiquez les valeurs possibles");
+    }
+    checks.finish()?;
+    let field = CustomField {
+        id: Uuid::now_v7(),
+        record_type: input.record_type,
+        key: input.key,
+        label,
+        field_type: input.field_type,
+        choices,
+        required: input.required,
+    };
+    let mut tx = identity.begin(&state).await?;
+    sqlx::query!(
+        r#"insert into custom_fields (tenant_id, id, record_type, key, label, field_type, choices, required)
+           values ($1, $2, $3, $4, $5, $6, $7, $8)"#,
+        identity.0.tenant_id,
+        field.id,
+        field.record_type,
+        field.key,
+        field.label,
+        field.field_type,
+        &field.choices,
+        field.required,
+    )
+    .execute(&mut *tx)
+    .await
+    .on_constraint("custom_fields_key_key", || Error::field("key", "un champ de ce nom existe déjà"))?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Create,
+        "custom_field",
+        field.id,
+        None,
+        Some(&field),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(field)))
+}
+
+/// Removes the definition; values already stored stay in the records' history.
+async fn remove(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode, Error> {
+    require_admin(&identity)?;
+    let mut tx = identity.begin(&state).await?;
+    let removed = sqlx::query_as!(
+        CustomField,
+        r#"delete from custom_fields where tenant_id = $1 and id = $2
+           returning id, record_type, key, label, field_type, choices, required"#,
+        identity.0.tenant_id,
+        id,
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(Error::NotFound)?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Delete,
+        "custom_field",
+        id,
+        Some(&removed),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn definitions(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    record_type: Option<&str>,
+) -> Result<Vec<CustomField>, Error> {
+    Ok(sqlx::query_as!(
+        CustomField,
+        r#"select id, record_type, key, label, field_type, choices, required from custom_fields
+           where tenant_id = $1 and ($2::text is null or record_type = $2)
+           order by record_type, created_at"#,
+        tenant_id,
+        record_type,
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Checks a record's custom values against the tenant's definitions: no unknown key,
+/// each value of its field's type, required ones present. Returns the values as stored.
+pub async fn check_values(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    record_type: &str,
+    values: Map<String, Value>,
+) -> Result<Value, Error> {
+    let fields = definitions(conn, tenant_id, Some(record_type)).await?;
+    let mut errors = Vec::new();
+    for key in values.keys() {
+        if !fields.iter().any(|f| &f.key == key) {
+            errors.push(FieldError::new(
+                format!("custom.{key}"),
+                "ce champ n'existe pas dans l'espace",
+            ));
+        }
+    }
+    for field in &fields {
+        let name = format!("custom.{}", field.key);
+        match values.get(&field.key) {
+            None | Some(Value::Null) => {
+                if field.required {
+                    errors.push(FieldError::new(name, "est obligatoire"));
+                }
+            }
+            Some(value) => {
+                let valid = match (field.field_type.as_str(), value) {
+                    ("text", Value::String(s)) => s.chars().count() <= 2_000,
+                    ("number", Value::Number(_)) => true,
+                    ("date", Value::String(s)) => NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok(),
+                    ("choice", Value::String(s)) => field.choices.contains(s),
+                    _ => false,
+                };
+                if !valid {
+                    let expected = match field.field_type.as_str() {
+                        "number" => "un nombre est attendu".to_owned(),
+                        "date" => "une date AAAA-MM-JJ est attendue".to_owned(),
+                        "choice" => format!("doit valoir : {}", field.choices.join(", ")),
+                        _ => "un texte (2000 caractères au plus) est attendu".to_owned(),
+                    };
+                    errors.push(FieldError::new(name, expected));
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(Value::Object(
+            values.into_iter().filter(|(_, v)| !v.is_null()).collect(),
+        ))
+    } else {
+        Err(Error::Validation(errors))
+    }
+}
