@@ -9,6 +9,7 @@ mod core_client;
 mod error;
 mod html_errors;
 mod login;
+mod members;
 mod membership;
 mod pages;
 mod session;

@@ -11,7 +11,7 @@ use sqlx::PgPool;
 use crate::core_client::CoreRecords;
 use crate::login::OidcProvider;
 use crate::session::SessionStore;
-use crate::{Config, Error, api, login, pages};
+use crate::{Config, Error, api, login, members, pages};
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -52,6 +52,7 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
         ));
     let app = web
         .merge(api::router())
+        .merge(members::router())
         .layer(middleware::from_fn_with_state(
             state.clone(),
             same_origin_writes,

@@ -327,3 +327,121 @@ async fn writes_from_another_site_are_refused() -> TestResult {
     assert_eq!(stack.db.count("people").await?, 0);
     Ok(())
 }
+
+#[tokio::test]
+async fn viewers_read_editors_write_and_only_admins_manage_members() -> TestResult {
+    let stack = Stack::start().await?;
+    for (email, role) in [
+        ("dominique.bernard@demo.maillage.test", "admin"),
+        ("sacha.petit@demo.maillage.test", "viewer"),
+    ] {
+        sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, $3)")
+            .bind(stack.tenant_id)
+            .bind(email)
+            .bind(role)
+            .execute(&stack.db.owner)
+            .await?;
+    }
+    let (camille, dominique, sacha) = (stack.browser()?, stack.browser()?, stack.browser()?);
+    camille.login("camille", "/t/asso-demo/").await?;
+    dominique.login("dominique", "/t/asso-demo/").await?;
+    sacha.login("sacha", "/t/asso-demo/").await?;
+    let person = Some(json!({"family_name": "Vincent"}));
+
+    let (status, _) = sacha
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/t/asso-demo/people",
+            person.clone(),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a viewer cannot write");
+    let (status, _) = sacha
+        .api(reqwest::Method::GET, "/api/v1/t/asso-demo/people", None)
+        .await?;
+    assert_eq!(status, StatusCode::OK, "but reads");
+    let (status, _) = camille
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/t/asso-demo/people",
+            person.clone(),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "an editor writes");
+
+    let invitation = Some(json!({"email": "nouveau@exemple.fr", "role": "editor"}));
+    let (status, _) = camille
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/t/asso-demo/members/invitations",
+            invitation.clone(),
+        )
+        .await?;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "an editor cannot manage members"
+    );
+    let (status, invited) = dominique
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/t/asso-demo/members/invitations",
+            invitation,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "an admin invites: {invited}");
+    let (status, _) = dominique
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/t/asso-demo/members/invitations",
+            Some(json!({"email": "chef@exemple.fr", "role": "owner"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only owners make owners");
+
+    let (_, members) = sacha
+        .api(reqwest::Method::GET, "/api/v1/t/asso-demo/members", None)
+        .await?;
+    let camille_id = members["members"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|m| m["email"] == "camille.martin@demo.maillage.test")
+        .and_then(|m| m["user_id"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        members["pending_invitations"][0]["email"],
+        "nouveau@exemple.fr"
+    );
+    let (status, changed) = dominique
+        .api(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/t/asso-demo/members/{camille_id}"),
+            Some(json!({"role": "viewer"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    let (status, _) = camille
+        .api(reqwest::Method::POST, "/api/v1/t/asso-demo/people", person)
+        .await?;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "the new role applies at once"
+    );
+    let (status, _) = dominique
+        .api(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/t/asso-demo/members/{camille_id}"),
+            None,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        camille.get("/t/asso-demo/").await?.status(),
+        StatusCode::NOT_FOUND,
+        "removed: the workspace is gone for her"
+    );
+    Ok(())
+}

@@ -1,0 +1,272 @@
+//! Members of a tenant: everyone sees who belongs; admins invite, change roles and
+//! remove; only owners make owners, and a tenant never loses its last owner.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, patch, post};
+use maillage_domain::{EmailAddress, Role};
+use maillage_problem::{FieldError, Json, Problem};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::Error;
+use crate::membership::Member;
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/t/{slug}/members", get(list))
+        .route("/api/v1/t/{slug}/members/invitations", post(invite))
+        .route(
+            "/api/v1/t/{slug}/members/{user_id}",
+            patch(change_role).delete(remove),
+        )
+}
+
+#[derive(Debug, Serialize)]
+struct MemberView {
+    user_id: Uuid,
+    email: String,
+    display_name: String,
+    role: String,
+}
+
+#[derive(Debug, Serialize)]
+struct InvitationView {
+    email: String,
+    role: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Members {
+    members: Vec<MemberView>,
+    pending_invitations: Vec<InvitationView>,
+}
+
+fn forbidden() -> Problem {
+    Problem::new(
+        StatusCode::FORBIDDEN,
+        "forbidden",
+        "Votre rôle ne permet pas cette action.",
+    )
+}
+
+fn invalid(field: &str, message: &str) -> Problem {
+    Problem::validation(vec![FieldError::new(field, message)])
+}
+
+/// Admins manage members; only owners hand out or take away the owner role.
+fn may_manage(
+    actor: Role,
+    target_before: Option<Role>,
+    target_after: Option<Role>,
+) -> Result<(), Problem> {
+    if actor < Role::Admin {
+        return Err(forbidden());
+    }
+    let touches_owner = target_before == Some(Role::Owner) || target_after == Some(Role::Owner);
+    if touches_owner && actor != Role::Owner {
+        return Err(forbidden());
+    }
+    Ok(())
+}
+
+async fn list(State(state): State<AppState>, member: Member) -> Result<Json<Members>, Error> {
+    let members = sqlx::query_as!(
+        MemberView,
+        r#"select u.id as user_id, u.email, u.display_name, m.role
+           from memberships m join users u on u.id = m.user_id
+           where m.tenant_id = $1 order by u.display_name, u.email"#,
+        member.tenant.id
+    )
+    .fetch_all(&state.pool)
+    .await?;
+    let pending_invitations = sqlx::query_as!(
+        InvitationView,
+        "select email, role from invitations where tenant_id = $1 and accepted_at is null order by email",
+        member.tenant.id
+    )
+    .fetch_all(&state.pool)
+    .await?;
+    Ok(Json(Members {
+        members,
+        pending_invitations,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InvitationInput {
+    email: String,
+    role: String,
+}
+
+/// Invites someone by email; the invitation becomes a membership at their first login.
+async fn invite(
+    State(state): State<AppState>,
+    member: Member,
+    Json(input): Json<InvitationInput>,
+) -> Result<Result<(StatusCode, Json<InvitationView>), Problem>, Error> {
+    let Ok(role) = input.role.parse::<Role>() else {
+        return Ok(Err(invalid(
+            "role",
+            "doit valoir owner, admin, editor ou viewer",
+        )));
+    };
+    if let Err(problem) = may_manage(member.role, None, Some(role)) {
+        return Ok(Err(problem));
+    }
+    let Ok(email) = EmailAddress::parse(&input.email) else {
+        return Ok(Err(invalid("email", "n'est pas une adresse e-mail valide")));
+    };
+    let already = sqlx::query_scalar!(
+        r#"select exists(select 1 from memberships m join users u on u.id = m.user_id
+                         where m.tenant_id = $1 and lower(u.email) = lower($2)) as "already!""#,
+        member.tenant.id,
+        email.as_str(),
+    )
+    .fetch_one(&state.pool)
+    .await?;
+    if already {
+        return Ok(Err(invalid(
+            "email",
+            "cette personne est déjà membre de l'espace",
+        )));
+    }
+    sqlx::query!(
+        r#"insert into invitations (tenant_id, email, role) values ($1, $2, $3)
+           on conflict (tenant_id, email) do update set role = excluded.role, accepted_at = null, created_at = now()"#,
+        member.tenant.id,
+        email.as_str(),
+        role.as_str(),
+    )
+    .execute(&state.pool)
+    .await?;
+    tracing::info!(tenant = %member.tenant.slug, %role, "member invited");
+    Ok(Ok((
+        StatusCode::CREATED,
+        Json(InvitationView {
+            email: email.into(),
+            role: role.as_str().into(),
+        }),
+    )))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RoleInput {
+    role: String,
+}
+
+async fn change_role(
+    State(state): State<AppState>,
+    member: Member,
+    Path((_slug, user_id)): Path<(String, Uuid)>,
+    Json(input): Json<RoleInput>,
+) -> Result<Result<Json<MemberView>, Problem>, Error> {
+    let Ok(role) = input.role.parse::<Role>() else {
+        return Ok(Err(invalid(
+            "role",
+            "doit valoir owner, admin, editor ou viewer",
+        )));
+    };
+    let mut tx = state.pool.begin().await?;
+    let current = current_role(&mut tx, member.tenant.id, user_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if let Err(problem) = may_manage(member.role, Some(current), Some(role)) {
+        return Ok(Err(problem));
+    }
+    if current == Role::Owner
+        && role != Role::Owner
+        && owners(&mut tx, member.tenant.id).await? <= 1
+    {
+        return Ok(Err(invalid(
+            "role",
+            "l'espace doit garder au moins un propriétaire",
+        )));
+    }
+    let changed = sqlx::query_as!(
+        MemberView,
+        r#"update memberships m set role = $3 from users u
+           where m.tenant_id = $1 and m.user_id = $2 and u.id = m.user_id
+           returning u.id as user_id, u.email, u.display_name, m.role"#,
+        member.tenant.id,
+        user_id,
+        role.as_str(),
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(Json(changed)))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    member: Member,
+    Path((_slug, user_id)): Path<(String, Uuid)>,
+) -> Result<Result<StatusCode, Problem>, Error> {
+    let mut tx = state.pool.begin().await?;
+    let current = current_role(&mut tx, member.tenant.id, user_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if let Err(problem) = may_manage(member.role, Some(current), None) {
+        return Ok(Err(problem));
+    }
+    if current == Role::Owner && owners(&mut tx, member.tenant.id).await? <= 1 {
+        return Ok(Err(invalid(
+            "user_id",
+            "l'espace doit garder au moins un propriétaire",
+        )));
+    }
+    sqlx::query!(
+        "delete from memberships where tenant_id = $1 and user_id = $2",
+        member.tenant.id,
+        user_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(StatusCode::NO_CONTENT))
+}
+
+/// The member's role, locked until the transaction ends.
+async fn current_role(
+    conn: &mut sqlx::PgConnection,
+    tenant_id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<Role>, Error> {
+    let role = sqlx::query_scalar!(
+        "select role from memberships where tenant_id = $1 and user_id = $2 for update",
+        tenant_id,
+        user_id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(role.and_then(|r| r.parse().ok()))
+}
+
+async fn owners(conn: &mut sqlx::PgConnection, tenant_id: Uuid) -> Result<i64, Error> {
+    Ok(sqlx::query_scalar!(
+        r#"select count(*) as "count!" from memberships where tenant_id = $1 and role = 'owner'"#,
+        tenant_id
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_admins_manage_and_only_owners_touch_owners() {
+        assert!(may_manage(Role::Editor, Some(Role::Viewer), Some(Role::Editor)).is_err());
+        assert!(may_manage(Role::Admin, Some(Role::Viewer), Some(Role::Editor)).is_ok());
+        assert!(may_manage(Role::Admin, None, Some(Role::Admin)).is_ok());
+        assert!(may_manage(Role::Admin, Some(Role::Owner), Some(Role::Admin)).is_err());
+        assert!(may_manage(Role::Admin, None, Some(Role::Owner)).is_err());
+        assert!(may_manage(Role::Owner, Some(Role::Owner), Some(Role::Admin)).is_ok());
+    }
+}
