@@ -2096,3 +2096,39 @@ async fn admins_define_custom_fields_and_every_write_respects_them() -> TestResu
     assert_eq!(app.db.count("people").await?, 1);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_deadline_names_the_project_or_partnership_it_reports_on() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    let other = app.actor("asso-b", Role::Editor).await?;
+    let (_, project) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/projects",
+            Some(json!({"name": "Jardins partagés"})),
+        )
+        .await?;
+    let (status, deadline) = app
+        .send(&editor, Method::POST, "/v1/deadlines", Some(json!({"title": "Bilan intermédiaire", "due_at": "2030-03-31T17:00:00+02:00", "project_id": project["id"]})))
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{deadline}");
+    assert_eq!(deadline["project_name"], "Jardins partagés");
+    let (status, problem) = app
+        .send(&other, Method::POST, "/v1/deadlines", Some(json!({"title": "Vol", "due_at": "2030-03-31T17:00:00Z", "project_id": project["id"]})))
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "project_id");
+    let (status, unlinked) = app
+        .patch(
+            &editor,
+            &format!("/v1/deadlines/{}", id_of(&deadline)),
+            "\"1\"",
+            json!({"project_id": null}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{unlinked}");
+    assert_eq!(unlinked["project_id"], Value::Null);
+    Ok(())
+}

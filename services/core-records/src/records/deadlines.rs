@@ -43,6 +43,11 @@ pub struct Deadline {
     pub submitted_at: Option<DateTime<Utc>>,
     pub submission_reference: Option<String>,
     pub responsible_user_id: Uuid,
+    /// The project or partnership the report is owed for, if any.
+    pub project_id: Option<Uuid>,
+    pub project_name: Option<String>,
+    pub partnership_id: Option<Uuid>,
+    pub partnership_title: Option<String>,
     pub notes: String,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -62,6 +67,10 @@ pub struct DeadlineInput {
     #[serde(default, deserialize_with = "present")]
     submission_reference: Option<Option<String>>,
     responsible_user_id: Option<Uuid>,
+    #[serde(default, deserialize_with = "present")]
+    project_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "present")]
+    partnership_id: Option<Option<Uuid>>,
     notes: Option<String>,
 }
 
@@ -74,6 +83,8 @@ struct DeadlineFields {
     submitted_at: Option<DateTime<Utc>>,
     submission_reference: Option<String>,
     responsible_user_id: Uuid,
+    project_id: Option<Uuid>,
+    partnership_id: Option<Uuid>,
     notes: String,
 }
 
@@ -87,6 +98,8 @@ impl DeadlineFields {
             submitted_at: deadline.submitted_at,
             submission_reference: deadline.submission_reference.clone(),
             responsible_user_id: deadline.responsible_user_id,
+            project_id: deadline.project_id,
+            partnership_id: deadline.partnership_id,
             notes: deadline.notes.clone(),
         }
     }
@@ -144,6 +157,12 @@ impl DeadlineFields {
                 reference.as_deref(),
                 200,
             ),
+            project_id: input
+                .project_id
+                .unwrap_or_else(|| previous.as_ref().and_then(|p| p.project_id)),
+            partnership_id: input
+                .partnership_id
+                .unwrap_or_else(|| previous.as_ref().and_then(|p| p.partnership_id)),
             responsible_user_id: input
                 .responsible_user_id
                 .or(previous.as_ref().map(|p| p.responsible_user_id))
@@ -190,6 +209,10 @@ fn unknown_funder() -> Error {
     Error::field("funder_id", "ne désigne aucune organisation de l'espace")
 }
 
+fn unknown(field: &'static str, what: &'static str) -> impl FnOnce() -> Error {
+    move || Error::field(field, &format!("ne désigne {what} de l'espace"))
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
@@ -216,7 +239,8 @@ async fn list(
         Deadline,
         r#"select id as "id!", title as "title!", funder_id, funder_name as "funder_name?", due_at as "due_at!", status as "status!",
                   recorded_status as "recorded_status!", submitted_at, submission_reference,
-                  responsible_user_id as "responsible_user_id!", notes as "notes!", version as "version!",
+                  responsible_user_id as "responsible_user_id!", project_id, project_name as "project_name?",
+                  partnership_id, partnership_title as "partnership_title?", notes as "notes!", version as "version!",
                   created_at as "created_at!", updated_at as "updated_at!"
            from deadline_overview
            where tenant_id = $1 and ($2::timestamptz is null or (due_at, id) > ($2, $3::uuid)) and ($4::text is null or status = $4)
@@ -247,8 +271,9 @@ async fn create(
     let id = Uuid::now_v7();
     sqlx::query!(
         r#"insert into reporting_deadlines
-               (tenant_id, id, title, funder_id, due_at, status, submitted_at, submission_reference, responsible_user_id, notes)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"#,
+               (tenant_id, id, title, funder_id, due_at, status, submitted_at, submission_reference, responsible_user_id,
+                notes, project_id, partnership_id)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"#,
         tenant_id,
         id,
         fields.title,
@@ -259,10 +284,14 @@ async fn create(
         fields.submission_reference,
         fields.responsible_user_id,
         fields.notes,
+        fields.project_id,
+        fields.partnership_id,
     )
     .execute(&mut *tx)
     .await
-    .on_constraint("reporting_deadlines_funder_fkey", unknown_funder)?;
+    .on_constraint("reporting_deadlines_funder_fkey", unknown_funder)
+    .on_constraint("reporting_deadlines_project_fkey", unknown("project_id", "aucun projet"))
+    .on_constraint("reporting_deadlines_partnership_fkey", unknown("partnership_id", "aucun partenariat"))?;
     let deadline = fetch(&mut tx, tenant_id, id).await?;
     audit::record(
         &mut tx,
@@ -310,7 +339,7 @@ async fn update(
     sqlx::query!(
         r#"update reporting_deadlines
            set title = $3, funder_id = $4, due_at = $5, status = $6, submitted_at = $7,
-               submission_reference = $8, responsible_user_id = $9, notes = $10,
+               submission_reference = $8, responsible_user_id = $9, notes = $10, project_id = $11, partnership_id = $12,
                version = version + 1, updated_at = now()
            where tenant_id = $1 and id = $2"#,
         tenant_id,
@@ -323,10 +352,14 @@ async fn update(
         fields.submission_reference,
         fields.responsible_user_id,
         fields.notes,
+        fields.project_id,
+        fields.partnership_id,
     )
     .execute(&mut *tx)
     .await
-    .on_constraint("reporting_deadlines_funder_fkey", unknown_funder)?;
+    .on_constraint("reporting_deadlines_funder_fkey", unknown_funder)
+    .on_constraint("reporting_deadlines_project_fkey", unknown("project_id", "aucun projet"))
+    .on_constraint("reporting_deadlines_partnership_fkey", unknown("partnership_id", "aucun partenariat"))?;
     let after = fetch(&mut tx, tenant_id, id).await?;
     audit::record(
         &mut tx,
@@ -380,7 +413,8 @@ async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Dea
         Deadline,
         r#"select id as "id!", title as "title!", funder_id, funder_name as "funder_name?", due_at as "due_at!",
                   status as "status!", recorded_status as "recorded_status!", submitted_at, submission_reference,
-                  responsible_user_id as "responsible_user_id!", notes as "notes!", version as "version!",
+                  responsible_user_id as "responsible_user_id!", project_id, project_name as "project_name?",
+                  partnership_id, partnership_title as "partnership_title?", notes as "notes!", version as "version!",
                   created_at as "created_at!", updated_at as "updated_at!"
            from deadline_overview
            where tenant_id = $1 and id = $2"#,
