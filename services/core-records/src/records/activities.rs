@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{Checks, RecordTable, check_version, etag, expected_version, lock, present};
+use super::{
+    Checks, Record, RecordTable, check_version, delete, etag, expected_version, lock, present, read,
+};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::error::ResultExt;
@@ -24,7 +26,9 @@ pub fn router() -> Router<AppState> {
         .route("/v1/activities", post(create))
         .route(
             "/v1/activities/{id}",
-            get(read).patch(update).delete(remove),
+            get(read::<Activity>)
+                .patch(update)
+                .delete(delete::<Activity>),
         )
         .route("/v1/people/{id}/timeline", get(person_timeline))
         .route(
@@ -254,17 +258,6 @@ async fn create(
     Ok((StatusCode::CREATED, etag(activity.version), Json(activity)))
 }
 
-async fn read(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-) -> Result<(HeaderMap, Json<Activity>), Error> {
-    let mut tx = identity.begin(&state).await?;
-    let activity = fetch(&mut tx, identity.0.tenant_id, id).await?;
-    tx.commit().await?;
-    Ok((etag(activity.version), Json(activity)))
-}
-
 async fn update(
     State(state): State<AppState>,
     identity: Identity,
@@ -312,37 +305,6 @@ async fn update(
     .await?;
     tx.commit().await?;
     Ok((etag(after.version), Json(after)))
-}
-
-async fn remove(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-) -> Result<StatusCode, Error> {
-    identity.require_editor()?;
-    let tenant_id = identity.0.tenant_id;
-    let mut tx = identity.begin(&state).await?;
-    lock(&mut tx, RecordTable::Activities, tenant_id, id).await?;
-    let before = fetch(&mut tx, tenant_id, id).await?;
-    sqlx::query!(
-        "delete from activities where tenant_id = $1 and id = $2",
-        tenant_id,
-        id
-    )
-    .execute(&mut *tx)
-    .await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Delete,
-        "activity",
-        id,
-        Some(&before),
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Whose timeline: exactly one of these is set.
@@ -497,4 +459,21 @@ async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Act
     .ok_or(Error::NotFound)?;
     let links = links_of(conn, tenant_id, id).await?;
     Ok(row.with_links(links))
+}
+
+impl Record for Activity {
+    const TABLE: RecordTable = RecordTable::Activities;
+    const RECORD_TYPE: &'static str = "activity";
+
+    fn fetch(
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        id: Uuid,
+    ) -> impl Future<Output = Result<Self, Error>> + Send {
+        fetch(conn, tenant_id, id)
+    }
+
+    fn version(&self) -> i32 {
+        self.version
+    }
 }

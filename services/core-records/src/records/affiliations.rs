@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{Checks, RecordTable, check_version, etag, expected_version, lock, present};
+use super::{
+    Checks, Record, RecordTable, check_version, delete, etag, expected_version, lock, present, read,
+};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::error::ResultExt;
@@ -23,7 +25,9 @@ pub fn router() -> Router<AppState> {
         .route("/v1/affiliations", post(create))
         .route(
             "/v1/affiliations/{id}",
-            get(read).patch(update).delete(remove),
+            get(read::<Affiliation>)
+                .patch(update)
+                .delete(delete::<Affiliation>),
         )
         .route("/v1/people/{id}/affiliations", get(of_person))
         .route("/v1/organisations/{id}/affiliations", get(of_organisation))
@@ -161,17 +165,6 @@ async fn create(
     ))
 }
 
-async fn read(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-) -> Result<(HeaderMap, Json<Affiliation>), Error> {
-    let mut tx = identity.begin(&state).await?;
-    let affiliation = fetch(&mut tx, identity.0.tenant_id, id).await?;
-    tx.commit().await?;
-    Ok((etag(affiliation.version), Json(affiliation)))
-}
-
 async fn update(
     State(state): State<AppState>,
     identity: Identity,
@@ -218,37 +211,6 @@ async fn update(
     .await?;
     tx.commit().await?;
     Ok((etag(after.version), Json(after)))
-}
-
-async fn remove(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-) -> Result<StatusCode, Error> {
-    identity.require_editor()?;
-    let tenant_id = identity.0.tenant_id;
-    let mut tx = identity.begin(&state).await?;
-    lock(&mut tx, RecordTable::Affiliations, tenant_id, id).await?;
-    let before = fetch(&mut tx, tenant_id, id).await?;
-    sqlx::query!(
-        "delete from affiliations where tenant_id = $1 and id = $2",
-        tenant_id,
-        id
-    )
-    .execute(&mut *tx)
-    .await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Delete,
-        "affiliation",
-        id,
-        Some(&before),
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A person's or an organisation's affiliations: current ones first, each group most
@@ -338,4 +300,21 @@ async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Aff
     .fetch_optional(conn)
     .await?
     .ok_or(Error::NotFound)
+}
+
+impl Record for Affiliation {
+    const TABLE: RecordTable = RecordTable::Affiliations;
+    const RECORD_TYPE: &'static str = "affiliation";
+
+    fn fetch(
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        id: Uuid,
+    ) -> impl Future<Output = Result<Self, Error>> + Send {
+        fetch(conn, tenant_id, id)
+    }
+
+    fn version(&self) -> i32 {
+        self.version
+    }
 }

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{Checks, RecordTable, check_version, etag, expected_version, lock, present};
+use super::{
+    Checks, Record, RecordTable, check_version, etag, expected_version, lock, present, read,
+};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::error::ResultExt;
@@ -23,7 +25,10 @@ use crate::startup::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/v1/deadlines", get(list).post(create))
-        .route("/v1/deadlines/{id}", get(read).patch(update).delete(remove))
+        .route(
+            "/v1/deadlines/{id}",
+            get(read::<Deadline>).patch(update).delete(remove),
+        )
 }
 
 /// Statuses a user sets; "late" is never stored, it is read off the clock.
@@ -308,17 +313,6 @@ async fn create(
     Ok((StatusCode::CREATED, etag(deadline.version), Json(deadline)))
 }
 
-async fn read(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-) -> Result<(HeaderMap, Json<Deadline>), Error> {
-    let mut tx = identity.begin(&state).await?;
-    let deadline = fetch(&mut tx, identity.0.tenant_id, id).await?;
-    tx.commit().await?;
-    Ok((etag(deadline.version), Json(deadline)))
-}
-
 async fn update(
     State(state): State<AppState>,
     identity: Identity,
@@ -424,4 +418,21 @@ async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Dea
     .fetch_optional(conn)
     .await?
     .ok_or(Error::NotFound)
+}
+
+impl Record for Deadline {
+    const TABLE: RecordTable = RecordTable::Deadlines;
+    const RECORD_TYPE: &'static str = "deadline";
+
+    fn fetch(
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        id: Uuid,
+    ) -> impl Future<Output = Result<Self, Error>> + Send {
+        fetch(conn, tenant_id, id)
+    }
+
+    fn version(&self) -> i32 {
+        self.version
+    }
 }

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{Checks, RecordTable, check_version, etag, expected_version, lock};
+use super::{
+    Checks, Record, RecordTable, check_version, delete, etag, expected_version, lock, read,
+};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::error::ResultExt;
@@ -25,7 +27,9 @@ pub fn router() -> Router<AppState> {
         .route("/v1/engagements/totals", get(totals))
         .route(
             "/v1/engagements/{id}",
-            get(read).patch(update).delete(remove),
+            get(read::<Engagement>)
+                .patch(update)
+                .delete(delete::<Engagement>),
         )
 }
 
@@ -308,17 +312,6 @@ async fn create(
     ))
 }
 
-async fn read(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-) -> Result<(HeaderMap, Json<Engagement>), Error> {
-    let mut tx = identity.begin(&state).await?;
-    let engagement = fetch(&mut tx, identity.0.tenant_id, id).await?;
-    tx.commit().await?;
-    Ok((etag(engagement.version), Json(engagement)))
-}
-
 async fn update(
     State(state): State<AppState>,
     identity: Identity,
@@ -370,37 +363,6 @@ async fn update(
     Ok((etag(after.version), Json(after)))
 }
 
-async fn remove(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-) -> Result<StatusCode, Error> {
-    identity.require_editor()?;
-    let tenant_id = identity.0.tenant_id;
-    let mut tx = identity.begin(&state).await?;
-    lock(&mut tx, RecordTable::Engagements, tenant_id, id).await?;
-    let before = fetch(&mut tx, tenant_id, id).await?;
-    sqlx::query!(
-        "delete from engagements where tenant_id = $1 and id = $2",
-        tenant_id,
-        id
-    )
-    .execute(&mut *tx)
-    .await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Delete,
-        "engagement",
-        id,
-        Some(&before),
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
 async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Engagement, Error> {
     sqlx::query_as!(
         Engagement,
@@ -413,4 +375,21 @@ async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Eng
     .fetch_optional(conn)
     .await?
     .ok_or(Error::NotFound)
+}
+
+impl Record for Engagement {
+    const TABLE: RecordTable = RecordTable::Engagements;
+    const RECORD_TYPE: &'static str = "engagement";
+
+    fn fetch(
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        id: Uuid,
+    ) -> impl Future<Output = Result<Self, Error>> + Send {
+        fetch(conn, tenant_id, id)
+    }
+
+    fn version(&self) -> i32 {
+        self.version
+    }
 }

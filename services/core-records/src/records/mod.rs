@@ -106,25 +106,91 @@ async fn lock(
         .ok_or(Error::NotFound)
 }
 
-/// Records that go to a bin when deleted and can be restored from it (people,
-/// organisations, partnerships, projects): deleting one by mistake loses nothing.
-trait Binnable: Serialize + Send + Sized + 'static {
+/// A record of the tenant that the API reads, updates and deletes by id.
+trait Record: Serialize + Send + Sized + 'static {
     const TABLE: RecordTable;
     /// Its name in the audit log.
     const RECORD_TYPE: &'static str;
 
-    /// One record of the tenant, from the bin when `in_bin`, otherwise a live one.
+    /// The live record (not in a bin) of the tenant, or `NotFound`.
     fn fetch(
         conn: &mut PgConnection,
         tenant_id: Uuid,
         id: Uuid,
-        in_bin: bool,
     ) -> impl Future<Output = Result<Self, Error>> + Send;
 
     fn version(&self) -> i32;
 }
 
+/// Records that go to a bin when deleted and can be restored from it (people,
+/// organisations, partnerships, projects): deleting one by mistake loses nothing.
+trait Binnable: Record {
+    fn fetch_binned(
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        id: Uuid,
+    ) -> impl Future<Output = Result<Self, Error>> + Send;
+}
+
+/// `GET /v1/{records}/{id}`.
+async fn read<T: Record>(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<(HeaderMap, Json<T>), Error> {
+    let mut tx = identity.begin(&state).await?;
+    let record = T::fetch(&mut tx, identity.0.tenant_id, id).await?;
+    tx.commit().await?;
+    Ok((etag(record.version()), Json(record)))
+}
+
+/// `DELETE /v1/{records}/{id}` for records without a bin: gone, with its before in the audit log.
+async fn delete<T: Record>(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode, Error> {
+    identity.require_editor()?;
+    let tenant_id = identity.0.tenant_id;
+    let mut tx = identity.begin(&state).await?;
+    lock(&mut tx, T::TABLE, tenant_id, id).await?;
+    let before = T::fetch(&mut tx, tenant_id, id).await?;
+    sqlx::query(T::TABLE.delete_sql())
+        .bind(tenant_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Delete,
+        T::RECORD_TYPE,
+        id,
+        Some(&before),
+        None::<&T>,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 impl RecordTable {
+    fn delete_sql(self) -> &'static str {
+        match self {
+            Self::Affiliations => "delete from affiliations where tenant_id = $1 and id = $2",
+            Self::Activities => "delete from activities where tenant_id = $1 and id = $2",
+            Self::Engagements => "delete from engagements where tenant_id = $1 and id = $2",
+            Self::Deadlines => "delete from reporting_deadlines where tenant_id = $1 and id = $2",
+            Self::Evaluations => {
+                "delete from partnership_evaluations where tenant_id = $1 and id = $2"
+            }
+            // These go to the bin instead.
+            Self::People | Self::Organisations | Self::Partnerships | Self::Projects => {
+                "select 'binned, not deleted' where false"
+            }
+        }
+    }
+
     /// Sets or clears `deleted_at` ($3: into the bin or out of it).
     fn bin_sql(self) -> &'static str {
         match self {
@@ -164,14 +230,22 @@ async fn set_binned<T: Binnable>(
     let tenant_id = identity.0.tenant_id;
     let mut tx = identity.begin(state).await?;
     lock(&mut tx, T::TABLE, tenant_id, id).await?;
-    let before = T::fetch(&mut tx, tenant_id, id, !binned).await?;
+    let before = if binned {
+        T::fetch(&mut tx, tenant_id, id).await?
+    } else {
+        T::fetch_binned(&mut tx, tenant_id, id).await?
+    };
     sqlx::query(T::TABLE.bin_sql())
         .bind(tenant_id)
         .bind(id)
         .bind(binned)
         .execute(&mut *tx)
         .await?;
-    let after = T::fetch(&mut tx, tenant_id, id, binned).await?;
+    let after = if binned {
+        T::fetch_binned(&mut tx, tenant_id, id).await?
+    } else {
+        T::fetch(&mut tx, tenant_id, id).await?
+    };
     let action = if binned {
         Action::Delete
     } else {

@@ -14,8 +14,8 @@ use uuid::Uuid;
 use super::contact::{self, Address, EmailEntry, PhoneEntry};
 use super::custom_fields;
 use super::{
-    Binnable, Checks, MergeInput, RecordTable, bin, check_version, etag, expected_version, lock,
-    present, restore,
+    Binnable, Checks, MergeInput, Record, RecordTable, bin, check_version, etag, expected_version,
+    lock, present, read, restore,
 };
 use crate::Error;
 use crate::audit::{self, Action};
@@ -28,7 +28,9 @@ pub fn router() -> Router<AppState> {
         .route("/v1/organisations", get(list).post(create))
         .route(
             "/v1/organisations/{id}",
-            get(read).patch(update).delete(bin::<Organisation>),
+            get(read::<Organisation>)
+                .patch(update)
+                .delete(bin::<Organisation>),
         )
         .route(
             "/v1/organisations/{id}/restore",
@@ -282,17 +284,6 @@ async fn create(
     ))
 }
 
-async fn read(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-) -> Result<(HeaderMap, Json<Organisation>), Error> {
-    let mut tx = identity.begin(&state).await?;
-    let organisation = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
-    tx.commit().await?;
-    Ok((etag(organisation.version), Json(organisation)))
-}
-
 async fn update(
     State(state): State<AppState>,
     identity: Identity,
@@ -525,7 +516,7 @@ async fn fetch(
     .ok_or(Error::NotFound)
 }
 
-impl Binnable for Organisation {
+impl Record for Organisation {
     const TABLE: RecordTable = RecordTable::Organisations;
     const RECORD_TYPE: &'static str = "organisation";
 
@@ -533,12 +524,21 @@ impl Binnable for Organisation {
         conn: &mut PgConnection,
         tenant_id: Uuid,
         id: Uuid,
-        in_bin: bool,
     ) -> impl Future<Output = Result<Self, Error>> + Send {
-        fetch(conn, tenant_id, id, in_bin)
+        fetch(conn, tenant_id, id, false)
     }
 
     fn version(&self) -> i32 {
         self.version
+    }
+}
+
+impl Binnable for Organisation {
+    fn fetch_binned(
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        id: Uuid,
+    ) -> impl Future<Output = Result<Self, Error>> + Send {
+        fetch(conn, tenant_id, id, true)
     }
 }

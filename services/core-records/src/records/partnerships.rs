@@ -13,8 +13,8 @@ use sqlx::types::Json as JsonColumn;
 use uuid::Uuid;
 
 use super::{
-    Binnable, Checks, RecordTable, bin, check_version, etag, expected_version, lock, present,
-    restore,
+    Binnable, Checks, Record, RecordTable, bin, check_version, etag, expected_version, lock,
+    present, read, restore,
 };
 use crate::Error;
 use crate::audit::{self, Action};
@@ -28,7 +28,9 @@ pub fn router() -> Router<AppState> {
         .route("/v1/partnerships", get(list).post(create))
         .route(
             "/v1/partnerships/{id}",
-            get(read).patch(update).delete(bin::<Partnership>),
+            get(read::<Partnership>)
+                .patch(update)
+                .delete(bin::<Partnership>),
         )
         .route(
             "/v1/partnerships/{id}/restore",
@@ -419,17 +421,6 @@ async fn create(
     ))
 }
 
-async fn read(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-) -> Result<(HeaderMap, Json<Partnership>), Error> {
-    let mut tx = identity.begin(&state).await?;
-    let partnership = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
-    tx.commit().await?;
-    Ok((etag(partnership.version), Json(partnership)))
-}
-
 async fn update(
     State(state): State<AppState>,
     identity: Identity,
@@ -521,7 +512,7 @@ async fn fetch(
     Ok(row.with_partners(partners))
 }
 
-impl Binnable for Partnership {
+impl Record for Partnership {
     const TABLE: RecordTable = RecordTable::Partnerships;
     const RECORD_TYPE: &'static str = "partnership";
 
@@ -529,12 +520,21 @@ impl Binnable for Partnership {
         conn: &mut PgConnection,
         tenant_id: Uuid,
         id: Uuid,
-        in_bin: bool,
     ) -> impl Future<Output = Result<Self, Error>> + Send {
-        fetch(conn, tenant_id, id, in_bin)
+        fetch(conn, tenant_id, id, false)
     }
 
     fn version(&self) -> i32 {
         self.version
+    }
+}
+
+impl Binnable for Partnership {
+    fn fetch_binned(
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        id: Uuid,
+    ) -> impl Future<Output = Result<Self, Error>> + Send {
+        fetch(conn, tenant_id, id, true)
     }
 }

@@ -14,8 +14,8 @@ use uuid::Uuid;
 use super::contact::{self, Address, EmailEntry, PhoneEntry};
 use super::custom_fields;
 use super::{
-    Binnable, Checks, MergeInput, RecordTable, bin, check_version, etag, expected_version, lock,
-    present, restore,
+    Binnable, Checks, MergeInput, Record, RecordTable, bin, check_version, etag, expected_version,
+    lock, present, read, restore,
 };
 use crate::Error;
 use crate::audit::{self, Action};
@@ -28,7 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/people", get(list).post(create))
         .route(
             "/v1/people/{id}",
-            get(read).patch(update).delete(bin::<Person>),
+            get(read::<Person>).patch(update).delete(bin::<Person>),
         )
         .route("/v1/people/{id}/restore", post(restore::<Person>))
         .route("/v1/people/{id}/merge", post(merge))
@@ -301,17 +301,6 @@ async fn create(
     Ok((StatusCode::CREATED, etag(person.version), Json(person)))
 }
 
-async fn read(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-) -> Result<(HeaderMap, Json<Person>), Error> {
-    let mut tx = identity.begin(&state).await?;
-    let person = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
-    tx.commit().await?;
-    Ok((etag(person.version), Json(person)))
-}
-
 async fn update(
     State(state): State<AppState>,
     identity: Identity,
@@ -529,7 +518,7 @@ async fn fetch(
     .ok_or(Error::NotFound)
 }
 
-impl Binnable for Person {
+impl Record for Person {
     const TABLE: RecordTable = RecordTable::People;
     const RECORD_TYPE: &'static str = "person";
 
@@ -537,12 +526,21 @@ impl Binnable for Person {
         conn: &mut PgConnection,
         tenant_id: Uuid,
         id: Uuid,
-        in_bin: bool,
     ) -> impl Future<Output = Result<Self, Error>> + Send {
-        fetch(conn, tenant_id, id, in_bin)
+        fetch(conn, tenant_id, id, false)
     }
 
     fn version(&self) -> i32 {
         self.version
+    }
+}
+
+impl Binnable for Person {
+    fn fetch_binned(
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        id: Uuid,
+    ) -> impl Future<Output = Result<Self, Error>> + Send {
+        fetch(conn, tenant_id, id, true)
     }
 }

@@ -13,8 +13,8 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::{
-    Binnable, Checks, RecordTable, bin, check_version, etag, expected_version, lock, present,
-    restore,
+    Binnable, Checks, Record, RecordTable, bin, check_version, etag, expected_version, lock,
+    present, read, restore,
 };
 use crate::Error;
 use crate::audit::{self, Action};
@@ -28,7 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/projects", get(list).post(create))
         .route(
             "/v1/projects/{id}",
-            get(read).patch(update).delete(bin::<Project>),
+            get(read::<Project>).patch(update).delete(bin::<Project>),
         )
         .route("/v1/projects/{id}/restore", post(restore::<Project>))
 }
@@ -451,17 +451,6 @@ async fn create(
     Ok((StatusCode::CREATED, etag(project.version), Json(project)))
 }
 
-async fn read(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-) -> Result<(HeaderMap, Json<Project>), Error> {
-    let mut tx = identity.begin(&state).await?;
-    let project = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
-    tx.commit().await?;
-    Ok((etag(project.version), Json(project)))
-}
-
 async fn update(
     State(state): State<AppState>,
     identity: Identity,
@@ -596,7 +585,7 @@ async fn fetch(
     assemble(conn, tenant_id, row).await
 }
 
-impl Binnable for Project {
+impl Record for Project {
     const TABLE: RecordTable = RecordTable::Projects;
     const RECORD_TYPE: &'static str = "project";
 
@@ -604,12 +593,21 @@ impl Binnable for Project {
         conn: &mut PgConnection,
         tenant_id: Uuid,
         id: Uuid,
-        in_bin: bool,
     ) -> impl Future<Output = Result<Self, Error>> + Send {
-        fetch(conn, tenant_id, id, in_bin)
+        fetch(conn, tenant_id, id, false)
     }
 
     fn version(&self) -> i32 {
         self.version
+    }
+}
+
+impl Binnable for Project {
+    fn fetch_binned(
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        id: Uuid,
+    ) -> impl Future<Output = Result<Self, Error>> + Send {
+        fetch(conn, tenant_id, id, true)
     }
 }
