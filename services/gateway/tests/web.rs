@@ -445,3 +445,71 @@ async fn viewers_read_editors_write_and_only_admins_manage_members() -> TestResu
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_persons_page_shows_details_organisations_and_history() -> TestResult {
+    let stack = Stack::start().await?;
+    let browser = stack.browser()?;
+    browser.login("camille", "/t/asso-demo/").await?;
+    let (_, person) = browser.api(reqwest::Method::POST, "/api/v1/t/asso-demo/people",
+        Some(json!({"family_name": "Girard", "given_name": "Noël", "emails": [{"address": "noel@exemple.fr", "label": "perso"}],
+                    "address": {"street": "3 rue des Lilas", "postal_code": "31000", "city": "Toulouse"}})),
+    )
+    .await?;
+    let person_id = person["id"].as_str().unwrap_or_default().to_owned();
+    let (_, club) = browser
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/t/asso-demo/organisations",
+            Some(json!({"name": "Club de lecture", "kind": "association"})),
+        )
+        .await?;
+    browser.api(reqwest::Method::POST, "/api/v1/t/asso-demo/affiliations",
+        Some(json!({"person_id": person_id, "organisation_id": club["id"], "role": "Animateur", "starts_on": "2025-09-01"})),
+    )
+    .await?;
+    browser.api(reqwest::Method::POST, "/api/v1/t/asso-demo/activities",
+        Some(json!({"kind": "meeting", "subject": "Point rentrée", "occurred_at": "2026-09-02T10:00:00+02:00", "links": {"people": [person_id]}})),
+    )
+    .await?;
+    browser
+        .api(
+            reqwest::Method::PUT,
+            &format!("/api/v1/t/asso-demo/people/{person_id}/tags"),
+            Some(json!({"tags": ["Bénévole"]})),
+        )
+        .await?;
+
+    let list = browser.get("/t/asso-demo/people").await?.text().await?;
+    assert!(
+        list.contains(&format!("/t/asso-demo/people/{person_id}")),
+        "the list links to the page"
+    );
+    let page = browser
+        .get(&format!("/t/asso-demo/people/{person_id}"))
+        .await?;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await?;
+    for expected in [
+        "Noël Girard",
+        "noel@exemple.fr",
+        "31000 Toulouse",
+        "Club de lecture",
+        "Animateur",
+        "depuis le 01/09/2025",
+        "Réunion",
+        "Point rentrée",
+        "mercredi 2 septembre 2026 à 10:00",
+        "Bénévole",
+    ] {
+        assert!(html.contains(expected), "{expected} missing from the page");
+    }
+    assert_eq!(
+        browser
+            .get(&format!("/t/asso-demo/people/{}", uuid::Uuid::new_v4()))
+            .await?
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    Ok(())
+}
