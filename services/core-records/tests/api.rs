@@ -2132,3 +2132,78 @@ async fn a_deadline_names_the_project_or_partnership_it_reports_on() -> TestResu
     assert_eq!(unlinked["project_id"], Value::Null);
     Ok(())
 }
+
+#[tokio::test]
+async fn lists_filter_by_tag_whatever_its_case() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    for (family, tags) in [
+        ("Bonnet", json!(["Bénévole"])),
+        ("Mercier", json!(["Donateur"])),
+        ("Perrin", json!([])),
+    ] {
+        let (_, person) = app
+            .send(
+                &editor,
+                Method::POST,
+                "/v1/people",
+                Some(json!({"family_name": family})),
+            )
+            .await?;
+        let (status, _) = app
+            .send(
+                &editor,
+                Method::PUT,
+                &format!("/v1/people/{}/tags", id_of(&person)),
+                Some(json!({"tags": tags})),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (_, org) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/organisations",
+            Some(json!({"name": "Amicale", "kind": "association"})),
+        )
+        .await?;
+    app.send(
+        &editor,
+        Method::PUT,
+        &format!("/v1/organisations/{}/tags", id_of(&org)),
+        Some(json!({"tags": ["Bénévole"]})),
+    )
+    .await?;
+
+    let (status, volunteers) = app
+        .send(
+            &editor,
+            Method::GET,
+            "/v1/people?tag=b%C3%A9n%C3%A9vole",
+            None,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{volunteers}");
+    let names: Vec<&str> = volunteers["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["family_name"].as_str())
+        .collect();
+    assert_eq!(names, ["Bonnet"]);
+    let (_, organisations) = app
+        .send(
+            &editor,
+            Method::GET,
+            "/v1/organisations?tag=B%C3%A9n%C3%A9vole",
+            None,
+        )
+        .await?;
+    assert_eq!(organisations["items"].as_array().map(Vec::len), Some(1));
+    let (_, nobody) = app
+        .send(&editor, Method::GET, "/v1/people?tag=inconnu", None)
+        .await?;
+    assert_eq!(nobody["items"], json!([]));
+    Ok(())
+}

@@ -186,6 +186,8 @@ struct ListQuery {
     /// `true` lists the bin instead of the live records.
     #[serde(default)]
     deleted: bool,
+    /// Only the records carrying this tag (by name, any case).
+    tag: Option<String>,
     limit: Option<i64>,
     after: Option<String>,
 }
@@ -211,6 +213,9 @@ async fn list(
            from organisations
            where tenant_id = $1 and (name, id) > ($2, $3) and ($4::text is null or kind = $4)
              and (deleted_at is not null) = $6
+             and ($7::text is null or exists (select 1 from organisation_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
+                                               where l.tenant_id = organisations.tenant_id and l.organisation_id = organisations.id
+                                                 and lower(t.name) = lower($7)))
            order by name, id
            limit $5"#,
         identity.0.tenant_id,
@@ -219,6 +224,7 @@ async fn list(
         query.kind,
         limit + 1,
         query.deleted,
+        query.tag,
     )
     .fetch_all(&mut *tx)
     .await?;

@@ -328,6 +328,8 @@ struct ListQuery {
     kind: Option<String>,
     #[serde(default)]
     deleted: bool,
+    /// Only the records carrying this tag (by name, any case).
+    tag: Option<String>,
     limit: Option<i64>,
     after: Option<String>,
 }
@@ -353,6 +355,9 @@ async fn list(
            from partnerships
            where tenant_id = $1 and (title, id) > ($2, $3) and (deleted_at is not null) = $4
              and ($5::text is null or status = $5) and ($6::text is null or kind = $6)
+             and ($8::text is null or exists (select 1 from partnership_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
+                                               where l.tenant_id = partnerships.tenant_id and l.partnership_id = partnerships.id
+                                                 and lower(t.name) = lower($8)))
            order by title, id
            limit $7"#,
         tenant_id,
@@ -362,6 +367,7 @@ async fn list(
         query.status,
         query.kind,
         limit + 1,
+        query.tag,
     )
     .fetch_all(&mut *tx)
     .await?;

@@ -202,6 +202,8 @@ struct ListQuery {
     /// `true` lists the bin instead of the live records.
     #[serde(default)]
     deleted: bool,
+    /// Only the records carrying this tag (by name, any case).
+    tag: Option<String>,
     limit: Option<i64>,
     after: Option<String>,
 }
@@ -228,6 +230,9 @@ async fn list(
            from people
            where tenant_id = $1 and (family_name, given_name, id) > ($2, $3, $4)
              and (deleted_at is not null) = $6
+             and ($7::text is null or exists (select 1 from person_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
+                                               where l.tenant_id = people.tenant_id and l.person_id = people.id
+                                                 and lower(t.name) = lower($7)))
            order by family_name, given_name, id
            limit $5"#,
         identity.0.tenant_id,
@@ -236,6 +241,7 @@ async fn list(
         after_id,
         limit + 1,
         query.deleted,
+        query.tag,
     )
     .fetch_all(&mut *tx)
     .await?;
