@@ -18,18 +18,32 @@ use crate::identity::Identity;
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
+    let mut router = Router::new()
         .route("/v1/tags", get(list).post(create))
-        .route("/v1/tags/{id}", axum::routing::patch(rename).delete(remove))
-        .route("/v1/people/{id}/tags", get(tags_of_person).put(tag_person))
-        .route(
-            "/v1/organisations/{id}/tags",
-            get(tags_of_organisation).put(tag_organisation),
-        )
-        .route(
-            "/v1/partnerships/{id}/tags",
-            get(tags_of_partnership).put(tag_partnership),
-        )
+        .route("/v1/tags/{id}", axum::routing::patch(rename).delete(remove));
+    // The same two routes for each kind of record that takes tags.
+    for (collection, kind) in [
+        ("people", Tagged::Person),
+        ("organisations", Tagged::Organisation),
+        ("partnerships", Tagged::Partnership),
+    ] {
+        let read = move |State(state): State<AppState>,
+                         identity: Identity,
+                         Path(id): Path<Uuid>| async move {
+            read_tags(&state, &identity, kind, id).await
+        };
+        let replace = move |State(state): State<AppState>,
+                            identity: Identity,
+                            Path(id): Path<Uuid>,
+                            Json(input): Json<RecordTags>| async move {
+            set_tags(&state, &identity, kind, id, input).await
+        };
+        router = router.route(
+            &format!("/v1/{collection}/{{id}}/tags"),
+            get(read).put(replace),
+        );
+    }
+    router
 }
 
 /// The kinds of record that take tags, each with its own link table.
@@ -386,55 +400,4 @@ async fn set_tags(
     }
     tx.commit().await?;
     Ok(Json(RecordTags { tags: after }))
-}
-
-async fn tags_of_person(
-    State(s): State<AppState>,
-    i: Identity,
-    Path(id): Path<Uuid>,
-) -> Result<Json<RecordTags>, Error> {
-    read_tags(&s, &i, Tagged::Person, id).await
-}
-
-async fn tags_of_organisation(
-    State(s): State<AppState>,
-    i: Identity,
-    Path(id): Path<Uuid>,
-) -> Result<Json<RecordTags>, Error> {
-    read_tags(&s, &i, Tagged::Organisation, id).await
-}
-
-async fn tags_of_partnership(
-    State(s): State<AppState>,
-    i: Identity,
-    Path(id): Path<Uuid>,
-) -> Result<Json<RecordTags>, Error> {
-    read_tags(&s, &i, Tagged::Partnership, id).await
-}
-
-async fn tag_person(
-    State(s): State<AppState>,
-    i: Identity,
-    Path(id): Path<Uuid>,
-    Json(input): Json<RecordTags>,
-) -> Result<Json<RecordTags>, Error> {
-    set_tags(&s, &i, Tagged::Person, id, input).await
-}
-
-async fn tag_organisation(
-    State(s): State<AppState>,
-    i: Identity,
-    Path(id): Path<Uuid>,
-    Json(input): Json<RecordTags>,
-) -> Result<Json<RecordTags>, Error> {
-    set_tags(&s, &i, Tagged::Organisation, id, input).await
-}
-
-async fn tag_partnership(
-    State(s): State<AppState>,
-    i: Identity,
-    Path(id): Path<Uuid>,
-    Json(input): Json<RecordTags>,
-) -> Result<Json<RecordTags>, Error> {
-    set_tags(&s, &i, Tagged::Partnership, id, input).await
 }
