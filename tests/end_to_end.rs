@@ -104,3 +104,68 @@ async fn a_deadline_due_tomorrow_brings_exactly_one_reminder_the_day_before() ->
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_report_repeated_every_year_in_the_form_becomes_a_series() -> TestResult {
+    let platform = Platform::start().await?;
+    let browser = Browser::new(&platform.gateway)?;
+    browser.login("camille", "/t/asso-demo/").await?;
+
+    let refused = browser
+        .post_form(
+            "/t/asso-demo/deadlines/new",
+            &[
+                ("title", "Bilan annuel"),
+                ("due_date", "2027-06-30"),
+                ("due_time", "17:00"),
+                ("repeat", "yearly"),
+            ],
+        )
+        .await?;
+    assert_eq!(refused.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await?;
+    assert!(
+        page.contains("indiquez jusqu&#x27;à quelle date répéter")
+            || page.contains("indiquez jusqu&#39;à quelle date répéter"),
+        "{page}"
+    );
+    assert_eq!(platform.db.count("reporting_deadlines").await?, 0);
+
+    let created = browser
+        .post_form(
+            "/t/asso-demo/deadlines/new",
+            &[
+                ("title", "Bilan annuel"),
+                ("due_date", "2027-06-30"),
+                ("due_time", "17:00"),
+                ("repeat", "yearly"),
+                ("repeat_until", "2029-12-31"),
+            ],
+        )
+        .await?;
+    assert_eq!(created.status(), reqwest::StatusCode::SEE_OTHER);
+    let page = browser.get(&location(&created)?).await?.text().await?;
+    assert!(
+        page.contains("Échéance n° 1 d&#x27;une série annuelle")
+            || page.contains("Échéance n° 1 d&#39;une série annuelle"),
+        "{page}"
+    );
+    let (_, listed) = browser
+        .api(reqwest::Method::GET, "/api/v1/t/asso-demo/deadlines", None)
+        .await?;
+    let due: Vec<&str> = listed["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["due_at"].as_str())
+        .collect();
+    assert_eq!(
+        due,
+        [
+            "2027-06-30T15:00:00Z",
+            "2028-06-30T15:00:00Z",
+            "2029-06-30T15:00:00Z"
+        ]
+    );
+    Ok(())
+}

@@ -118,6 +118,32 @@ async fn service_roles_are_not_superusers_owners_or_exempt_from_row_security() -
     Ok(())
 }
 
+/// A function that runs as its owner escapes the caller's row-level security: each one
+/// is reviewed (listed here) and pins its search path, so that no caller can slip it a
+/// table of their own.
+#[tokio::test]
+async fn functions_running_as_their_owner_are_known_and_pin_their_search_path() -> TestResult {
+    let db = TestDatabase::create().await?;
+    let definers: Vec<(String, Option<Vec<String>>)> = sqlx::query_as(
+        "select proname::text, proconfig from pg_proc
+         where prosecdef and pronamespace = 'public'::regnamespace order by proname",
+    )
+    .fetch_all(&db.owner)
+    .await?;
+    let names: Vec<&str> = definers.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["announce_deadlines_of_departed_member"]);
+    for (name, config) in &definers {
+        assert!(
+            config
+                .iter()
+                .flatten()
+                .any(|setting| setting.starts_with("search_path=")),
+            "{name} does not pin its search_path"
+        );
+    }
+    Ok(())
+}
+
 /// Tenant A's rows of every kind, written as the owner.
 async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()> {
     let (person, organisation, deadline, partnership) = (
@@ -135,8 +161,17 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
             "insert into organisations (tenant_id, id, name, kind) values ('{tenant}', '{organisation}', 'Financeur A', 'funder')"
         ),
         format!(
-            "insert into reporting_deadlines (tenant_id, id, title, funder_id, due_at, responsible_user_id) \
-             values ('{tenant}', '{deadline}', 'Rapport A', '{organisation}', now() + interval '2 days', '{user}')"
+            "insert into memberships (tenant_id, user_id, role) values ('{tenant}', '{user}', 'editor') on conflict do nothing"
+        ),
+        format!(
+            "insert into deadline_series (tenant_id, id, frequency) values ('{tenant}', '{deadline}', 'yearly')"
+        ),
+        format!(
+            "insert into reporting_deadlines (tenant_id, id, title, funder_id, due_at, series_id, occurrence) \
+             values ('{tenant}', '{deadline}', 'Rapport A', '{organisation}', now() + interval '2 days', '{deadline}', 1)"
+        ),
+        format!(
+            "insert into deadline_responsibles (tenant_id, deadline_id, user_id) values ('{tenant}', '{deadline}', '{user}')"
         ),
         format!(
             "insert into reminders (tenant_id, id, deadline_id, kind, due_at, fire_at, recipient_user_id) \

@@ -24,7 +24,8 @@ pub enum Outcome {
     Sent,
     /// Already sent, skipped or cancelled: nothing to do.
     AlreadySettled,
-    /// The deadline was submitted, waived or moved since: the reminder is cancelled.
+    /// The deadline was submitted, waived or moved since, or the recipient is no longer
+    /// responsible for it (or no longer a member): the reminder is cancelled.
     NoLongerRelevant,
     /// No such reminder in that tenant: a forged, misrouted or stale message.
     Rejected,
@@ -52,7 +53,8 @@ impl Sender<'_> {
                       d.title as "title!", d.funder_name, d.recorded_status as "recorded_status!",
                       d.due_at as "current_due_at!",
                       t.name as tenant_name, t.slug, t.time_zone,
-                      u.email, u.display_name, u.locale
+                      u.email, u.display_name, u.locale,
+                      r.recipient_user_id in (select deadline_recipients(r.tenant_id, r.deadline_id)) as "still_recipient!"
                from reminders r
                join deadline_overview d on d.tenant_id = r.tenant_id and d.id = r.deadline_id
                join tenants t on t.id = r.tenant_id
@@ -73,7 +75,10 @@ impl Sender<'_> {
         let Some(kind) = ReminderKind::parse(&row.kind) else {
             return Ok(Outcome::Rejected);
         };
-        if row.recorded_status != "upcoming" || row.current_due_at != row.due_at {
+        if row.recorded_status != "upcoming"
+            || row.current_due_at != row.due_at
+            || !row.still_recipient
+        {
             sqlx::query!(
                 "update reminders set status = 'cancelled' where tenant_id = $1 and id = $2",
                 tenant_id,

@@ -26,8 +26,8 @@ pub async fn plan_deadline(
 ) -> Result<(), Error> {
     let mut tx = begin_tenant(pool, tenant_id).await?;
     let deadline = sqlx::query!(
-        r#"select d.due_at as "due_at!", d.recorded_status as "recorded_status!",
-                  d.responsible_user_id as "responsible_user_id!", t.time_zone
+        r#"select d.due_at as "due_at!", d.recorded_status as "recorded_status!", t.time_zone,
+                  array(select deadline_recipients(d.tenant_id, d.id)) as "recipients!"
            from deadline_overview d join tenants t on t.id = d.tenant_id
            where d.tenant_id = $1 and d.id = $2"#,
         tenant_id,
@@ -40,14 +40,16 @@ pub async fn plan_deadline(
         return Ok(tx.commit().await?);
     };
     // Submitted or waived: nothing more to remind. Moved: the old date's reminders go.
+    // Someone no longer responsible: theirs go.
     let keep_due_at = (deadline.recorded_status == "upcoming").then_some(deadline.due_at);
     sqlx::query!(
         r#"update reminders set status = 'cancelled'
            where tenant_id = $1 and deadline_id = $2 and status in ('pending', 'queued')
-             and due_at is distinct from $3"#,
+             and (due_at is distinct from $3 or recipient_user_id <> all($4))"#,
         tenant_id,
         deadline_id,
         keep_due_at,
+        &deadline.recipients,
     )
     .execute(&mut *tx)
     .await?;
@@ -63,19 +65,20 @@ pub async fn plan_deadline(
             .iter()
             .map(|p| if p.missed { "skipped" } else { "pending" })
             .collect();
+        // Every reminder, for every recipient.
         sqlx::query!(
             r#"insert into reminders (tenant_id, id, deadline_id, kind, due_at, fire_at, recipient_user_id, status)
-               select $1, gen_random_uuid(), $2, kind, $3, fire_at, $4, status
+               select $1, gen_random_uuid(), $2, kind, $3, fire_at, recipient, status
                from unnest($5::text[], $6::timestamptz[], $7::text[]) as planned (kind, fire_at, status)
+               cross join unnest($4::uuid[]) as recipients (recipient)
                on conflict on constraint reminders_idempotency_key do update
                set fire_at = excluded.fire_at,
-                   recipient_user_id = excluded.recipient_user_id,
                    status = case when reminders.status = 'cancelled' then 'pending' else reminders.status end
                where reminders.status in ('pending', 'queued', 'cancelled')"#,
             tenant_id,
             deadline_id,
             deadline.due_at,
-            deadline.responsible_user_id,
+            &deadline.recipients,
             &kinds,
             &fire_ats,
             &statuses as &[&str],
@@ -102,7 +105,7 @@ pub async fn dispatch_due(
            where r.status = 'pending' and r.fire_at <= $1
              and exists (select 1 from reminders later
                          where later.tenant_id = r.tenant_id and later.deadline_id = r.deadline_id
-                           and later.due_at = r.due_at and later.fire_at <= $1 and later.fire_at > r.fire_at
+                           and later.due_at = r.due_at and later.recipient_user_id = r.recipient_user_id and later.fire_at <= $1 and later.fire_at > r.fire_at
                            and later.status in ('pending', 'queued', 'sent'))"#,
         now,
     )

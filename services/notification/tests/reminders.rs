@@ -64,27 +64,51 @@ impl World {
         Ok(tokio::spawn(app.run_until_stopped()))
     }
 
-    /// A deadline and its outbox event, in one transaction, as core-records writes them.
+    /// A deadline and its outbox event, in one transaction, as core-records writes them;
+    /// the world's member answers for it.
     async fn create_deadline(&self, title: &str, due_at: DateTime<Utc>) -> anyhow::Result<Uuid> {
+        self.create_deadline_for(title, due_at, &[self.user_id])
+            .await
+    }
+
+    async fn create_deadline_for(
+        &self,
+        title: &str,
+        due_at: DateTime<Utc>,
+        responsibles: &[Uuid],
+    ) -> anyhow::Result<Uuid> {
         let id = Uuid::now_v7();
         let mut tx = self.db.owner.begin().await?;
-        sqlx::query("insert into reporting_deadlines (tenant_id, id, title, due_at, responsible_user_id) values ($1, $2, $3, $4, $5)")
+        sqlx::query("insert into reporting_deadlines (tenant_id, id, title, due_at) values ($1, $2, $3, $4)")
             .bind(self.tenant_id)
             .bind(id)
             .bind(title)
             .bind(due_at)
-            .bind(self.user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("insert into deadline_responsibles (tenant_id, deadline_id, user_id) select $1, $2, unnest($3::uuid[])")
+            .bind(self.tenant_id)
+            .bind(id)
+            .bind(responsibles)
             .execute(&mut *tx)
             .await?;
         announce(&mut tx, self.tenant_id, id).await?;
         tx.commit().await?;
         // Wait for the planner, so that moving the clock afterwards means something.
+        let expected = 4 * responsibles.len();
         eventually(WAIT, || async {
-            (self.reminder_statuses(id).await.ok()?.len() == 4).then_some(())
+            (self.reminder_statuses(id).await.ok()?.len() == expected).then_some(())
         })
         .await
         .ok_or_else(|| anyhow::anyhow!("no reminders planned for {title}"))?;
         Ok(id)
+    }
+
+    /// A new member of the world's tenant.
+    async fn member(&self, email: &str, role: &str) -> anyhow::Result<Uuid> {
+        let user_id = self.db.create_user(email).await?;
+        self.db.add_member(self.tenant_id, user_id, role).await?;
+        Ok(user_id)
     }
 
     async fn reminder_statuses(&self, deadline_id: Uuid) -> anyhow::Result<Vec<(String, String)>> {
@@ -291,6 +315,78 @@ async fn submitting_a_deadline_cancels_its_reminders() -> TestResult {
     assert!(
         world.sink.received()?.is_empty(),
         "a submitted report is not reminded"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn every_responsible_is_reminded_once_and_a_departed_member_hands_over_to_the_admins()
+-> TestResult {
+    let world = World::new().await?;
+    let _instance = world.start_instance().await?;
+    let dominique = world.member("dominique@example.org", "editor").await?;
+    let sacha = world.member("sacha@example.org", "admin").await?;
+    let shared = world
+        .create_deadline_for(
+            "Bilan partagé",
+            due_in_two_days(),
+            &[world.user_id, dominique],
+        )
+        .await?;
+    let dominiques = world
+        .create_deadline_for("Rapport de Dominique", due_in_two_days(), &[dominique])
+        .await?;
+
+    // Dominique leaves, removed the way the gateway removes members.
+    let gateway = world.db.pool_as(ServiceRole::Gateway).await?;
+    sqlx::query("delete from memberships where tenant_id = $1 and user_id = $2")
+        .bind(world.tenant_id)
+        .bind(dominique)
+        .execute(&gateway)
+        .await?;
+    // Dominique's own deadline now falls to the tenant's admins (Sacha).
+    eventually(WAIT, || async {
+        let planned: i64 = sqlx::query_scalar(
+            "select count(*) from reminders where deadline_id = $1 and recipient_user_id = $2",
+        )
+        .bind(dominiques)
+        .bind(sacha)
+        .fetch_one(&world.db.owner)
+        .await
+        .ok()?;
+        (planned == 4).then_some(())
+    })
+    .await
+    .ok_or_else(|| anyhow::anyhow!("the departed member's deadline was not handed over"))?;
+
+    world.clock.advance(chrono::Duration::hours(36));
+    let emails = world.wait_for_emails(2).await?;
+    world.wait_until_settled(shared).await?;
+    world.wait_until_settled(dominiques).await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut received: Vec<(String, String)> = world
+        .sink
+        .received()?
+        .into_iter()
+        .map(|e| (e.envelope_to, e.subject))
+        .collect();
+    received.sort();
+    assert_eq!(emails.len(), 2);
+    assert_eq!(
+        received,
+        [
+            (
+                "camille@example.org".to_owned(),
+                "[Association amis-du-quartier] Rappel : « Bilan partagé » à rendre demain"
+                    .to_owned()
+            ),
+            (
+                "sacha@example.org".to_owned(),
+                "[Association amis-du-quartier] Rappel : « Rapport de Dominique » à rendre demain"
+                    .to_owned()
+            ),
+        ],
+        "one email per remaining recipient, none to the departed member"
     );
     Ok(())
 }

@@ -37,6 +37,8 @@ struct Deadline {
     submitted_at: Option<DateTime<Utc>>,
     submission_reference: Option<String>,
     notes: String,
+    occurrence: Option<i64>,
+    recurrence: Option<String>,
     version: i64,
 }
 
@@ -51,7 +53,18 @@ pub struct DeadlineRow {
     pub submitted: Option<String>,
     pub submission_reference: Option<String>,
     pub notes: String,
+    /// "Occurrence 2 d'une série trimestrielle", for a recurring report.
+    pub series: Option<String>,
     pub version: i64,
+}
+
+fn recurrence_label(frequency: &str) -> &'static str {
+    match frequency {
+        "monthly" => "mensuelle",
+        "quarterly" => "trimestrielle",
+        "yearly" => "annuelle",
+        _ => "à dates fixées",
+    }
 }
 
 fn status_label(status: &str) -> &'static str {
@@ -77,6 +90,10 @@ impl DeadlineRow {
             submitted: deadline.submitted_at.map(|at| local_datetime(at, zone)),
             submission_reference: deadline.submission_reference,
             notes: deadline.notes,
+            series: deadline
+                .occurrence
+                .zip(deadline.recurrence)
+                .map(|(n, f)| format!("Échéance n° {n} d'une série {}", recurrence_label(&f))),
             version: deadline.version,
         }
     }
@@ -154,6 +171,12 @@ pub struct DeadlineForm {
     due_time: String,
     #[serde(default)]
     notes: String,
+    /// Empty (once), monthly, quarterly or yearly.
+    #[serde(default)]
+    repeat: String,
+    /// `YYYY-MM-DD`: the last day a repeated report may fall on.
+    #[serde(default)]
+    repeat_until: String,
 }
 
 impl Default for DeadlineForm {
@@ -164,6 +187,8 @@ impl Default for DeadlineForm {
             due_date: String::new(),
             due_time: "12:00".into(),
             notes: String::new(),
+            repeat: String::new(),
+            repeat_until: String::new(),
         }
     }
 }
@@ -174,6 +199,8 @@ struct NewDeadline<'a> {
     funder_id: Option<Uuid>,
     due_at: DateTime<Utc>,
     notes: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recurrence: Option<serde_json::Value>,
 }
 
 impl DeadlineForm {
@@ -203,7 +230,21 @@ struct DeadlineFormPage {
     layout: Layout,
     form: DeadlineForm,
     funders: Vec<Choice>,
+    repeats: Vec<Choice>,
     errors: FormErrors,
+}
+
+/// How often a report can be repeated, `selected` preselected.
+fn repeats(selected: &str) -> Vec<Choice> {
+    Choice::list(
+        [
+            ("", "Une seule fois"),
+            ("monthly", "Chaque mois"),
+            ("quarterly", "Chaque trimestre"),
+            ("yearly", "Chaque année"),
+        ],
+        selected,
+    )
 }
 
 /// The organisations a report can be owed to, funders first, `selected` preselected.
@@ -230,6 +271,7 @@ async fn new_form(State(state): State<AppState>, member: Member) -> Result<Respo
     page(&DeadlineFormPage {
         layout: Layout::of(&member, "deadlines"),
         funders: funders(&state, &member, "").await?,
+        repeats: repeats(""),
         form: DeadlineForm::default(),
         errors: FormErrors::default(),
     })
@@ -244,6 +286,7 @@ async fn create(
         |form: DeadlineForm, errors: FormErrors, funders: Vec<Choice>, member: &Member| {
             let mut response = page(&DeadlineFormPage {
                 layout: Layout::of(member, "deadlines"),
+                repeats: repeats(&form.repeat),
                 form,
                 funders,
                 errors,
@@ -251,7 +294,16 @@ async fn create(
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok::<_, Error>(response)
         };
-    let due_at = match form.due_at(&member) {
+    let due_at = match form.due_at(&member).and_then(|due_at| {
+        if !form.repeat.is_empty() && form.repeat_until.trim().is_empty() {
+            Err(FormErrors::field(
+                "repeat_until",
+                "indiquez jusqu'à quelle date répéter l'échéance",
+            ))
+        } else {
+            Ok(due_at)
+        }
+    }) {
         Ok(due_at) => due_at,
         Err(errors) => {
             let funders = funders(&state, &member, &form.funder_id).await?;
@@ -263,6 +315,9 @@ async fn create(
         funder_id: form.funder_id.parse().ok(),
         due_at,
         notes: &form.notes,
+        recurrence: (!form.repeat.is_empty()).then(|| {
+            json!({"frequency": form.repeat, "until": Some(form.repeat_until.trim()).filter(|u| !u.is_empty())})
+        }),
     };
     match state
         .core
@@ -275,7 +330,15 @@ async fn create(
         ))
         .into_response()),
         Err(problem) => {
-            let errors = FormErrors::from_problem(problem, &[("due_at", "due_date")]);
+            let errors = FormErrors::from_problem(
+                problem,
+                &[
+                    ("due_at", "due_date"),
+                    ("recurrence", "repeat_until"),
+                    ("recurrence.until", "repeat_until"),
+                    ("recurrence.frequency", "repeat"),
+                ],
+            );
             let funders = funders(&state, &member, &form.funder_id).await?;
             refused(form, errors, funders, &member)
         }

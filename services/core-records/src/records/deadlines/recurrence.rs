@@ -1,0 +1,292 @@
+//! Recurring reports: the due dates of every occurrence of a series, from the first one.
+//!
+//! Dates are stepped in the tenant's local time, each from the first occurrence (not
+//! from the previous one), so that a report due on the 31st at 17:00 in Paris stays due
+//! at 17:00 local time whatever the season, on the last day of the shorter months, and
+//! back on the 31st when the month has one.
+
+use chrono::{DateTime, Months, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc};
+use chrono_tz::Tz;
+use maillage_problem::FieldError;
+use serde::Deserialize;
+
+/// A series of more occurrences than this is a mistake (a monthly report for ten years).
+pub const MAX_OCCURRENCES: usize = 120;
+
+/// `{"frequency": "quarterly", "until": "2029-12-31"}`, `{"frequency": "monthly", "count": 12}`
+/// or `{"frequency": "dates", "dates": ["2027-03-31T17:00:00+02:00", …]}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecurrenceInput {
+    pub frequency: String,
+    /// The last day an occurrence may fall on, in the tenant's time zone.
+    pub until: Option<NaiveDate>,
+    /// How many occurrences, the first included.
+    pub count: Option<usize>,
+    /// For `dates`: the occurrences after the first.
+    pub dates: Option<Vec<DateTime<Utc>>>,
+}
+
+/// The due dates of every occurrence, the first (`first`) included, in order; or what
+/// is wrong with the rule, field by field.
+pub fn occurrences(
+    first: DateTime<Utc>,
+    zone: Tz,
+    rule: &RecurrenceInput,
+) -> Result<Vec<DateTime<Utc>>, Vec<FieldError>> {
+    let step = match rule.frequency.as_str() {
+        "monthly" => 1,
+        "quarterly" => 3,
+        "yearly" => 12,
+        "dates" => return explicit(first, rule),
+        _ => {
+            return Err(vec![FieldError::new(
+                "recurrence.frequency",
+                "doit valoir monthly, quarterly, yearly ou dates",
+            )]);
+        }
+    };
+    let mut errors = Vec::new();
+    if rule.dates.is_some() {
+        errors.push(FieldError::new(
+            "recurrence.dates",
+            "ne s'emploie qu'avec la fréquence dates",
+        ));
+    }
+    let limit = match (rule.until, rule.count) {
+        (Some(_), Some(_)) | (None, None) => {
+            errors.push(FieldError::new(
+                "recurrence",
+                "indiquez soit until (dernière date), soit count (nombre d'échéances)",
+            ));
+            None
+        }
+        (None, Some(count)) if !(2..=MAX_OCCURRENCES).contains(&count) => {
+            errors.push(FieldError::new(
+                "recurrence.count",
+                format!("doit être compris entre 2 et {MAX_OCCURRENCES}"),
+            ));
+            None
+        }
+        (None, Some(count)) => Some(Limit::Count(count)),
+        (Some(until), None) => Some(Limit::Until(until)),
+    };
+    let Some(limit) = limit.filter(|_| errors.is_empty()) else {
+        return Err(errors);
+    };
+
+    let start = first.with_timezone(&zone).naive_local();
+    let mut dates = Vec::new();
+    for n in 0u32.. {
+        let Some(local) = start.checked_add_months(Months::new(step * n)) else {
+            break;
+        };
+        let done = match limit {
+            Limit::Count(count) => dates.len() == count,
+            Limit::Until(until) => local.date() > until,
+        };
+        if done {
+            break;
+        }
+        if dates.len() == MAX_OCCURRENCES {
+            return Err(vec![FieldError::new(
+                "recurrence.until",
+                format!(
+                    "donne plus de {MAX_OCCURRENCES} échéances : choisissez une date plus proche"
+                ),
+            )]);
+        }
+        dates.push(instant(zone, local));
+    }
+    if dates.len() < 2 {
+        return Err(vec![FieldError::new(
+            "recurrence.until",
+            "doit laisser au moins une échéance après la première",
+        )]);
+    }
+    Ok(dates)
+}
+
+/// The instant of a local time; on the night the clocks go forward, 02:30 does not
+/// exist and 03:30 is taken instead.
+fn instant(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    zone.from_local_datetime(&local)
+        .earliest()
+        .or_else(|| {
+            zone.from_local_datetime(&(local + TimeDelta::hours(1)))
+                .earliest()
+        })
+        .map(|at| at.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&local))
+}
+
+#[derive(Clone, Copy)]
+enum Limit {
+    Count(usize),
+    Until(NaiveDate),
+}
+
+fn explicit(
+    first: DateTime<Utc>,
+    rule: &RecurrenceInput,
+) -> Result<Vec<DateTime<Utc>>, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if rule.until.is_some() || rule.count.is_some() {
+        errors.push(FieldError::new(
+            "recurrence",
+            "until et count ne s'emploient pas avec la fréquence dates",
+        ));
+    }
+    let mut dates = vec![first];
+    dates.extend(rule.dates.iter().flatten().copied());
+    dates.sort();
+    dates.dedup();
+    if dates.len() < 2 {
+        errors.push(FieldError::new(
+            "recurrence.dates",
+            "doit contenir au moins une date autre que la première échéance",
+        ));
+    } else if dates.len() > MAX_OCCURRENCES {
+        errors.push(FieldError::new(
+            "recurrence.dates",
+            format!("ne doit pas dépasser {MAX_OCCURRENCES} dates"),
+        ));
+    }
+    if errors.is_empty() {
+        Ok(dates)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap_or_default()
+    }
+
+    fn rule(frequency: &str) -> RecurrenceInput {
+        RecurrenceInput {
+            frequency: frequency.into(),
+            until: None,
+            count: None,
+            dates: None,
+        }
+    }
+
+    fn fields(result: Result<Vec<DateTime<Utc>>, Vec<FieldError>>) -> Vec<String> {
+        result
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| e.field)
+            .collect()
+    }
+
+    #[test]
+    fn monthly_reports_keep_the_local_hour_and_the_end_of_the_month() {
+        // 31 January 2027, 17:00 in Paris (UTC+1).
+        let dates = occurrences(
+            utc("2027-01-31T16:00:00Z"),
+            chrono_tz::Europe::Paris,
+            &RecurrenceInput {
+                count: Some(4),
+                ..rule("monthly")
+            },
+        );
+        assert_eq!(
+            dates.unwrap_or_default(),
+            [
+                utc("2027-01-31T16:00:00Z"),
+                // The last day of February.
+                utc("2027-02-28T16:00:00Z"),
+                // Back on the 31st, and 17:00 is now UTC+2.
+                utc("2027-03-31T15:00:00Z"),
+                utc("2027-04-30T15:00:00Z"),
+            ]
+        );
+    }
+
+    #[test]
+    fn quarterly_until_a_day_includes_that_day() {
+        let dates = occurrences(
+            utc("2027-03-31T15:00:00Z"),
+            chrono_tz::Europe::Paris,
+            &RecurrenceInput {
+                until: NaiveDate::from_ymd_opt(2027, 12, 31),
+                ..rule("quarterly")
+            },
+        )
+        .unwrap_or_default();
+        assert_eq!(dates.len(), 4);
+        assert_eq!(dates.last(), Some(&utc("2027-12-31T16:00:00Z")));
+    }
+
+    #[test]
+    fn explicit_dates_are_sorted_and_deduplicated_with_the_first() {
+        let dates = occurrences(
+            utc("2027-06-30T15:00:00Z"),
+            chrono_tz::Europe::Paris,
+            &RecurrenceInput {
+                dates: Some(vec![
+                    utc("2027-12-31T16:00:00Z"),
+                    utc("2027-03-31T15:00:00Z"),
+                    utc("2027-06-30T15:00:00Z"),
+                ]),
+                ..rule("dates")
+            },
+        );
+        assert_eq!(
+            dates.unwrap_or_default(),
+            [
+                utc("2027-03-31T15:00:00Z"),
+                utc("2027-06-30T15:00:00Z"),
+                utc("2027-12-31T16:00:00Z"),
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_rules_name_the_field_at_fault() {
+        let first = utc("2027-01-31T16:00:00Z");
+        let paris = chrono_tz::Europe::Paris;
+        assert_eq!(
+            fields(occurrences(first, paris, &rule("weekly"))),
+            ["recurrence.frequency"]
+        );
+        assert_eq!(
+            fields(occurrences(first, paris, &rule("monthly"))),
+            ["recurrence"]
+        );
+        let too_many = RecurrenceInput {
+            count: Some(500),
+            ..rule("monthly")
+        };
+        assert_eq!(
+            fields(occurrences(first, paris, &too_many)),
+            ["recurrence.count"]
+        );
+        let too_far = RecurrenceInput {
+            until: NaiveDate::from_ymd_opt(2060, 1, 1),
+            ..rule("monthly")
+        };
+        assert_eq!(
+            fields(occurrences(first, paris, &too_far)),
+            ["recurrence.until"]
+        );
+        let before_first = RecurrenceInput {
+            until: NaiveDate::from_ymd_opt(2026, 1, 1),
+            ..rule("yearly")
+        };
+        assert_eq!(
+            fields(occurrences(first, paris, &before_first)),
+            ["recurrence.until"]
+        );
+        assert_eq!(
+            fields(occurrences(first, paris, &rule("dates"))),
+            ["recurrence.dates"]
+        );
+    }
+}
