@@ -169,3 +169,105 @@ async fn a_report_repeated_every_year_in_the_form_becomes_a_series() -> TestResu
     );
     Ok(())
 }
+
+/// The string literals of the gateway's sources that look like API routes.
+fn gateway_api_literals() -> anyhow::Result<Vec<String>> {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../services/gateway/src");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(src)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let source = std::fs::read_to_string(&path)?;
+            found.extend(
+                source
+                    .split('"')
+                    .skip(1)
+                    .step_by(2)
+                    .filter(|l| l.starts_with("/api/v1/"))
+                    .map(str::to_owned),
+            );
+        }
+    }
+    Ok(found)
+}
+
+#[tokio::test]
+async fn the_public_api_is_described_by_a_valid_openapi_document_with_interactive_docs()
+-> TestResult {
+    let platform = Platform::start().await?;
+    let http = reqwest::Client::new();
+    let response = http
+        .get(format!("{}/api/v1/openapi.json", platform.gateway))
+        .send()
+        .await?;
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    let text = response.text().await?;
+    let document: serde_json::Value = serde_json::from_str(&text)?;
+    let paths = document["paths"]
+        .as_object()
+        .ok_or_else(|| anyhow::anyhow!("no paths"))?;
+    for path in [
+        "/api/v1/me",
+        "/api/v1/t/{slug}/members",
+        "/api/v1/t/{slug}/people",
+        "/api/v1/t/{slug}/people/{id}",
+        "/api/v1/t/{slug}/deadlines",
+        "/api/v1/t/{slug}/network",
+    ] {
+        assert!(paths.contains_key(path), "{path} missing");
+    }
+    assert!(
+        paths.keys().all(|p| !p.starts_with("/v1/")),
+        "core-records' internal paths are not exposed as they are"
+    );
+    // The gateway's own API routes are all documented (the forwarding route and the
+    // document itself aside).
+    for literal in gateway_api_literals()? {
+        // (`format!` templates, with `{{`, are the forwarded records.)
+        if literal == "/api/v1/t/{slug}/{*path}"
+            || literal == "/api/v1/openapi.json"
+            || literal.contains("{{")
+        {
+            continue;
+        }
+        assert!(paths.contains_key(&literal), "{literal} is not documented");
+    }
+    let slug_first = &document["paths"]["/api/v1/t/{slug}/people"]["get"]["parameters"][0];
+    assert_eq!(slug_first["name"], "slug");
+    assert_eq!(slug_first["in"], "path");
+
+    // A real validator accepts it as OpenAPI 3.1.
+    let file = tempfile::NamedTempFile::new()?;
+    std::fs::write(file.path(), &text)?;
+    let python = std::env::var("MAILLAGE_PYTHON").unwrap_or_else(|_| "python3".into());
+    let validation = std::process::Command::new(python)
+        .args(["-m", "openapi_spec_validator"])
+        .arg(file.path())
+        .output()?;
+    let verdict = String::from_utf8_lossy(&validation.stdout);
+    assert!(
+        validation.status.success(),
+        "{}",
+        verdict.chars().take(600).collect::<String>()
+    );
+
+    // The interactive documentation is served by the gateway itself.
+    let docs = http
+        .get(format!("{}/api/docs/", platform.gateway))
+        .send()
+        .await?;
+    assert_eq!(docs.status(), reqwest::StatusCode::OK);
+    let page = docs.text().await?;
+    assert!(page.contains("swagger-ui"), "{page}");
+    let config = http
+        .get(format!(
+            "{}/api/docs/swagger-initializer.js",
+            platform.gateway
+        ))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(config.contains("/api/v1/openapi.json"), "{config}");
+    Ok(())
+}

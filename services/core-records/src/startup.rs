@@ -1,6 +1,8 @@
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
 use maillage_identity::IdentityKey;
 use maillage_runtime::HttpService;
 use sqlx::PgPool;
@@ -26,7 +28,12 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
         pool: pool.clone(),
         identity_key: Arc::new(IdentityKey::new(&config.internal_auth_secret)),
     };
-    let api = records::router()
+    let (records, openapi) = records::router().split("Maillage", env!("CARGO_PKG_VERSION"));
+    let api = records
+        .route(
+            "/v1/openapi.json",
+            get(move || async move { Json(openapi) }),
+        )
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     let router = maillage_runtime::with_request_tracing(api).merge(

@@ -6,8 +6,9 @@ use axum::body::{Body, to_bytes};
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::any;
 use maillage_problem::{Json, Problem};
+use maillage_runtime::api::{ApiRouter, Doc};
 use serde::Serialize;
 
 use crate::Error;
@@ -18,13 +19,22 @@ use crate::startup::AppState;
 /// The same cap core-records applies, answered here already.
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/me", get(me))
-        .route("/api/v1/t/{slug}/{*path}", any(forward))
+/// The gateway's own API routes, documented; the records' routes are forwarded as they
+/// are and documented by core-records (see `openapi`).
+pub fn router() -> ApiRouter<AppState> {
+    ApiRouter::new().get(
+        "/api/v1/me",
+        me,
+        Doc::new("me", "Qui je suis, et mes espaces de travail").returns::<Me>(),
+    )
 }
 
-#[derive(Serialize)]
+/// Every tenant route of core-records, behind the membership check.
+pub fn forwarding_router() -> Router<AppState> {
+    Router::new().route("/api/v1/t/{slug}/{*path}", any(forward))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
 struct Me {
     id: uuid::Uuid,
     email: String,
@@ -32,7 +42,7 @@ struct Me {
     workspaces: Vec<Workspace>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Workspace {
     slug: String,
     name: String,

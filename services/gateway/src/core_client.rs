@@ -32,6 +32,19 @@ impl CoreRecords {
         })
     }
 
+    /// core-records' OpenAPI document (its own paths, under `/v1/`).
+    pub async fn openapi(&self) -> Result<serde_json::Value, Error> {
+        let url = format!("{}/v1/openapi.json", self.base_url);
+        Ok(self
+            .http
+            .get(url)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?)
+    }
+
     /// A request to core-records' `path` (e.g. `/v1/people`) as `member`.
     pub fn request(
         &self,

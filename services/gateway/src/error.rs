@@ -26,6 +26,8 @@ pub enum Error {
     Template(#[from] askama::Error),
     #[error("internal identity: {0}")]
     Identity(#[from] maillage_identity::IdentityError),
+    #[error("json: {0}")]
+    Json(#[from] serde_json::Error),
 }
 
 impl IntoResponse for Error {
@@ -63,7 +65,11 @@ impl IntoResponse for Error {
                     "Le service est momentanément indisponible. Réessayez dans un instant.",
                 )
             }
-            Self::Database(_) | Self::Redis(_) | Self::Template(_) | Self::Identity(_) => {
+            Self::Database(_)
+            | Self::Redis(_)
+            | Self::Template(_)
+            | Self::Identity(_)
+            | Self::Json(_) => {
                 tracing::error!(error = %self, "internal error");
                 Problem::internal()
             }

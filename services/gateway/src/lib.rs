@@ -11,6 +11,7 @@ mod html_errors;
 mod login;
 mod members;
 mod membership;
+mod openapi;
 mod pages;
 mod session;
 mod startup;

@@ -1,12 +1,11 @@
 //! Members of a tenant: everyone sees who belongs; admins invite, change roles and
 //! remove; only owners make owners, and a tenant never loses its last owner.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, patch, post};
 use maillage_domain::{EmailAddress, Role};
 use maillage_problem::{FieldError, Json, Problem};
+use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -14,17 +13,40 @@ use crate::Error;
 use crate::membership::Member;
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/t/{slug}/members", get(list))
-        .route("/api/v1/t/{slug}/members/invitations", post(invite))
-        .route(
+pub fn router() -> ApiRouter<AppState> {
+    ApiRouter::new()
+        .get(
+            "/api/v1/t/{slug}/members",
+            list,
+            Doc::new("members", "Membres de l'espace et invitations en attente")
+                .returns::<Members>(),
+        )
+        .post(
+            "/api/v1/t/{slug}/members/invitations",
+            invite,
+            Doc::new("members", "Inviter quelqu'un par e-mail (administrateurs)")
+                .body::<InvitationInput>()
+                .created()
+                .returns::<InvitationView>(),
+        )
+        .patch(
             "/api/v1/t/{slug}/members/{user_id}",
-            patch(change_role).delete(remove),
+            change_role,
+            Doc::new(
+                "members",
+                "Changer le rôle d'un membre (administrateurs ; propriétaires pour le rôle owner)",
+            )
+            .body::<RoleInput>()
+            .returns::<MemberView>(),
+        )
+        .delete(
+            "/api/v1/t/{slug}/members/{user_id}",
+            remove,
+            Doc::new("members", "Retirer un membre de l'espace (administrateurs)").no_content(),
         )
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct MemberView {
     user_id: Uuid,
     email: String,
@@ -32,13 +54,13 @@ struct MemberView {
     role: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct InvitationView {
     email: String,
     role: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct Members {
     members: Vec<MemberView>,
     pending_invitations: Vec<InvitationView>,
@@ -95,7 +117,7 @@ async fn list(State(state): State<AppState>, member: Member) -> Result<Json<Memb
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct InvitationInput {
     email: String,
@@ -153,7 +175,7 @@ async fn invite(
     )))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RoleInput {
     role: String,

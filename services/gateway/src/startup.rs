@@ -11,7 +11,7 @@ use sqlx::PgPool;
 use crate::core_client::CoreRecords;
 use crate::login::OidcProvider;
 use crate::session::SessionStore;
-use crate::{Config, Error, api, login, members, pages};
+use crate::{Config, Error, api, login, members, openapi, pages};
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -50,9 +50,13 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
         .layer(middleware::from_fn(
             crate::html_errors::render_problems_as_pages,
         ));
-    let app = web
-        .merge(api::router())
+    let (own_api, own_openapi) = api::router()
         .merge(members::router())
+        .split("Maillage", env!("CARGO_PKG_VERSION"));
+    let app = web
+        .merge(own_api)
+        .merge(openapi::router(own_openapi))
+        .merge(api::forwarding_router())
         .layer(middleware::from_fn_with_state(
             state.clone(),
             same_origin_writes,

@@ -19,6 +19,8 @@ use tower_http::request_id::{
 use tower_http::trace::TraceLayer;
 use tracing_subscriber::EnvFilter;
 
+pub mod api;
+
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
 /// Installs the global subscriber: JSON lines when `LOG_FORMAT=json` (production),

@@ -1,12 +1,11 @@
 //! Activities — meetings, calls, emails, events, notes, tasks — linked to people,
 //! organisations and partnerships; a record's timeline is its activities, newest first.
 
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use maillage_problem::Json;
+use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -21,26 +20,66 @@ use crate::identity::Identity;
 use crate::pagination::{Page, PageQuery};
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/activities", post(create))
-        .route(
+pub fn router() -> ApiRouter<AppState> {
+    ApiRouter::new()
+        .post(
+            "/v1/activities",
+            create,
+            Doc::new(
+                "activities",
+                "Enregistrer une activité (réunion, appel, tâche…)",
+            )
+            .body::<ActivityInput>()
+            .created()
+            .returns::<Activity>(),
+        )
+        .get(
             "/v1/activities/{id}",
-            get(read::<Activity>)
-                .patch(update)
-                .delete(delete::<Activity>),
+            read::<Activity>,
+            Doc::new("activities", "Lire une activité").returns::<Activity>(),
         )
-        .route("/v1/people/{id}/timeline", get(person_timeline))
-        .route(
+        .patch(
+            "/v1/activities/{id}",
+            update,
+            Doc::new("activities", "Modifier une activité")
+                .if_match()
+                .body::<ActivityInput>()
+                .returns::<Activity>(),
+        )
+        .delete(
+            "/v1/activities/{id}",
+            delete::<Activity>,
+            Doc::new("activities", "Supprimer une activité").no_content(),
+        )
+        .get(
+            "/v1/people/{id}/timeline",
+            person_timeline,
+            Doc::new(
+                "activities",
+                "Fil d'activité d'une personne, le plus récent d'abord",
+            )
+            .query::<PageQuery>()
+            .returns_page::<Activity>(),
+        )
+        .get(
             "/v1/organisations/{id}/timeline",
-            get(organisation_timeline),
+            organisation_timeline,
+            Doc::new("activities", "Fil d'activité d'une organisation")
+                .query::<PageQuery>()
+                .returns_page::<Activity>(),
         )
-        .route("/v1/partnerships/{id}/timeline", get(partnership_timeline))
+        .get(
+            "/v1/partnerships/{id}/timeline",
+            partnership_timeline,
+            Doc::new("activities", "Fil d'activité d'un partenariat")
+                .query::<PageQuery>()
+                .returns_page::<Activity>(),
+        )
 }
 
 const KINDS: [&str; 6] = ["meeting", "call", "email", "event", "note", "task"];
 
-#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Links {
     pub people: Vec<Uuid>,
@@ -48,7 +87,7 @@ pub struct Links {
     pub partnerships: Vec<Uuid>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Activity {
     pub id: Uuid,
     pub kind: String,
@@ -97,7 +136,7 @@ impl ActivityRow {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityInput {
     kind: Option<String>,

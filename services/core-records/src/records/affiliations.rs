@@ -1,12 +1,11 @@
 //! Affiliations: a person's role in an organisation, over a period. Each person's and
 //! each organisation's are listed current first, then past.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use maillage_problem::Json;
+use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -20,20 +19,55 @@ use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/affiliations", post(create))
-        .route(
-            "/v1/affiliations/{id}",
-            get(read::<Affiliation>)
-                .patch(update)
-                .delete(delete::<Affiliation>),
+pub fn router() -> ApiRouter<AppState> {
+    ApiRouter::new()
+        .post(
+            "/v1/affiliations",
+            create,
+            Doc::new("affiliations", "Rattacher une personne à une organisation")
+                .body::<AffiliationInput>()
+                .created()
+                .returns::<Affiliation>(),
         )
-        .route("/v1/people/{id}/affiliations", get(of_person))
-        .route("/v1/organisations/{id}/affiliations", get(of_organisation))
+        .get(
+            "/v1/affiliations/{id}",
+            read::<Affiliation>,
+            Doc::new("affiliations", "Lire un rattachement").returns::<Affiliation>(),
+        )
+        .patch(
+            "/v1/affiliations/{id}",
+            update,
+            Doc::new("affiliations", "Modifier un rattachement")
+                .if_match()
+                .body::<AffiliationInput>()
+                .returns::<Affiliation>(),
+        )
+        .delete(
+            "/v1/affiliations/{id}",
+            delete::<Affiliation>,
+            Doc::new("affiliations", "Supprimer un rattachement").no_content(),
+        )
+        .get(
+            "/v1/people/{id}/affiliations",
+            of_person,
+            Doc::new(
+                "affiliations",
+                "Organisations d'une personne, actuelles et passées",
+            )
+            .returns::<AffiliationList>(),
+        )
+        .get(
+            "/v1/organisations/{id}/affiliations",
+            of_organisation,
+            Doc::new(
+                "affiliations",
+                "Personnes d'une organisation, actuelles et passées",
+            )
+            .returns::<AffiliationList>(),
+        )
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Affiliation {
     pub id: Uuid,
     pub person_id: Uuid,
@@ -51,7 +85,7 @@ pub struct Affiliation {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AffiliationInput {
     person_id: Option<Uuid>,
@@ -215,7 +249,7 @@ async fn update(
 
 /// A person's or an organisation's affiliations: current ones first, each group most
 /// recent first.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct AffiliationList {
     items: Vec<Affiliation>,
 }

@@ -1,12 +1,11 @@
 //! Reading the audit log: who changed what, when, from what to what. One record's
 //! history is open to every member; the whole tenant's, to admins and owners.
 
-use axum::Router;
 use axum::extract::{Query, State};
-use axum::routing::get;
 use chrono::{DateTime, Utc};
 use maillage_domain::Role;
 use maillage_problem::Json;
+use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -15,11 +14,20 @@ use crate::identity::Identity;
 use crate::pagination::{Page, PageQuery};
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/v1/audit", get(list))
+pub fn router() -> ApiRouter<AppState> {
+    ApiRouter::new().get(
+        "/v1/audit",
+        list,
+        Doc::new(
+            "audit",
+            "Journal des modifications, de l'espace ou d'une fiche",
+        )
+        .query::<AuditQuery>()
+        .returns_page::<AuditEntry>(),
+    )
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub id: Uuid,
     pub at: DateTime<Utc>,
@@ -33,7 +41,7 @@ pub struct AuditEntry {
     pub after: Option<serde_json::Value>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 struct AuditQuery {
     record_type: Option<String>,

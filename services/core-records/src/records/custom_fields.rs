@@ -2,13 +2,12 @@
 //! number, date, or a choice among values). Admins define them; every write of a record
 //! checks its values against the definitions.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
 use chrono::NaiveDate;
 use maillage_domain::Role;
 use maillage_problem::{FieldError, Json};
+use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sqlx::PgConnection;
@@ -21,15 +20,39 @@ use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/custom-fields", get(list).post(create))
-        .route("/v1/custom-fields/{id}", axum::routing::delete(remove))
+pub fn router() -> ApiRouter<AppState> {
+    ApiRouter::new()
+        .get(
+            "/v1/custom-fields",
+            list,
+            Doc::new("custom-fields", "Champs personnalisés de l'espace")
+                .returns_list::<CustomField>(),
+        )
+        .post(
+            "/v1/custom-fields",
+            create,
+            Doc::new(
+                "custom-fields",
+                "Définir un champ personnalisé (administrateurs)",
+            )
+            .body::<CustomFieldInput>()
+            .created()
+            .returns::<CustomField>(),
+        )
+        .delete(
+            "/v1/custom-fields/{id}",
+            remove,
+            Doc::new(
+                "custom-fields",
+                "Supprimer un champ personnalisé (administrateurs)",
+            )
+            .no_content(),
+        )
 }
 
 const TYPES: [&str; 4] = ["text", "number", "date", "choice"];
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CustomField {
     pub id: Uuid,
     /// person or organisation.
@@ -42,7 +65,7 @@ pub struct CustomField {
     pub required: bool,
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CustomFieldInput {
     record_type: String,

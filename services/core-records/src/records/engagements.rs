@@ -1,12 +1,11 @@
 //! Engagements: donations, membership fees, volunteering hours, subscriptions,
 //! purchases and sponsorships, by a person or an organisation, with totals per year.
 
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::get;
 use chrono::{DateTime, NaiveDate, Utc};
 use maillage_problem::Json;
+use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -21,15 +20,53 @@ use crate::identity::Identity;
 use crate::pagination::{Page, PageQuery};
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/engagements", get(list).post(create))
-        .route("/v1/engagements/totals", get(totals))
-        .route(
+pub fn router() -> ApiRouter<AppState> {
+    ApiRouter::new()
+        .get(
+            "/v1/engagements",
+            list,
+            Doc::new(
+                "engagements",
+                "Engagements (dons, cotisations, bénévolat…), filtrables",
+            )
+            .query::<ListQuery>()
+            .returns_page::<Engagement>(),
+        )
+        .post(
+            "/v1/engagements",
+            create,
+            Doc::new("engagements", "Enregistrer un engagement")
+                .body::<EngagementInput>()
+                .created()
+                .returns::<Engagement>(),
+        )
+        .get(
+            "/v1/engagements/totals",
+            totals,
+            Doc::new(
+                "engagements",
+                "Totaux par année, pour une fiche ou tout l'espace",
+            )
+            .query::<TotalsQuery>()
+            .returns::<Totals>(),
+        )
+        .get(
             "/v1/engagements/{id}",
-            get(read::<Engagement>)
-                .patch(update)
-                .delete(delete::<Engagement>),
+            read::<Engagement>,
+            Doc::new("engagements", "Lire un engagement").returns::<Engagement>(),
+        )
+        .patch(
+            "/v1/engagements/{id}",
+            update,
+            Doc::new("engagements", "Modifier un engagement")
+                .if_match()
+                .body::<EngagementInput>()
+                .returns::<Engagement>(),
+        )
+        .delete(
+            "/v1/engagements/{id}",
+            delete::<Engagement>,
+            Doc::new("engagements", "Supprimer un engagement").no_content(),
         )
 }
 
@@ -42,7 +79,7 @@ const KINDS: [&str; 6] = [
     "sponsorship",
 ];
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Engagement {
     pub id: Uuid,
     pub kind: String,
@@ -61,7 +98,7 @@ pub struct Engagement {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EngagementInput {
     kind: Option<String>,
@@ -164,7 +201,7 @@ fn unknown(field: &'static str) -> impl FnOnce() -> Error {
     move || Error::field(field, "ne désigne aucune fiche de l'espace")
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     person_id: Option<Uuid>,
@@ -214,14 +251,14 @@ async fn list(
     })))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 struct TotalsQuery {
     person_id: Option<Uuid>,
     organisation_id: Option<Uuid>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct YearTotal {
     pub year: i32,
     pub kind: String,
@@ -232,7 +269,7 @@ pub struct YearTotal {
     pub count: i64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct Totals {
     items: Vec<YearTotal>,
 }

@@ -1,12 +1,11 @@
 //! Evaluations of a partnership, interim or final (one final at most): effectiveness,
 //! efficiency and impact, each scored from 1 to 5, with notes.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::get;
 use chrono::{DateTime, NaiveDate, Utc};
 use maillage_problem::Json;
+use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -18,16 +17,45 @@ use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/partnerships/{id}/evaluations", get(list).post(create))
-        .route(
+pub fn router() -> ApiRouter<AppState> {
+    ApiRouter::new()
+        .get(
+            "/v1/partnerships/{id}/evaluations",
+            list,
+            Doc::new("partnerships", "Évaluations d'un partenariat").returns_list::<Evaluation>(),
+        )
+        .post(
+            "/v1/partnerships/{id}/evaluations",
+            create,
+            Doc::new(
+                "partnerships",
+                "Évaluer un partenariat (intermédiaire ou finale)",
+            )
+            .body::<EvaluationInput>()
+            .created()
+            .returns::<Evaluation>(),
+        )
+        .get(
             "/v1/partnerships/{id}/evaluations/{evaluation_id}",
-            get(read).patch(update).delete(remove),
+            read,
+            Doc::new("partnerships", "Lire une évaluation").returns::<Evaluation>(),
+        )
+        .patch(
+            "/v1/partnerships/{id}/evaluations/{evaluation_id}",
+            update,
+            Doc::new("partnerships", "Modifier une évaluation")
+                .if_match()
+                .body::<EvaluationInput>()
+                .returns::<Evaluation>(),
+        )
+        .delete(
+            "/v1/partnerships/{id}/evaluations/{evaluation_id}",
+            remove,
+            Doc::new("partnerships", "Supprimer une évaluation").no_content(),
         )
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Evaluation {
     pub id: Uuid,
     pub partnership_id: Uuid,
@@ -48,7 +76,7 @@ pub struct Evaluation {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvaluationInput {
     stage: Option<String>,

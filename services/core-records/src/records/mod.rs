@@ -16,11 +16,11 @@ mod projects;
 mod search;
 mod tags;
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use maillage_domain::EmailAddress;
 use maillage_problem::{FieldError, Json};
+use maillage_runtime::api::ApiRouter;
 use serde::{Deserialize, Deserializer, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -30,8 +30,9 @@ use crate::audit::{self, Action};
 use crate::identity::Identity;
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+/// Every route of the records, each with its OpenAPI description.
+pub fn router() -> ApiRouter<AppState> {
+    ApiRouter::new()
         .merge(people::router())
         .merge(organisations::router())
         .merge(deadlines::router())
@@ -287,7 +288,7 @@ async fn restore<T: Binnable>(
 
 /// `POST /v1/{records}/{id}/merge`: the record named in the body is the duplicate; its
 /// links move to the one in the URL, which survives, and it goes to the bin.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct MergeInput {
     duplicate_id: Uuid,

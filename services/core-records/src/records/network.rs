@@ -1,11 +1,10 @@
 //! The partner network as a graph, for the network view: organisations and people as
 //! nodes; affiliations, partnerships and shared projects as edges.
 
+use maillage_runtime::api::{ApiRouter, Doc};
 use std::collections::BTreeMap;
 
-use axum::Router;
 use axum::extract::{Query, State};
-use axum::routing::get;
 use chrono::NaiveDate;
 use maillage_problem::Json;
 use serde::{Deserialize, Serialize};
@@ -15,11 +14,17 @@ use crate::Error;
 use crate::identity::Identity;
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/v1/network", get(network))
+pub fn router() -> ApiRouter<AppState> {
+    ApiRouter::new().get(
+        "/v1/network",
+        network,
+        Doc::new("network", "Le réseau des partenaires, en graphe")
+            .query::<NetworkQuery>()
+            .returns::<Graph>(),
+    )
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 struct NetworkQuery {
     /// Only what touches this project: its partners and the people affiliated to them.
@@ -33,7 +38,7 @@ struct NetworkQuery {
     to: Option<NaiveDate>,
 }
 
-#[derive(Debug, Serialize, Clone)]
+#[derive(Debug, Serialize, Clone, utoipa::ToSchema)]
 pub struct Node {
     pub id: Uuid,
     /// tenant, organisation or person.
@@ -41,7 +46,7 @@ pub struct Node {
     pub label: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Edge {
     pub source: Uuid,
     pub target: Uuid,
@@ -53,7 +58,7 @@ pub struct Edge {
     pub via: Option<Uuid>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct Graph {
     nodes: Vec<Node>,
     edges: Vec<Edge>,

@@ -1,11 +1,10 @@
 //! Organisations: funders, public bodies, associations, companies, networks…
 
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use maillage_problem::Json;
+use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use sqlx::types::Json as JsonColumn;
@@ -23,20 +22,60 @@ use crate::identity::Identity;
 use crate::pagination::{Page, PageQuery};
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/organisations", get(list).post(create))
-        .route(
+pub fn router() -> ApiRouter<AppState> {
+    ApiRouter::new()
+        .get(
+            "/v1/organisations",
+            list,
+            Doc::new("organisations", "Liste des organisations, filtrable")
+                .query::<ListQuery>()
+                .returns_page::<Organisation>(),
+        )
+        .post(
+            "/v1/organisations",
+            create,
+            Doc::new("organisations", "Enregistrer une organisation")
+                .body::<OrganisationInput>()
+                .created()
+                .returns::<Organisation>(),
+        )
+        .get(
             "/v1/organisations/{id}",
-            get(read::<Organisation>)
-                .patch(update)
-                .delete(bin::<Organisation>),
+            read::<Organisation>,
+            Doc::new("organisations", "Lire une organisation").returns::<Organisation>(),
         )
-        .route(
+        .patch(
+            "/v1/organisations/{id}",
+            update,
+            Doc::new("organisations", "Modifier une organisation")
+                .if_match()
+                .body::<OrganisationInput>()
+                .returns::<Organisation>(),
+        )
+        .delete(
+            "/v1/organisations/{id}",
+            bin::<Organisation>,
+            Doc::new("organisations", "Mettre une organisation à la corbeille").no_content(),
+        )
+        .post(
             "/v1/organisations/{id}/restore",
-            post(restore::<Organisation>),
+            restore::<Organisation>,
+            Doc::new(
+                "organisations",
+                "Restaurer une organisation de la corbeille",
+            )
+            .returns::<Organisation>(),
         )
-        .route("/v1/organisations/{id}/merge", post(merge))
+        .post(
+            "/v1/organisations/{id}/merge",
+            merge,
+            Doc::new(
+                "organisations",
+                "Fusionner un doublon dans cette organisation",
+            )
+            .body::<MergeInput>()
+            .returns::<Organisation>(),
+        )
 }
 
 const KINDS: [&str; 6] = [
@@ -48,7 +87,7 @@ const KINDS: [&str; 6] = [
     "other",
 ];
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Organisation {
     pub id: Uuid,
     pub name: String,
@@ -57,8 +96,11 @@ pub struct Organisation {
     /// The primary email and phone, from the lists below.
     pub email: Option<String>,
     pub phone: Option<String>,
+    #[schema(value_type = Vec<EmailEntry>)]
     pub emails: JsonColumn<Vec<EmailEntry>>,
+    #[schema(value_type = Vec<PhoneEntry>)]
     pub phones: JsonColumn<Vec<PhoneEntry>>,
+    #[schema(value_type = Option<Address>)]
     pub address: Option<JsonColumn<Address>>,
     /// The tenant's own fields (see /v1/custom-fields), by key.
     pub custom: serde_json::Value,
@@ -70,7 +112,7 @@ pub struct Organisation {
     pub deleted_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganisationInput {
     name: Option<String>,
@@ -179,7 +221,7 @@ impl OrganisationFields {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     kind: Option<String>,

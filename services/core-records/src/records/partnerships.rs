@@ -1,12 +1,11 @@
 //! Partnerships: the tenant and one or more partner organisations, the content of
 //! their agreement, and a lifecycle that only moves along its allowed transitions.
 
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use maillage_problem::Json;
+use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use sqlx::types::Json as JsonColumn;
@@ -23,18 +22,49 @@ use crate::identity::Identity;
 use crate::pagination::{Page, PageQuery};
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/partnerships", get(list).post(create))
-        .route(
-            "/v1/partnerships/{id}",
-            get(read::<Partnership>)
-                .patch(update)
-                .delete(bin::<Partnership>),
+pub fn router() -> ApiRouter<AppState> {
+    ApiRouter::new()
+        .get(
+            "/v1/partnerships",
+            list,
+            Doc::new("partnerships", "Liste des partenariats, filtrable")
+                .query::<ListQuery>()
+                .returns_page::<Partnership>(),
         )
-        .route(
+        .post(
+            "/v1/partnerships",
+            create,
+            Doc::new("partnerships", "Enregistrer un partenariat")
+                .body::<PartnershipInput>()
+                .created()
+                .returns::<Partnership>(),
+        )
+        .get(
+            "/v1/partnerships/{id}",
+            read::<Partnership>,
+            Doc::new("partnerships", "Lire un partenariat").returns::<Partnership>(),
+        )
+        .patch(
+            "/v1/partnerships/{id}",
+            update,
+            Doc::new(
+                "partnerships",
+                "Modifier un partenariat (dont son étape : transitions permises seulement)",
+            )
+            .if_match()
+            .body::<PartnershipInput>()
+            .returns::<Partnership>(),
+        )
+        .delete(
+            "/v1/partnerships/{id}",
+            bin::<Partnership>,
+            Doc::new("partnerships", "Mettre un partenariat à la corbeille").no_content(),
+        )
+        .post(
             "/v1/partnerships/{id}/restore",
-            post(restore::<Partnership>),
+            restore::<Partnership>,
+            Doc::new("partnerships", "Restaurer un partenariat de la corbeille")
+                .returns::<Partnership>(),
         )
 }
 
@@ -54,7 +84,7 @@ fn next_statuses(status: &str) -> &'static [&'static str] {
 const STATUSES: [&str; 5] = ["prospect", "negotiating", "active", "evaluating", "closed"];
 
 /// What the partners agreed on. Every part is optional text, the budget aside.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Agreement {
     pub shared_values: String,
@@ -68,7 +98,7 @@ pub struct Agreement {
     pub evaluation_method: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Budget {
     /// In cents, to keep money exact.
@@ -77,14 +107,14 @@ pub struct Budget {
     pub currency: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Partner {
     pub organisation_id: Uuid,
     pub name: String,
     pub role: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Partnership {
     pub id: Uuid,
     pub title: String,
@@ -139,7 +169,7 @@ impl PartnershipRow {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartnerInput {
     organisation_id: Uuid,
@@ -147,7 +177,7 @@ pub struct PartnerInput {
     role: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartnershipInput {
     title: Option<String>,
@@ -321,7 +351,7 @@ impl PartnershipFields {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     status: Option<String>,

@@ -1,11 +1,10 @@
 //! People: the individuals a tenant works with.
 
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use maillage_problem::Json;
+use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use sqlx::types::Json as JsonColumn;
@@ -23,18 +22,56 @@ use crate::identity::Identity;
 use crate::pagination::{Page, PageQuery};
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/people", get(list).post(create))
-        .route(
-            "/v1/people/{id}",
-            get(read::<Person>).patch(update).delete(bin::<Person>),
+pub fn router() -> ApiRouter<AppState> {
+    ApiRouter::new()
+        .get(
+            "/v1/people",
+            list,
+            Doc::new("people", "Liste des personnes, filtrable")
+                .query::<ListQuery>()
+                .returns_page::<Person>(),
         )
-        .route("/v1/people/{id}/restore", post(restore::<Person>))
-        .route("/v1/people/{id}/merge", post(merge))
+        .post(
+            "/v1/people",
+            create,
+            Doc::new("people", "Enregistrer une personne")
+                .body::<PersonInput>()
+                .created()
+                .returns::<Person>(),
+        )
+        .get(
+            "/v1/people/{id}",
+            read::<Person>,
+            Doc::new("people", "Lire une personne").returns::<Person>(),
+        )
+        .patch(
+            "/v1/people/{id}",
+            update,
+            Doc::new("people", "Modifier une personne")
+                .if_match()
+                .body::<PersonInput>()
+                .returns::<Person>(),
+        )
+        .delete(
+            "/v1/people/{id}",
+            bin::<Person>,
+            Doc::new("people", "Mettre une personne à la corbeille").no_content(),
+        )
+        .post(
+            "/v1/people/{id}/restore",
+            restore::<Person>,
+            Doc::new("people", "Restaurer une personne de la corbeille").returns::<Person>(),
+        )
+        .post(
+            "/v1/people/{id}/merge",
+            merge,
+            Doc::new("people", "Fusionner un doublon dans cette personne")
+                .body::<MergeInput>()
+                .returns::<Person>(),
+        )
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Person {
     pub id: Uuid,
     pub given_name: String,
@@ -42,8 +79,11 @@ pub struct Person {
     /// The primary email and phone, from the lists below.
     pub email: Option<String>,
     pub phone: Option<String>,
+    #[schema(value_type = Vec<EmailEntry>)]
     pub emails: JsonColumn<Vec<EmailEntry>>,
+    #[schema(value_type = Vec<PhoneEntry>)]
     pub phones: JsonColumn<Vec<PhoneEntry>>,
+    #[schema(value_type = Option<Address>)]
     pub address: Option<JsonColumn<Address>>,
     /// May the tenant write to this person? With the GDPR legal basis, when and how.
     pub email_consent: bool,
@@ -61,7 +101,7 @@ pub struct Person {
 }
 
 /// A create or PATCH body: absent fields keep their value (or the default on create).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonInput {
     given_name: Option<String>,
@@ -196,7 +236,7 @@ impl PersonFields {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     /// `true` lists the bin instead of the live records.

@@ -2,12 +2,11 @@
 //! dates, milestones grouped in phases, budget lines (planned and actual, with totals)
 //! and partners, organisations or whole partnerships.
 
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use maillage_problem::Json;
+use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -23,19 +22,55 @@ use crate::identity::Identity;
 use crate::pagination::{Page, PageQuery};
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/projects", get(list).post(create))
-        .route(
-            "/v1/projects/{id}",
-            get(read::<Project>).patch(update).delete(bin::<Project>),
+pub fn router() -> ApiRouter<AppState> {
+    ApiRouter::new()
+        .get(
+            "/v1/projects",
+            list,
+            Doc::new("projects", "Liste des projets, filtrable")
+                .query::<ListQuery>()
+                .returns_page::<Project>(),
         )
-        .route("/v1/projects/{id}/restore", post(restore::<Project>))
+        .post(
+            "/v1/projects",
+            create,
+            Doc::new("projects", "Enregistrer un projet")
+                .body::<ProjectInput>()
+                .created()
+                .returns::<Project>(),
+        )
+        .get(
+            "/v1/projects/{id}",
+            read::<Project>,
+            Doc::new(
+                "projects",
+                "Lire un projet, ses jalons, son budget et ses partenaires",
+            )
+            .returns::<Project>(),
+        )
+        .patch(
+            "/v1/projects/{id}",
+            update,
+            Doc::new("projects", "Modifier un projet")
+                .if_match()
+                .body::<ProjectInput>()
+                .returns::<Project>(),
+        )
+        .delete(
+            "/v1/projects/{id}",
+            bin::<Project>,
+            Doc::new("projects", "Mettre un projet à la corbeille").no_content(),
+        )
+        .post(
+            "/v1/projects/{id}/restore",
+            restore::<Project>,
+            Doc::new("projects", "Restaurer un projet de la corbeille").returns::<Project>(),
+        )
 }
 
 const STATUSES: [&str; 5] = ["planned", "running", "suspended", "completed", "cancelled"];
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Milestone {
     #[serde(default)]
@@ -46,7 +81,7 @@ pub struct Milestone {
     pub done_on: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BudgetLine {
     pub label: String,
@@ -56,14 +91,14 @@ pub struct BudgetLine {
     pub actual_cents: i64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Budget {
     pub lines: Vec<BudgetLine>,
     pub planned_cents: i64,
     pub actual_cents: i64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectPartnerInput {
     pub organisation_id: Option<Uuid>,
@@ -72,7 +107,7 @@ pub struct ProjectPartnerInput {
     pub role: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ProjectPartner {
     pub organisation_id: Option<Uuid>,
     pub partnership_id: Option<Uuid>,
@@ -81,7 +116,7 @@ pub struct ProjectPartner {
     pub role: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Project {
     pub id: Uuid,
     pub name: String,
@@ -117,7 +152,7 @@ struct ProjectRow {
     deleted_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectInput {
     name: Option<String>,
@@ -355,7 +390,7 @@ impl ProjectFields {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     status: Option<String>,

@@ -5,10 +5,9 @@
 //! Two passes: a full-text prefix search that the (tenant_id, tsvector) index answers
 //! in milliseconds; only when it finds nothing, a trigram pass for near misses.
 
-use axum::Router;
 use axum::extract::{Query, State};
-use axum::routing::get;
 use maillage_problem::Json;
+use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -17,8 +16,8 @@ use crate::Error;
 use crate::identity::Identity;
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/v1/search", get(search))
+pub fn router() -> ApiRouter<AppState> {
+    ApiRouter::new().get("/v1/search", search, Doc::new("search", "Rechercher personnes, organisations et projets (sans accents, par début de mot, avec fautes)").query::<SearchQuery>().returns::<SearchResults>())
 }
 
 const DEFAULT_LIMIT: i64 = 20;
@@ -26,14 +25,14 @@ const MAX_LIMIT: i64 = 50;
 /// How close a word must be to count as a near miss (pg_trgm word similarity, 0 to 1).
 const TYPO_THRESHOLD: &str = "0.35";
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 struct SearchQuery {
     q: String,
     limit: Option<i64>,
 }
 
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct SearchHit {
     /// `person` or `organisation`.
     pub kind: String,
@@ -44,7 +43,7 @@ pub struct SearchHit {
     pub score: f32,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct SearchResults {
     items: Vec<SearchHit>,
     /// True when nothing matched exactly and these are near misses.

@@ -1,11 +1,10 @@
 //! Tags: one vocabulary per tenant ("Bénévole", "Quartier Nord", "Financeur public"…),
 //! put on people, organisations and partnerships alike.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
 use maillage_problem::Json;
+use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, Row};
 use uuid::Uuid;
@@ -17,10 +16,33 @@ use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    let mut router = Router::new()
-        .route("/v1/tags", get(list).post(create))
-        .route("/v1/tags/{id}", axum::routing::patch(rename).delete(remove));
+pub fn router() -> ApiRouter<AppState> {
+    let mut router = ApiRouter::new()
+        .get(
+            "/v1/tags",
+            list,
+            Doc::new("tags", "Étiquettes de l'espace et leur usage").returns::<TagList>(),
+        )
+        .post(
+            "/v1/tags",
+            create,
+            Doc::new("tags", "Créer une étiquette")
+                .body::<TagInput>()
+                .created()
+                .returns::<TagInput>(),
+        )
+        .patch(
+            "/v1/tags/{id}",
+            rename,
+            Doc::new("tags", "Renommer une étiquette")
+                .body::<TagInput>()
+                .returns::<TagInput>(),
+        )
+        .delete(
+            "/v1/tags/{id}",
+            remove,
+            Doc::new("tags", "Supprimer une étiquette").no_content(),
+        );
     // The same two routes for each kind of record that takes tags.
     for (collection, kind) in [
         ("people", Tagged::Person),
@@ -38,10 +60,20 @@ pub fn router() -> Router<AppState> {
                             Json(input): Json<RecordTags>| async move {
             set_tags(&state, &identity, kind, id, input).await
         };
-        router = router.route(
-            &format!("/v1/{collection}/{{id}}/tags"),
-            get(read).put(replace),
-        );
+        let path = format!("/v1/{collection}/{{id}}/tags");
+        router = router
+            .get(
+                &path,
+                read,
+                Doc::new("tags", "Étiquettes d'une fiche").returns::<RecordTags>(),
+            )
+            .put(
+                &path,
+                replace,
+                Doc::new("tags", "Remplacer les étiquettes d'une fiche")
+                    .body::<RecordTags>()
+                    .returns::<RecordTags>(),
+            );
     }
     router
 }
@@ -125,7 +157,7 @@ impl Tagged {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Tag {
     pub id: Uuid,
     pub name: String,
@@ -135,7 +167,7 @@ pub struct Tag {
     pub partnerships: i64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct TagList {
     items: Vec<Tag>,
 }
@@ -161,7 +193,7 @@ async fn list(State(state): State<AppState>, identity: Identity) -> Result<Json<
     Ok(Json(TagList { items }))
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct TagInput {
     name: String,
@@ -285,7 +317,7 @@ async fn remove(
 }
 
 /// A record's tags, by name.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RecordTags {
     tags: Vec<String>,

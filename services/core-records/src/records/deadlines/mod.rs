@@ -5,13 +5,12 @@
 
 mod recurrence;
 
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::get;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use maillage_problem::Json;
+use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -28,12 +27,55 @@ use crate::outbox::{self, DEADLINE_CHANGED};
 use crate::pagination::{Page, PageQuery};
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/deadlines", get(list).post(create))
-        .route(
+pub fn router() -> ApiRouter<AppState> {
+    ApiRouter::new()
+        .get(
+            "/v1/deadlines",
+            list,
+            Doc::new(
+                "deadlines",
+                "Échéances de rapport, les plus proches d'abord, filtrables",
+            )
+            .query::<ListQuery>()
+            .returns_page::<Deadline>(),
+        )
+        .post(
+            "/v1/deadlines",
+            create,
+            Doc::new(
+                "deadlines",
+                "Enregistrer une échéance, ou avec `recurrence` une série",
+            )
+            .body::<DeadlineInput>()
+            .created()
+            .returns::<Deadline>(),
+        )
+        .get(
             "/v1/deadlines/{id}",
-            get(read::<Deadline>).patch(update).delete(remove),
+            read::<Deadline>,
+            Doc::new("deadlines", "Lire une échéance").returns::<Deadline>(),
+        )
+        .patch(
+            "/v1/deadlines/{id}",
+            update,
+            Doc::new(
+                "deadlines",
+                "Modifier une échéance (et avec scope=following les suivantes de sa série)",
+            )
+            .query::<ScopeQuery>()
+            .if_match()
+            .body::<DeadlineInput>()
+            .returns::<Deadline>(),
+        )
+        .delete(
+            "/v1/deadlines/{id}",
+            remove,
+            Doc::new(
+                "deadlines",
+                "Supprimer une échéance (et avec scope=following les suivantes de sa série)",
+            )
+            .query::<ScopeQuery>()
+            .no_content(),
         )
 }
 
@@ -42,7 +84,7 @@ const RECORDED_STATUSES: [&str; 3] = ["upcoming", "submitted", "waived"];
 /// More people than this answering for one report is a mistake.
 const MAX_RESPONSIBLES: usize = 20;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Deadline {
     pub id: Uuid,
     pub title: String,
@@ -73,7 +115,7 @@ pub struct Deadline {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeadlineInput {
     title: Option<String>,
@@ -342,7 +384,7 @@ struct NewDeadline {
     occurrence: Option<i32>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     /// upcoming, late, submitted or waived.
@@ -474,16 +516,17 @@ async fn create(
 }
 
 /// Which deadlines of a series a change or a deletion applies to.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 struct ScopeQuery {
     /// `this` (the default) or `following`: this one and the later ones of its series
     /// that are still to be submitted.
     #[serde(default)]
+    #[param(inline)]
     scope: Scope,
 }
 
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 enum Scope {
     #[default]

@@ -15,7 +15,7 @@ pub const MAX_OCCURRENCES: usize = 120;
 
 /// `{"frequency": "quarterly", "until": "2029-12-31"}`, `{"frequency": "monthly", "count": 12}`
 /// or `{"frequency": "dates", "dates": ["2027-03-31T17:00:00+02:00", …]}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecurrenceInput {
     pub frequency: String,

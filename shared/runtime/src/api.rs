@@ -1,0 +1,364 @@
+//! Routes declared together with their OpenAPI description, so that the API and its
+//! documentation cannot drift apart: a route exists only through [`ApiRouter`], and
+//! [`ApiRouter::split`] returns the axum router and the OpenAPI document it was built from.
+//!
+//! utoipa builds the document and the schemas (`#[derive(ToSchema, IntoParams)]` on the
+//! types); this module only joins registration and description. (utoipa-axum's `routes!`
+//! does the same from `#[utoipa::path]` attributes, but cannot register the generic
+//! handlers — `read::<Person>` — that our records share.)
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::handler::Handler;
+use axum::routing::{MethodFilter, on};
+use utoipa::openapi::path::{
+    HttpMethod, Operation, OperationBuilder, ParameterBuilder, ParameterIn,
+};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::{ComponentsBuilder, Object, Type};
+use utoipa::openapi::{
+    Components, Content, OpenApi, OpenApiBuilder, PathsBuilder, Ref, RefOr, Required, Schema,
+};
+use utoipa::{IntoParams, ToSchema};
+
+/// The media type of every error answer.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// What one route does, for the OpenAPI document.
+pub struct Doc {
+    tag: &'static str,
+    summary: &'static str,
+    parameters: Vec<utoipa::openapi::path::Parameter>,
+    request: Option<RefOr<Schema>>,
+    status: u16,
+    response: Option<RefOr<Schema>>,
+    schemas: Vec<(String, RefOr<Schema>)>,
+}
+
+impl Doc {
+    /// A route of the `tag` group, summed up in a sentence.
+    pub fn new(tag: &'static str, summary: &'static str) -> Self {
+        Self {
+            tag,
+            summary,
+            parameters: Vec::new(),
+            request: None,
+            status: 200,
+            response: None,
+            schemas: Vec::new(),
+        }
+    }
+
+    /// The JSON body it takes.
+    pub fn body<T: ToSchema>(mut self) -> Self {
+        self.request = Some(self.reference::<T>());
+        self
+    }
+
+    /// The JSON body it answers with (200 unless [`Doc::created`]).
+    pub fn returns<T: ToSchema>(mut self) -> Self {
+        self.response = Some(self.reference::<T>());
+        self
+    }
+
+    /// It answers one page of `T`: `{"items": [...], "next": "<cursor>"}`, the cursor to
+    /// pass as `after` for the next page (null on the last).
+    pub fn returns_page<T: ToSchema>(mut self) -> Self {
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder};
+        let item = self.reference::<T>();
+        let page = ObjectBuilder::new()
+            .property("items", ArrayBuilder::new().items(item))
+            .property(
+                "next",
+                ObjectBuilder::new().schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+                    Type::String,
+                    Type::Null,
+                ])),
+            )
+            .required("items")
+            .required("next");
+        self.response = Some(RefOr::T(page.into()));
+        self
+    }
+
+    /// It answers a JSON array of `T`.
+    pub fn returns_list<T: ToSchema>(mut self) -> Self {
+        use utoipa::openapi::schema::ArrayBuilder;
+        let item = self.reference::<T>();
+        self.response = Some(RefOr::T(ArrayBuilder::new().items(item).into()));
+        self
+    }
+
+    /// It changes a record and wants the version last read, `If-Match: "3"` (a stale one
+    /// is refused with 409, a missing one with 428).
+    pub fn if_match(mut self) -> Self {
+        self.parameters.push(
+            ParameterBuilder::new()
+                .name("If-Match")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::True)
+                .description(Some("La version lue (ETag), par exemple \"3\""))
+                .schema(Some(Object::with_type(Type::String)))
+                .build(),
+        );
+        self
+    }
+
+    /// It answers 201 Created.
+    pub fn created(mut self) -> Self {
+        self.status = 201;
+        self
+    }
+
+    /// It answers 204 No Content.
+    pub fn no_content(mut self) -> Self {
+        self.status = 204;
+        self.response = None;
+        self
+    }
+
+    /// The query parameters it reads.
+    pub fn query<Q: IntoParams>(mut self) -> Self {
+        self.parameters
+            .extend(Q::into_params(|| Some(ParameterIn::Query)));
+        self
+    }
+
+    fn reference<T: ToSchema>(&mut self) -> RefOr<Schema> {
+        let name = T::name().into_owned();
+        self.schemas.push((name.clone(), T::schema()));
+        T::schemas(&mut self.schemas);
+        RefOr::Ref(Ref::from_schema_name(name))
+    }
+
+    fn operation(self, path: &str, method: &str) -> (Operation, Vec<(String, RefOr<Schema>)>) {
+        let mut parameters: Vec<_> = path_parameters(path)
+            .map(|name| {
+                ParameterBuilder::new()
+                    .name(name)
+                    .parameter_in(ParameterIn::Path)
+                    .required(Required::True)
+                    .schema(Some(Object::with_type(Type::String)))
+                    .build()
+            })
+            .collect();
+        parameters.extend(self.parameters);
+        let success = match &self.response {
+            Some(schema) => ResponseBuilder::new()
+                .description("Réussite")
+                .content("application/json", Content::new(Some(schema.clone()))),
+            None => ResponseBuilder::new().description("Réussite"),
+        };
+        let problem = ResponseBuilder::new()
+            .description(
+                "Erreur, décrite en problem+json (RFC 9457) : champ par champ pour une saisie invalide",
+            )
+            .content(
+                PROBLEM_JSON,
+                Content::new(Some(RefOr::Ref(Ref::from_schema_name("Problem")))),
+            );
+        let operation = OperationBuilder::new()
+            .tag(self.tag)
+            .summary(Some(self.summary))
+            .operation_id(Some(operation_id(method, path)))
+            .parameters(Some(parameters))
+            .request_body(self.request.map(|schema| {
+                RequestBodyBuilder::new()
+                    .required(Some(Required::True))
+                    .content("application/json", Content::new(Some(schema)))
+                    .build()
+            }))
+            .response(self.status.to_string(), success)
+            .response("default", problem)
+            .build();
+        (operation, self.schemas)
+    }
+}
+
+/// `{id}` and `{evaluation_id}` of `/v1/partnerships/{id}/evaluations/{evaluation_id}`.
+fn path_parameters(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/')
+        .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+}
+
+/// `get_v1_people_id_timeline`: stable, unique, readable in generated clients.
+fn operation_id(method: &str, path: &str) -> String {
+    let words: Vec<String> = path
+        .split(['/', '-'])
+        .map(|w| w.trim_matches(['{', '}']).to_owned())
+        .filter(|w| !w.is_empty())
+        .collect();
+    format!("{method}_{}", words.join("_"))
+}
+
+/// An axum router that documents every route it registers.
+pub struct ApiRouter<S> {
+    router: Router<S>,
+    paths: BTreeMap<String, Vec<(HttpMethod, Operation)>>,
+    schemas: BTreeMap<String, RefOr<Schema>>,
+}
+
+impl<S> Default for ApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    fn default() -> Self {
+        Self {
+            router: Router::new(),
+            paths: BTreeMap::new(),
+            schemas: BTreeMap::new(),
+        }
+    }
+}
+
+impl<S> ApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn get<H, T>(self, path: &str, handler: H, doc: Doc) -> Self
+    where
+        H: Handler<T, S>,
+        T: 'static,
+    {
+        self.on(HttpMethod::Get, path, handler, doc)
+    }
+
+    pub fn post<H, T>(self, path: &str, handler: H, doc: Doc) -> Self
+    where
+        H: Handler<T, S>,
+        T: 'static,
+    {
+        self.on(HttpMethod::Post, path, handler, doc)
+    }
+
+    pub fn put<H, T>(self, path: &str, handler: H, doc: Doc) -> Self
+    where
+        H: Handler<T, S>,
+        T: 'static,
+    {
+        self.on(HttpMethod::Put, path, handler, doc)
+    }
+
+    pub fn patch<H, T>(self, path: &str, handler: H, doc: Doc) -> Self
+    where
+        H: Handler<T, S>,
+        T: 'static,
+    {
+        self.on(HttpMethod::Patch, path, handler, doc)
+    }
+
+    pub fn delete<H, T>(self, path: &str, handler: H, doc: Doc) -> Self
+    where
+        H: Handler<T, S>,
+        T: 'static,
+    {
+        self.on(HttpMethod::Delete, path, handler, doc)
+    }
+
+    fn on<H, T>(mut self, method: HttpMethod, path: &str, handler: H, doc: Doc) -> Self
+    where
+        H: Handler<T, S>,
+        T: 'static,
+    {
+        let (filter, name) = match method {
+            HttpMethod::Get => (MethodFilter::GET, "get"),
+            HttpMethod::Post => (MethodFilter::POST, "post"),
+            HttpMethod::Put => (MethodFilter::PUT, "put"),
+            HttpMethod::Patch => (MethodFilter::PATCH, "patch"),
+            HttpMethod::Delete => (MethodFilter::DELETE, "delete"),
+            HttpMethod::Head => (MethodFilter::HEAD, "head"),
+            HttpMethod::Options => (MethodFilter::OPTIONS, "options"),
+            HttpMethod::Trace => (MethodFilter::TRACE, "trace"),
+        };
+        self.router = self.router.route(path, on(filter, handler));
+        let (operation, schemas) = doc.operation(path, name);
+        self.schemas.extend(schemas);
+        self.paths
+            .entry(path.to_owned())
+            .or_default()
+            .push((method, operation));
+        self
+    }
+
+    pub fn merge(mut self, other: ApiRouter<S>) -> Self {
+        self.router = self.router.merge(other.router);
+        for (path, operations) in other.paths {
+            self.paths.entry(path).or_default().extend(operations);
+        }
+        self.schemas.extend(other.schemas);
+        self
+    }
+
+    /// The router, and the OpenAPI 3.1 document of everything it routes.
+    pub fn split(self, title: &str, version: &str) -> (Router<S>, OpenApi) {
+        let mut paths = PathsBuilder::new().build();
+        for (path, operations) in self.paths {
+            for (method, operation) in operations {
+                paths.add_path_operation(&path, vec![method], operation);
+            }
+        }
+        let components: Components = ComponentsBuilder::new()
+            .schemas_from_iter(self.schemas)
+            .schema("Problem", problem_schema())
+            .build();
+        let openapi = OpenApiBuilder::new()
+            .info(
+                utoipa::openapi::InfoBuilder::new()
+                    .title(title)
+                    .version(version)
+                    .build(),
+            )
+            .paths(paths)
+            .components(Some(components))
+            .build();
+        (self.router, openapi)
+    }
+}
+
+/// RFC 9457 problem details, with the field errors of an invalid input.
+fn problem_schema() -> Schema {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder};
+    let string = || Object::with_type(Type::String);
+    let field_error = ObjectBuilder::new()
+        .property("field", string())
+        .property("message", string())
+        .required("field")
+        .required("message");
+    ObjectBuilder::new()
+        .property("type", string())
+        .property("title", string())
+        .property("status", Object::with_type(Type::Integer))
+        .property("detail", string())
+        .property("errors", ArrayBuilder::new().items(field_error))
+        .required("title")
+        .required("status")
+        .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_ids_and_path_parameters_come_from_the_path() {
+        assert_eq!(
+            operation_id("get", "/v1/partnerships/{id}/evaluations/{evaluation_id}"),
+            "get_v1_partnerships_id_evaluations_evaluation_id"
+        );
+        assert_eq!(
+            operation_id("post", "/v1/custom-fields"),
+            "post_v1_custom_fields"
+        );
+        assert_eq!(
+            path_parameters("/v1/partnerships/{id}/evaluations/{evaluation_id}")
+                .collect::<Vec<_>>(),
+            ["id", "evaluation_id"]
+        );
+    }
+}
