@@ -57,7 +57,18 @@ async fn a_deadline_due_tomorrow_brings_exactly_one_reminder_the_day_before() ->
     assert_eq!(created.status(), reqwest::StatusCode::SEE_OTHER);
     let deadline_path = location(&created)?;
 
-    // The J-1 reminder is due at 08:00 today, Paris time: nine hours on from now is past
+    // Once the notification service has planned the deadline (planning it after its J-1
+    // day would rightly skip that reminder)…
+    eventually(Duration::from_secs(20), || async {
+        let planned: i64 = sqlx::query_scalar("select count(*) from reminders")
+            .fetch_one(&platform.db.owner)
+            .await
+            .ok()?;
+        (planned == 4).then_some(())
+    })
+    .await
+    .ok_or_else(|| anyhow::anyhow!("the deadline was never planned"))?;
+    // …the J-1 reminder is due at 08:00 today, Paris time: nine hours on from now is past
     // it whatever the hour, and still before the overdue reminder.
     platform.clock.advance(chrono::Duration::hours(9));
     let emails = eventually(Duration::from_secs(20), || async {

@@ -26,6 +26,33 @@ enum Command {
         #[command(subcommand)]
         command: TenantCommand,
     },
+    /// Reminders the SMTP server refused or kept failing (the dead letters): list, replay.
+    Reminders {
+        /// The notification service's connection URL (its role sees every tenant's
+        /// reminders in its scan scope).
+        #[arg(long, env = "NOTIFICATION_DATABASE_URL", hide_env_values = true)]
+        notification_database_url: String,
+        #[command(subcommand)]
+        command: RemindersCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RemindersCommand {
+    /// Lists the failed reminders, most recent first, with the reason.
+    Failed {
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
+    /// Puts failed reminders back in line: one (`--tenant-id` and `--reminder-id`) or `--all`.
+    Replay {
+        #[arg(long, requires = "reminder_id", conflicts_with = "all")]
+        tenant_id: Option<Uuid>,
+        #[arg(long, requires = "tenant_id")]
+        reminder_id: Option<Uuid>,
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -75,6 +102,13 @@ fn parse_zone(raw: &str) -> Result<chrono_tz::Tz, String> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Command::Reminders {
+        notification_database_url,
+        command,
+    } = &cli.command
+    {
+        return reminders(notification_database_url, command).await;
+    }
     let pool = PgPool::connect(&cli.database_url)
         .await
         .context("cannot connect to the database")?;
@@ -146,6 +180,44 @@ async fn main() -> anyhow::Result<()> {
             .await?;
             tx.commit().await?;
             println!("tenant {slug} created; {admin_email} becomes its owner at first login");
+        }
+        Command::Reminders { .. } => {}
+    }
+    Ok(())
+}
+
+async fn reminders(database_url: &str, command: &RemindersCommand) -> anyhow::Result<()> {
+    use maillage_notification::dead_letters;
+    let pool = PgPool::connect(database_url)
+        .await
+        .context("cannot connect to the database as the notification service")?;
+    match command {
+        RemindersCommand::Failed { limit } => {
+            for r in dead_letters::failed(&pool, *limit).await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{} attempt(s)\t{}",
+                    r.failed_at.map(|at| at.to_rfc3339()).unwrap_or_default(),
+                    r.tenant_slug,
+                    r.tenant_id,
+                    r.reminder_id,
+                    r.recipient_email,
+                    r.attempts,
+                    r.last_error.unwrap_or_default(),
+                );
+            }
+        }
+        RemindersCommand::Replay {
+            tenant_id,
+            reminder_id,
+            all,
+        } => {
+            let one = tenant_id.zip(*reminder_id);
+            anyhow::ensure!(
+                one.is_some() || *all,
+                "name a reminder (--tenant-id and --reminder-id) or pass --all"
+            );
+            let replayed = dead_letters::replay(&pool, one).await?;
+            println!("{replayed} reminder(s) put back in line");
         }
     }
     Ok(())

@@ -2558,3 +2558,234 @@ async fn every_route_is_in_the_openapi_document_and_every_documented_route_answe
     assert!(operations >= 60, "only {operations} operations documented");
     Ok(())
 }
+
+/// A fingerprint of everything a tenant holds, table by table, read as the owner.
+async fn fingerprint(app: &TestApp, tenant_id: Uuid) -> anyhow::Result<Vec<(String, String)>> {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "select c.relname::text from pg_class c join pg_attribute a on a.attrelid = c.oid
+         where c.relkind = 'r' and c.relnamespace = 'public'::regnamespace and a.attname = 'tenant_id'
+         order by 1",
+    )
+    .fetch_all(&app.db.owner)
+    .await?;
+    let mut prints = Vec::new();
+    for table in tables {
+        // The table names come from the catalog, not from input.
+        let print: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "select md5(string_agg(t::text, ',' order by t::text)) from {table} t where tenant_id = $1"
+        )))
+        .bind(tenant_id)
+        .fetch_one(&app.db.owner)
+        .await?;
+        prints.push((table, print.unwrap_or_default()));
+    }
+    Ok(prints)
+}
+
+/// Every documented route, called by another tenant's owner with this tenant's ids:
+/// 404 (or, for lists and searches, nothing of this tenant), and nothing changed.
+#[tokio::test]
+async fn every_route_called_with_another_tenants_ids_finds_nothing_and_changes_nothing()
+-> TestResult {
+    let app = TestApp::spawn().await?;
+    let alice = app.actor("asso-a", Role::Owner).await?;
+    let mallory = app.actor("asso-b", Role::Owner).await?;
+    let create = |path: String, body: Value| {
+        let app = &app;
+        async move {
+            let (status, created) = app.send(&alice, Method::POST, &path, Some(body)).await?;
+            anyhow::ensure!(status == StatusCode::CREATED, "{path}: {created}");
+            Ok::<String, anyhow::Error>(id_of(&created))
+        }
+    };
+    let person = create(
+        "/v1/people".into(),
+        json!({"given_name": "Hélène", "family_name": "Secret"}),
+    )
+    .await?;
+    let twin = create(
+        "/v1/people".into(),
+        json!({"given_name": "Helene", "family_name": "Secret"}),
+    )
+    .await?;
+    let organisation = create(
+        "/v1/organisations".into(),
+        json!({"name": "Financeur Secret", "kind": "funder"}),
+    )
+    .await?;
+    let organisation_twin = create(
+        "/v1/organisations".into(),
+        json!({"name": "Financeur Secret bis", "kind": "funder"}),
+    )
+    .await?;
+    let partnership = create("/v1/partnerships".into(), json!({"title": "Convention secrète", "kind": "funding", "partners": [{"organisation_id": organisation}]})).await?;
+    let project = create("/v1/projects".into(), json!({"name": "Projet secret"})).await?;
+    let deadline = create("/v1/deadlines".into(), json!({"title": "Rapport secret", "due_at": "2030-06-30T17:00:00+02:00", "funder_id": organisation})).await?;
+    let activity = create(
+        "/v1/activities".into(),
+        json!({"kind": "call", "subject": "Appel secret", "links": {"people": [person]}}),
+    )
+    .await?;
+    let engagement = create("/v1/engagements".into(), json!({"kind": "donation", "person_id": person, "amount_cents": 5000, "occurred_on": "2026-01-01"})).await?;
+    let affiliation = create(
+        "/v1/affiliations".into(),
+        json!({"person_id": person, "organisation_id": organisation, "role": "Trésorière"}),
+    )
+    .await?;
+    let custom_field = create("/v1/custom-fields".into(), json!({"record_type": "person", "key": "quartier", "label": "Quartier", "field_type": "text"})).await?;
+    let (status, _) = app
+        .send(
+            &alice,
+            Method::POST,
+            "/v1/tags",
+            Some(json!({"name": "Secret"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, tags) = app.send(&alice, Method::GET, "/v1/tags", None).await?;
+    let tag = tags["items"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let evaluations = format!("/v1/partnerships/{partnership}/evaluations");
+    let evaluation = create(evaluations, json!({"stage": "interim", "evaluated_on": "2026-06-30", "effectiveness_score": 3, "efficiency_score": 3, "impact_score": 3})).await?;
+    assert!(!tag.is_empty(), "{tags}");
+    let secrets = [
+        &person,
+        &twin,
+        &organisation,
+        &organisation_twin,
+        &partnership,
+        &project,
+        &deadline,
+        &activity,
+        &engagement,
+        &affiliation,
+        &custom_field,
+        &tag,
+        &evaluation,
+    ];
+
+    let (_, document) = app
+        .send(&alice, Method::GET, "/v1/openapi.json", None)
+        .await?;
+    let paths = document["paths"]
+        .as_object()
+        .ok_or_else(|| anyhow::anyhow!("no paths"))?;
+    let before = fingerprint(&app, alice.tenant_id).await?;
+    let mut checked = 0;
+    for (path, item) in paths {
+        let collection = path.split('/').nth(2).unwrap_or_default();
+        let record = match collection {
+            "people" => &person,
+            "organisations" => &organisation,
+            "partnerships" => &partnership,
+            "projects" => &project,
+            "deadlines" => &deadline,
+            "activities" => &activity,
+            "engagements" => &engagement,
+            "affiliations" => &affiliation,
+            "custom-fields" => &custom_field,
+            "tags" => &tag,
+            _ => &person,
+        };
+        let concrete = path
+            .replace("{evaluation_id}", &evaluation)
+            .replace("{id}", record);
+        for method in item.as_object().into_iter().flat_map(|m| m.keys()) {
+            let method: Method = method.to_uppercase().parse()?;
+            // Bodies that would be valid in the caller's own tenant, so that only the
+            // ids stand between the request and a change.
+            // (The creations name this tenant's records: they must be refused.)
+            let (body, links_records) = match (method.as_str(), path.as_str()) {
+                ("POST", p) if p.ends_with("/merge") => (
+                    Some(
+                        json!({"duplicate_id": if collection == "people" { &twin } else { &organisation_twin }}),
+                    ),
+                    false,
+                ),
+                ("PUT", p) if p.ends_with("/tags") => (Some(json!({"tags": ["Volé"]})), false),
+                ("PATCH", "/v1/tags/{id}") => (Some(json!({"name": "Volé"})), false),
+                ("POST", "/v1/partnerships/{id}/evaluations") => (
+                    Some(
+                        json!({"stage": "interim", "evaluated_on": "2026-06-30", "effectiveness_score": 1, "efficiency_score": 1, "impact_score": 1}),
+                    ),
+                    false,
+                ),
+                ("POST", "/v1/affiliations") => (
+                    Some(
+                        json!({"person_id": person, "organisation_id": organisation, "role": "Intrus"}),
+                    ),
+                    true,
+                ),
+                ("POST", "/v1/engagements") => (
+                    Some(
+                        json!({"kind": "donation", "person_id": person, "amount_cents": 1, "occurred_on": "2026-01-01"}),
+                    ),
+                    true,
+                ),
+                ("POST", "/v1/activities") => (
+                    Some(
+                        json!({"kind": "note", "subject": "Intrus", "links": {"people": [person]}}),
+                    ),
+                    true,
+                ),
+                ("POST", "/v1/deadlines") => (
+                    Some(
+                        json!({"title": "Intrus", "due_at": "2030-01-01T00:00:00Z", "funder_id": organisation, "project_id": project}),
+                    ),
+                    true,
+                ),
+                ("POST", "/v1/partnerships") => (
+                    Some(
+                        json!({"title": "Intrus", "kind": "funding", "partners": [{"organisation_id": organisation}]}),
+                    ),
+                    true,
+                ),
+                ("POST", "/v1/projects") => (
+                    Some(
+                        json!({"name": "Intrus", "partners": [{"organisation_id": organisation, "role": "x"}]}),
+                    ),
+                    true,
+                ),
+                ("POST" | "PATCH", _) => (Some(json!({})), false),
+                _ => (None, false),
+            };
+            let mut request = app
+                .request(&mallory, method.clone(), &concrete)?
+                .header("if-match", "\"1\"");
+            if let Some(body) = &body {
+                request = request.json(body);
+            }
+            let response = request.send().await?;
+            let status = response.status();
+            let text = response.text().await?;
+            if path.contains('{') {
+                assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}: {text}");
+            } else if links_records {
+                assert_eq!(
+                    status,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "{method} {path} linked another tenant's records: {text}"
+                );
+            }
+            for secret in secrets {
+                assert!(
+                    !text.contains(secret.as_str()),
+                    "{method} {path} leaks {secret}: {text}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 60, "only {checked} operations checked");
+    assert_eq!(
+        fingerprint(&app, alice.tenant_id).await?,
+        before,
+        "another tenant's calls changed this tenant's data"
+    );
+    // Mallory's searches and lists see nothing of Alice's.
+    let (_, found) = app.search(&mallory, "secret").await?;
+    assert!(!found.to_string().contains(&person));
+    Ok(())
+}

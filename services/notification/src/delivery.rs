@@ -4,8 +4,13 @@
 //! server, and the row marked sent in the same transaction before the stream entry is
 //! acknowledged. A second delivery of the same entry (a replay, a reclaim, a second
 //! instance) waits on the lock, then finds the reminder sent and sends nothing.
+//!
+//! An SMTP server that cannot take the email now (4xx, unreachable) gets it again later,
+//! after a growing delay; one that refuses it for good (5xx), or still fails after
+//! `MAX_ATTEMPTS`, leaves the reminder "failed": dead-lettered, for a platform admin to
+//! look at and replay.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -29,6 +34,28 @@ pub enum Outcome {
     NoLongerRelevant,
     /// No such reminder in that tenant: a forged, misrouted or stale message.
     Rejected,
+    /// The SMTP server could not take it now: it is tried again at `retry_at`.
+    RetryLater {
+        retry_at: DateTime<Utc>,
+    },
+    /// Refused for good, or too many failures: the reminder is failed.
+    DeadLettered {
+        error: String,
+    },
+}
+
+/// Tries before a reminder is given up as failed.
+pub const MAX_ATTEMPTS: i32 = 6;
+
+/// The wait after the `attempts`-th failure: 1 min, 5 min, 15 min, 1 h, 3 h.
+pub fn backoff(attempts: i32) -> Duration {
+    match attempts {
+        ..=1 => Duration::minutes(1),
+        2 => Duration::minutes(5),
+        3 => Duration::minutes(15),
+        4 => Duration::hours(1),
+        _ => Duration::hours(3),
+    }
 }
 
 pub struct Sender<'a> {
@@ -49,7 +76,7 @@ impl Sender<'_> {
         // Row-level security scopes this to the message's tenant: a reminder of another
         // tenant is simply not found.
         let row = sqlx::query!(
-            r#"select r.kind, r.status, r.due_at, r.deadline_id,
+            r#"select r.kind, r.status, r.due_at, r.deadline_id, r.attempts,
                       d.title as "title!", d.funder_name, d.recorded_status as "recorded_status!",
                       d.due_at as "current_due_at!",
                       t.name as tenant_name, t.slug, t.time_zone,
@@ -111,17 +138,54 @@ impl Sender<'_> {
         .render()?;
         // Stable per reminder: a mail client that somehow got it twice shows it once.
         let message_id = format!("<reminder-{reminder_id}@{}>", self.from.email.domain());
-        let recipient = Mailbox::new(Some(row.display_name.clone()), row.email.parse()?);
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(recipient)
-            .subject(rendered.subject)
-            .message_id(Some(message_id.clone()))
-            .multipart(MultiPart::alternative_plain_html(
-                rendered.text,
-                rendered.html,
-            ))?;
-        self.mailer.send(message).await?;
+        let sent = match row.email.parse() {
+            Ok(address) => {
+                let message = Message::builder()
+                    .from(self.from.clone())
+                    .to(Mailbox::new(Some(row.display_name.clone()), address))
+                    .subject(rendered.subject)
+                    .message_id(Some(message_id.clone()))
+                    .multipart(MultiPart::alternative_plain_html(
+                        rendered.text,
+                        rendered.html,
+                    ))?;
+                self.mailer.send(message).await.map_err(|error| {
+                    let permanent = error.is_permanent();
+                    (error.to_string(), permanent)
+                })
+            }
+            Err(error) => Err((format!("invalid recipient address: {error}"), true)),
+        };
+        if let Err((error, permanent)) = sent {
+            let attempts = row.attempts + 1;
+            let given_up = permanent || attempts >= MAX_ATTEMPTS;
+            let (status, retry_at, failed_at) = if given_up {
+                tracing::warn!(%reminder_id, attempts, %error, "reminder failed: dead-lettered");
+                ("failed", None, Some(now))
+            } else {
+                tracing::info!(%reminder_id, attempts, %error, "SMTP failure, will retry");
+                ("pending", Some(now + backoff(attempts)), None)
+            };
+            sqlx::query!(
+                r#"update reminders
+                   set status = $3, attempts = $4, retry_at = $5, failed_at = $6, last_error = $7
+                   where tenant_id = $1 and id = $2"#,
+                tenant_id,
+                reminder_id,
+                status,
+                attempts,
+                retry_at,
+                failed_at,
+                &error,
+            )
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            return Ok(match retry_at {
+                Some(retry_at) => Outcome::RetryLater { retry_at },
+                None => Outcome::DeadLettered { error },
+            });
+        }
 
         sqlx::query!(
             "update reminders set status = 'sent', sent_at = $3, message_id = $4 where tenant_id = $1 and id = $2",

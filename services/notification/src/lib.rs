@@ -11,9 +11,11 @@
 
 mod clock;
 mod config;
+pub mod dead_letters;
 mod delivery;
 mod email;
 mod error;
+mod metrics;
 mod planner;
 mod relay;
 mod schedule;

@@ -17,14 +17,26 @@ use crate::streams::WorkStream;
 const REQUEUE_AFTER: Duration = Duration::minutes(10);
 const DISPATCH_BATCH: i64 = 500;
 
-/// Recomputes the reminders of one deadline, in its tenant, from its current state.
+/// Recomputes the reminders of one deadline, in its tenant, from its current state, and
+/// marks the outbox event that asked for it (if any) processed, in the same transaction.
 pub async fn plan_deadline(
     pool: &PgPool,
     tenant_id: Uuid,
     deadline_id: Uuid,
+    event_id: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     let mut tx = begin_tenant(pool, tenant_id).await?;
+    if let Some(event_id) = event_id {
+        sqlx::query!(
+            "update outbox set processed_at = $3 where tenant_id = $1 and id = $2",
+            tenant_id,
+            event_id,
+            now,
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
     let deadline = sqlx::query!(
         r#"select d.due_at as "due_at!", d.recorded_status as "recorded_status!", t.time_zone,
                   array(select deadline_recipients(d.tenant_id, d.id)) as "recipients!"
@@ -113,8 +125,9 @@ pub async fn dispatch_due(
     .await?;
     let due = sqlx::query!(
         r#"select tenant_id, id from reminders
-           where fire_at <= $1 and (status = 'pending' or (status = 'queued' and queued_at < $2))
-           order by fire_at
+           where coalesce(retry_at, fire_at) <= $1
+             and (status = 'pending' or (status = 'queued' and queued_at < $2))
+           order by coalesce(retry_at, fire_at)
            limit $3
            for update skip locked"#,
         now,

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::delivery::{Mailer, Outcome, Sender};
 use crate::streams::{self, WorkStream};
-use crate::{Clock, Config, Error, planner, relay};
+use crate::{Clock, Config, Error, dead_letters, metrics, planner, relay};
 
 /// After an error (a server down), a loop waits this long before trying again.
 const RETRY_DELAY: Duration = Duration::from_secs(2);
@@ -67,13 +67,25 @@ impl Application {
         let poll = config.poll_interval;
         let reclaim = config.reclaim_after;
 
+        let observed = Arc::new(Observed {
+            pool: pool.clone(),
+            redis_url: config.redis_url.clone(),
+            namespace: namespace.clone(),
+            streams: [events.clone(), reminders.clone()],
+            clock: clock.clone(),
+        });
         let mut workers = JoinSet::new();
         {
-            let (pool, url, events) = (pool.clone(), config.redis_url.clone(), events.clone());
+            let (pool, url, events, clock) = (
+                pool.clone(),
+                config.redis_url.clone(),
+                events.clone(),
+                clock.clone(),
+            );
             workers.spawn(forever("outbox relay", url, move |mut redis| {
-                let (pool, events) = (pool.clone(), events.clone());
+                let (pool, events, clock) = (pool.clone(), events.clone(), clock.clone());
                 async move {
-                    if relay::relay_batch(&pool, &mut redis, &events).await? == 0 {
+                    if relay::relay_batch(&pool, &mut redis, &events, clock.now()).await? == 0 {
                         tokio::time::sleep(poll).await;
                     }
                     Ok(redis)
@@ -96,8 +108,15 @@ impl Application {
                             uuid_field(&entry, "tenant_id"),
                             uuid_field(&entry, "aggregate_id"),
                         ) {
-                            planner::plan_deadline(&pool, tenant_id, deadline_id, clock.now())
-                                .await?;
+                            let event_id = uuid_field(&entry, "event_id");
+                            planner::plan_deadline(
+                                &pool,
+                                tenant_id,
+                                deadline_id,
+                                event_id,
+                                clock.now(),
+                            )
+                            .await?;
                         } else {
                             tracing::warn!(entry = %entry.id, "malformed event dropped");
                         }
@@ -136,11 +155,12 @@ impl Application {
                 config.public_base_url.clone(),
                 reminders,
                 clock,
+                namespace.clone(),
             ));
             workers.spawn(forever("sender", url, move |mut redis| {
                 let state = state.clone();
                 async move {
-                    let (pool, mailer, from, base, reminders, clock) = &*state;
+                    let (pool, mailer, from, base, reminders, clock, namespace) = &*state;
                     reminders.ensure_group(&mut redis).await?;
                     let sender = Sender { pool, mailer, from, public_base_url: base };
                     for entry in reminders.next_batch(&mut redis, poll, reclaim).await? {
@@ -148,10 +168,14 @@ impl Application {
                             (Some(tenant_id), Some(reminder_id)) => sender.deliver(tenant_id, reminder_id, clock.now()).await?,
                             _ => Outcome::Rejected,
                         };
-                        if outcome == Outcome::Rejected {
-                            tracing::warn!(entry = %entry.id, "reminder message rejected: no such reminder in its tenant");
-                        } else {
-                            tracing::info!(entry = %entry.id, ?outcome, "reminder handled");
+                        match &outcome {
+                            Outcome::Rejected => tracing::warn!(entry = %entry.id, "reminder message rejected: no such reminder in its tenant"),
+                            Outcome::DeadLettered { error } => {
+                                if let (Some(tenant_id), Some(reminder_id)) = (uuid_field(&entry, "tenant_id"), uuid_field(&entry, "reminder_id")) {
+                                    dead_letters::announce(&mut redis, namespace, tenant_id, reminder_id, error).await?;
+                                }
+                            }
+                            _ => tracing::info!(entry = %entry.id, ?outcome, "reminder handled"),
                         }
                         reminders.ack(&mut redis, &entry.id).await?;
                     }
@@ -165,8 +189,12 @@ impl Application {
             let (pool, redis_url) = (pool.clone(), redis_url.clone());
             async move { maillage_db::ping(&pool).await && redis_answers(&redis_url).await }
         });
-        let server = axum::serve(listener, health)
-            .with_graceful_shutdown(maillage_runtime::shutdown_signal());
+        let app = health.route(
+            "/metrics",
+            axum::routing::get(move || metrics_page(Arc::clone(&observed))),
+        );
+        let server =
+            axum::serve(listener, app).with_graceful_shutdown(maillage_runtime::shutdown_signal());
         tokio::select! {
             served = server => served?,
             Some(ended) = workers.join_next() => {
@@ -174,6 +202,48 @@ impl Application {
             }
         }
         Ok(())
+    }
+}
+
+/// What `/metrics` reads.
+struct Observed {
+    pool: PgPool,
+    redis_url: String,
+    namespace: String,
+    streams: [WorkStream; 2],
+    clock: Arc<dyn Clock>,
+}
+
+async fn metrics_page(observed: Arc<Observed>) -> axum::response::Response {
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+    let rendered = async {
+        let mut redis = streams::connect(&observed.redis_url).await?;
+        let [events, reminders] = &observed.streams;
+        metrics::render(
+            metrics::Sources {
+                pool: &observed.pool,
+                redis: &mut redis,
+                namespace: &observed.namespace,
+                streams: [events, reminders],
+            },
+            observed.clock.now(),
+        )
+        .await
+    };
+    match rendered.await {
+        Ok(text) => (
+            [(
+                header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            )],
+            text,
+        )
+            .into_response(),
+        Err(error) => {
+            tracing::warn!(%error, "metrics unavailable");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
     }
 }
 

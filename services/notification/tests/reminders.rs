@@ -47,6 +47,13 @@ impl World {
 
     /// Starts one notification instance; abort the handle to kill it.
     async fn start_instance(&self) -> anyhow::Result<JoinHandle<anyhow::Result<()>>> {
+        Ok(self.start_instance_at().await?.0)
+    }
+
+    /// Starts one instance and tells the address of its HTTP endpoints.
+    async fn start_instance_at(
+        &self,
+    ) -> anyhow::Result<(JoinHandle<anyhow::Result<()>>, std::net::SocketAddr)> {
         let config = Config {
             database_url: self.db.url_as(ServiceRole::Notification),
             database_max_connections: 4,
@@ -61,7 +68,8 @@ impl World {
             reclaim_after: Duration::from_secs(1),
         };
         let app = Application::build(config, self.clock.clone()).await?;
-        Ok(tokio::spawn(app.run_until_stopped()))
+        let address = app.local_addr();
+        Ok((tokio::spawn(app.run_until_stopped()), address))
     }
 
     /// A deadline and its outbox event, in one transaction, as core-records writes them;
@@ -387,6 +395,232 @@ async fn every_responsible_is_reminded_once_and_a_departed_member_hands_over_to_
             ),
         ],
         "one email per remaining recipient, none to the departed member"
+    );
+    Ok(())
+}
+
+impl World {
+    /// The reminder of `kind` of a deadline: (status, attempts, last error).
+    async fn reminder(
+        &self,
+        deadline_id: Uuid,
+        kind: &str,
+    ) -> anyhow::Result<(String, i32, Option<String>)> {
+        Ok(sqlx::query_as(
+            "select status, attempts, last_error from reminders where deadline_id = $1 and kind = $2",
+        )
+        .bind(deadline_id)
+        .bind(kind)
+        .fetch_one(&self.db.owner)
+        .await?)
+    }
+
+    async fn wait_for_reminder(
+        &self,
+        deadline_id: Uuid,
+        kind: &str,
+        status: &str,
+        attempts: i32,
+    ) -> anyhow::Result<Option<String>> {
+        eventually(WAIT, || async {
+            let (s, a, error) = self.reminder(deadline_id, kind).await.ok()?;
+            (s == status && a == attempts).then_some(error)
+        })
+        .await
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "the {kind} reminder never reached {status} after {attempts} attempt(s)"
+            )
+        })
+    }
+}
+
+#[tokio::test]
+async fn an_smtp_server_failing_for_a_while_delays_the_reminder_but_never_loses_or_doubles_it()
+-> TestResult {
+    let mut world = World::new().await?;
+    let _instance = world.start_instance().await?;
+    let deadline_id = world
+        .create_deadline("Bilan financier", due_in_two_days())
+        .await?;
+
+    // "451 try again later", once.
+    world.sink.fail_temporarily(1)?;
+    world.clock.advance(chrono::Duration::hours(36));
+    let error = world
+        .wait_for_reminder(deadline_id, "j1", "pending", 1)
+        .await?;
+    assert!(error.is_some_and(|e| e.contains("451")));
+    // Then the server is down altogether: connection refused.
+    world.sink.stop()?;
+    world.clock.advance(chrono::Duration::minutes(1));
+    world
+        .wait_for_reminder(deadline_id, "j1", "pending", 2)
+        .await?;
+    world.sink.restart().await?;
+    // Not before the backoff (5 minutes after the second failure)…
+    world.clock.advance(chrono::Duration::minutes(2));
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(world.sink.received()?.is_empty(), "retried before its time");
+    // …then once.
+    world.clock.advance(chrono::Duration::minutes(4));
+    world
+        .wait_for_reminder(deadline_id, "j1", "sent", 2)
+        .await?;
+    world.wait_for_emails(1).await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(world.sink.received()?.len(), 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_refused_reminder_is_dead_lettered_listed_for_admins_and_replayable() -> TestResult {
+    let world = World::new().await?;
+    let _instance = world.start_instance().await?;
+    let deadline_id = world
+        .create_deadline("Rapport d'activité", due_in_two_days())
+        .await?;
+    world.sink.reject("camille@example.org")?;
+    world.clock.advance(chrono::Duration::hours(36));
+    let error = world
+        .wait_for_reminder(deadline_id, "j1", "failed", 1)
+        .await?;
+    assert!(
+        error.is_some_and(|e| e.contains("550")),
+        "refused for good: no retry"
+    );
+
+    // Announced on the dead-letter stream…
+    let redis = redis::Client::open(redis_url())?
+        .get_multiplexed_async_connection()
+        .await?;
+    let dead = maillage_notification::dead_letters::stream_key(&world.namespace);
+    let entries: redis::streams::StreamRangeReply = eventually(WAIT, || {
+        let mut redis = redis.clone();
+        let dead = dead.clone();
+        async move {
+            let reply: redis::streams::StreamRangeReply = redis.xrange_all(&dead).await.ok()?;
+            (!reply.ids.is_empty()).then_some(reply)
+        }
+    })
+    .await
+    .ok_or_else(|| anyhow::anyhow!("nothing on the dead-letter stream"))?;
+    assert_eq!(entries.ids.len(), 1);
+    // …and listed for the platform admins, with the reason.
+    let pool = world.db.pool_as(ServiceRole::Notification).await?;
+    let failed = maillage_notification::dead_letters::failed(&pool, 50).await?;
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].recipient_email, "camille@example.org");
+    assert_eq!(failed[0].tenant_slug, "amis-du-quartier");
+    let reminder = (failed[0].tenant_id, failed[0].reminder_id);
+    let field = |name: &str| -> Option<String> { entries.ids[0].get(name) };
+    assert_eq!(field("reminder_id"), Some(reminder.1.to_string()));
+
+    // The mailbox is fixed; the admin replays: sent, once.
+    world.sink.accept_all()?;
+    assert_eq!(
+        maillage_notification::dead_letters::replay(&pool, Some(reminder)).await?,
+        1
+    );
+    world.wait_for_emails(1).await?;
+    world
+        .wait_for_reminder(deadline_id, "j1", "sent", 0)
+        .await?;
+    assert_eq!(
+        maillage_notification::dead_letters::replay(&pool, Some(reminder)).await?,
+        0,
+        "a sent reminder is not replayed"
+    );
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(world.sink.received()?.len(), 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn after_redis_loses_everything_every_due_reminder_still_goes_out_once() -> TestResult {
+    let world = World::new().await?;
+    let (_instance, address) = world.start_instance_at().await?;
+    let planned = world
+        .create_deadline("Bilan planifié", due_in_two_days())
+        .await?;
+
+    // Redis restarts empty: streams, consumer groups and pending entries are gone…
+    let mut redis = redis::Client::open(redis_url())?
+        .get_multiplexed_async_connection()
+        .await?;
+    let keys: Vec<String> = redis.keys(format!("{}:*", world.namespace)).await?;
+    assert!(!keys.is_empty());
+    let _: () = redis.del(&keys).await?;
+    // …with an event the relay had published and no planner had read yet.
+    let lost = Uuid::now_v7();
+    let mut tx = world.db.owner.begin().await?;
+    sqlx::query("insert into reporting_deadlines (tenant_id, id, title, due_at) values ($1, $2, 'Bilan perdu', $3)")
+        .bind(world.tenant_id)
+        .bind(lost)
+        .bind(due_in_two_days())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "insert into deadline_responsibles (tenant_id, deadline_id, user_id) values ($1, $2, $3)",
+    )
+    .bind(world.tenant_id)
+    .bind(lost)
+    .bind(world.user_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("insert into outbox (tenant_id, id, topic, aggregate_id, published_at) values ($1, $2, 'deadline.changed', $3, $4)")
+        .bind(world.tenant_id)
+        .bind(Uuid::now_v7())
+        .bind(lost)
+        .bind(world.clock_now())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+
+    // PostgreSQL still knows: the event is published again once its planner is overdue…
+    world.clock.advance(chrono::Duration::minutes(11));
+    eventually(WAIT, || async {
+        (world.reminder_statuses(lost).await.ok()?.len() == 4).then_some(())
+    })
+    .await
+    .ok_or_else(|| anyhow::anyhow!("the lost event was never published again"))?;
+    // …and both reminders go out, once.
+    world.clock.advance(chrono::Duration::hours(36));
+    world.wait_for_emails(2).await?;
+    world.wait_until_settled(planned).await?;
+    world.wait_until_settled(lost).await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let mut subjects: Vec<String> = world
+        .sink
+        .received()?
+        .into_iter()
+        .map(|e| e.subject)
+        .collect();
+    subjects.sort();
+    assert_eq!(
+        subjects,
+        [
+            "[Association amis-du-quartier] Rappel : « Bilan perdu » à rendre demain",
+            "[Association amis-du-quartier] Rappel : « Bilan planifié » à rendre demain",
+        ]
+    );
+
+    // The metrics tell what happened.
+    let metrics = reqwest::get(format!("http://{address}/metrics"))
+        .await?
+        .text()
+        .await?;
+    assert!(
+        metrics.contains("maillage_reminders{status=\"sent\"} 2"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("maillage_outbox_unprocessed 0"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("maillage_reminder_lag_seconds 0"),
+        "{metrics}"
     );
     Ok(())
 }

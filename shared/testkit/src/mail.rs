@@ -6,12 +6,15 @@ use std::time::Duration;
 use mailparse::MailHeaderMap;
 
 /// A real SMTP server (Python's aiosmtpd) that stores every message it accepts in a
-/// maildir, one per test. `MAILLAGE_PYTHON` names the interpreter that has aiosmtpd.
+/// maildir, one per test, and fails on demand (see `mail/controlled_sink.py`).
+/// `MAILLAGE_PYTHON` names the interpreter that has aiosmtpd.
 pub struct SmtpSink {
     process: Child,
     maildir: tempfile::TempDir,
     pub port: u16,
 }
+
+const CONTROLLED_SINK: &str = include_str!("mail/controlled_sink.py");
 
 /// One message as the sink received it, decoded.
 #[derive(Debug, Clone)]
@@ -35,30 +38,64 @@ impl ReceivedEmail {
 impl SmtpSink {
     pub async fn start() -> anyhow::Result<Self> {
         let maildir = tempfile::tempdir()?;
+        std::fs::write(maildir.path().join("controlled_sink.py"), CONTROLLED_SINK)?;
         let port = free_port()?;
-        let python = std::env::var("MAILLAGE_PYTHON").unwrap_or_else(|_| "python3".into());
-        let process = Command::new(python)
-            .args(["-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(maildir.path().join("mail"))
-            .args(["-l", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?;
+        let process = spawn(maildir.path(), port)?;
         let sink = Self {
             process,
             maildir,
             port,
         };
+        sink.wait_until_listening().await?;
+        Ok(sink)
+    }
+
+    async fn wait_until_listening(&self) -> anyhow::Result<()> {
         for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            if tokio::net::TcpStream::connect(("127.0.0.1", self.port))
                 .await
                 .is_ok()
             {
-                return Ok(sink);
+                return Ok(());
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         anyhow::bail!("the SMTP sink did not start (is aiosmtpd installed? run `make test`)")
+    }
+
+    /// The next `count` messages get a temporary failure (451).
+    pub fn fail_temporarily(&self, count: u32) -> anyhow::Result<()> {
+        self.control(serde_json::json!({ "temporary_failures": count }))
+    }
+
+    /// This recipient is refused for good (550).
+    pub fn reject(&self, address: &str) -> anyhow::Result<()> {
+        self.control(serde_json::json!({ "reject": [address] }))
+    }
+
+    /// Back to accepting everything.
+    pub fn accept_all(&self) -> anyhow::Result<()> {
+        self.control(serde_json::json!({}))
+    }
+
+    fn control(&self, control: serde_json::Value) -> anyhow::Result<()> {
+        let partial = self.maildir.path().join("control.json.partial");
+        std::fs::write(&partial, control.to_string())?;
+        std::fs::rename(partial, self.maildir.path().join("control.json"))?;
+        Ok(())
+    }
+
+    /// The server goes away: connections are refused until `restart`.
+    pub fn stop(&mut self) -> anyhow::Result<()> {
+        self.process.kill()?;
+        self.process.wait()?;
+        Ok(())
+    }
+
+    /// The server comes back on the same port, with the messages it had.
+    pub async fn restart(&mut self) -> anyhow::Result<()> {
+        self.process = spawn(self.maildir.path(), self.port)?;
+        self.wait_until_listening().await
     }
 
     /// Every message received so far.
@@ -105,6 +142,24 @@ impl Drop for SmtpSink {
         let _ = self.process.kill();
         let _ = self.process.wait();
     }
+}
+
+fn spawn(dir: &std::path::Path, port: u16) -> std::io::Result<Child> {
+    let python = std::env::var("MAILLAGE_PYTHON").unwrap_or_else(|_| "python3".into());
+    Command::new(python)
+        .args([
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-c",
+            "controlled_sink.ControlledMailbox",
+        ])
+        .arg(dir.join("mail"))
+        .args(["-l", &format!("127.0.0.1:{port}")])
+        .env("PYTHONPATH", dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
 }
 
 /// A port nobody listens on right now.
