@@ -39,17 +39,19 @@ async fn a_deadline_due_tomorrow_brings_exactly_one_reminder_the_day_before() ->
         .unwrap_or_default()
         .to_owned();
 
-    let tomorrow = (Utc::now().with_timezone(&chrono_tz::Europe::Paris)
-        + chrono::Duration::days(1))
-    .format("%Y-%m-%d")
-    .to_string();
+    // Due the day after tomorrow at noon, Paris time.
+    let paris = chrono_tz::Europe::Paris;
+    let today = Utc::now().with_timezone(&paris).date_naive();
+    let due_day = (today + chrono::Days::new(2))
+        .format("%Y-%m-%d")
+        .to_string();
     let created = browser
         .post_form(
             "/t/asso-demo/deadlines/new",
             &[
                 ("title", "Rapport final"),
                 ("funder_id", &funder_id),
-                ("due_date", &tomorrow),
+                ("due_date", &due_day),
                 ("due_time", "12:00"),
             ],
         )
@@ -64,13 +66,20 @@ async fn a_deadline_due_tomorrow_brings_exactly_one_reminder_the_day_before() ->
             .fetch_one(&platform.db.owner)
             .await
             .ok()?;
-        (planned == 4).then_some(())
+        (planned >= 6).then_some(())
     })
     .await
     .ok_or_else(|| anyhow::anyhow!("the deadline was never planned"))?;
-    // …the J-1 reminder is due at 08:00 today, Paris time: nine hours on from now is past
-    // it whatever the hour, and still before the overdue reminder.
-    platform.clock.advance(chrono::Duration::hours(9));
+    // …tomorrow at 09:00, Paris time, the J-1 reminder is due (and it is not the quiet
+    // hours, 20:00 to 08:00).
+    let nine_tomorrow = (today + chrono::Days::new(1))
+        .and_hms_opt(9, 0, 0)
+        .and_then(|at| at.and_local_timezone(paris).earliest())
+        .map(|at| at.with_timezone(&Utc))
+        .ok_or_else(|| anyhow::anyhow!("no 09:00 tomorrow"))?;
+    platform
+        .clock
+        .advance(nine_tomorrow - maillage_notification::Clock::now(&*platform.clock));
     let emails = eventually(Duration::from_secs(20), || async {
         let emails = platform.sink.received().ok()?;
         (!emails.is_empty()).then_some(emails)

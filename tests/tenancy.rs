@@ -164,6 +164,9 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
             "insert into memberships (tenant_id, user_id, role) values ('{tenant}', '{user}', 'editor') on conflict do nothing"
         ),
         format!(
+            "insert into reminder_policies (tenant_id, days_before) values ('{tenant}', '{{15,3}}')"
+        ),
+        format!(
             "insert into deadline_series (tenant_id, id, frequency) values ('{tenant}', '{deadline}', 'yearly')"
         ),
         format!(
@@ -175,7 +178,7 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
         ),
         format!(
             "insert into reminders (tenant_id, id, deadline_id, kind, due_at, fire_at, recipient_user_id) \
-             values ('{tenant}', gen_random_uuid(), '{deadline}', 'j1', now() + interval '2 days', now(), '{user}')"
+             values ('{tenant}', gen_random_uuid(), '{deadline}', 'd-1', now() + interval '2 days', now(), '{user}')"
         ),
         format!(
             "insert into partnerships (tenant_id, id, title, kind) values ('{tenant}', '{partnership}', 'Contrat A', 'funding')"

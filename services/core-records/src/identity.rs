@@ -37,6 +37,15 @@ impl Identity {
         }
     }
 
+    /// Settings of the whole tenant are for its owners and admins.
+    pub fn require_admin(&self) -> Result<(), Error> {
+        if self.0.role >= maillage_domain::Role::Admin {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+
     /// The request's one transaction, scoped to the caller's tenant.
     pub async fn begin(&self, state: &AppState) -> Result<Transaction<'static, Postgres>, Error> {
         Ok(maillage_db::begin_tenant(&state.pool, self.0.tenant_id).await?)

@@ -2789,3 +2789,84 @@ async fn every_route_called_with_another_tenants_ids_finds_nothing_and_changes_n
     assert!(!found.to_string().contains(&person));
     Ok(())
 }
+
+#[tokio::test]
+async fn admins_set_the_reminder_policy_and_every_upcoming_deadline_is_planned_again() -> TestResult
+{
+    let app = TestApp::spawn().await?;
+    let admin = app.actor("asso-a", Role::Admin).await?;
+    let editor = app.member_of(admin.tenant_id, Role::Editor).await?;
+    let (_, deadline) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/deadlines",
+            Some(json!({"title": "Bilan", "due_at": "2030-06-30T17:00:00+02:00"})),
+        )
+        .await?;
+
+    let (status, defaults) = app
+        .send(&editor, Method::GET, "/v1/reminder-policy", None)
+        .await?;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(defaults["days_before"], json!([30, 7, 1]));
+    assert_eq!(defaults["overdue_every_days"], 7);
+    assert_eq!(defaults["escalate_after_days"], 14);
+    assert_eq!(defaults["quiet_hours_start"], "20:00:00");
+    assert_eq!(defaults["version"], 0);
+
+    let change =
+        json!({"days_before": [3, 15], "escalate_after_days": null, "send_at": "09:30:00"});
+    let (status, _) = app
+        .patch(&editor, "/v1/reminder-policy", "\"0\"", change.clone())
+        .await?;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "editors do not set the policy"
+    );
+    for (bad, field) in [
+        (json!({"days_before": [0]}), "days_before"),
+        (json!({"overdue_every_days": 400}), "overdue_every_days"),
+        (json!({"escalate_after_days": 0}), "escalate_after_days"),
+    ] {
+        let (status, problem) = app
+            .patch(&admin, "/v1/reminder-policy", "\"0\"", bad)
+            .await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert_eq!(problem["errors"][0]["field"], field);
+    }
+    let events_before: i64 = sqlx::query_scalar("select count(*) from outbox")
+        .fetch_one(&app.db.owner)
+        .await?;
+    let (status, policy) = app
+        .patch(&admin, "/v1/reminder-policy", "\"0\"", change.clone())
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{policy}");
+    assert_eq!(policy["days_before"], json!([15, 3]));
+    assert_eq!(policy["escalate_after_days"], Value::Null);
+    assert_eq!(policy["send_at"], "09:30:00");
+    assert_eq!(policy["version"], 1);
+    let (status, _) = app
+        .patch(&admin, "/v1/reminder-policy", "\"0\"", change)
+        .await?;
+    assert_eq!(status, StatusCode::CONFLICT, "a stale version is refused");
+
+    let replanned: Vec<Uuid> =
+        sqlx::query_scalar("select aggregate_id from outbox order by created_at, id offset $1")
+            .bind(events_before)
+            .fetch_all(&app.db.owner)
+            .await?;
+    assert_eq!(
+        replanned,
+        [id_of(&deadline).parse::<Uuid>()?],
+        "the deadline is planned again"
+    );
+    let audited: i64 = sqlx::query_scalar(
+        "select count(*) from audit_log where record_type = 'reminder_policy' and before is not null and after is not null",
+    )
+    .fetch_one(&app.db.owner)
+    .await?;
+    assert_eq!(audited, 1);
+    Ok(())
+}

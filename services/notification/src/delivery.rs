@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use crate::Error;
 use crate::email::ReminderContent;
+use crate::planner;
 use crate::schedule::ReminderKind;
 
 pub type Mailer = AsyncSmtpTransport<Tokio1Executor>;
@@ -81,7 +82,10 @@ impl Sender<'_> {
                       d.due_at as "current_due_at!",
                       t.name as tenant_name, t.slug, t.time_zone,
                       u.email, u.display_name, u.locale,
-                      r.recipient_user_id in (select deadline_recipients(r.tenant_id, r.deadline_id)) as "still_recipient!"
+                      case when r.kind like 'e+%'
+                           then r.recipient_user_id in (select tenant_admins(r.tenant_id))
+                           else r.recipient_user_id in (select deadline_recipients(r.tenant_id, r.deadline_id))
+                      end as "still_recipient!"
                from reminders r
                join deadline_overview d on d.tenant_id = r.tenant_id and d.id = r.deadline_id
                join tenants t on t.id = r.tenant_id
@@ -196,6 +200,10 @@ impl Sender<'_> {
         )
         .execute(&mut *tx)
         .await?;
+        // A late reminder went out: the one after it is planned, in the same transaction.
+        if matches!(kind, ReminderKind::Overdue(_)) {
+            planner::plan_in(&mut tx, tenant_id, row.deadline_id, now).await?;
+        }
         tx.commit().await?;
         Ok(Outcome::Sent)
     }

@@ -62,22 +62,36 @@ impl ReminderContent<'_> {
         };
         let title = self.deadline_title;
         let headline = match (english, self.kind) {
-            (false, ReminderKind::ThirtyDaysBefore) => {
-                format!("Rappel : « {title} » à rendre dans 30 jours")
+            (false, ReminderKind::Before(1)) => format!("Rappel : « {title} » à rendre demain"),
+            (false, ReminderKind::Before(days)) => {
+                format!("Rappel : « {title} » à rendre dans {days} jours")
             }
-            (false, ReminderKind::SevenDaysBefore) => {
-                format!("Rappel : « {title} » à rendre dans 7 jours")
+            (false, ReminderKind::DueToday) => {
+                format!("Rappel : « {title} » à rendre aujourd'hui")
             }
-            (false, ReminderKind::DayBefore) => format!("Rappel : « {title} » à rendre demain"),
-            (false, ReminderKind::Overdue) => format!("En retard : « {title} » n'a pas été rendu"),
-            (true, ReminderKind::ThirtyDaysBefore) => {
-                format!("Reminder: “{title}” is due in 30 days")
+            (false, ReminderKind::Overdue(1)) => {
+                format!("En retard : « {title} » n'a pas été rendu")
             }
-            (true, ReminderKind::SevenDaysBefore) => {
-                format!("Reminder: “{title}” is due in 7 days")
+            (false, ReminderKind::Overdue(days)) => {
+                format!("En retard de {days} jours : « {title} » n'a toujours pas été rendu")
             }
-            (true, ReminderKind::DayBefore) => format!("Reminder: “{title}” is due tomorrow"),
-            (true, ReminderKind::Overdue) => format!("Overdue: “{title}” has not been submitted"),
+            (false, ReminderKind::Escalation(days)) => {
+                format!("Alerte : « {title} » est en retard de {days} jours")
+            }
+            (true, ReminderKind::Before(1)) => format!("Reminder: “{title}” is due tomorrow"),
+            (true, ReminderKind::Before(days)) => {
+                format!("Reminder: “{title}” is due in {days} days")
+            }
+            (true, ReminderKind::DueToday) => format!("Reminder: “{title}” is due today"),
+            (true, ReminderKind::Overdue(1)) => {
+                format!("Overdue: “{title}” has not been submitted")
+            }
+            (true, ReminderKind::Overdue(days)) => {
+                format!("Overdue by {days} days: “{title}” has still not been submitted")
+            }
+            (true, ReminderKind::Escalation(days)) => {
+                format!("Alert: “{title}” is {days} days overdue")
+            }
         };
         let subject = format!("[{}] {headline}", self.tenant_name);
         let mut lines = vec![match (english, self.funder_name) {
@@ -90,20 +104,32 @@ impl ReminderContent<'_> {
             }
             (true, None) => format!("The report “{title}” is due on {when}."),
         }];
-        if self.kind == ReminderKind::Overdue {
-            lines.push(if english {
+        match self.kind {
+            ReminderKind::Overdue(_) => lines.push(if english {
                 "Once it is submitted, mark it as such in Maillage to stop these reminders.".into()
             } else {
                 "Une fois le rapport envoyé, indiquez-le dans Maillage pour arrêter ces rappels."
                     .into()
-            });
+            }),
+            ReminderKind::Escalation(_) => lines.push(if english {
+                "Its responsible members have been reminded; as an administrator of the workspace, you may want to step in.".into()
+            } else {
+                "Ses responsables ont été relancés ; en tant qu'administrateur de l'espace, vous pouvez intervenir.".into()
+            }),
+            _ => {}
         }
+        let as_admin = matches!(self.kind, ReminderKind::Escalation(_));
         let (greeting, action, footer) = if english {
             (
                 format!("Hello {},", self.recipient_name),
                 "Open the deadline".to_owned(),
                 format!(
-                    "You receive this email because you are responsible for this deadline in the {} workspace on Maillage.",
+                    "You receive this email because you {} in the {} workspace on Maillage.",
+                    if as_admin {
+                        "are an administrator"
+                    } else {
+                        "are responsible for this deadline"
+                    },
                     self.tenant_name
                 ),
             )
@@ -112,7 +138,12 @@ impl ReminderContent<'_> {
                 format!("Bonjour {},", self.recipient_name),
                 "Ouvrir l'échéance".to_owned(),
                 format!(
-                    "Vous recevez ce message car vous êtes responsable de cette échéance dans l'espace {} sur Maillage.",
+                    "Vous recevez ce message car vous {} dans l'espace {} sur Maillage.",
+                    if as_admin {
+                        "êtes administrateur"
+                    } else {
+                        "êtes responsable de cette échéance"
+                    },
                     self.tenant_name
                 ),
             )
@@ -149,7 +180,7 @@ mod tests {
 
     fn content(language: &str) -> ReminderContent<'static> {
         ReminderContent {
-            kind: ReminderKind::DayBefore,
+            kind: ReminderKind::Before(1),
             language: if language == "en" { "en" } else { "fr" },
             recipient_name: "Camille <Martin>",
             tenant_name: "Les Amis du Quartier",

@@ -103,13 +103,65 @@ impl World {
         announce(&mut tx, self.tenant_id, id).await?;
         tx.commit().await?;
         // Wait for the planner, so that moving the clock afterwards means something.
-        let expected = 4 * responsibles.len();
         eventually(WAIT, || async {
-            (self.reminder_statuses(id).await.ok()?.len() == expected).then_some(())
+            let processed: bool = sqlx::query_scalar(
+                "select bool_and(processed_at is not null) from outbox where aggregate_id = $1",
+            )
+            .bind(id)
+            .fetch_one(&self.db.owner)
+            .await
+            .ok()?;
+            processed.then_some(())
         })
         .await
         .ok_or_else(|| anyhow::anyhow!("no reminders planned for {title}"))?;
         Ok(id)
+    }
+
+    /// Moves the clock to 09:00, Paris time, on the day before a deadline due two days
+    /// after the test started: its J-1 reminder is due, the next one (on the due day) is
+    /// not, and it is not the tenant's quiet hours (20:00 to 08:00).
+    fn advance_to_day_before(&self) {
+        use chrono::TimeZone;
+        let paris = chrono_tz::Europe::Paris;
+        let day_before =
+            due_in_two_days().with_timezone(&paris).date_naive() - chrono::Days::new(1);
+        let nine = day_before.and_hms_opt(9, 0, 0).unwrap_or_default();
+        let target = paris
+            .from_local_datetime(&nine)
+            .earliest()
+            .map(|at| at.with_timezone(&Utc))
+            .unwrap_or_default();
+        self.clock
+            .advance((target - self.clock_now()).max(chrono::Duration::zero()));
+    }
+
+    /// Moves the clock to `hour:minute`, Paris time, `days` after the due day of a
+    /// deadline due two days after the test started.
+    fn advance_to_due_day_plus(&self, days: u64, hour: u32, minute: u32) {
+        use chrono::TimeZone;
+        let paris = chrono_tz::Europe::Paris;
+        let day = due_in_two_days().with_timezone(&paris).date_naive() + chrono::Days::new(days);
+        let local = day.and_hms_opt(hour, minute, 0).unwrap_or_default();
+        let target = paris
+            .from_local_datetime(&local)
+            .earliest()
+            .map(|at| at.with_timezone(&Utc))
+            .unwrap_or_default();
+        self.clock
+            .advance((target - self.clock_now()).max(chrono::Duration::zero()));
+    }
+
+    /// Every email received so far, as (recipient, subject), sorted.
+    fn inbox(&self) -> anyhow::Result<Vec<(String, String)>> {
+        let mut emails: Vec<(String, String)> = self
+            .sink
+            .received()?
+            .into_iter()
+            .map(|e| (e.envelope_to, e.subject))
+            .collect();
+        emails.sort();
+        Ok(emails)
     }
 
     /// A new member of the world's tenant.
@@ -178,8 +230,8 @@ async fn announce(
     Ok(())
 }
 
-/// Two days ahead: its J-1 reminder falls due within the next 36 hours, whatever the
-/// time of day the test runs at, and its overdue reminder later than that.
+/// Two days ahead: with `World::advance_to_day_before`, its J-1 reminder is due and
+/// nothing after it, whatever the time of day the test runs at.
 fn due_in_two_days() -> DateTime<Utc> {
     Utc::now() + chrono::Duration::days(2)
 }
@@ -194,7 +246,7 @@ async fn a_deadline_gets_exactly_one_day_before_reminder_even_across_a_restart()
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(world.sink.received()?.is_empty(), "nothing is due yet");
 
-    world.clock.advance(chrono::Duration::hours(36));
+    world.advance_to_day_before();
     let emails = world.wait_for_emails(1).await?;
     world.wait_until_settled(deadline_id).await?;
     let email = &emails[0];
@@ -214,10 +266,12 @@ async fn a_deadline_gets_exactly_one_day_before_reminder_even_across_a_restart()
     assert_eq!(
         world.reminder_statuses(deadline_id).await?,
         [
-            ("j30".into(), "skipped".into()),
-            ("j7".into(), "skipped".into()),
-            ("j1".into(), "sent".into()),
-            ("overdue".into(), "pending".into())
+            ("d-30".into(), "skipped".into()),
+            ("d-7".into(), "skipped".into()),
+            ("d-1".into(), "sent".into()),
+            ("d0".into(), "pending".into()),
+            ("d+1".into(), "pending".into()),
+            ("d+8".into(), "pending".into()),
         ],
         "reminders whose day was over when the deadline was entered are not sent late"
     );
@@ -238,12 +292,12 @@ async fn a_replayed_or_misrouted_message_sends_nothing_more() -> TestResult {
     let deadline_id = world
         .create_deadline("Compte rendu financier", due_in_two_days())
         .await?;
-    world.clock.advance(chrono::Duration::hours(36));
+    world.advance_to_day_before();
     world.wait_for_emails(1).await?;
     world.wait_until_settled(deadline_id).await?;
 
     let (reminder_id,): (Uuid,) =
-        sqlx::query_as("select id from reminders where deadline_id = $1 and kind = 'j1'")
+        sqlx::query_as("select id from reminders where deadline_id = $1 and kind = 'd-1'")
             .bind(deadline_id)
             .fetch_one(&world.db.owner)
             .await?;
@@ -304,10 +358,12 @@ async fn submitting_a_deadline_cancels_its_reminders() -> TestResult {
     eventually(WAIT, || async {
         let statuses = world.reminder_statuses(deadline_id).await.ok()?;
         let expected = [
-            ("j30", "skipped"),
-            ("j7", "skipped"),
-            ("j1", "cancelled"),
-            ("overdue", "cancelled"),
+            ("d-30", "skipped"),
+            ("d-7", "skipped"),
+            ("d-1", "cancelled"),
+            ("d0", "cancelled"),
+            ("d+1", "cancelled"),
+            ("d+8", "cancelled"),
         ];
         let settled = statuses
             .iter()
@@ -362,12 +418,12 @@ async fn every_responsible_is_reminded_once_and_a_departed_member_hands_over_to_
         .fetch_one(&world.db.owner)
         .await
         .ok()?;
-        (planned == 4).then_some(())
+        (planned == 7).then_some(())
     })
     .await
     .ok_or_else(|| anyhow::anyhow!("the departed member's deadline was not handed over"))?;
 
-    world.clock.advance(chrono::Duration::hours(36));
+    world.advance_to_day_before();
     let emails = world.wait_for_emails(2).await?;
     world.wait_until_settled(shared).await?;
     world.wait_until_settled(dominiques).await?;
@@ -446,16 +502,16 @@ async fn an_smtp_server_failing_for_a_while_delays_the_reminder_but_never_loses_
 
     // "451 try again later", once.
     world.sink.fail_temporarily(1)?;
-    world.clock.advance(chrono::Duration::hours(36));
+    world.advance_to_day_before();
     let error = world
-        .wait_for_reminder(deadline_id, "j1", "pending", 1)
+        .wait_for_reminder(deadline_id, "d-1", "pending", 1)
         .await?;
     assert!(error.is_some_and(|e| e.contains("451")));
     // Then the server is down altogether: connection refused.
     world.sink.stop()?;
     world.clock.advance(chrono::Duration::minutes(1));
     world
-        .wait_for_reminder(deadline_id, "j1", "pending", 2)
+        .wait_for_reminder(deadline_id, "d-1", "pending", 2)
         .await?;
     world.sink.restart().await?;
     // Not before the backoff (5 minutes after the second failure)…
@@ -465,7 +521,7 @@ async fn an_smtp_server_failing_for_a_while_delays_the_reminder_but_never_loses_
     // …then once.
     world.clock.advance(chrono::Duration::minutes(4));
     world
-        .wait_for_reminder(deadline_id, "j1", "sent", 2)
+        .wait_for_reminder(deadline_id, "d-1", "sent", 2)
         .await?;
     world.wait_for_emails(1).await?;
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -481,9 +537,9 @@ async fn a_refused_reminder_is_dead_lettered_listed_for_admins_and_replayable() 
         .create_deadline("Rapport d'activité", due_in_two_days())
         .await?;
     world.sink.reject("camille@example.org")?;
-    world.clock.advance(chrono::Duration::hours(36));
+    world.advance_to_day_before();
     let error = world
-        .wait_for_reminder(deadline_id, "j1", "failed", 1)
+        .wait_for_reminder(deadline_id, "d-1", "failed", 1)
         .await?;
     assert!(
         error.is_some_and(|e| e.contains("550")),
@@ -524,7 +580,7 @@ async fn a_refused_reminder_is_dead_lettered_listed_for_admins_and_replayable() 
     );
     world.wait_for_emails(1).await?;
     world
-        .wait_for_reminder(deadline_id, "j1", "sent", 0)
+        .wait_for_reminder(deadline_id, "d-1", "sent", 0)
         .await?;
     assert_eq!(
         maillage_notification::dead_letters::replay(&pool, Some(reminder)).await?,
@@ -580,12 +636,12 @@ async fn after_redis_loses_everything_every_due_reminder_still_goes_out_once() -
     // PostgreSQL still knows: the event is published again once its planner is overdue…
     world.clock.advance(chrono::Duration::minutes(11));
     eventually(WAIT, || async {
-        (world.reminder_statuses(lost).await.ok()?.len() == 4).then_some(())
+        (world.reminder_statuses(lost).await.ok()?.len() == 6).then_some(())
     })
     .await
     .ok_or_else(|| anyhow::anyhow!("the lost event was never published again"))?;
     // …and both reminders go out, once.
-    world.clock.advance(chrono::Duration::hours(36));
+    world.advance_to_day_before();
     world.wait_for_emails(2).await?;
     world.wait_until_settled(planned).await?;
     world.wait_until_settled(lost).await?;
@@ -622,5 +678,69 @@ async fn after_redis_loses_everything_every_due_reminder_still_goes_out_once() -
         metrics.contains("maillage_reminder_lag_seconds 0"),
         "{metrics}"
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_late_report_is_reminded_every_week_escalated_to_admins_and_never_at_night() -> TestResult
+{
+    let world = World::new().await?;
+    let sacha = world.member("sacha@example.org", "admin").await?;
+    sqlx::query(
+        "insert into reminder_policies (tenant_id, days_before, overdue_every_days, escalate_after_days) \
+         values ($1, '{1}', 7, 10)",
+    )
+    .bind(world.tenant_id)
+    .execute(&world.db.owner)
+    .await?;
+    let _instance = world.start_instance().await?;
+    let deadline_id = world
+        .create_deadline("Bilan de la subvention", due_in_two_days())
+        .await?;
+    let escalation: i64 = sqlx::query_scalar(
+        "select count(*) from reminders where deadline_id = $1 and kind = 'e+10' and recipient_user_id = $2",
+    )
+    .bind(deadline_id)
+    .bind(sacha)
+    .fetch_one(&world.db.owner)
+    .await?;
+    assert_eq!(escalation, 1, "the escalation is planned for the admin");
+
+    let late = "[Association amis-du-quartier] En retard";
+    // The day after the due day: late by 1 (the J-1 and due-day reminders, due too when
+    // the service looks, give way to the latest).
+    world.advance_to_due_day_plus(1, 9, 0);
+    world.wait_for_emails(1).await?;
+    // A week later, again; three days after that, the admins are alerted; then weekly.
+    world.advance_to_due_day_plus(8, 9, 0);
+    world.wait_for_emails(2).await?;
+    world.advance_to_due_day_plus(10, 9, 0);
+    world.wait_for_emails(3).await?;
+    world.advance_to_due_day_plus(15, 9, 0);
+    world.wait_for_emails(4).await?;
+    // The next one falls due at 08:00 on day 22, but at 21:00 it is quiet hours…
+    world.advance_to_due_day_plus(22, 21, 0);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        world.sink.received()?.len(),
+        4,
+        "nothing leaves during quiet hours"
+    );
+    // …so it leaves the next morning, once they end.
+    world.advance_to_due_day_plus(23, 8, 5);
+    world.wait_for_emails(5).await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let camille = "camille@example.org".to_owned();
+    // (Each step above waited for its email before the next: they came in this order.)
+    let mut expected = vec![
+            (camille.clone(), format!("{late} : « Bilan de la subvention » n'a pas été rendu")),
+            (camille.clone(), format!("{late} de 8 jours : « Bilan de la subvention » n'a toujours pas été rendu")),
+            ("sacha@example.org".to_owned(), "[Association amis-du-quartier] Alerte : « Bilan de la subvention » est en retard de 10 jours".to_owned()),
+            (camille.clone(), format!("{late} de 15 jours : « Bilan de la subvention » n'a toujours pas été rendu")),
+            (camille, format!("{late} de 22 jours : « Bilan de la subvention » n'a toujours pas été rendu")),
+    ];
+    expected.sort();
+    assert_eq!(world.inbox()?, expected);
     Ok(())
 }

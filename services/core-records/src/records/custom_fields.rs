@@ -5,7 +5,6 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use maillage_domain::Role;
 use maillage_problem::{FieldError, Json};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
@@ -78,14 +77,6 @@ struct CustomFieldInput {
     required: bool,
 }
 
-fn require_admin(identity: &Identity) -> Result<(), Error> {
-    if identity.0.role >= Role::Admin {
-        Ok(())
-    } else {
-        Err(Error::Forbidden)
-    }
-}
-
 async fn list(
     State(state): State<AppState>,
     identity: Identity,
@@ -101,7 +92,7 @@ async fn create(
     identity: Identity,
     Json(input): Json<CustomFieldInput>,
 ) -> Result<(StatusCode, Json<CustomField>), Error> {
-    require_admin(&identity)?;
+    identity.require_admin()?;
     let mut checks = Checks::default();
     if input.record_type != "person" && input.record_type != "organisation" {
         checks.push("record_type", "doit valoir person ou organisation");
@@ -177,7 +168,7 @@ async fn remove(
     identity: Identity,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode, Error> {
-    require_admin(&identity)?;
+    identity.require_admin()?;
     let mut tx = identity.begin(&state).await?;
     let removed = sqlx::query_as!(
         CustomField,

@@ -13,6 +13,7 @@ mod organisations;
 mod partnerships;
 mod people;
 mod projects;
+mod reminder_policy;
 mod search;
 mod tags;
 
@@ -47,6 +48,7 @@ pub fn router() -> ApiRouter<AppState> {
         .merge(network::router())
         .merge(evaluations::router())
         .merge(custom_fields::router())
+        .merge(reminder_policy::router())
 }
 
 /// The tables whose records are changed through this API.

@@ -1,0 +1,217 @@
+//! The tenant's reminder policy: when reporting deadlines are reminded, to whom it
+//! escalates, and the quiet hours. Read by every member, changed by admins; a change
+//! has every deadline still to submit planned again.
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use chrono::{DateTime, NaiveTime, Utc};
+use maillage_problem::Json;
+use maillage_runtime::api::{ApiRouter, Doc};
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::{Checks, check_version, etag, expected_version, present};
+use crate::Error;
+use crate::audit::{self, Action};
+use crate::identity::Identity;
+use crate::outbox::DEADLINE_CHANGED;
+use crate::startup::AppState;
+
+pub fn router() -> ApiRouter<AppState> {
+    ApiRouter::new()
+        .get(
+            "/v1/reminder-policy",
+            read,
+            Doc::new("reminders", "La politique de rappel de l'espace").returns::<ReminderPolicy>(),
+        )
+        .patch(
+            "/v1/reminder-policy",
+            update,
+            Doc::new(
+                "reminders",
+                "Changer la politique de rappel (administrateurs)",
+            )
+            .if_match()
+            .body::<ReminderPolicyInput>()
+            .returns::<ReminderPolicy>(),
+        )
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ReminderPolicy {
+    /// Reminders so many days before the due day, e.g. [30, 7, 1].
+    pub days_before: Vec<i16>,
+    /// A reminder on the due day.
+    pub on_due_day: bool,
+    /// While late, a reminder every so many days (0: none).
+    pub overdue_every_days: i16,
+    /// Late by so many days, the owners and admins are alerted (null: never).
+    pub escalate_after_days: Option<i16>,
+    /// The local time reminders go out at, e.g. "08:00:00".
+    #[schema(value_type = String)]
+    pub send_at: NaiveTime,
+    /// No reminder leaves between these local times (they may span midnight).
+    #[schema(value_type = String)]
+    pub quiet_hours_start: NaiveTime,
+    #[schema(value_type = String)]
+    pub quiet_hours_end: NaiveTime,
+    pub version: i32,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReminderPolicyInput {
+    days_before: Option<Vec<i16>>,
+    on_due_day: Option<bool>,
+    overdue_every_days: Option<i16>,
+    #[serde(default, deserialize_with = "present")]
+    escalate_after_days: Option<Option<i16>>,
+    #[schema(value_type = Option<String>)]
+    send_at: Option<NaiveTime>,
+    #[schema(value_type = Option<String>)]
+    quiet_hours_start: Option<NaiveTime>,
+    #[schema(value_type = Option<String>)]
+    quiet_hours_end: Option<NaiveTime>,
+}
+
+/// The stored policy, or the defaults (version 0) when the tenant never changed it.
+async fn fetch(conn: &mut PgConnection, tenant_id: Uuid) -> Result<ReminderPolicy, Error> {
+    let stored = sqlx::query_as!(
+        ReminderPolicy,
+        r#"select days_before, on_due_day, overdue_every_days, escalate_after_days, send_at,
+                  quiet_hours_start, quiet_hours_end, version, updated_at as "updated_at?"
+           from reminder_policies where tenant_id = $1"#,
+        tenant_id,
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(policy) = stored {
+        return Ok(policy);
+    }
+    // The column defaults, read from the table so that they are written once.
+    Ok(sqlx::query_as!(
+        ReminderPolicy,
+        r#"select days_before as "days_before!", on_due_day as "on_due_day!",
+                  overdue_every_days as "overdue_every_days!", escalate_after_days,
+                  send_at as "send_at!", quiet_hours_start as "quiet_hours_start!",
+                  quiet_hours_end as "quiet_hours_end!", 0 as "version!", null::timestamptz as "updated_at?"
+           from (select '{30,7,1}'::smallint[] as days_before, true as on_due_day,
+                        7::smallint as overdue_every_days, 14::smallint as escalate_after_days,
+                        '08:00'::time as send_at, '20:00'::time as quiet_hours_start,
+                        '08:00'::time as quiet_hours_end) defaults"#,
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
+async fn read(
+    State(state): State<AppState>,
+    identity: Identity,
+) -> Result<(HeaderMap, Json<ReminderPolicy>), Error> {
+    let mut tx = identity.begin(&state).await?;
+    let policy = fetch(&mut tx, identity.0.tenant_id).await?;
+    tx.commit().await?;
+    Ok((etag(policy.version), Json(policy)))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    identity: Identity,
+    headers: HeaderMap,
+    Json(input): Json<ReminderPolicyInput>,
+) -> Result<(HeaderMap, Json<ReminderPolicy>), Error> {
+    identity.require_admin()?;
+    let expected = expected_version(&headers)?;
+    let tenant_id = identity.0.tenant_id;
+    let mut tx = identity.begin(&state).await?;
+    // Serialises two admins' changes (the row may not exist yet: lock the tenant's).
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtextextended($1::text, 0))",
+        format!("reminder-policy:{tenant_id}")
+    )
+    .execute(&mut *tx)
+    .await?;
+    let before = fetch(&mut tx, tenant_id).await?;
+    check_version(expected, before.version)?;
+
+    let mut checks = Checks::default();
+    let mut days_before = input
+        .days_before
+        .unwrap_or_else(|| before.days_before.clone());
+    days_before.sort_unstable_by(|a, b| b.cmp(a));
+    days_before.dedup();
+    if days_before.len() > 10 || days_before.iter().any(|d| !(1..=365).contains(d)) {
+        checks.push(
+            "days_before",
+            "au plus 10 rappels, chacun entre 1 et 365 jours avant l'échéance",
+        );
+    }
+    let overdue_every_days = input
+        .overdue_every_days
+        .unwrap_or(before.overdue_every_days);
+    if !(0..=90).contains(&overdue_every_days) {
+        checks.push(
+            "overdue_every_days",
+            "doit être compris entre 0 (aucune relance) et 90 jours",
+        );
+    }
+    let escalate_after_days = input
+        .escalate_after_days
+        .unwrap_or(before.escalate_after_days);
+    if escalate_after_days.is_some_and(|d| !(1..=365).contains(&d)) {
+        checks.push(
+            "escalate_after_days",
+            "doit être compris entre 1 et 365 jours, ou vide pour ne jamais alerter",
+        );
+    }
+    checks.finish()?;
+
+    sqlx::query!(
+        r#"insert into reminder_policies as p
+               (tenant_id, days_before, on_due_day, overdue_every_days, escalate_after_days,
+                send_at, quiet_hours_start, quiet_hours_end)
+           values ($1, $2, $3, $4, $5, $6, $7, $8)
+           on conflict (tenant_id) do update
+           set days_before = excluded.days_before, on_due_day = excluded.on_due_day,
+               overdue_every_days = excluded.overdue_every_days,
+               escalate_after_days = excluded.escalate_after_days, send_at = excluded.send_at,
+               quiet_hours_start = excluded.quiet_hours_start,
+               quiet_hours_end = excluded.quiet_hours_end,
+               version = p.version + 1, updated_at = now()"#,
+        tenant_id,
+        &days_before,
+        input.on_due_day.unwrap_or(before.on_due_day),
+        overdue_every_days,
+        escalate_after_days,
+        input.send_at.unwrap_or(before.send_at),
+        input.quiet_hours_start.unwrap_or(before.quiet_hours_start),
+        input.quiet_hours_end.unwrap_or(before.quiet_hours_end),
+    )
+    .execute(&mut *tx)
+    .await?;
+    // Every deadline still to submit is planned again under the new policy.
+    sqlx::query!(
+        r#"insert into outbox (tenant_id, id, topic, aggregate_id)
+           select tenant_id, gen_random_uuid(), $2, id from reporting_deadlines
+           where tenant_id = $1 and status = 'upcoming'"#,
+        tenant_id,
+        DEADLINE_CHANGED,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let after = fetch(&mut tx, tenant_id).await?;
+    audit::record(
+        &mut tx,
+        &identity,
+        Action::Update,
+        "reminder_policy",
+        tenant_id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((etag(after.version), Json(after)))
+}
