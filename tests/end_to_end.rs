@@ -291,3 +291,126 @@ async fn the_public_api_is_described_by_a_valid_openapi_document_with_interactiv
     assert!(config.contains("/api/v1/openapi.json"), "{config}");
     Ok(())
 }
+
+#[tokio::test]
+async fn one_click_in_the_mail_client_stops_the_reminders() -> TestResult {
+    let platform = Platform::start().await?;
+    let browser = Browser::new(&platform.gateway)?;
+    browser.login("camille", "/t/asso-demo/").await?;
+    let (tenant_id, user_id): (uuid::Uuid, uuid::Uuid) =
+        sqlx::query_as("select tenant_id, user_id from memberships")
+            .fetch_one(&platform.db.owner)
+            .await?;
+    let token: uuid::Uuid = sqlx::query_scalar(
+        "insert into notification_preferences (tenant_id, user_id) values ($1, $2) returning unsubscribe_token",
+    )
+    .bind(tenant_id)
+    .bind(user_id)
+    .fetch_one(&platform.db.owner)
+    .await?;
+    let url = format!("{}/unsubscribe/{tenant_id}/{token}", platform.gateway);
+    let mode = || async {
+        sqlx::query_scalar::<_, String>("select mode from notification_preferences")
+            .fetch_one(&platform.db.owner)
+            .await
+    };
+
+    // Following the link shows a page and changes nothing (link scanners do follow links).
+    let http = reqwest::Client::new();
+    let page = http.get(&url).send().await?;
+    assert_eq!(page.status(), reqwest::StatusCode::OK);
+    assert!(page.text().await?.contains("Me désabonner"));
+    assert_eq!(mode().await?, "each");
+    // The mail client's one-click POST (RFC 8058), without session or Origin.
+    let clicked = http
+        .post(&url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await?;
+    assert_eq!(clicked.status(), reqwest::StatusCode::OK);
+    assert!(
+        clicked
+            .text()
+            .await?
+            .contains("vous ne recevrez plus de rappels")
+    );
+    assert_eq!(mode().await?, "off");
+    // A made-up token finds nothing.
+    let forged = http
+        .post(format!(
+            "{}/unsubscribe/{tenant_id}/{}",
+            platform.gateway,
+            uuid::Uuid::new_v4()
+        ))
+        .send()
+        .await?;
+    assert_eq!(forged.status(), reqwest::StatusCode::NOT_FOUND);
+    Ok(())
+}
+
+#[tokio::test]
+async fn members_choose_their_reminders_and_admins_set_the_tenants_in_the_settings_page()
+-> TestResult {
+    let platform = Platform::start().await?;
+    let browser = Browser::new(&platform.gateway)?;
+    browser.login("camille", "/t/asso-demo/").await?;
+    let settings = "/t/asso-demo/settings/reminders";
+    let page = browser.get(settings).await?.text().await?;
+    assert!(page.contains("Comment je suis prévenu·e"), "{page}");
+    assert!(
+        page.contains("value=\"30, 7, 1\""),
+        "the defaults are shown"
+    );
+
+    let chosen = browser
+        .post_form(
+            &format!("{settings}/mine"),
+            &[("mode", "daily"), ("version", "0")],
+        )
+        .await?;
+    assert_eq!(chosen.status(), reqwest::StatusCode::SEE_OTHER);
+    let mode: String = sqlx::query_scalar("select mode from notification_preferences")
+        .fetch_one(&platform.db.owner)
+        .await?;
+    assert_eq!(mode, "daily");
+
+    let policy = |days: &'static str| {
+        [
+            ("days_before", days),
+            ("on_due_day", "on"),
+            ("overdue_every_days", "7"),
+            ("escalate_after_days", ""),
+            ("send_at", "09:00"),
+            ("quiet_hours_start", "19:00"),
+            ("quiet_hours_end", "08:30"),
+            ("version", "0"),
+        ]
+    };
+    let refused = browser
+        .post_form(&format!("{settings}/policy"), &policy("trente"))
+        .await?;
+    assert_eq!(refused.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await?
+            .contains("indiquez des nombres de jours")
+    );
+    let saved = browser
+        .post_form(&format!("{settings}/policy"), &policy("15, 3"))
+        .await?;
+    assert_eq!(saved.status(), reqwest::StatusCode::SEE_OTHER);
+    let (days, escalation, quiet): (Vec<i16>, Option<i16>, chrono::NaiveTime) = sqlx::query_as(
+        "select days_before, escalate_after_days, quiet_hours_start from reminder_policies",
+    )
+    .fetch_one(&platform.db.owner)
+    .await?;
+    assert_eq!(days, [15, 3]);
+    assert_eq!(escalation, None);
+    assert_eq!(
+        quiet,
+        chrono::NaiveTime::from_hms_opt(19, 0, 0).unwrap_or_default()
+    );
+    Ok(())
+}

@@ -164,6 +164,12 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
             "insert into memberships (tenant_id, user_id, role) values ('{tenant}', '{user}', 'editor') on conflict do nothing"
         ),
         format!(
+            "insert into notification_preferences (tenant_id, user_id, mode) values ('{tenant}', '{user}', 'daily')"
+        ),
+        format!(
+            "insert into digests (tenant_id, user_id, period, message_id, sent_at) values ('{tenant}', '{user}', current_date, '<d@x>', now())"
+        ),
+        format!(
             "insert into reminder_policies (tenant_id, days_before) values ('{tenant}', '{{15,3}}')"
         ),
         format!(

@@ -2870,3 +2870,56 @@ async fn admins_set_the_reminder_policy_and_every_upcoming_deadline_is_planned_a
     assert_eq!(audited, 1);
     Ok(())
 }
+
+#[tokio::test]
+async fn each_member_chooses_how_they_are_reminded() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let viewer = app.actor("asso-a", Role::Viewer).await?;
+    let (status, defaults) = app
+        .send(&viewer, Method::GET, "/v1/notification-preferences", None)
+        .await?;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(defaults, json!({"mode": "each", "version": 0}));
+    let (status, problem) = app
+        .patch(
+            &viewer,
+            "/v1/notification-preferences",
+            "\"0\"",
+            json!({"mode": "hourly"}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "mode");
+    // Even a viewer sets their own.
+    let (status, daily) = app
+        .patch(
+            &viewer,
+            "/v1/notification-preferences",
+            "\"0\"",
+            json!({"mode": "daily"}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{daily}");
+    assert_eq!(daily, json!({"mode": "daily", "version": 1}));
+    let (status, _) = app
+        .patch(
+            &viewer,
+            "/v1/notification-preferences",
+            "\"0\"",
+            json!({"mode": "off"}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CONFLICT);
+    // Someone else's choice is their own.
+    let colleague = app.member_of(viewer.tenant_id, Role::Editor).await?;
+    let (_, theirs) = app
+        .send(
+            &colleague,
+            Method::GET,
+            "/v1/notification-preferences",
+            None,
+        )
+        .await?;
+    assert_eq!(theirs["mode"], "each");
+    Ok(())
+}

@@ -15,6 +15,7 @@ mod openapi;
 mod pages;
 mod session;
 mod startup;
+mod unsubscribe;
 
 pub use config::Config;
 pub use error::Error;

@@ -11,7 +11,7 @@ use sqlx::PgPool;
 use crate::core_client::CoreRecords;
 use crate::login::OidcProvider;
 use crate::session::SessionStore;
-use crate::{Config, Error, api, login, members, openapi, pages};
+use crate::{Config, Error, api, login, members, openapi, pages, unsubscribe};
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -47,6 +47,7 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
     };
     let web = pages::router()
         .merge(login::router())
+        .merge(unsubscribe::router())
         .layer(middleware::from_fn(
             crate::html_errors::render_problems_as_pages,
         ));

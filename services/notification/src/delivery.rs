@@ -12,9 +12,11 @@
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use maillage_db::begin_tenant;
+use sqlx::PgConnection;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -43,6 +45,10 @@ pub enum Outcome {
     DeadLettered {
         error: String,
     },
+    /// The recipient asked for a daily digest: it waits for it.
+    HeldForDigest,
+    /// The recipient asked for no reminders in this tenant.
+    Muted,
 }
 
 /// Tries before a reminder is given up as failed.
@@ -77,11 +83,12 @@ impl Sender<'_> {
         // Row-level security scopes this to the message's tenant: a reminder of another
         // tenant is simply not found.
         let row = sqlx::query!(
-            r#"select r.kind, r.status, r.due_at, r.deadline_id, r.attempts,
+            r#"select r.kind, r.status, r.due_at, r.deadline_id, r.attempts, r.recipient_user_id,
                       d.title as "title!", d.funder_name, d.recorded_status as "recorded_status!",
                       d.due_at as "current_due_at!",
                       t.name as tenant_name, t.slug, t.time_zone,
                       u.email, u.display_name, u.locale,
+                      coalesce(p.mode, 'each') as "mode!", p.unsubscribe_token as "unsubscribe_token?",
                       case when r.kind like 'e+%'
                            then r.recipient_user_id in (select tenant_admins(r.tenant_id))
                            else r.recipient_user_id in (select deadline_recipients(r.tenant_id, r.deadline_id))
@@ -90,6 +97,7 @@ impl Sender<'_> {
                join deadline_overview d on d.tenant_id = r.tenant_id and d.id = r.deadline_id
                join tenants t on t.id = r.tenant_id
                join users u on u.id = r.recipient_user_id
+               left join notification_preferences p on p.tenant_id = r.tenant_id and p.user_id = r.recipient_user_id
                where r.tenant_id = $1 and r.id = $2
                for update of r"#,
             tenant_id,
@@ -121,6 +129,33 @@ impl Sender<'_> {
             return Ok(Outcome::NoLongerRelevant);
         }
 
+        // The recipient's choice: not at all, or in the day's digest.
+        let held = match row.mode.as_str() {
+            "off" => Some(("muted", Outcome::Muted)),
+            "daily" => Some(("digested", Outcome::HeldForDigest)),
+            _ => None,
+        };
+        if let Some((status, outcome)) = held {
+            sqlx::query!(
+                "update reminders set status = $3 where tenant_id = $1 and id = $2",
+                tenant_id,
+                reminder_id,
+                status,
+            )
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            return Ok(outcome);
+        }
+        let unsubscribe = match row.unsubscribe_token {
+            Some(token) => token,
+            None => unsubscribe_token(&mut tx, tenant_id, row.recipient_user_id).await?,
+        };
+        let unsubscribe_url = format!(
+            "{}/unsubscribe/{tenant_id}/{unsubscribe}",
+            self.public_base_url
+        );
+
         let link = format!(
             "{}/t/{}/deadlines/{}",
             self.public_base_url, row.slug, row.deadline_id
@@ -138,6 +173,7 @@ impl Sender<'_> {
                 .parse::<Tz>()
                 .unwrap_or(chrono_tz::Europe::Paris),
             link: &link,
+            unsubscribe: &unsubscribe_url,
         }
         .render()?;
         // Stable per reminder: a mail client that somehow got it twice shows it once.
@@ -149,6 +185,15 @@ impl Sender<'_> {
                     .to(Mailbox::new(Some(row.display_name.clone()), address))
                     .subject(rendered.subject)
                     .message_id(Some(message_id.clone()))
+                    // One click in the mail client stops them (RFC 8058).
+                    .raw_header(HeaderValue::new(
+                        HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                        format!("<{unsubscribe_url}>"),
+                    ))
+                    .raw_header(HeaderValue::new(
+                        HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                        "List-Unsubscribe=One-Click".into(),
+                    ))
                     .multipart(MultiPart::alternative_plain_html(
                         rendered.text,
                         rendered.html,
@@ -207,4 +252,27 @@ impl Sender<'_> {
         tx.commit().await?;
         Ok(Outcome::Sent)
     }
+}
+
+/// The member's unsubscribe token in this tenant, created with their preferences (all
+/// defaults) the first time they are emailed.
+pub async fn unsubscribe_token(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    user_id: Uuid,
+) -> Result<Uuid, Error> {
+    sqlx::query!(
+        "insert into notification_preferences (tenant_id, user_id) values ($1, $2) on conflict do nothing",
+        tenant_id,
+        user_id,
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(sqlx::query_scalar!(
+        "select unsubscribe_token from notification_preferences where tenant_id = $1 and user_id = $2",
+        tenant_id,
+        user_id,
+    )
+    .fetch_one(conn)
+    .await?)
 }

@@ -17,6 +17,8 @@ pub struct ReminderContent<'a> {
     pub due_at: DateTime<Utc>,
     pub zone: Tz,
     pub link: &'a str,
+    /// Where one click stops these emails.
+    pub unsubscribe: &'a str,
 }
 
 #[derive(Template)]
@@ -29,6 +31,8 @@ struct ReminderHtml<'a> {
     action: &'a str,
     link: &'a str,
     footer: &'a str,
+    unsubscribe_label: &'a str,
+    unsubscribe: &'a str,
 }
 
 #[derive(Template)]
@@ -39,6 +43,8 @@ struct ReminderText<'a> {
     action: &'a str,
     link: &'a str,
     footer: &'a str,
+    unsubscribe_label: &'a str,
+    unsubscribe: &'a str,
 }
 
 pub struct RenderedEmail {
@@ -148,6 +154,11 @@ impl ReminderContent<'_> {
                 ),
             )
         };
+        let unsubscribe_label = if english {
+            "Stop these reminders"
+        } else {
+            "Ne plus recevoir ces rappels"
+        };
         let html = ReminderHtml {
             lang: if english { "en" } else { "fr" },
             subject: &subject,
@@ -156,6 +167,8 @@ impl ReminderContent<'_> {
             action: &action,
             link: self.link,
             footer: &footer,
+            unsubscribe_label,
+            unsubscribe: self.unsubscribe,
         }
         .render()?;
         let text = ReminderText {
@@ -164,6 +177,146 @@ impl ReminderContent<'_> {
             action: &action,
             link: self.link,
             footer: &footer,
+            unsubscribe_label,
+            unsubscribe: self.unsubscribe,
+        }
+        .render()?;
+        Ok(RenderedEmail {
+            subject,
+            html,
+            text,
+        })
+    }
+}
+
+/// One reminder in a digest.
+pub struct DigestItem<'a> {
+    pub kind: ReminderKind,
+    pub deadline_title: &'a str,
+    pub funder_name: Option<&'a str>,
+    pub due_at: DateTime<Utc>,
+    pub link: String,
+}
+
+/// The day's reminders of one member in one tenant, in one email.
+pub struct DigestContent<'a> {
+    pub language: &'a str,
+    pub recipient_name: &'a str,
+    pub tenant_name: &'a str,
+    pub zone: Tz,
+    pub items: &'a [DigestItem<'a>],
+    /// The tenant's deadlines page.
+    pub link: &'a str,
+    pub unsubscribe: &'a str,
+}
+
+/// "demain", "dans 7 jours", "en retard de 8 jours"…
+fn due_phrase(kind: ReminderKind, english: bool) -> String {
+    match (english, kind) {
+        (false, ReminderKind::Before(1)) => "à rendre demain".into(),
+        (false, ReminderKind::Before(days)) => format!("à rendre dans {days} jours"),
+        (false, ReminderKind::DueToday) => "à rendre aujourd'hui".into(),
+        (false, ReminderKind::Overdue(1)) => "en retard".into(),
+        (false, ReminderKind::Overdue(days) | ReminderKind::Escalation(days)) => {
+            format!("en retard de {days} jours")
+        }
+        (true, ReminderKind::Before(1)) => "due tomorrow".into(),
+        (true, ReminderKind::Before(days)) => format!("due in {days} days"),
+        (true, ReminderKind::DueToday) => "due today".into(),
+        (true, ReminderKind::Overdue(1)) => "overdue".into(),
+        (true, ReminderKind::Overdue(days) | ReminderKind::Escalation(days)) => {
+            format!("{days} days overdue")
+        }
+    }
+}
+
+fn local_when(due_at: DateTime<Utc>, zone: Tz, english: bool) -> String {
+    let local = due_at.with_timezone(&zone);
+    if english {
+        local
+            .format_localized("%A %-d %B %Y at %H:%M", Locale::en_GB)
+            .to_string()
+    } else {
+        local
+            .format_localized("%A %-d %B %Y à %H:%M", Locale::fr_FR)
+            .to_string()
+    }
+}
+
+impl DigestContent<'_> {
+    pub fn render(&self) -> Result<RenderedEmail, askama::Error> {
+        let english = self.language == "en";
+        let count = self.items.len();
+        let subject = match (english, count) {
+            (false, 1) => format!("[{}] Votre rappel du jour : 1 échéance", self.tenant_name),
+            (false, n) => format!("[{}] Vos rappels du jour : {n} échéances", self.tenant_name),
+            (true, 1) => format!("[{}] Your reminder for today: 1 deadline", self.tenant_name),
+            (true, n) => format!(
+                "[{}] Your reminders for today: {n} deadlines",
+                self.tenant_name
+            ),
+        };
+        let lines: Vec<String> = self
+            .items
+            .iter()
+            .map(|item| {
+                let title = item.deadline_title;
+                let when = local_when(item.due_at, self.zone, english);
+                let phrase = due_phrase(item.kind, english);
+                match (english, item.funder_name) {
+                    (false, Some(funder)) => format!(
+                        "« {title} » ({funder}) — {phrase}, le {when} : {}",
+                        item.link
+                    ),
+                    (false, None) => format!("« {title} » — {phrase}, le {when} : {}", item.link),
+                    (true, Some(funder)) => {
+                        format!("“{title}” ({funder}) — {phrase}, on {when}: {}", item.link)
+                    }
+                    (true, None) => format!("“{title}” — {phrase}, on {when}: {}", item.link),
+                }
+            })
+            .collect();
+        let (greeting, action, footer, unsubscribe_label) = if english {
+            (
+                format!("Hello {},", self.recipient_name),
+                "All the deadlines",
+                format!(
+                    "You receive this daily digest as a member of the {} workspace on Maillage.",
+                    self.tenant_name
+                ),
+                "Stop these reminders",
+            )
+        } else {
+            (
+                format!("Bonjour {},", self.recipient_name),
+                "Toutes les échéances",
+                format!(
+                    "Vous recevez ce récapitulatif quotidien en tant que membre de l'espace {} sur Maillage.",
+                    self.tenant_name
+                ),
+                "Ne plus recevoir ces rappels",
+            )
+        };
+        let html = ReminderHtml {
+            lang: if english { "en" } else { "fr" },
+            subject: &subject,
+            greeting: &greeting,
+            lines: &lines,
+            action,
+            link: self.link,
+            footer: &footer,
+            unsubscribe_label,
+            unsubscribe: self.unsubscribe,
+        }
+        .render()?;
+        let text = ReminderText {
+            greeting: &greeting,
+            lines: &lines,
+            action,
+            link: self.link,
+            footer: &footer,
+            unsubscribe_label,
+            unsubscribe: self.unsubscribe,
         }
         .render()?;
         Ok(RenderedEmail {
@@ -188,6 +341,7 @@ mod tests {
             funder_name: Some("Région Occitanie"),
             due_at: "2026-11-27T08:00:00Z".parse().unwrap_or_default(),
             zone: chrono_tz::Europe::Paris,
+            unsubscribe: "https://maillage.example.org/unsubscribe/x/y",
             link: "https://app.example.org/t/amis/deadlines/1",
         }
     }

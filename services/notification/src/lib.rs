@@ -13,6 +13,7 @@ mod clock;
 mod config;
 pub mod dead_letters;
 mod delivery;
+mod digest;
 mod email;
 mod error;
 mod metrics;

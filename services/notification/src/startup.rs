@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::delivery::{Mailer, Outcome, Sender};
 use crate::streams::{self, WorkStream};
-use crate::{Clock, Config, Error, dead_letters, metrics, planner, relay};
+use crate::{Clock, Config, Error, dead_letters, digest, metrics, planner, relay};
 
 /// After an error (a server down), a loop waits this long before trying again.
 const RETRY_DELAY: Duration = Duration::from_secs(2);
@@ -50,7 +50,7 @@ impl Application {
             .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
     }
 
-    /// Runs the four workers and the health endpoints until SIGTERM or Ctrl-C. Dropping
+    /// Runs the five workers and the health endpoints until SIGTERM or Ctrl-C. Dropping
     /// the future stops everything; unacknowledged work is picked up again later.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let Self {
@@ -145,6 +145,34 @@ impl Application {
                     Ok(redis)
                 }
             }));
+        }
+        {
+            let (pool, mailer, from, base, clock) = (
+                pool.clone(),
+                mailer.clone(),
+                from.clone(),
+                config.public_base_url.clone(),
+                clock.clone(),
+            );
+            workers.spawn(async move {
+                let sender = Sender {
+                    pool: &pool,
+                    mailer: &mailer,
+                    from: &from,
+                    public_base_url: &base,
+                };
+                loop {
+                    match digest::send_due(&sender, clock.now()).await {
+                        Ok(0) => {}
+                        Ok(sent) => tracing::info!(sent, "digests sent"),
+                        Err(error) => {
+                            tracing::warn!(worker = "digester", %error, "step failed, retrying");
+                            tokio::time::sleep(RETRY_DELAY).await;
+                        }
+                    }
+                    tokio::time::sleep(poll).await;
+                }
+            });
         }
         {
             let url = config.redis_url.clone();

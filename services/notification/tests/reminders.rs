@@ -138,10 +138,11 @@ impl World {
 
     /// Moves the clock to `hour:minute`, Paris time, `days` after the due day of a
     /// deadline due two days after the test started.
-    fn advance_to_due_day_plus(&self, days: u64, hour: u32, minute: u32) {
+    fn advance_to_due_day_plus(&self, days: i64, hour: u32, minute: u32) {
         use chrono::TimeZone;
         let paris = chrono_tz::Europe::Paris;
-        let day = due_in_two_days().with_timezone(&paris).date_naive() + chrono::Days::new(days);
+        let day =
+            due_in_two_days().with_timezone(&paris).date_naive() + chrono::Duration::days(days);
         let local = day.and_hms_opt(hour, minute, 0).unwrap_or_default();
         let target = paris
             .from_local_datetime(&local)
@@ -742,5 +743,88 @@ async fn a_late_report_is_reminded_every_week_escalated_to_admins_and_never_at_n
     ];
     expected.sort();
     assert_eq!(world.inbox()?, expected);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_member_on_the_daily_digest_gets_one_email_a_day_and_can_stop_them_all() -> TestResult {
+    let world = World::new().await?;
+    sqlx::query(
+        "insert into notification_preferences (tenant_id, user_id, mode) values ($1, $2, 'daily')",
+    )
+    .bind(world.tenant_id)
+    .bind(world.user_id)
+    .execute(&world.db.owner)
+    .await?;
+    let _instance = world.start_instance().await?;
+    let first = world
+        .create_deadline("Bilan annuel", due_in_two_days())
+        .await?;
+    let second = world
+        .create_deadline("Compte rendu financier", due_in_two_days())
+        .await?;
+
+    // 08:05 the day before: both J-1 reminders fall due, and are held for the digest…
+    world.advance_to_due_day_plus(-1, 8, 5);
+    for deadline in [first, second] {
+        world
+            .wait_for_reminder(deadline, "d-1", "digested", 0)
+            .await?;
+    }
+    assert!(
+        world.sink.received()?.is_empty(),
+        "no single reminder for digest readers"
+    );
+    // …which leaves a little after the sending hour, with both.
+    world.advance_to_due_day_plus(-1, 8, 15);
+    let emails = world.wait_for_emails(1).await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(world.sink.received()?.len(), 1, "one digest a day");
+    let digest = &emails[0];
+    assert_eq!(
+        digest.subject,
+        "[Association amis-du-quartier] Vos rappels du jour : 2 échéances"
+    );
+    assert!(
+        digest.text.contains("« Bilan annuel » — à rendre demain"),
+        "{}",
+        digest.text
+    );
+    assert!(
+        digest
+            .text
+            .contains("« Compte rendu financier » — à rendre demain")
+    );
+    let unsubscribe = digest
+        .header("List-Unsubscribe")
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        unsubscribe.starts_with(&format!(
+            "<https://maillage.example.org/unsubscribe/{}/",
+            world.tenant_id
+        )),
+        "{unsubscribe}"
+    );
+    assert_eq!(
+        digest.header("List-Unsubscribe-Post"),
+        Some("List-Unsubscribe=One-Click")
+    );
+    world.wait_for_reminder(first, "d-1", "sent", 0).await?;
+
+    // One click (what the gateway does with the token): nothing more, not even digests.
+    sqlx::query(
+        "update notification_preferences set mode = 'off' where tenant_id = $1 and user_id = $2",
+    )
+    .bind(world.tenant_id)
+    .bind(world.user_id)
+    .execute(&world.db.owner)
+    .await?;
+    world.advance_to_due_day_plus(0, 9, 0);
+    for deadline in [first, second] {
+        world.wait_for_reminder(deadline, "d0", "muted", 0).await?;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(world.sink.received()?.len(), 1);
     Ok(())
 }

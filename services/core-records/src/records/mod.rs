@@ -9,6 +9,7 @@ mod deadlines;
 mod engagements;
 mod evaluations;
 mod network;
+mod notification_preferences;
 mod organisations;
 mod partnerships;
 mod people;
@@ -49,6 +50,7 @@ pub fn router() -> ApiRouter<AppState> {
         .merge(evaluations::router())
         .merge(custom_fields::router())
         .merge(reminder_policy::router())
+        .merge(notification_preferences::router())
 }
 
 /// The tables whose records are changed through this API.

@@ -4,6 +4,7 @@ mod deadlines;
 mod home;
 mod organisations;
 mod people;
+mod reminders;
 
 use std::collections::HashMap;
 
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .merge(people::router())
         .merge(organisations::router())
         .merge(deadlines::router())
+        .merge(reminders::router())
 }
 
 async fn stylesheet() -> Response {
@@ -41,7 +43,7 @@ async fn stylesheet() -> Response {
 }
 
 /// Renders a page, or the error page if the template fails.
-fn page(template: &impl Template) -> Result<Response, Error> {
+pub(crate) fn page(template: &impl Template) -> Result<Response, Error> {
     Ok(Html(template.render()?).into_response())
 }
 
