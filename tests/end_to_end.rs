@@ -412,5 +412,164 @@ async fn members_choose_their_reminders_and_admins_set_the_tenants_in_the_settin
         quiet,
         chrono::NaiveTime::from_hms_opt(19, 0, 0).unwrap_or_default()
     );
+
+    // The calendar address, made from the same page.
+    let made = browser
+        .post_form(&format!("{settings}/calendar"), &[("action", "renew")])
+        .await?;
+    assert_eq!(made.status(), reqwest::StatusCode::SEE_OTHER);
+    let page = browser.get(settings).await?.text().await?;
+    assert!(
+        page.contains(&format!("{}/calendar/", platform.gateway)),
+        "{page}"
+    );
+    Ok(())
+}
+
+/// What Python's `icalendar` (a real parser) reads in a feed: (UID, SUMMARY, DTSTART).
+fn parse_calendar(ics: &str) -> anyhow::Result<Vec<(String, String, String)>> {
+    let script = "import sys, icalendar\n\
+                  cal = icalendar.Calendar.from_ical(sys.stdin.read())\n\
+                  for e in cal.walk('VEVENT'):\n\
+                  \x20   print(str(e['UID']), str(e['SUMMARY']), e.decoded('DTSTART').isoformat(), sep='\\t')\n";
+    let python = std::env::var("MAILLAGE_PYTHON").unwrap_or_else(|_| "python3".into());
+    let mut child = std::process::Command::new(python)
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        std::io::Write::write_all(&mut stdin, ics.as_bytes())?;
+    }
+    let output = child.wait_with_output()?;
+    anyhow::ensure!(
+        output.status.success(),
+        "the parser refused the feed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Ok(String::from_utf8(output.stdout)?
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split('\t').map(str::to_owned);
+            Some((fields.next()?, fields.next()?, fields.next()?))
+        })
+        .collect())
+}
+
+#[tokio::test]
+async fn a_member_subscribes_to_their_deadlines_and_milestones_in_a_calendar_app() -> TestResult {
+    let platform = Platform::start().await?;
+    let browser = Browser::new(&platform.gateway)?;
+    browser.login("camille", "/t/asso-demo/").await?;
+    let (_, me) = browser
+        .api(reqwest::Method::GET, "/api/v1/me", None)
+        .await?;
+    let api = "/api/v1/t/asso-demo";
+    let (status, deadline) = browser
+        .api(
+            reqwest::Method::POST,
+            &format!("{api}/deadlines"),
+            Some(serde_json::json!({
+            "title": "Bilan annuel", "due_at": "2027-06-30T17:00:00+02:00"})),
+        )
+        .await?;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{deadline}");
+    let (status, project) = browser
+        .api(
+            reqwest::Method::POST,
+            &format!("{api}/projects"),
+            Some(serde_json::json!({
+            "name": "Jardins partagés", "owner_user_id": me["id"],
+            "milestones": [{"title": "Première récolte", "due_on": "2027-09-15"}]})),
+        )
+        .await?;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{project}");
+
+    let (status, _) = browser
+        .api(reqwest::Method::GET, &format!("{api}/calendar-feed"), None)
+        .await?;
+    assert_eq!(
+        status,
+        reqwest::StatusCode::NOT_FOUND,
+        "no feed until asked for"
+    );
+    let (status, feed) = browser
+        .api(reqwest::Method::POST, &format!("{api}/calendar-feed"), None)
+        .await?;
+    assert_eq!(status, reqwest::StatusCode::OK, "{feed}");
+    let url = format!(
+        "{}{}",
+        platform.gateway,
+        feed["path"].as_str().unwrap_or_default()
+    );
+
+    // A calendar app has no session: the secret URL is enough.
+    let http = reqwest::Client::new();
+    let response = http.get(&url).send().await?;
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    assert!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/calendar"))
+    );
+    let mut events = parse_calendar(&response.text().await?)?;
+    let deadline_id = deadline["id"].as_str().unwrap_or_default();
+    // (Milestones are not addressed by id in the API: their UID is only checked for shape.)
+    let milestone_uid = events.get(1).map(|e| e.0.clone()).unwrap_or_default();
+    assert!(
+        milestone_uid.starts_with("milestone-") && milestone_uid.ends_with("@maillage"),
+        "{milestone_uid}"
+    );
+    if let Some(event) = events.get_mut(1) {
+        event.0 = "milestone".into();
+    }
+    assert_eq!(
+        events,
+        [
+            (
+                format!("deadline-{deadline_id}@maillage"),
+                "Rapport à rendre : Bilan annuel".to_owned(),
+                "2027-06-30T15:00:00+00:00".to_owned()
+            ),
+            (
+                "milestone".to_owned(),
+                "Jalon : Première récolte (Jardins partagés)".to_owned(),
+                "2027-09-15".to_owned()
+            ),
+        ]
+    );
+
+    // Renewing the address cuts off the old one; revoking cuts off everything.
+    let (_, renewed) = browser
+        .api(reqwest::Method::POST, &format!("{api}/calendar-feed"), None)
+        .await?;
+    assert_eq!(
+        http.get(&url).send().await?.status(),
+        reqwest::StatusCode::NOT_FOUND
+    );
+    let renewed_url = format!(
+        "{}{}",
+        platform.gateway,
+        renewed["path"].as_str().unwrap_or_default()
+    );
+    assert_eq!(
+        http.get(&renewed_url).send().await?.status(),
+        reqwest::StatusCode::OK
+    );
+    let (status, _) = browser
+        .api(
+            reqwest::Method::DELETE,
+            &format!("{api}/calendar-feed"),
+            None,
+        )
+        .await?;
+    assert_eq!(status, reqwest::StatusCode::NO_CONTENT);
+    assert_eq!(
+        http.get(&renewed_url).send().await?.status(),
+        reqwest::StatusCode::NOT_FOUND
+    );
     Ok(())
 }

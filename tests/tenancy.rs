@@ -163,6 +163,7 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
         format!(
             "insert into memberships (tenant_id, user_id, role) values ('{tenant}', '{user}', 'editor') on conflict do nothing"
         ),
+        format!("insert into calendar_feeds (tenant_id, user_id) values ('{tenant}', '{user}')"),
         format!(
             "insert into notification_preferences (tenant_id, user_id, mode) values ('{tenant}', '{user}', 'daily')"
         ),

@@ -60,6 +60,9 @@ tools() {
   # The OpenAPI document is checked by a real validator.
   "$STACK/venv/bin/python" -c 'import openapi_spec_validator' 2>/dev/null \
     || "$STACK/venv/bin/pip" install -q "openapi-spec-validator==0.7.*" >&2
+  # Calendar feeds are checked by a real iCalendar parser.
+  "$STACK/venv/bin/python" -c 'import icalendar' 2>/dev/null \
+    || "$STACK/venv/bin/pip" install -q "icalendar==6.*" >&2
   if [ ! -d "$ROOT/deploy/oidc/node_modules/oidc-provider" ]; then
     log "installing the development OpenID provider (npm ci)"
     (cd "$ROOT/deploy/oidc" && npm ci --no-audit --no-fund --loglevel=error >&2)

@@ -4,6 +4,7 @@
 //! with a short-lived signed identity.
 
 mod api;
+mod calendar;
 mod config;
 mod core_client;
 mod error;

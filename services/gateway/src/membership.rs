@@ -66,6 +66,48 @@ impl FromRequestParts<AppState> for Member {
     }
 }
 
+impl Member {
+    /// The member whose calendar feed this is: the feed's secret URL stands for their
+    /// session, for reading their calendar and nothing else.
+    pub async fn of_calendar_feed(
+        state: &AppState,
+        tenant_id: Uuid,
+        token: Uuid,
+        request_id: String,
+    ) -> Result<Self, Error> {
+        let mut tx = maillage_db::begin_tenant(&state.pool, tenant_id).await?;
+        let row = sqlx::query!(
+            r#"select t.id, t.slug, t.name, t.time_zone, m.role, u.id as user_id, u.email, u.display_name
+               from calendar_feeds f
+               join memberships m on m.tenant_id = f.tenant_id and m.user_id = f.user_id
+               join tenants t on t.id = f.tenant_id
+               join users u on u.id = f.user_id
+               where f.tenant_id = $1 and f.token = $2 and t.status = 'active'"#,
+            tenant_id,
+            token,
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(Error::NotFound)?;
+        tx.commit().await?;
+        Ok(Self {
+            user: CurrentUser {
+                id: row.user_id,
+                email: row.email,
+                display_name: row.display_name,
+            },
+            tenant: Tenant {
+                id: row.id,
+                slug: row.slug,
+                name: row.name,
+                time_zone: row.time_zone,
+            },
+            role: row.role.parse().map_err(|_| Error::NotFound)?,
+            request_id,
+        })
+    }
+}
+
 /// The tenants a user belongs to, for the workspace chooser.
 pub async fn workspaces_of(
     state: &AppState,

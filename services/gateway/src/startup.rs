@@ -11,7 +11,7 @@ use sqlx::PgPool;
 use crate::core_client::CoreRecords;
 use crate::login::OidcProvider;
 use crate::session::SessionStore;
-use crate::{Config, Error, api, login, members, openapi, pages, unsubscribe};
+use crate::{Config, Error, api, calendar, login, members, openapi, pages, unsubscribe};
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -48,6 +48,7 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
     let web = pages::router()
         .merge(login::router())
         .merge(unsubscribe::router())
+        .merge(calendar::router())
         .layer(middleware::from_fn(
             crate::html_errors::render_problems_as_pages,
         ));

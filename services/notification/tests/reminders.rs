@@ -828,3 +828,69 @@ async fn a_member_on_the_daily_digest_gets_one_email_a_day_and_can_stop_them_all
     assert_eq!(world.sink.received()?.len(), 1);
     Ok(())
 }
+
+/// The fault-injection run: two instances share the work, the SMTP server fails for a
+/// while, one instance dies mid-way; every reminder expected arrives exactly once.
+#[tokio::test]
+async fn two_instances_a_flaky_smtp_server_and_a_crash_lose_nothing_and_double_nothing()
+-> TestResult {
+    let world = World::new().await?;
+    let first = world.start_instance().await?;
+    let _second = world.start_instance().await?;
+    let mut members = vec![world.user_id];
+    for n in 0..3 {
+        members.push(
+            world
+                .member(&format!("membre{n}@example.org"), "editor")
+                .await?,
+        );
+    }
+    // 24 deadlines, each with one or two responsibles: 36 J-1 reminders expected.
+    let mut expected = Vec::new();
+    for n in 0..24 {
+        let responsibles: Vec<uuid::Uuid> = if n % 2 == 0 {
+            vec![members[n % 4]]
+        } else {
+            vec![members[n % 4], members[(n + 1) % 4]]
+        };
+        let title = format!("Rapport {n:02}");
+        world
+            .create_deadline_for(&title, due_in_two_days(), &responsibles)
+            .await?;
+        for member in &responsibles {
+            expected.push((*member, title.clone()));
+        }
+    }
+    let emails: std::collections::HashMap<uuid::Uuid, String> =
+        sqlx::query_as("select id, email from users")
+            .fetch_all(&world.db.owner)
+            .await?
+            .into_iter()
+            .collect();
+    let mut expected: Vec<(String, String)> = expected
+        .into_iter()
+        .map(|(member, title)| {
+            (
+                emails.get(&member).cloned().unwrap_or_default(),
+                format!("[Association amis-du-quartier] Rappel : « {title} » à rendre demain"),
+            )
+        })
+        .collect();
+    expected.sort();
+
+    world.sink.fail_temporarily(5)?;
+    world.advance_to_day_before();
+    // Some went out; then the first instance dies.
+    world.wait_for_emails(3).await?;
+    first.abort();
+    let _ = first.await;
+    // The retries come due (backoff up to 5 minutes for two failures in a row).
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        world.clock.advance(chrono::Duration::minutes(5));
+    }
+    world.wait_for_emails(expected.len()).await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(world.inbox()?, expected, "0 lost, 0 duplicates");
+    Ok(())
+}

@@ -3,6 +3,7 @@
 mod activities;
 mod affiliations;
 mod audit_trail;
+mod calendar;
 mod contact;
 mod custom_fields;
 mod deadlines;
@@ -51,6 +52,7 @@ pub fn router() -> ApiRouter<AppState> {
         .merge(custom_fields::router())
         .merge(reminder_policy::router())
         .merge(notification_preferences::router())
+        .merge(calendar::router())
 }
 
 /// The tables whose records are changed through this API.

@@ -20,6 +20,15 @@ pub fn router() -> Router<AppState> {
         .route("/t/{slug}/settings/reminders", get(show))
         .route("/t/{slug}/settings/reminders/mine", post(change_mine))
         .route("/t/{slug}/settings/reminders/policy", post(change_policy))
+        .route(
+            "/t/{slug}/settings/reminders/calendar",
+            post(change_calendar),
+        )
+}
+
+#[derive(Debug, Deserialize)]
+struct CalendarFeed {
+    path: String,
 }
 
 /// As core-records returns them.
@@ -137,6 +146,8 @@ struct SettingsPage {
     modes: Vec<Choice>,
     preferences_version: i64,
     policy: PolicyForm,
+    /// The full URL of my calendar feed, if I made one.
+    calendar_url: Option<String>,
     can_manage: bool,
     saved: bool,
     errors: FormErrors,
@@ -162,6 +173,15 @@ async fn render(
         Some(form) => form,
         None => PolicyForm::of(&state.core.get(member, "/v1/reminder-policy").await?),
     };
+    let calendar_url = match state
+        .core
+        .get::<CalendarFeed>(member, "/v1/calendar-feed")
+        .await
+    {
+        Ok(feed) => Some(format!("{}{}", state.public_base_url, feed.path)),
+        Err(Error::NotFound) => None,
+        Err(other) => return Err(other),
+    };
     let refused = errors.summary.is_some();
     let mut response = page(&SettingsPage {
         layout: Layout::of(member, "reminders"),
@@ -175,6 +195,7 @@ async fn render(
         ),
         preferences_version: preferences.version,
         policy,
+        calendar_url,
         can_manage: member.role >= maillage_domain::Role::Admin,
         saved,
         errors,
@@ -271,4 +292,29 @@ async fn change_policy(
             render(&state, &member, Some(form), false, errors).await
         }
     }
+}
+
+#[derive(Deserialize)]
+struct CalendarForm {
+    /// `renew` (create, or replace the address) or `revoke`.
+    action: String,
+}
+
+async fn change_calendar(
+    State(state): State<AppState>,
+    member: Member,
+    Form(form): Form<CalendarForm>,
+) -> Result<Response, Error> {
+    let method = if form.action == "revoke" {
+        Method::DELETE
+    } else {
+        Method::POST
+    };
+    let response = state
+        .core
+        .request(&member, method, "/v1/calendar-feed")?
+        .send()
+        .await?;
+    response.error_for_status()?;
+    Ok(saved(&member))
 }
