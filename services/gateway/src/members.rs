@@ -7,6 +7,7 @@ use maillage_domain::{EmailAddress, Role};
 use maillage_problem::{FieldError, Json, Problem};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::Error;
@@ -156,6 +157,7 @@ async fn invite(
             "cette personne est déjà membre de l'espace",
         )));
     }
+    let mut tx = maillage_db::begin_tenant(&state.pool, member.tenant.id).await?;
     sqlx::query!(
         r#"insert into invitations (tenant_id, email, role) values ($1, $2, $3)
            on conflict (tenant_id, email) do update set role = excluded.role, accepted_at = null, created_at = now()"#,
@@ -163,8 +165,12 @@ async fn invite(
         email.as_str(),
         role.as_str(),
     )
-    .execute(&state.pool)
+    .execute(&mut *tx)
     .await?;
+    let invited = json!({ "email": email.as_str(), "role": role.as_str() });
+    let record = Audited::Invitation(email.as_str());
+    audit(&mut tx, &member, "create", record, None, Some(invited)).await?;
+    tx.commit().await?;
     tracing::info!(tenant = %member.tenant.slug, %role, "member invited");
     Ok(Ok((
         StatusCode::CREATED,
@@ -193,7 +199,7 @@ async fn change_role(
             "doit valoir owner, admin, editor ou viewer",
         )));
     };
-    let mut tx = state.pool.begin().await?;
+    let mut tx = maillage_db::begin_tenant(&state.pool, member.tenant.id).await?;
     let current = current_role(&mut tx, member.tenant.id, user_id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -220,6 +226,18 @@ async fn change_role(
     )
     .fetch_one(&mut *tx)
     .await?;
+    let before = json!({ "email": changed.email, "role": current.as_str() });
+    let after = json!({ "email": changed.email, "role": changed.role });
+    let record = Audited::Member(user_id);
+    audit(
+        &mut tx,
+        &member,
+        "update",
+        record,
+        Some(before),
+        Some(after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Ok(Json(changed)))
 }
@@ -229,7 +247,7 @@ async fn remove(
     member: Member,
     Path((_slug, user_id)): Path<(String, Uuid)>,
 ) -> Result<Result<StatusCode, Problem>, Error> {
-    let mut tx = state.pool.begin().await?;
+    let mut tx = maillage_db::begin_tenant(&state.pool, member.tenant.id).await?;
     let current = current_role(&mut tx, member.tenant.id, user_id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -249,8 +267,51 @@ async fn remove(
     )
     .execute(&mut *tx)
     .await?;
+    let before = json!({ "role": current.as_str() });
+    let record = Audited::Member(user_id);
+    audit(&mut tx, &member, "delete", record, Some(before), None).await?;
     tx.commit().await?;
     Ok(Ok(StatusCode::NO_CONTENT))
+}
+
+/// What a member-management change is about, in the audit log.
+enum Audited<'a> {
+    Member(Uuid),
+    /// Invitations have no id: their email stands for it.
+    Invitation(&'a str),
+}
+
+/// Writes a member-management change to the tenant's audit log, in its transaction
+/// (which `begin_tenant` scoped to the tenant).
+async fn audit(
+    conn: &mut sqlx::PgConnection,
+    actor: &Member,
+    action: &str,
+    record: Audited<'_>,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> Result<(), Error> {
+    let (record_type, record_id, key) = match record {
+        Audited::Member(user_id) => ("member", Some(user_id), String::new()),
+        Audited::Invitation(email) => ("invitation", None, email.to_lowercase()),
+    };
+    sqlx::query!(
+        r#"insert into audit_log (tenant_id, id, actor_user_id, request_id, action, record_type, record_id, before, after)
+           values ($1, $2, $3, $4, $5, $6, coalesce($7, md5('invitation:' || $8)::uuid), $9, $10)"#,
+        actor.tenant.id,
+        Uuid::now_v7(),
+        actor.user.id,
+        actor.request_id,
+        action,
+        record_type,
+        record_id,
+        key,
+        before,
+        after,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// The member's role, locked until the transaction ends.

@@ -9,7 +9,7 @@ use maillage_testkit::{
 };
 use reqwest::{StatusCode, header};
 use secrecy::SecretString;
-use serde_json::json;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 type TestResult = anyhow::Result<()>;
@@ -442,6 +442,33 @@ async fn viewers_read_editors_write_and_only_admins_manage_members() -> TestResu
         camille.get("/t/asso-demo/").await?.status(),
         StatusCode::NOT_FOUND,
         "removed: the workspace is gone for her"
+    );
+    // Every change is in the tenant's audit log, with who did it, before and after.
+    let audited: Vec<(String, String, Option<Value>, Option<Value>)> = sqlx::query_as(
+        "select action, record_type, before, after from audit_log \
+         where record_type in ('member', 'invitation') order by at, id",
+    )
+    .fetch_all(&stack.db.owner)
+    .await?;
+    let summary: Vec<(&str, &str)> = audited
+        .iter()
+        .map(|(action, record, _, _)| (action.as_str(), record.as_str()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("create", "invitation"),
+            ("update", "member"),
+            ("delete", "member")
+        ]
+    );
+    assert_eq!(
+        audited[1].2.as_ref().map(|b| b["role"].clone()),
+        Some(json!("editor"))
+    );
+    assert_eq!(
+        audited[1].3.as_ref().map(|a| a["role"].clone()),
+        Some(json!("viewer"))
     );
     Ok(())
 }
