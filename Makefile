@@ -24,10 +24,12 @@ lint:
 fmt:
 	cargo fmt --all
 
-# Search and list latency at 1,000 tenants x 1,000 people: API and pgbench side by side.
+# Search and list latency at 1,000 tenants x 1,000 people: API and pgbench side by side;
+# then the reminder engine at 1,000,000 deadlines across 10,000 tenants.
 bench:
 	@bash deploy/local/stack.sh up
 	@source .stack/env && cargo bench -p maillage-e2e --bench search
+	@source .stack/env && cargo bench -p maillage-e2e --bench reminders
 
 # Re-checks every query! against a migrated database and rewrites .sqlx (commit it).
 sqlx-prepare:

@@ -12,7 +12,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use maillage_db::begin_tenant;
@@ -21,7 +20,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::Error;
-use crate::email::ReminderContent;
+use crate::email::{ReminderContent, with_unsubscribe};
 use crate::planner;
 use crate::schedule::ReminderKind;
 
@@ -180,24 +179,18 @@ impl Sender<'_> {
         let message_id = format!("<reminder-{reminder_id}@{}>", self.from.email.domain());
         let sent = match row.email.parse() {
             Ok(address) => {
-                let message = Message::builder()
-                    .from(self.from.clone())
-                    .to(Mailbox::new(Some(row.display_name.clone()), address))
-                    .subject(rendered.subject)
-                    .message_id(Some(message_id.clone()))
-                    // One click in the mail client stops them (RFC 8058).
-                    .raw_header(HeaderValue::new(
-                        HeaderName::new_from_ascii_str("List-Unsubscribe"),
-                        format!("<{unsubscribe_url}>"),
-                    ))
-                    .raw_header(HeaderValue::new(
-                        HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
-                        "List-Unsubscribe=One-Click".into(),
-                    ))
-                    .multipart(MultiPart::alternative_plain_html(
-                        rendered.text,
-                        rendered.html,
-                    ))?;
+                let message = with_unsubscribe(
+                    Message::builder()
+                        .from(self.from.clone())
+                        .to(Mailbox::new(Some(row.display_name.clone()), address))
+                        .subject(rendered.subject)
+                        .message_id(Some(message_id.clone())),
+                    &unsubscribe_url,
+                )
+                .multipart(MultiPart::alternative_plain_html(
+                    rendered.text,
+                    rendered.html,
+                ))?;
                 self.mailer.send(message).await.map_err(|error| {
                     let permanent = error.is_permanent();
                     (error.to_string(), permanent)

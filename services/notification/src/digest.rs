@@ -9,14 +9,13 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use lettre::AsyncTransport;
 use lettre::Message;
-use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use maillage_db::{begin_platform_scan, begin_tenant};
 use uuid::Uuid;
 
 use crate::Error;
 use crate::delivery::{Sender, unsubscribe_token};
-use crate::email::{DigestContent, DigestItem};
+use crate::email::{DigestContent, DigestItem, with_unsubscribe};
 use crate::schedule::ReminderKind;
 
 /// The digest leaves this long after the tenant's sending hour.
@@ -147,26 +146,21 @@ async fn send_one(
         "<digest-{tenant_id}-{user_id}-{period}@{}>",
         sender.from.email.domain()
     );
-    let message = Message::builder()
-        .from(sender.from.clone())
-        .to(Mailbox::new(
-            Some(who.display_name.clone()),
-            who.email.parse()?,
-        ))
-        .subject(rendered.subject)
-        .message_id(Some(message_id.clone()))
-        .raw_header(HeaderValue::new(
-            HeaderName::new_from_ascii_str("List-Unsubscribe"),
-            format!("<{unsubscribe}>"),
-        ))
-        .raw_header(HeaderValue::new(
-            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
-            "List-Unsubscribe=One-Click".into(),
-        ))
-        .multipart(MultiPart::alternative_plain_html(
-            rendered.text,
-            rendered.html,
-        ))?;
+    let message = with_unsubscribe(
+        Message::builder()
+            .from(sender.from.clone())
+            .to(Mailbox::new(
+                Some(who.display_name.clone()),
+                who.email.parse()?,
+            ))
+            .subject(rendered.subject)
+            .message_id(Some(message_id.clone())),
+        &unsubscribe,
+    )
+    .multipart(MultiPart::alternative_plain_html(
+        rendered.text,
+        rendered.html,
+    ))?;
     // A failure rolls everything back: the next round tries again.
     sender.mailer.send(message).await?;
     let ids: Vec<Uuid> = relevant.iter().map(|r| r.id).collect();

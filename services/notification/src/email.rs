@@ -3,6 +3,8 @@
 use askama::Template;
 use chrono::{DateTime, Locale, Utc};
 use chrono_tz::Tz;
+use lettre::message::MessageBuilder;
+use lettre::message::header::{HeaderName, HeaderValue};
 
 use crate::schedule::ReminderKind;
 
@@ -154,29 +156,56 @@ impl ReminderContent<'_> {
                 ),
             )
         };
-        let unsubscribe_label = if english {
+        Layout {
+            english,
+            greeting: &greeting,
+            lines: &lines,
+            action: &action,
+            link: self.link,
+            footer: &footer,
+            unsubscribe: self.unsubscribe,
+        }
+        .render(subject)
+    }
+}
+
+/// What every email says around its lines: the greeting, the button, why you get it and
+/// how to stop it.
+struct Layout<'a> {
+    english: bool,
+    greeting: &'a str,
+    lines: &'a [String],
+    action: &'a str,
+    link: &'a str,
+    footer: &'a str,
+    unsubscribe: &'a str,
+}
+
+impl Layout<'_> {
+    fn render(&self, subject: String) -> Result<RenderedEmail, askama::Error> {
+        let unsubscribe_label = if self.english {
             "Stop these reminders"
         } else {
             "Ne plus recevoir ces rappels"
         };
         let html = ReminderHtml {
-            lang: if english { "en" } else { "fr" },
+            lang: if self.english { "en" } else { "fr" },
             subject: &subject,
-            greeting: &greeting,
-            lines: &lines,
-            action: &action,
+            greeting: self.greeting,
+            lines: self.lines,
+            action: self.action,
             link: self.link,
-            footer: &footer,
+            footer: self.footer,
             unsubscribe_label,
             unsubscribe: self.unsubscribe,
         }
         .render()?;
         let text = ReminderText {
-            greeting: &greeting,
-            lines: &lines,
-            action: &action,
+            greeting: self.greeting,
+            lines: self.lines,
+            action: self.action,
             link: self.link,
-            footer: &footer,
+            footer: self.footer,
             unsubscribe_label,
             unsubscribe: self.unsubscribe,
         }
@@ -187,6 +216,19 @@ impl ReminderContent<'_> {
             text,
         })
     }
+}
+
+/// The headers that let a mail client stop these emails in one click (RFC 8058).
+pub fn with_unsubscribe(builder: MessageBuilder, url: &str) -> MessageBuilder {
+    builder
+        .raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe"),
+            format!("<{url}>"),
+        ))
+        .raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+            "List-Unsubscribe=One-Click".into(),
+        ))
 }
 
 /// One reminder in a digest.
@@ -276,7 +318,7 @@ impl DigestContent<'_> {
                 }
             })
             .collect();
-        let (greeting, action, footer, unsubscribe_label) = if english {
+        let (greeting, action, footer) = if english {
             (
                 format!("Hello {},", self.recipient_name),
                 "All the deadlines",
@@ -284,7 +326,6 @@ impl DigestContent<'_> {
                     "You receive this daily digest as a member of the {} workspace on Maillage.",
                     self.tenant_name
                 ),
-                "Stop these reminders",
             )
         } else {
             (
@@ -294,36 +335,18 @@ impl DigestContent<'_> {
                     "Vous recevez ce récapitulatif quotidien en tant que membre de l'espace {} sur Maillage.",
                     self.tenant_name
                 ),
-                "Ne plus recevoir ces rappels",
             )
         };
-        let html = ReminderHtml {
-            lang: if english { "en" } else { "fr" },
-            subject: &subject,
+        Layout {
+            english,
             greeting: &greeting,
             lines: &lines,
             action,
             link: self.link,
             footer: &footer,
-            unsubscribe_label,
             unsubscribe: self.unsubscribe,
         }
-        .render()?;
-        let text = ReminderText {
-            greeting: &greeting,
-            lines: &lines,
-            action,
-            link: self.link,
-            footer: &footer,
-            unsubscribe_label,
-            unsubscribe: self.unsubscribe,
-        }
-        .render()?;
-        Ok(RenderedEmail {
-            subject,
-            html,
-            text,
-        })
+        .render(subject)
     }
 }
 

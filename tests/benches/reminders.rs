@@ -1,0 +1,220 @@
+//! `make bench` (second part): the reminder engine at scale. 1,000,000 reporting
+//! deadlines across 10,000 tenants, six reminders each (6,000,000 rows); then one day's
+//! due reminders are found, queued and sent by a real notification service into a local
+//! SMTP sink. Prints how long finding the due reminders takes (the dispatcher's query,
+//! and the whole queueing) and the sustained send rate.
+//!
+//! The seeded database (`maillage_bench_reminders`) is kept between runs; drop it to
+//! reseed.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeZone, Utc};
+use maillage_db::ServiceRole;
+use maillage_notification::{Application, Clock, Config, ManualClock};
+use maillage_testkit::{SmtpSink, free_port, redis_url, unique_redis_namespace};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{Executor, PgPool};
+use url::Url;
+
+const TENANTS: i32 = 10_000;
+const DEADLINES_PER_TENANT: i32 = 100;
+/// The send rate is measured over this many emails.
+const SENT_SAMPLE: i64 = 3_000;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let server = Url::parse(
+        &std::env::var("DATABASE_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into()),
+    )?;
+    let mut bench_url = server.clone();
+    bench_url.set_path("maillage_bench_reminders");
+    let admin = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(server.as_str())
+        .await?;
+    let exists: bool = sqlx::query_scalar(
+        "select exists(select 1 from pg_database where datname = 'maillage_bench_reminders')",
+    )
+    .fetch_one(&admin)
+    .await?;
+    if !exists {
+        admin
+            .execute("create database maillage_bench_reminders")
+            .await?;
+    }
+    let owner = PgPoolOptions::new()
+        .max_connections(2)
+        .connect(bench_url.as_str())
+        .await?;
+    maillage_db::MIGRATOR.run(&owner).await?;
+    // Every reminder fires at 07:00 UTC on a day of the coming year, from this origin.
+    let origin = Utc
+        .with_ymd_and_hms(2030, 1, 1, 0, 0, 0)
+        .single()
+        .unwrap_or_default();
+    // The day measured: the 100th, at 09:00 UTC (10:00 in Paris, outside quiet hours).
+    let now = origin + chrono::Duration::days(100) + chrono::Duration::hours(9);
+    seed(&owner, origin, now).await?;
+    // Each run starts from the same state: the day's reminders pending again.
+    sqlx::query(
+        "update reminders set status = 'pending', queued_at = null, sent_at = null, message_id = null
+         where fire_at <= $1 and fire_at > $1 - interval '1 day' and status <> 'pending'",
+    )
+    .bind(now)
+    .execute(&owner)
+    .await?;
+    let due: i64 = sqlx::query_scalar(
+        "select count(*) from reminders where status = 'pending' and fire_at <= $1",
+    )
+    .bind(now)
+    .fetch_one(&owner)
+    .await?;
+
+    println!(
+        "\nReminder engine: {TENANTS} tenants, {} deadlines, 6 reminders each",
+        TENANTS * DEADLINES_PER_TENANT
+    );
+    let query_ms = find_due_query(&owner, now).await?;
+    println!(
+        "find due reminders (dispatcher query, batch of 500, as maillage_notification): p50 {:.1} ms, p95 {:.1} ms",
+        query_ms.0, query_ms.1
+    );
+
+    let sink = SmtpSink::start().await?;
+    let clock = Arc::new(ManualClock::default());
+    clock.advance(now - clock.now());
+    let mut notification_url = bench_url.clone();
+    let _ = notification_url.set_username(ServiceRole::Notification.role_name());
+    let _ = notification_url.set_password(None);
+    let app = Application::build(
+        Config {
+            database_url: notification_url.to_string(),
+            database_max_connections: 8,
+            redis_url: redis_url(),
+            redis_namespace: unique_redis_namespace(),
+            smtp_url: format!("smtp://127.0.0.1:{}", sink.port),
+            mail_from: "Maillage <rappels@maillage.test>".into(),
+            public_base_url: "https://maillage.example.org".into(),
+            bind_addr: format!("127.0.0.1:{}", free_port()?).parse()?,
+            consumer_name: "bench".into(),
+            poll_interval: Duration::from_millis(200),
+            reclaim_after: Duration::from_secs(60),
+        },
+        clock,
+    )
+    .await?;
+    let service = tokio::spawn(app.run_until_stopped());
+    let queued_after = wait_for(&owner, "status in ('queued', 'sent')", now, due).await?;
+    println!(
+        "due today: {due} reminders, all found and queued in {:.2} s ({:.0}/s)",
+        queued_after.as_secs_f64(),
+        due as f64 / queued_after.as_secs_f64()
+    );
+    let sample = SENT_SAMPLE.min(due);
+    let sending = Instant::now();
+    wait_for(&owner, "status = 'sent'", now, sample).await?;
+    let rate = sample as f64 / sending.elapsed().as_secs_f64();
+    println!(
+        "sent {sample} into the local SMTP sink (aiosmtpd) at {rate:.0} emails/s: one sender per instance, lettre's SMTP pool (up to 10 connections)"
+    );
+    service.abort();
+    Ok(())
+}
+
+/// How long until `count` of the day's reminders match `condition`.
+async fn wait_for(
+    owner: &PgPool,
+    condition: &str,
+    now: DateTime<Utc>,
+    count: i64,
+) -> anyhow::Result<Duration> {
+    let started = Instant::now();
+    loop {
+        let reached: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "select count(*) from reminders where fire_at <= $1 and fire_at > $1 - interval '1 day' and {condition}"
+        )))
+        .bind(now)
+        .fetch_one(owner)
+        .await?;
+        if reached >= count {
+            return Ok(started.elapsed());
+        }
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(900),
+            "stuck at {reached}/{count}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The dispatcher's query (see `planner::dispatch_due`), timed 30 times.
+async fn find_due_query(owner: &PgPool, now: DateTime<Utc>) -> anyhow::Result<(f64, f64)> {
+    let mut times = Vec::new();
+    for _ in 0..30 {
+        let mut tx = owner.begin().await?;
+        tx.execute("set local role maillage_notification").await?;
+        tx.execute("select set_config('app.scope', 'platform-scan', true)")
+            .await?;
+        let started = Instant::now();
+        let rows: Vec<(uuid::Uuid, uuid::Uuid)> = sqlx::query_as(
+            r#"select r.tenant_id, r.id from reminders r
+               join tenants t on t.id = r.tenant_id
+               left join reminder_policies p on p.tenant_id = r.tenant_id
+               where coalesce(r.retry_at, r.fire_at) <= $1
+                 and (r.status = 'pending' or (r.status = 'queued' and r.queued_at < $1 - interval '10 minutes'))
+                 and not in_quiet_hours($1, t.time_zone, coalesce(p.quiet_hours_start, '20:00'),
+                                        coalesce(p.quiet_hours_end, '08:00'))
+               order by coalesce(r.retry_at, r.fire_at)
+               limit 500
+               for update of r skip locked"#,
+        )
+        .bind(now)
+        .fetch_all(&mut *tx)
+        .await?;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        anyhow::ensure!(!rows.is_empty(), "nothing due");
+        tx.rollback().await?;
+    }
+    times.sort_by(f64::total_cmp);
+    Ok((times[times.len() / 2], times[times.len() * 95 / 100]))
+}
+
+/// Seeds once; the reminders of the days before the measured one are marked sent.
+async fn seed(owner: &PgPool, origin: DateTime<Utc>, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let seeded: i64 = sqlx::query_scalar("select count(*) from tenants")
+        .fetch_one(owner)
+        .await?;
+    if seeded > 0 {
+        return Ok(());
+    }
+    println!(
+        "seeding {TENANTS} tenants, {} deadlines, {} reminders (once; several minutes)…",
+        TENANTS * DEADLINES_PER_TENANT,
+        TENANTS * DEADLINES_PER_TENANT * 6
+    );
+    let started = Instant::now();
+    let origin = origin.to_rfc3339();
+    let statements = [
+        format!("insert into tenants (id, slug, name, kind) select gen_random_uuid(), 'bench-' || g, 'Association ' || g, 'association' from generate_series(1, {TENANTS}) g"),
+        "insert into users (id, issuer, subject, email, display_name) select gen_random_uuid(), 'bench', t.slug, t.slug || '@exemple.fr', t.name from tenants t".into(),
+        "insert into memberships (tenant_id, user_id, role) select t.id, u.id, 'editor' from tenants t join users u on u.subject = t.slug".into(),
+        format!("insert into reporting_deadlines (tenant_id, id, title, due_at)
+                 select t.id, gen_random_uuid(), 'Rapport ' || i, '{origin}'::timestamptz + ((i * 37 + t.n) % 365 + 31) * interval '1 day' + interval '15 hours'
+                 from (select id, row_number() over () as n from tenants) t cross join generate_series(1, {DEADLINES_PER_TENANT}) i"),
+        "insert into deadline_responsibles (tenant_id, deadline_id, user_id) select d.tenant_id, d.id, m.user_id from reporting_deadlines d join memberships m on m.tenant_id = d.tenant_id".into(),
+        "insert into reminders (tenant_id, id, deadline_id, kind, due_at, fire_at, recipient_user_id)
+         select d.tenant_id, gen_random_uuid(), d.id, k.kind, d.due_at, date_trunc('day', d.due_at) + k.days * interval '1 day' + interval '7 hours', r.user_id
+         from reporting_deadlines d join deadline_responsibles r on r.tenant_id = d.tenant_id and r.deadline_id = d.id
+         cross join (values ('d-30', -30), ('d-7', -7), ('d-1', -1), ('d0', 0), ('d+1', 1), ('d+8', 8)) as k (kind, days)".into(),
+        format!("update reminders set status = 'sent' where fire_at <= '{}'::timestamptz - interval '1 day'", now.to_rfc3339()),
+    ];
+    for statement in statements {
+        owner.execute(sqlx::AssertSqlSafe(statement)).await?;
+    }
+    owner.execute("vacuum analyze").await?;
+    println!("seeded in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
