@@ -641,6 +641,29 @@ async fn search_ignores_accents_and_case_takes_prefixes_and_forgives_typos() -> 
     assert_eq!(found["items"][0]["kind"], "organisation");
     assert_eq!(found["approximate"], false);
 
+    let (status, _) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/projects",
+            Some(json!({"name": "Jardins partagés Étienne-Dolet", "territory": "Quartier Nord"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, found) = app.search(&editor, "jardins partages").await?;
+    assert_eq!(labels(&found), ["Jardins partagés Étienne-Dolet"]);
+    assert_eq!(
+        found["items"][0]["kind"], "project",
+        "projects are found by name"
+    );
+    assert_eq!(found["items"][0]["detail"], "Quartier Nord");
+    let (_, found) = app.search(&editor, "Jradins").await?;
+    assert_eq!(
+        labels(&found),
+        ["Jardins partagés Étienne-Dolet"],
+        "with a typo too"
+    );
+
     let (_, found) = app.search(&editor, "Durnad").await?;
     assert_eq!(found["approximate"], true);
     assert_eq!(

@@ -34,7 +34,7 @@ struct SearchQuery {
 
 #[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct SearchHit {
-    /// `person` or `organisation`.
+    /// `person`, `organisation` or `project`.
     pub kind: String,
     pub id: Uuid,
     pub label: String,
@@ -104,6 +104,10 @@ async fn by_prefix(
                select 'organisation', id, name, email, similarity(search_text, maillage_search_text($2))
                from organisations
                where tenant_id = $1 and search_tsv @@ maillage_prefix_query($2) and deleted_at is null
+               union all
+               select 'project', id, name, nullif(territory, ''), similarity(search_text, maillage_search_text($2))
+               from projects
+               where tenant_id = $1 and search_tsv @@ maillage_prefix_query($2) and deleted_at is null
            ) hits
            order by score desc, label, id
            limit $3"#,
@@ -135,6 +139,10 @@ async fn near_misses(
                union all
                select 'organisation', id, name, email, word_similarity(maillage_search_text($2), search_text)
                from organisations
+               where tenant_id = $1 and search_text %> maillage_search_text($2) and deleted_at is null
+               union all
+               select 'project', id, name, nullif(territory, ''), word_similarity(maillage_search_text($2), search_text)
+               from projects
                where tenant_id = $1 and search_text %> maillage_search_text($2) and deleted_at is null
            ) hits
            order by score desc, label, id
