@@ -63,6 +63,9 @@ tools() {
   # Calendar feeds are checked by a real iCalendar parser.
   "$STACK/venv/bin/python" -c 'import icalendar' 2>/dev/null \
     || "$STACK/venv/bin/pip" install -q "icalendar==6.*" >&2
+  # DKIM signatures are checked by a real verifier.
+  "$STACK/venv/bin/python" -c 'import dkim' 2>/dev/null \
+    || "$STACK/venv/bin/pip" install -q "dkimpy==1.*" >&2
   if [ ! -d "$ROOT/deploy/oidc/node_modules/oidc-provider" ]; then
     log "installing the development OpenID provider (npm ci)"
     (cd "$ROOT/deploy/oidc" && npm ci --no-audit --no-fund --loglevel=error >&2)

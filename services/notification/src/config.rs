@@ -2,6 +2,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use maillage_config::{ConfigError, base_url, optional, parsed_or, required};
+use secrecy::SecretString;
 
 /// Everything the notification service reads from its environment (see `.env.example`).
 #[derive(Clone)]
@@ -24,6 +25,46 @@ pub struct Config {
     pub poll_interval: Duration,
     /// An entry pending this long with a consumer is presumed abandoned and reclaimed.
     pub reclaim_after: Duration,
+    /// Signs outgoing emails when set (DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY_FILE).
+    pub dkim: Option<Dkim>,
+}
+
+/// What DKIM signing needs: the domain and selector under which the public key is
+/// published in DNS (`{selector}._domainkey.{domain}`), and the RSA private key.
+#[derive(Clone)]
+pub struct Dkim {
+    pub domain: String,
+    pub selector: String,
+    /// PKCS#1 PEM ("BEGIN RSA PRIVATE KEY").
+    pub private_key_pem: SecretString,
+}
+
+impl Dkim {
+    fn from_env() -> Result<Option<Self>, ConfigError> {
+        let (domain, selector, key_file) = (
+            optional("DKIM_DOMAIN"),
+            optional("DKIM_SELECTOR"),
+            optional("DKIM_PRIVATE_KEY_FILE"),
+        );
+        match (domain, selector, key_file) {
+            (None, None, None) => Ok(None),
+            (Some(domain), Some(selector), Some(key_file)) => {
+                let pem = std::fs::read_to_string(&key_file).map_err(|e| ConfigError::Invalid {
+                    name: "DKIM_PRIVATE_KEY_FILE",
+                    reason: e.to_string(),
+                })?;
+                Ok(Some(Self {
+                    domain,
+                    selector,
+                    private_key_pem: SecretString::from(pem),
+                }))
+            }
+            _ => Err(ConfigError::Invalid {
+                name: "DKIM_DOMAIN",
+                reason: "DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE go together".into(),
+            }),
+        }
+    }
 }
 
 impl Config {
@@ -45,6 +86,7 @@ impl Config {
                 .unwrap_or_else(|| format!("notification-{}", uuid::Uuid::new_v4().simple())),
             poll_interval: Duration::from_millis(parsed_or("NOTIFICATION_POLL_MS", 1000)?),
             reclaim_after: Duration::from_secs(parsed_or("NOTIFICATION_RECLAIM_SECONDS", 60)?),
+            dkim: Dkim::from_env()?,
         })
     }
 }

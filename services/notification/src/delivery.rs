@@ -12,6 +12,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
+use lettre::message::dkim::{DkimConfig, dkim_sign};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use maillage_db::begin_tenant;
@@ -69,6 +70,8 @@ pub struct Sender<'a> {
     pub mailer: &'a Mailer,
     pub from: &'a Mailbox,
     pub public_base_url: &'a str,
+    /// Signs every email when set.
+    pub dkim: Option<&'a DkimConfig>,
 }
 
 impl Sender<'_> {
@@ -191,6 +194,7 @@ impl Sender<'_> {
                     rendered.text,
                     rendered.html,
                 ))?;
+                let message = signed(message, self.dkim);
                 self.mailer.send(message).await.map_err(|error| {
                     let permanent = error.is_permanent();
                     (error.to_string(), permanent)
@@ -268,4 +272,12 @@ pub async fn unsubscribe_token(
     )
     .fetch_one(conn)
     .await?)
+}
+
+/// The message with its DKIM signature, when the deployment signs.
+pub fn signed(mut message: Message, dkim: Option<&DkimConfig>) -> Message {
+    if let Some(dkim) = dkim {
+        dkim_sign(&mut message, dkim);
+    }
+    message
 }

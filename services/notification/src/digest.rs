@@ -14,7 +14,7 @@ use maillage_db::{begin_platform_scan, begin_tenant};
 use uuid::Uuid;
 
 use crate::Error;
-use crate::delivery::{Sender, unsubscribe_token};
+use crate::delivery::{Sender, signed, unsubscribe_token};
 use crate::email::{DigestContent, DigestItem, with_unsubscribe};
 use crate::schedule::ReminderKind;
 
@@ -162,7 +162,7 @@ async fn send_one(
         rendered.html,
     ))?;
     // A failure rolls everything back: the next round tries again.
-    sender.mailer.send(message).await?;
+    sender.mailer.send(signed(message, sender.dkim)).await?;
     let ids: Vec<Uuid> = relevant.iter().map(|r| r.id).collect();
     sqlx::query!(
         r#"update reminders set status = 'sent', sent_at = $3, message_id = $4, digest_period = $5

@@ -24,7 +24,7 @@ mod startup;
 mod streams;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use config::Config;
+pub use config::{Config, Dkim};
 pub use error::Error;
 pub use schedule::{PlannedReminder, ReminderKind, plan};
 pub use startup::Application;

@@ -4,8 +4,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use lettre::message::Mailbox;
+use lettre::message::dkim::{
+    DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm,
+    DkimSigningKey,
+};
+use lettre::message::header::HeaderName;
 use redis::aio::ConnectionManager;
 use redis::streams::StreamId;
+use secrecy::ExposeSecret;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
@@ -22,24 +28,84 @@ pub struct Application {
     config: Config,
     clock: Arc<dyn Clock>,
     pool: PgPool,
+    outbound: Arc<Outbound>,
+    listener: TcpListener,
+}
+
+/// What sending an email takes, shared by the sender and the digester.
+struct Outbound {
+    pool: PgPool,
     mailer: Mailer,
     from: Mailbox,
-    listener: TcpListener,
+    public_base_url: String,
+    dkim: Option<DkimConfig>,
+}
+
+impl Outbound {
+    fn sender(&self) -> Sender<'_> {
+        Sender {
+            pool: &self.pool,
+            mailer: &self.mailer,
+            from: &self.from,
+            public_base_url: &self.public_base_url,
+            dkim: self.dkim.as_ref(),
+        }
+    }
 }
 
 impl Application {
     pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let pool =
             maillage_db::connect_lazy(&config.database_url, config.database_max_connections)?;
-        let mailer = Mailer::from_url(&config.smtp_url)?.build();
-        let from: Mailbox = config.mail_from.parse()?;
+        let dkim = match &config.dkim {
+            None => None,
+            Some(dkim) => {
+                let key = DkimSigningKey::new(
+                    dkim.private_key_pem.expose_secret(),
+                    DkimSigningAlgorithm::Rsa,
+                )
+                .map_err(|_| {
+                    anyhow::anyhow!("DKIM_PRIVATE_KEY_FILE is not an RSA private key in PKCS#1 PEM")
+                })?;
+                // Relaxed canonicalization survives the refolding relays do; the
+                // List-Unsubscribe headers are signed, as one-click unsubscribe requires.
+                let signed_headers = [
+                    "From",
+                    "To",
+                    "Subject",
+                    "Date",
+                    "Message-ID",
+                    "List-Unsubscribe",
+                    "List-Unsubscribe-Post",
+                ];
+                Some(DkimConfig::new(
+                    dkim.selector.clone(),
+                    dkim.domain.clone(),
+                    key,
+                    signed_headers
+                        .into_iter()
+                        .map(HeaderName::new_from_ascii_str)
+                        .collect(),
+                    DkimCanonicalization {
+                        header: DkimCanonicalizationType::Relaxed,
+                        body: DkimCanonicalizationType::Relaxed,
+                    },
+                ))
+            }
+        };
+        let outbound = Arc::new(Outbound {
+            pool: pool.clone(),
+            mailer: Mailer::from_url(&config.smtp_url)?.build(),
+            from: config.mail_from.parse()?,
+            public_base_url: config.public_base_url.clone(),
+            dkim,
+        });
         let listener = TcpListener::bind(config.bind_addr).await?;
         Ok(Self {
             config,
             clock,
             pool,
-            mailer,
-            from,
+            outbound,
             listener,
         })
     }
@@ -57,8 +123,7 @@ impl Application {
             config,
             clock,
             pool,
-            mailer,
-            from,
+            outbound,
             listener,
         } = self;
         let namespace = config.redis_namespace.clone();
@@ -147,20 +212,9 @@ impl Application {
             }));
         }
         {
-            let (pool, mailer, from, base, clock) = (
-                pool.clone(),
-                mailer.clone(),
-                from.clone(),
-                config.public_base_url.clone(),
-                clock.clone(),
-            );
+            let (outbound, clock) = (outbound.clone(), clock.clone());
             workers.spawn(async move {
-                let sender = Sender {
-                    pool: &pool,
-                    mailer: &mailer,
-                    from: &from,
-                    public_base_url: &base,
-                };
+                let sender = outbound.sender();
                 loop {
                     match digest::send_due(&sender, clock.now()).await {
                         Ok(0) => {}
@@ -176,21 +230,13 @@ impl Application {
         }
         {
             let url = config.redis_url.clone();
-            let state = Arc::new((
-                pool.clone(),
-                mailer,
-                from,
-                config.public_base_url.clone(),
-                reminders,
-                clock,
-                namespace.clone(),
-            ));
+            let state = Arc::new((outbound, reminders, clock, namespace.clone()));
             workers.spawn(forever("sender", url, move |mut redis| {
                 let state = state.clone();
                 async move {
-                    let (pool, mailer, from, base, reminders, clock, namespace) = &*state;
+                    let (outbound, reminders, clock, namespace) = &*state;
                     reminders.ensure_group(&mut redis).await?;
-                    let sender = Sender { pool, mailer, from, public_base_url: base };
+                    let sender = outbound.sender();
                     for entry in reminders.next_batch(&mut redis, poll, reclaim).await? {
                         let outcome = match (uuid_field(&entry, "tenant_id"), uuid_field(&entry, "reminder_id")) {
                             (Some(tenant_id), Some(reminder_id)) => sender.deliver(tenant_id, reminder_id, clock.now()).await?,

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use maillage_db::ServiceRole;
-use maillage_notification::{Application, Config, ManualClock};
+use maillage_notification::{Application, Config, Dkim, ManualClock};
 use maillage_testkit::{
     ReceivedEmail, SmtpSink, TestDatabase, eventually, free_port, redis_url, unique_redis_namespace,
 };
@@ -54,6 +54,13 @@ impl World {
     async fn start_instance_at(
         &self,
     ) -> anyhow::Result<(JoinHandle<anyhow::Result<()>>, std::net::SocketAddr)> {
+        self.start_instance_with(None).await
+    }
+
+    async fn start_instance_with(
+        &self,
+        dkim: Option<Dkim>,
+    ) -> anyhow::Result<(JoinHandle<anyhow::Result<()>>, std::net::SocketAddr)> {
         let config = Config {
             database_url: self.db.url_as(ServiceRole::Notification),
             database_max_connections: 4,
@@ -66,6 +73,7 @@ impl World {
             consumer_name: format!("test-{}", Uuid::new_v4().simple()),
             poll_interval: Duration::from_millis(100),
             reclaim_after: Duration::from_secs(1),
+            dkim,
         };
         let app = Application::build(config, self.clock.clone()).await?;
         let address = app.local_addr();
@@ -892,5 +900,50 @@ async fn two_instances_a_flaky_smtp_server_and_a_crash_lose_nothing_and_double_n
     world.wait_for_emails(expected.len()).await?;
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(world.inbox()?, expected, "0 lost, 0 duplicates");
+    Ok(())
+}
+
+#[tokio::test]
+async fn emails_are_dkim_signed_when_the_deployment_signs_them() -> TestResult {
+    let world = World::new().await?;
+    let dkim = Dkim {
+        domain: "maillage.test".into(),
+        selector: "rappels".into(),
+        private_key_pem: include_str!("fixtures/dkim-test-only.pem").into(),
+    };
+    let _instance = world.start_instance_with(Some(dkim)).await?;
+    world
+        .create_deadline("Bilan signé", due_in_two_days())
+        .await?;
+    world.advance_to_day_before();
+    world.wait_for_emails(1).await?;
+    let raw = world.sink.raw_messages()?.remove(0);
+
+    // A real verifier (Python's dkimpy), with the public key as DNS would publish it.
+    let public_key = include_str!("fixtures/dkim-test-only.pub.b64").trim();
+    let script = format!(
+        "import sys, dkim\n\
+         def dns(name, timeout=5):\n\
+         \x20   assert name == b'rappels._domainkey.maillage.test.', name\n\
+         \x20   return b'v=DKIM1; k=rsa; p={public_key}'\n\
+         print(dkim.verify(sys.stdin.buffer.read(), dnsfunc=dns))\n"
+    );
+    let python = std::env::var("MAILLAGE_PYTHON").unwrap_or_else(|_| "python3".into());
+    let mut child = std::process::Command::new(python)
+        .args(["-c", &script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        std::io::Write::write_all(&mut stdin, &raw)?;
+    }
+    let output = child.wait_with_output()?;
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        "True",
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     Ok(())
 }

@@ -98,6 +98,17 @@ impl SmtpSink {
         self.wait_until_listening().await
     }
 
+    /// Every message received so far, as the bytes the server stored.
+    pub fn raw_messages(&self) -> anyhow::Result<Vec<Vec<u8>>> {
+        let new: PathBuf = self.maildir.path().join("mail").join("new");
+        let Ok(entries) = std::fs::read_dir(&new) else {
+            return Ok(Vec::new());
+        };
+        entries
+            .map(|entry| Ok(std::fs::read(entry?.path())?))
+            .collect()
+    }
+
     /// Every message received so far.
     pub fn received(&self) -> anyhow::Result<Vec<ReceivedEmail>> {
         let new: PathBuf = self.maildir.path().join("mail").join("new");
