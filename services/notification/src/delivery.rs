@@ -180,9 +180,9 @@ impl Sender<'_> {
         .render()?;
         // Stable per reminder: a mail client that somehow got it twice shows it once.
         let message_id = format!("<reminder-{reminder_id}@{}>", self.from.email.domain());
-        let sent = match row.email.parse() {
-            Ok(address) => {
-                let message = with_unsubscribe(
+        let message = match row.email.parse() {
+            Ok(address) => Ok(signed(
+                with_unsubscribe(
                     Message::builder()
                         .from(self.from.clone())
                         .to(Mailbox::new(Some(row.display_name.clone()), address))
@@ -193,17 +193,57 @@ impl Sender<'_> {
                 .multipart(MultiPart::alternative_plain_html(
                     rendered.text,
                     rendered.html,
-                ))?;
-                let message = signed(message, self.dkim);
-                self.mailer.send(message).await.map_err(|error| {
-                    let permanent = error.is_permanent();
-                    (error.to_string(), permanent)
-                })
-            }
-            Err(error) => Err((format!("invalid recipient address: {error}"), true)),
+                ))?,
+                self.dkim,
+            )),
+            Err(error) => Err(format!("invalid recipient address: {error}")),
+        };
+        // From here on the outcome must be recorded whatever happens to the caller: once
+        // the SMTP server has the email, the reminder is marked sent in this transaction.
+        // The work runs as a task of its own, which cancelling the worker (an instance
+        // shutting down, a worker restarted) does not interrupt.
+        let attempt = Attempt {
+            tx,
+            mailer: self.mailer.clone(),
+            tenant_id,
+            reminder_id,
+            deadline_id: row.deadline_id,
+            kind,
+            attempts: row.attempts,
+            message_id,
+            now,
+        };
+        tokio::spawn(attempt.run(message))
+            .await
+            .map_err(|_| Error::Interrupted)?
+    }
+}
+
+/// One send of one reminder, and the record of how it went.
+struct Attempt {
+    tx: sqlx::Transaction<'static, sqlx::Postgres>,
+    mailer: Mailer,
+    tenant_id: Uuid,
+    reminder_id: Uuid,
+    deadline_id: Uuid,
+    kind: ReminderKind,
+    attempts: i32,
+    message_id: String,
+    now: DateTime<Utc>,
+}
+
+impl Attempt {
+    async fn run(mut self, message: Result<Message, String>) -> Result<Outcome, Error> {
+        let (tenant_id, reminder_id, now) = (self.tenant_id, self.reminder_id, self.now);
+        let sent = match message {
+            Ok(message) => self.mailer.send(message).await.map_err(|error| {
+                let permanent = error.is_permanent();
+                (error.to_string(), permanent)
+            }),
+            Err(error) => Err((error, true)),
         };
         if let Err((error, permanent)) = sent {
-            let attempts = row.attempts + 1;
+            let attempts = self.attempts + 1;
             let given_up = permanent || attempts >= MAX_ATTEMPTS;
             let (status, retry_at, failed_at) = if given_up {
                 tracing::warn!(%reminder_id, attempts, %error, "reminder failed: dead-lettered");
@@ -224,9 +264,9 @@ impl Sender<'_> {
                 failed_at,
                 &error,
             )
-            .execute(&mut *tx)
+            .execute(&mut *self.tx)
             .await?;
-            tx.commit().await?;
+            self.tx.commit().await?;
             return Ok(match retry_at {
                 Some(retry_at) => Outcome::RetryLater { retry_at },
                 None => Outcome::DeadLettered { error },
@@ -238,15 +278,15 @@ impl Sender<'_> {
             tenant_id,
             reminder_id,
             now,
-            message_id,
+            self.message_id,
         )
-        .execute(&mut *tx)
+        .execute(&mut *self.tx)
         .await?;
         // A late reminder went out: the one after it is planned, in the same transaction.
-        if matches!(kind, ReminderKind::Overdue(_)) {
-            planner::plan_in(&mut tx, tenant_id, row.deadline_id, now).await?;
+        if matches!(self.kind, ReminderKind::Overdue(_)) {
+            planner::plan_in(&mut self.tx, tenant_id, self.deadline_id, now).await?;
         }
-        tx.commit().await?;
+        self.tx.commit().await?;
         Ok(Outcome::Sent)
     }
 }

@@ -14,4 +14,6 @@ pub enum Error {
     Address(#[from] lettre::address::AddressError),
     #[error("template: {0}")]
     Template(#[from] askama::Error),
+    #[error("a send was interrupted before its outcome was known")]
+    Interrupted,
 }

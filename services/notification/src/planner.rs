@@ -15,7 +15,7 @@ use crate::streams::WorkStream;
 /// A reminder queued this long ago and still not sent has lost its stream entry (Redis
 /// restarted without its data, say): queue it again. Sending stays idempotent.
 const REQUEUE_AFTER: Duration = Duration::minutes(10);
-const DISPATCH_BATCH: i64 = 500;
+pub const DISPATCH_BATCH: i64 = 500;
 
 /// Recomputes the reminders of one deadline, in its tenant, from its current state, and
 /// marks the outbox event that asked for it (if any) processed, in the same transaction.
@@ -155,9 +155,10 @@ pub async fn plan_in(
     Ok(())
 }
 
-/// Queues every reminder due at `now` (across tenants) on the reminders stream; returns
-/// how many. When several reminders of one deadline are due at once (the deadline was
-/// created late, or the service was down), only the latest goes out.
+/// Queues a batch of the reminders due at `now` (across tenants) on the reminders
+/// stream; returns how many it handled (a full batch: call again). When several
+/// reminders of one deadline are due at once (the deadline was created late, or the
+/// service was down), only the latest goes out.
 pub async fn dispatch_due(
     pool: &PgPool,
     redis: &mut ConnectionManager,
@@ -165,17 +166,7 @@ pub async fn dispatch_due(
     now: DateTime<Utc>,
 ) -> Result<usize, Error> {
     let mut tx = begin_platform_scan(pool).await?;
-    sqlx::query!(
-        r#"update reminders r set status = 'skipped'
-           where r.status = 'pending' and r.fire_at <= $1
-             and exists (select 1 from reminders later
-                         where later.tenant_id = r.tenant_id and later.deadline_id = r.deadline_id
-                           and later.due_at = r.due_at and later.recipient_user_id = r.recipient_user_id and later.fire_at <= $1 and later.fire_at > r.fire_at
-                           and later.status in ('pending', 'queued', 'sent'))"#,
-        now,
-    )
-    .execute(&mut *tx)
-    .await?;
+    // The batch, oldest first, through the partial index on what is due.
     let due = sqlx::query!(
         r#"select r.tenant_id, r.id from reminders r
            join tenants t on t.id = r.tenant_id
@@ -193,18 +184,43 @@ pub async fn dispatch_due(
     )
     .fetch_all(&mut *tx)
     .await?;
-    for reminder in &due {
-        reminders
-            .publish(
-                redis,
-                &[
-                    ("tenant_id", reminder.tenant_id.to_string()),
-                    ("reminder_id", reminder.id.to_string()),
-                ],
-            )
-            .await?;
-    }
     let (tenants, ids): (Vec<Uuid>, Vec<Uuid>) = due.iter().map(|r| (r.tenant_id, r.id)).unzip();
+    // Of the batch, those a later reminder of the same deadline and recipient, also due,
+    // supersedes (each looked up through the idempotency key's index).
+    let superseded = sqlx::query!(
+        r#"update reminders r set status = 'skipped'
+           where (r.tenant_id, r.id) in (select * from unnest($1::uuid[], $2::uuid[]))
+             and r.status = 'pending'
+             and exists (select 1 from reminders later
+                         where later.tenant_id = r.tenant_id and later.deadline_id = r.deadline_id
+                           and later.due_at = r.due_at and later.recipient_user_id = r.recipient_user_id
+                           and later.fire_at <= $3 and later.fire_at > r.fire_at
+                           and later.status in ('pending', 'queued', 'sent'))
+           returning r.id"#,
+        &tenants,
+        &ids,
+        now,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let superseded: std::collections::HashSet<Uuid> =
+        superseded.into_iter().map(|r| r.id).collect();
+    let (tenants, ids): (Vec<Uuid>, Vec<Uuid>) = due
+        .iter()
+        .filter(|r| !superseded.contains(&r.id))
+        .map(|r| (r.tenant_id, r.id))
+        .unzip();
+    let entries: Vec<[(&str, String); 2]> = tenants
+        .iter()
+        .zip(&ids)
+        .map(|(tenant_id, id)| {
+            [
+                ("tenant_id", tenant_id.to_string()),
+                ("reminder_id", id.to_string()),
+            ]
+        })
+        .collect();
+    reminders.publish_all(redis, &entries).await?;
     sqlx::query!(
         r#"update reminders set status = 'queued', queued_at = $3
            where (tenant_id, id) in (select * from unnest($1::uuid[], $2::uuid[]))"#,

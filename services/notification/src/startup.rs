@@ -201,12 +201,15 @@ impl Application {
             workers.spawn(forever("dispatcher", url, move |mut redis| {
                 let (pool, reminders, clock) = (pool.clone(), reminders.clone(), clock.clone());
                 async move {
-                    let queued =
+                    let handled =
                         planner::dispatch_due(&pool, &mut redis, &reminders, clock.now()).await?;
-                    if queued > 0 {
-                        tracing::info!(queued, "reminders queued");
+                    if handled > 0 {
+                        tracing::info!(handled, "due reminders queued");
                     }
-                    tokio::time::sleep(poll).await;
+                    // A full batch: more are waiting.
+                    if (handled as i64) < planner::DISPATCH_BATCH {
+                        tokio::time::sleep(poll).await;
+                    }
                     Ok(redis)
                 }
             }));

@@ -53,6 +53,23 @@ impl WorkStream {
         Ok(())
     }
 
+    /// Adds entries in one round trip.
+    pub async fn publish_all(
+        &self,
+        redis: &mut ConnectionManager,
+        entries: &[[(&str, String); 2]],
+    ) -> Result<(), Error> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut pipe = redis::pipe();
+        for fields in entries {
+            pipe.xadd(&self.key, "*", fields).ignore();
+        }
+        let () = pipe.query_async(redis).await?;
+        Ok(())
+    }
+
     /// New entries for this consumer, waiting up to `block` for some to arrive; then,
     /// if there were none, entries abandoned by a consumer for longer than `reclaim_after`.
     pub async fn next_batch(
