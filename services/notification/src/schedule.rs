@@ -11,8 +11,9 @@
 //! Late reminders repeat until the report is submitted or waived: only the next two are
 //! planned at a time, and sending one plans the one after.
 
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
+use maillage_domain::local_instant;
 
 /// What a reminder is about, relative to the day the report is due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -150,7 +151,7 @@ pub fn plan(
             let day = shift(due_day, kind.day_offset())?;
             Some(PlannedReminder {
                 kind,
-                fire_at: at_local(day, policy.send_at, zone),
+                fire_at: local_instant(zone, day.and_time(policy.send_at)),
                 missed: day < today,
             })
         })
@@ -164,19 +165,6 @@ fn shift(day: NaiveDate, days: i64) -> Option<NaiveDate> {
     } else {
         day.checked_add_days(magnitude)
     }
-}
-
-/// `time` local time on `day`; on a daylight-saving jump, the first valid instant.
-fn at_local(day: NaiveDate, time: NaiveTime, zone: Tz) -> DateTime<Utc> {
-    let local = day.and_time(time);
-    zone.from_local_datetime(&local)
-        .earliest()
-        .or_else(|| {
-            zone.from_local_datetime(&(local + chrono::TimeDelta::hours(1)))
-                .earliest()
-        })
-        .map(|at| at.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&local))
 }
 
 #[cfg(test)]

@@ -5,8 +5,9 @@
 //! at 17:00 local time whatever the season, on the last day of the shorter months, and
 //! back on the 31st when the month has one.
 
-use chrono::{DateTime, Months, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, Months, NaiveDate, Utc};
 use chrono_tz::Tz;
+use maillage_domain::local_instant;
 use maillage_problem::FieldError;
 use serde::Deserialize;
 
@@ -96,7 +97,7 @@ pub fn occurrences(
                 ),
             )]);
         }
-        dates.push(instant(zone, local));
+        dates.push(local_instant(zone, local));
     }
     if dates.len() < 2 {
         return Err(vec![FieldError::new(
@@ -105,19 +106,6 @@ pub fn occurrences(
         )]);
     }
     Ok(dates)
-}
-
-/// The instant of a local time; on the night the clocks go forward, 02:30 does not
-/// exist and 03:30 is taken instead.
-fn instant(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
-    zone.from_local_datetime(&local)
-        .earliest()
-        .or_else(|| {
-            zone.from_local_datetime(&(local + TimeDelta::hours(1)))
-                .earliest()
-        })
-        .map(|at| at.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&local))
 }
 
 #[derive(Clone, Copy)]
