@@ -90,7 +90,8 @@ async fn fetch(conn: &mut PgConnection, tenant_id: Uuid) -> Result<ReminderPolic
     if let Some(policy) = stored {
         return Ok(policy);
     }
-    // The column defaults, read from the table so that they are written once.
+    // The defaults of the table, written out again here (and in the notification
+    // service's `Policy::default` and the quiet hours of its dispatcher): keep them equal.
     Ok(sqlx::query_as!(
         ReminderPolicy,
         r#"select days_before as "days_before!", on_due_day as "on_due_day!",
