@@ -131,7 +131,13 @@ async fn functions_running_as_their_owner_are_known_and_pin_their_search_path() 
     .fetch_all(&db.owner)
     .await?;
     let names: Vec<&str> = definers.iter().map(|(name, _)| name.as_str()).collect();
-    assert_eq!(names, ["announce_deadlines_of_departed_member"]);
+    assert_eq!(
+        names,
+        [
+            "announce_deadlines_of_departed_member",
+            "announce_items_of_departed_member"
+        ]
+    );
     for (name, config) in &definers {
         assert!(
             config
@@ -184,8 +190,8 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
             "insert into deadline_responsibles (tenant_id, deadline_id, user_id) values ('{tenant}', '{deadline}', '{user}')"
         ),
         format!(
-            "insert into reminders (tenant_id, id, deadline_id, kind, due_at, fire_at, recipient_user_id) \
-             values ('{tenant}', gen_random_uuid(), '{deadline}', 'd-1', now() + interval '2 days', now(), '{user}')"
+            "insert into reminders (tenant_id, id, subject, subject_id, kind, due_at, fire_at, recipient_user_id) \
+             values ('{tenant}', gen_random_uuid(), 'deadline', '{deadline}', 'd-1', now() + interval '2 days', now(), '{user}')"
         ),
         format!(
             "insert into partnerships (tenant_id, id, title, kind) values ('{tenant}', '{partnership}', 'Contrat A', 'funding')"
@@ -359,9 +365,9 @@ async fn only_the_notification_role_in_its_scan_scope_sees_work_across_tenants()
     let notification = db.pool_as(ServiceRole::Notification).await?;
     let core = db.pool_as(ServiceRole::CoreRecords).await?;
     for table in ["outbox", "reminders"] {
-        assert_eq!(
-            scan(notification.clone(), table).await?,
-            Some(1),
+        // The seeds' own events, and those the database announces for them.
+        assert!(
+            matches!(scan(notification.clone(), table).await?, Some(n) if n >= 1),
             "the relay and dispatcher find work in {table}"
         );
         assert!(

@@ -206,8 +206,8 @@ async fn seed(owner: &PgPool, origin: DateTime<Utc>, now: DateTime<Utc>) -> anyh
                  select t.id, gen_random_uuid(), 'Rapport ' || i, '{origin}'::timestamptz + ((i * 37 + t.n) % 365 + 31) * interval '1 day' + interval '15 hours'
                  from (select id, row_number() over () as n from tenants) t cross join generate_series(1, {DEADLINES_PER_TENANT}) i"),
         "insert into deadline_responsibles (tenant_id, deadline_id, user_id) select d.tenant_id, d.id, m.user_id from reporting_deadlines d join memberships m on m.tenant_id = d.tenant_id".into(),
-        "insert into reminders (tenant_id, id, deadline_id, kind, due_at, fire_at, recipient_user_id)
-         select d.tenant_id, gen_random_uuid(), d.id, k.kind, d.due_at, date_trunc('day', d.due_at) + k.days * interval '1 day' + interval '7 hours', r.user_id
+        "insert into reminders (tenant_id, id, subject, subject_id, kind, due_at, fire_at, recipient_user_id)
+         select d.tenant_id, gen_random_uuid(), 'deadline', d.id, k.kind, d.due_at, date_trunc('day', d.due_at) + k.days * interval '1 day' + interval '7 hours', r.user_id
          from reporting_deadlines d join deadline_responsibles r on r.tenant_id = d.tenant_id and r.deadline_id = d.id
          cross join (values ('d-30', -30), ('d-7', -7), ('d-1', -1), ('d0', 0), ('d+1', 1), ('d+8', 8)) as k (kind, days)".into(),
         format!("update reminders set status = 'sent' where fire_at <= '{}'::timestamptz - interval '1 day'", now.to_rfc3339()),

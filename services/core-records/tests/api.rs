@@ -1592,6 +1592,134 @@ async fn projects_carry_milestones_budget_totals_and_partners() -> TestResult {
     Ok(())
 }
 
+/// Milestones keep their identity across updates (their reminders and calendar events
+/// follow them), and everything dated shows in the agenda with who answers for it.
+#[tokio::test]
+async fn milestones_keep_their_ids_and_the_agenda_gathers_everything_dated() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    let other = app.actor("asso-b", Role::Editor).await?;
+    let (_, region) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/organisations",
+            Some(json!({"name": "Région", "kind": "funder"})),
+        )
+        .await?;
+    let (status, partnership) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/partnerships",
+            Some(json!({
+                "title": "Contrat de ville", "kind": "funding", "status": "prospect",
+                "ends_on": "2031-06-30", "next_evaluation_on": "2031-01-15",
+                "partners": [{"organisation_id": region["id"]}]
+            })),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{partnership}");
+    assert_eq!(partnership["next_evaluation_on"], "2031-01-15");
+    let (_, project) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/projects",
+            Some(json!({
+                "name": "Jardins partagés",
+                "milestones": [
+                    {"title": "Réunion publique", "due_on": "2031-02-01"},
+                    {"title": "Premières plantations", "due_on": "2031-03-01"}
+                ]
+            })),
+        )
+        .await?;
+    let path = format!("/v1/projects/{}", id_of(&project));
+    let kept = project["milestones"][0].clone();
+    let dropped = project["milestones"][1]["id"].clone();
+    assert!(kept["id"].is_string(), "{project}");
+
+    // The first sent back with its id (and a new date), the second left out, a third new.
+    let (status, updated) = app
+        .patch(
+            &editor,
+            &path,
+            "\"1\"",
+            json!({"milestones": [
+                {"id": kept["id"], "title": "Réunion publique", "due_on": "2031-02-08"},
+                {"title": "Fête de la récolte", "due_on": "2031-09-20"}
+            ]}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    assert_eq!(
+        updated["milestones"][0]["id"], kept["id"],
+        "same milestone, moved"
+    );
+    assert_eq!(updated["milestones"][0]["due_on"], "2031-02-08");
+    assert_ne!(updated["milestones"][1]["id"], dropped);
+    // An id that is not one of this project's milestones changes nothing.
+    let (status, problem) = app
+        .patch(
+            &editor,
+            &path,
+            "\"2\"",
+            json!({"milestones": [{"id": dropped, "title": "Revenant"}]}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "milestones.id");
+    let (_, unchanged) = app.send(&editor, Method::GET, &path, None).await?;
+    assert_eq!(unchanged["milestones"], updated["milestones"]);
+
+    let (status, agenda) = app
+        .send(&editor, Method::GET, "/v1/agenda?from=2031-01-01", None)
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{agenda}");
+    let seen: Vec<(String, String, bool)> = agenda
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|i| {
+            (
+                i["subject"].as_str().unwrap_or_default().to_owned(),
+                i["title"].as_str().unwrap_or_default().to_owned(),
+                i["mine"].as_bool().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let item =
+        |subject: &str, title: &str, mine: bool| (subject.to_owned(), title.to_owned(), mine);
+    assert_eq!(
+        seen,
+        [
+            // The project's owner (its creator) answers for its milestones; a
+            // partnership's dates fall to the owners and admins.
+            item("partnership-evaluation", "Contrat de ville", false),
+            item("milestone", "Réunion publique", true),
+            item("partnership-end", "Contrat de ville", false),
+            item("milestone", "Fête de la récolte", true),
+        ]
+    );
+    let (_, mine) = app
+        .send(
+            &editor,
+            Method::GET,
+            "/v1/agenda?from=2031-01-01&mine=true",
+            None,
+        )
+        .await?;
+    assert_eq!(mine.as_array().map(Vec::len), Some(2), "{mine}");
+    let (_, theirs) = app.send(&other, Method::GET, "/v1/agenda", None).await?;
+    assert_eq!(theirs, json!([]), "another tenant sees none of it");
+    let (status, problem) = app
+        .send(&editor, Method::GET, "/v1/agenda?limit=100000", None)
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    Ok(())
+}
+
 #[tokio::test]
 async fn the_network_graph_joins_partnerships_shared_projects_and_affiliations() -> TestResult {
     let app = TestApp::spawn().await?;

@@ -21,7 +21,9 @@ pub struct FailedReminder {
     pub tenant_id: Uuid,
     pub tenant_slug: String,
     pub reminder_id: Uuid,
-    pub deadline_id: Uuid,
+    /// What it is about: `deadline`, `milestone`, `task`…
+    pub subject: String,
+    pub subject_id: Uuid,
     pub kind: String,
     pub recipient_email: String,
     pub attempts: i32,
@@ -62,7 +64,7 @@ pub async fn failed(pool: &PgPool, limit: i64) -> Result<Vec<FailedReminder>, Er
     let mut tx = begin_platform_scan(pool).await?;
     let rows = sqlx::query_as!(
         FailedReminder,
-        r#"select r.tenant_id, t.slug as tenant_slug, r.id as reminder_id, r.deadline_id, r.kind,
+        r#"select r.tenant_id, t.slug as tenant_slug, r.id as reminder_id, r.subject, r.subject_id, r.kind,
                   u.email as recipient_email, r.attempts, r.last_error, r.failed_at
            from reminders r
            join tenants t on t.id = r.tenant_id
@@ -80,7 +82,7 @@ pub async fn failed(pool: &PgPool, limit: i64) -> Result<Vec<FailedReminder>, Er
 
 /// Puts failed reminders back in line, with a fresh count of attempts: one (`Some`) or
 /// all of them. The dispatcher sends them at its next round, if still relevant (the
-/// sender checks the deadline again). Returns how many.
+/// sender checks its subject again). Returns how many.
 pub async fn replay(pool: &PgPool, reminder: Option<(Uuid, Uuid)>) -> Result<u64, Error> {
     let (tenant_id, reminder_id) = reminder.unzip();
     let mut tx = begin_platform_scan(pool).await?;

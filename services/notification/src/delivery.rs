@@ -24,6 +24,7 @@ use crate::Error;
 use crate::email::{ReminderContent, with_unsubscribe};
 use crate::planner;
 use crate::schedule::ReminderKind;
+use crate::subject::Subject;
 
 pub type Mailer = AsyncSmtpTransport<Tokio1Executor>;
 
@@ -32,8 +33,9 @@ pub enum Outcome {
     Sent,
     /// Already sent, skipped or cancelled: nothing to do.
     AlreadySettled,
-    /// The deadline was submitted, waived or moved since, or the recipient is no longer
-    /// responsible for it (or no longer a member): the reminder is cancelled.
+    /// Its subject was done (a report submitted or waived, a task done…), moved or
+    /// deleted since, or the recipient no longer answers for it (or is no longer a
+    /// member): the reminder is cancelled.
     NoLongerRelevant,
     /// No such reminder in that tenant: a forged, misrouted or stale message.
     Rejected,
@@ -85,18 +87,16 @@ impl Sender<'_> {
         // Row-level security scopes this to the message's tenant: a reminder of another
         // tenant is simply not found.
         let row = sqlx::query!(
-            r#"select r.kind, r.status, r.due_at, r.deadline_id, r.attempts, r.recipient_user_id,
-                      d.title as "title!", d.funder_name, d.recorded_status as "recorded_status!",
-                      d.due_at as "current_due_at!",
+            r#"select r.kind, r.status, r.due_at, r.subject, r.subject_id, r.attempts, r.recipient_user_id,
+                      i.title as "title?", i.context, i.open as "open?", i.due_at as "current_due_at?",
+                      i.all_day as "all_day?", i.path as "path?",
                       t.name as tenant_name, t.slug, t.time_zone,
                       u.email, u.display_name, u.locale,
                       coalesce(p.mode, 'each') as "mode!", p.unsubscribe_token as "unsubscribe_token?",
-                      case when r.kind like 'e+%'
-                           then r.recipient_user_id in (select tenant_admins(r.tenant_id))
-                           else r.recipient_user_id in (select deadline_recipients(r.tenant_id, r.deadline_id))
-                      end as "still_recipient!"
+                      r.recipient_user_id in (select reminder_audience(r.tenant_id, r.subject, r.subject_id, r.kind))
+                          as "still_recipient!"
                from reminders r
-               join deadline_overview d on d.tenant_id = r.tenant_id and d.id = r.deadline_id
+               left join remindable_items i on i.tenant_id = r.tenant_id and i.subject = r.subject and i.id = r.subject_id
                join tenants t on t.id = r.tenant_id
                join users u on u.id = r.recipient_user_id
                left join notification_preferences p on p.tenant_id = r.tenant_id and p.user_id = r.recipient_user_id
@@ -113,13 +113,27 @@ impl Sender<'_> {
         if !matches!(row.status.as_str(), "pending" | "queued") {
             return Ok(Outcome::AlreadySettled);
         }
-        let Some(kind) = ReminderKind::parse(&row.kind) else {
+        let (Some(kind), Some(subject)) =
+            (ReminderKind::parse(&row.kind), Subject::parse(&row.subject))
+        else {
             return Ok(Outcome::Rejected);
         };
-        if row.recorded_status != "upcoming"
-            || row.current_due_at != row.due_at
-            || !row.still_recipient
-        {
+        // The item as it stands now, if it still calls for this reminder.
+        let current = match (
+            row.title,
+            row.open,
+            row.current_due_at,
+            row.all_day,
+            row.path,
+        ) {
+            (Some(title), Some(true), Some(due_at), Some(all_day), Some(path))
+                if due_at == row.due_at && row.still_recipient =>
+            {
+                Some((title, all_day, path))
+            }
+            _ => None,
+        };
+        let Some((title, all_day, path)) = current else {
             sqlx::query!(
                 "update reminders set status = 'cancelled' where tenant_id = $1 and id = $2",
                 tenant_id,
@@ -129,12 +143,12 @@ impl Sender<'_> {
             .await?;
             tx.commit().await?;
             return Ok(Outcome::NoLongerRelevant);
-        }
+        };
 
         // The recipient's choice: not at all, or in the day's digest.
         let held = match row.mode.as_str() {
             "off" => Some(("muted", Outcome::Muted)),
-            "daily" => Some(("digested", Outcome::HeldForDigest)),
+            "daily" | "weekly" => Some(("digested", Outcome::HeldForDigest)),
             _ => None,
         };
         if let Some((status, outcome)) = held {
@@ -158,18 +172,17 @@ impl Sender<'_> {
             self.public_base_url
         );
 
-        let link = format!(
-            "{}/t/{}/deadlines/{}",
-            self.public_base_url, row.slug, row.deadline_id
-        );
+        let link = format!("{}/t/{}/{path}", self.public_base_url, row.slug);
         let rendered = ReminderContent {
             kind,
+            subject,
             language: &row.locale,
             recipient_name: &row.display_name,
             tenant_name: &row.tenant_name,
-            deadline_title: &row.title,
-            funder_name: row.funder_name.as_deref(),
+            title: &title,
+            context: row.context.as_deref(),
             due_at: row.due_at,
+            all_day,
             zone: row
                 .time_zone
                 .parse::<Tz>()
@@ -207,7 +220,8 @@ impl Sender<'_> {
             mailer: self.mailer.clone(),
             tenant_id,
             reminder_id,
-            deadline_id: row.deadline_id,
+            subject,
+            subject_id: row.subject_id,
             kind,
             attempts: row.attempts,
             message_id,
@@ -225,7 +239,8 @@ struct Attempt {
     mailer: Mailer,
     tenant_id: Uuid,
     reminder_id: Uuid,
-    deadline_id: Uuid,
+    subject: Subject,
+    subject_id: Uuid,
     kind: ReminderKind,
     attempts: i32,
     message_id: String,
@@ -284,7 +299,7 @@ impl Attempt {
         .await?;
         // A late reminder went out: the one after it is planned, in the same transaction.
         if matches!(self.kind, ReminderKind::Overdue(_)) {
-            planner::plan_in(&mut self.tx, tenant_id, self.deadline_id, now).await?;
+            planner::plan_in(&mut self.tx, tenant_id, self.subject, self.subject_id, now).await?;
         }
         self.tx.commit().await?;
         Ok(Outcome::Sent)

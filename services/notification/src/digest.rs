@@ -1,11 +1,14 @@
-//! The daily digest: for members who chose it, the reminders of the day are held (see
-//! `delivery`) and go out together, once a day, a little after the tenant's sending
-//! hour, so that the morning's reminders are in it.
+//! Digests: for members who chose one, reminders are held (see `delivery`) and go out
+//! together, a little after the tenant's sending hour so that the morning's reminders
+//! are in it: every day (daily), or on Mondays (weekly). A weekly digest also lists
+//! everything the member answers for that is late or due within the week, reminded or
+//! not yet: it is their week's agenda.
 //!
-//! At most one digest per member, tenant and local day: the `digests` row is written in
-//! the transaction that marks its reminders sent, under a lock on that key.
+//! At most one digest per member, tenant and period (the day, or the week's Monday): the
+//! `digests` row is written in the transaction that marks its reminders sent, under a
+//! lock on that key.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Days, Duration, NaiveDate, Utc, Weekday};
 use chrono_tz::Tz;
 use lettre::AsyncTransport;
 use lettre::Message;
@@ -15,29 +18,49 @@ use uuid::Uuid;
 
 use crate::Error;
 use crate::delivery::{Sender, signed, unsubscribe_token};
-use crate::email::{DigestContent, DigestItem, with_unsubscribe};
+use crate::email::{Cadence, DigestContent, DigestItem, with_unsubscribe};
 use crate::schedule::ReminderKind;
+use crate::subject::Subject;
 
 /// The digest leaves this long after the tenant's sending hour.
 const AFTER_SENDING_HOUR: Duration = Duration::minutes(10);
 
+/// A weekly digest lists what falls due within this many days.
+const WEEK: u64 = 7;
+
 /// Sends the digests that are due; returns how many went out.
 pub async fn send_due(sender: &Sender<'_>, now: DateTime<Utc>) -> Result<usize, Error> {
     let mut scan = begin_platform_scan(sender.pool).await?;
+    // Members with reminders held, and every member who chose the weekly digest.
     let waiting = sqlx::query!(
-        r#"select distinct tenant_id, recipient_user_id from reminders
-           where status = 'digested' limit 500"#
+        r#"select distinct tenant_id as "tenant_id!", user_id as "user_id!" from (
+               (select tenant_id, recipient_user_id as user_id from reminders
+                where status = 'digested' limit 500)
+               union all
+               select tenant_id, user_id from notification_preferences where mode = 'weekly'
+           ) as members"#
     )
     .fetch_all(&mut *scan)
     .await?;
     scan.commit().await?;
     let mut sent = 0;
     for member in waiting {
-        if send_one(sender, member.tenant_id, member.recipient_user_id, now).await? {
+        if send_one(sender, member.tenant_id, member.user_id, now).await? {
             sent += 1;
         }
     }
     Ok(sent)
+}
+
+/// How far `day` is from `today`, as a reminder kind would say it.
+fn distance(day: NaiveDate, today: NaiveDate) -> ReminderKind {
+    let days = (day - today).num_days();
+    let magnitude = u16::try_from(days.unsigned_abs()).unwrap_or(u16::MAX);
+    match days {
+        0 => ReminderKind::DueToday,
+        ..0 => ReminderKind::Overdue(magnitude),
+        _ => ReminderKind::Before(magnitude),
+    }
 }
 
 async fn send_one(
@@ -50,11 +73,13 @@ async fn send_one(
     let who = sqlx::query!(
         r#"select t.name as tenant_name, t.slug, t.time_zone, u.email, u.display_name, u.locale,
                   coalesce(p.send_at, '08:00') as "send_at!",
+                  coalesce(n.mode, 'each') as "mode!",
                   in_quiet_hours($3, t.time_zone, coalesce(p.quiet_hours_start, '20:00'),
                                  coalesce(p.quiet_hours_end, '08:00')) as "quiet!"
            from tenants t
            join users u on u.id = $2
            left join reminder_policies p on p.tenant_id = t.id
+           left join notification_preferences n on n.tenant_id = t.id and n.user_id = u.id
            where t.id = $1"#,
         tenant_id,
         user_id,
@@ -64,7 +89,17 @@ async fn send_one(
     .await?;
     let zone: Tz = who.time_zone.parse().unwrap_or(chrono_tz::Europe::Paris);
     let local = now.with_timezone(&zone);
-    let period = local.date_naive();
+    let today = local.date_naive();
+    let cadence = if who.mode == "weekly" {
+        Cadence::Weekly
+    } else {
+        Cadence::Daily
+    };
+    // The period's first day: today, or this week's Monday.
+    let period = match cadence {
+        Cadence::Daily => today,
+        Cadence::Weekly => today.week(Weekday::Mon).first_day(),
+    };
     if who.quiet || local.time() < who.send_at + AFTER_SENDING_HOUR {
         return Ok(false);
     }
@@ -83,17 +118,17 @@ async fn send_one(
     .fetch_one(&mut *tx)
     .await?;
     if already {
-        // Held after today's digest left: tomorrow's.
+        // Held after this period's digest left: the next one's.
         return Ok(false);
     }
     let held = sqlx::query!(
-        r#"select r.id, r.kind, d.id as "deadline_id!", d.title as "title!", d.funder_name,
-                  d.due_at as "due_at!",
-                  d.recorded_status = 'upcoming' and d.due_at = r.due_at as "relevant!"
+        r#"select r.id, r.subject, r.subject_id,
+                  coalesce(i.open and i.due_at = r.due_at
+                           and r.recipient_user_id in (select reminder_audience(r.tenant_id, r.subject, r.subject_id, r.kind)),
+                           false) as "relevant!"
            from reminders r
-           join deadline_overview d on d.tenant_id = r.tenant_id and d.id = r.deadline_id
+           left join remindable_items i on i.tenant_id = r.tenant_id and i.subject = r.subject and i.id = r.subject_id
            where r.tenant_id = $1 and r.recipient_user_id = $2 and r.status = 'digested'
-           order by d.due_at, r.id
            for update of r"#,
         tenant_id,
         user_id,
@@ -101,7 +136,7 @@ async fn send_one(
     .fetch_all(&mut *tx)
     .await?;
     let (relevant, stale): (Vec<_>, Vec<_>) = held.into_iter().partition(|r| r.relevant);
-    // Submitted, waived or moved since they were held.
+    // Done, moved or deleted since they were held.
     let stale: Vec<Uuid> = stale.iter().map(|r| r.id).collect();
     sqlx::query!(
         "update reminders set status = 'cancelled' where tenant_id = $1 and id = any($2)",
@@ -110,18 +145,43 @@ async fn send_one(
     )
     .execute(&mut *tx)
     .await?;
-    let items: Vec<DigestItem> = relevant
+    // What the digest lists: the subjects of the held reminders and, weekly, whatever
+    // the member answers for that is late or due within the week.
+    let subjects: Vec<String> = relevant.iter().map(|r| r.subject.clone()).collect();
+    let subject_ids: Vec<Uuid> = relevant.iter().map(|r| r.subject_id).collect();
+    let horizon = match cadence {
+        Cadence::Daily => None,
+        Cadence::Weekly => local_day_start(zone, today.checked_add_days(Days::new(WEEK))),
+    };
+    let items = sqlx::query!(
+        r#"select i.subject as "subject!", i.id as "id!", i.title as "title!", i.context,
+                  i.due_at as "due_at!", i.all_day as "all_day!", i.path as "path!"
+           from remindable_items i
+           where i.tenant_id = $1 and i.open
+             and ((i.subject, i.id) in (select * from unnest($3::text[], $4::uuid[]))
+                  or (i.due_at < $5 and (i.subject <> 'partnership-end' or i.due_at >= $6)
+                      and $2 in (select reminder_recipients(i.tenant_id, i.subject, i.id))))
+           order by i.due_at, i.subject, i.id"#,
+        tenant_id,
+        user_id,
+        &subjects,
+        &subject_ids,
+        horizon,
+        local_day_start(zone, Some(today)),
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let items: Vec<DigestItem> = items
         .iter()
-        .filter_map(|r| {
+        .filter_map(|item| {
             Some(DigestItem {
-                kind: ReminderKind::parse(&r.kind)?,
-                deadline_title: &r.title,
-                funder_name: r.funder_name.as_deref(),
-                due_at: r.due_at,
-                link: format!(
-                    "{}/t/{}/deadlines/{}",
-                    sender.public_base_url, who.slug, r.deadline_id
-                ),
+                kind: distance(item.due_at.with_timezone(&zone).date_naive(), today),
+                subject: Subject::parse(&item.subject)?,
+                title: &item.title,
+                context: item.context.as_deref(),
+                due_at: item.due_at,
+                all_day: item.all_day,
+                link: format!("{}/t/{}/{}", sender.public_base_url, who.slug, item.path),
             })
         })
         .collect();
@@ -131,14 +191,15 @@ async fn send_one(
     }
     let token = unsubscribe_token(&mut tx, tenant_id, user_id).await?;
     let unsubscribe = format!("{}/unsubscribe/{tenant_id}/{token}", sender.public_base_url);
-    let deadlines = format!("{}/t/{}/deadlines", sender.public_base_url, who.slug);
+    let agenda = format!("{}/t/{}/agenda", sender.public_base_url, who.slug);
     let rendered = DigestContent {
+        cadence,
         language: &who.locale,
         recipient_name: &who.display_name,
         tenant_name: &who.tenant_name,
         zone,
         items: &items,
-        link: &deadlines,
+        link: &agenda,
         unsubscribe: &unsubscribe,
     }
     .render()?;
@@ -187,4 +248,30 @@ async fn send_one(
     .await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// The instant a local day begins (the first instant that exists, on a day clocks
+/// spring forward at midnight).
+fn local_day_start(zone: Tz, day: Option<NaiveDate>) -> Option<DateTime<Utc>> {
+    day.map(|day| maillage_domain::local_instant(zone, day.and_time(chrono::NaiveTime::MIN)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances_read_like_reminders() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap_or_default();
+        let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap_or_default();
+        assert_eq!(distance(today, today), ReminderKind::DueToday);
+        assert_eq!(distance(day(3), today), ReminderKind::Before(3));
+        assert_eq!(
+            distance(
+                NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default(),
+                today
+            ),
+            ReminderKind::Overdue(8)
+        );
+    }
 }

@@ -1,4 +1,5 @@
-//! notification: turns reporting deadlines into reminder emails that are never lost and
+//! notification: turns everything dated (reports owed to funders, milestones, tasks,
+//! partnership dates) into reminder emails that are never lost and
 //! never sent twice.
 //!
 //! ```text
@@ -22,9 +23,11 @@ mod relay;
 mod schedule;
 mod startup;
 mod streams;
+mod subject;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{Config, Dkim};
 pub use error::Error;
 pub use schedule::{PlannedReminder, ReminderKind, plan};
 pub use startup::Application;
+pub use subject::Subject;

@@ -1,5 +1,6 @@
-//! Keeps each deadline's reminders in PostgreSQL in step with the deadline, and hands
-//! the reminders that are due to the senders.
+//! Keeps the reminders of everything dated (deadlines, milestones, tasks, partnership
+//! dates) in PostgreSQL in step with it, and hands the reminders that are due to the
+//! senders.
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
@@ -9,20 +10,22 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::Error;
-use crate::schedule::{Audience, Policy, plan};
+use crate::schedule::{Policy, plan};
 use crate::streams::WorkStream;
+use crate::subject::Subject;
 
 /// A reminder queued this long ago and still not sent has lost its stream entry (Redis
 /// restarted without its data, say): queue it again. Sending stays idempotent.
 const REQUEUE_AFTER: Duration = Duration::minutes(10);
 pub const DISPATCH_BATCH: i64 = 500;
 
-/// Recomputes the reminders of one deadline, in its tenant, from its current state, and
-/// marks the outbox event that asked for it (if any) processed, in the same transaction.
-pub async fn plan_deadline(
+/// Recomputes the reminders of what an outbox event is about, in its tenant, from its
+/// current state, and marks the event (if any) processed, in the same transaction.
+pub async fn plan_event(
     pool: &PgPool,
     tenant_id: Uuid,
-    deadline_id: Uuid,
+    subjects: &[Subject],
+    subject_id: Uuid,
     event_id: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
@@ -37,7 +40,9 @@ pub async fn plan_deadline(
         .execute(&mut *tx)
         .await?;
     }
-    plan_in(&mut tx, tenant_id, deadline_id, now).await?;
+    for subject in subjects {
+        plan_in(&mut tx, tenant_id, *subject, subject_id, now).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -64,91 +69,76 @@ async fn policy_of(conn: &mut PgConnection, tenant_id: Uuid) -> Result<Policy, E
     })
 }
 
-/// Plans one deadline within the caller's tenant transaction.
+/// Plans one subject within the caller's tenant transaction.
 pub async fn plan_in(
     conn: &mut PgConnection,
     tenant_id: Uuid,
-    deadline_id: Uuid,
+    subject: Subject,
+    subject_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    let deadline = sqlx::query!(
-        r#"select d.due_at as "due_at!", d.recorded_status as "recorded_status!", t.time_zone,
-                  array(select deadline_recipients(d.tenant_id, d.id)) as "recipients!",
-                  array(select tenant_admins(d.tenant_id)) as "admins!"
-           from deadline_overview d join tenants t on t.id = d.tenant_id
-           where d.tenant_id = $1 and d.id = $2"#,
+    let item = sqlx::query!(
+        r#"select i.due_at as "due_at!", i.open as "open!", t.time_zone
+           from remindable_items i join tenants t on t.id = i.tenant_id
+           where i.tenant_id = $1 and i.subject = $2 and i.id = $3"#,
         tenant_id,
-        deadline_id,
+        subject.as_str(),
+        subject_id,
     )
     .fetch_optional(&mut *conn)
     .await?;
-    // A deleted deadline took its reminders with it (foreign key cascade).
-    let Some(deadline) = deadline else {
-        return Ok(());
-    };
-    let policy = policy_of(&mut *conn, tenant_id).await?;
-    let zone: Tz = deadline
-        .time_zone
-        .parse()
-        .unwrap_or(chrono_tz::Europe::Paris);
-    // Submitted or waived: nothing more to remind.
-    let planned = if deadline.recorded_status == "upcoming" {
-        plan(deadline.due_at, zone, now, &policy)
-    } else {
-        Vec::new()
+    let planned = match &item {
+        // Done (submitted, waived, reached, closed…) or gone: nothing more to remind.
+        Some(item) if item.open => {
+            let zone: Tz = item.time_zone.parse().unwrap_or(chrono_tz::Europe::Paris);
+            let policy = subject.policy(&policy_of(&mut *conn, tenant_id).await?);
+            plan(item.due_at, zone, now, &policy)
+        }
+        _ => Vec::new(),
     };
     let kinds: Vec<String> = planned.iter().map(|p| p.kind.as_str()).collect();
     // What is no longer wanted goes: reminders of an old date, of a kind the policy
-    // dropped, or for someone no longer responsible (or no longer an admin).
+    // dropped, or for someone no longer in their audience.
     sqlx::query!(
-        r#"update reminders set status = 'cancelled'
-           where tenant_id = $1 and deadline_id = $2 and status in ('pending', 'queued')
-             and (due_at <> $3
-                  or kind <> all($4)
-                  or (kind like 'e+%' and recipient_user_id <> all($5))
-                  or (kind not like 'e+%' and recipient_user_id <> all($6))
-                  or $7)"#,
+        r#"update reminders r set status = 'cancelled'
+           where r.tenant_id = $1 and r.subject = $2 and r.subject_id = $3
+             and r.status in ('pending', 'queued')
+             and (r.due_at is distinct from $4
+                  or r.kind <> all($5)
+                  or r.recipient_user_id not in (select reminder_audience(r.tenant_id, r.subject, r.subject_id, r.kind)))"#,
         tenant_id,
-        deadline_id,
-        deadline.due_at,
+        subject.as_str(),
+        subject_id,
+        item.as_ref().map(|item| item.due_at),
         &kinds,
-        &deadline.admins,
-        &deadline.recipients,
-        planned.is_empty(),
     )
     .execute(&mut *conn)
     .await?;
-    if planned.is_empty() {
+    let Some(item) = item.filter(|_| !planned.is_empty()) else {
         return Ok(());
-    }
+    };
     let fire_ats: Vec<DateTime<Utc>> = planned.iter().map(|p| p.fire_at).collect();
     let statuses: Vec<&str> = planned
         .iter()
         .map(|p| if p.missed { "skipped" } else { "pending" })
         .collect();
-    let to_admins: Vec<bool> = planned
-        .iter()
-        .map(|p| p.kind.audience() == Audience::Admins)
-        .collect();
-    // Every reminder, for each of its recipients.
+    // Every reminder, for each one of its audience.
     sqlx::query!(
-        r#"insert into reminders (tenant_id, id, deadline_id, kind, due_at, fire_at, recipient_user_id, status)
-           select $1, gen_random_uuid(), $2, kind, $3, fire_at, recipient, status
-           from unnest($4::text[], $5::timestamptz[], $6::text[], $7::bool[]) as planned (kind, fire_at, status, to_admins)
-           cross join lateral unnest(case when to_admins then $8::uuid[] else $9::uuid[] end) as recipients (recipient)
+        r#"insert into reminders (tenant_id, id, subject, subject_id, kind, due_at, fire_at, recipient_user_id, status)
+           select $1, gen_random_uuid(), $2, $3, kind, $4, fire_at, recipient, status
+           from unnest($5::text[], $6::timestamptz[], $7::text[]) as planned (kind, fire_at, status)
+           cross join lateral reminder_audience($1, $2, $3, kind) as audience (recipient)
            on conflict on constraint reminders_idempotency_key do update
            set fire_at = excluded.fire_at,
                status = case when reminders.status = 'cancelled' then 'pending' else reminders.status end
            where reminders.status in ('pending', 'queued', 'cancelled')"#,
         tenant_id,
-        deadline_id,
-        deadline.due_at,
+        subject.as_str(),
+        subject_id,
+        item.due_at,
         &kinds,
         &fire_ats,
         &statuses as &[&str],
-        &to_admins,
-        &deadline.admins,
-        &deadline.recipients,
     )
     .execute(&mut *conn)
     .await?;
@@ -157,7 +147,7 @@ pub async fn plan_in(
 
 /// Queues a batch of the reminders due at `now` (across tenants) on the reminders
 /// stream; returns how many it handled (a full batch: call again). When several
-/// reminders of one deadline are due at once (the deadline was created late, or the
+/// reminders of one subject are due at once (the deadline was created late, or the
 /// service was down), only the latest goes out.
 pub async fn dispatch_due(
     pool: &PgPool,
@@ -192,7 +182,8 @@ pub async fn dispatch_due(
            where (r.tenant_id, r.id) in (select * from unnest($1::uuid[], $2::uuid[]))
              and r.status = 'pending'
              and exists (select 1 from reminders later
-                         where later.tenant_id = r.tenant_id and later.deadline_id = r.deadline_id
+                         where later.tenant_id = r.tenant_id and later.subject = r.subject
+                           and later.subject_id = r.subject_id
                            and later.due_at = r.due_at and later.recipient_user_id = r.recipient_user_id
                            and later.fire_at <= $3 and later.fire_at > r.fire_at
                            and later.status in ('pending', 'queued', 'sent'))

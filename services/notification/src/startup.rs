@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use crate::delivery::{Mailer, Outcome, Sender};
 use crate::streams::{self, WorkStream};
+use crate::subject::Subject;
 use crate::{Clock, Config, Error, dead_letters, digest, metrics, planner, relay};
 
 /// After an error (a server down), a loop waits this long before trying again.
@@ -169,15 +170,17 @@ impl Application {
                 async move {
                     events.ensure_group(&mut redis).await?;
                     for entry in events.next_batch(&mut redis, poll, reclaim).await? {
-                        if let (Some(tenant_id), Some(deadline_id)) = (
+                        if let (Some(tenant_id), Some(subject_id)) = (
                             uuid_field(&entry, "tenant_id"),
                             uuid_field(&entry, "aggregate_id"),
                         ) {
                             let event_id = uuid_field(&entry, "event_id");
-                            planner::plan_deadline(
+                            let topic = entry.get::<String>("topic");
+                            planner::plan_event(
                                 &pool,
                                 tenant_id,
-                                deadline_id,
+                                Subject::of_topic(topic.as_deref()),
+                                subject_id,
                                 event_id,
                                 clock.now(),
                             )

@@ -130,35 +130,39 @@ impl World {
     /// after the test started: its J-1 reminder is due, the next one (on the due day) is
     /// not, and it is not the tenant's quiet hours (20:00 to 08:00).
     fn advance_to_day_before(&self) {
-        use chrono::TimeZone;
-        let paris = chrono_tz::Europe::Paris;
-        let day_before =
-            due_in_two_days().with_timezone(&paris).date_naive() - chrono::Days::new(1);
-        let nine = day_before.and_hms_opt(9, 0, 0).unwrap_or_default();
-        let target = paris
-            .from_local_datetime(&nine)
-            .earliest()
-            .map(|at| at.with_timezone(&Utc))
-            .unwrap_or_default();
-        self.clock
-            .advance((target - self.clock_now()).max(chrono::Duration::zero()));
+        self.advance_to_due_day_plus(-1, 9, 0);
     }
 
     /// Moves the clock to `hour:minute`, Paris time, `days` after the due day of a
     /// deadline due two days after the test started.
     fn advance_to_due_day_plus(&self, days: i64, hour: u32, minute: u32) {
-        use chrono::TimeZone;
-        let paris = chrono_tz::Europe::Paris;
-        let day =
-            due_in_two_days().with_timezone(&paris).date_naive() + chrono::Duration::days(days);
-        let local = day.and_hms_opt(hour, minute, 0).unwrap_or_default();
-        let target = paris
-            .from_local_datetime(&local)
-            .earliest()
-            .map(|at| at.with_timezone(&Utc))
-            .unwrap_or_default();
+        let day = due_in_two_days()
+            .with_timezone(&chrono_tz::Europe::Paris)
+            .date_naive()
+            + chrono::Duration::days(days);
+        self.advance_to(paris(day, hour, minute));
+    }
+
+    /// Moves the clock forward to `target` (never back).
+    fn advance_to(&self, target: DateTime<Utc>) {
         self.clock
             .advance((target - self.clock_now()).max(chrono::Duration::zero()));
+    }
+
+    /// Waits until the planner has handled every event of the tenant's outbox.
+    async fn wait_for_planning(&self) -> anyhow::Result<()> {
+        eventually(WAIT, || async {
+            let processed: bool = sqlx::query_scalar(
+                "select coalesce(bool_and(processed_at is not null), true) from outbox where tenant_id = $1",
+            )
+            .bind(self.tenant_id)
+            .fetch_one(&self.db.owner)
+            .await
+            .ok()?;
+            processed.then_some(())
+        })
+        .await
+        .ok_or_else(|| anyhow::anyhow!("the outbox was not all planned"))
     }
 
     /// Every email received so far, as (recipient, subject), sorted.
@@ -182,7 +186,7 @@ impl World {
 
     async fn reminder_statuses(&self, deadline_id: Uuid) -> anyhow::Result<Vec<(String, String)>> {
         Ok(sqlx::query_as(
-            "select kind, status from reminders where deadline_id = $1 order by fire_at",
+            "select kind, status from reminders where subject_id = $1 order by fire_at",
         )
         .bind(deadline_id)
         .fetch_all(&self.db.owner)
@@ -206,7 +210,7 @@ impl World {
         let now = self.clock_now();
         eventually(WAIT, || async {
             let busy: i64 = sqlx::query_scalar(
-                "select count(*) from reminders where deadline_id = $1 and fire_at <= $2 and status in ('pending', 'queued')",
+                "select count(*) from reminders where subject_id = $1 and fire_at <= $2 and status in ('pending', 'queued')",
             )
             .bind(deadline_id)
             .bind(now)
@@ -237,6 +241,17 @@ async fn announce(
         .execute(tx)
         .await?;
     Ok(())
+}
+
+/// `hour:minute` on `day`, Paris time.
+fn paris(day: chrono::NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let local = day.and_hms_opt(hour, minute, 0).unwrap_or_default();
+    chrono_tz::Europe::Paris
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|at| at.with_timezone(&Utc))
+        .unwrap_or_default()
 }
 
 /// Two days ahead: with `World::advance_to_day_before`, its J-1 reminder is due and
@@ -306,7 +321,7 @@ async fn a_replayed_or_misrouted_message_sends_nothing_more() -> TestResult {
     world.wait_until_settled(deadline_id).await?;
 
     let (reminder_id,): (Uuid,) =
-        sqlx::query_as("select id from reminders where deadline_id = $1 and kind = 'd-1'")
+        sqlx::query_as("select id from reminders where subject_id = $1 and kind = 'd-1'")
             .bind(deadline_id)
             .fetch_one(&world.db.owner)
             .await?;
@@ -420,7 +435,7 @@ async fn every_responsible_is_reminded_once_and_a_departed_member_hands_over_to_
     // Dominique's own deadline now falls to the tenant's admins (Sacha).
     eventually(WAIT, || async {
         let planned: i64 = sqlx::query_scalar(
-            "select count(*) from reminders where deadline_id = $1 and recipient_user_id = $2",
+            "select count(*) from reminders where subject_id = $1 and recipient_user_id = $2",
         )
         .bind(dominiques)
         .bind(sacha)
@@ -472,7 +487,7 @@ impl World {
         kind: &str,
     ) -> anyhow::Result<(String, i32, Option<String>)> {
         Ok(sqlx::query_as(
-            "select status, attempts, last_error from reminders where deadline_id = $1 and kind = $2",
+            "select status, attempts, last_error from reminders where subject_id = $1 and kind = $2",
         )
         .bind(deadline_id)
         .bind(kind)
@@ -707,7 +722,7 @@ async fn a_late_report_is_reminded_every_week_escalated_to_admins_and_never_at_n
         .create_deadline("Bilan de la subvention", due_in_two_days())
         .await?;
     let escalation: i64 = sqlx::query_scalar(
-        "select count(*) from reminders where deadline_id = $1 and kind = 'e+10' and recipient_user_id = $2",
+        "select count(*) from reminders where subject_id = $1 and kind = 'e+10' and recipient_user_id = $2",
     )
     .bind(deadline_id)
     .bind(sacha)
@@ -945,5 +960,225 @@ async fn emails_are_dkim_signed_when_the_deployment_signs_them() -> TestResult {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    Ok(())
+}
+
+/// Milestones, tasks and partnership dates remind through the same engine as reports:
+/// each to whoever answers for it, announced by the database whatever wrote the change.
+#[tokio::test]
+async fn every_dated_thing_reminds_who_answers_for_it() -> TestResult {
+    let world = World::new().await?;
+    let admin = world.member("claude@example.org", "admin").await?;
+    let _instance = world.start_instance().await?;
+    let due_at = due_in_two_days();
+    let due_day = due_at.with_timezone(&chrono_tz::Europe::Paris).date_naive();
+    let (project, milestone, task, partnership) = (
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+    );
+    let statements = [
+        "insert into projects (tenant_id, id, name, owner_user_id) values ($1, $2, 'Jardins partagés', $6)",
+        "insert into project_milestones (tenant_id, id, project_id, title, due_on) values ($1, $3, $2, 'Convention signée', $7)",
+        "insert into activities (tenant_id, id, kind, occurred_at, subject, due_at, author_user_id) values ($1, $4, 'task', now(), 'Appeler la mairie', $8, $6)",
+        "insert into partnerships (tenant_id, id, title, kind, status, ends_on, next_evaluation_on) values ($1, $5, 'Convention CAF', 'funding', 'active', $7, $7)",
+    ];
+    for statement in statements {
+        sqlx::query(statement)
+            .bind(world.tenant_id)
+            .bind(project)
+            .bind(milestone)
+            .bind(task)
+            .bind(partnership)
+            .bind(world.user_id)
+            .bind(due_day)
+            .bind(due_at)
+            .execute(&world.db.owner)
+            .await?;
+    }
+    world.wait_for_planning().await?;
+
+    world.advance_to_day_before();
+    let emails = world.wait_for_emails(4).await?;
+    let camille = "camille@example.org".to_owned();
+    let claude = "claude@example.org".to_owned();
+    let tenant = "[Association amis-du-quartier]";
+    assert_eq!(
+        world.inbox()?,
+        [
+            (
+                camille.clone(),
+                format!("{tenant} Rappel : jalon « Convention signée » prévu demain")
+            ),
+            (
+                camille.clone(),
+                format!("{tenant} Rappel : tâche « Appeler la mairie » à faire demain")
+            ),
+            (
+                claude.clone(),
+                format!("{tenant} Rappel : partenariat « Convention CAF » prend fin demain")
+            ),
+            (
+                claude.clone(),
+                format!(
+                    "{tenant} Rappel : évaluation du partenariat « Convention CAF » à mener demain"
+                )
+            ),
+        ]
+    );
+    let about_milestone = emails
+        .iter()
+        .find(|e| e.subject.contains("jalon"))
+        .ok_or_else(|| anyhow::anyhow!("no milestone email"))?;
+    assert!(
+        about_milestone.text.contains(&format!(
+            "https://maillage.example.org/t/amis-du-quartier/agenda#milestone-{milestone}"
+        )),
+        "{}",
+        about_milestone.text
+    );
+    assert!(
+        about_milestone
+            .text
+            .contains("du projet Jardins partagés est prévu le"),
+        "{}",
+        about_milestone.text
+    );
+
+    // The task is done; Camille leaves the workspace: her milestone falls to the admin.
+    sqlx::query("update activities set done_at = now() where tenant_id = $1 and id = $2")
+        .bind(world.tenant_id)
+        .bind(task)
+        .execute(&world.db.owner)
+        .await?;
+    sqlx::query("delete from memberships where tenant_id = $1 and user_id = $2")
+        .bind(world.tenant_id)
+        .bind(world.user_id)
+        .execute(&world.db.owner)
+        .await?;
+    world.wait_for_planning().await?;
+    world.advance_to_due_day_plus(0, 9, 0);
+    world.wait_for_emails(7).await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let on_the_day: Vec<(String, String)> = world
+        .inbox()?
+        .into_iter()
+        .filter(|(_, subject)| subject.ends_with("aujourd'hui"))
+        .collect();
+    assert_eq!(
+        on_the_day,
+        [
+            (
+                claude.clone(),
+                format!("{tenant} Rappel : jalon « Convention signée » prévu aujourd'hui")
+            ),
+            (
+                claude.clone(),
+                format!("{tenant} Rappel : partenariat « Convention CAF » prend fin aujourd'hui")
+            ),
+            (
+                claude.clone(),
+                format!(
+                    "{tenant} Rappel : évaluation du partenariat « Convention CAF » à mener aujourd'hui"
+                )
+            ),
+        ],
+        "nothing about the finished task, nothing to the member who left"
+    );
+    assert_eq!(world.sink.received()?.len(), 7);
+    let _ = admin;
+    Ok(())
+}
+
+/// A member on the weekly digest gets, on Monday morning, one email listing what they
+/// answer for that falls due within the week (reminded yet or not), and nothing else.
+#[tokio::test]
+async fn a_weekly_digest_lists_the_week_ahead_once() -> TestResult {
+    use chrono::{Datelike, Days};
+    let world = World::new().await?;
+    world.member("claude@example.org", "admin").await?;
+    sqlx::query(
+        "insert into notification_preferences (tenant_id, user_id, mode) values ($1, $2, 'weekly')",
+    )
+    .bind(world.tenant_id)
+    .bind(world.user_id)
+    .execute(&world.db.owner)
+    .await?;
+    // A Sunday evening at least two days ahead, in the quiet hours: nothing leaves.
+    let mut sunday = Utc::now()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive()
+        + Days::new(2);
+    while sunday.weekday() != chrono::Weekday::Sun {
+        sunday = sunday + Days::new(1);
+    }
+    let day = |offset: u64| sunday + Days::new(offset);
+    world.advance_to(paris(sunday, 21, 0));
+    let _instance = world.start_instance().await?;
+    world
+        .create_deadline("Bilan annuel", paris(day(2), 17, 0))
+        .await?;
+    let (project, task) = (Uuid::now_v7(), Uuid::now_v7());
+    let statements = [
+        "insert into activities (tenant_id, id, kind, occurred_at, subject, due_at, author_user_id) values ($1, $2, 'task', now(), 'Appeler la mairie', $4, $5)",
+        "insert into projects (tenant_id, id, name, owner_user_id) values ($1, $3, 'Jardins partagés', $5)",
+        // Beyond the week: not in this digest.
+        "insert into project_milestones (tenant_id, id, project_id, title, due_on) values ($1, gen_random_uuid(), $3, 'Fête de la récolte', $6)",
+        // The admins' business, not Camille's.
+        "insert into partnerships (tenant_id, id, title, kind, status, ends_on) values ($1, gen_random_uuid(), 'Convention CAF', 'funding', 'active', $7)",
+    ];
+    for statement in statements {
+        sqlx::query(statement)
+            .bind(world.tenant_id)
+            .bind(task)
+            .bind(project)
+            .bind(paris(day(5), 10, 0))
+            .bind(world.user_id)
+            .bind(day(20))
+            .bind(day(3))
+            .execute(&world.db.owner)
+            .await?;
+    }
+    world.wait_for_planning().await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(world.sink.received()?.is_empty(), "Sunday evening: nothing");
+
+    // Monday 08:15: the week's digest, to Camille (the admin gets single reminders).
+    world.advance_to(paris(day(1), 8, 15));
+    world.wait_for_emails(1).await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let to_camille: Vec<ReceivedEmail> = world
+        .sink
+        .received()?
+        .into_iter()
+        .filter(|e| e.envelope_to == "camille@example.org")
+        .collect();
+    assert_eq!(to_camille.len(), 1, "one digest, no single reminder");
+    let digest = &to_camille[0];
+    assert_eq!(
+        digest.subject,
+        "[Association amis-du-quartier] Votre semaine : 2 échéances"
+    );
+    let text = digest.text.replace("\r\n", "\n");
+    let report = text.find("« Bilan annuel » — à rendre demain");
+    let call = text.find("Tâche « Appeler la mairie » — à faire dans 4 jours");
+    assert!(
+        matches!((report, call), (Some(r), Some(c)) if r < c),
+        "soonest first: {text}"
+    );
+    assert!(!text.contains("Fête de la récolte"), "{text}");
+    assert!(!text.contains("Convention CAF"), "{text}");
+
+    // The rest of the week: the reminders that fall due are held for next week's digest.
+    world.advance_to(paris(day(2), 9, 0));
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let to_camille = world
+        .sink
+        .received()?
+        .into_iter()
+        .filter(|e| e.envelope_to == "camille@example.org")
+        .count();
+    assert_eq!(to_camille, 1, "one digest a week");
     Ok(())
 }

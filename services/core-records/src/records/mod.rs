@@ -2,6 +2,7 @@
 
 mod activities;
 mod affiliations;
+mod agenda;
 mod audit_trail;
 mod calendar;
 mod contact;
@@ -53,6 +54,7 @@ pub fn router() -> ApiRouter<AppState> {
         .merge(reminder_policy::router())
         .merge(notification_preferences::router())
         .merge(calendar::router())
+        .merge(agenda::router())
 }
 
 /// The tables whose records are changed through this API.

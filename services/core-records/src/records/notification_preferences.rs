@@ -1,5 +1,5 @@
 //! The caller's own reminder preferences in the tenant: each reminder as it falls due,
-//! one daily digest of them, or none (what the one-click unsubscribe link sets).
+//! a daily or a weekly digest, or none (what the one-click unsubscribe link sets).
 
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -15,7 +15,7 @@ use crate::audit::{self, Action};
 use crate::identity::Identity;
 use crate::startup::AppState;
 
-const MODES: [&str; 3] = ["each", "daily", "off"];
+const MODES: [&str; 4] = ["each", "daily", "weekly", "off"];
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()
@@ -37,7 +37,8 @@ pub fn router() -> ApiRouter<AppState> {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct NotificationPreferences {
-    /// each (every reminder as it falls due), daily (one digest a day) or off.
+    /// each (every reminder as it falls due), daily (one digest a day), weekly (one on
+    /// Mondays: the week's agenda) or off.
     pub mode: String,
     pub version: i32,
 }
@@ -87,7 +88,7 @@ async fn update(
     let expected = expected_version(&headers)?;
     let mut checks = Checks::default();
     if !MODES.contains(&input.mode.as_str()) {
-        checks.push("mode", "doit valoir each, daily ou off");
+        checks.push("mode", "doit valoir each, daily, weekly ou off");
     }
     checks.finish()?;
     let (tenant_id, user_id) = (identity.0.tenant_id, identity.0.user_id);

@@ -124,6 +124,8 @@ pub struct Partnership {
     pub next_statuses: &'static [&'static str],
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
+    /// When the next evaluation (interim or final) is due: its responsibles are reminded.
+    pub next_evaluation_on: Option<NaiveDate>,
     pub agreement: Agreement,
     pub partners: Vec<Partner>,
     pub notes: String,
@@ -140,6 +142,7 @@ struct PartnershipRow {
     status: String,
     starts_on: Option<NaiveDate>,
     ends_on: Option<NaiveDate>,
+    next_evaluation_on: Option<NaiveDate>,
     agreement: JsonColumn<Agreement>,
     notes: String,
     version: i32,
@@ -158,6 +161,7 @@ impl PartnershipRow {
             status: self.status,
             starts_on: self.starts_on,
             ends_on: self.ends_on,
+            next_evaluation_on: self.next_evaluation_on,
             agreement: self.agreement.0,
             partners,
             notes: self.notes,
@@ -187,6 +191,8 @@ pub struct PartnershipInput {
     starts_on: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "present")]
     ends_on: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "present")]
+    next_evaluation_on: Option<Option<NaiveDate>>,
     agreement: Option<Agreement>,
     /// Replaces the whole list of partners.
     partners: Option<Vec<PartnerInput>>,
@@ -199,6 +205,7 @@ struct PartnershipFields {
     status: String,
     starts_on: Option<NaiveDate>,
     ends_on: Option<NaiveDate>,
+    next_evaluation_on: Option<NaiveDate>,
     agreement: Agreement,
     /// None: keep the current partners.
     partners: Option<Vec<PartnerInput>>,
@@ -263,6 +270,9 @@ impl PartnershipFields {
         {
             checks.push("ends_on", "doit être postérieure à la date de début");
         }
+        let next_evaluation_on = input
+            .next_evaluation_on
+            .unwrap_or(previous.and_then(|p| p.next_evaluation_on));
         let agreement = input
             .agreement
             .or(previous.map(|p| p.agreement.clone()))
@@ -307,6 +317,7 @@ impl PartnershipFields {
             status,
             starts_on,
             ends_on,
+            next_evaluation_on,
             agreement,
             partners: input.partners,
             notes: checks.text("notes", &notes, false, 10_000),
@@ -380,7 +391,7 @@ async fn list(
     let mut tx = identity.begin(&state).await?;
     let rows = sqlx::query_as!(
         PartnershipRow,
-        r#"select id, title, kind, status, starts_on, ends_on, agreement as "agreement: JsonColumn<Agreement>",
+        r#"select id, title, kind, status, starts_on, ends_on, next_evaluation_on, agreement as "agreement: JsonColumn<Agreement>",
                   notes, version, created_at, updated_at, deleted_at
            from partnerships
            where tenant_id = $1 and (title, id) > ($2, $3) and (deleted_at is not null) = $4
@@ -423,8 +434,8 @@ async fn create(
     let id = Uuid::now_v7();
     let mut tx = identity.begin(&state).await?;
     sqlx::query!(
-        r#"insert into partnerships (tenant_id, id, title, kind, status, starts_on, ends_on, agreement, notes)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
+        r#"insert into partnerships (tenant_id, id, title, kind, status, starts_on, ends_on, agreement, notes, next_evaluation_on)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"#,
         tenant_id,
         id,
         fields.title,
@@ -434,6 +445,7 @@ async fn create(
         fields.ends_on,
         JsonColumn(&fields.agreement) as _,
         fields.notes,
+        fields.next_evaluation_on,
     )
     .execute(&mut *tx)
     .await?;
@@ -475,7 +487,7 @@ async fn update(
     sqlx::query!(
         r#"update partnerships
            set title = $3, kind = $4, status = $5, starts_on = $6, ends_on = $7, agreement = $8, notes = $9,
-               version = version + 1, updated_at = now()
+               next_evaluation_on = $10, version = version + 1, updated_at = now()
            where tenant_id = $1 and id = $2"#,
         tenant_id,
         id,
@@ -486,6 +498,7 @@ async fn update(
         fields.ends_on,
         JsonColumn(&fields.agreement) as _,
         fields.notes,
+        fields.next_evaluation_on,
     )
     .execute(&mut *tx)
     .await?;
@@ -533,7 +546,7 @@ async fn fetch(
 ) -> Result<Partnership, Error> {
     let row = sqlx::query_as!(
         PartnershipRow,
-        r#"select id, title, kind, status, starts_on, ends_on, agreement as "agreement: JsonColumn<Agreement>",
+        r#"select id, title, kind, status, starts_on, ends_on, next_evaluation_on, agreement as "agreement: JsonColumn<Agreement>",
                   notes, version, created_at, updated_at, deleted_at
            from partnerships
            where tenant_id = $1 and id = $2 and (deleted_at is not null) = $3"#,

@@ -73,6 +73,11 @@ const STATUSES: [&str; 5] = ["planned", "running", "suspended", "completed", "ca
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Milestone {
+    /// Set by the server. Send it back with the milestone to keep its identity (its
+    /// reminders, its calendar event) when the list is replaced; a milestone sent
+    /// without one is new.
+    #[serde(default)]
+    pub id: Option<Uuid>,
     #[serde(default)]
     pub phase: String,
     pub title: String,
@@ -305,25 +310,56 @@ impl ProjectFields {
         id: Uuid,
     ) -> Result<(), Error> {
         if let Some(milestones) = &self.milestones {
-            sqlx::query!(
-                "delete from project_milestones where tenant_id = $1 and project_id = $2",
+            let kept: Vec<Uuid> = milestones.iter().filter_map(|m| m.id).collect();
+            let known = sqlx::query_scalar!(
+                r#"select count(*) as "count!" from project_milestones
+                   where tenant_id = $1 and project_id = $2 and id = any($3)"#,
                 tenant_id,
-                id
+                id,
+                &kept,
+            )
+            .fetch_one(&mut *conn)
+            .await?;
+            let mut distinct = kept.clone();
+            distinct.sort();
+            distinct.dedup();
+            if usize::try_from(known).ok() != Some(kept.len()) || distinct.len() != kept.len() {
+                return Err(Error::field(
+                    "milestones.id",
+                    "ne désigne pas un jalon de ce projet (laissez-le vide pour un nouveau jalon)",
+                ));
+            }
+            sqlx::query!(
+                "delete from project_milestones where tenant_id = $1 and project_id = $2 and id <> all($3)",
+                tenant_id,
+                id,
+                &kept,
             )
             .execute(&mut *conn)
             .await?;
+            let ids: Vec<Uuid> = milestones
+                .iter()
+                .map(|m| m.id.unwrap_or_else(Uuid::now_v7))
+                .collect();
             let phases: Vec<String> = milestones.iter().map(|m| m.phase.clone()).collect();
             let titles: Vec<String> = milestones.iter().map(|m| m.title.clone()).collect();
             let due: Vec<Option<NaiveDate>> = milestones.iter().map(|m| m.due_on).collect();
             let done: Vec<Option<NaiveDate>> = milestones.iter().map(|m| m.done_on).collect();
+            // Only what changed is written: each written milestone announces itself to
+            // the reminder engine (see the trigger on project_milestones).
             sqlx::query!(
                 r#"insert into project_milestones (tenant_id, id, project_id, phase, title, due_on, done_on)
-                   select $1, gen_random_uuid(), $2, phase, title, due_on, done_on
-                   from unnest($3::text[], $4::text[], $5::date[], $6::date[]) with ordinality
-                        as m (phase, title, due_on, done_on, position)
-                   order by position"#,
+                   select $1, id, $2, phase, title, due_on, done_on
+                   from unnest($3::uuid[], $4::text[], $5::text[], $6::date[], $7::date[])
+                        as m (id, phase, title, due_on, done_on)
+                   on conflict (tenant_id, id) do update
+                   set phase = excluded.phase, title = excluded.title,
+                       due_on = excluded.due_on, done_on = excluded.done_on
+                   where (project_milestones.phase, project_milestones.title, project_milestones.due_on, project_milestones.done_on)
+                         is distinct from (excluded.phase, excluded.title, excluded.due_on, excluded.done_on)"#,
                 tenant_id,
                 id,
+                &ids,
                 &phases,
                 &titles,
                 &due as &[Option<NaiveDate>],
@@ -544,8 +580,8 @@ async fn assemble(
 ) -> Result<Project, Error> {
     let milestones = sqlx::query_as!(
         Milestone,
-        r#"select phase, title, due_on, done_on from project_milestones
-           where tenant_id = $1 and project_id = $2 order by due_on nulls last, title"#,
+        r#"select id as "id?", phase, title, due_on, done_on from project_milestones
+           where tenant_id = $1 and project_id = $2 order by due_on nulls last, title, id"#,
         tenant_id,
         row.id,
     )

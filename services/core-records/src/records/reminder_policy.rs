@@ -15,7 +15,6 @@ use super::{Checks, check_version, etag, expected_version, present};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
-use crate::outbox::DEADLINE_CHANGED;
 use crate::startup::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
@@ -192,13 +191,13 @@ async fn update(
     )
     .execute(&mut *tx)
     .await?;
-    // Every deadline still to submit is planned again under the new policy.
+    // Everything dated still to do is planned again under the new policy.
     sqlx::query!(
         r#"insert into outbox (tenant_id, id, topic, aggregate_id)
-           select tenant_id, gen_random_uuid(), $2, id from reporting_deadlines
-           where tenant_id = $1 and status = 'upcoming'"#,
+           select distinct on (topic, id) tenant_id, gen_random_uuid(), reminder_topic(subject) as topic, id
+           from remindable_items
+           where tenant_id = $1 and open"#,
         tenant_id,
-        DEADLINE_CHANGED,
     )
     .execute(&mut *tx)
     .await?;

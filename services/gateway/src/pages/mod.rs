@@ -1,5 +1,6 @@
 //! The web pages: server-rendered, in French, usable without JavaScript.
 
+mod agenda;
 mod deadlines;
 mod home;
 mod organisations;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(people::router())
         .merge(organisations::router())
         .merge(deadlines::router())
+        .merge(agenda::router())
         .merge(reminders::router())
 }
 

@@ -189,6 +189,7 @@ async fn render(
             [
                 ("each", "Chaque rappel, au moment prévu"),
                 ("daily", "Un récapitulatif par jour"),
+                ("weekly", "Un récapitulatif par semaine, le lundi"),
                 ("off", "Aucun rappel"),
             ],
             &preferences.mode,

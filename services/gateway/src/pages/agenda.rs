@@ -1,0 +1,124 @@
+//! The agenda: everything dated the workspace must not forget (reports, milestones,
+//! tasks, partnership ends and evaluations), late first, then soonest first. Reminder
+//! emails about anything but a report link here, to the item's anchor.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use chrono::{DateTime, Locale, Utc};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{Layout, local_datetime, page, tenant_zone};
+use crate::Error;
+use crate::membership::Member;
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/t/{slug}/agenda", get(agenda))
+}
+
+/// An agenda item as core-records returns it.
+#[derive(Debug, Deserialize)]
+struct Item {
+    subject: String,
+    id: Uuid,
+    title: String,
+    context: Option<String>,
+    due_at: DateTime<Utc>,
+    all_day: bool,
+    late: bool,
+    mine: bool,
+    path: String,
+}
+
+/// An agenda item as the page shows it.
+struct Row {
+    /// The anchor reminder emails link to: `milestone-<id>`…
+    anchor: String,
+    kind: &'static str,
+    title: String,
+    context: Option<String>,
+    due: String,
+    late: bool,
+    mine: bool,
+    /// The item's own page, when it has one (reports).
+    href: Option<String>,
+}
+
+fn kind_label(subject: &str) -> &'static str {
+    match subject {
+        "deadline" => "Rapport",
+        "milestone" => "Jalon",
+        "task" => "Tâche",
+        "partnership-end" => "Fin de partenariat",
+        "partnership-evaluation" => "Évaluation",
+        _ => "Autre",
+    }
+}
+
+impl Row {
+    fn of(item: Item, member: &Member) -> Self {
+        let zone = tenant_zone(member);
+        let due = if item.all_day {
+            item.due_at
+                .with_timezone(&zone)
+                .format_localized("%A %-d %B %Y", Locale::fr_FR)
+                .to_string()
+        } else {
+            local_datetime(item.due_at, zone)
+        };
+        let href = (!item.path.starts_with("agenda"))
+            .then(|| format!("/t/{}/{}", member.tenant.slug, item.path));
+        Self {
+            anchor: format!("{}-{}", item.subject, item.id),
+            kind: kind_label(&item.subject),
+            title: item.title,
+            context: item.context,
+            due,
+            late: item.late,
+            mine: item.mine,
+            href,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct AgendaQuery {
+    /// "1": only what I answer for.
+    mine: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "agenda.html")]
+struct AgendaPage {
+    layout: Layout,
+    rows: Vec<Row>,
+    only_mine: bool,
+}
+
+async fn agenda(
+    State(state): State<AppState>,
+    member: Member,
+    Query(query): Query<AgendaQuery>,
+) -> Result<Response, Error> {
+    let only_mine = query.mine.as_deref() == Some("1");
+    let items: Vec<Item> = state
+        .core
+        .get(&member, &format!("/v1/agenda?mine={only_mine}&limit=500"))
+        .await?;
+    // Late first (the oldest first), then what comes, soonest first.
+    let (late, coming): (Vec<Item>, Vec<Item>) = items.into_iter().partition(|i| i.late);
+    let rows = late
+        .into_iter()
+        .chain(coming)
+        .map(|item| Row::of(item, &member))
+        .collect();
+    page(&AgendaPage {
+        layout: Layout::of(&member, "agenda"),
+        rows,
+        only_mine,
+    })
+}
