@@ -485,6 +485,16 @@ async fn a_member_subscribes_to_their_deadlines_and_milestones_in_a_calendar_app
         )
         .await?;
     assert_eq!(status, reqwest::StatusCode::CREATED, "{project}");
+    let (status, task) = browser
+        .api(
+            reqwest::Method::POST,
+            &format!("{api}/activities"),
+            Some(serde_json::json!({
+            "kind": "task", "occurred_at": "2027-01-04T08:00:00Z", "subject": "Appeler la mairie",
+            "due_at": "2027-07-01T10:00:00+02:00", "links": {}})),
+        )
+        .await?;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{task}");
 
     let (status, _) = browser
         .api(reqwest::Method::GET, &format!("{api}/calendar-feed"), None)
@@ -515,17 +525,10 @@ async fn a_member_subscribes_to_their_deadlines_and_milestones_in_a_calendar_app
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/calendar"))
     );
-    let mut events = parse_calendar(&response.text().await?)?;
+    let events = parse_calendar(&response.text().await?)?;
     let deadline_id = deadline["id"].as_str().unwrap_or_default();
-    // (Milestones are not addressed by id in the API: their UID is only checked for shape.)
-    let milestone_uid = events.get(1).map(|e| e.0.clone()).unwrap_or_default();
-    assert!(
-        milestone_uid.starts_with("milestone-") && milestone_uid.ends_with("@maillage"),
-        "{milestone_uid}"
-    );
-    if let Some(event) = events.get_mut(1) {
-        event.0 = "milestone".into();
-    }
+    let milestone_id = project["milestones"][0]["id"].as_str().unwrap_or_default();
+    let task_id = task["id"].as_str().unwrap_or_default();
     assert_eq!(
         events,
         [
@@ -535,12 +538,31 @@ async fn a_member_subscribes_to_their_deadlines_and_milestones_in_a_calendar_app
                 "2027-06-30T15:00:00+00:00".to_owned()
             ),
             (
-                "milestone".to_owned(),
+                format!("milestone-{milestone_id}@maillage"),
                 "Jalon : Première récolte (Jardins partagés)".to_owned(),
                 "2027-09-15".to_owned()
             ),
+            (
+                format!("task-{task_id}@maillage"),
+                "Tâche : Appeler la mairie".to_owned(),
+                "2027-07-01T08:00:00+00:00".to_owned()
+            ),
         ]
     );
+
+    // The agenda page shows each of them, at the anchor reminder emails link to.
+    let agenda = browser.get("/t/asso-demo/agenda?mine=1").await?;
+    assert_eq!(agenda.status(), reqwest::StatusCode::OK);
+    let agenda = agenda.text().await?;
+    for expected in [
+        format!("id=\"task-{task_id}\""),
+        format!("id=\"milestone-{milestone_id}\""),
+        format!("href=\"/t/asso-demo/deadlines/{deadline_id}\""),
+        "Appeler la mairie".to_owned(),
+        "mercredi 15 septembre 2027".to_owned(),
+    ] {
+        assert!(agenda.contains(&expected), "{expected} in {agenda}");
+    }
 
     // Renewing the address cuts off the old one; revoking cuts off everything.
     let (_, renewed) = browser

@@ -1,6 +1,8 @@
-//! Each member's calendar (iCalendar, RFC 5545): the reporting deadlines they answer
-//! for and the milestones of the projects they lead, for Outlook, Google or Apple
-//! calendars to subscribe to at a secret URL (served by the gateway, revocable here).
+//! Each member's calendar (iCalendar, RFC 5545): what they are reminded of (the
+//! reporting deadlines they answer for, the milestones of the projects they lead, their
+//! tasks and, for admins, partnership ends and evaluations), for Outlook, Google or
+//! Apple calendars to subscribe to at a secret URL (served by the gateway, revocable
+//! here).
 
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -127,15 +129,22 @@ const DEADLINE_EVENT: Duration = Duration::minutes(30);
 async fn calendar(State(state): State<AppState>, identity: Identity) -> Result<Response, Error> {
     let (tenant_id, user_id) = (identity.0.tenant_id, identity.0.user_id);
     let mut tx = identity.begin(&state).await?;
-    let tenant = sqlx::query_scalar!("select name from tenants where id = $1", tenant_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let tenant = sqlx::query!(
+        "select name, time_zone from tenants where id = $1",
+        tenant_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let (tenant, zone): (String, chrono_tz::Tz) = (
+        tenant.name,
+        tenant.time_zone.parse().unwrap_or(chrono_tz::Europe::Paris),
+    );
     let deadlines = sqlx::query!(
         r#"select id as "id!", title as "title!", due_at as "due_at!", status as "status!",
                   funder_name, project_name, partnership_title, updated_at as "updated_at!"
            from deadline_overview
-           where tenant_id = $1 and $2 = any(responsible_user_ids) and status <> 'waived'
-             and due_at > now() - interval '1 year'
+           where tenant_id = $1 and status <> 'waived' and due_at > now() - interval '1 year'
+             and $2 in (select reminder_recipients(tenant_id, 'deadline', id))
            order by due_at, id"#,
         tenant_id,
         user_id,
@@ -145,9 +154,23 @@ async fn calendar(State(state): State<AppState>, identity: Identity) -> Result<R
     let milestones = sqlx::query!(
         r#"select m.id, m.title, m.due_on as "due_on!", m.done_on, m.phase, p.name as project_name
            from project_milestones m join projects p on p.tenant_id = m.tenant_id and p.id = m.project_id
-           where m.tenant_id = $1 and p.owner_user_id = $2 and p.deleted_at is null
-             and m.due_on is not null
+           where m.tenant_id = $1 and p.deleted_at is null and m.due_on is not null
+             and $2 in (select reminder_recipients(m.tenant_id, 'milestone', m.id))
            order by m.due_on, m.id"#,
+        tenant_id,
+        user_id,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    // Tasks and partnership dates: the rest of what the member is reminded of.
+    let others = sqlx::query!(
+        r#"select subject as "subject!", id as "id!", title as "title!", due_at as "due_at!",
+                  all_day as "all_day!", open as "open!"
+           from remindable_items i
+           where tenant_id = $1 and subject in ('task', 'partnership-end', 'partnership-evaluation')
+             and due_at > now() - interval '1 year'
+             and $2 in (select reminder_recipients(i.tenant_id, i.subject, i.id))
+           order by due_at, subject, id"#,
         tenant_id,
         user_id,
     )
@@ -199,6 +222,24 @@ async fn calendar(State(state): State<AppState>, identity: Identity) -> Result<R
                 .all_day(m.due_on)
                 .done(),
         );
+    }
+    for item in &others {
+        let summary = match (item.subject.as_str(), item.open) {
+            ("task", true) => format!("Tâche : {}", item.title),
+            ("task", false) => format!("Tâche faite : {}", item.title),
+            ("partnership-end", _) => format!("Fin du partenariat : {}", item.title),
+            (_, _) => format!("Évaluation du partenariat : {}", item.title),
+        };
+        let mut event = Event::new();
+        event
+            .uid(&format!("{}-{}@maillage", item.subject, item.id))
+            .summary(&summary);
+        if item.all_day {
+            event.all_day(item.due_at.with_timezone(&zone).date_naive());
+        } else {
+            event.starts(item.due_at).ends(item.due_at + DEADLINE_EVENT);
+        }
+        calendar.push(event.done());
     }
     let body = calendar.done().to_string();
     let mut headers = HeaderMap::new();
