@@ -1,9 +1,15 @@
 //! The sender: one reminder, one email, at most once.
 //!
-//! The reminder row is locked for the whole attempt, the email handed to the SMTP
-//! server, and the row marked sent in the same transaction before the stream entry is
-//! acknowledged. A second delivery of the same entry (a replay, a reclaim, a second
-//! instance) waits on the lock, then finds the reminder sent and sends nothing.
+//! Under a lock on the reminder row, the sender checks that it is still wanted and
+//! marks it `sending` (committed); then hands the email to the SMTP server and records
+//! the outcome (`sent`, or a retry) before the stream entry is acknowledged. A second
+//! delivery of the same entry (a replay, a reclaim, a second instance) waits on the lock,
+//! then finds the reminder sending or sent and sends nothing.
+//!
+//! A process killed before `sending` loses nothing: the entry is reclaimed and the
+//! reminder sent. One killed after it leaves a send whose fate nobody knows (did the
+//! server take the email?): it is not sent again but failed as uncertain, visible to
+//! platform admins (`planner::fail_interrupted_sends`).
 //!
 //! An SMTP server that cannot take the email now (4xx, unreachable) gets it again later,
 //! after a growing delay; one that refuses it for good (5xx), or still fails after
@@ -211,12 +217,24 @@ impl Sender<'_> {
             )),
             Err(error) => Err(format!("invalid recipient address: {error}")),
         };
-        // From here on the outcome must be recorded whatever happens to the caller: once
-        // the SMTP server has the email, the reminder is marked sent in this transaction.
-        // The work runs as a task of its own, which cancelling the worker (an instance
-        // shutting down, a worker restarted) does not interrupt.
+        // The send begins: say so, durably, before the first byte goes out. Another
+        // delivery of the same entry now finds it settled; should this process die
+        // before recording the outcome, the reminder is failed as uncertain rather than
+        // sent twice (see `planner::fail_interrupted_sends`).
+        sqlx::query!(
+            "update reminders set status = 'sending', sending_at = $3 where tenant_id = $1 and id = $2",
+            tenant_id,
+            reminder_id,
+            now,
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        // From here on the outcome must be recorded whatever happens to the caller: the
+        // send and its record run as a task of their own, which cancelling the worker
+        // (an instance shutting down, a worker restarted) does not interrupt.
         let attempt = Attempt {
-            tx,
+            pool: self.pool.clone(),
             mailer: self.mailer.clone(),
             tenant_id,
             reminder_id,
@@ -235,7 +253,7 @@ impl Sender<'_> {
 
 /// One send of one reminder, and the record of how it went.
 struct Attempt {
-    tx: sqlx::Transaction<'static, sqlx::Postgres>,
+    pool: PgPool,
     mailer: Mailer,
     tenant_id: Uuid,
     reminder_id: Uuid,
@@ -248,7 +266,7 @@ struct Attempt {
 }
 
 impl Attempt {
-    async fn run(mut self, message: Result<Message, String>) -> Result<Outcome, Error> {
+    async fn run(self, message: Result<Message, String>) -> Result<Outcome, Error> {
         let (tenant_id, reminder_id, now) = (self.tenant_id, self.reminder_id, self.now);
         let sent = match message {
             Ok(message) => self.mailer.send(message).await.map_err(|error| {
@@ -257,6 +275,7 @@ impl Attempt {
             }),
             Err(error) => Err((error, true)),
         };
+        let mut tx = begin_tenant(&self.pool, tenant_id).await?;
         if let Err((error, permanent)) = sent {
             let attempts = self.attempts + 1;
             let given_up = permanent || attempts >= MAX_ATTEMPTS;
@@ -279,9 +298,9 @@ impl Attempt {
                 failed_at,
                 &error,
             )
-            .execute(&mut *self.tx)
+            .execute(&mut *tx)
             .await?;
-            self.tx.commit().await?;
+            tx.commit().await?;
             return Ok(match retry_at {
                 Some(retry_at) => Outcome::RetryLater { retry_at },
                 None => Outcome::DeadLettered { error },
@@ -295,13 +314,13 @@ impl Attempt {
             now,
             self.message_id,
         )
-        .execute(&mut *self.tx)
+        .execute(&mut *tx)
         .await?;
         // A late reminder went out: the one after it is planned, in the same transaction.
         if matches!(self.kind, ReminderKind::Overdue(_)) {
-            planner::plan_in(&mut self.tx, tenant_id, self.subject, self.subject_id, now).await?;
+            planner::plan_in(&mut tx, tenant_id, self.subject, self.subject_id, now).await?;
         }
-        self.tx.commit().await?;
+        tx.commit().await?;
         Ok(Outcome::Sent)
     }
 }

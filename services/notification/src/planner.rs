@@ -224,3 +224,29 @@ pub async fn dispatch_due(
     tx.commit().await?;
     Ok(due.len())
 }
+
+/// What a send cut short is failed with.
+pub const INTERRUPTED_SEND: &str = "interrupted during the send (process stopped): the SMTP server may or may not have taken it; not sent again";
+
+/// Fails, across tenants, the sends begun more than `uncertain_after` ago and never
+/// recorded (their process died mid-way); returns them (tenant, reminder), to announce
+/// as dead letters. Sending them again could send them twice.
+pub async fn fail_interrupted_sends(
+    pool: &PgPool,
+    now: DateTime<Utc>,
+    uncertain_after: Duration,
+) -> Result<Vec<(Uuid, Uuid)>, Error> {
+    let mut tx = begin_platform_scan(pool).await?;
+    let failed = sqlx::query!(
+        r#"update reminders set status = 'failed', failed_at = $2, last_error = $3
+           where status = 'sending' and sending_at < $1
+           returning tenant_id, id"#,
+        now - uncertain_after,
+        now,
+        INTERRUPTED_SEND,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(failed.into_iter().map(|r| (r.tenant_id, r.id)).collect())
+}

@@ -201,9 +201,32 @@ impl Application {
                 reminders.clone(),
                 clock.clone(),
             );
+            let (namespace, uncertain_after) = (
+                namespace.clone(),
+                chrono::Duration::from_std(config.uncertain_after)?,
+            );
             workers.spawn(forever("dispatcher", url, move |mut redis| {
-                let (pool, reminders, clock) = (pool.clone(), reminders.clone(), clock.clone());
+                let (pool, reminders, clock, namespace) = (
+                    pool.clone(),
+                    reminders.clone(),
+                    clock.clone(),
+                    namespace.clone(),
+                );
                 async move {
+                    let interrupted =
+                        planner::fail_interrupted_sends(&pool, clock.now(), uncertain_after)
+                            .await?;
+                    for (tenant_id, reminder_id) in interrupted {
+                        tracing::warn!(%reminder_id, "send interrupted: failed as uncertain");
+                        dead_letters::announce(
+                            &mut redis,
+                            &namespace,
+                            tenant_id,
+                            reminder_id,
+                            planner::INTERRUPTED_SEND,
+                        )
+                        .await?;
+                    }
                     let handled =
                         planner::dispatch_due(&pool, &mut redis, &reminders, clock.now()).await?;
                     if handled > 0 {

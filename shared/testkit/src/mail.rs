@@ -73,6 +73,12 @@ impl SmtpSink {
         self.control(serde_json::json!({ "reject": [address] }))
     }
 
+    /// Each message is stored at once but answered ("250") only after `delay`: a client
+    /// that dies in between has had its email taken without knowing it.
+    pub fn answer_slowly(&self, delay: Duration) -> anyhow::Result<()> {
+        self.control(serde_json::json!({ "answer_after_ms": delay.as_millis() }))
+    }
+
     /// Back to accepting everything.
     pub fn accept_all(&self) -> anyhow::Result<()> {
         self.control(serde_json::json!({}))

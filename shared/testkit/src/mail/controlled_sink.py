@@ -3,9 +3,12 @@
 The test writes control.json beside the maildir:
   {"temporary_failures": 2}   the next two messages get "451 try again later"
   {"reject": ["a@b.org"]}     that recipient gets "550 mailbox unavailable", for good
+  {"answer_after_ms": 3000}   each message is stored, then "250" comes that much later:
+                              a client killed in between never learns it was taken
 Everything else is stored in the maildir, as aiosmtpd's Mailbox does.
 """
 
+import asyncio
 import json
 import os
 
@@ -43,4 +46,8 @@ class ControlledMailbox(Mailbox):
             control["temporary_failures"] = pending - 1
             self._write(control)
             return "451 4.3.0 Try again later"
-        return await super().handle_DATA(server, session, envelope)
+        answer = await super().handle_DATA(server, session, envelope)
+        delay = control.get("answer_after_ms", 0)
+        if delay > 0:
+            await asyncio.sleep(delay / 1000)
+        return answer
