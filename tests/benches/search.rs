@@ -101,12 +101,17 @@ async fn main() -> anyhow::Result<()> {
     for _ in 0..REQUESTS {
         list.push(call(format!("{base}/v1/people?limit=50")).await?);
     }
+    let mut recent = Vec::with_capacity(REQUESTS);
+    for _ in 0..REQUESTS {
+        recent.push(call(format!("{base}/v1/people?limit=50&sort=-updated_at")).await?);
+    }
 
     let scripts = tempfile::tempdir()?;
     let search_sql = pgbench_search_scripts(scripts.path(), tenant_id)?;
-    let list_sql = pgbench_list_script(scripts.path(), tenant_id)?;
+    let (list_sql, recent_sql) = pgbench_list_scripts(scripts.path(), tenant_id)?;
     let pg_search = pgbench(&core_url, &search_sql, scripts.path(), "search")?;
     let pg_list = pgbench(&core_url, &list_sql, scripts.path(), "list")?;
+    let pg_recent = pgbench(&core_url, &recent_sql, scripts.path(), "recent")?;
     let plan = explain(&owner, &core_url, tenant_id).await?;
 
     println!();
@@ -123,10 +128,13 @@ async fn main() -> anyhow::Result<()> {
     let sql_search = row("search, same SQL (pgbench)", &mut pg_search.clone());
     let api_list = row("list page, API (HTTP)", &mut list);
     let sql_list = row("list page, same SQL (pgbench)", &mut pg_list.clone());
+    let api_recent = row("by last change, API (HTTP)", &mut recent);
+    let sql_recent = row("by last change, SQL (pgbench)", &mut pg_recent.clone());
     println!(
-        "API / pgbench at p50: search {:.1}x, list {:.1}x",
+        "API / pgbench at p50: search {:.1}x, list {:.1}x, by last change {:.1}x",
         api_search / sql_search,
-        api_list / sql_list
+        api_list / sql_list,
+        api_recent / sql_recent
     );
     println!("\nPlan of the search as maillage_core (row-level security applies):\n{plan}");
     Ok(())
@@ -212,21 +220,32 @@ fn pgbench_search_scripts(dir: &Path, tenant_id: Uuid) -> anyhow::Result<Vec<Str
         .collect()
 }
 
-fn pgbench_list_script(dir: &Path, tenant_id: Uuid) -> anyhow::Result<Vec<String>> {
-    let path = dir.join("list.sql");
-    std::fs::write(
-        &path,
-        format!(
-            "begin;
+/// A list page as the service reads it: the page's ids through the order's index, then
+/// their rows; alphabetical, and by last change.
+fn pgbench_list_scripts(dir: &Path, tenant_id: Uuid) -> anyhow::Result<(Vec<String>, Vec<String>)> {
+    let script = |name: &str, order: &str| -> anyhow::Result<Vec<String>> {
+        let path = dir.join(name);
+        std::fs::write(
+            &path,
+            format!(
+                "begin;
 select set_config('app.tenant_id', '{tenant_id}', true);
-select id, given_name, family_name, email, phone, notes, version, created_at, updated_at
-from people where tenant_id = '{tenant_id}' and (family_name, given_name, id) > ('', '', '00000000-0000-0000-0000-000000000000')
-order by family_name, given_name, id limit 51;
+select id, given_name, family_name, email, phone, emails, phones, address, custom, email_consent,
+       consent_basis, consent_on, consent_source, notes, version, created_at, updated_at, deleted_at
+from people where tenant_id = '{tenant_id}' and deleted_at is null
+  and id = any(array(select id from people where tenant_id = '{tenant_id}' and deleted_at is null
+                     order by {order} limit 51))
+order by {order};
 commit;
 "
-        ),
-    )?;
-    Ok(vec![path.to_string_lossy().into_owned()])
+            ),
+        )?;
+        Ok(vec![path.to_string_lossy().into_owned()])
+    };
+    Ok((
+        script("list.sql", "family_name, given_name, id")?,
+        script("recent.sql", "updated_at desc, id desc")?,
+    ))
 }
 
 /// Runs the scripts (equal weights) as the service role; per-transaction latencies.

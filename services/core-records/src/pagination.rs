@@ -65,3 +65,34 @@ impl<T> Page<T> {
         Self { items: rows, next }
     }
 }
+
+/// The order of a list of people, organisations, projects or partnerships. Each order
+/// has its own index and its own cursor: a cursor only continues the order it came
+/// from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ListSort {
+    /// Alphabetical: `sort=name` (the default).
+    #[default]
+    Name,
+    /// Most recently changed first: `sort=-updated_at`.
+    RecentlyUpdated,
+}
+
+impl ListSort {
+    pub fn parse(raw: Option<&str>) -> Result<Self, Error> {
+        match raw {
+            None | Some("name") => Ok(Self::Name),
+            Some("-updated_at") => Ok(Self::RecentlyUpdated),
+            Some(_) => Err(Error::field("sort", "doit valoir name ou -updated_at")),
+        }
+    }
+}
+
+/// Where a list by last change resumes. An object, where the alphabetical cursors are
+/// arrays: a cursor of one order is refused by the other rather than misread.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangedAfter {
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub id: uuid::Uuid,
+}

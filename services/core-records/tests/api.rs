@@ -1592,6 +1592,111 @@ async fn projects_carry_milestones_budget_totals_and_partners() -> TestResult {
     Ok(())
 }
 
+/// People, organisations, projects and partnerships list by name or by last change,
+/// each order with its own cursor.
+#[tokio::test]
+async fn lists_sort_by_name_or_by_last_change_page_after_page() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    let (_, region) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/organisations",
+            Some(json!({"name": "Région", "kind": "funder"})),
+        )
+        .await?;
+    type BodyNamed = Box<dyn Fn(&str) -> Value>;
+    let bodies: [(&str, &str, BodyNamed); 4] = [
+        (
+            "/v1/people",
+            "family_name",
+            Box::new(|n| json!({"given_name": "Camille", "family_name": n})),
+        ),
+        (
+            "/v1/organisations",
+            "name",
+            Box::new(|n| json!({"name": format!("Asso {n}"), "kind": "association"})),
+        ),
+        ("/v1/projects", "name", Box::new(|n| json!({"name": n}))),
+        (
+            "/v1/partnerships",
+            "title",
+            Box::new(
+                move |n| json!({"title": n, "kind": "funding", "partners": [{"organisation_id": region["id"]}]}),
+            ),
+        ),
+    ];
+    for (path, field, body) in &bodies {
+        let mut ids = Vec::new();
+        for name in ["Charlie", "Alice", "Bob"] {
+            let (status, created) = app
+                .send(&editor, Method::POST, path, Some(body(name)))
+                .await?;
+            assert_eq!(status, StatusCode::CREATED, "{created}");
+            ids.push(id_of(&created));
+        }
+        // Charlie changes last (projects have a description rather than notes).
+        let change = if *path == "/v1/projects" {
+            json!({"description": "Relancé"})
+        } else {
+            json!({"notes": "Relancé"})
+        };
+        let (_, changed) = app
+            .patch(&editor, &format!("{path}/{}", ids[0]), "\"1\"", change)
+            .await?;
+        assert_eq!(changed["version"], 2, "{changed}");
+        let order = |page: &Value| -> Vec<String> {
+            page["items"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|item| item[*field].as_str())
+                .filter(|name| {
+                    name.contains("Charlie") || name.contains("Alice") || name.contains("Bob")
+                })
+                .map(|name| name.rsplit(' ').next().unwrap_or(name).to_owned())
+                .collect()
+        };
+        let (_, by_name) = app.send(&editor, Method::GET, path, None).await?;
+        assert_eq!(order(&by_name), ["Alice", "Bob", "Charlie"], "{path}");
+        let (_, first) = app
+            .send(
+                &editor,
+                Method::GET,
+                &format!("{path}?sort=-updated_at&limit=2"),
+                None,
+            )
+            .await?;
+        assert_eq!(order(&first), ["Charlie", "Bob"], "{path}: {first}");
+        let next = first["next"].as_str().unwrap_or_default();
+        let (_, second) = app
+            .send(
+                &editor,
+                Method::GET,
+                &format!("{path}?sort=-updated_at&limit=2&after={next}"),
+                None,
+            )
+            .await?;
+        assert!(
+            order(&second).starts_with(&["Alice".to_owned()]),
+            "{path}: {second}"
+        );
+        // A cursor continues only the order it came from; an unknown order is refused.
+        let (status, problem) = app
+            .send(&editor, Method::GET, &format!("{path}?after={next}"), None)
+            .await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert_eq!(problem["errors"][0]["field"], "after");
+        let (status, problem) = app
+            .send(&editor, Method::GET, &format!("{path}?sort=age"), None)
+            .await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert_eq!(problem["errors"][0]["field"], "sort");
+    }
+    Ok(())
+}
+
 /// Milestones keep their identity across updates (their reminders and calendar events
 /// follow them), and everything dated shows in the agenda with who answers for it.
 #[tokio::test]

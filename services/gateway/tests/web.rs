@@ -217,6 +217,33 @@ async fn people_organisations_and_deadlines_are_created_through_pages_and_api() 
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
     let list = browser.get("/t/asso-demo/people").await?.text().await?;
     assert!(list.contains("Durand Hélène"), "{list}");
+    let created = browser
+        .post_form(
+            "/t/asso-demo/people/new",
+            &[("family_name", "Zidane"), ("given_name", "Ali")],
+        )
+        .await?;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    // Alphabetical by default; the newest change first when asked.
+    let position = |page: &str, name: &str| page.find(name).unwrap_or(usize::MAX);
+    let list = browser.get("/t/asso-demo/people").await?.text().await?;
+    assert!(
+        position(&list, "Durand Hélène") < position(&list, "Zidane Ali"),
+        "{list}"
+    );
+    let recent = browser
+        .get("/t/asso-demo/people?sort=recent")
+        .await?
+        .text()
+        .await?;
+    assert!(
+        position(&recent, "Zidane Ali") < position(&recent, "Durand Hélène"),
+        "{recent}"
+    );
+    assert!(
+        recent.contains("récemment modifiées d'abord</strong>"),
+        "{recent}"
+    );
 
     let refused = browser
         .post_form(
@@ -307,7 +334,7 @@ async fn people_organisations_and_deadlines_are_created_through_pages_and_api() 
         .bind(stack.tenant_id)
         .fetch_one(&stack.db.owner)
         .await?;
-    assert_eq!(audited, 4, "each creation is audited, with the acting user");
+    assert_eq!(audited, 5, "each creation is audited, with the acting user");
     Ok(())
 }
 

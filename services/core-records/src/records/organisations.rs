@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use maillage_problem::Json;
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use sqlx::PgConnection;
 use sqlx::types::Json as JsonColumn;
 use uuid::Uuid;
@@ -19,7 +20,7 @@ use super::{
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
-use crate::pagination::{Page, PageQuery};
+use crate::pagination::{ChangedAfter, ListSort, Page, PageQuery};
 use crate::startup::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
@@ -230,6 +231,8 @@ struct ListQuery {
     deleted: bool,
     /// Only the records carrying this tag (by name, any case).
     tag: Option<String>,
+    /// `name` (the default) or `-updated_at` (most recently changed first).
+    sort: Option<String>,
     limit: Option<i64>,
     after: Option<String>,
 }
@@ -239,40 +242,70 @@ async fn list(
     identity: Identity,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Page<Organisation>>, Error> {
+    let sort = ListSort::parse(query.sort.as_deref())?;
     let page = PageQuery {
         limit: query.limit,
         after: query.after,
     };
     let limit = page.limit()?;
-    let after: Option<(String, Uuid)> = page.after()?;
-    let (after_name, after_id) = after.unwrap_or_default();
+    let tenant_id = identity.0.tenant_id;
     let mut tx = identity.begin(&state).await?;
-    let rows = sqlx::query_as!(
-        Organisation,
-        r#"select id, name, kind, website, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
-                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
-                  notes, version, created_at, updated_at, deleted_at
-           from organisations
-           where tenant_id = $1 and (name, id) > ($2, $3) and ($4::text is null or kind = $4)
-             and (deleted_at is not null) = $6
-             and ($7::text is null or exists (select 1 from organisation_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
-                                               where l.tenant_id = organisations.tenant_id and l.organisation_id = organisations.id
-                                                 and lower(t.name) = lower($7)))
-           order by name, id
-           limit $5"#,
-        identity.0.tenant_id,
-        after_name,
-        after_id,
-        query.kind,
-        limit + 1,
-        query.deleted,
-        query.tag,
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    // The page's ids, through the index of the order asked for; then their rows.
+    let ids = match sort {
+        ListSort::Name => {
+            let (name, id): (String, Uuid) = page.after()?.unwrap_or_default();
+            sqlx::query_scalar!(
+                r#"select id from organisations
+                   where tenant_id = $1 and (name, id) > ($2, $3) and ($4::text is null or kind = $4)
+                     and (deleted_at is not null) = $6
+                     and ($7::text is null or exists (select 1 from organisation_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
+                                                       where l.tenant_id = organisations.tenant_id and l.organisation_id = organisations.id
+                                                         and lower(t.name) = lower($7)))
+                   order by name, id
+                   limit $5"#,
+                tenant_id,
+                name,
+                id,
+                query.kind,
+                limit + 1,
+                query.deleted,
+                query.tag,
+            )
+            .fetch_all(&mut *tx)
+            .await?
+        }
+        ListSort::RecentlyUpdated => {
+            let after: Option<ChangedAfter> = page.after()?;
+            sqlx::query_scalar!(
+                r#"select id from organisations
+                   where tenant_id = $1 and ($2::timestamptz is null or (updated_at, id) < ($2, $3))
+                     and ($4::text is null or kind = $4)
+                     and (deleted_at is not null) = $6
+                     and ($7::text is null or exists (select 1 from organisation_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
+                                                       where l.tenant_id = organisations.tenant_id and l.organisation_id = organisations.id
+                                                         and lower(t.name) = lower($7)))
+                   order by updated_at desc, id desc
+                   limit $5"#,
+                tenant_id,
+                after.map(|a| a.updated_at),
+                after.map(|a| a.id),
+                query.kind,
+                limit + 1,
+                query.deleted,
+                query.tag,
+            )
+            .fetch_all(&mut *tx)
+            .await?
+        }
+    };
+    let rows = fetch_many(&mut tx, tenant_id, &ids, query.deleted).await?;
     tx.commit().await?;
-    Ok(Json(Page::from_rows(rows, limit, |o| {
-        (o.name.clone(), o.id)
+    Ok(Json(Page::from_rows(rows, limit, |o| match sort {
+        ListSort::Name => json!([o.name, o.id]),
+        ListSort::RecentlyUpdated => json!(ChangedAfter {
+            updated_at: o.updated_at,
+            id: o.id,
+        }),
     })))
 }
 
@@ -549,19 +582,32 @@ async fn fetch(
     id: Uuid,
     in_bin: bool,
 ) -> Result<Organisation, Error> {
-    sqlx::query_as!(
+    fetch_many(conn, tenant_id, &[id], in_bin)
+        .await?
+        .pop()
+        .ok_or(Error::NotFound)
+}
+
+/// These organisations, in the order of `ids`, live or in the bin.
+async fn fetch_many(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    ids: &[Uuid],
+    in_bin: bool,
+) -> Result<Vec<Organisation>, Error> {
+    Ok(sqlx::query_as!(
         Organisation,
         r#"select id, name, kind, website, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
                   phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
                   notes, version, created_at, updated_at, deleted_at
-           from organisations where tenant_id = $1 and id = $2 and (deleted_at is not null) = $3"#,
+           from organisations where tenant_id = $1 and id = any($2) and (deleted_at is not null) = $3
+           order by array_position($2, id)"#,
         tenant_id,
-        id,
+        ids,
         in_bin,
     )
-    .fetch_optional(conn)
-    .await?
-    .ok_or(Error::NotFound)
+    .fetch_all(conn)
+    .await?)
 }
 
 impl Record for Organisation {

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use maillage_problem::Json;
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use sqlx::PgConnection;
 use sqlx::types::Json as JsonColumn;
 use uuid::Uuid;
@@ -19,7 +20,7 @@ use crate::Error;
 use crate::audit::{self, Action};
 use crate::error::ResultExt;
 use crate::identity::Identity;
-use crate::pagination::{Page, PageQuery};
+use crate::pagination::{ChangedAfter, ListSort, Page, PageQuery};
 use crate::startup::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
@@ -371,6 +372,8 @@ struct ListQuery {
     deleted: bool,
     /// Only the records carrying this tag (by name, any case).
     tag: Option<String>,
+    /// `name` (by title: the default) or `-updated_at` (most recently changed first).
+    sort: Option<String>,
     limit: Option<i64>,
     after: Option<String>,
 }
@@ -380,46 +383,77 @@ async fn list(
     identity: Identity,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Page<Partnership>>, Error> {
+    let sort = ListSort::parse(query.sort.as_deref())?;
     let page = PageQuery {
         limit: query.limit,
         after: query.after,
     };
     let limit = page.limit()?;
-    let after: Option<(String, Uuid)> = page.after()?;
-    let (after_title, after_id) = after.unwrap_or_default();
     let tenant_id = identity.0.tenant_id;
     let mut tx = identity.begin(&state).await?;
-    let rows = sqlx::query_as!(
-        PartnershipRow,
-        r#"select id, title, kind, status, starts_on, ends_on, next_evaluation_on, agreement as "agreement: JsonColumn<Agreement>",
-                  notes, version, created_at, updated_at, deleted_at
-           from partnerships
-           where tenant_id = $1 and (title, id) > ($2, $3) and (deleted_at is not null) = $4
-             and ($5::text is null or status = $5) and ($6::text is null or kind = $6)
-             and ($8::text is null or exists (select 1 from partnership_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
-                                               where l.tenant_id = partnerships.tenant_id and l.partnership_id = partnerships.id
-                                                 and lower(t.name) = lower($8)))
-           order by title, id
-           limit $7"#,
-        tenant_id,
-        after_title,
-        after_id,
-        query.deleted,
-        query.status,
-        query.kind,
-        limit + 1,
-        query.tag,
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    // The page's ids, through the index of the order asked for; then their rows.
+    let ids = match sort {
+        ListSort::Name => {
+            let (title, id): (String, Uuid) = page.after()?.unwrap_or_default();
+            sqlx::query_scalar!(
+                r#"select id from partnerships
+                   where tenant_id = $1 and (title, id) > ($2, $3) and (deleted_at is not null) = $4
+                     and ($5::text is null or status = $5) and ($6::text is null or kind = $6)
+                     and ($8::text is null or exists (select 1 from partnership_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
+                                                       where l.tenant_id = partnerships.tenant_id and l.partnership_id = partnerships.id
+                                                         and lower(t.name) = lower($8)))
+                   order by title, id
+                   limit $7"#,
+                tenant_id,
+                title,
+                id,
+                query.deleted,
+                query.status,
+                query.kind,
+                limit + 1,
+                query.tag,
+            )
+            .fetch_all(&mut *tx)
+            .await?
+        }
+        ListSort::RecentlyUpdated => {
+            let after: Option<ChangedAfter> = page.after()?;
+            sqlx::query_scalar!(
+                r#"select id from partnerships
+                   where tenant_id = $1 and ($2::timestamptz is null or (updated_at, id) < ($2, $3))
+                     and (deleted_at is not null) = $4
+                     and ($5::text is null or status = $5) and ($6::text is null or kind = $6)
+                     and ($8::text is null or exists (select 1 from partnership_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
+                                                       where l.tenant_id = partnerships.tenant_id and l.partnership_id = partnerships.id
+                                                         and lower(t.name) = lower($8)))
+                   order by updated_at desc, id desc
+                   limit $7"#,
+                tenant_id,
+                after.map(|a| a.updated_at),
+                after.map(|a| a.id),
+                query.deleted,
+                query.status,
+                query.kind,
+                limit + 1,
+                query.tag,
+            )
+            .fetch_all(&mut *tx)
+            .await?
+        }
+    };
+    let rows = fetch_rows(&mut tx, tenant_id, &ids, query.deleted).await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
         let partners = partners_of(&mut tx, tenant_id, row.id).await?;
         items.push(row.with_partners(partners));
     }
     tx.commit().await?;
-    Ok(Json(Page::from_rows(items, limit, |p| {
-        (p.title.clone(), p.id)
+    Ok(Json(Page::from_rows(items, limit, |p| match sort {
+        ListSort::Name => json!([p.title, p.id]),
+        ListSort::RecentlyUpdated => json!(ChangedAfter {
+            updated_at: p.updated_at,
+            id: p.id,
+        }),
     })))
 }
 
@@ -544,21 +578,34 @@ async fn fetch(
     id: Uuid,
     in_bin: bool,
 ) -> Result<Partnership, Error> {
-    let row = sqlx::query_as!(
+    let row = fetch_rows(&mut *conn, tenant_id, &[id], in_bin)
+        .await?
+        .pop()
+        .ok_or(Error::NotFound)?;
+    let partners = partners_of(conn, tenant_id, id).await?;
+    Ok(row.with_partners(partners))
+}
+
+/// These partnerships' own rows, in the order of `ids`, live or in the bin.
+async fn fetch_rows(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    ids: &[Uuid],
+    in_bin: bool,
+) -> Result<Vec<PartnershipRow>, Error> {
+    Ok(sqlx::query_as!(
         PartnershipRow,
         r#"select id, title, kind, status, starts_on, ends_on, next_evaluation_on, agreement as "agreement: JsonColumn<Agreement>",
                   notes, version, created_at, updated_at, deleted_at
            from partnerships
-           where tenant_id = $1 and id = $2 and (deleted_at is not null) = $3"#,
+           where tenant_id = $1 and id = any($2) and (deleted_at is not null) = $3
+           order by array_position($2, id)"#,
         tenant_id,
-        id,
+        ids,
         in_bin,
     )
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(Error::NotFound)?;
-    let partners = partners_of(conn, tenant_id, id).await?;
-    Ok(row.with_partners(partners))
+    .fetch_all(conn)
+    .await?)
 }
 
 impl Record for Partnership {

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use maillage_problem::Json;
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use sqlx::PgConnection;
 use sqlx::types::Json as JsonColumn;
 use uuid::Uuid;
@@ -19,7 +20,7 @@ use super::{
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
-use crate::pagination::{Page, PageQuery};
+use crate::pagination::{ChangedAfter, ListSort, Page, PageQuery};
 use crate::startup::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
@@ -244,6 +245,9 @@ struct ListQuery {
     deleted: bool,
     /// Only the records carrying this tag (by name, any case).
     tag: Option<String>,
+    /// `name` (family name, then given name: the default) or `-updated_at` (most
+    /// recently changed first).
+    sort: Option<String>,
     limit: Option<i64>,
     after: Option<String>,
 }
@@ -253,41 +257,68 @@ async fn list(
     identity: Identity,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Page<Person>>, Error> {
+    let sort = ListSort::parse(query.sort.as_deref())?;
     let page = PageQuery {
         limit: query.limit,
         after: query.after,
     };
     let limit = page.limit()?;
-    let after: Option<(String, String, Uuid)> = page.after()?;
-    let (after_family, after_given, after_id) = after.unwrap_or_default();
+    let tenant_id = identity.0.tenant_id;
     let mut tx = identity.begin(&state).await?;
-    let rows = sqlx::query_as!(
-        Person,
-        r#"select id, given_name, family_name, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
-                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
-                  email_consent, consent_basis, consent_on, consent_source,
-                  notes, version, created_at, updated_at, deleted_at
-           from people
-           where tenant_id = $1 and (family_name, given_name, id) > ($2, $3, $4)
-             and (deleted_at is not null) = $6
-             and ($7::text is null or exists (select 1 from person_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
-                                               where l.tenant_id = people.tenant_id and l.person_id = people.id
-                                                 and lower(t.name) = lower($7)))
-           order by family_name, given_name, id
-           limit $5"#,
-        identity.0.tenant_id,
-        after_family,
-        after_given,
-        after_id,
-        limit + 1,
-        query.deleted,
-        query.tag,
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    // The page's ids, through the index of the order asked for; then their rows.
+    let ids = match sort {
+        ListSort::Name => {
+            let (family, given, id): (String, String, Uuid) = page.after()?.unwrap_or_default();
+            sqlx::query_scalar!(
+                r#"select id from people
+                   where tenant_id = $1 and (family_name, given_name, id) > ($2, $3, $4)
+                     and (deleted_at is not null) = $6
+                     and ($7::text is null or exists (select 1 from person_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
+                                                       where l.tenant_id = people.tenant_id and l.person_id = people.id
+                                                         and lower(t.name) = lower($7)))
+                   order by family_name, given_name, id
+                   limit $5"#,
+                tenant_id,
+                family,
+                given,
+                id,
+                limit + 1,
+                query.deleted,
+                query.tag,
+            )
+            .fetch_all(&mut *tx)
+            .await?
+        }
+        ListSort::RecentlyUpdated => {
+            let after: Option<ChangedAfter> = page.after()?;
+            sqlx::query_scalar!(
+                r#"select id from people
+                   where tenant_id = $1 and ($2::timestamptz is null or (updated_at, id) < ($2, $3))
+                     and (deleted_at is not null) = $5
+                     and ($6::text is null or exists (select 1 from person_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
+                                                       where l.tenant_id = people.tenant_id and l.person_id = people.id
+                                                         and lower(t.name) = lower($6)))
+                   order by updated_at desc, id desc
+                   limit $4"#,
+                tenant_id,
+                after.map(|a| a.updated_at),
+                after.map(|a| a.id),
+                limit + 1,
+                query.deleted,
+                query.tag,
+            )
+            .fetch_all(&mut *tx)
+            .await?
+        }
+    };
+    let rows = fetch_many(&mut tx, tenant_id, &ids, query.deleted).await?;
     tx.commit().await?;
-    Ok(Json(Page::from_rows(rows, limit, |p| {
-        (p.family_name.clone(), p.given_name.clone(), p.id)
+    Ok(Json(Page::from_rows(rows, limit, |p| match sort {
+        ListSort::Name => json!([p.family_name, p.given_name, p.id]),
+        ListSort::RecentlyUpdated => json!(ChangedAfter {
+            updated_at: p.updated_at,
+            id: p.id,
+        }),
     })))
 }
 
@@ -548,20 +579,33 @@ async fn fetch(
     id: Uuid,
     in_bin: bool,
 ) -> Result<Person, Error> {
-    sqlx::query_as!(
+    fetch_many(conn, tenant_id, &[id], in_bin)
+        .await?
+        .pop()
+        .ok_or(Error::NotFound)
+}
+
+/// These people, in the order of `ids`, live or in the bin.
+async fn fetch_many(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    ids: &[Uuid],
+    in_bin: bool,
+) -> Result<Vec<Person>, Error> {
+    Ok(sqlx::query_as!(
         Person,
         r#"select id, given_name, family_name, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
                   phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
                   email_consent, consent_basis, consent_on, consent_source,
                   notes, version, created_at, updated_at, deleted_at
-           from people where tenant_id = $1 and id = $2 and (deleted_at is not null) = $3"#,
+           from people where tenant_id = $1 and id = any($2) and (deleted_at is not null) = $3
+           order by array_position($2, id)"#,
         tenant_id,
-        id,
+        ids,
         in_bin,
     )
-    .fetch_optional(conn)
-    .await?
-    .ok_or(Error::NotFound)
+    .fetch_all(conn)
+    .await?)
 }
 
 impl Record for Person {

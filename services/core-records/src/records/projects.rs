@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use maillage_problem::Json;
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -19,7 +20,7 @@ use crate::Error;
 use crate::audit::{self, Action};
 use crate::error::ResultExt;
 use crate::identity::Identity;
-use crate::pagination::{Page, PageQuery};
+use crate::pagination::{ChangedAfter, ListSort, Page, PageQuery};
 use crate::startup::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
@@ -432,6 +433,8 @@ struct ListQuery {
     status: Option<String>,
     #[serde(default)]
     deleted: bool,
+    /// `name` (the default) or `-updated_at` (most recently changed first).
+    sort: Option<String>,
     limit: Option<i64>,
     after: Option<String>,
 }
@@ -441,40 +444,65 @@ async fn list(
     identity: Identity,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Page<Project>>, Error> {
+    let sort = ListSort::parse(query.sort.as_deref())?;
     let page = PageQuery {
         limit: query.limit,
         after: query.after,
     };
     let limit = page.limit()?;
-    let after: Option<(String, Uuid)> = page.after()?;
-    let (after_name, after_id) = after.unwrap_or_default();
     let tenant_id = identity.0.tenant_id;
     let mut tx = identity.begin(&state).await?;
-    let rows = sqlx::query_as!(
-        ProjectRow,
-        r#"select id, name, description, status, owner_user_id, target_population, territory, starts_on, ends_on,
-                  version, created_at, updated_at, deleted_at
-           from projects
-           where tenant_id = $1 and (name, id) > ($2, $3) and (deleted_at is not null) = $4
-             and ($5::text is null or status = $5)
-           order by name, id
-           limit $6"#,
-        tenant_id,
-        after_name,
-        after_id,
-        query.deleted,
-        query.status,
-        limit + 1,
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    // The page's ids, through the index of the order asked for; then their rows.
+    let ids = match sort {
+        ListSort::Name => {
+            let (name, id): (String, Uuid) = page.after()?.unwrap_or_default();
+            sqlx::query_scalar!(
+                r#"select id from projects
+                   where tenant_id = $1 and (name, id) > ($2, $3) and (deleted_at is not null) = $4
+                     and ($5::text is null or status = $5)
+                   order by name, id
+                   limit $6"#,
+                tenant_id,
+                name,
+                id,
+                query.deleted,
+                query.status,
+                limit + 1,
+            )
+            .fetch_all(&mut *tx)
+            .await?
+        }
+        ListSort::RecentlyUpdated => {
+            let after: Option<ChangedAfter> = page.after()?;
+            sqlx::query_scalar!(
+                r#"select id from projects
+                   where tenant_id = $1 and ($2::timestamptz is null or (updated_at, id) < ($2, $3))
+                     and (deleted_at is not null) = $4 and ($5::text is null or status = $5)
+                   order by updated_at desc, id desc
+                   limit $6"#,
+                tenant_id,
+                after.map(|a| a.updated_at),
+                after.map(|a| a.id),
+                query.deleted,
+                query.status,
+                limit + 1,
+            )
+            .fetch_all(&mut *tx)
+            .await?
+        }
+    };
+    let rows = fetch_rows(&mut tx, tenant_id, &ids, query.deleted).await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
         items.push(assemble(&mut tx, tenant_id, row).await?);
     }
     tx.commit().await?;
-    Ok(Json(Page::from_rows(items, limit, |p| {
-        (p.name.clone(), p.id)
+    Ok(Json(Page::from_rows(items, limit, |p| match sort {
+        ListSort::Name => json!([p.name, p.id]),
+        ListSort::RecentlyUpdated => json!(ChangedAfter {
+            updated_at: p.updated_at,
+            id: p.id,
+        }),
     })))
 }
 
@@ -641,19 +669,32 @@ async fn fetch(
     id: Uuid,
     in_bin: bool,
 ) -> Result<Project, Error> {
-    let row = sqlx::query_as!(
+    let row = fetch_rows(&mut *conn, tenant_id, &[id], in_bin)
+        .await?
+        .pop()
+        .ok_or(Error::NotFound)?;
+    assemble(conn, tenant_id, row).await
+}
+
+/// These projects' own rows, in the order of `ids`, live or in the bin.
+async fn fetch_rows(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    ids: &[Uuid],
+    in_bin: bool,
+) -> Result<Vec<ProjectRow>, Error> {
+    Ok(sqlx::query_as!(
         ProjectRow,
         r#"select id, name, description, status, owner_user_id, target_population, territory, starts_on, ends_on,
                   version, created_at, updated_at, deleted_at
-           from projects where tenant_id = $1 and id = $2 and (deleted_at is not null) = $3"#,
+           from projects where tenant_id = $1 and id = any($2) and (deleted_at is not null) = $3
+           order by array_position($2, id)"#,
         tenant_id,
-        id,
+        ids,
         in_bin,
     )
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(Error::NotFound)?;
-    assemble(conn, tenant_id, row).await
+    .fetch_all(conn)
+    .await?)
 }
 
 impl Record for Project {

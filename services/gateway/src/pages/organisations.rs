@@ -57,6 +57,8 @@ impl OrganisationRow {
 #[derive(Deserialize)]
 struct ListQuery {
     after: Option<String>,
+    /// "recent": most recently changed first; otherwise alphabetical.
+    sort: Option<String>,
     added: Option<String>,
 }
 
@@ -64,6 +66,8 @@ struct ListQuery {
 #[template(path = "organisations.html")]
 struct OrganisationsPage {
     layout: Layout,
+    /// Most recently changed first, rather than alphabetical.
+    recent: bool,
     organisations: Vec<OrganisationRow>,
     next: Option<String>,
     added: bool,
@@ -74,16 +78,24 @@ async fn list(
     member: Member,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, Error> {
+    let recent = query.sort.as_deref() == Some("recent");
     let after = query
         .after
         .map(|a| format!("&after={a}"))
         .unwrap_or_default();
     let listing: Listing<OrganisationRow> = state
         .core
-        .get(&member, &format!("/v1/organisations?limit=50{after}"))
+        .get(
+            &member,
+            &format!(
+                "/v1/organisations?limit=50{after}{}",
+                if recent { "&sort=-updated_at" } else { "" }
+            ),
+        )
         .await?;
     page(&OrganisationsPage {
         layout: Layout::of(&member, "organisations"),
+        recent,
         organisations: listing.items,
         next: listing.next,
         added: query.added.is_some(),

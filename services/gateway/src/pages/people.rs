@@ -41,6 +41,8 @@ pub struct Listing<T> {
 #[derive(Deserialize)]
 struct ListQuery {
     after: Option<String>,
+    /// "recent": most recently changed first; otherwise alphabetical.
+    sort: Option<String>,
     added: Option<String>,
 }
 
@@ -48,6 +50,8 @@ struct ListQuery {
 #[template(path = "people.html")]
 struct PeoplePage {
     layout: Layout,
+    /// Most recently changed first, rather than alphabetical.
+    recent: bool,
     people: Vec<PersonRow>,
     next: Option<String>,
     added: bool,
@@ -58,16 +62,24 @@ async fn list(
     member: Member,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, Error> {
+    let recent = query.sort.as_deref() == Some("recent");
     let after = query
         .after
         .map(|a| format!("&after={a}"))
         .unwrap_or_default();
     let listing: Listing<PersonRow> = state
         .core
-        .get(&member, &format!("/v1/people?limit=50{after}"))
+        .get(
+            &member,
+            &format!(
+                "/v1/people?limit=50{after}{}",
+                if recent { "&sort=-updated_at" } else { "" }
+            ),
+        )
         .await?;
     page(&PeoplePage {
         layout: Layout::of(&member, "people"),
+        recent,
         people: listing.items,
         next: listing.next,
         added: query.added.is_some(),
