@@ -11,7 +11,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::{
-    Checks, Record, RecordTable, check_version, delete, etag, expected_version, lock, present, read,
+    Checks, RecordTable, check_version, delete, etag, expected_version, lock, present, read,
 };
 use crate::Error;
 use crate::audit::{self, Action};
@@ -500,19 +500,4 @@ async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Act
     Ok(row.with_links(links))
 }
 
-impl Record for Activity {
-    const TABLE: RecordTable = RecordTable::Activities;
-    const RECORD_TYPE: &'static str = "activity";
-
-    fn fetch(
-        conn: &mut PgConnection,
-        tenant_id: Uuid,
-        id: Uuid,
-    ) -> impl Future<Output = Result<Self, Error>> + Send {
-        fetch(conn, tenant_id, id)
-    }
-
-    fn version(&self) -> i32 {
-        self.version
-    }
-}
+record!(Activity, Activities, "activity");

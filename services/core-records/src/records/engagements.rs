@@ -10,9 +10,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{
-    Checks, Record, RecordTable, check_version, delete, etag, expected_version, lock, read,
-};
+use super::{Checks, RecordTable, check_version, delete, etag, expected_version, lock, read};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::error::ResultExt;
@@ -414,19 +412,4 @@ async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Eng
     .ok_or(Error::NotFound)
 }
 
-impl Record for Engagement {
-    const TABLE: RecordTable = RecordTable::Engagements;
-    const RECORD_TYPE: &'static str = "engagement";
-
-    fn fetch(
-        conn: &mut PgConnection,
-        tenant_id: Uuid,
-        id: Uuid,
-    ) -> impl Future<Output = Result<Self, Error>> + Send {
-        fetch(conn, tenant_id, id)
-    }
-
-    fn version(&self) -> i32 {
-        self.version
-    }
-}
+record!(Engagement, Engagements, "engagement");

@@ -1,5 +1,57 @@
 //! The tenant's records, one module per resource: its routes, its types and its SQL.
 
+/// `Record` for a resource type with a `version` field, whose module reads one with
+/// `fetch(conn, tenant_id, id)`; with `binnable`, one with a bin, read with
+/// `fetch(conn, tenant_id, id, in_bin)`, which is also `Binnable`.
+macro_rules! record {
+    ($type:ty, $table:ident, $name:literal) => {
+        impl super::Record for $type {
+            const TABLE: super::RecordTable = super::RecordTable::$table;
+            const RECORD_TYPE: &'static str = $name;
+
+            fn fetch(
+                conn: &mut sqlx::PgConnection,
+                tenant_id: uuid::Uuid,
+                id: uuid::Uuid,
+            ) -> impl Future<Output = Result<Self, crate::Error>> + Send {
+                fetch(conn, tenant_id, id)
+            }
+
+            fn version(&self) -> i32 {
+                self.version
+            }
+        }
+    };
+    ($type:ty, $table:ident, $name:literal, binnable) => {
+        impl super::Record for $type {
+            const TABLE: super::RecordTable = super::RecordTable::$table;
+            const RECORD_TYPE: &'static str = $name;
+
+            fn fetch(
+                conn: &mut sqlx::PgConnection,
+                tenant_id: uuid::Uuid,
+                id: uuid::Uuid,
+            ) -> impl Future<Output = Result<Self, crate::Error>> + Send {
+                fetch(conn, tenant_id, id, false)
+            }
+
+            fn version(&self) -> i32 {
+                self.version
+            }
+        }
+
+        impl super::Binnable for $type {
+            fn fetch_binned(
+                conn: &mut sqlx::PgConnection,
+                tenant_id: uuid::Uuid,
+                id: uuid::Uuid,
+            ) -> impl Future<Output = Result<Self, crate::Error>> + Send {
+                fetch(conn, tenant_id, id, true)
+            }
+        }
+    };
+}
+
 mod activities;
 mod affiliations;
 mod agenda;

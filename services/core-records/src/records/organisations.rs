@@ -14,8 +14,8 @@ use uuid::Uuid;
 use super::contact::{self, Address, EmailEntry, PhoneEntry};
 use super::custom_fields;
 use super::{
-    Binnable, Checks, MergeInput, Record, RecordTable, bin, check_version, etag, expected_version,
-    lock, present, read, restore,
+    Checks, MergeInput, RecordTable, bin, check_version, etag, expected_version, lock, present,
+    read, restore,
 };
 use crate::Error;
 use crate::audit::{self, Action};
@@ -610,29 +610,4 @@ async fn fetch_many(
     .await?)
 }
 
-impl Record for Organisation {
-    const TABLE: RecordTable = RecordTable::Organisations;
-    const RECORD_TYPE: &'static str = "organisation";
-
-    fn fetch(
-        conn: &mut PgConnection,
-        tenant_id: Uuid,
-        id: Uuid,
-    ) -> impl Future<Output = Result<Self, Error>> + Send {
-        fetch(conn, tenant_id, id, false)
-    }
-
-    fn version(&self) -> i32 {
-        self.version
-    }
-}
-
-impl Binnable for Organisation {
-    fn fetch_binned(
-        conn: &mut PgConnection,
-        tenant_id: Uuid,
-        id: Uuid,
-    ) -> impl Future<Output = Result<Self, Error>> + Send {
-        fetch(conn, tenant_id, id, true)
-    }
-}
+record!(Organisation, Organisations, "organisation", binnable);

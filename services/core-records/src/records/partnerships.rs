@@ -13,8 +13,7 @@ use sqlx::types::Json as JsonColumn;
 use uuid::Uuid;
 
 use super::{
-    Binnable, Checks, Record, RecordTable, bin, check_version, etag, expected_version, lock,
-    present, read, restore,
+    Checks, RecordTable, bin, check_version, etag, expected_version, lock, present, read, restore,
 };
 use crate::Error;
 use crate::audit::{self, Action};
@@ -608,29 +607,4 @@ async fn fetch_rows(
     .await?)
 }
 
-impl Record for Partnership {
-    const TABLE: RecordTable = RecordTable::Partnerships;
-    const RECORD_TYPE: &'static str = "partnership";
-
-    fn fetch(
-        conn: &mut PgConnection,
-        tenant_id: Uuid,
-        id: Uuid,
-    ) -> impl Future<Output = Result<Self, Error>> + Send {
-        fetch(conn, tenant_id, id, false)
-    }
-
-    fn version(&self) -> i32 {
-        self.version
-    }
-}
-
-impl Binnable for Partnership {
-    fn fetch_binned(
-        conn: &mut PgConnection,
-        tenant_id: Uuid,
-        id: Uuid,
-    ) -> impl Future<Output = Result<Self, Error>> + Send {
-        fetch(conn, tenant_id, id, true)
-    }
-}
+record!(Partnership, Partnerships, "partnership", binnable);

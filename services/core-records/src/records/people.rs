@@ -14,8 +14,8 @@ use uuid::Uuid;
 use super::contact::{self, Address, EmailEntry, PhoneEntry};
 use super::custom_fields;
 use super::{
-    Binnable, Checks, MergeInput, Record, RecordTable, bin, check_version, etag, expected_version,
-    lock, present, read, restore,
+    Checks, MergeInput, RecordTable, bin, check_version, etag, expected_version, lock, present,
+    read, restore,
 };
 use crate::Error;
 use crate::audit::{self, Action};
@@ -608,29 +608,4 @@ async fn fetch_many(
     .await?)
 }
 
-impl Record for Person {
-    const TABLE: RecordTable = RecordTable::People;
-    const RECORD_TYPE: &'static str = "person";
-
-    fn fetch(
-        conn: &mut PgConnection,
-        tenant_id: Uuid,
-        id: Uuid,
-    ) -> impl Future<Output = Result<Self, Error>> + Send {
-        fetch(conn, tenant_id, id, false)
-    }
-
-    fn version(&self) -> i32 {
-        self.version
-    }
-}
-
-impl Binnable for Person {
-    fn fetch_binned(
-        conn: &mut PgConnection,
-        tenant_id: Uuid,
-        id: Uuid,
-    ) -> impl Future<Output = Result<Self, Error>> + Send {
-        fetch(conn, tenant_id, id, true)
-    }
-}
+record!(Person, People, "person", binnable);

@@ -16,9 +16,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use self::recurrence::RecurrenceInput;
-use super::{
-    Checks, Record, RecordTable, check_version, etag, expected_version, lock, present, read,
-};
+use super::{Checks, RecordTable, check_version, etag, expected_version, lock, present, read};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::error::ResultExt;
@@ -680,19 +678,4 @@ async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Dea
     .ok_or(Error::NotFound)
 }
 
-impl Record for Deadline {
-    const TABLE: RecordTable = RecordTable::Deadlines;
-    const RECORD_TYPE: &'static str = "deadline";
-
-    fn fetch(
-        conn: &mut PgConnection,
-        tenant_id: Uuid,
-        id: Uuid,
-    ) -> impl Future<Output = Result<Self, Error>> + Send {
-        fetch(conn, tenant_id, id)
-    }
-
-    fn version(&self) -> i32 {
-        self.version
-    }
-}
+record!(Deadline, Deadlines, "deadline");
