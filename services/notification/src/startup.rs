@@ -3,6 +3,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::StreamExt;
 use lettre::message::Mailbox;
 use lettre::message::dkim::{
     DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm,
@@ -266,22 +267,28 @@ impl Application {
                     let (outbound, reminders, clock, namespace) = &*state;
                     reminders.ensure_group(&mut redis).await?;
                     let sender = outbound.sender();
-                    for entry in reminders.next_batch(&mut redis, poll, reclaim).await? {
-                        let outcome = match (uuid_field(&entry, "tenant_id"), uuid_field(&entry, "reminder_id")) {
-                            (Some(tenant_id), Some(reminder_id)) => sender.deliver(tenant_id, reminder_id, clock.now()).await?,
-                            _ => Outcome::Rejected,
-                        };
-                        match &outcome {
-                            Outcome::Rejected => tracing::warn!(entry = %entry.id, "reminder message rejected: no such reminder in its tenant"),
-                            Outcome::DeadLettered { error } => {
-                                if let (Some(tenant_id), Some(reminder_id)) = (uuid_field(&entry, "tenant_id"), uuid_field(&entry, "reminder_id")) {
-                                    dead_letters::announce(&mut redis, namespace, tenant_id, reminder_id, error).await?;
-                                }
+                    let batch = reminders.next_batch(&mut redis, poll, reclaim).await?;
+                    // Several emails in flight: an SMTP exchange mostly waits on the
+                    // network, not on this process.
+                    let handled: Vec<Result<(), Error>> = futures::stream::iter(batch)
+                        .map(|entry| {
+                            let (sender, redis) = (&sender, redis.clone());
+                            async move {
+                                deliver_entry(
+                                    sender,
+                                    redis,
+                                    reminders,
+                                    namespace,
+                                    &entry,
+                                    clock.now(),
+                                )
+                                .await
                             }
-                            _ => tracing::info!(entry = %entry.id, ?outcome, "reminder handled"),
-                        }
-                        reminders.ack(&mut redis, &entry.id).await?;
-                    }
+                        })
+                        .buffer_unordered(SENDS_IN_FLIGHT)
+                        .collect()
+                        .await;
+                    handled.into_iter().collect::<Result<(), Error>>()?;
                     Ok(redis)
                 }
             }));
@@ -306,6 +313,40 @@ impl Application {
         }
         Ok(())
     }
+}
+
+/// Emails one instance has in flight at once (within lettre's pool of connections).
+const SENDS_IN_FLIGHT: usize = 4;
+
+/// Delivers the reminder a stream entry names, announces it if it ends dead-lettered,
+/// and acknowledges the entry once its outcome is recorded.
+async fn deliver_entry(
+    sender: &Sender<'_>,
+    mut redis: ConnectionManager,
+    reminders: &WorkStream,
+    namespace: &str,
+    entry: &StreamId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), Error> {
+    let ids = (
+        uuid_field(entry, "tenant_id"),
+        uuid_field(entry, "reminder_id"),
+    );
+    let outcome = match ids {
+        (Some(tenant_id), Some(reminder_id)) => sender.deliver(tenant_id, reminder_id, now).await?,
+        _ => Outcome::Rejected,
+    };
+    match (&outcome, ids) {
+        (Outcome::Rejected, _) => tracing::warn!(
+            entry = %entry.id,
+            "reminder message rejected: no such reminder in its tenant"
+        ),
+        (Outcome::DeadLettered { error }, (Some(tenant_id), Some(reminder_id))) => {
+            dead_letters::announce(&mut redis, namespace, tenant_id, reminder_id, error).await?;
+        }
+        _ => tracing::info!(entry = %entry.id, ?outcome, "reminder handled"),
+    }
+    reminders.ack(&mut redis, &entry.id).await
 }
 
 /// What `/metrics` reads.
