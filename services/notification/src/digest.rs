@@ -222,32 +222,59 @@ async fn send_one(
         rendered.text,
         rendered.html,
     ))?;
-    // A failure rolls everything back: the next round tries again.
-    sender.mailer.send(signed(message, sender.dkim)).await?;
     let ids: Vec<Uuid> = relevant.iter().map(|r| r.id).collect();
-    sqlx::query!(
-        r#"update reminders set status = 'sent', sent_at = $3, message_id = $4, digest_period = $5
-           where tenant_id = $1 and id = any($2)"#,
-        tenant_id,
-        &ids,
-        now,
-        message_id,
-        period,
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "insert into digests (tenant_id, user_id, period, message_id, sent_at) values ($1, $2, $3, $4, $5)",
-        tenant_id,
-        user_id,
-        period,
-        message_id,
-        now,
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(true)
+    let (mailer, message) = (sender.mailer.clone(), signed(message, sender.dkim));
+    // The send and its record run as a task of their own: cancelling the digester (an
+    // instance shutting down) cannot cut between the two.
+    let record = async move {
+        match mailer.send(message).await {
+            Ok(_) => {
+                sqlx::query!(
+                    r#"update reminders set status = 'sent', sent_at = $3, message_id = $4, digest_period = $5
+                       where tenant_id = $1 and id = any($2)"#,
+                    tenant_id,
+                    &ids,
+                    now,
+                    message_id,
+                    period,
+                )
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query!(
+                    "insert into digests (tenant_id, user_id, period, message_id, sent_at) values ($1, $2, $3, $4, $5)",
+                    tenant_id,
+                    user_id,
+                    period,
+                    message_id,
+                    now,
+                )
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+            // Refused for good: its reminders fail (listed for platform admins, who may
+            // replay them) rather than being tried again every round.
+            Err(error) if error.is_permanent() => {
+                tracing::warn!(%tenant_id, %user_id, %error, "digest refused: its reminders failed");
+                sqlx::query!(
+                    r#"update reminders set status = 'failed', failed_at = $3, last_error = $4
+                       where tenant_id = $1 and id = any($2)"#,
+                    tenant_id,
+                    &ids,
+                    now,
+                    error.to_string(),
+                )
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(false)
+            }
+            // Not now: everything rolls back, and a later round tries again.
+            Err(error) => Err(Error::from(error)),
+        }
+    };
+    tokio::spawn(record).await.map_err(|_| Error::Interrupted)?
 }
 
 /// The instant a local day begins (the first instant that exists, on a day clocks

@@ -4,9 +4,17 @@ use std::time::Duration;
 
 use redis::AsyncCommands;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::streams::{StreamAutoClaimOptions, StreamId, StreamReadOptions, StreamReadReply};
+use redis::streams::{
+    StreamAutoClaimOptions, StreamId, StreamMaxlen, StreamReadOptions, StreamReadReply,
+};
 
 use crate::Error;
+
+/// A work stream keeps about this many entries: acknowledged ones would otherwise stay
+/// until Redis restarts. Trimming an entry still unacknowledged loses nothing either:
+/// PostgreSQL has the work, and puts it back on the stream after 10 minutes (the relay
+/// republishes unprocessed outbox events, the dispatcher requeues unsent reminders).
+const STREAM_LENGTH: usize = 100_000;
 
 /// One stream read by one consumer group.
 #[derive(Clone)]
@@ -49,7 +57,9 @@ impl WorkStream {
         redis: &mut ConnectionManager,
         fields: &[(&str, String)],
     ) -> Result<(), Error> {
-        let _: Option<String> = redis.xadd(&self.key, "*", fields).await?;
+        let _: Option<String> = redis
+            .xadd_maxlen(&self.key, StreamMaxlen::Approx(STREAM_LENGTH), "*", fields)
+            .await?;
         Ok(())
     }
 
@@ -64,7 +74,8 @@ impl WorkStream {
         }
         let mut pipe = redis::pipe();
         for fields in entries {
-            pipe.xadd(&self.key, "*", fields).ignore();
+            pipe.xadd_maxlen(&self.key, StreamMaxlen::Approx(STREAM_LENGTH), "*", fields)
+                .ignore();
         }
         let () = pipe.query_async(redis).await?;
         Ok(())

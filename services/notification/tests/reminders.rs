@@ -1194,3 +1194,43 @@ async fn a_weekly_digest_lists_the_week_ahead_once() -> TestResult {
     assert_eq!(to_camille, 1, "one digest a week");
     Ok(())
 }
+
+/// A digest the SMTP server refuses for good fails its reminders, visibly, instead of
+/// being tried again every round.
+#[tokio::test]
+async fn a_refused_digest_fails_its_reminders_once() -> TestResult {
+    let world = World::new().await?;
+    sqlx::query(
+        "insert into notification_preferences (tenant_id, user_id, mode) values ($1, $2, 'daily')",
+    )
+    .bind(world.tenant_id)
+    .bind(world.user_id)
+    .execute(&world.db.owner)
+    .await?;
+    world.sink.reject("camille@example.org")?;
+    let _instance = world.start_instance().await?;
+    let deadline = world
+        .create_deadline("Bilan annuel", due_in_two_days())
+        .await?;
+    world.advance_to_due_day_plus(-1, 8, 15);
+    world
+        .wait_for_reminder(deadline, "d-1", "failed", 0)
+        .await?;
+    let notification = world.db.pool_as(ServiceRole::Notification).await?;
+    let failed = maillage_notification::dead_letters::failed(&notification, 10).await?;
+    assert_eq!(failed.len(), 1);
+    assert!(
+        failed[0]
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("550")),
+        "{failed:?}"
+    );
+    // Later rounds leave it alone: still failed, nothing received.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    world
+        .wait_for_reminder(deadline, "d-1", "failed", 0)
+        .await?;
+    assert!(world.sink.received()?.is_empty());
+    Ok(())
+}
