@@ -384,7 +384,7 @@ async fn members_choose_their_reminders_and_admins_set_the_tenants_in_the_settin
             ("send_at", "09:00"),
             ("quiet_hours_start", "19:00"),
             ("quiet_hours_end", "08:30"),
-            ("version", "0"),
+            ("version", "1"),
         ]
     };
     let refused = browser

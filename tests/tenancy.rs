@@ -177,7 +177,7 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
             "insert into digests (tenant_id, user_id, period, message_id, sent_at) values ('{tenant}', '{user}', current_date, '<d@x>', now())"
         ),
         format!(
-            "insert into reminder_policies (tenant_id, days_before) values ('{tenant}', '{{15,3}}')"
+            "update reminder_policies set days_before = '{{15,3}}' where tenant_id = '{tenant}'"
         ),
         format!(
             "insert into deadline_series (tenant_id, id, frequency) values ('{tenant}', '{deadline}', 'yearly')"
@@ -297,7 +297,9 @@ async fn through_sql_no_service_role_reaches_another_tenants_rows() -> TestResul
         let pool = db.pool_as(role).await?;
         for table in &tables {
             for (scope, tenant) in [("tenant B", Some(tenant_b)), ("no tenant", None)] {
-                let seen = as_role(&pool, tenant, &format!("select * from {table}")).await?;
+                // (Tenant B's own rows, such as its reminder policy, are its business.)
+                let of_a = format!("where tenant_id = '{tenant_a}'");
+                let seen = as_role(&pool, tenant, &format!("select * from {table} {of_a}")).await?;
                 assert!(
                     matches!(seen, None | Some(0)),
                     "{role:?} sees {table} rows of tenant A with {scope}"
@@ -305,14 +307,15 @@ async fn through_sql_no_service_role_reaches_another_tenants_rows() -> TestResul
                 let updated = as_role(
                     &pool,
                     tenant,
-                    &format!("update {table} set tenant_id = tenant_id"),
+                    &format!("update {table} set tenant_id = tenant_id {of_a}"),
                 )
                 .await?;
                 assert!(
                     matches!(updated, None | Some(0)),
                     "{role:?} updates {table} of tenant A with {scope}"
                 );
-                let deleted = as_role(&pool, tenant, &format!("delete from {table}")).await?;
+                let deleted =
+                    as_role(&pool, tenant, &format!("delete from {table} {of_a}")).await?;
                 assert!(
                     matches!(deleted, None | Some(0)),
                     "{role:?} deletes {table} of tenant A with {scope}"

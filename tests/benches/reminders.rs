@@ -164,11 +164,10 @@ async fn find_due_query(owner: &PgPool, now: DateTime<Utc>) -> anyhow::Result<(f
         let rows: Vec<(uuid::Uuid, uuid::Uuid)> = sqlx::query_as(
             r#"select r.tenant_id, r.id from reminders r
                join tenants t on t.id = r.tenant_id
-               left join reminder_policies p on p.tenant_id = r.tenant_id
+               join reminder_policies p on p.tenant_id = r.tenant_id
                where coalesce(r.retry_at, r.fire_at) <= $1
                  and (r.status = 'pending' or (r.status = 'queued' and r.queued_at < $1 - interval '10 minutes'))
-                 and not in_quiet_hours($1, t.time_zone, coalesce(p.quiet_hours_start, '20:00'),
-                                        coalesce(p.quiet_hours_end, '08:00'))
+                 and not in_quiet_hours($1, t.time_zone, p.quiet_hours_start, p.quiet_hours_end)
                order by coalesce(r.retry_at, r.fire_at)
                limit 500
                for update of r skip locked"#,

@@ -3069,12 +3069,15 @@ async fn admins_set_the_reminder_policy_and_every_upcoming_deadline_is_planned_a
     assert_eq!(defaults["overdue_every_days"], 7);
     assert_eq!(defaults["escalate_after_days"], 14);
     assert_eq!(defaults["quiet_hours_start"], "20:00:00");
-    assert_eq!(defaults["version"], 0);
+    assert_eq!(
+        defaults["version"], 1,
+        "every tenant starts with the defaults"
+    );
 
     let change =
         json!({"days_before": [3, 15], "escalate_after_days": null, "send_at": "09:30:00"});
     let (status, _) = app
-        .patch(&editor, "/v1/reminder-policy", "\"0\"", change.clone())
+        .patch(&editor, "/v1/reminder-policy", "\"1\"", change.clone())
         .await?;
     assert_eq!(
         status,
@@ -3087,7 +3090,7 @@ async fn admins_set_the_reminder_policy_and_every_upcoming_deadline_is_planned_a
         (json!({"escalate_after_days": 0}), "escalate_after_days"),
     ] {
         let (status, problem) = app
-            .patch(&admin, "/v1/reminder-policy", "\"0\"", bad)
+            .patch(&admin, "/v1/reminder-policy", "\"1\"", bad)
             .await?;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
         assert_eq!(problem["errors"][0]["field"], field);
@@ -3096,15 +3099,15 @@ async fn admins_set_the_reminder_policy_and_every_upcoming_deadline_is_planned_a
         .fetch_one(&app.db.owner)
         .await?;
     let (status, policy) = app
-        .patch(&admin, "/v1/reminder-policy", "\"0\"", change.clone())
+        .patch(&admin, "/v1/reminder-policy", "\"1\"", change.clone())
         .await?;
     assert_eq!(status, StatusCode::OK, "{policy}");
     assert_eq!(policy["days_before"], json!([15, 3]));
     assert_eq!(policy["escalate_after_days"], Value::Null);
     assert_eq!(policy["send_at"], "09:30:00");
-    assert_eq!(policy["version"], 1);
+    assert_eq!(policy["version"], 2);
     let (status, _) = app
-        .patch(&admin, "/v1/reminder-policy", "\"0\"", change)
+        .patch(&admin, "/v1/reminder-policy", "\"1\"", change)
         .await?;
     assert_eq!(status, StatusCode::CONFLICT, "a stale version is refused");
 

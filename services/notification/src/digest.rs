@@ -72,13 +72,11 @@ async fn send_one(
     let mut tx = begin_tenant(sender.pool, tenant_id).await?;
     let who = sqlx::query!(
         r#"select t.name as tenant_name, t.slug, t.time_zone, u.email, u.display_name, u.locale,
-                  coalesce(p.send_at, '08:00') as "send_at!",
-                  coalesce(n.mode, 'each') as "mode!",
-                  in_quiet_hours($3, t.time_zone, coalesce(p.quiet_hours_start, '20:00'),
-                                 coalesce(p.quiet_hours_end, '08:00')) as "quiet!"
+                  p.send_at, coalesce(n.mode, 'each') as "mode!",
+                  in_quiet_hours($3, t.time_zone, p.quiet_hours_start, p.quiet_hours_end) as "quiet!"
            from tenants t
            join users u on u.id = $2
-           left join reminder_policies p on p.tenant_id = t.id
+           join reminder_policies p on p.tenant_id = t.id
            left join notification_preferences n on n.tenant_id = t.id and n.user_id = u.id
            where t.id = $1"#,
         tenant_id,

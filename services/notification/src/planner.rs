@@ -47,25 +47,22 @@ pub async fn plan_event(
     Ok(())
 }
 
-/// The tenant's policy, or the defaults.
+/// The tenant's policy (created with the tenant: the table's defaults until changed).
 async fn policy_of(conn: &mut PgConnection, tenant_id: Uuid) -> Result<Policy, Error> {
     let row = sqlx::query!(
         r#"select days_before, on_due_day, overdue_every_days, escalate_after_days, send_at
            from reminder_policies where tenant_id = $1"#,
         tenant_id,
     )
-    .fetch_optional(conn)
+    .fetch_one(conn)
     .await?;
     let days = |d: i16| u16::try_from(d).ok();
-    Ok(match row {
-        None => Policy::default(),
-        Some(row) => Policy {
-            days_before: row.days_before.into_iter().filter_map(days).collect(),
-            on_due_day: row.on_due_day,
-            overdue_every_days: days(row.overdue_every_days).unwrap_or(0),
-            escalate_after_days: row.escalate_after_days.and_then(days),
-            send_at: row.send_at,
-        },
+    Ok(Policy {
+        days_before: row.days_before.into_iter().filter_map(days).collect(),
+        on_due_day: row.on_due_day,
+        overdue_every_days: days(row.overdue_every_days).unwrap_or(0),
+        escalate_after_days: row.escalate_after_days.and_then(days),
+        send_at: row.send_at,
     })
 }
 
@@ -160,11 +157,10 @@ pub async fn dispatch_due(
     let due = sqlx::query!(
         r#"select r.tenant_id, r.id from reminders r
            join tenants t on t.id = r.tenant_id
-           left join reminder_policies p on p.tenant_id = r.tenant_id
+           join reminder_policies p on p.tenant_id = r.tenant_id
            where coalesce(r.retry_at, r.fire_at) <= $1
              and (r.status = 'pending' or (r.status = 'queued' and r.queued_at < $2))
-             and not in_quiet_hours($1, t.time_zone, coalesce(p.quiet_hours_start, '20:00'),
-                                    coalesce(p.quiet_hours_end, '08:00'))
+             and not in_quiet_hours($1, t.time_zone, p.quiet_hours_start, p.quiet_hours_end)
            order by coalesce(r.retry_at, r.fire_at)
            limit $3
            for update of r skip locked"#,

@@ -67,8 +67,8 @@ async fn a_process_killed_mid_send_neither_loses_nor_doubles_a_reminder() -> Tes
     // Reminders go out at any hour in this tenant: the child process runs on the real
     // clock, and four reminders are due as soon as it starts.
     sqlx::query(
-        "insert into reminder_policies (tenant_id, send_at, quiet_hours_start, quiet_hours_end)
-         values ($1, '00:00', '00:00', '00:00')",
+        "update reminder_policies set send_at = '00:00', quiet_hours_start = '00:00', quiet_hours_end = '00:00'
+         where tenant_id = $1",
     )
     .bind(tenant_id)
     .execute(&db.owner)

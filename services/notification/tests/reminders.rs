@@ -712,8 +712,8 @@ async fn a_late_report_is_reminded_every_week_escalated_to_admins_and_never_at_n
     let world = World::new().await?;
     let sacha = world.member("sacha@example.org", "admin").await?;
     sqlx::query(
-        "insert into reminder_policies (tenant_id, days_before, overdue_every_days, escalate_after_days) \
-         values ($1, '{1}', 7, 10)",
+        "update reminder_policies set days_before = '{1}', overdue_every_days = 7, escalate_after_days = 10 \
+         where tenant_id = $1",
     )
     .bind(world.tenant_id)
     .execute(&world.db.owner)

@@ -75,35 +75,18 @@ pub struct ReminderPolicyInput {
     quiet_hours_end: Option<NaiveTime>,
 }
 
-/// The stored policy, or the defaults (version 0) when the tenant never changed it.
+/// The tenant's policy (created with the tenant, with the table's defaults).
 async fn fetch(conn: &mut PgConnection, tenant_id: Uuid) -> Result<ReminderPolicy, Error> {
-    let stored = sqlx::query_as!(
+    sqlx::query_as!(
         ReminderPolicy,
         r#"select days_before, on_due_day, overdue_every_days, escalate_after_days, send_at,
                   quiet_hours_start, quiet_hours_end, version, updated_at as "updated_at?"
            from reminder_policies where tenant_id = $1"#,
         tenant_id,
     )
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(policy) = stored {
-        return Ok(policy);
-    }
-    // The defaults of the table, written out again here (and in the notification
-    // service's `Policy::default` and the quiet hours of its dispatcher): keep them equal.
-    Ok(sqlx::query_as!(
-        ReminderPolicy,
-        r#"select days_before as "days_before!", on_due_day as "on_due_day!",
-                  overdue_every_days as "overdue_every_days!", escalate_after_days,
-                  send_at as "send_at!", quiet_hours_start as "quiet_hours_start!",
-                  quiet_hours_end as "quiet_hours_end!", 0 as "version!", null::timestamptz as "updated_at?"
-           from (select '{30,7,1}'::smallint[] as days_before, true as on_due_day,
-                        7::smallint as overdue_every_days, 14::smallint as escalate_after_days,
-                        '08:00'::time as send_at, '20:00'::time as quiet_hours_start,
-                        '08:00'::time as quiet_hours_end) defaults"#,
-    )
-    .fetch_one(conn)
-    .await?)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(Error::NotFound)
 }
 
 async fn read(
@@ -126,12 +109,12 @@ async fn update(
     let expected = expected_version(&headers)?;
     let tenant_id = identity.0.tenant_id;
     let mut tx = identity.begin(&state).await?;
-    // Serialises two admins' changes (the row may not exist yet: lock the tenant's).
+    // Serialises two admins' changes.
     sqlx::query!(
-        "select pg_advisory_xact_lock(hashtextextended($1::text, 0))",
-        format!("reminder-policy:{tenant_id}")
+        "select 1 as locked from reminder_policies where tenant_id = $1 for update",
+        tenant_id
     )
-    .execute(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?;
     let before = fetch(&mut tx, tenant_id).await?;
     check_version(expected, before.version)?;
@@ -169,17 +152,11 @@ async fn update(
     checks.finish()?;
 
     sqlx::query!(
-        r#"insert into reminder_policies as p
-               (tenant_id, days_before, on_due_day, overdue_every_days, escalate_after_days,
-                send_at, quiet_hours_start, quiet_hours_end)
-           values ($1, $2, $3, $4, $5, $6, $7, $8)
-           on conflict (tenant_id) do update
-           set days_before = excluded.days_before, on_due_day = excluded.on_due_day,
-               overdue_every_days = excluded.overdue_every_days,
-               escalate_after_days = excluded.escalate_after_days, send_at = excluded.send_at,
-               quiet_hours_start = excluded.quiet_hours_start,
-               quiet_hours_end = excluded.quiet_hours_end,
-               version = p.version + 1, updated_at = now()"#,
+        r#"update reminder_policies
+           set days_before = $2, on_due_day = $3, overdue_every_days = $4,
+               escalate_after_days = $5, send_at = $6, quiet_hours_start = $7,
+               quiet_hours_end = $8, version = version + 1, updated_at = now()
+           where tenant_id = $1"#,
         tenant_id,
         &days_before,
         input.on_due_day.unwrap_or(before.on_due_day),
