@@ -29,25 +29,29 @@ struct UnsubscribePage {
 }
 
 /// The tenant's name if the token is one of its members'.
-async fn tenant_of(state: &AppState, tenant_id: Uuid, token: Uuid) -> Result<String, Error> {
-    let mut tx = maillage_db::begin_tenant(&state.pool, tenant_id).await?;
-    let name = sqlx::query_scalar!(
+async fn tenant_of(
+    conn: &mut sqlx::PgConnection,
+    tenant_id: Uuid,
+    token: Uuid,
+) -> Result<String, Error> {
+    sqlx::query_scalar!(
         r#"select t.name from notification_preferences p join tenants t on t.id = p.tenant_id
            where p.tenant_id = $1 and p.unsubscribe_token = $2"#,
         tenant_id,
         token,
     )
-    .fetch_optional(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    name.ok_or(Error::NotFound)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(Error::NotFound)
 }
 
 async fn confirm(
     State(state): State<AppState>,
     Path((tenant_id, token)): Path<(Uuid, Uuid)>,
 ) -> Result<Response, Error> {
-    let tenant_name = tenant_of(&state, tenant_id, token).await?;
+    let mut tx = maillage_db::begin_tenant(&state.pool, tenant_id).await?;
+    let tenant_name = tenant_of(&mut tx, tenant_id, token).await?;
+    tx.commit().await?;
     page(&UnsubscribePage {
         tenant_name,
         done: false,
@@ -58,8 +62,8 @@ async fn unsubscribe(
     State(state): State<AppState>,
     Path((tenant_id, token)): Path<(Uuid, Uuid)>,
 ) -> Result<Response, Error> {
-    let tenant_name = tenant_of(&state, tenant_id, token).await?;
     let mut tx = maillage_db::begin_tenant(&state.pool, tenant_id).await?;
+    let tenant_name = tenant_of(&mut tx, tenant_id, token).await?;
     sqlx::query!(
         r#"update notification_preferences
            set mode = 'off', version = version + 1, updated_at = now()

@@ -153,15 +153,18 @@ pub async fn dispatch_due(
     now: DateTime<Utc>,
 ) -> Result<usize, Error> {
     let mut tx = begin_platform_scan(pool).await?;
-    // The batch, oldest first, through the partial index on what is due.
+    // The batch, oldest first, through the partial index on what is due; each one's
+    // quiet hours looked up by its tenant's key. (Joined instead, the policies were
+    // read whole for every reminder, or became the driving table: 0.1 to 5 s a batch
+    // at 6 M reminders and 10 k tenants, measured by `make bench`.)
     let due = sqlx::query!(
         r#"select r.tenant_id, r.id from reminders r
            join tenants t on t.id = r.tenant_id
-           join reminder_policies p on p.tenant_id = r.tenant_id
-           where coalesce(r.retry_at, r.fire_at) <= $1
+           where r.next_attempt_at <= $1
              and (r.status = 'pending' or (r.status = 'queued' and r.queued_at < $2))
-             and not in_quiet_hours($1, t.time_zone, p.quiet_hours_start, p.quiet_hours_end)
-           order by coalesce(r.retry_at, r.fire_at)
+             and not coalesce((select in_quiet_hours($1, t.time_zone, p.quiet_hours_start, p.quiet_hours_end)
+                               from reminder_policies p where p.tenant_id = r.tenant_id), false)
+           order by r.next_attempt_at
            limit $3
            for update of r skip locked"#,
         now,
