@@ -5,40 +5,10 @@
 /// `fetch(conn, tenant_id, id, in_bin)`, which is also `Binnable`.
 macro_rules! record {
     ($type:ty, $table:ident, $name:literal) => {
-        impl super::Record for $type {
-            const TABLE: super::RecordTable = super::RecordTable::$table;
-            const RECORD_TYPE: &'static str = $name;
-
-            fn fetch(
-                conn: &mut sqlx::PgConnection,
-                tenant_id: uuid::Uuid,
-                id: uuid::Uuid,
-            ) -> impl Future<Output = Result<Self, crate::Error>> + Send {
-                fetch(conn, tenant_id, id)
-            }
-
-            fn version(&self) -> i32 {
-                self.version
-            }
-        }
+        record!(@record $type, $table, $name;);
     };
     ($type:ty, $table:ident, $name:literal, binnable) => {
-        impl super::Record for $type {
-            const TABLE: super::RecordTable = super::RecordTable::$table;
-            const RECORD_TYPE: &'static str = $name;
-
-            fn fetch(
-                conn: &mut sqlx::PgConnection,
-                tenant_id: uuid::Uuid,
-                id: uuid::Uuid,
-            ) -> impl Future<Output = Result<Self, crate::Error>> + Send {
-                fetch(conn, tenant_id, id, false)
-            }
-
-            fn version(&self) -> i32 {
-                self.version
-            }
-        }
+        record!(@record $type, $table, $name; false);
 
         impl super::Binnable for $type {
             fn fetch_binned(
@@ -47,6 +17,24 @@ macro_rules! record {
                 id: uuid::Uuid,
             ) -> impl Future<Output = Result<Self, crate::Error>> + Send {
                 fetch(conn, tenant_id, id, true)
+            }
+        }
+    };
+    (@record $type:ty, $table:ident, $name:literal; $($in_bin:expr)?) => {
+        impl super::Record for $type {
+            const TABLE: super::RecordTable = super::RecordTable::$table;
+            const RECORD_TYPE: &'static str = $name;
+
+            fn fetch(
+                conn: &mut sqlx::PgConnection,
+                tenant_id: uuid::Uuid,
+                id: uuid::Uuid,
+            ) -> impl Future<Output = Result<Self, crate::Error>> + Send {
+                fetch(conn, tenant_id, id $(, $in_bin)?)
+            }
+
+            fn version(&self) -> i32 {
+                self.version
             }
         }
     };
