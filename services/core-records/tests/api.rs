@@ -1592,6 +1592,66 @@ async fn projects_carry_milestones_budget_totals_and_partners() -> TestResult {
     Ok(())
 }
 
+/// Deadlines list soonest first by default, latest first on request, page after page.
+#[tokio::test]
+async fn deadlines_list_soonest_or_latest_first() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    for (title, due_at) in [
+        ("Bilan 2029", "2030-03-31T17:00:00+02:00"),
+        ("Bilan 2027", "2028-03-31T17:00:00+02:00"),
+        ("Bilan 2028", "2029-03-31T17:00:00+02:00"),
+    ] {
+        let (status, created) = app
+            .send(
+                &editor,
+                Method::POST,
+                "/v1/deadlines",
+                Some(json!({"title": title, "due_at": due_at})),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+    }
+    let titles = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d["title"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let (_, soonest) = app
+        .send(&editor, Method::GET, "/v1/deadlines", None)
+        .await?;
+    assert_eq!(titles(&soonest), ["Bilan 2027", "Bilan 2028", "Bilan 2029"]);
+    let (_, first) = app
+        .send(
+            &editor,
+            Method::GET,
+            "/v1/deadlines?sort=-due_at&limit=2",
+            None,
+        )
+        .await?;
+    assert_eq!(titles(&first), ["Bilan 2029", "Bilan 2028"]);
+    let next = first["next"].as_str().unwrap_or_default();
+    let (_, second) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!("/v1/deadlines?sort=-due_at&limit=2&after={next}"),
+            None,
+        )
+        .await?;
+    assert_eq!(titles(&second), ["Bilan 2027"]);
+    assert_eq!(second["next"], Value::Null);
+    let (status, problem) = app
+        .send(&editor, Method::GET, "/v1/deadlines?sort=title", None)
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "sort");
+    Ok(())
+}
+
 /// People, organisations, projects and partnerships list by name or by last change,
 /// each order with its own cursor.
 #[tokio::test]

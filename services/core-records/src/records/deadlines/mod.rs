@@ -393,6 +393,8 @@ struct ListQuery {
     project_id: Option<Uuid>,
     partnership_id: Option<Uuid>,
     series_id: Option<Uuid>,
+    /// `due_at` (soonest first: the default) or `-due_at` (latest first).
+    sort: Option<String>,
     limit: Option<i64>,
     after: Option<String>,
 }
@@ -402,6 +404,11 @@ async fn list(
     identity: Identity,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Page<Deadline>>, Error> {
+    let latest_first = match query.sort.as_deref() {
+        None | Some("due_at") => false,
+        Some("-due_at") => true,
+        Some(_) => return Err(Error::field("sort", "doit valoir due_at ou -due_at")),
+    };
     let page = PageQuery {
         limit: query.limit,
         after: query.after,
@@ -409,38 +416,62 @@ async fn list(
     let limit = page.limit()?;
     let after: Option<(DateTime<Utc>, Uuid)> = page.after()?;
     let (after_due, after_id) = after.unzip();
+    let tenant_id = identity.0.tenant_id;
     let mut tx = identity.begin(&state).await?;
-    let rows = sqlx::query_as!(
-        Deadline,
-        r#"select id as "id!", title as "title!", funder_id, funder_name as "funder_name?", due_at as "due_at!", status as "status!",
-                  recorded_status as "recorded_status!", submitted_at, submission_reference,
-                  responsible_user_ids as "responsible_user_ids!", project_id, project_name as "project_name?",
-                  partnership_id, partnership_title as "partnership_title?", series_id, occurrence,
-                  recurrence as "recurrence?", notes as "notes!", version as "version!",
-                  created_at as "created_at!", updated_at as "updated_at!"
-           from deadline_overview
-           where tenant_id = $1 and ($2::timestamptz is null or (due_at, id) > ($2, $3::uuid))
-             and ($4::text is null or status = $4)
-             and ($5::uuid is null or $5 = any(responsible_user_ids))
-             and ($6::uuid is null or funder_id = $6)
-             and ($7::uuid is null or project_id = $7)
-             and ($8::uuid is null or partnership_id = $8)
-             and ($9::uuid is null or series_id = $9)
-           order by due_at, id
-           limit $10"#,
-        identity.0.tenant_id,
-        after_due,
-        after_id,
-        query.status,
-        query.responsible_user_id,
-        query.funder_id,
-        query.project_id,
-        query.partnership_id,
-        query.series_id,
-        limit + 1,
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    // The page's ids in the order asked for (the same index, read either way); then
+    // their rows.
+    let ids = if latest_first {
+        sqlx::query_scalar!(
+            r#"select id as "id!" from deadline_overview
+               where tenant_id = $1 and ($2::timestamptz is null or (due_at, id) < ($2, $3::uuid))
+                 and ($4::text is null or status = $4)
+                 and ($5::uuid is null or $5 = any(responsible_user_ids))
+                 and ($6::uuid is null or funder_id = $6)
+                 and ($7::uuid is null or project_id = $7)
+                 and ($8::uuid is null or partnership_id = $8)
+                 and ($9::uuid is null or series_id = $9)
+               order by due_at desc, id desc
+               limit $10"#,
+            tenant_id,
+            after_due,
+            after_id,
+            query.status,
+            query.responsible_user_id,
+            query.funder_id,
+            query.project_id,
+            query.partnership_id,
+            query.series_id,
+            limit + 1,
+        )
+        .fetch_all(&mut *tx)
+        .await?
+    } else {
+        sqlx::query_scalar!(
+            r#"select id as "id!" from deadline_overview
+               where tenant_id = $1 and ($2::timestamptz is null or (due_at, id) > ($2, $3::uuid))
+                 and ($4::text is null or status = $4)
+                 and ($5::uuid is null or $5 = any(responsible_user_ids))
+                 and ($6::uuid is null or funder_id = $6)
+                 and ($7::uuid is null or project_id = $7)
+                 and ($8::uuid is null or partnership_id = $8)
+                 and ($9::uuid is null or series_id = $9)
+               order by due_at, id
+               limit $10"#,
+            tenant_id,
+            after_due,
+            after_id,
+            query.status,
+            query.responsible_user_id,
+            query.funder_id,
+            query.project_id,
+            query.partnership_id,
+            query.series_id,
+            limit + 1,
+        )
+        .fetch_all(&mut *tx)
+        .await?
+    };
+    let rows = fetch_many(&mut tx, tenant_id, &ids).await?;
     tx.commit().await?;
     Ok(Json(Page::from_rows(rows, limit, |d| (d.due_at, d.id))))
 }
@@ -660,7 +691,19 @@ async fn tenant_zone(conn: &mut PgConnection, tenant_id: Uuid) -> Result<Tz, Err
 }
 
 async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Deadline, Error> {
-    sqlx::query_as!(
+    fetch_many(conn, tenant_id, &[id])
+        .await?
+        .pop()
+        .ok_or(Error::NotFound)
+}
+
+/// These deadlines, in the order of `ids`.
+async fn fetch_many(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    ids: &[Uuid],
+) -> Result<Vec<Deadline>, Error> {
+    Ok(sqlx::query_as!(
         Deadline,
         r#"select id as "id!", title as "title!", funder_id, funder_name as "funder_name?", due_at as "due_at!",
                   status as "status!", recorded_status as "recorded_status!", submitted_at, submission_reference,
@@ -669,13 +712,13 @@ async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Dea
                   recurrence as "recurrence?", notes as "notes!", version as "version!",
                   created_at as "created_at!", updated_at as "updated_at!"
            from deadline_overview
-           where tenant_id = $1 and id = $2"#,
+           where tenant_id = $1 and id = any($2)
+           order by array_position($2, id)"#,
         tenant_id,
-        id,
+        ids,
     )
-    .fetch_optional(conn)
-    .await?
-    .ok_or(Error::NotFound)
+    .fetch_all(conn)
+    .await?)
 }
 
 record!(Deadline, Deadlines, "deadline");
