@@ -23,17 +23,9 @@ pub enum ReminderKind {
     DueToday,
     /// Late by so many days.
     Overdue(u16),
-    /// Late by so many days: to the tenant's owners and admins.
+    /// Late by so many days: to the tenant's owners and admins (see
+    /// `reminder_audience` in SQL).
     Escalation(u16),
-}
-
-/// Who a reminder is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Audience {
-    /// The members who answer for the deadline (or the admins when none is left).
-    Responsibles,
-    /// The tenant's owners and admins.
-    Admins,
 }
 
 impl ReminderKind {
@@ -66,13 +58,6 @@ impl ReminderKind {
             Self::Before(days) => -i64::from(days),
             Self::DueToday => 0,
             Self::Overdue(days) | Self::Escalation(days) => i64::from(days),
-        }
-    }
-
-    pub fn audience(self) -> Audience {
-        match self {
-            Self::Escalation(_) => Audience::Admins,
-            _ => Audience::Responsibles,
         }
     }
 }
