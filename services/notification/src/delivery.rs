@@ -94,13 +94,11 @@ impl Sender<'_> {
         // tenant is simply not found.
         let row = sqlx::query!(
             r#"select r.kind, r.status, r.due_at, r.subject, r.subject_id, r.attempts, r.recipient_user_id,
-                      i.title as "title?", i.context, i.open as "open?", i.due_at as "current_due_at?",
-                      i.all_day as "all_day?", i.path as "path?",
+                      i.title as "title?", i.context, i.all_day as "all_day?", i.path as "path?",
+                      reminder_still_wanted(r) as "wanted!",
                       t.name as tenant_name, t.slug, t.time_zone,
                       u.email, u.display_name, u.locale,
-                      coalesce(p.mode, 'each') as "mode!", p.unsubscribe_token as "unsubscribe_token?",
-                      r.recipient_user_id in (select reminder_audience(r.tenant_id, r.subject, r.subject_id, r.kind))
-                          as "still_recipient!"
+                      coalesce(p.mode, 'each') as "mode!", p.unsubscribe_token as "unsubscribe_token?"
                from reminders r
                left join remindable_items i on i.tenant_id = r.tenant_id and i.subject = r.subject and i.id = r.subject_id
                join tenants t on t.id = r.tenant_id
@@ -125,21 +123,9 @@ impl Sender<'_> {
             return Ok(Outcome::Rejected);
         };
         // The item as it stands now, if it still calls for this reminder.
-        let current = match (
-            row.title,
-            row.open,
-            row.current_due_at,
-            row.all_day,
-            row.path,
-        ) {
-            (Some(title), Some(true), Some(due_at), Some(all_day), Some(path))
-                if due_at == row.due_at && row.still_recipient =>
-            {
-                Some((title, all_day, path))
-            }
-            _ => None,
-        };
-        let Some((title, all_day, path)) = current else {
+        let (true, Some(title), Some(all_day), Some(path)) =
+            (row.wanted, row.title, row.all_day, row.path)
+        else {
             sqlx::query!(
                 "update reminders set status = 'cancelled' where tenant_id = $1 and id = $2",
                 tenant_id,

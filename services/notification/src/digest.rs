@@ -120,12 +120,8 @@ async fn send_one(
         return Ok(false);
     }
     let held = sqlx::query!(
-        r#"select r.id, r.subject, r.subject_id,
-                  coalesce(i.open and i.due_at = r.due_at
-                           and r.recipient_user_id in (select reminder_audience(r.tenant_id, r.subject, r.subject_id, r.kind)),
-                           false) as "relevant!"
+        r#"select r.id, r.subject, r.subject_id, reminder_still_wanted(r) as "relevant!"
            from reminders r
-           left join remindable_items i on i.tenant_id = r.tenant_id and i.subject = r.subject and i.id = r.subject_id
            where r.tenant_id = $1 and r.recipient_user_id = $2 and r.status = 'digested'
            for update of r"#,
         tenant_id,
