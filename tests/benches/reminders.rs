@@ -13,10 +13,8 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, TimeZone, Utc};
 use maillage_db::ServiceRole;
 use maillage_notification::{Application, Clock, Config, ManualClock};
-use maillage_testkit::{SmtpSink, free_port, redis_url, unique_redis_namespace};
-use sqlx::postgres::PgPoolOptions;
+use maillage_testkit::{SmtpSink, TestDatabase, free_port, redis_url, unique_redis_namespace};
 use sqlx::{Executor, PgPool};
-use url::Url;
 
 const TENANTS: i32 = 10_000;
 const DEADLINES_PER_TENANT: i32 = 100;
@@ -25,31 +23,9 @@ const SENT_SAMPLE: i64 = 3_000;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let server = Url::parse(
-        &std::env::var("DATABASE_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into()),
-    )?;
-    let mut bench_url = server.clone();
-    bench_url.set_path("maillage_bench_reminders");
-    let admin = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(server.as_str())
-        .await?;
-    let exists: bool = sqlx::query_scalar(
-        "select exists(select 1 from pg_database where datname = 'maillage_bench_reminders')",
-    )
-    .fetch_one(&admin)
-    .await?;
-    if !exists {
-        admin
-            .execute("create database maillage_bench_reminders")
-            .await?;
-    }
-    let owner = PgPoolOptions::new()
-        .max_connections(2)
-        .connect(bench_url.as_str())
-        .await?;
-    maillage_db::MIGRATOR.run(&owner).await?;
+    // Kept between runs: seeding takes minutes (drop the database to reseed).
+    let db = TestDatabase::kept("maillage_bench_reminders").await?;
+    let owner = db.owner.clone();
     // Every reminder fires at 07:00 UTC on a day of the coming year, from this origin.
     let origin = Utc
         .with_ymd_and_hms(2030, 1, 1, 0, 0, 0)
@@ -90,12 +66,9 @@ async fn main() -> anyhow::Result<()> {
     let sink = SmtpSink::start().await?;
     let clock = Arc::new(ManualClock::default());
     clock.advance(now - clock.now());
-    let mut notification_url = bench_url.clone();
-    let _ = notification_url.set_username(ServiceRole::Notification.role_name());
-    let _ = notification_url.set_password(None);
     let app = Application::build(
         Config {
-            database_url: notification_url.to_string(),
+            database_url: db.url_as(ServiceRole::Notification),
             database_max_connections: 8,
             redis_url: redis_url(),
             redis_namespace: unique_redis_namespace(),

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use maillage_db::ServiceRole;
 use maillage_domain::Role;
 use maillage_identity::{IDENTITY_HEADER, IdentityKey, InternalIdentity};
+use maillage_testkit::TestDatabase;
 use secrecy::SecretString;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Executor, PgPool};
@@ -26,34 +27,12 @@ const QUERIES: [&str; 8] = ["mar", "dur", "hél", "fra", "ber", "jean mar", "lef
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let server = Url::parse(
-        &std::env::var("DATABASE_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into()),
-    )?;
-    let mut bench_url = server.clone();
-    bench_url.set_path("maillage_bench");
-    let admin = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(server.as_str())
-        .await?;
-    let exists: bool = sqlx::query_scalar(
-        "select exists(select 1 from pg_database where datname = 'maillage_bench')",
-    )
-    .fetch_one(&admin)
-    .await?;
-    if !exists {
-        admin.execute("create database maillage_bench").await?;
-    }
-    let owner = PgPoolOptions::new()
-        .max_connections(2)
-        .connect(bench_url.as_str())
-        .await?;
-    maillage_db::MIGRATOR.run(&owner).await?;
+    // Kept between runs: seeding takes minutes (drop the database to reseed).
+    let db = TestDatabase::kept("maillage_bench").await?;
+    let owner = db.owner.clone();
     let (tenant_id, user_id) = seed(&owner).await?;
 
-    let mut core_url = bench_url.clone();
-    let _ = core_url.set_username(ServiceRole::CoreRecords.role_name());
-    let _ = core_url.set_password(None);
+    let core_url = Url::parse(&db.url_as(ServiceRole::CoreRecords))?;
     let service = maillage_core_records::build_app(maillage_core_records::Config {
         database_url: core_url.to_string(),
         database_max_connections: 4,

@@ -4,39 +4,58 @@ use sqlx::{Executor, PgPool};
 use url::Url;
 use uuid::Uuid;
 
-/// A database created for one test, migrated, and dropped when the test ends.
+/// A database created for one test, migrated, and dropped when the test ends; or, for
+/// benchmarks, a named one kept across runs so that it is seeded once.
 pub struct TestDatabase {
     name: String,
     server_url: Url,
+    /// Left in place when dropped.
+    kept: bool,
     /// Connected as the migration owner: for seeding and for checking what was written.
     pub owner: PgPool,
 }
 
 impl TestDatabase {
     pub async fn create() -> anyhow::Result<Self> {
+        Self::open(&format!("maillage_test_{}", Uuid::new_v4().simple()), false).await
+    }
+
+    /// The database `name`, created if absent, migrated, and kept when dropped.
+    pub async fn kept(name: &str) -> anyhow::Result<Self> {
+        Self::open(name, true).await
+    }
+
+    async fn open(name: &str, kept: bool) -> anyhow::Result<Self> {
         let raw = std::env::var("DATABASE_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
         let server_url = Url::parse(&raw)?;
-        let name = format!("maillage_test_{}", Uuid::new_v4().simple());
         let maintenance = PgPoolOptions::new()
             .max_connections(1)
             .connect(server_url.as_str())
             .await?;
-        maintenance
-            .execute(sqlx::AssertSqlSafe(format!("create database {name}")))
-            .await?;
+        let exists: bool =
+            sqlx::query_scalar("select exists(select 1 from pg_database where datname = $1)")
+                .bind(name)
+                .fetch_one(&maintenance)
+                .await?;
+        if !exists {
+            maintenance
+                .execute(sqlx::AssertSqlSafe(format!("create database {name}")))
+                .await?;
+        }
         maintenance.close().await;
 
         let mut owner_url = server_url.clone();
-        owner_url.set_path(&name);
+        owner_url.set_path(name);
         let owner = PgPoolOptions::new()
             .max_connections(4)
             .connect(owner_url.as_str())
             .await?;
         maillage_db::MIGRATOR.run(&owner).await?;
         Ok(Self {
-            name,
+            name: name.to_owned(),
             server_url,
+            kept,
             owner,
         })
     }
@@ -122,6 +141,9 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
+        if self.kept {
+            return;
+        }
         let name = self.name.clone();
         let url = self.server_url.to_string();
         // Drop runs outside async: drop the database from a thread with its own runtime.
