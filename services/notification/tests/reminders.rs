@@ -178,6 +178,19 @@ impl World {
         Ok(emails)
     }
 
+    /// The world's member chooses how to be reminded (each, daily, weekly, off).
+    async fn choose_mode(&self, mode: &str) -> anyhow::Result<()> {
+        sqlx::query(
+            "insert into notification_preferences (tenant_id, user_id, mode) values ($1, $2, $3)",
+        )
+        .bind(self.tenant_id)
+        .bind(self.user_id)
+        .bind(mode)
+        .execute(&self.db.owner)
+        .await?;
+        Ok(())
+    }
+
     /// A new member of the world's tenant.
     async fn member(&self, email: &str, role: &str) -> anyhow::Result<Uuid> {
         let user_id = self.db.create_user(email).await?;
@@ -773,13 +786,7 @@ async fn a_late_report_is_reminded_every_week_escalated_to_admins_and_never_at_n
 #[tokio::test]
 async fn a_member_on_the_daily_digest_gets_one_email_a_day_and_can_stop_them_all() -> TestResult {
     let world = World::new().await?;
-    sqlx::query(
-        "insert into notification_preferences (tenant_id, user_id, mode) values ($1, $2, 'daily')",
-    )
-    .bind(world.tenant_id)
-    .bind(world.user_id)
-    .execute(&world.db.owner)
-    .await?;
+    world.choose_mode("daily").await?;
     let _instance = world.start_instance().await?;
     let first = world
         .create_deadline("Bilan annuel", due_in_two_days())
@@ -1110,13 +1117,7 @@ async fn a_weekly_digest_lists_the_week_ahead_once() -> TestResult {
     use chrono::{Datelike, Days};
     let world = World::new().await?;
     world.member("claude@example.org", "admin").await?;
-    sqlx::query(
-        "insert into notification_preferences (tenant_id, user_id, mode) values ($1, $2, 'weekly')",
-    )
-    .bind(world.tenant_id)
-    .bind(world.user_id)
-    .execute(&world.db.owner)
-    .await?;
+    world.choose_mode("weekly").await?;
     // A Sunday evening at least two days ahead, in the quiet hours: nothing leaves.
     let mut sunday = Utc::now()
         .with_timezone(&chrono_tz::Europe::Paris)
@@ -1200,13 +1201,7 @@ async fn a_weekly_digest_lists_the_week_ahead_once() -> TestResult {
 #[tokio::test]
 async fn a_refused_digest_fails_its_reminders_once() -> TestResult {
     let world = World::new().await?;
-    sqlx::query(
-        "insert into notification_preferences (tenant_id, user_id, mode) values ($1, $2, 'daily')",
-    )
-    .bind(world.tenant_id)
-    .bind(world.user_id)
-    .execute(&world.db.owner)
-    .await?;
+    world.choose_mode("daily").await?;
     world.sink.reject("camille@example.org")?;
     let _instance = world.start_instance().await?;
     let deadline = world
