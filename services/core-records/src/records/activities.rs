@@ -10,11 +10,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{
-    Checks, RecordTable, check_version, delete, etag, expected_version, lock, present, read,
-};
+use super::{Change, Checks, created, delete, present, read};
 use crate::Error;
-use crate::audit::{self, Action};
 use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::pagination::{Page, PageQuery};
@@ -282,19 +279,7 @@ async fn create(
     .execute(&mut *tx)
     .await?;
     fields.save_links(&mut tx, tenant_id, id).await?;
-    let activity = fetch(&mut tx, tenant_id, id).await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Create,
-        "activity",
-        id,
-        None,
-        Some(&activity),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, etag(activity.version), Json(activity)))
+    created(tx, &identity, id).await
 }
 
 async fn update(
@@ -304,20 +289,14 @@ async fn update(
     headers: HeaderMap,
     Json(input): Json<ActivityInput>,
 ) -> Result<(HeaderMap, Json<Activity>), Error> {
-    identity.require_editor()?;
-    let expected = expected_version(&headers)?;
-    let tenant_id = identity.0.tenant_id;
-    let mut tx = identity.begin(&state).await?;
-    lock(&mut tx, RecordTable::Activities, tenant_id, id).await?;
-    let before = fetch(&mut tx, tenant_id, id).await?;
-    check_version(expected, before.version)?;
-    let fields = ActivityFields::merge(Some(&before), input)?;
+    let mut change = Change::<Activity>::begin(&state, &identity, id, &headers).await?;
+    let fields = ActivityFields::merge(Some(&change.before), input)?;
     sqlx::query!(
         r#"update activities
            set kind = $3, occurred_at = $4, subject = $5, body = $6, due_at = $7, done_at = $8,
                version = version + 1, updated_at = now()
            where tenant_id = $1 and id = $2"#,
-        tenant_id,
+        change.tenant_id(),
         id,
         fields.kind,
         fields.occurred_at,
@@ -326,24 +305,13 @@ async fn update(
         fields.due_at,
         fields.done_at,
     )
-    .execute(&mut *tx)
+    .execute(&mut *change.tx)
     .await?;
-    if fields.links != before.links {
-        fields.save_links(&mut tx, tenant_id, id).await?;
+    if fields.links != change.before.links {
+        let tenant_id = change.tenant_id();
+        fields.save_links(&mut change.tx, tenant_id, id).await?;
     }
-    let after = fetch(&mut tx, tenant_id, id).await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Update,
-        "activity",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((etag(after.version), Json(after)))
+    change.commit().await
 }
 
 /// Whose timeline: exactly one of these is set.

@@ -10,11 +10,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{
-    Checks, RecordTable, check_version, delete, etag, expected_version, lock, present, read,
-};
+use super::{Change, Checks, created, delete, present, read};
 use crate::Error;
-use crate::audit::{self, Action};
 use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::startup::AppState;
@@ -161,13 +158,12 @@ async fn create(
 ) -> Result<(StatusCode, HeaderMap, Json<Affiliation>), Error> {
     identity.require_editor()?;
     let fields = AffiliationFields::merge(None, input)?;
-    let tenant_id = identity.0.tenant_id;
     let mut tx = identity.begin(&state).await?;
     let id = Uuid::now_v7();
     sqlx::query!(
         r#"insert into affiliations (tenant_id, id, person_id, organisation_id, role, starts_on, ends_on, notes)
            values ($1, $2, $3, $4, $5, $6, $7, $8)"#,
-        tenant_id,
+        identity.0.tenant_id,
         id,
         fields.person_id,
         fields.organisation_id,
@@ -180,23 +176,7 @@ async fn create(
     .await
     .on_constraint("affiliations_person_fkey", unknown("person_id"))
     .on_constraint("affiliations_organisation_fkey", unknown("organisation_id"))?;
-    let affiliation = fetch(&mut tx, tenant_id, id).await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Create,
-        "affiliation",
-        id,
-        None,
-        Some(&affiliation),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        etag(affiliation.version),
-        Json(affiliation),
-    ))
+    created(tx, &identity, id).await
 }
 
 async fn update(
@@ -206,20 +186,14 @@ async fn update(
     headers: HeaderMap,
     Json(input): Json<AffiliationInput>,
 ) -> Result<(HeaderMap, Json<Affiliation>), Error> {
-    identity.require_editor()?;
-    let expected = expected_version(&headers)?;
-    let tenant_id = identity.0.tenant_id;
-    let mut tx = identity.begin(&state).await?;
-    lock(&mut tx, RecordTable::Affiliations, tenant_id, id).await?;
-    let before = fetch(&mut tx, tenant_id, id).await?;
-    check_version(expected, before.version)?;
-    let fields = AffiliationFields::merge(Some(&before), input)?;
+    let mut change = Change::<Affiliation>::begin(&state, &identity, id, &headers).await?;
+    let fields = AffiliationFields::merge(Some(&change.before), input)?;
     sqlx::query!(
         r#"update affiliations
            set person_id = $3, organisation_id = $4, role = $5, starts_on = $6, ends_on = $7, notes = $8,
                version = version + 1, updated_at = now()
            where tenant_id = $1 and id = $2"#,
-        tenant_id,
+        change.tenant_id(),
         id,
         fields.person_id,
         fields.organisation_id,
@@ -228,23 +202,11 @@ async fn update(
         fields.ends_on,
         fields.notes,
     )
-    .execute(&mut *tx)
+    .execute(&mut *change.tx)
     .await
     .on_constraint("affiliations_person_fkey", unknown("person_id"))
     .on_constraint("affiliations_organisation_fkey", unknown("organisation_id"))?;
-    let after = fetch(&mut tx, tenant_id, id).await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Update,
-        "affiliation",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((etag(after.version), Json(after)))
+    change.commit().await
 }
 
 /// A person's or an organisation's affiliations: current ones first, each group most

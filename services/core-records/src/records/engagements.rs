@@ -10,9 +10,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{Checks, RecordTable, check_version, delete, etag, expected_version, lock, read};
+use super::{Change, Checks, created, delete, read};
 use crate::Error;
-use crate::audit::{self, Action};
 use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::pagination::{Page, PageQuery};
@@ -305,14 +304,13 @@ async fn create(
 ) -> Result<(StatusCode, HeaderMap, Json<Engagement>), Error> {
     identity.require_editor()?;
     let fields = EngagementFields::merge(None, input)?;
-    let tenant_id = identity.0.tenant_id;
     let id = Uuid::now_v7();
     let mut tx = identity.begin(&state).await?;
     sqlx::query!(
         r#"insert into engagements (tenant_id, id, kind, person_id, organisation_id, amount_cents, currency, minutes,
                                     occurred_on, campaign, notes)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"#,
-        tenant_id,
+        identity.0.tenant_id,
         id,
         fields.kind,
         fields.person_id,
@@ -328,23 +326,7 @@ async fn create(
     .await
     .on_constraint("engagements_person_fkey", unknown("person_id"))
     .on_constraint("engagements_organisation_fkey", unknown("organisation_id"))?;
-    let engagement = fetch(&mut tx, tenant_id, id).await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Create,
-        "engagement",
-        id,
-        None,
-        Some(&engagement),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        etag(engagement.version),
-        Json(engagement),
-    ))
+    created(tx, &identity, id).await
 }
 
 async fn update(
@@ -354,20 +336,14 @@ async fn update(
     headers: HeaderMap,
     Json(input): Json<EngagementInput>,
 ) -> Result<(HeaderMap, Json<Engagement>), Error> {
-    identity.require_editor()?;
-    let expected = expected_version(&headers)?;
-    let tenant_id = identity.0.tenant_id;
-    let mut tx = identity.begin(&state).await?;
-    lock(&mut tx, RecordTable::Engagements, tenant_id, id).await?;
-    let before = fetch(&mut tx, tenant_id, id).await?;
-    check_version(expected, before.version)?;
-    let fields = EngagementFields::merge(Some(&before), input)?;
+    let mut change = Change::<Engagement>::begin(&state, &identity, id, &headers).await?;
+    let fields = EngagementFields::merge(Some(&change.before), input)?;
     sqlx::query!(
         r#"update engagements
            set kind = $3, person_id = $4, organisation_id = $5, amount_cents = $6, currency = $7, minutes = $8,
                occurred_on = $9, campaign = $10, notes = $11, version = version + 1, updated_at = now()
            where tenant_id = $1 and id = $2"#,
-        tenant_id,
+        change.tenant_id(),
         id,
         fields.kind,
         fields.person_id,
@@ -379,23 +355,11 @@ async fn update(
         fields.campaign,
         fields.notes,
     )
-    .execute(&mut *tx)
+    .execute(&mut *change.tx)
     .await
     .on_constraint("engagements_person_fkey", unknown("person_id"))
     .on_constraint("engagements_organisation_fkey", unknown("organisation_id"))?;
-    let after = fetch(&mut tx, tenant_id, id).await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Update,
-        "engagement",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((etag(after.version), Json(after)))
+    change.commit().await
 }
 
 async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Engagement, Error> {

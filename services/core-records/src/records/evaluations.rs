@@ -10,9 +10,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{Checks, RecordTable, check_version, etag, expected_version, lock};
+use super::{Change, Checks, created, delete, read};
 use crate::Error;
-use crate::audit::{self, Action};
 use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::startup::AppState;
@@ -37,7 +36,7 @@ pub fn router() -> ApiRouter<AppState> {
         )
         .get(
             "/v1/partnerships/{id}/evaluations/{evaluation_id}",
-            read,
+            read::<Evaluation>,
             Doc::new("partnerships", "Lire une évaluation").returns::<Evaluation>(),
         )
         .patch(
@@ -50,7 +49,7 @@ pub fn router() -> ApiRouter<AppState> {
         )
         .delete(
             "/v1/partnerships/{id}/evaluations/{evaluation_id}",
-            remove,
+            delete::<Evaluation>,
             Doc::new("partnerships", "Supprimer une évaluation").no_content(),
         )
 }
@@ -258,51 +257,18 @@ async fn create(
     .execute(&mut *tx)
     .await
     .on_constraint("partnership_evaluations_final_key", second_final)?;
-    let evaluation = fetch(&mut tx, tenant_id, partnership_id, id).await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Create,
-        "evaluation",
-        id,
-        None,
-        Some(&evaluation),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        etag(evaluation.version),
-        Json(evaluation),
-    ))
-}
-
-async fn read(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path((partnership_id, id)): Path<(Uuid, Uuid)>,
-) -> Result<(HeaderMap, Json<Evaluation>), Error> {
-    let mut tx = identity.begin(&state).await?;
-    let evaluation = fetch(&mut tx, identity.0.tenant_id, partnership_id, id).await?;
-    tx.commit().await?;
-    Ok((etag(evaluation.version), Json(evaluation)))
+    created(tx, &identity, (partnership_id, id)).await
 }
 
 async fn update(
     State(state): State<AppState>,
     identity: Identity,
-    Path((partnership_id, id)): Path<(Uuid, Uuid)>,
+    Path(key): Path<(Uuid, Uuid)>,
     headers: HeaderMap,
     Json(input): Json<EvaluationInput>,
 ) -> Result<(HeaderMap, Json<Evaluation>), Error> {
-    identity.require_editor()?;
-    let expected = expected_version(&headers)?;
-    let tenant_id = identity.0.tenant_id;
-    let mut tx = identity.begin(&state).await?;
-    lock(&mut tx, RecordTable::Evaluations, tenant_id, id).await?;
-    let before = fetch(&mut tx, tenant_id, partnership_id, id).await?;
-    check_version(expected, before.version)?;
-    let fields = EvaluationFields::merge(Some(&before), input)?;
+    let mut change = Change::<Evaluation>::begin(&state, &identity, key, &headers).await?;
+    let fields = EvaluationFields::merge(Some(&change.before), input)?;
     let [effectiveness, efficiency, impact] = fields.scores;
     let [effectiveness_notes, efficiency_notes, impact_notes] = &fields.notes;
     sqlx::query!(
@@ -311,8 +277,8 @@ async fn update(
                effectiveness_score = $7, effectiveness_notes = $8, efficiency_score = $9, efficiency_notes = $10,
                impact_score = $11, impact_notes = $12, version = version + 1, updated_at = now()
            where tenant_id = $1 and id = $2"#,
-        tenant_id,
-        id,
+        change.tenant_id(),
+        change.id(),
         fields.stage,
         fields.evaluated_on,
         fields.objectives_set,
@@ -324,53 +290,10 @@ async fn update(
         impact,
         impact_notes,
     )
-    .execute(&mut *tx)
+    .execute(&mut *change.tx)
     .await
     .on_constraint("partnership_evaluations_final_key", second_final)?;
-    let after = fetch(&mut tx, tenant_id, partnership_id, id).await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Update,
-        "evaluation",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((etag(after.version), Json(after)))
-}
-
-async fn remove(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path((partnership_id, id)): Path<(Uuid, Uuid)>,
-) -> Result<StatusCode, Error> {
-    identity.require_editor()?;
-    let tenant_id = identity.0.tenant_id;
-    let mut tx = identity.begin(&state).await?;
-    lock(&mut tx, RecordTable::Evaluations, tenant_id, id).await?;
-    let before = fetch(&mut tx, tenant_id, partnership_id, id).await?;
-    sqlx::query!(
-        "delete from partnership_evaluations where tenant_id = $1 and id = $2",
-        tenant_id,
-        id
-    )
-    .execute(&mut *tx)
-    .await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Delete,
-        "evaluation",
-        id,
-        Some(&before),
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    change.commit().await
 }
 
 /// The live partnership of the tenant, or 404.
@@ -409,4 +332,22 @@ async fn fetch(
     .fetch_optional(conn)
     .await?
     .ok_or(Error::NotFound)
+}
+
+impl super::Record for Evaluation {
+    const TABLE: super::RecordTable = super::RecordTable::Evaluations;
+    const RECORD_TYPE: &'static str = "evaluation";
+    type Key = (Uuid, Uuid);
+
+    fn fetch(
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        (partnership_id, id): (Uuid, Uuid),
+    ) -> impl Future<Output = Result<Self, Error>> + Send {
+        fetch(conn, tenant_id, partnership_id, id)
+    }
+
+    fn version(&self) -> i32 {
+        self.version
+    }
 }

@@ -24,6 +24,7 @@ macro_rules! record {
         impl super::Record for $type {
             const TABLE: super::RecordTable = super::RecordTable::$table;
             const RECORD_TYPE: &'static str = $name;
+            type Key = uuid::Uuid;
 
             fn fetch(
                 conn: &mut sqlx::PgConnection,
@@ -65,8 +66,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use maillage_domain::EmailAddress;
 use maillage_problem::{FieldError, Json};
 use maillage_runtime::api::ApiRouter;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
-use sqlx::PgConnection;
+use sqlx::{PgConnection, Postgres, Transaction};
 use uuid::Uuid;
 
 use crate::Error;
@@ -160,20 +162,42 @@ trait Record: Serialize + Send + Sized + 'static {
     const TABLE: RecordTable;
     /// Its name in the audit log.
     const RECORD_TYPE: &'static str;
+    /// What names one in its URL: its id, or its parent's id and its own.
+    type Key: RecordKey;
 
     /// The live record (not in a bin) of the tenant, or `NotFound`.
     fn fetch(
         conn: &mut PgConnection,
         tenant_id: Uuid,
-        id: Uuid,
+        key: Self::Key,
     ) -> impl Future<Output = Result<Self, Error>> + Send;
 
     fn version(&self) -> i32;
 }
 
+/// The path parameters naming one record.
+trait RecordKey: Copy + Send + Sync + DeserializeOwned + 'static {
+    /// The record's own id.
+    fn id(self) -> Uuid;
+}
+
+impl RecordKey for Uuid {
+    fn id(self) -> Uuid {
+        self
+    }
+}
+
+/// A record that belongs to another, named by the other's id and then its own
+/// (`/v1/partnerships/{id}/evaluations/{evaluation_id}`).
+impl RecordKey for (Uuid, Uuid) {
+    fn id(self) -> Uuid {
+        self.1
+    }
+}
+
 /// Records that go to a bin when deleted and can be restored from it (people,
 /// organisations, partnerships, projects): deleting one by mistake loses nothing.
-trait Binnable: Record {
+trait Binnable: Record<Key = Uuid> {
     fn fetch_binned(
         conn: &mut PgConnection,
         tenant_id: Uuid,
@@ -185,10 +209,10 @@ trait Binnable: Record {
 async fn read<T: Record>(
     State(state): State<AppState>,
     identity: Identity,
-    Path(id): Path<Uuid>,
+    Path(key): Path<T::Key>,
 ) -> Result<(HeaderMap, Json<T>), Error> {
     let mut tx = identity.begin(&state).await?;
-    let record = T::fetch(&mut tx, identity.0.tenant_id, id).await?;
+    let record = T::fetch(&mut tx, identity.0.tenant_id, key).await?;
     tx.commit().await?;
     Ok((etag(record.version()), Json(record)))
 }
@@ -197,13 +221,14 @@ async fn read<T: Record>(
 async fn delete<T: Record>(
     State(state): State<AppState>,
     identity: Identity,
-    Path(id): Path<Uuid>,
+    Path(key): Path<T::Key>,
 ) -> Result<StatusCode, Error> {
     identity.require_editor()?;
     let tenant_id = identity.0.tenant_id;
+    let id = key.id();
     let mut tx = identity.begin(&state).await?;
     lock(&mut tx, T::TABLE, tenant_id, id).await?;
-    let before = T::fetch(&mut tx, tenant_id, id).await?;
+    let before = T::fetch(&mut tx, tenant_id, key).await?;
     sqlx::query(T::TABLE.delete_sql())
         .bind(tenant_id)
         .bind(id)
@@ -221,6 +246,89 @@ async fn delete<T: Record>(
     .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Answers a creation: reads the new record, audits it, commits, and returns it with
+/// its `ETag` (201).
+async fn created<T: Record>(
+    mut tx: Transaction<'static, Postgres>,
+    identity: &Identity,
+    key: T::Key,
+) -> Result<(StatusCode, HeaderMap, Json<T>), Error> {
+    let record = T::fetch(&mut tx, identity.0.tenant_id, key).await?;
+    audit::record(
+        &mut tx,
+        identity,
+        Action::Create,
+        T::RECORD_TYPE,
+        key.id(),
+        None,
+        Some(&record),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, etag(record.version()), Json(record)))
+}
+
+/// A change to one record, made from the version its editor last read (`If-Match`):
+/// opened with the record locked and its version checked, so that a colleague's
+/// change cannot slip in between; committed with its before and after in the audit log.
+struct Change<'a, T: Record> {
+    /// The request's transaction, for the handler's writes.
+    tx: Transaction<'static, Postgres>,
+    identity: &'a Identity,
+    key: T::Key,
+    /// The record as it was.
+    before: T,
+}
+
+impl<'a, T: Record> Change<'a, T> {
+    async fn begin(
+        state: &AppState,
+        identity: &'a Identity,
+        key: T::Key,
+        headers: &HeaderMap,
+    ) -> Result<Self, Error> {
+        identity.require_editor()?;
+        let expected = expected_version(headers)?;
+        let tenant_id = identity.0.tenant_id;
+        let mut tx = identity.begin(state).await?;
+        lock(&mut tx, T::TABLE, tenant_id, key.id()).await?;
+        let before = T::fetch(&mut tx, tenant_id, key).await?;
+        check_version(expected, before.version())?;
+        Ok(Self {
+            tx,
+            identity,
+            key,
+            before,
+        })
+    }
+
+    fn tenant_id(&self) -> Uuid {
+        self.identity.0.tenant_id
+    }
+
+    fn id(&self) -> Uuid {
+        self.key.id()
+    }
+
+    /// Reads the record as it now is, audits the change and commits it.
+    async fn commit(mut self) -> Result<(HeaderMap, Json<T>), Error> {
+        let tenant_id = self.tenant_id();
+        let after = T::fetch(&mut self.tx, tenant_id, self.key).await?;
+        audit::record(
+            &mut self.tx,
+            self.identity,
+            Action::Update,
+            T::RECORD_TYPE,
+            self.key.id(),
+            Some(&self.before),
+            Some(&after),
+        )
+        .await?;
+        self.tx.commit().await?;
+        Ok((etag(after.version()), Json(after)))
+    }
 }
 
 impl RecordTable {

@@ -13,10 +13,7 @@ use uuid::Uuid;
 
 use super::contact::{self, Address, EmailEntry, PhoneEntry};
 use super::custom_fields;
-use super::{
-    Checks, MergeInput, RecordTable, bin, check_version, etag, expected_version, lock, present,
-    read, restore,
-};
+use super::{Change, Checks, MergeInput, RecordTable, bin, created, etag, present, read, restore};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
@@ -324,16 +321,13 @@ async fn create(
         fields.custom.clone(),
     )
     .await?;
-    let organisation = sqlx::query_as!(
-        Organisation,
+    let id = Uuid::now_v7();
+    sqlx::query!(
         r#"insert into organisations (tenant_id, id, name, kind, website, email, phone, emails, phones, address, notes,
                                       custom)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-           returning id, name, kind, website, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
-                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
-                  notes, version, created_at, updated_at, deleted_at"#,
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"#,
         identity.0.tenant_id,
-        Uuid::now_v7(),
+        id,
         fields.name,
         fields.kind,
         fields.website,
@@ -345,24 +339,9 @@ async fn create(
         fields.notes,
         custom,
     )
-    .fetch_one(&mut *tx)
+    .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Create,
-        "organisation",
-        organisation.id,
-        None,
-        Some(&organisation),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        etag(organisation.version),
-        Json(organisation),
-    ))
+    created(tx, &identity, id).await
 }
 
 async fn update(
@@ -372,37 +351,23 @@ async fn update(
     headers: HeaderMap,
     Json(input): Json<OrganisationInput>,
 ) -> Result<(HeaderMap, Json<Organisation>), Error> {
-    identity.require_editor()?;
-    let expected = expected_version(&headers)?;
-    let mut tx = identity.begin(&state).await?;
-    lock(
-        &mut tx,
-        RecordTable::Organisations,
-        identity.0.tenant_id,
-        id,
-    )
-    .await?;
-    let before = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
-    check_version(expected, before.version)?;
-    let fields = OrganisationFields::of(&before).merge(input)?;
+    let mut change = Change::<Organisation>::begin(&state, &identity, id, &headers).await?;
+    let tenant_id = change.tenant_id();
+    let fields = OrganisationFields::of(&change.before).merge(input)?;
     let custom = custom_fields::check_values(
-        &mut tx,
-        identity.0.tenant_id,
+        &mut change.tx,
+        tenant_id,
         "organisation",
         fields.custom.clone(),
     )
     .await?;
-    let after = sqlx::query_as!(
-        Organisation,
+    sqlx::query!(
         r#"update organisations
            set name = $3, kind = $4, website = $5, email = $6, phone = $7, emails = $8, phones = $9, address = $10,
                notes = $11, custom = $12,
                version = version + 1, updated_at = now()
-           where tenant_id = $1 and id = $2
-           returning id, name, kind, website, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
-                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
-                  notes, version, created_at, updated_at, deleted_at"#,
-        identity.0.tenant_id,
+           where tenant_id = $1 and id = $2"#,
+        tenant_id,
         id,
         fields.name,
         fields.kind,
@@ -415,20 +380,9 @@ async fn update(
         fields.notes,
         custom,
     )
-    .fetch_one(&mut *tx)
+    .execute(&mut *change.tx)
     .await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Update,
-        "organisation",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((etag(after.version), Json(after)))
+    change.commit().await
 }
 
 /// Merges a duplicate into this organisation: its people, partnerships, projects,

@@ -12,11 +12,8 @@ use sqlx::PgConnection;
 use sqlx::types::Json as JsonColumn;
 use uuid::Uuid;
 
-use super::{
-    Checks, RecordTable, bin, check_version, etag, expected_version, lock, present, read, restore,
-};
+use super::{Change, Checks, bin, created, present, read, restore};
 use crate::Error;
-use crate::audit::{self, Action};
 use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::pagination::{ChangedAfter, ListSort, Page, PageQuery};
@@ -483,23 +480,7 @@ async fn create(
     .execute(&mut *tx)
     .await?;
     fields.save_partners(&mut tx, tenant_id, id).await?;
-    let partnership = fetch(&mut tx, tenant_id, id, false).await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Create,
-        "partnership",
-        id,
-        None,
-        Some(&partnership),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        etag(partnership.version),
-        Json(partnership),
-    ))
+    created(tx, &identity, id).await
 }
 
 async fn update(
@@ -509,14 +490,9 @@ async fn update(
     headers: HeaderMap,
     Json(input): Json<PartnershipInput>,
 ) -> Result<(HeaderMap, Json<Partnership>), Error> {
-    identity.require_editor()?;
-    let expected = expected_version(&headers)?;
-    let tenant_id = identity.0.tenant_id;
-    let mut tx = identity.begin(&state).await?;
-    lock(&mut tx, RecordTable::Partnerships, tenant_id, id).await?;
-    let before = fetch(&mut tx, tenant_id, id, false).await?;
-    check_version(expected, before.version)?;
-    let fields = PartnershipFields::merge(Some(&before), input)?;
+    let mut change = Change::<Partnership>::begin(&state, &identity, id, &headers).await?;
+    let tenant_id = change.tenant_id();
+    let fields = PartnershipFields::merge(Some(&change.before), input)?;
     sqlx::query!(
         r#"update partnerships
            set title = $3, kind = $4, status = $5, starts_on = $6, ends_on = $7, agreement = $8, notes = $9,
@@ -533,22 +509,10 @@ async fn update(
         fields.notes,
         fields.next_evaluation_on,
     )
-    .execute(&mut *tx)
+    .execute(&mut *change.tx)
     .await?;
-    fields.save_partners(&mut tx, tenant_id, id).await?;
-    let after = fetch(&mut tx, tenant_id, id, false).await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Update,
-        "partnership",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((etag(after.version), Json(after)))
+    fields.save_partners(&mut change.tx, tenant_id, id).await?;
+    change.commit().await
 }
 
 async fn partners_of(

@@ -13,10 +13,7 @@ use uuid::Uuid;
 
 use super::contact::{self, Address, EmailEntry, PhoneEntry};
 use super::custom_fields;
-use super::{
-    Checks, MergeInput, RecordTable, bin, check_version, etag, expected_version, lock, present,
-    read, restore,
-};
+use super::{Change, Checks, MergeInput, RecordTable, bin, created, etag, present, read, restore};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
@@ -337,17 +334,13 @@ async fn create(
         fields.custom.clone(),
     )
     .await?;
-    let person = sqlx::query_as!(
-        Person,
+    let id = Uuid::now_v7();
+    sqlx::query!(
         r#"insert into people (tenant_id, id, given_name, family_name, email, phone, emails, phones, address,
                                email_consent, consent_basis, consent_on, consent_source, notes, custom)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-           returning id, given_name, family_name, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
-                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
-                  email_consent, consent_basis, consent_on, consent_source,
-                  notes, version, created_at, updated_at, deleted_at"#,
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"#,
         identity.0.tenant_id,
-        Uuid::now_v7(),
+        id,
         fields.given_name,
         fields.family_name,
         contact::primary_email(&fields.emails),
@@ -362,20 +355,9 @@ async fn create(
         fields.notes,
         custom,
     )
-    .fetch_one(&mut *tx)
+    .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Create,
-        "person",
-        person.id,
-        None,
-        Some(&person),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, etag(person.version), Json(person)))
+    created(tx, &identity, id).await
 }
 
 async fn update(
@@ -385,32 +367,19 @@ async fn update(
     headers: HeaderMap,
     Json(input): Json<PersonInput>,
 ) -> Result<(HeaderMap, Json<Person>), Error> {
-    identity.require_editor()?;
-    let expected = expected_version(&headers)?;
-    let mut tx = identity.begin(&state).await?;
-    lock(&mut tx, RecordTable::People, identity.0.tenant_id, id).await?;
-    let before = fetch(&mut tx, identity.0.tenant_id, id, false).await?;
-    check_version(expected, before.version)?;
-    let fields = PersonFields::of(&before).merge(input)?;
-    let custom = custom_fields::check_values(
-        &mut tx,
-        identity.0.tenant_id,
-        "person",
-        fields.custom.clone(),
-    )
-    .await?;
-    let after = sqlx::query_as!(
-        Person,
+    let mut change = Change::<Person>::begin(&state, &identity, id, &headers).await?;
+    let tenant_id = change.tenant_id();
+    let fields = PersonFields::of(&change.before).merge(input)?;
+    let custom =
+        custom_fields::check_values(&mut change.tx, tenant_id, "person", fields.custom.clone())
+            .await?;
+    sqlx::query!(
         r#"update people
            set given_name = $3, family_name = $4, email = $5, phone = $6, emails = $7, phones = $8, address = $9,
                email_consent = $10, consent_basis = $11, consent_on = $12, consent_source = $13, notes = $14,
                custom = $15, version = version + 1, updated_at = now()
-           where tenant_id = $1 and id = $2
-           returning id, given_name, family_name, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
-                  phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
-                  email_consent, consent_basis, consent_on, consent_source,
-                  notes, version, created_at, updated_at, deleted_at"#,
-        identity.0.tenant_id,
+           where tenant_id = $1 and id = $2"#,
+        tenant_id,
         id,
         fields.given_name,
         fields.family_name,
@@ -426,20 +395,9 @@ async fn update(
         fields.notes,
         custom,
     )
-    .fetch_one(&mut *tx)
+    .execute(&mut *change.tx)
     .await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Update,
-        "person",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((etag(after.version), Json(after)))
+    change.commit().await
 }
 
 /// Merges a duplicate into this person: affiliations, activities, engagements and tags

@@ -12,11 +12,8 @@ use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{
-    Checks, RecordTable, bin, check_version, etag, expected_version, lock, present, read, restore,
-};
+use super::{Change, Checks, bin, created, present, read, restore};
 use crate::Error;
-use crate::audit::{self, Action};
 use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::pagination::{ChangedAfter, ListSort, Page, PageQuery};
@@ -534,19 +531,7 @@ async fn create(
     .execute(&mut *tx)
     .await?;
     fields.save_children(&mut tx, tenant_id, id).await?;
-    let project = fetch(&mut tx, tenant_id, id, false).await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Create,
-        "project",
-        id,
-        None,
-        Some(&project),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, etag(project.version), Json(project)))
+    created(tx, &identity, id).await
 }
 
 async fn update(
@@ -556,15 +541,10 @@ async fn update(
     headers: HeaderMap,
     Json(input): Json<ProjectInput>,
 ) -> Result<(HeaderMap, Json<Project>), Error> {
-    identity.require_editor()?;
-    let expected = expected_version(&headers)?;
-    let tenant_id = identity.0.tenant_id;
-    let mut tx = identity.begin(&state).await?;
-    lock(&mut tx, RecordTable::Projects, tenant_id, id).await?;
-    let before = fetch(&mut tx, tenant_id, id, false).await?;
-    check_version(expected, before.version)?;
-    let fields = ProjectFields::merge(Some(&before), input, identity.0.user_id)?;
-    fields.check_owner(&mut tx, tenant_id).await?;
+    let mut change = Change::<Project>::begin(&state, &identity, id, &headers).await?;
+    let tenant_id = change.tenant_id();
+    let fields = ProjectFields::merge(Some(&change.before), input, identity.0.user_id)?;
+    fields.check_owner(&mut change.tx, tenant_id).await?;
     sqlx::query!(
         r#"update projects
            set name = $3, description = $4, status = $5, owner_user_id = $6, target_population = $7,
@@ -581,22 +561,10 @@ async fn update(
         fields.starts_on,
         fields.ends_on,
     )
-    .execute(&mut *tx)
+    .execute(&mut *change.tx)
     .await?;
-    fields.save_children(&mut tx, tenant_id, id).await?;
-    let after = fetch(&mut tx, tenant_id, id, false).await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Update,
-        "project",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((etag(after.version), Json(after)))
+    fields.save_children(&mut change.tx, tenant_id, id).await?;
+    change.commit().await
 }
 
 /// A project with its milestones, budget and partners.
