@@ -96,3 +96,27 @@ pub struct ChangedAfter {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub id: uuid::Uuid,
 }
+
+/// A list in date order, oldest or newest first: one index, read either way, serves
+/// both, and a page's cursor (date, id) means the same in both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateOrder {
+    OldestFirst,
+    NewestFirst,
+}
+
+impl DateOrder {
+    /// `sort={field}` (oldest first) or `sort=-{field}` (newest first); `default` when
+    /// absent.
+    pub fn parse(raw: Option<&str>, field: &str, default: Self) -> Result<Self, Error> {
+        match raw {
+            None => Ok(default),
+            Some(raw) if raw == field => Ok(Self::OldestFirst),
+            Some(raw) if raw.strip_prefix('-') == Some(field) => Ok(Self::NewestFirst),
+            Some(_) => Err(Error::field(
+                "sort",
+                &format!("doit valoir {field} ou -{field}"),
+            )),
+        }
+    }
+}

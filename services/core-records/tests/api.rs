@@ -1129,6 +1129,23 @@ async fn the_audit_log_tells_who_changed_what_per_record_and_per_tenant() -> Tes
     assert_eq!(status, StatusCode::OK);
     assert_eq!(all["items"].as_array().map(Vec::len), Some(2));
     assert!(all["next"].is_string(), "three entries, pages of two");
+    let (_, oldest_first) = app
+        .send(&admin, Method::GET, "/v1/audit?sort=at", None)
+        .await?;
+    let entries: Vec<(&str, &str)> = oldest_first["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| Some((e["action"].as_str()?, e["record_type"].as_str()?)))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("create", "person"),
+            ("update", "person"),
+            ("create", "organisation")
+        ]
+    );
 
     let (_, theirs) = app.send(&other, Method::GET, "/v1/audit", None).await?;
     assert_eq!(
@@ -1260,11 +1277,19 @@ async fn activities_make_up_the_timeline_of_every_record_they_touch() -> TestRes
             Some(json!({"name": "CAF", "kind": "funder"})),
         )
         .await?;
+    let (_, project) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/projects",
+            Some(json!({"name": "Jardins partagés"})),
+        )
+        .await?;
 
     let (status, meeting) = app
         .send(&editor, Method::POST, "/v1/activities", Some(json!({
             "kind": "meeting", "occurred_at": "2026-10-01T09:30:00+02:00", "subject": "Comité de pilotage",
-            "links": {"people": [person["id"]], "organisations": [funder["id"]]}
+            "links": {"people": [person["id"]], "organisations": [funder["id"]], "projects": [project["id"]]}
         })))
         .await?;
     assert_eq!(status, StatusCode::CREATED, "{meeting}");
@@ -1324,6 +1349,74 @@ async fn activities_make_up_the_timeline_of_every_record_they_touch() -> TestRes
         )
         .await?;
     assert_eq!(subjects(&second), ["Comité de pilotage"], "paginated");
+    let (_, oldest_first) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!("{person_timeline}?sort=occurred_at"),
+            None,
+        )
+        .await?;
+    assert_eq!(
+        subjects(&oldest_first),
+        ["Comité de pilotage", "Envoyer les pièces"]
+    );
+    let (status, problem) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!("{person_timeline}?sort=subject"),
+            None,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "sort");
+
+    // A project has its timeline too, and the tenant's whole list filters by any link
+    // (every one named must hold), by kind and by what is still to do.
+    let project_timeline = format!("/v1/projects/{}/timeline", id_of(&project));
+    let (status, on_project) = app
+        .send(&editor, Method::GET, &project_timeline, None)
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{on_project}");
+    assert_eq!(subjects(&on_project), ["Comité de pilotage"]);
+    assert_eq!(
+        on_project["items"][0]["links"]["projects"],
+        json!([project["id"]])
+    );
+    let (_, everything) = app
+        .send(&editor, Method::GET, "/v1/activities", None)
+        .await?;
+    assert_eq!(
+        subjects(&everything),
+        [
+            "Envoyer les pièces",
+            "Relance dossier",
+            "Comité de pilotage"
+        ]
+    );
+    let (_, both) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!(
+                "/v1/activities?organisation_id={}&person_id={}",
+                id_of(&funder),
+                id_of(&person)
+            ),
+            None,
+        )
+        .await?;
+    assert_eq!(subjects(&both), ["Comité de pilotage"]);
+    let (_, to_do) = app
+        .send(
+            &editor,
+            Method::GET,
+            "/v1/activities?kind=task&done=false",
+            None,
+        )
+        .await?;
+    assert_eq!(subjects(&to_do), ["Envoyer les pièces"]);
 
     let task_path = format!("/v1/activities/{}", id_of(&task));
     let (status, done) = app
@@ -1331,6 +1424,15 @@ async fn activities_make_up_the_timeline_of_every_record_they_touch() -> TestRes
         .await?;
     assert_eq!(status, StatusCode::OK, "{done}");
     assert!(done["done_at"].is_string());
+    let (_, to_do) = app
+        .send(
+            &editor,
+            Method::GET,
+            "/v1/activities?kind=task&done=false",
+            None,
+        )
+        .await?;
+    assert_eq!(subjects(&to_do), Vec::<String>::new());
     let (status, problem) = app
         .patch(
             &editor,
@@ -1357,10 +1459,31 @@ async fn activities_make_up_the_timeline_of_every_record_they_touch() -> TestRes
         .await?;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["errors"][0]["field"], "links.people");
-    let (status, _) = app
-        .send(&other, Method::GET, &person_timeline, None)
+    let (status, problem) = app
+        .send(
+            &other,
+            Method::POST,
+            "/v1/activities",
+            Some(json!({
+                "kind": "note", "subject": "Fuite", "links": {"projects": [project["id"]]}
+            })),
+        )
         .await?;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "links.projects");
+    for timeline in [&person_timeline, &project_timeline] {
+        let (status, _) = app.send(&other, Method::GET, timeline, None).await?;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    let (_, theirs) = app
+        .send(
+            &other,
+            Method::GET,
+            &format!("/v1/activities?person_id={}", id_of(&person)),
+            None,
+        )
+        .await?;
+    assert_eq!(subjects(&theirs), Vec::<String>::new());
     let (status, _) = app.send(&other, Method::GET, &task_path, None).await?;
     assert_eq!(status, StatusCode::NOT_FOUND);
     Ok(())
@@ -1443,6 +1566,44 @@ async fn engagements_record_gifts_and_volunteering_with_yearly_totals() -> TestR
         listed["items"][0]["kind"], "volunteering",
         "most recent first"
     );
+    let on_dates = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["occurred_on"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let oldest_first = format!(
+        "/v1/engagements?person_id={}&sort=occurred_on&limit=3",
+        id_of(&person)
+    );
+    let (_, first) = app.send(&editor, Method::GET, &oldest_first, None).await?;
+    assert_eq!(on_dates(&first), ["2025-12-20", "2026-01-10", "2026-03-01"]);
+    let next = first["next"].as_str().unwrap_or_default();
+    let (_, rest) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!("{oldest_first}&after={next}"),
+            None,
+        )
+        .await?;
+    assert_eq!(
+        on_dates(&rest),
+        ["2026-04-05"],
+        "the next page, still oldest first"
+    );
+    let (status, problem) = app
+        .send(
+            &editor,
+            Method::GET,
+            "/v1/engagements?sort=amount_cents",
+            None,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "sort");
 
     for (body, field) in [
         (
@@ -3042,7 +3203,7 @@ async fn every_route_called_with_another_tenants_ids_finds_nothing_and_changes_n
                 ),
                 ("POST", "/v1/activities") => (
                     Some(
-                        json!({"kind": "note", "subject": "Intrus", "links": {"people": [person]}}),
+                        json!({"kind": "note", "subject": "Intrus", "links": {"people": [person], "projects": [project]}}),
                     ),
                     true,
                 ),

@@ -1,5 +1,8 @@
 //! Activities — meetings, calls, emails, events, notes, tasks — linked to people,
-//! organisations and partnerships; a record's timeline is its activities, newest first.
+//! organisations, partnerships and projects; a record's timeline is its activities,
+//! newest first.
+
+use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -14,11 +17,21 @@ use super::{Change, Checks, created, delete, present, read};
 use crate::Error;
 use crate::error::ResultExt;
 use crate::identity::Identity;
-use crate::pagination::{Page, PageQuery};
+use crate::pagination::{DateOrder, Page, PageQuery};
 use crate::startup::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()
+        .get(
+            "/v1/activities",
+            list,
+            Doc::new(
+                "activities",
+                "Activités de l'espace, filtrables (par fiche liée, type, tâches à faire)",
+            )
+            .query::<ListQuery>()
+            .returns_page::<Activity>(),
+        )
         .post(
             "/v1/activities",
             create,
@@ -55,21 +68,28 @@ pub fn router() -> ApiRouter<AppState> {
                 "activities",
                 "Fil d'activité d'une personne, le plus récent d'abord",
             )
-            .query::<PageQuery>()
+            .query::<TimelineQuery>()
             .returns_page::<Activity>(),
         )
         .get(
             "/v1/organisations/{id}/timeline",
             organisation_timeline,
             Doc::new("activities", "Fil d'activité d'une organisation")
-                .query::<PageQuery>()
+                .query::<TimelineQuery>()
                 .returns_page::<Activity>(),
         )
         .get(
             "/v1/partnerships/{id}/timeline",
             partnership_timeline,
             Doc::new("activities", "Fil d'activité d'un partenariat")
-                .query::<PageQuery>()
+                .query::<TimelineQuery>()
+                .returns_page::<Activity>(),
+        )
+        .get(
+            "/v1/projects/{id}/timeline",
+            project_timeline,
+            Doc::new("activities", "Fil d'activité d'un projet")
+                .query::<TimelineQuery>()
                 .returns_page::<Activity>(),
         )
 }
@@ -82,6 +102,7 @@ pub struct Links {
     pub people: Vec<Uuid>,
     pub organisations: Vec<Uuid>,
     pub partnerships: Vec<Uuid>,
+    pub projects: Vec<Uuid>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -188,7 +209,12 @@ impl ActivityFields {
             .links
             .or(previous.map(|p| p.links.clone()))
             .unwrap_or_default();
-        if links.people.len() + links.organisations.len() + links.partnerships.len() > 100 {
+        if links.people.len()
+            + links.organisations.len()
+            + links.partnerships.len()
+            + links.projects.len()
+            > 100
+        {
             checks.push("links", "pas plus de 100 liens par activité");
         }
         let subject = input
@@ -232,23 +258,28 @@ impl ActivityFields {
             move || Error::field(field, "une fiche liée ne fait pas partie de l'espace")
         };
         sqlx::query!(
-            r#"insert into activity_links (tenant_id, id, activity_id, person_id, organisation_id, partnership_id)
-               select $1::uuid, gen_random_uuid(), $2::uuid, person_id, null::uuid, null::uuid from unnest($3::uuid[]) as person_id
+            r#"insert into activity_links (tenant_id, id, activity_id, person_id, organisation_id, partnership_id, project_id)
+               select $1::uuid, gen_random_uuid(), $2::uuid, person_id, null::uuid, null::uuid, null::uuid
+               from unnest($3::uuid[]) as person_id
                union all
-               select $1, gen_random_uuid(), $2, null, organisation_id, null from unnest($4::uuid[]) as organisation_id
+               select $1, gen_random_uuid(), $2, null, organisation_id, null, null from unnest($4::uuid[]) as organisation_id
                union all
-               select $1, gen_random_uuid(), $2, null, null, partnership_id from unnest($5::uuid[]) as partnership_id"#,
+               select $1, gen_random_uuid(), $2, null, null, partnership_id, null from unnest($5::uuid[]) as partnership_id
+               union all
+               select $1, gen_random_uuid(), $2, null, null, null, project_id from unnest($6::uuid[]) as project_id"#,
             tenant_id,
             id,
             &self.links.people,
             &self.links.organisations,
             &self.links.partnerships,
+            &self.links.projects,
         )
         .execute(&mut *conn)
         .await
         .on_constraint("activity_links_person_fkey", unknown("links.people"))
         .on_constraint("activity_links_organisation_fkey", unknown("links.organisations"))
-        .on_constraint("activity_links_partnership_fkey", unknown("links.partnerships"))?;
+        .on_constraint("activity_links_partnership_fkey", unknown("links.partnerships"))
+        .on_constraint("activity_links_project_fkey", unknown("links.projects"))?;
         Ok(())
     }
 }
@@ -314,158 +345,276 @@ async fn update(
     change.commit().await
 }
 
-/// Whose timeline: exactly one of these is set.
-#[derive(Default)]
-struct Subject {
-    person: Option<Uuid>,
-    organisation: Option<Uuid>,
-    partnership: Option<Uuid>,
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    /// meeting, call, email, event, note or task.
+    kind: Option<String>,
+    /// Only the activities linked to this person (and to every other record named).
+    person_id: Option<Uuid>,
+    organisation_id: Option<Uuid>,
+    partnership_id: Option<Uuid>,
+    project_id: Option<Uuid>,
+    /// Tasks: `false` for those still to do, `true` for those done.
+    done: Option<bool>,
+    /// `-occurred_at` (newest first: the default) or `occurred_at` (oldest first).
+    sort: Option<String>,
+    limit: Option<i64>,
+    after: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+struct TimelineQuery {
+    /// `-occurred_at` (newest first: the default) or `occurred_at` (oldest first).
+    sort: Option<String>,
+    limit: Option<i64>,
+    after: Option<String>,
+}
+
+impl TimelineQuery {
+    /// The list of one record's activities.
+    fn of(self, links: Links) -> ListQuery {
+        ListQuery {
+            kind: None,
+            person_id: links.people.first().copied(),
+            organisation_id: links.organisations.first().copied(),
+            partnership_id: links.partnerships.first().copied(),
+            project_id: links.projects.first().copied(),
+            done: None,
+            sort: self.sort,
+            limit: self.limit,
+            after: self.after,
+        }
+    }
+}
+
+/// `GET /v1/activities`: the tenant's activities, filtered.
+async fn list(
+    State(state): State<AppState>,
+    identity: Identity,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Page<Activity>>, Error> {
+    let mut tx = identity.begin(&state).await?;
+    let page = list_in(&mut tx, identity.0.tenant_id, query).await?;
+    tx.commit().await?;
+    Ok(Json(page))
 }
 
 async fn person_timeline(
     State(state): State<AppState>,
     identity: Identity,
     Path(id): Path<Uuid>,
-    Query(page): Query<PageQuery>,
+    Query(query): Query<TimelineQuery>,
 ) -> Result<Json<Page<Activity>>, Error> {
-    timeline(
-        &state,
-        &identity,
-        Subject {
-            person: Some(id),
-            ..Subject::default()
-        },
-        page,
-    )
-    .await
+    let record = Links {
+        people: vec![id],
+        ..Links::default()
+    };
+    timeline(&state, &identity, record, query).await
 }
 
 async fn organisation_timeline(
     State(state): State<AppState>,
     identity: Identity,
     Path(id): Path<Uuid>,
-    Query(page): Query<PageQuery>,
+    Query(query): Query<TimelineQuery>,
 ) -> Result<Json<Page<Activity>>, Error> {
-    timeline(
-        &state,
-        &identity,
-        Subject {
-            organisation: Some(id),
-            ..Subject::default()
-        },
-        page,
-    )
-    .await
+    let record = Links {
+        organisations: vec![id],
+        ..Links::default()
+    };
+    timeline(&state, &identity, record, query).await
 }
 
 async fn partnership_timeline(
     State(state): State<AppState>,
     identity: Identity,
     Path(id): Path<Uuid>,
-    Query(page): Query<PageQuery>,
+    Query(query): Query<TimelineQuery>,
 ) -> Result<Json<Page<Activity>>, Error> {
-    timeline(
-        &state,
-        &identity,
-        Subject {
-            partnership: Some(id),
-            ..Subject::default()
-        },
-        page,
-    )
-    .await
+    let record = Links {
+        partnerships: vec![id],
+        ..Links::default()
+    };
+    timeline(&state, &identity, record, query).await
 }
 
-/// A record's activities, newest first, a page at a time.
+async fn project_timeline(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+    Query(query): Query<TimelineQuery>,
+) -> Result<Json<Page<Activity>>, Error> {
+    let record = Links {
+        projects: vec![id],
+        ..Links::default()
+    };
+    timeline(&state, &identity, record, query).await
+}
+
+/// One live record's activities (`record` names it), a page at a time; 404 when the
+/// record is not one of the tenant's, rather than an empty timeline.
 async fn timeline(
     state: &AppState,
     identity: &Identity,
-    subject: Subject,
-    page: PageQuery,
+    record: Links,
+    query: TimelineQuery,
 ) -> Result<Json<Page<Activity>>, Error> {
-    let limit = page.limit()?;
-    let after: Option<(DateTime<Utc>, Uuid)> = page.after()?;
-    let (after_at, after_id) = after.unzip();
     let tenant_id = identity.0.tenant_id;
     let mut tx = identity.begin(state).await?;
     let exists = sqlx::query_scalar!(
         r#"select exists(
-               select 1 from people where tenant_id = $1 and id = $2 and deleted_at is null
-               union all select 1 from organisations where tenant_id = $1 and id = $3 and deleted_at is null
-               union all select 1 from partnerships where tenant_id = $1 and id = $4 and deleted_at is null
+               select 1 from people where tenant_id = $1 and id = any($2) and deleted_at is null
+               union all select 1 from organisations where tenant_id = $1 and id = any($3) and deleted_at is null
+               union all select 1 from partnerships where tenant_id = $1 and id = any($4) and deleted_at is null
+               union all select 1 from projects where tenant_id = $1 and id = any($5) and deleted_at is null
            ) as "exists!""#,
         tenant_id,
-        subject.person,
-        subject.organisation,
-        subject.partnership,
+        &record.people,
+        &record.organisations,
+        &record.partnerships,
+        &record.projects,
     )
     .fetch_one(&mut *tx)
     .await?;
     if !exists {
         return Err(Error::NotFound);
     }
-    let rows = sqlx::query_as!(
-        ActivityRow,
-        r#"select a.id, a.kind, a.occurred_at, a.subject, a.body, a.due_at, a.done_at, a.author_user_id,
-                  a.version, a.created_at, a.updated_at
-           from activities a
-           where a.tenant_id = $1
-             and exists (select 1 from activity_links l
-                         where l.tenant_id = a.tenant_id and l.activity_id = a.id
-                           and (l.person_id = $2 or l.organisation_id = $3 or l.partnership_id = $4))
-             and ($5::timestamptz is null or (a.occurred_at, a.id) < ($5, $6::uuid))
-           order by a.occurred_at desc, a.id desc
-           limit $7"#,
-        tenant_id,
-        subject.person,
-        subject.organisation,
-        subject.partnership,
-        after_at,
-        after_id,
-        limit + 1,
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows {
-        let links = links_of(&mut tx, tenant_id, row.id).await?;
-        items.push(row.with_links(links));
-    }
+    let page = list_in(&mut tx, tenant_id, query.of(record)).await?;
     tx.commit().await?;
-    Ok(Json(Page::from_rows(items, limit, |a| {
-        (a.occurred_at, a.id)
-    })))
+    Ok(Json(page))
 }
 
-async fn links_of(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Links, Error> {
-    let rows = sqlx::query!(
-        r#"select person_id, organisation_id, partnership_id from activity_links
-           where tenant_id = $1 and activity_id = $2 order by id"#,
-        tenant_id,
-        id,
-    )
-    .fetch_all(conn)
-    .await?;
-    Ok(Links {
-        people: rows.iter().filter_map(|r| r.person_id).collect(),
-        organisations: rows.iter().filter_map(|r| r.organisation_id).collect(),
-        partnerships: rows.iter().filter_map(|r| r.partnership_id).collect(),
-    })
+/// A page of activities: their ids in the order asked for (one index, read either
+/// way), then their rows and links.
+async fn list_in(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    query: ListQuery,
+) -> Result<Page<Activity>, Error> {
+    let order = DateOrder::parse(query.sort.as_deref(), "occurred_at", DateOrder::NewestFirst)?;
+    let page = PageQuery {
+        limit: query.limit,
+        after: query.after,
+    };
+    let limit = page.limit()?;
+    let after: Option<(DateTime<Utc>, Uuid)> = page.after()?;
+    let (after_at, after_id) = after.unzip();
+    let ids = match order {
+        DateOrder::NewestFirst => {
+            sqlx::query_scalar!(
+                r#"select a.id from activities a
+                   where a.tenant_id = $1
+                     and ($2::uuid is null or exists (select 1 from activity_links l
+                          where l.tenant_id = $1 and l.activity_id = a.id and l.person_id = $2))
+                     and ($3::uuid is null or exists (select 1 from activity_links l
+                          where l.tenant_id = $1 and l.activity_id = a.id and l.organisation_id = $3))
+                     and ($4::uuid is null or exists (select 1 from activity_links l
+                          where l.tenant_id = $1 and l.activity_id = a.id and l.partnership_id = $4))
+                     and ($5::uuid is null or exists (select 1 from activity_links l
+                          where l.tenant_id = $1 and l.activity_id = a.id and l.project_id = $5))
+                     and ($6::text is null or a.kind = $6)
+                     and ($7::bool is null or (a.done_at is not null) = $7)
+                     and ($8::timestamptz is null or (a.occurred_at, a.id) < ($8, $9::uuid))
+                   order by a.occurred_at desc, a.id desc
+                   limit $10"#,
+                tenant_id,
+                query.person_id,
+                query.organisation_id,
+                query.partnership_id,
+                query.project_id,
+                query.kind,
+                query.done,
+                after_at,
+                after_id,
+                limit + 1,
+            )
+            .fetch_all(&mut *conn)
+            .await?
+        }
+        DateOrder::OldestFirst => {
+            sqlx::query_scalar!(
+                r#"select a.id from activities a
+                   where a.tenant_id = $1
+                     and ($2::uuid is null or exists (select 1 from activity_links l
+                          where l.tenant_id = $1 and l.activity_id = a.id and l.person_id = $2))
+                     and ($3::uuid is null or exists (select 1 from activity_links l
+                          where l.tenant_id = $1 and l.activity_id = a.id and l.organisation_id = $3))
+                     and ($4::uuid is null or exists (select 1 from activity_links l
+                          where l.tenant_id = $1 and l.activity_id = a.id and l.partnership_id = $4))
+                     and ($5::uuid is null or exists (select 1 from activity_links l
+                          where l.tenant_id = $1 and l.activity_id = a.id and l.project_id = $5))
+                     and ($6::text is null or a.kind = $6)
+                     and ($7::bool is null or (a.done_at is not null) = $7)
+                     and ($8::timestamptz is null or (a.occurred_at, a.id) > ($8, $9::uuid))
+                   order by a.occurred_at, a.id
+                   limit $10"#,
+                tenant_id,
+                query.person_id,
+                query.organisation_id,
+                query.partnership_id,
+                query.project_id,
+                query.kind,
+                query.done,
+                after_at,
+                after_id,
+                limit + 1,
+            )
+            .fetch_all(&mut *conn)
+            .await?
+        }
+    };
+    let items = fetch_many(conn, tenant_id, &ids).await?;
+    Ok(Page::from_rows(items, limit, |a| (a.occurred_at, a.id)))
 }
 
 async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Activity, Error> {
-    let row = sqlx::query_as!(
+    fetch_many(conn, tenant_id, &[id])
+        .await?
+        .pop()
+        .ok_or(Error::NotFound)
+}
+
+/// The activities with these ids, in the order given, each with its links.
+async fn fetch_many(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    ids: &[Uuid],
+) -> Result<Vec<Activity>, Error> {
+    let rows = sqlx::query_as!(
         ActivityRow,
         r#"select id, kind, occurred_at, subject, body, due_at, done_at, author_user_id, version, created_at, updated_at
-           from activities where tenant_id = $1 and id = $2"#,
+           from activities where tenant_id = $1 and id = any($2)
+           order by array_position($2, id)"#,
         tenant_id,
-        id,
+        ids,
     )
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(Error::NotFound)?;
-    let links = links_of(conn, tenant_id, id).await?;
-    Ok(row.with_links(links))
+    .fetch_all(&mut *conn)
+    .await?;
+    let links = sqlx::query!(
+        r#"select activity_id, person_id, organisation_id, partnership_id, project_id from activity_links
+           where tenant_id = $1 and activity_id = any($2) order by id"#,
+        tenant_id,
+        ids,
+    )
+    .fetch_all(conn)
+    .await?;
+    let mut by_activity: HashMap<Uuid, Links> = HashMap::new();
+    for link in links {
+        let entry = by_activity.entry(link.activity_id).or_default();
+        entry.people.extend(link.person_id);
+        entry.organisations.extend(link.organisation_id);
+        entry.partnerships.extend(link.partnership_id);
+        entry.projects.extend(link.project_id);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let links = by_activity.remove(&row.id).unwrap_or_default();
+            row.with_links(links)
+        })
+        .collect())
 }
 
 record!(Activity, Activities, "activity");

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::Error;
 use crate::identity::Identity;
-use crate::pagination::{Page, PageQuery};
+use crate::pagination::{DateOrder, Page, PageQuery};
 use crate::startup::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
@@ -46,11 +46,12 @@ pub struct AuditEntry {
 struct AuditQuery {
     record_type: Option<String>,
     record_id: Option<Uuid>,
+    /// `-at` (newest first: the default) or `at` (oldest first).
+    sort: Option<String>,
     limit: Option<i64>,
     after: Option<String>,
 }
 
-/// Newest first.
 async fn list(
     State(state): State<AppState>,
     identity: Identity,
@@ -59,6 +60,7 @@ async fn list(
     if query.record_id.is_none() && identity.0.role < Role::Admin {
         return Err(Error::Forbidden);
     }
+    let order = DateOrder::parse(query.sort.as_deref(), "at", DateOrder::NewestFirst)?;
     let page = PageQuery {
         limit: query.limit,
         after: query.after,
@@ -67,25 +69,50 @@ async fn list(
     let after: Option<(DateTime<Utc>, Uuid)> = page.after()?;
     let (after_at, after_id) = after.unzip();
     let mut tx = identity.begin(&state).await?;
-    let rows = sqlx::query_as!(
-        AuditEntry,
-        r#"select a.id, a.at, a.actor_user_id, u.display_name as "actor_name?", a.request_id, a.action,
-                  a.record_type, a.record_id, a.before, a.after
-           from audit_log a left join users u on u.id = a.actor_user_id
-           where a.tenant_id = $1
-             and ($2::text is null or a.record_type = $2) and ($3::uuid is null or a.record_id = $3)
-             and ($4::timestamptz is null or (a.at, a.id) < ($4, $5::uuid))
-           order by a.at desc, a.id desc
-           limit $6"#,
-        identity.0.tenant_id,
-        query.record_type,
-        query.record_id,
-        after_at,
-        after_id,
-        limit + 1,
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    let rows = match order {
+        DateOrder::NewestFirst => {
+            sqlx::query_as!(
+                AuditEntry,
+                r#"select a.id, a.at, a.actor_user_id, u.display_name as "actor_name?", a.request_id, a.action,
+                          a.record_type, a.record_id, a.before, a.after
+                   from audit_log a left join users u on u.id = a.actor_user_id
+                   where a.tenant_id = $1
+                     and ($2::text is null or a.record_type = $2) and ($3::uuid is null or a.record_id = $3)
+                     and ($4::timestamptz is null or (a.at, a.id) < ($4, $5::uuid))
+                   order by a.at desc, a.id desc
+                   limit $6"#,
+                identity.0.tenant_id,
+                query.record_type,
+                query.record_id,
+                after_at,
+                after_id,
+                limit + 1,
+            )
+            .fetch_all(&mut *tx)
+            .await?
+        }
+        DateOrder::OldestFirst => {
+            sqlx::query_as!(
+                AuditEntry,
+                r#"select a.id, a.at, a.actor_user_id, u.display_name as "actor_name?", a.request_id, a.action,
+                          a.record_type, a.record_id, a.before, a.after
+                   from audit_log a left join users u on u.id = a.actor_user_id
+                   where a.tenant_id = $1
+                     and ($2::text is null or a.record_type = $2) and ($3::uuid is null or a.record_id = $3)
+                     and ($4::timestamptz is null or (a.at, a.id) > ($4, $5::uuid))
+                   order by a.at, a.id
+                   limit $6"#,
+                identity.0.tenant_id,
+                query.record_type,
+                query.record_id,
+                after_at,
+                after_id,
+                limit + 1,
+            )
+            .fetch_all(&mut *tx)
+            .await?
+        }
+    };
     tx.commit().await?;
     Ok(Json(Page::from_rows(rows, limit, |e| (e.at, e.id))))
 }

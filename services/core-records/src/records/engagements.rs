@@ -14,7 +14,7 @@ use super::{Change, Checks, created, delete, read};
 use crate::Error;
 use crate::error::ResultExt;
 use crate::identity::Identity;
-use crate::pagination::{Page, PageQuery};
+use crate::pagination::{DateOrder, Page, PageQuery};
 use crate::startup::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
@@ -204,16 +204,18 @@ struct ListQuery {
     person_id: Option<Uuid>,
     organisation_id: Option<Uuid>,
     kind: Option<String>,
+    /// `-occurred_on` (most recent first: the default) or `occurred_on` (oldest first).
+    sort: Option<String>,
     limit: Option<i64>,
     after: Option<String>,
 }
 
-/// Most recent first.
 async fn list(
     State(state): State<AppState>,
     identity: Identity,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Page<Engagement>>, Error> {
+    let order = DateOrder::parse(query.sort.as_deref(), "occurred_on", DateOrder::NewestFirst)?;
     let page = PageQuery {
         limit: query.limit,
         after: query.after,
@@ -221,27 +223,51 @@ async fn list(
     let limit = page.limit()?;
     let after: Option<(NaiveDate, Uuid)> = page.after()?;
     let (after_on, after_id) = after.unzip();
+    let tenant_id = identity.0.tenant_id;
     let mut tx = identity.begin(&state).await?;
-    let rows = sqlx::query_as!(
-        Engagement,
-        r#"select id, kind, person_id, organisation_id, amount_cents, currency, minutes, occurred_on,
-                  campaign, notes, version, created_at, updated_at
-           from engagements
-           where tenant_id = $1 and ($2::uuid is null or person_id = $2) and ($3::uuid is null or organisation_id = $3)
-             and ($4::text is null or kind = $4)
-             and ($5::date is null or (occurred_on, id) < ($5, $6::uuid))
-           order by occurred_on desc, id desc
-           limit $7"#,
-        identity.0.tenant_id,
-        query.person_id,
-        query.organisation_id,
-        query.kind,
-        after_on,
-        after_id,
-        limit + 1,
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    // The page's ids in the order asked for (the same index, read either way); then
+    // their rows.
+    let ids = match order {
+        DateOrder::NewestFirst => {
+            sqlx::query_scalar!(
+                r#"select id from engagements
+                   where tenant_id = $1 and ($2::uuid is null or person_id = $2)
+                     and ($3::uuid is null or organisation_id = $3) and ($4::text is null or kind = $4)
+                     and ($5::date is null or (occurred_on, id) < ($5, $6::uuid))
+                   order by occurred_on desc, id desc
+                   limit $7"#,
+                tenant_id,
+                query.person_id,
+                query.organisation_id,
+                query.kind,
+                after_on,
+                after_id,
+                limit + 1,
+            )
+            .fetch_all(&mut *tx)
+            .await?
+        }
+        DateOrder::OldestFirst => {
+            sqlx::query_scalar!(
+                r#"select id from engagements
+                   where tenant_id = $1 and ($2::uuid is null or person_id = $2)
+                     and ($3::uuid is null or organisation_id = $3) and ($4::text is null or kind = $4)
+                     and ($5::date is null or (occurred_on, id) > ($5, $6::uuid))
+                   order by occurred_on, id
+                   limit $7"#,
+                tenant_id,
+                query.person_id,
+                query.organisation_id,
+                query.kind,
+                after_on,
+                after_id,
+                limit + 1,
+            )
+            .fetch_all(&mut *tx)
+            .await?
+        }
+    };
+    let rows = fetch_many(&mut tx, tenant_id, &ids).await?;
     tx.commit().await?;
     Ok(Json(Page::from_rows(rows, limit, |e| {
         (e.occurred_on, e.id)
@@ -363,17 +389,29 @@ async fn update(
 }
 
 async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Engagement, Error> {
-    sqlx::query_as!(
+    fetch_many(conn, tenant_id, &[id])
+        .await?
+        .pop()
+        .ok_or(Error::NotFound)
+}
+
+/// The engagements with these ids, in the order given.
+async fn fetch_many(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    ids: &[Uuid],
+) -> Result<Vec<Engagement>, Error> {
+    Ok(sqlx::query_as!(
         Engagement,
         r#"select id, kind, person_id, organisation_id, amount_cents, currency, minutes, occurred_on,
                   campaign, notes, version, created_at, updated_at
-           from engagements where tenant_id = $1 and id = $2"#,
+           from engagements where tenant_id = $1 and id = any($2)
+           order by array_position($2, id)"#,
         tenant_id,
-        id,
+        ids,
     )
-    .fetch_optional(conn)
-    .await?
-    .ok_or(Error::NotFound)
+    .fetch_all(conn)
+    .await?)
 }
 
 record!(Engagement, Engagements, "engagement");

@@ -22,7 +22,7 @@ use crate::audit::{self, Action};
 use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::outbox::{self, DEADLINE_CHANGED};
-use crate::pagination::{Page, PageQuery};
+use crate::pagination::{DateOrder, Page, PageQuery};
 use crate::startup::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
@@ -404,11 +404,7 @@ async fn list(
     identity: Identity,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Page<Deadline>>, Error> {
-    let latest_first = match query.sort.as_deref() {
-        None | Some("due_at") => false,
-        Some("-due_at") => true,
-        Some(_) => return Err(Error::field("sort", "doit valoir due_at ou -due_at")),
-    };
+    let order = DateOrder::parse(query.sort.as_deref(), "due_at", DateOrder::OldestFirst)?;
     let page = PageQuery {
         limit: query.limit,
         after: query.after,
@@ -420,7 +416,7 @@ async fn list(
     let mut tx = identity.begin(&state).await?;
     // The page's ids in the order asked for (the same index, read either way); then
     // their rows.
-    let ids = if latest_first {
+    let ids = if order == DateOrder::NewestFirst {
         sqlx::query_scalar!(
             r#"select id as "id!" from deadline_overview
                where tenant_id = $1 and ($2::timestamptz is null or (due_at, id) < ($2, $3::uuid))
