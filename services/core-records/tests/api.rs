@@ -1750,6 +1750,43 @@ async fn projects_carry_milestones_budget_totals_and_partners() -> TestResult {
         .await?;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(restored["budget"]["actual_cents"], 151000);
+
+    // The list carries each project's own milestones, budget and partners.
+    let (status, second) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/projects",
+            Some(json!({
+                "name": "Ateliers vélo",
+                "milestones": [{"title": "Atelier d'ouverture", "due_on": "2026-06-01"}],
+                "budget_lines": [{"label": "Pièces", "planned_cents": 40000}],
+                "partners": [{"organisation_id": region["id"], "role": "soutien"}]
+            })),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    let (_, listed) = app.send(&editor, Method::GET, "/v1/projects", None).await?;
+    let summary: Vec<(&str, usize, i64, usize)> = listed["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap_or_default(),
+                p["milestones"].as_array().map_or(0, Vec::len),
+                p["budget"]["planned_cents"].as_i64().unwrap_or_default(),
+                p["partners"].as_array().map_or(0, Vec::len),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("Ateliers vélo", 1, 40000, 1),
+            ("Jardins partagés", 2, 150000, 2)
+        ]
+    );
     Ok(())
 }
 

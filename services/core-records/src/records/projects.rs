@@ -2,6 +2,8 @@
 //! dates, milestones grouped in phases, budget lines (planned and actual, with totals)
 //! and partners, organisations or whole partnerships.
 
+use std::collections::HashMap;
+
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -487,11 +489,7 @@ async fn list(
             .await?
         }
     };
-    let rows = fetch_rows(&mut tx, tenant_id, &ids, query.deleted).await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows {
-        items.push(assemble(&mut tx, tenant_id, row).await?);
-    }
+    let items = fetch_many(&mut tx, tenant_id, &ids, query.deleted).await?;
     tx.commit().await?;
     Ok(Json(Page::from_rows(items, limit, |p| match sort {
         ListSort::Name => json!([p.name, p.id]),
@@ -567,68 +565,6 @@ async fn update(
     change.commit().await
 }
 
-/// A project with its milestones, budget and partners.
-async fn assemble(
-    conn: &mut PgConnection,
-    tenant_id: Uuid,
-    row: ProjectRow,
-) -> Result<Project, Error> {
-    let milestones = sqlx::query_as!(
-        Milestone,
-        r#"select id as "id?", phase, title, due_on, done_on from project_milestones
-           where tenant_id = $1 and project_id = $2 order by due_on nulls last, title, id"#,
-        tenant_id,
-        row.id,
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let lines = sqlx::query_as!(
-        BudgetLine,
-        r#"select label, planned_cents, actual_cents from project_budget_lines
-           where tenant_id = $1 and project_id = $2 order by label"#,
-        tenant_id,
-        row.id,
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let partners = sqlx::query_as!(
-        ProjectPartner,
-        r#"select pp.organisation_id, pp.partnership_id, coalesce(o.name, p.title) as "name!", pp.role
-           from project_partners pp
-           left join organisations o on o.tenant_id = pp.tenant_id and o.id = pp.organisation_id
-           left join partnerships p on p.tenant_id = pp.tenant_id and p.id = pp.partnership_id
-           where pp.tenant_id = $1 and pp.project_id = $2
-           order by 3"#,
-        tenant_id,
-        row.id,
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let budget = Budget {
-        planned_cents: lines.iter().map(|l| l.planned_cents).sum(),
-        actual_cents: lines.iter().map(|l| l.actual_cents).sum(),
-        lines,
-    };
-    Ok(Project {
-        id: row.id,
-        name: row.name,
-        description: row.description,
-        status: row.status,
-        owner_user_id: row.owner_user_id,
-        target_population: row.target_population,
-        territory: row.territory,
-        starts_on: row.starts_on,
-        ends_on: row.ends_on,
-        milestones,
-        budget,
-        partners,
-        version: row.version,
-        created_at: row.created_at,
-        updated_at: row.updated_at,
-        deleted_at: row.deleted_at,
-    })
-}
-
 /// One project of the tenant, from the bin when `in_bin`, otherwise a live one.
 async fn fetch(
     conn: &mut PgConnection,
@@ -636,21 +572,21 @@ async fn fetch(
     id: Uuid,
     in_bin: bool,
 ) -> Result<Project, Error> {
-    let row = fetch_rows(&mut *conn, tenant_id, &[id], in_bin)
+    fetch_many(conn, tenant_id, &[id], in_bin)
         .await?
         .pop()
-        .ok_or(Error::NotFound)?;
-    assemble(conn, tenant_id, row).await
+        .ok_or(Error::NotFound)
 }
 
-/// These projects' own rows, in the order of `ids`, live or in the bin.
-async fn fetch_rows(
+/// These projects, in the order of `ids`, live or in the bin, each with its milestones,
+/// budget and partners: four queries whatever the number of projects.
+async fn fetch_many(
     conn: &mut PgConnection,
     tenant_id: Uuid,
     ids: &[Uuid],
     in_bin: bool,
-) -> Result<Vec<ProjectRow>, Error> {
-    Ok(sqlx::query_as!(
+) -> Result<Vec<Project>, Error> {
+    let rows = sqlx::query_as!(
         ProjectRow,
         r#"select id, name, description, status, owner_user_id, target_population, territory, starts_on, ends_on,
                   version, created_at, updated_at, deleted_at
@@ -660,8 +596,94 @@ async fn fetch_rows(
         ids,
         in_bin,
     )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut milestones: HashMap<Uuid, Vec<Milestone>> = HashMap::new();
+    for m in sqlx::query!(
+        r#"select project_id, id, phase, title, due_on, done_on from project_milestones
+           where tenant_id = $1 and project_id = any($2) order by due_on nulls last, title, id"#,
+        tenant_id,
+        ids,
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        milestones.entry(m.project_id).or_default().push(Milestone {
+            id: Some(m.id),
+            phase: m.phase,
+            title: m.title,
+            due_on: m.due_on,
+            done_on: m.done_on,
+        });
+    }
+    let mut budget_lines: HashMap<Uuid, Vec<BudgetLine>> = HashMap::new();
+    for line in sqlx::query!(
+        r#"select project_id, label, planned_cents, actual_cents from project_budget_lines
+           where tenant_id = $1 and project_id = any($2) order by label"#,
+        tenant_id,
+        ids,
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        budget_lines
+            .entry(line.project_id)
+            .or_default()
+            .push(BudgetLine {
+                label: line.label,
+                planned_cents: line.planned_cents,
+                actual_cents: line.actual_cents,
+            });
+    }
+    let mut partners: HashMap<Uuid, Vec<ProjectPartner>> = HashMap::new();
+    for partner in sqlx::query!(
+        r#"select pp.project_id, pp.organisation_id, pp.partnership_id, coalesce(o.name, p.title) as "name!", pp.role
+           from project_partners pp
+           left join organisations o on o.tenant_id = pp.tenant_id and o.id = pp.organisation_id
+           left join partnerships p on p.tenant_id = pp.tenant_id and p.id = pp.partnership_id
+           where pp.tenant_id = $1 and pp.project_id = any($2)
+           order by 4"#,
+        tenant_id,
+        ids,
+    )
     .fetch_all(conn)
-    .await?)
+    .await?
+    {
+        partners.entry(partner.project_id).or_default().push(ProjectPartner {
+            organisation_id: partner.organisation_id,
+            partnership_id: partner.partnership_id,
+            name: partner.name,
+            role: partner.role,
+        });
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let lines = budget_lines.remove(&row.id).unwrap_or_default();
+            Project {
+                milestones: milestones.remove(&row.id).unwrap_or_default(),
+                budget: Budget {
+                    planned_cents: lines.iter().map(|l| l.planned_cents).sum(),
+                    actual_cents: lines.iter().map(|l| l.actual_cents).sum(),
+                    lines,
+                },
+                partners: partners.remove(&row.id).unwrap_or_default(),
+                id: row.id,
+                name: row.name,
+                description: row.description,
+                status: row.status,
+                owner_user_id: row.owner_user_id,
+                target_population: row.target_population,
+                territory: row.territory,
+                starts_on: row.starts_on,
+                ends_on: row.ends_on,
+                version: row.version,
+                created_at: row.created_at,
+                updated_at: row.updated_at,
+                deleted_at: row.deleted_at,
+            }
+        })
+        .collect())
 }
 
 record!(Project, Projects, "project", binnable);
