@@ -226,6 +226,9 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
             "insert into projects (tenant_id, id, name) values ('{tenant}', '{project}', 'Projet A')"
         ),
         format!(
+            "insert into project_tags (tenant_id, tag_id, project_id) values ('{tenant}', '{tag}', '{project}')"
+        ),
+        format!(
             "insert into project_milestones (tenant_id, id, project_id, title) \
              values ('{tenant}', gen_random_uuid(), '{project}', 'Jalon A')"
         ),

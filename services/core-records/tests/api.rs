@@ -1205,12 +1205,32 @@ async fn tags_are_one_vocabulary_shared_by_people_organisations_and_partnerships
         json!(["Bénévole"]),
         "the existing tag is reused, whatever its case"
     );
+    let (_, project) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/projects",
+            Some(json!({"name": "Repair café"})),
+        )
+        .await?;
+    let project_tags = format!("/v1/projects/{}/tags", id_of(&project));
+    let (status, tagged) = app
+        .send(
+            &editor,
+            Method::PUT,
+            &project_tags,
+            Some(json!({"tags": ["BÉNÉVOLE"]})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{tagged}");
+    assert_eq!(tagged["tags"], json!(["Bénévole"]));
 
     let (_, vocabulary) = app.send(&editor, Method::GET, "/v1/tags", None).await?;
     assert_eq!(vocabulary["items"].as_array().map(Vec::len), Some(2));
     assert_eq!(vocabulary["items"][0]["name"], "Bénévole");
     assert_eq!(vocabulary["items"][0]["people"], 1);
     assert_eq!(vocabulary["items"][0]["organisations"], 1);
+    assert_eq!(vocabulary["items"][0]["projects"], 1);
 
     let (status, problem) = app
         .send(
@@ -1510,12 +1530,20 @@ async fn engagements_record_gifts_and_volunteering_with_yearly_totals() -> TestR
             Some(json!({"name": "Boulangerie", "kind": "company"})),
         )
         .await?;
+    let (_, project) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/projects",
+            Some(json!({"name": "Jardins partagés"})),
+        )
+        .await?;
     for body in [
         json!({"kind": "donation", "person_id": person["id"], "amount_cents": 5000, "occurred_on": "2025-12-20"}),
-        json!({"kind": "donation", "person_id": person["id"], "amount_cents": 7500, "occurred_on": "2026-03-01", "campaign": "Printemps"}),
+        json!({"kind": "donation", "person_id": person["id"], "amount_cents": 7500, "occurred_on": "2026-03-01", "campaign": "Printemps", "project_id": project["id"]}),
         json!({"kind": "membership_fee", "person_id": person["id"], "amount_cents": 2000, "occurred_on": "2026-01-10"}),
         json!({"kind": "volunteering", "person_id": person["id"], "minutes": 150, "occurred_on": "2026-04-05"}),
-        json!({"kind": "sponsorship", "organisation_id": company["id"], "amount_cents": 100000, "occurred_on": "2026-05-01"}),
+        json!({"kind": "sponsorship", "organisation_id": company["id"], "amount_cents": 100000, "occurred_on": "2026-05-01", "project_id": project["id"]}),
     ] {
         let (status, created) = app
             .send(&editor, Method::POST, "/v1/engagements", Some(body))
@@ -1594,6 +1622,44 @@ async fn engagements_record_gifts_and_volunteering_with_yearly_totals() -> TestR
         ["2026-04-05"],
         "the next page, still oldest first"
     );
+
+    // What a project received: its engagements and their totals.
+    let (_, for_project) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!("/v1/engagements?project_id={}", id_of(&project)),
+            None,
+        )
+        .await?;
+    assert_eq!(on_dates(&for_project), ["2026-05-01", "2026-03-01"]);
+    let (_, project_totals) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!("/v1/engagements/totals?project_id={}", id_of(&project)),
+            None,
+        )
+        .await?;
+    let sums: Vec<(&str, i64)> = project_totals["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| Some((t["kind"].as_str()?, t["amount_cents"].as_i64()?)))
+        .collect();
+    assert_eq!(sums, [("donation", 7500), ("sponsorship", 100000)]);
+    let donation = &for_project["items"][1];
+    let (status, detached) = app
+        .patch(
+            &editor,
+            &format!("/v1/engagements/{}", id_of(donation)),
+            "\"1\"",
+            json!({"project_id": null}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{detached}");
+    assert_eq!(detached["project_id"], Value::Null);
+    assert_eq!(detached["campaign"], "Printemps", "the rest unchanged");
     let (status, problem) = app
         .send(
             &editor,
@@ -1625,6 +1691,10 @@ async fn engagements_record_gifts_and_volunteering_with_yearly_totals() -> TestR
         (
             json!({"kind": "donation", "person_id": person["id"], "amount_cents": 1, "currency": "€", "occurred_on": "2026-01-01"}),
             "currency",
+        ),
+        (
+            json!({"kind": "donation", "person_id": person["id"], "amount_cents": 1, "occurred_on": "2026-01-01", "project_id": Uuid::new_v4()}),
+            "project_id",
         ),
     ] {
         let (status, problem) = app
@@ -2964,6 +3034,61 @@ async fn lists_filter_by_tag_whatever_its_case() -> TestResult {
         .send(&editor, Method::GET, "/v1/people?tag=inconnu", None)
         .await?;
     assert_eq!(nobody["items"], json!([]));
+
+    // Projects filter by tag, and by owner ("mes projets").
+    let colleague = app.member_of(editor.tenant_id, Role::Editor).await?;
+    for (who, name, tags) in [
+        (&editor, "Repair café", json!(["Bénévole"])),
+        (&colleague, "Fête de quartier", json!([])),
+    ] {
+        let (status, project) = app
+            .send(
+                who,
+                Method::POST,
+                "/v1/projects",
+                Some(json!({"name": name})),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::CREATED, "{project}");
+        let (status, _) = app
+            .send(
+                who,
+                Method::PUT,
+                &format!("/v1/projects/{}/tags", id_of(&project)),
+                Some(json!({"tags": tags})),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let project_names = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p["name"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let (_, tagged) = app
+        .send(
+            &editor,
+            Method::GET,
+            "/v1/projects?tag=B%C3%89N%C3%89VOLE",
+            None,
+        )
+        .await?;
+    assert_eq!(project_names(&tagged), ["Repair café"]);
+    let (_, theirs) = app
+        .send(
+            &editor,
+            Method::GET,
+            &format!(
+                "/v1/projects?owner_user_id={}&sort=-updated_at",
+                colleague.user_id
+            ),
+            None,
+        )
+        .await?;
+    assert_eq!(project_names(&theirs), ["Fête de quartier"]);
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! Engagements: donations, membership fees, volunteering hours, subscriptions,
-//! purchases and sponsorships, by a person or an organisation, with totals per year.
+//! purchases and sponsorships, by a person or an organisation, for a project or a
+//! campaign, with totals per year.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -10,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{Change, Checks, created, delete, read};
+use super::{Change, Checks, created, delete, present, read};
 use crate::Error;
 use crate::error::ResultExt;
 use crate::identity::Identity;
@@ -88,6 +89,8 @@ pub struct Engagement {
     /// Volunteering time; absent otherwise.
     pub minutes: Option<i32>,
     pub occurred_on: NaiveDate,
+    /// The project it was given to, if any.
+    pub project_id: Option<Uuid>,
     pub campaign: String,
     pub notes: String,
     pub version: i32,
@@ -105,6 +108,9 @@ pub struct EngagementInput {
     currency: Option<String>,
     minutes: Option<i32>,
     occurred_on: Option<NaiveDate>,
+    /// null detaches it from its project.
+    #[serde(default, deserialize_with = "present")]
+    project_id: Option<Option<Uuid>>,
     campaign: Option<String>,
     notes: Option<String>,
 }
@@ -117,6 +123,7 @@ struct EngagementFields {
     currency: Option<String>,
     minutes: Option<i32>,
     occurred_on: NaiveDate,
+    project_id: Option<Uuid>,
     campaign: String,
     notes: String,
 }
@@ -186,6 +193,9 @@ impl EngagementFields {
             currency,
             minutes,
             occurred_on: occurred_on.unwrap_or_default(),
+            project_id: input
+                .project_id
+                .unwrap_or(previous.and_then(|p| p.project_id)),
             campaign: checks.text("campaign", &campaign, false, 200),
             notes: checks.text("notes", &notes, false, 10_000),
         };
@@ -203,6 +213,7 @@ fn unknown(field: &'static str) -> impl FnOnce() -> Error {
 struct ListQuery {
     person_id: Option<Uuid>,
     organisation_id: Option<Uuid>,
+    project_id: Option<Uuid>,
     kind: Option<String>,
     /// `-occurred_on` (most recent first: the default) or `occurred_on` (oldest first).
     sort: Option<String>,
@@ -233,6 +244,7 @@ async fn list(
                 r#"select id from engagements
                    where tenant_id = $1 and ($2::uuid is null or person_id = $2)
                      and ($3::uuid is null or organisation_id = $3) and ($4::text is null or kind = $4)
+                     and ($8::uuid is null or project_id = $8)
                      and ($5::date is null or (occurred_on, id) < ($5, $6::uuid))
                    order by occurred_on desc, id desc
                    limit $7"#,
@@ -243,6 +255,7 @@ async fn list(
                 after_on,
                 after_id,
                 limit + 1,
+                query.project_id,
             )
             .fetch_all(&mut *tx)
             .await?
@@ -252,6 +265,7 @@ async fn list(
                 r#"select id from engagements
                    where tenant_id = $1 and ($2::uuid is null or person_id = $2)
                      and ($3::uuid is null or organisation_id = $3) and ($4::text is null or kind = $4)
+                     and ($8::uuid is null or project_id = $8)
                      and ($5::date is null or (occurred_on, id) > ($5, $6::uuid))
                    order by occurred_on, id
                    limit $7"#,
@@ -262,6 +276,7 @@ async fn list(
                 after_on,
                 after_id,
                 limit + 1,
+                query.project_id,
             )
             .fetch_all(&mut *tx)
             .await?
@@ -279,6 +294,7 @@ async fn list(
 struct TotalsQuery {
     person_id: Option<Uuid>,
     organisation_id: Option<Uuid>,
+    project_id: Option<Uuid>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -297,7 +313,8 @@ struct Totals {
     items: Vec<YearTotal>,
 }
 
-/// Sums per year, kind and currency: for one person, one organisation, or the tenant.
+/// Sums per year, kind and currency: for one person, one organisation, one project, or
+/// the tenant.
 async fn totals(
     State(state): State<AppState>,
     identity: Identity,
@@ -311,11 +328,13 @@ async fn totals(
                   coalesce(sum(minutes), 0)::bigint as "minutes!", count(*) as "count!"
            from engagements
            where tenant_id = $1 and ($2::uuid is null or person_id = $2) and ($3::uuid is null or organisation_id = $3)
+             and ($4::uuid is null or project_id = $4)
            group by 1, kind, currency
            order by 1 desc, kind, currency"#,
         identity.0.tenant_id,
         query.person_id,
         query.organisation_id,
+        query.project_id,
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -334,8 +353,8 @@ async fn create(
     let mut tx = identity.begin(&state).await?;
     sqlx::query!(
         r#"insert into engagements (tenant_id, id, kind, person_id, organisation_id, amount_cents, currency, minutes,
-                                    occurred_on, campaign, notes)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"#,
+                                    occurred_on, campaign, notes, project_id)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"#,
         identity.0.tenant_id,
         id,
         fields.kind,
@@ -347,11 +366,13 @@ async fn create(
         fields.occurred_on,
         fields.campaign,
         fields.notes,
+        fields.project_id,
     )
     .execute(&mut *tx)
     .await
     .on_constraint("engagements_person_fkey", unknown("person_id"))
-    .on_constraint("engagements_organisation_fkey", unknown("organisation_id"))?;
+    .on_constraint("engagements_organisation_fkey", unknown("organisation_id"))
+    .on_constraint("engagements_project_fkey", unknown("project_id"))?;
     created(tx, &identity, id).await
 }
 
@@ -367,7 +388,8 @@ async fn update(
     sqlx::query!(
         r#"update engagements
            set kind = $3, person_id = $4, organisation_id = $5, amount_cents = $6, currency = $7, minutes = $8,
-               occurred_on = $9, campaign = $10, notes = $11, version = version + 1, updated_at = now()
+               occurred_on = $9, campaign = $10, notes = $11, project_id = $12, version = version + 1,
+               updated_at = now()
            where tenant_id = $1 and id = $2"#,
         change.tenant_id(),
         id,
@@ -380,11 +402,13 @@ async fn update(
         fields.occurred_on,
         fields.campaign,
         fields.notes,
+        fields.project_id,
     )
     .execute(&mut *change.tx)
     .await
     .on_constraint("engagements_person_fkey", unknown("person_id"))
-    .on_constraint("engagements_organisation_fkey", unknown("organisation_id"))?;
+    .on_constraint("engagements_organisation_fkey", unknown("organisation_id"))
+    .on_constraint("engagements_project_fkey", unknown("project_id"))?;
     change.commit().await
 }
 
@@ -403,7 +427,7 @@ async fn fetch_many(
 ) -> Result<Vec<Engagement>, Error> {
     Ok(sqlx::query_as!(
         Engagement,
-        r#"select id, kind, person_id, organisation_id, amount_cents, currency, minutes, occurred_on,
+        r#"select id, kind, person_id, organisation_id, amount_cents, currency, minutes, occurred_on, project_id,
                   campaign, notes, version, created_at, updated_at
            from engagements where tenant_id = $1 and id = any($2)
            order by array_position($2, id)"#,

@@ -429,6 +429,10 @@ impl ProjectFields {
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     status: Option<String>,
+    /// Only the projects this member owns ("mes projets").
+    owner_user_id: Option<Uuid>,
+    /// Only the projects carrying this tag (by name, any case).
+    tag: Option<String>,
     #[serde(default)]
     deleted: bool,
     /// `name` (the default) or `-updated_at` (most recently changed first).
@@ -458,6 +462,10 @@ async fn list(
                 r#"select id from projects
                    where tenant_id = $1 and (name, id) > ($2, $3) and (deleted_at is not null) = $4
                      and ($5::text is null or status = $5)
+                     and ($7::uuid is null or owner_user_id = $7)
+                     and ($8::text is null or exists (select 1 from project_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
+                                                       where l.tenant_id = projects.tenant_id and l.project_id = projects.id
+                                                         and lower(t.name) = lower($8)))
                    order by name, id
                    limit $6"#,
                 tenant_id,
@@ -466,6 +474,8 @@ async fn list(
                 query.deleted,
                 query.status,
                 limit + 1,
+                query.owner_user_id,
+                query.tag,
             )
             .fetch_all(&mut *tx)
             .await?
@@ -476,6 +486,10 @@ async fn list(
                 r#"select id from projects
                    where tenant_id = $1 and ($2::timestamptz is null or (updated_at, id) < ($2, $3))
                      and (deleted_at is not null) = $4 and ($5::text is null or status = $5)
+                     and ($7::uuid is null or owner_user_id = $7)
+                     and ($8::text is null or exists (select 1 from project_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
+                                                       where l.tenant_id = projects.tenant_id and l.project_id = projects.id
+                                                         and lower(t.name) = lower($8)))
                    order by updated_at desc, id desc
                    limit $6"#,
                 tenant_id,
@@ -484,6 +498,8 @@ async fn list(
                 query.deleted,
                 query.status,
                 limit + 1,
+                query.owner_user_id,
+                query.tag,
             )
             .fetch_all(&mut *tx)
             .await?

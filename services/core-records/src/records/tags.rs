@@ -1,5 +1,5 @@
 //! Tags: one vocabulary per tenant ("Bénévole", "Quartier Nord", "Financeur public"…),
-//! put on people, organisations and partnerships alike.
+//! put on people, organisations, partnerships and projects alike.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -48,6 +48,7 @@ pub fn router() -> ApiRouter<AppState> {
         ("people", Tagged::Person),
         ("organisations", Tagged::Organisation),
         ("partnerships", Tagged::Partnership),
+        ("projects", Tagged::Project),
     ] {
         let read = move |State(state): State<AppState>,
                          identity: Identity,
@@ -84,6 +85,7 @@ enum Tagged {
     Person,
     Organisation,
     Partnership,
+    Project,
 }
 
 impl Tagged {
@@ -92,6 +94,7 @@ impl Tagged {
             Self::Person => "person",
             Self::Organisation => "organisation",
             Self::Partnership => "partnership",
+            Self::Project => "project",
         }
     }
 
@@ -105,6 +108,9 @@ impl Tagged {
             }
             Self::Partnership => {
                 "select 1 from partnerships where tenant_id = $1 and id = $2 and deleted_at is null"
+            }
+            Self::Project => {
+                "select 1 from projects where tenant_id = $1 and id = $2 and deleted_at is null"
             }
         }
     }
@@ -123,6 +129,10 @@ impl Tagged {
                 "select t.name from partnership_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
                  where l.tenant_id = $1 and l.partnership_id = $2 order by lower(t.name)"
             }
+            Self::Project => {
+                "select t.name from project_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
+                 where l.tenant_id = $1 and l.project_id = $2 order by lower(t.name)"
+            }
         }
     }
 
@@ -135,6 +145,7 @@ impl Tagged {
             Self::Partnership => {
                 "delete from partnership_tags where tenant_id = $1 and partnership_id = $2"
             }
+            Self::Project => "delete from project_tags where tenant_id = $1 and project_id = $2",
         }
     }
 
@@ -153,6 +164,10 @@ impl Tagged {
                 "insert into partnership_tags (tenant_id, tag_id, partnership_id)
                  select $1, id, $2 from tags where tenant_id = $1 and lower(name) = any($3)"
             }
+            Self::Project => {
+                "insert into project_tags (tenant_id, tag_id, project_id)
+                 select $1, id, $2 from tags where tenant_id = $1 and lower(name) = any($3)"
+            }
         }
     }
 }
@@ -165,6 +180,7 @@ pub struct Tag {
     pub people: i64,
     pub organisations: i64,
     pub partnerships: i64,
+    pub projects: i64,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -182,7 +198,9 @@ async fn list(State(state): State<AppState>, identity: Identity) -> Result<Json<
                   (select count(*) from organisation_tags l join organisations r on r.tenant_id = l.tenant_id and r.id = l.organisation_id
                    where l.tenant_id = t.tenant_id and l.tag_id = t.id and r.deleted_at is null) as "organisations!",
                   (select count(*) from partnership_tags l join partnerships r on r.tenant_id = l.tenant_id and r.id = l.partnership_id
-                   where l.tenant_id = t.tenant_id and l.tag_id = t.id and r.deleted_at is null) as "partnerships!"
+                   where l.tenant_id = t.tenant_id and l.tag_id = t.id and r.deleted_at is null) as "partnerships!",
+                  (select count(*) from project_tags l join projects r on r.tenant_id = l.tenant_id and r.id = l.project_id
+                   where l.tenant_id = t.tenant_id and l.tag_id = t.id and r.deleted_at is null) as "projects!"
            from tags t where t.tenant_id = $1
            order by lower(t.name), t.id"#,
         identity.0.tenant_id,
