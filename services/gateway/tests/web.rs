@@ -501,7 +501,7 @@ async fn viewers_read_editors_write_and_only_admins_manage_members() -> TestResu
 }
 
 #[tokio::test]
-async fn a_persons_page_shows_details_organisations_and_history() -> TestResult {
+async fn a_persons_and_an_organisations_pages_show_details_links_and_history() -> TestResult {
     let stack = Stack::start().await?;
     let browser = stack.browser()?;
     browser.login("camille", "/t/asso-demo/").await?;
@@ -523,7 +523,8 @@ async fn a_persons_page_shows_details_organisations_and_history() -> TestResult 
     )
     .await?;
     browser.api(reqwest::Method::POST, "/api/v1/t/asso-demo/activities",
-        Some(json!({"kind": "meeting", "subject": "Point rentrée", "occurred_at": "2026-09-02T10:00:00+02:00", "links": {"people": [person_id]}})),
+        Some(json!({"kind": "meeting", "subject": "Point rentrée", "occurred_at": "2026-09-02T10:00:00+02:00",
+                    "links": {"people": [person_id], "organisations": [club["id"]]}})),
     )
     .await?;
     browser
@@ -558,12 +559,43 @@ async fn a_persons_page_shows_details_organisations_and_history() -> TestResult 
     ] {
         assert!(html.contains(expected), "{expected} missing from the page");
     }
-    assert_eq!(
-        browser
-            .get(&format!("/t/asso-demo/people/{}", uuid::Uuid::new_v4()))
-            .await?
-            .status(),
-        StatusCode::NOT_FOUND
+    let club_id = club["id"].as_str().unwrap_or_default();
+    let club_page = format!("/t/asso-demo/organisations/{club_id}");
+    assert!(
+        html.contains(&club_page),
+        "the person's page links to the organisation's"
     );
+    let list = browser
+        .get("/t/asso-demo/organisations")
+        .await?
+        .text()
+        .await?;
+    assert!(list.contains(&club_page), "the list links to the page");
+    let page = browser.get(&club_page).await?;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await?;
+    for expected in [
+        "Club de lecture",
+        "Association",
+        "Girard Noël",
+        &format!("/t/asso-demo/people/{person_id}"),
+        "Animateur",
+        "En cours, depuis le 01/09/2025",
+        "Point rentrée",
+    ] {
+        assert!(
+            html.contains(expected),
+            "{expected} missing from the club's page"
+        );
+    }
+    for missing in ["people", "organisations"] {
+        assert_eq!(
+            browser
+                .get(&format!("/t/asso-demo/{missing}/{}", uuid::Uuid::new_v4()))
+                .await?
+                .status(),
+            StatusCode::NOT_FOUND
+        );
+    }
     Ok(())
 }

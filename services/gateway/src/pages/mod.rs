@@ -5,6 +5,7 @@ mod deadlines;
 mod home;
 mod organisations;
 mod people;
+mod record_parts;
 mod reminders;
 
 use std::collections::HashMap;

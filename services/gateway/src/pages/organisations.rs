@@ -1,8 +1,9 @@
-//! Organisations: the list and the form to add one.
+//! Organisations: the list, an organisation's page (details, people, timeline) and the
+//! form to add one.
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use reqwest::Method;
@@ -10,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::people::Listing;
+use super::record_parts::{Address, EmailEntry, PhoneEntry, Surroundings};
 use super::{Choice, FormErrors, Layout, page};
 use crate::Error;
 use crate::membership::Member;
@@ -19,6 +21,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/t/{slug}/organisations", get(list))
         .route("/t/{slug}/organisations/new", get(new_form).post(create))
+        .route("/t/{slug}/organisations/{id}", get(show))
 }
 
 /// The kinds of organisation, with their French names, in the order forms offer them.
@@ -170,4 +173,44 @@ async fn create(
             Ok(response)
         }
     }
+}
+
+#[derive(Debug, Deserialize)]
+struct OrganisationDetail {
+    name: String,
+    kind: String,
+    website: Option<String>,
+    emails: Vec<EmailEntry>,
+    phones: Vec<PhoneEntry>,
+    address: Option<Address>,
+    notes: String,
+}
+
+impl OrganisationDetail {
+    fn kind_label(&self) -> &'static str {
+        kind_label(&self.kind)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "organisation.html")]
+struct OrganisationPage {
+    layout: Layout,
+    organisation: OrganisationDetail,
+    around: Surroundings,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    member: Member,
+    Path((_slug, id)): Path<(String, Uuid)>,
+) -> Result<Response, Error> {
+    let record = format!("/v1/organisations/{id}");
+    let organisation: OrganisationDetail = state.core.get(&member, &record).await?;
+    let around = Surroundings::of(&state, &member, &record).await?;
+    page(&OrganisationPage {
+        layout: Layout::of(&member, "organisations"),
+        organisation,
+        around,
+    })
 }

@@ -6,12 +6,12 @@ use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use chrono::{DateTime, NaiveDate, Utc};
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{FormErrors, Layout, local_datetime, page, tenant_zone};
+use super::record_parts::{Address, EmailEntry, PhoneEntry, Surroundings};
+use super::{FormErrors, Layout, page};
 use crate::Error;
 use crate::membership::Member;
 use crate::startup::AppState;
@@ -142,27 +142,6 @@ async fn create(
 }
 
 #[derive(Debug, Deserialize)]
-struct EmailEntry {
-    address: String,
-    label: String,
-    primary: bool,
-}
-
-#[derive(Debug, Deserialize)]
-struct PhoneEntry {
-    number: String,
-    label: String,
-    primary: bool,
-}
-
-#[derive(Debug, Deserialize)]
-struct Address {
-    street: String,
-    postal_code: String,
-    city: String,
-}
-
-#[derive(Debug, Deserialize)]
 struct PersonDetail {
     given_name: String,
     family_name: String,
@@ -173,67 +152,12 @@ struct PersonDetail {
     notes: String,
 }
 
-#[derive(Debug, Deserialize)]
-struct AffiliationRow {
-    organisation_name: String,
-    role: String,
-    starts_on: Option<NaiveDate>,
-    ends_on: Option<NaiveDate>,
-    current: bool,
-}
-
-impl AffiliationRow {
-    fn period(&self) -> String {
-        let date = |d: &NaiveDate| d.format("%d/%m/%Y").to_string();
-        match (&self.starts_on, &self.ends_on) {
-            (Some(start), Some(end)) => format!("du {} au {}", date(start), date(end)),
-            (Some(start), None) => format!("depuis le {}", date(start)),
-            (None, Some(end)) => format!("jusqu'au {}", date(end)),
-            (None, None) => String::new(),
-        }
-    }
-}
-
-#[derive(Debug, Deserialize)]
-struct ActivityRow {
-    kind: String,
-    occurred_at: DateTime<Utc>,
-    subject: String,
-    body: String,
-}
-
-/// An activity as the timeline shows it.
-struct TimelineEntry {
-    kind: &'static str,
-    when: String,
-    subject: String,
-    body: String,
-}
-
-fn activity_label(kind: &str) -> &'static str {
-    match kind {
-        "meeting" => "Réunion",
-        "call" => "Appel",
-        "email" => "E-mail",
-        "event" => "Événement",
-        "task" => "Tâche",
-        _ => "Note",
-    }
-}
-
-#[derive(Debug, Deserialize)]
-struct Tags {
-    tags: Vec<String>,
-}
-
 #[derive(Template)]
 #[template(path = "person.html")]
 struct PersonPage {
     layout: Layout,
     person: PersonDetail,
-    tags: Vec<String>,
-    affiliations: Vec<AffiliationRow>,
-    timeline: Vec<TimelineEntry>,
+    around: Surroundings,
 }
 
 async fn show(
@@ -241,35 +165,12 @@ async fn show(
     member: Member,
     Path((_slug, id)): Path<(String, Uuid)>,
 ) -> Result<Response, Error> {
-    let person: PersonDetail = state.core.get(&member, &format!("/v1/people/{id}")).await?;
-    let tags: Tags = state
-        .core
-        .get(&member, &format!("/v1/people/{id}/tags"))
-        .await?;
-    let affiliations: Listing<AffiliationRow> = state
-        .core
-        .get(&member, &format!("/v1/people/{id}/affiliations"))
-        .await?;
-    let activities: Listing<ActivityRow> = state
-        .core
-        .get(&member, &format!("/v1/people/{id}/timeline?limit=20"))
-        .await?;
-    let zone = tenant_zone(&member);
-    let timeline = activities
-        .items
-        .into_iter()
-        .map(|a| TimelineEntry {
-            kind: activity_label(&a.kind),
-            when: local_datetime(a.occurred_at, zone),
-            subject: a.subject,
-            body: a.body,
-        })
-        .collect();
+    let record = format!("/v1/people/{id}");
+    let person: PersonDetail = state.core.get(&member, &record).await?;
+    let around = Surroundings::of(&state, &member, &record).await?;
     page(&PersonPage {
         layout: Layout::of(&member, "people"),
         person,
-        tags: tags.tags,
-        affiliations: affiliations.items,
-        timeline,
+        around,
     })
 }

@@ -1,0 +1,128 @@
+//! What a person's and an organisation's pages both show: contact details, tags,
+//! affiliations current and past, and the timeline.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::people::Listing;
+use super::{local_datetime, tenant_zone};
+use crate::Error;
+use crate::membership::Member;
+use crate::startup::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct EmailEntry {
+    pub address: String,
+    pub label: String,
+    pub primary: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PhoneEntry {
+    pub number: String,
+    pub label: String,
+    pub primary: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Address {
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+}
+
+/// A link between a person and an organisation, as either page lists it.
+#[derive(Debug, Deserialize)]
+pub struct AffiliationRow {
+    pub person_id: Uuid,
+    pub person_name: String,
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    pub role: String,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub current: bool,
+}
+
+impl AffiliationRow {
+    pub fn period(&self) -> String {
+        let date = |d: &NaiveDate| d.format("%d/%m/%Y").to_string();
+        match (&self.starts_on, &self.ends_on) {
+            (Some(start), Some(end)) => format!("du {} au {}", date(start), date(end)),
+            (Some(start), None) => format!("depuis le {}", date(start)),
+            (None, Some(end)) => format!("jusqu'au {}", date(end)),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// An activity as the timeline shows it.
+pub struct TimelineEntry {
+    pub kind: &'static str,
+    pub when: String,
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct ActivityRow {
+    kind: String,
+    occurred_at: DateTime<Utc>,
+    subject: String,
+    body: String,
+}
+
+fn activity_label(kind: &str) -> &'static str {
+    match kind {
+        "meeting" => "Réunion",
+        "call" => "Appel",
+        "email" => "E-mail",
+        "event" => "Événement",
+        "task" => "Tâche",
+        _ => "Note",
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Tags {
+    tags: Vec<String>,
+}
+
+/// The tags, affiliations and latest activities of one record: `record` is its API
+/// path, `/v1/people/{id}` or `/v1/organisations/{id}`.
+pub struct Surroundings {
+    pub tags: Vec<String>,
+    pub affiliations: Vec<AffiliationRow>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+impl Surroundings {
+    pub async fn of(state: &AppState, member: &Member, record: &str) -> Result<Self, Error> {
+        let tags: Tags = state.core.get(member, &format!("{record}/tags")).await?;
+        let affiliations: Listing<AffiliationRow> = state
+            .core
+            .get(member, &format!("{record}/affiliations"))
+            .await?;
+        let activities: Listing<ActivityRow> = state
+            .core
+            .get(member, &format!("{record}/timeline?limit=20"))
+            .await?;
+        let zone = tenant_zone(member);
+        let timeline = activities
+            .items
+            .into_iter()
+            .map(|a| TimelineEntry {
+                kind: activity_label(&a.kind),
+                when: local_datetime(a.occurred_at, zone),
+                subject: a.subject,
+                body: a.body,
+            })
+            .collect();
+        Ok(Self {
+            tags: tags.tags,
+            affiliations: affiliations.items,
+            timeline,
+        })
+    }
+}
