@@ -2294,11 +2294,12 @@ async fn merging_duplicates_moves_every_link_to_the_survivor() -> TestResult {
             &editor,
             Method::POST,
             "/v1/organisations",
-            Some(json!({"name": "Club", "kind": "association"})),
+            Some(json!({"name": "Club", "kind": "association", "sector": "Sport"})),
         )
         .await?;
     let (_, org_twin) = app
-        .send(&editor, Method::POST, "/v1/organisations", Some(json!({"name": "Le Club", "kind": "association", "website": "https://club.example"})))
+        .send(&editor, Method::POST, "/v1/organisations", Some(json!({"name": "Le Club", "kind": "association", "website": "https://club.example",
+                                                                      "sector": "Loisirs", "territory": "Quartier Nord"})))
         .await?;
     app.send(&editor, Method::POST, "/v1/affiliations", Some(json!({"person_id": duplicate["id"], "organisation_id": org_twin["id"], "role": "Présidente"}))).await?;
     app.send(&editor, Method::POST, "/v1/engagements", Some(json!({"kind": "donation", "person_id": duplicate["id"], "amount_cents": 2000, "occurred_on": "2026-02-02"}))).await?;
@@ -2390,6 +2391,21 @@ async fn merging_duplicates_moves_every_link_to_the_survivor() -> TestResult {
         .await?;
     assert_eq!(status, StatusCode::OK, "{merged_org}");
     assert_eq!(merged_org["website"], "https://club.example");
+    assert_eq!(
+        (&merged_org["sector"], &merged_org["territory"]),
+        (&json!("Sport"), &json!("Quartier Nord")),
+        "the survivor's sector stays, its blank territory is filled"
+    );
+    let (_, in_the_north) = app
+        .send(
+            &editor,
+            Method::GET,
+            "/v1/organisations?territory=quartier%20nord&sector=SPORT",
+            None,
+        )
+        .await?;
+    assert_eq!(in_the_north["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(in_the_north["items"][0]["name"], "Club");
     let (_, members) = app
         .send(
             &editor,

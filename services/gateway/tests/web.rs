@@ -265,6 +265,8 @@ async fn people_organisations_and_deadlines_are_created_through_pages_and_api() 
             &[
                 ("name", "Fondation Lumière"),
                 ("kind", "funder"),
+                ("sector", "Culture"),
+                ("territory", "Occitanie"),
                 ("email", ""),
                 ("website", ""),
             ],
@@ -279,6 +281,13 @@ async fn people_organisations_and_deadlines_are_created_through_pages_and_api() 
         )
         .await?;
     assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (
+            &organisations["items"][0]["sector"],
+            &organisations["items"][0]["territory"]
+        ),
+        (&json!("Culture"), &json!("Occitanie"))
+    );
     let funder_id = organisations["items"][0]["id"]
         .as_str()
         .unwrap_or_default()

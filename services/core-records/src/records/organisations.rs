@@ -90,6 +90,10 @@ pub struct Organisation {
     pub id: Uuid,
     pub name: String,
     pub kind: String,
+    /// Its field of action: social, culture, sport, housing…
+    pub sector: String,
+    /// The territory it covers: a district, a town, a département…
+    pub territory: String,
     pub website: Option<String>,
     /// The primary email and phone, from the lists below.
     pub email: Option<String>,
@@ -115,6 +119,8 @@ pub struct Organisation {
 pub struct OrganisationInput {
     name: Option<String>,
     kind: Option<String>,
+    sector: Option<String>,
+    territory: Option<String>,
     #[serde(default, deserialize_with = "present")]
     website: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
@@ -134,6 +140,8 @@ pub struct OrganisationInput {
 struct OrganisationFields {
     name: String,
     kind: String,
+    sector: String,
+    territory: String,
     website: Option<String>,
     emails: Vec<EmailEntry>,
     phones: Vec<PhoneEntry>,
@@ -147,6 +155,8 @@ impl Default for OrganisationFields {
         Self {
             name: String::new(),
             kind: "other".into(),
+            sector: String::new(),
+            territory: String::new(),
             website: None,
             emails: Vec::new(),
             phones: Vec::new(),
@@ -162,6 +172,8 @@ impl OrganisationFields {
         Self {
             name: organisation.name.clone(),
             kind: organisation.kind.clone(),
+            sector: organisation.sector.clone(),
+            territory: organisation.territory.clone(),
             website: organisation.website.clone(),
             emails: organisation.emails.0.clone(),
             phones: organisation.phones.0.clone(),
@@ -208,6 +220,13 @@ impl OrganisationFields {
             custom,
             name: checks.text("name", &input.name.unwrap_or(self.name), true, 300),
             kind,
+            sector: checks.text("sector", &input.sector.unwrap_or(self.sector), false, 200),
+            territory: checks.text(
+                "territory",
+                &input.territory.unwrap_or(self.territory),
+                false,
+                200,
+            ),
             website,
             emails: contact::check_emails(&mut checks, emails),
             phones: contact::check_phones(&mut checks, phones),
@@ -223,6 +242,10 @@ impl OrganisationFields {
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     kind: Option<String>,
+    /// Only this sector (any case).
+    sector: Option<String>,
+    /// Only this territory (any case).
+    territory: Option<String>,
     /// `true` lists the bin instead of the live records.
     #[serde(default)]
     deleted: bool,
@@ -258,6 +281,8 @@ async fn list(
                      and ($7::text is null or exists (select 1 from organisation_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
                                                        where l.tenant_id = organisations.tenant_id and l.organisation_id = organisations.id
                                                          and lower(t.name) = lower($7)))
+                     and ($8::text is null or lower(sector) = lower($8))
+                     and ($9::text is null or lower(territory) = lower($9))
                    order by name, id
                    limit $5"#,
                 tenant_id,
@@ -267,6 +292,8 @@ async fn list(
                 limit + 1,
                 query.deleted,
                 query.tag,
+                query.sector,
+                query.territory,
             )
             .fetch_all(&mut *tx)
             .await?
@@ -281,6 +308,8 @@ async fn list(
                      and ($7::text is null or exists (select 1 from organisation_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
                                                        where l.tenant_id = organisations.tenant_id and l.organisation_id = organisations.id
                                                          and lower(t.name) = lower($7)))
+                     and ($8::text is null or lower(sector) = lower($8))
+                     and ($9::text is null or lower(territory) = lower($9))
                    order by updated_at desc, id desc
                    limit $5"#,
                 tenant_id,
@@ -290,6 +319,8 @@ async fn list(
                 limit + 1,
                 query.deleted,
                 query.tag,
+                query.sector,
+                query.territory,
             )
             .fetch_all(&mut *tx)
             .await?
@@ -324,8 +355,8 @@ async fn create(
     let id = Uuid::now_v7();
     sqlx::query!(
         r#"insert into organisations (tenant_id, id, name, kind, website, email, phone, emails, phones, address, notes,
-                                      custom)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"#,
+                                      custom, sector, territory)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"#,
         identity.0.tenant_id,
         id,
         fields.name,
@@ -338,6 +369,8 @@ async fn create(
         fields.address.as_ref().map(JsonColumn) as _,
         fields.notes,
         custom,
+        fields.sector,
+        fields.territory,
     )
     .execute(&mut *tx)
     .await?;
@@ -364,7 +397,7 @@ async fn update(
     sqlx::query!(
         r#"update organisations
            set name = $3, kind = $4, website = $5, email = $6, phone = $7, emails = $8, phones = $9, address = $10,
-               notes = $11, custom = $12,
+               notes = $11, custom = $12, sector = $13, territory = $14,
                version = version + 1, updated_at = now()
            where tenant_id = $1 and id = $2"#,
         tenant_id,
@@ -379,6 +412,8 @@ async fn update(
         fields.address.as_ref().map(JsonColumn) as _,
         fields.notes,
         custom,
+        fields.sector,
+        fields.territory,
     )
     .execute(&mut *change.tx)
     .await?;
@@ -420,6 +455,8 @@ async fn merge(
                                                where not exists (select 1 from jsonb_array_elements(s.phones) x
                                                                  where x->>'number' = e->>'number')) end,
                address = coalesce(s.address, d.address),
+               sector = case when s.sector = '' then d.sector else s.sector end,
+               territory = case when s.territory = '' then d.territory else s.territory end,
                notes = case when d.notes = '' or d.notes = s.notes then s.notes
                             when s.notes = '' then d.notes
                             else s.notes || E'\n\n' || d.notes end,
@@ -551,7 +588,7 @@ async fn fetch_many(
 ) -> Result<Vec<Organisation>, Error> {
     Ok(sqlx::query_as!(
         Organisation,
-        r#"select id, name, kind, website, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
+        r#"select id, name, kind, sector, territory, website, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
                   phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
                   notes, version, created_at, updated_at, deleted_at
            from organisations where tenant_id = $1 and id = any($2) and (deleted_at is not null) = $3

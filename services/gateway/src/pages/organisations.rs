@@ -112,6 +112,10 @@ pub struct OrganisationForm {
     #[serde(default)]
     kind: String,
     #[serde(default)]
+    sector: String,
+    #[serde(default)]
+    territory: String,
+    #[serde(default)]
     email: String,
     #[serde(default)]
     website: String,
@@ -122,6 +126,8 @@ impl Default for OrganisationForm {
         Self {
             name: String::new(),
             kind: "funder".into(),
+            sector: String::new(),
+            territory: String::new(),
             email: String::new(),
             website: String::new(),
         }
@@ -179,6 +185,8 @@ async fn create(
 struct OrganisationDetail {
     name: String,
     kind: String,
+    sector: String,
+    territory: String,
     website: Option<String>,
     emails: Vec<EmailEntry>,
     phones: Vec<PhoneEntry>,
