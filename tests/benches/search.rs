@@ -175,12 +175,18 @@ fn search_statements(tenant_id: Uuid, query: &str) -> String {
         "begin;
 select set_config('app.tenant_id', '{tenant_id}', true);
 select kind, id, label, detail, score from (
-  select 'person' as kind, id, family_name || ' ' || given_name as label, email as detail,
+  select 'person' as kind, id, trim(family_name || ' ' || given_name) as label, email as detail,
          similarity(search_text, maillage_search_text('{q}')) as score
-  from people where tenant_id = '{tenant_id}' and search_tsv @@ maillage_prefix_query('{q}')
+  from people
+  where tenant_id = '{tenant_id}' and search_tsv @@ maillage_prefix_query('{q}') and deleted_at is null
   union all
   select 'organisation', id, name, email, similarity(search_text, maillage_search_text('{q}'))
-  from organisations where tenant_id = '{tenant_id}' and search_tsv @@ maillage_prefix_query('{q}')
+  from organisations
+  where tenant_id = '{tenant_id}' and search_tsv @@ maillage_prefix_query('{q}') and deleted_at is null
+  union all
+  select 'project', id, name, nullif(territory, ''), similarity(search_text, maillage_search_text('{q}'))
+  from projects
+  where tenant_id = '{tenant_id}' and search_tsv @@ maillage_prefix_query('{q}') and deleted_at is null
 ) hits order by score desc, label, id limit 20;
 commit;
 "

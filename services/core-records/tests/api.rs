@@ -2110,7 +2110,7 @@ async fn milestones_keep_their_ids_and_the_agenda_gathers_everything_dated() -> 
         .send(&editor, Method::GET, "/v1/agenda?from=2031-01-01", None)
         .await?;
     assert_eq!(status, StatusCode::OK, "{agenda}");
-    let seen: Vec<(String, String, bool)> = agenda
+    let seen: Vec<(String, String, bool)> = agenda["items"]
         .as_array()
         .into_iter()
         .flatten()
@@ -2143,9 +2143,9 @@ async fn milestones_keep_their_ids_and_the_agenda_gathers_everything_dated() -> 
             None,
         )
         .await?;
-    assert_eq!(mine.as_array().map(Vec::len), Some(2), "{mine}");
+    assert_eq!(mine["items"].as_array().map(Vec::len), Some(2), "{mine}");
     let (_, theirs) = app.send(&other, Method::GET, "/v1/agenda", None).await?;
-    assert_eq!(theirs, json!([]), "another tenant sees none of it");
+    assert_eq!(theirs["items"], json!([]), "another tenant sees none of it");
     let (status, problem) = app
         .send(&editor, Method::GET, "/v1/agenda?limit=100000", None)
         .await?;
@@ -2584,7 +2584,7 @@ async fn partnerships_are_evaluated_interim_and_once_final() -> TestResult {
     assert_eq!(problem["errors"][0]["field"], "effectiveness_score");
 
     let (_, listed) = app.send(&editor, Method::GET, &evaluations, None).await?;
-    let stages: Vec<&str> = listed
+    let stages: Vec<&str> = listed["items"]
         .as_array()
         .into_iter()
         .flatten()
@@ -2687,7 +2687,7 @@ async fn admins_define_custom_fields_and_every_write_respects_them() -> TestResu
     let (_, theirs) = app
         .send(&other, Method::GET, "/v1/custom-fields", None)
         .await?;
-    assert_eq!(theirs, json!([]), "each tenant has its own fields");
+    assert_eq!(theirs["items"], json!([]), "each tenant has its own fields");
     let (status, problem) = app
         .send(
             &other,

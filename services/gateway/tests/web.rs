@@ -608,3 +608,114 @@ async fn a_persons_and_an_organisations_pages_show_details_links_and_history() -
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn a_projects_and_a_partnerships_pages_show_what_was_agreed_and_done() -> TestResult {
+    let stack = Stack::start().await?;
+    let browser = stack.browser()?;
+    browser.login("camille", "/t/asso-demo/").await?;
+    let (_, region) = browser
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/t/asso-demo/organisations",
+            Some(json!({"name": "Région Occitanie", "kind": "funder"})),
+        )
+        .await?;
+    let (status, partnership) = browser
+        .api(reqwest::Method::POST, "/api/v1/t/asso-demo/partnerships",
+            Some(json!({"title": "Contrat de ville", "kind": "funding", "status": "active",
+                        "starts_on": "2026-01-01", "ends_on": "2028-12-31",
+                        "partners": [{"organisation_id": region["id"], "role": "financeur"}],
+                        "agreement": {"purpose": "Animer le quartier Nord", "budget": {"amount_cents": 4500000, "currency": "EUR"}}})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{partnership}");
+    let partnership_id = partnership["id"].as_str().unwrap_or_default().to_owned();
+    let (status, evaluation) = browser
+        .api(reqwest::Method::POST, &format!("/api/v1/t/asso-demo/partnerships/{partnership_id}/evaluations"),
+            Some(json!({"stage": "interim", "evaluated_on": "2026-06-30", "effectiveness_score": 4,
+                        "effectiveness_notes": "Objectifs tenus", "efficiency_score": 3, "impact_score": 5})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{evaluation}");
+    let (status, project) = browser
+        .api(reqwest::Method::POST, "/api/v1/t/asso-demo/projects",
+            Some(json!({"name": "Jardins partagés", "status": "running", "territory": "Quartier Nord",
+                        "milestones": [{"phase": "Diagnostic", "title": "Réunion publique", "due_on": "2026-04-15"}],
+                        "budget_lines": [{"label": "Outils", "planned_cents": 150000, "actual_cents": 98050}],
+                        "partners": [{"partnership_id": partnership_id, "role": "cadre"}]})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{project}");
+    let project_id = project["id"].as_str().unwrap_or_default().to_owned();
+    browser
+        .api(reqwest::Method::POST, "/api/v1/t/asso-demo/activities",
+            Some(json!({"kind": "meeting", "subject": "Comité de pilotage", "occurred_at": "2026-05-12T14:00:00+02:00",
+                        "links": {"projects": [project_id], "partnerships": [partnership_id]}})),
+        )
+        .await?;
+
+    let projects = browser.get("/t/asso-demo/projects").await?.text().await?;
+    let project_page = format!("/t/asso-demo/projects/{project_id}");
+    assert!(
+        projects.contains(&project_page),
+        "the list links to the page"
+    );
+    assert!(projects.contains("1\u{202f}500,00\u{a0}€"), "{projects}");
+    let page = browser.get(&project_page).await?;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await?;
+    for expected in [
+        "Jardins partagés",
+        "En cours",
+        "Quartier Nord",
+        "Diagnostic",
+        "Réunion publique",
+        "prévu le 15/04/2026",
+        "980,50\u{a0}€",
+        &format!("/t/asso-demo/partnerships/{partnership_id}"),
+        "Comité de pilotage",
+    ] {
+        assert!(
+            html.contains(expected),
+            "{expected} missing from the project's page"
+        );
+    }
+
+    let partnerships = browser
+        .get("/t/asso-demo/partnerships")
+        .await?
+        .text()
+        .await?;
+    let partnership_page = format!("/t/asso-demo/partnerships/{partnership_id}");
+    assert!(partnerships.contains(&partnership_page));
+    assert!(partnerships.contains("Région Occitanie"));
+    let page = browser.get(&partnership_page).await?;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await?;
+    for expected in [
+        "Contrat de ville",
+        "Financement · Actif, du 01/01/2026 au 31/12/2028",
+        "45\u{202f}000,00\u{a0}€",
+        "Région Occitanie",
+        "Animer le quartier Nord",
+        "Évaluation intermédiaire du 30/06/2026",
+        "4/5 — Objectifs tenus",
+        "Comité de pilotage",
+    ] {
+        assert!(
+            html.contains(expected),
+            "{expected} missing from the partnership's page"
+        );
+    }
+    for missing in ["projects", "partnerships"] {
+        assert_eq!(
+            browser
+                .get(&format!("/t/asso-demo/{missing}/{}", Uuid::new_v4()))
+                .await?
+                .status(),
+            StatusCode::NOT_FOUND
+        );
+    }
+    Ok(())
+}

@@ -83,14 +83,6 @@ impl Doc {
         self
     }
 
-    /// It answers a JSON array of `T`.
-    pub fn returns_list<T: ToSchema>(mut self) -> Self {
-        use utoipa::openapi::schema::ArrayBuilder;
-        let item = self.reference::<T>();
-        self.response = Some(RefOr::T(ArrayBuilder::new().items(item).into()));
-        self
-    }
-
     /// It changes a record and wants the version last read, `If-Match: "3"` (a stale one
     /// is refused with 409, a missing one with 428).
     pub fn if_match(mut self) -> Self {

@@ -25,7 +25,7 @@ pub fn router() -> ApiRouter<AppState> {
             "L'agenda : échéances, jalons, tâches et dates des partenariats",
         )
         .query::<AgendaQuery>()
-        .returns_list::<AgendaItem>(),
+        .returns::<Agenda>(),
     )
 }
 
@@ -69,11 +69,17 @@ pub struct AgendaItem {
     pub path: String,
 }
 
+/// Everything dated, late first then soonest first.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct Agenda {
+    items: Vec<AgendaItem>,
+}
+
 async fn agenda(
     State(state): State<AppState>,
     identity: Identity,
     Query(query): Query<AgendaQuery>,
-) -> Result<Json<Vec<AgendaItem>>, Error> {
+) -> Result<Json<Agenda>, Error> {
     if let (Some(from), Some(to)) = (query.from, query.to)
         && to <= from
     {
@@ -114,5 +120,5 @@ async fn agenda(
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(Json(items))
+    Ok(Json(Agenda { items }))
 }

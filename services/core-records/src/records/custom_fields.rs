@@ -25,7 +25,7 @@ pub fn router() -> ApiRouter<AppState> {
             "/v1/custom-fields",
             list,
             Doc::new("custom-fields", "Champs personnalisés de l'espace")
-                .returns_list::<CustomField>(),
+                .returns::<CustomFieldList>(),
         )
         .post(
             "/v1/custom-fields",
@@ -77,14 +77,20 @@ struct CustomFieldInput {
     required: bool,
 }
 
+/// The tenant's custom fields, by record type.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct CustomFieldList {
+    items: Vec<CustomField>,
+}
+
 async fn list(
     State(state): State<AppState>,
     identity: Identity,
-) -> Result<Json<Vec<CustomField>>, Error> {
+) -> Result<Json<CustomFieldList>, Error> {
     let mut tx = identity.begin(&state).await?;
     let fields = definitions(&mut tx, identity.0.tenant_id, None).await?;
     tx.commit().await?;
-    Ok(Json(fields))
+    Ok(Json(CustomFieldList { items: fields }))
 }
 
 async fn create(

@@ -21,7 +21,7 @@ pub fn router() -> ApiRouter<AppState> {
         .get(
             "/v1/partnerships/{id}/evaluations",
             list,
-            Doc::new("partnerships", "Évaluations d'un partenariat").returns_list::<Evaluation>(),
+            Doc::new("partnerships", "Évaluations d'un partenariat").returns::<EvaluationList>(),
         )
         .post(
             "/v1/partnerships/{id}/evaluations",
@@ -73,6 +73,12 @@ pub struct Evaluation {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// A partnership's evaluations, in the order they were made.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct EvaluationList {
+    items: Vec<Evaluation>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -199,7 +205,7 @@ async fn list(
     State(state): State<AppState>,
     identity: Identity,
     Path(partnership_id): Path<Uuid>,
-) -> Result<Json<Vec<Evaluation>>, Error> {
+) -> Result<Json<EvaluationList>, Error> {
     let tenant_id = identity.0.tenant_id;
     let mut tx = identity.begin(&state).await?;
     ensure_partnership(&mut tx, tenant_id, partnership_id).await?;
@@ -216,7 +222,7 @@ async fn list(
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(Json(items))
+    Ok(Json(EvaluationList { items }))
 }
 
 async fn create(

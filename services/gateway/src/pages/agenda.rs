@@ -11,6 +11,7 @@ use chrono::{DateTime, Locale, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::people::Listing;
 use super::{Layout, local_datetime, page, tenant_zone};
 use crate::Error;
 use crate::membership::Member;
@@ -105,10 +106,11 @@ async fn agenda(
     Query(query): Query<AgendaQuery>,
 ) -> Result<Response, Error> {
     let only_mine = query.mine.as_deref() == Some("1");
-    let items: Vec<Item> = state
+    let agenda: Listing<Item> = state
         .core
         .get(&member, &format!("/v1/agenda?mine={only_mine}&limit=500"))
         .await?;
+    let items = agenda.items;
     // Late first (the oldest first), then what comes, soonest first.
     let (late, coming): (Vec<Item>, Vec<Item>) = items.into_iter().partition(|i| i.late);
     let rows = late

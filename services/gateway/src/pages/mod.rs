@@ -4,7 +4,9 @@ mod agenda;
 mod deadlines;
 mod home;
 mod organisations;
+mod partnerships;
 mod people;
+mod projects;
 mod record_parts;
 mod reminders;
 
@@ -15,7 +17,7 @@ use axum::Router;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use chrono::{DateTime, Locale, Utc};
+use chrono::{DateTime, Locale, NaiveDate, Utc};
 use chrono_tz::Tz;
 use maillage_problem::Problem;
 
@@ -29,6 +31,8 @@ pub fn router() -> Router<AppState> {
         .merge(home::router())
         .merge(people::router())
         .merge(organisations::router())
+        .merge(projects::router())
+        .merge(partnerships::router())
         .merge(deadlines::router())
         .merge(agenda::router())
         .merge(reminders::router())
@@ -125,6 +129,29 @@ pub fn local_datetime(at: DateTime<Utc>, zone: Tz) -> String {
         .to_string()
 }
 
+/// "30/06/2026".
+pub fn short_date(date: NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+/// "1 500,00 €" from cents: French grouping (a narrow no-break space) and decimal comma.
+pub fn money(cents: i64, currency: &str) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let units = (cents / 100).unsigned_abs().to_string();
+    let mut grouped = String::new();
+    for (i, digit) in units.chars().enumerate() {
+        if i > 0 && (units.len() - i) % 3 == 0 {
+            grouped.push('\u{202f}');
+        }
+        grouped.push(digit);
+    }
+    let symbol = if currency == "EUR" { "€" } else { currency };
+    format!(
+        "{sign}{grouped},{:02}\u{a0}{symbol}",
+        (cents % 100).unsigned_abs()
+    )
+}
+
 pub fn tenant_zone(member: &Member) -> Tz {
     member
         .tenant
@@ -153,5 +180,20 @@ impl Choice {
                 selected: value == current,
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::money;
+
+    #[test]
+    fn money_reads_the_french_way() {
+        assert_eq!(money(150_000, "EUR"), "1\u{202f}500,00\u{a0}€");
+        assert_eq!(money(5, "EUR"), "0,05\u{a0}€");
+        assert_eq!(
+            money(-123_456_789, "CHF"),
+            "-1\u{202f}234\u{202f}567,89\u{a0}CHF"
+        );
     }
 }

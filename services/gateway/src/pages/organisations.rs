@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::people::Listing;
-use super::record_parts::{Address, EmailEntry, PhoneEntry, Surroundings};
+use super::record_parts::{
+    Address, AffiliationRow, EmailEntry, PhoneEntry, Surroundings, affiliations,
+};
 use super::{Choice, FormErrors, Layout, page};
 use crate::Error;
 use crate::membership::Member;
@@ -205,6 +207,7 @@ impl OrganisationDetail {
 struct OrganisationPage {
     layout: Layout,
     organisation: OrganisationDetail,
+    affiliations: Vec<AffiliationRow>,
     around: Surroundings,
 }
 
@@ -215,10 +218,12 @@ async fn show(
 ) -> Result<Response, Error> {
     let record = format!("/v1/organisations/{id}");
     let organisation: OrganisationDetail = state.core.get(&member, &record).await?;
+    let affiliations = affiliations(&state, &member, &record).await?;
     let around = Surroundings::of(&state, &member, &record).await?;
     page(&OrganisationPage {
         layout: Layout::of(&member, "organisations"),
         organisation,
+        affiliations,
         around,
     })
 }

@@ -10,7 +10,9 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::record_parts::{Address, EmailEntry, PhoneEntry, Surroundings};
+use super::record_parts::{
+    Address, AffiliationRow, EmailEntry, PhoneEntry, Surroundings, affiliations,
+};
 use super::{FormErrors, Layout, page};
 use crate::Error;
 use crate::membership::Member;
@@ -157,6 +159,7 @@ struct PersonDetail {
 struct PersonPage {
     layout: Layout,
     person: PersonDetail,
+    affiliations: Vec<AffiliationRow>,
     around: Surroundings,
 }
 
@@ -167,10 +170,12 @@ async fn show(
 ) -> Result<Response, Error> {
     let record = format!("/v1/people/{id}");
     let person: PersonDetail = state.core.get(&member, &record).await?;
+    let affiliations = affiliations(&state, &member, &record).await?;
     let around = Surroundings::of(&state, &member, &record).await?;
     page(&PersonPage {
         layout: Layout::of(&member, "people"),
         person,
+        affiliations,
         around,
     })
 }

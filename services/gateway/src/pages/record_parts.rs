@@ -1,12 +1,12 @@
-//! What a person's and an organisation's pages both show: contact details, tags,
-//! affiliations current and past, and the timeline.
+//! What the pages of records share: contact details and affiliations (people and
+//! organisations), tags and the timeline (every record).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::people::Listing;
-use super::{local_datetime, tenant_zone};
+use super::{local_datetime, short_date, tenant_zone};
 use crate::Error;
 use crate::membership::Member;
 use crate::startup::AppState;
@@ -47,13 +47,17 @@ pub struct AffiliationRow {
 
 impl AffiliationRow {
     pub fn period(&self) -> String {
-        let date = |d: &NaiveDate| d.format("%d/%m/%Y").to_string();
-        match (&self.starts_on, &self.ends_on) {
-            (Some(start), Some(end)) => format!("du {} au {}", date(start), date(end)),
-            (Some(start), None) => format!("depuis le {}", date(start)),
-            (None, Some(end)) => format!("jusqu'au {}", date(end)),
-            (None, None) => String::new(),
-        }
+        period(self.starts_on, self.ends_on)
+    }
+}
+
+/// "du 01/09/2025 au 30/06/2026", "depuis le 01/09/2025"…; empty without dates.
+pub fn period(starts_on: Option<NaiveDate>, ends_on: Option<NaiveDate>) -> String {
+    match (starts_on, ends_on) {
+        (Some(start), Some(end)) => format!("du {} au {}", short_date(start), short_date(end)),
+        (Some(start), None) => format!("depuis le {}", short_date(start)),
+        (None, Some(end)) => format!("jusqu'au {}", short_date(end)),
+        (None, None) => String::new(),
     }
 }
 
@@ -89,21 +93,16 @@ struct Tags {
     tags: Vec<String>,
 }
 
-/// The tags, affiliations and latest activities of one record: `record` is its API
-/// path, `/v1/people/{id}` or `/v1/organisations/{id}`.
+/// The tags and latest activities of one record: `record` is its API path,
+/// `/v1/people/{id}`, `/v1/projects/{id}`…
 pub struct Surroundings {
     pub tags: Vec<String>,
-    pub affiliations: Vec<AffiliationRow>,
     pub timeline: Vec<TimelineEntry>,
 }
 
 impl Surroundings {
     pub async fn of(state: &AppState, member: &Member, record: &str) -> Result<Self, Error> {
         let tags: Tags = state.core.get(member, &format!("{record}/tags")).await?;
-        let affiliations: Listing<AffiliationRow> = state
-            .core
-            .get(member, &format!("{record}/affiliations"))
-            .await?;
         let activities: Listing<ActivityRow> = state
             .core
             .get(member, &format!("{record}/timeline?limit=20"))
@@ -121,8 +120,20 @@ impl Surroundings {
             .collect();
         Ok(Self {
             tags: tags.tags,
-            affiliations: affiliations.items,
             timeline,
         })
     }
+}
+
+/// A person's organisations, or an organisation's people, current first.
+pub async fn affiliations(
+    state: &AppState,
+    member: &Member,
+    record: &str,
+) -> Result<Vec<AffiliationRow>, Error> {
+    let listing: Listing<AffiliationRow> = state
+        .core
+        .get(member, &format!("{record}/affiliations"))
+        .await?;
+    Ok(listing.items)
 }

@@ -1,0 +1,248 @@
+//! Partnerships: the list and a partnership's page (partners, agreement, evaluations,
+//! timeline).
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::people::Listing;
+use super::record_parts::{Surroundings, period};
+use super::{Layout, money, page, short_date};
+use crate::Error;
+use crate::membership::Member;
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/t/{slug}/partnerships", get(list))
+        .route("/t/{slug}/partnerships/{id}", get(show))
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "funding" => "Financement",
+        "operational" => "Opérationnel",
+        "institutional" => "Institutionnel",
+        _ => "Réseau",
+    }
+}
+
+fn status_label(status: &str) -> &'static str {
+    match status {
+        "prospect" => "Piste",
+        "negotiating" => "En négociation",
+        "active" => "Actif",
+        "evaluating" => "En évaluation",
+        _ => "Clos",
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Partner {
+    organisation_id: Uuid,
+    name: String,
+    role: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Budget {
+    amount_cents: i64,
+    currency: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Agreement {
+    shared_values: String,
+    purpose: String,
+    roles: String,
+    phasing: String,
+    means: String,
+    budget: Option<Budget>,
+    regulation_mode: String,
+    evaluation_method: String,
+}
+
+impl Agreement {
+    /// The parts written down, titled, in the order of a convention.
+    fn parts(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("Objet", self.purpose.as_str()),
+            ("Valeurs partagées", &self.shared_values),
+            ("Rôle de chacun", &self.roles),
+            ("Phasage", &self.phasing),
+            ("Moyens", &self.means),
+            ("Mode de régulation", &self.regulation_mode),
+            ("Méthode d'évaluation", &self.evaluation_method),
+        ]
+        .into_iter()
+        .filter(|(_, text)| !text.trim().is_empty())
+        .collect()
+    }
+
+    fn budget(&self) -> Option<String> {
+        self.budget
+            .as_ref()
+            .map(|b| money(b.amount_cents, &b.currency))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Partnership {
+    id: Uuid,
+    title: String,
+    kind: String,
+    status: String,
+    starts_on: Option<NaiveDate>,
+    ends_on: Option<NaiveDate>,
+    next_evaluation_on: Option<NaiveDate>,
+    agreement: Agreement,
+    partners: Vec<Partner>,
+    notes: String,
+}
+
+impl Partnership {
+    fn kind_label(&self) -> &'static str {
+        kind_label(&self.kind)
+    }
+
+    fn status_label(&self) -> &'static str {
+        status_label(&self.status)
+    }
+
+    fn period(&self) -> String {
+        period(self.starts_on, self.ends_on)
+    }
+
+    fn partner_names(&self) -> String {
+        self.partners
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn next_evaluation(&self) -> Option<String> {
+        self.next_evaluation_on.map(short_date)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Evaluation {
+    stage: String,
+    evaluated_on: NaiveDate,
+    objectives_set: String,
+    objectives_reached: String,
+    effectiveness_score: i16,
+    effectiveness_notes: String,
+    efficiency_score: i16,
+    efficiency_notes: String,
+    impact_score: i16,
+    impact_notes: String,
+}
+
+impl Evaluation {
+    fn title(&self) -> String {
+        let stage = if self.stage == "final" {
+            "Évaluation finale"
+        } else {
+            "Évaluation intermédiaire"
+        };
+        format!("{stage} du {}", short_date(self.evaluated_on))
+    }
+
+    /// Each criterion with its score out of 5 and its notes.
+    fn criteria(&self) -> [(&'static str, i16, &str); 3] {
+        [
+            (
+                "Efficacité",
+                self.effectiveness_score,
+                &self.effectiveness_notes,
+            ),
+            ("Efficience", self.efficiency_score, &self.efficiency_notes),
+            ("Impact", self.impact_score, &self.impact_notes),
+        ]
+    }
+}
+
+#[derive(Deserialize)]
+struct Evaluations {
+    items: Vec<Evaluation>,
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    after: Option<String>,
+    /// "recent": most recently changed first; otherwise by title.
+    sort: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "partnerships.html")]
+struct PartnershipsPage {
+    layout: Layout,
+    recent: bool,
+    partnerships: Vec<Partnership>,
+    next: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    member: Member,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, Error> {
+    let recent = query.sort.as_deref() == Some("recent");
+    let after = query
+        .after
+        .map(|a| format!("&after={a}"))
+        .unwrap_or_default();
+    let listing: Listing<Partnership> = state
+        .core
+        .get(
+            &member,
+            &format!(
+                "/v1/partnerships?limit=50{after}{}",
+                if recent { "&sort=-updated_at" } else { "" }
+            ),
+        )
+        .await?;
+    page(&PartnershipsPage {
+        layout: Layout::of(&member, "partnerships"),
+        recent,
+        partnerships: listing.items,
+        next: listing.next,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "partnership.html")]
+struct PartnershipPage {
+    layout: Layout,
+    partnership: Partnership,
+    evaluations: Vec<Evaluation>,
+    around: Surroundings,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    member: Member,
+    Path((_slug, id)): Path<(String, Uuid)>,
+) -> Result<Response, Error> {
+    let record = format!("/v1/partnerships/{id}");
+    let partnership: Partnership = state.core.get(&member, &record).await?;
+    let evaluations: Evaluations = state
+        .core
+        .get(&member, &format!("{record}/evaluations"))
+        .await?;
+    let around = Surroundings::of(&state, &member, &record).await?;
+    page(&PartnershipPage {
+        layout: Layout::of(&member, "partnerships"),
+        partnership,
+        evaluations: evaluations.items,
+        around,
+    })
+}
