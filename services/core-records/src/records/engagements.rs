@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{Change, Checks, created, delete, present, read};
+use super::{Change, Checks, created, delete, present, read, the_one};
 use crate::Error;
 use crate::error::ResultExt;
 use crate::identity::Identity;
@@ -413,10 +413,7 @@ async fn update(
 }
 
 async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Engagement, Error> {
-    fetch_many(conn, tenant_id, &[id])
-        .await?
-        .pop()
-        .ok_or(Error::NotFound)
+    the_one(fetch_many(conn, tenant_id, &[id]).await?)
 }
 
 /// The engagements with these ids, in the order given.

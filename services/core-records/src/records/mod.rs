@@ -205,6 +205,11 @@ trait Binnable: Record<Key = Uuid> {
     ) -> impl Future<Output = Result<Self, Error>> + Send;
 }
 
+/// The one record a read by id found (from its module's `fetch_many`), or `NotFound`.
+fn the_one<T>(mut found: Vec<T>) -> Result<T, Error> {
+    found.pop().ok_or(Error::NotFound)
+}
+
 /// `GET /v1/{records}/{id}`.
 async fn read<T: Record>(
     State(state): State<AppState>,

@@ -13,7 +13,9 @@ use uuid::Uuid;
 
 use super::contact::{self, Address, EmailEntry, PhoneEntry};
 use super::custom_fields;
-use super::{Change, Checks, MergeInput, RecordTable, bin, created, etag, present, read, restore};
+use super::{
+    Change, Checks, MergeInput, RecordTable, bin, created, etag, present, read, restore, the_one,
+};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
@@ -573,10 +575,7 @@ async fn fetch(
     id: Uuid,
     in_bin: bool,
 ) -> Result<Organisation, Error> {
-    fetch_many(conn, tenant_id, &[id], in_bin)
-        .await?
-        .pop()
-        .ok_or(Error::NotFound)
+    the_one(fetch_many(conn, tenant_id, &[id], in_bin).await?)
 }
 
 /// These organisations, in the order of `ids`, live or in the bin.

@@ -1,6 +1,8 @@
 //! Partnerships: the tenant and one or more partner organisations, the content of
 //! their agreement, and a lifecycle that only moves along its allowed transitions.
 
+use std::collections::HashMap;
+
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -12,7 +14,7 @@ use sqlx::PgConnection;
 use sqlx::types::Json as JsonColumn;
 use uuid::Uuid;
 
-use super::{Change, Checks, bin, created, present, read, restore};
+use super::{Change, Checks, bin, created, present, read, restore, the_one};
 use crate::Error;
 use crate::error::ResultExt;
 use crate::identity::Identity;
@@ -437,12 +439,7 @@ async fn list(
             .await?
         }
     };
-    let rows = fetch_rows(&mut tx, tenant_id, &ids, query.deleted).await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows {
-        let partners = partners_of(&mut tx, tenant_id, row.id).await?;
-        items.push(row.with_partners(partners));
-    }
+    let items = fetch_many(&mut tx, tenant_id, &ids, query.deleted).await?;
     tx.commit().await?;
     Ok(Json(Page::from_rows(items, limit, |p| match sort {
         ListSort::Name => json!([p.title, p.id]),
@@ -515,25 +512,6 @@ async fn update(
     change.commit().await
 }
 
-async fn partners_of(
-    conn: &mut PgConnection,
-    tenant_id: Uuid,
-    id: Uuid,
-) -> Result<Vec<Partner>, Error> {
-    Ok(sqlx::query_as!(
-        Partner,
-        r#"select pp.organisation_id, o.name, pp.role
-           from partnership_partners pp
-           join organisations o on o.tenant_id = pp.tenant_id and o.id = pp.organisation_id
-           where pp.tenant_id = $1 and pp.partnership_id = $2
-           order by o.name"#,
-        tenant_id,
-        id,
-    )
-    .fetch_all(conn)
-    .await?)
-}
-
 /// One partnership of the tenant, from the bin when `in_bin`, otherwise a live one.
 async fn fetch(
     conn: &mut PgConnection,
@@ -541,22 +519,18 @@ async fn fetch(
     id: Uuid,
     in_bin: bool,
 ) -> Result<Partnership, Error> {
-    let row = fetch_rows(&mut *conn, tenant_id, &[id], in_bin)
-        .await?
-        .pop()
-        .ok_or(Error::NotFound)?;
-    let partners = partners_of(conn, tenant_id, id).await?;
-    Ok(row.with_partners(partners))
+    the_one(fetch_many(conn, tenant_id, &[id], in_bin).await?)
 }
 
-/// These partnerships' own rows, in the order of `ids`, live or in the bin.
-async fn fetch_rows(
+/// These partnerships, in the order of `ids`, live or in the bin, each with its
+/// partners: two queries whatever their number.
+async fn fetch_many(
     conn: &mut PgConnection,
     tenant_id: Uuid,
     ids: &[Uuid],
     in_bin: bool,
-) -> Result<Vec<PartnershipRow>, Error> {
-    Ok(sqlx::query_as!(
+) -> Result<Vec<Partnership>, Error> {
+    let rows = sqlx::query_as!(
         PartnershipRow,
         r#"select id, title, kind, status, starts_on, ends_on, next_evaluation_on, agreement as "agreement: JsonColumn<Agreement>",
                   notes, version, created_at, updated_at, deleted_at
@@ -567,8 +541,37 @@ async fn fetch_rows(
         ids,
         in_bin,
     )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut partners: HashMap<Uuid, Vec<Partner>> = HashMap::new();
+    for partner in sqlx::query!(
+        r#"select pp.partnership_id, pp.organisation_id, o.name, pp.role
+           from partnership_partners pp
+           join organisations o on o.tenant_id = pp.tenant_id and o.id = pp.organisation_id
+           where pp.tenant_id = $1 and pp.partnership_id = any($2)
+           order by o.name"#,
+        tenant_id,
+        ids,
+    )
     .fetch_all(conn)
-    .await?)
+    .await?
+    {
+        partners
+            .entry(partner.partnership_id)
+            .or_default()
+            .push(Partner {
+                organisation_id: partner.organisation_id,
+                name: partner.name,
+                role: partner.role,
+            });
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let partners = partners.remove(&row.id).unwrap_or_default();
+            row.with_partners(partners)
+        })
+        .collect())
 }
 
 record!(Partnership, Partnerships, "partnership", binnable);

@@ -13,7 +13,9 @@ use uuid::Uuid;
 
 use super::contact::{self, Address, EmailEntry, PhoneEntry};
 use super::custom_fields;
-use super::{Change, Checks, MergeInput, RecordTable, bin, created, etag, present, read, restore};
+use super::{
+    Change, Checks, MergeInput, RecordTable, bin, created, etag, present, read, restore, the_one,
+};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
@@ -537,10 +539,7 @@ async fn fetch(
     id: Uuid,
     in_bin: bool,
 ) -> Result<Person, Error> {
-    fetch_many(conn, tenant_id, &[id], in_bin)
-        .await?
-        .pop()
-        .ok_or(Error::NotFound)
+    the_one(fetch_many(conn, tenant_id, &[id], in_bin).await?)
 }
 
 /// These people, in the order of `ids`, live or in the bin.

@@ -14,7 +14,7 @@ use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{Change, Checks, bin, created, present, read, restore};
+use super::{Change, Checks, bin, created, present, read, restore, the_one};
 use crate::Error;
 use crate::error::ResultExt;
 use crate::identity::Identity;
@@ -588,10 +588,7 @@ async fn fetch(
     id: Uuid,
     in_bin: bool,
 ) -> Result<Project, Error> {
-    fetch_many(conn, tenant_id, &[id], in_bin)
-        .await?
-        .pop()
-        .ok_or(Error::NotFound)
+    the_one(fetch_many(conn, tenant_id, &[id], in_bin).await?)
 }
 
 /// These projects, in the order of `ids`, live or in the bin, each with its milestones,

@@ -11,7 +11,7 @@ use chrono::{DateTime, Locale, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::people::Listing;
+use super::record_parts::Listing;
 use super::{Layout, local_datetime, page, tenant_zone};
 use crate::Error;
 use crate::membership::Member;

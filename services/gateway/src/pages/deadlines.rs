@@ -12,7 +12,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::organisations::OrganisationRow;
-use super::people::Listing;
+use super::record_parts::Listing;
 use super::{Choice, FormErrors, Layout, local_datetime, page, tenant_zone};
 use crate::Error;
 use crate::membership::Member;

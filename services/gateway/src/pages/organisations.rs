@@ -10,9 +10,9 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::people::Listing;
 use super::record_parts::{
-    Address, AffiliationRow, EmailEntry, PhoneEntry, Surroundings, affiliations,
+    Address, AffiliationRow, EmailEntry, ListPage, ListPageQuery, PhoneEntry, Surroundings,
+    affiliations,
 };
 use super::{Choice, FormErrors, Layout, page};
 use crate::Error;
@@ -59,51 +59,21 @@ impl OrganisationRow {
     }
 }
 
-#[derive(Deserialize)]
-struct ListQuery {
-    after: Option<String>,
-    /// "recent": most recently changed first; otherwise alphabetical.
-    sort: Option<String>,
-    added: Option<String>,
-}
-
 #[derive(Template)]
 #[template(path = "organisations.html")]
 struct OrganisationsPage {
     layout: Layout,
-    /// Most recently changed first, rather than alphabetical.
-    recent: bool,
-    organisations: Vec<OrganisationRow>,
-    next: Option<String>,
-    added: bool,
+    list: ListPage<OrganisationRow>,
 }
 
 async fn list(
     State(state): State<AppState>,
     member: Member,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<ListPageQuery>,
 ) -> Result<Response, Error> {
-    let recent = query.sort.as_deref() == Some("recent");
-    let after = query
-        .after
-        .map(|a| format!("&after={a}"))
-        .unwrap_or_default();
-    let listing: Listing<OrganisationRow> = state
-        .core
-        .get(
-            &member,
-            &format!(
-                "/v1/organisations?limit=50{after}{}",
-                if recent { "&sort=-updated_at" } else { "" }
-            ),
-        )
-        .await?;
     page(&OrganisationsPage {
+        list: query.fetch(&state, &member, "organisations").await?,
         layout: Layout::of(&member, "organisations"),
-        recent,
-        organisations: listing.items,
-        next: listing.next,
-        added: query.added.is_some(),
     })
 }
 

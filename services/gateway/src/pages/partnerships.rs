@@ -10,8 +10,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::people::Listing;
-use super::record_parts::{Surroundings, period};
+use super::record_parts::{ListPage, ListPageQuery, Listing, Surroundings, period};
 use super::{Layout, money, page, short_date};
 use crate::Error;
 use crate::membership::Member;
@@ -169,52 +168,21 @@ impl Evaluation {
     }
 }
 
-#[derive(Deserialize)]
-struct Evaluations {
-    items: Vec<Evaluation>,
-}
-
-#[derive(Deserialize)]
-struct ListQuery {
-    after: Option<String>,
-    /// "recent": most recently changed first; otherwise by title.
-    sort: Option<String>,
-}
-
 #[derive(Template)]
 #[template(path = "partnerships.html")]
 struct PartnershipsPage {
     layout: Layout,
-    recent: bool,
-    partnerships: Vec<Partnership>,
-    next: Option<String>,
+    list: ListPage<Partnership>,
 }
 
 async fn list(
     State(state): State<AppState>,
     member: Member,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<ListPageQuery>,
 ) -> Result<Response, Error> {
-    let recent = query.sort.as_deref() == Some("recent");
-    let after = query
-        .after
-        .map(|a| format!("&after={a}"))
-        .unwrap_or_default();
-    let listing: Listing<Partnership> = state
-        .core
-        .get(
-            &member,
-            &format!(
-                "/v1/partnerships?limit=50{after}{}",
-                if recent { "&sort=-updated_at" } else { "" }
-            ),
-        )
-        .await?;
     page(&PartnershipsPage {
+        list: query.fetch(&state, &member, "partnerships").await?,
         layout: Layout::of(&member, "partnerships"),
-        recent,
-        partnerships: listing.items,
-        next: listing.next,
     })
 }
 
@@ -234,7 +202,7 @@ async fn show(
 ) -> Result<Response, Error> {
     let record = format!("/v1/partnerships/{id}");
     let partnership: Partnership = state.core.get(&member, &record).await?;
-    let evaluations: Evaluations = state
+    let evaluations: Listing<Evaluation> = state
         .core
         .get(&member, &format!("{record}/evaluations"))
         .await?;

@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::record_parts::{
-    Address, AffiliationRow, EmailEntry, PhoneEntry, Surroundings, affiliations,
+    Address, AffiliationRow, EmailEntry, ListPage, ListPageQuery, PhoneEntry, Surroundings,
+    affiliations,
 };
 use super::{FormErrors, Layout, page};
 use crate::Error;
@@ -34,57 +35,21 @@ pub struct PersonRow {
     pub phone: Option<String>,
 }
 
-#[derive(Deserialize)]
-pub struct Listing<T> {
-    pub items: Vec<T>,
-    pub next: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ListQuery {
-    after: Option<String>,
-    /// "recent": most recently changed first; otherwise alphabetical.
-    sort: Option<String>,
-    added: Option<String>,
-}
-
 #[derive(Template)]
 #[template(path = "people.html")]
 struct PeoplePage {
     layout: Layout,
-    /// Most recently changed first, rather than alphabetical.
-    recent: bool,
-    people: Vec<PersonRow>,
-    next: Option<String>,
-    added: bool,
+    list: ListPage<PersonRow>,
 }
 
 async fn list(
     State(state): State<AppState>,
     member: Member,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<ListPageQuery>,
 ) -> Result<Response, Error> {
-    let recent = query.sort.as_deref() == Some("recent");
-    let after = query
-        .after
-        .map(|a| format!("&after={a}"))
-        .unwrap_or_default();
-    let listing: Listing<PersonRow> = state
-        .core
-        .get(
-            &member,
-            &format!(
-                "/v1/people?limit=50{after}{}",
-                if recent { "&sort=-updated_at" } else { "" }
-            ),
-        )
-        .await?;
     page(&PeoplePage {
+        list: query.fetch(&state, &member, "people").await?,
         layout: Layout::of(&member, "people"),
-        recent,
-        people: listing.items,
-        next: listing.next,
-        added: query.added.is_some(),
     })
 }
 

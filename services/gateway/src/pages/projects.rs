@@ -9,8 +9,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::people::Listing;
-use super::record_parts::{Surroundings, period};
+use super::record_parts::{ListPage, ListPageQuery, Surroundings, period};
 use super::{Layout, money, page, short_date};
 use crate::Error;
 use crate::membership::Member;
@@ -118,47 +117,21 @@ impl Budget {
     }
 }
 
-#[derive(Deserialize)]
-struct ListQuery {
-    after: Option<String>,
-    /// "recent": most recently changed first; otherwise alphabetical.
-    sort: Option<String>,
-}
-
 #[derive(Template)]
 #[template(path = "projects.html")]
 struct ProjectsPage {
     layout: Layout,
-    recent: bool,
-    projects: Vec<Project>,
-    next: Option<String>,
+    list: ListPage<Project>,
 }
 
 async fn list(
     State(state): State<AppState>,
     member: Member,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<ListPageQuery>,
 ) -> Result<Response, Error> {
-    let recent = query.sort.as_deref() == Some("recent");
-    let after = query
-        .after
-        .map(|a| format!("&after={a}"))
-        .unwrap_or_default();
-    let listing: Listing<Project> = state
-        .core
-        .get(
-            &member,
-            &format!(
-                "/v1/projects?limit=50{after}{}",
-                if recent { "&sort=-updated_at" } else { "" }
-            ),
-        )
-        .await?;
     page(&ProjectsPage {
+        list: query.fetch(&state, &member, "projects").await?,
         layout: Layout::of(&member, "projects"),
-        recent,
-        projects: listing.items,
-        next: listing.next,
     })
 }
 

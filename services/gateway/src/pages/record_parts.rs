@@ -1,15 +1,70 @@
-//! What the pages of records share: contact details and affiliations (people and
-//! organisations), tags and the timeline (every record).
+//! What the pages of records share: list pages (sorted, a page at a time), contact
+//! details and affiliations (people and organisations), tags and the timeline (every
+//! record).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use super::people::Listing;
 use super::{local_datetime, short_date, tenant_zone};
 use crate::Error;
 use crate::membership::Member;
 use crate::startup::AppState;
+
+/// A page of a list, as core-records answers it.
+#[derive(Deserialize)]
+pub struct Listing<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}
+
+/// The query of a list page.
+#[derive(Deserialize)]
+pub struct ListPageQuery {
+    /// The cursor of the page to show, from the previous one.
+    after: Option<String>,
+    /// `recent`: most recently changed first; otherwise by name.
+    sort: Option<String>,
+    /// Set after a record was added from the list, which the page then says.
+    added: Option<String>,
+}
+
+/// One page of a list of records, as the list templates show it.
+pub struct ListPage<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+    /// Most recently changed first, rather than by name.
+    pub recent: bool,
+    pub added: bool,
+}
+
+impl ListPageQuery {
+    /// The page asked for of `/v1/{collection}`, 50 records at most.
+    pub async fn fetch<T: DeserializeOwned>(
+        self,
+        state: &AppState,
+        member: &Member,
+        collection: &str,
+    ) -> Result<ListPage<T>, Error> {
+        let recent = self.sort.as_deref() == Some("recent");
+        let after = self
+            .after
+            .map(|a| format!("&after={a}"))
+            .unwrap_or_default();
+        let order = if recent { "&sort=-updated_at" } else { "" };
+        let listing: Listing<T> = state
+            .core
+            .get(member, &format!("/v1/{collection}?limit=50{after}{order}"))
+            .await?;
+        Ok(ListPage {
+            items: listing.items,
+            next: listing.next,
+            recent,
+            added: self.added.is_some(),
+        })
+    }
+}
 
 #[derive(Debug, Deserialize)]
 pub struct EmailEntry {

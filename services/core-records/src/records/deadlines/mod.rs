@@ -16,7 +16,9 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use self::recurrence::RecurrenceInput;
-use super::{Checks, RecordTable, check_version, etag, expected_version, lock, present, read};
+use super::{
+    Checks, RecordTable, check_version, etag, expected_version, lock, present, read, the_one,
+};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::error::ResultExt;
@@ -687,10 +689,7 @@ async fn tenant_zone(conn: &mut PgConnection, tenant_id: Uuid) -> Result<Tz, Err
 }
 
 async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Deadline, Error> {
-    fetch_many(conn, tenant_id, &[id])
-        .await?
-        .pop()
-        .ok_or(Error::NotFound)
+    the_one(fetch_many(conn, tenant_id, &[id]).await?)
 }
 
 /// These deadlines, in the order of `ids`.
