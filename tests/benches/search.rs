@@ -158,7 +158,9 @@ async fn seed(owner: &PgPool) -> anyhow::Result<(Uuid, Uuid)> {
         )
         .await?;
         tx.commit().await?;
-        owner.execute("analyze").await?;
+        // As a database in service would be after autovacuum: GIN pending lists merged
+        // into the indexes, visibility maps set, statistics fresh.
+        owner.execute("vacuum (analyze)").await?;
         println!("seeded in {:.0} s", started.elapsed().as_secs_f64());
     }
     Ok(sqlx::query_as(
@@ -178,15 +180,15 @@ select kind, id, label, detail, score from (
   select 'person' as kind, id, trim(family_name || ' ' || given_name) as label, email as detail,
          similarity(search_text, maillage_search_text('{q}')) as score
   from people
-  where tenant_id = '{tenant_id}' and search_tsv @@ maillage_prefix_query('{q}') and deleted_at is null
+  where tenant_id = '{tenant_id}' and search_tsv @@ maillage_tenant_prefix_query('{tenant_id}', '{q}') and deleted_at is null
   union all
   select 'organisation', id, name, email, similarity(search_text, maillage_search_text('{q}'))
   from organisations
-  where tenant_id = '{tenant_id}' and search_tsv @@ maillage_prefix_query('{q}') and deleted_at is null
+  where tenant_id = '{tenant_id}' and search_tsv @@ maillage_tenant_prefix_query('{tenant_id}', '{q}') and deleted_at is null
   union all
   select 'project', id, name, nullif(territory, ''), similarity(search_text, maillage_search_text('{q}'))
   from projects
-  where tenant_id = '{tenant_id}' and search_tsv @@ maillage_prefix_query('{q}') and deleted_at is null
+  where tenant_id = '{tenant_id}' and search_tsv @@ maillage_tenant_prefix_query('{tenant_id}', '{q}') and deleted_at is null
 ) hits order by score desc, label, id limit 20;
 commit;
 "
@@ -294,7 +296,7 @@ async fn explain(_owner: &PgPool, core_url: &Url, tenant_id: Uuid) -> anyhow::Re
         .await?;
     let lines: Vec<String> = sqlx::query_scalar(
         "explain (analyze, costs off, timing off) select id from people
-         where tenant_id = $1 and search_tsv @@ maillage_prefix_query('dur')",
+         where tenant_id = $1 and search_tsv @@ maillage_tenant_prefix_query($1, 'dur')",
     )
     .bind(tenant_id)
     .fetch_all(&mut *tx)

@@ -543,6 +543,19 @@ async fn a_persons_and_an_organisations_pages_show_details_links_and_history() -
             Some(json!({"tags": ["Bénévole"]})),
         )
         .await?;
+    for engagement in [
+        json!({"kind": "donation", "person_id": person_id, "amount_cents": 5000, "occurred_on": "2026-03-01"}),
+        json!({"kind": "volunteering", "person_id": person_id, "minutes": 150, "occurred_on": "2026-04-05"}),
+    ] {
+        let (status, created) = browser
+            .api(
+                reqwest::Method::POST,
+                "/api/v1/t/asso-demo/engagements",
+                Some(engagement),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+    }
 
     let list = browser.get("/t/asso-demo/people").await?.text().await?;
     assert!(
@@ -565,6 +578,10 @@ async fn a_persons_and_an_organisations_pages_show_details_links_and_history() -
         "Point rentrée",
         "mercredi 2 septembre 2026 à 10:00",
         "Bénévole",
+        "Dons",
+        "50,00\u{a0}€",
+        "Bénévolat",
+        "2 h 30",
     ] {
         assert!(html.contains(expected), "{expected} missing from the page");
     }
@@ -648,6 +665,13 @@ async fn a_projects_and_a_partnerships_pages_show_what_was_agreed_and_done() -> 
         .await?;
     assert_eq!(status, StatusCode::CREATED, "{project}");
     let project_id = project["id"].as_str().unwrap_or_default().to_owned();
+    let (status, sponsorship) = browser
+        .api(reqwest::Method::POST, "/api/v1/t/asso-demo/engagements",
+            Some(json!({"kind": "sponsorship", "organisation_id": region["id"], "project_id": project_id,
+                        "amount_cents": 1200000, "occurred_on": "2026-02-01"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{sponsorship}");
     browser
         .api(reqwest::Method::POST, "/api/v1/t/asso-demo/activities",
             Some(json!({"kind": "meeting", "subject": "Comité de pilotage", "occurred_at": "2026-05-12T14:00:00+02:00",
@@ -673,6 +697,8 @@ async fn a_projects_and_a_partnerships_pages_show_what_was_agreed_and_done() -> 
         "Réunion publique",
         "prévu le 15/04/2026",
         "980,50\u{a0}€",
+        "Mécénat",
+        "12\u{202f}000,00\u{a0}€",
         &format!("/t/asso-demo/partnerships/{partnership_id}"),
         "Comité de pilotage",
     ] {

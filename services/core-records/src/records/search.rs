@@ -2,8 +2,10 @@
 //! accents and case do not matter, each word may be the start of a word ("hél dur"
 //! finds Hélène Durand), and a typo ("Durnad") still finds them.
 //!
-//! Two passes: a full-text prefix search that the (tenant_id, tsvector) index answers
-//! in milliseconds; only when it finds nothing, a trigram pass for near misses.
+//! Two passes: a full-text prefix search over words keyed by their tenant, which the
+//! index answers from the tenant's own words only (a prefix of three letters does not
+//! read the whole platform's); only when it finds nothing, a trigram pass for near
+//! misses.
 
 use axum::extract::{Query, State};
 use maillage_problem::Json;
@@ -99,15 +101,15 @@ async fn by_prefix(
                select 'person' as kind, id, trim(family_name || ' ' || given_name) as label, email as detail,
                       similarity(search_text, maillage_search_text($2)) as score
                from people
-               where tenant_id = $1 and search_tsv @@ maillage_prefix_query($2) and deleted_at is null
+               where tenant_id = $1 and search_tsv @@ maillage_tenant_prefix_query($1, $2) and deleted_at is null
                union all
                select 'organisation', id, name, email, similarity(search_text, maillage_search_text($2))
                from organisations
-               where tenant_id = $1 and search_tsv @@ maillage_prefix_query($2) and deleted_at is null
+               where tenant_id = $1 and search_tsv @@ maillage_tenant_prefix_query($1, $2) and deleted_at is null
                union all
                select 'project', id, name, nullif(territory, ''), similarity(search_text, maillage_search_text($2))
                from projects
-               where tenant_id = $1 and search_tsv @@ maillage_prefix_query($2) and deleted_at is null
+               where tenant_id = $1 and search_tsv @@ maillage_tenant_prefix_query($1, $2) and deleted_at is null
            ) hits
            order by score desc, label, id
            limit $3"#,

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::record_parts::{
-    Address, AffiliationRow, EmailEntry, ListPage, ListPageQuery, PhoneEntry, Surroundings,
-    affiliations,
+    Address, AffiliationRow, EmailEntry, EngagementTotal, ListPage, ListPageQuery, PhoneEntry,
+    Surroundings, affiliations, engagement_totals,
 };
 use super::{Choice, FormErrors, Layout, page};
 use crate::Error;
@@ -178,6 +178,7 @@ struct OrganisationPage {
     layout: Layout,
     organisation: OrganisationDetail,
     affiliations: Vec<AffiliationRow>,
+    engagements: Vec<EngagementTotal>,
     around: Surroundings,
 }
 
@@ -189,11 +190,13 @@ async fn show(
     let record = format!("/v1/organisations/{id}");
     let organisation: OrganisationDetail = state.core.get(&member, &record).await?;
     let affiliations = affiliations(&state, &member, &record).await?;
+    let engagements = engagement_totals(&state, &member, &format!("organisation_id={id}")).await?;
     let around = Surroundings::of(&state, &member, &record).await?;
     page(&OrganisationPage {
         layout: Layout::of(&member, "organisations"),
         organisation,
         affiliations,
+        engagements,
         around,
     })
 }

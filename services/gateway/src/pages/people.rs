@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::record_parts::{
-    Address, AffiliationRow, EmailEntry, ListPage, ListPageQuery, PhoneEntry, Surroundings,
-    affiliations,
+    Address, AffiliationRow, EmailEntry, EngagementTotal, ListPage, ListPageQuery, PhoneEntry,
+    Surroundings, affiliations, engagement_totals,
 };
 use super::{FormErrors, Layout, page};
 use crate::Error;
@@ -125,6 +125,7 @@ struct PersonPage {
     layout: Layout,
     person: PersonDetail,
     affiliations: Vec<AffiliationRow>,
+    engagements: Vec<EngagementTotal>,
     around: Surroundings,
 }
 
@@ -136,11 +137,13 @@ async fn show(
     let record = format!("/v1/people/{id}");
     let person: PersonDetail = state.core.get(&member, &record).await?;
     let affiliations = affiliations(&state, &member, &record).await?;
+    let engagements = engagement_totals(&state, &member, &format!("person_id={id}")).await?;
     let around = Surroundings::of(&state, &member, &record).await?;
     page(&PersonPage {
         layout: Layout::of(&member, "people"),
         person,
         affiliations,
+        engagements,
         around,
     })
 }

@@ -9,7 +9,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::record_parts::{ListPage, ListPageQuery, Surroundings, period};
+use super::record_parts::{
+    EngagementTotal, ListPage, ListPageQuery, Surroundings, engagement_totals, period,
+};
 use super::{Layout, money, page, short_date};
 use crate::Error;
 use crate::membership::Member;
@@ -140,6 +142,7 @@ async fn list(
 struct ProjectPage {
     layout: Layout,
     project: Project,
+    engagements: Vec<EngagementTotal>,
     around: Surroundings,
 }
 
@@ -150,10 +153,12 @@ async fn show(
 ) -> Result<Response, Error> {
     let record = format!("/v1/projects/{id}");
     let project: Project = state.core.get(&member, &record).await?;
+    let engagements = engagement_totals(&state, &member, &format!("project_id={id}")).await?;
     let around = Surroundings::of(&state, &member, &record).await?;
     page(&ProjectPage {
         layout: Layout::of(&member, "projects"),
         project,
+        engagements,
         around,
     })
 }

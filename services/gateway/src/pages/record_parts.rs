@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use super::{local_datetime, short_date, tenant_zone};
+use super::{local_datetime, money, short_date, tenant_zone};
 use crate::Error;
 use crate::membership::Member;
 use crate::startup::AppState;
@@ -191,4 +191,60 @@ pub async fn affiliations(
         .get(member, &format!("{record}/affiliations"))
         .await?;
     Ok(listing.items)
+}
+
+#[derive(Debug, Deserialize)]
+struct YearTotal {
+    year: i32,
+    kind: String,
+    currency: Option<String>,
+    amount_cents: i64,
+    minutes: i64,
+    count: i64,
+}
+
+/// One line of a record's engagements, per year and kind: "2026 · Dons · 3 · 125,00 €".
+pub struct EngagementTotal {
+    pub year: i32,
+    pub kind: &'static str,
+    pub count: i64,
+    /// An amount, or hours of volunteering.
+    pub total: String,
+}
+
+fn engagement_label(kind: &str) -> &'static str {
+    match kind {
+        "donation" => "Dons",
+        "membership_fee" => "Cotisations",
+        "volunteering" => "Bénévolat",
+        "subscription" => "Abonnements",
+        "purchase" => "Achats",
+        _ => "Mécénat",
+    }
+}
+
+/// What a person or an organisation gave, or what a project received, per year:
+/// `owner` is the filter naming it, `person_id={id}`…
+pub async fn engagement_totals(
+    state: &AppState,
+    member: &Member,
+    owner: &str,
+) -> Result<Vec<EngagementTotal>, Error> {
+    let totals: Listing<YearTotal> = state
+        .core
+        .get(member, &format!("/v1/engagements/totals?{owner}"))
+        .await?;
+    Ok(totals
+        .items
+        .into_iter()
+        .map(|t| EngagementTotal {
+            year: t.year,
+            kind: engagement_label(&t.kind),
+            count: t.count,
+            total: match t.currency {
+                Some(currency) => money(t.amount_cents, &currency),
+                None => format!("{} h {:02}", t.minutes / 60, t.minutes % 60),
+            },
+        })
+        .collect())
 }
