@@ -135,7 +135,8 @@ async fn functions_running_as_their_owner_are_known_and_pin_their_search_path() 
         names,
         [
             "announce_deadlines_of_departed_member",
-            "announce_items_of_departed_member"
+            "announce_items_of_departed_member",
+            "announce_items_to_new_admin"
         ]
     );
     for (name, config) in &definers {

@@ -71,6 +71,7 @@ start() {
   "$bin/maillage-admin" migrate
   "$bin/maillage-admin" tenant create --slug demo --name "Association Démo" --kind association \
     --admin-email camille.martin@demo.maillage.test --if-absent
+  psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -qf "$ROOT/deploy/local/demo.sql"
 
   export REDIS_NAMESPACE=maillage INTERNAL_AUTH_SECRET
   INTERNAL_AUTH_SECRET=$(cat "$STACK/internal-secret")

@@ -529,6 +529,72 @@ impl World {
     }
 }
 
+/// What falls to the admins (here, a report no one answers for) reaches whoever becomes
+/// one, by joining or by promotion, even though the report was planned before.
+#[tokio::test]
+async fn a_new_admin_is_reminded_of_what_falls_to_the_admins() -> TestResult {
+    let world = World::new().await?;
+    let _instance = world.start_instance().await?;
+    let orphan = world
+        .create_deadline_for("Rapport sans responsable", due_in_two_days(), &[])
+        .await?;
+    let planned_for = |user: Uuid| {
+        let world = &world;
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "select count(*) from reminders where subject_id = $1 and recipient_user_id = $2",
+            )
+            .bind(orphan)
+            .bind(user)
+            .fetch_one(&world.db.owner)
+            .await
+        }
+    };
+    assert_eq!(
+        planned_for(world.user_id).await?,
+        0,
+        "an editor answers for nothing here"
+    );
+
+    // Sacha joins as an admin, Dominique as an editor later promoted, both the way the
+    // gateway writes memberships.
+    let gateway = world.db.pool_as(ServiceRole::Gateway).await?;
+    let sacha = world.db.create_user("sacha@example.org").await?;
+    let dominique = world.db.create_user("dominique@example.org").await?;
+    for (user, role) in [(sacha, "admin"), (dominique, "editor")] {
+        sqlx::query("insert into memberships (tenant_id, user_id, role) values ($1, $2, $3)")
+            .bind(world.tenant_id)
+            .bind(user)
+            .bind(role)
+            .execute(&gateway)
+            .await?;
+    }
+    world.wait_for_planning().await?;
+    assert_eq!(planned_for(dominique).await?, 0, "not an admin yet");
+    sqlx::query("update memberships set role = 'admin' where tenant_id = $1 and user_id = $2")
+        .bind(world.tenant_id)
+        .bind(dominique)
+        .execute(&gateway)
+        .await?;
+    world.wait_for_planning().await?;
+    for user in [sacha, dominique] {
+        assert!(planned_for(user).await? > 0, "{user} was not planned");
+    }
+
+    world.advance_to_day_before();
+    world.wait_for_emails(2).await?;
+    world.wait_until_settled(orphan).await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let inbox = world.inbox()?;
+    let recipients: Vec<&str> = inbox.iter().map(|(to, _)| to.as_str()).collect();
+    assert_eq!(
+        recipients,
+        ["dominique@example.org", "sacha@example.org"],
+        "{inbox:?}"
+    );
+    Ok(())
+}
+
 #[tokio::test]
 async fn an_smtp_server_failing_for_a_while_delays_the_reminder_but_never_loses_or_doubles_it()
 -> TestResult {
