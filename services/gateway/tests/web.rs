@@ -734,6 +734,60 @@ async fn a_projects_and_a_partnerships_pages_show_what_was_agreed_and_done() -> 
             "{expected} missing from the partnership's page"
         );
     }
+    // A project is added from its form; a refused one keeps what was typed.
+    let refused = browser
+        .post_form(
+            "/t/asso-demo/projects/new",
+            &[
+                ("name", ""),
+                ("status", "planned"),
+                ("territory", "Centre-ville"),
+                ("target_population", ""),
+                ("starts_on", "2026-09-01"),
+                ("ends_on", "2026-06-30"),
+                ("description", ""),
+            ],
+        )
+        .await?;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let form = refused.text().await?;
+    assert!(form.contains("est obligatoire"), "{form}");
+    assert!(
+        form.contains("id=\"ends_on-error\""),
+        "the end date is named: {form}"
+    );
+    assert!(
+        form.contains("value=\"Centre-ville\""),
+        "what was typed is kept"
+    );
+    let added = browser
+        .post_form(
+            "/t/asso-demo/projects/new",
+            &[
+                ("name", "Repair café"),
+                ("status", "planned"),
+                ("territory", "Centre-ville"),
+                ("target_population", "Tous publics"),
+                ("starts_on", "2026-09-01"),
+                ("ends_on", ""),
+                ("description", "Réparer ensemble plutôt que jeter."),
+            ],
+        )
+        .await?;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let html = browser.get(&location(&added)?).await?.text().await?;
+    for expected in [
+        "Repair café",
+        "Prévu, depuis le 01/09/2026",
+        "Tous publics",
+        "Réparer ensemble",
+    ] {
+        assert!(
+            html.contains(expected),
+            "{expected} missing from the new project's page"
+        );
+    }
+
     for missing in ["projects", "partnerships"] {
         assert_eq!(
             browser

@@ -1,18 +1,21 @@
-//! Projects: the list and a project's page (milestones, budget, partners, timeline).
+//! Projects: the list, a project's page (milestones, budget, partners, timeline) and the
+//! form to add one.
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
-use serde::Deserialize;
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::record_parts::{
     EngagementTotal, ListPage, ListPageQuery, Surroundings, engagement_totals, period,
 };
-use super::{Layout, money, page, short_date};
+use super::{Choice, FormErrors, Layout, money, page, short_date};
 use crate::Error;
 use crate::membership::Member;
 use crate::startup::AppState;
@@ -20,18 +23,24 @@ use crate::startup::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/t/{slug}/projects", get(list))
+        .route("/t/{slug}/projects/new", get(new_form).post(create))
         .route("/t/{slug}/projects/{id}", get(show))
 }
 
-/// A project's status, as the pages name it.
+/// A project's statuses, with their French names, in the order forms offer them.
+const STATUSES: [(&str, &str); 5] = [
+    ("planned", "Prévu"),
+    ("running", "En cours"),
+    ("suspended", "Suspendu"),
+    ("completed", "Terminé"),
+    ("cancelled", "Abandonné"),
+];
+
 fn status_label(status: &str) -> &'static str {
-    match status {
-        "planned" => "Prévu",
-        "running" => "En cours",
-        "suspended" => "Suspendu",
-        "completed" => "Terminé",
-        _ => "Abandonné",
-    }
+    STATUSES
+        .iter()
+        .find(|(s, _)| *s == status)
+        .map_or("Abandonné", |(_, label)| *label)
 }
 
 #[derive(Debug, Deserialize)]
@@ -161,4 +170,105 @@ async fn show(
         engagements,
         around,
     })
+}
+
+/// The form to add a project, as typed.
+#[derive(Debug, Default, Deserialize)]
+struct ProjectForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    territory: String,
+    #[serde(default)]
+    target_population: String,
+    #[serde(default)]
+    starts_on: String,
+    #[serde(default)]
+    ends_on: String,
+    #[serde(default)]
+    description: String,
+}
+
+/// What the API is sent: a date left blank is no date.
+#[derive(Serialize)]
+struct NewProject<'a> {
+    name: &'a str,
+    status: &'a str,
+    territory: &'a str,
+    target_population: &'a str,
+    starts_on: Option<&'a str>,
+    ends_on: Option<&'a str>,
+    description: &'a str,
+}
+
+impl ProjectForm {
+    fn body(&self) -> NewProject<'_> {
+        NewProject {
+            name: &self.name,
+            status: &self.status,
+            territory: &self.territory,
+            target_population: &self.target_population,
+            starts_on: blank_is_none(&self.starts_on),
+            ends_on: blank_is_none(&self.ends_on),
+            description: &self.description,
+        }
+    }
+}
+
+fn blank_is_none(value: &str) -> Option<&str> {
+    Some(value.trim()).filter(|v| !v.is_empty())
+}
+
+#[derive(Template)]
+#[template(path = "project_form.html")]
+struct ProjectFormPage {
+    layout: Layout,
+    form: ProjectForm,
+    statuses: Vec<Choice>,
+    errors: FormErrors,
+}
+
+async fn new_form(member: Member) -> Result<Response, Error> {
+    page(&ProjectFormPage {
+        layout: Layout::of(&member, "projects"),
+        statuses: Choice::list(STATUSES, "planned"),
+        form: ProjectForm::default(),
+        errors: FormErrors::default(),
+    })
+}
+
+#[derive(Deserialize)]
+struct Created {
+    id: Uuid,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    member: Member,
+    Form(form): Form<ProjectForm>,
+) -> Result<Response, Error> {
+    let outcome = state
+        .core
+        .send::<Created>(&member, Method::POST, "/v1/projects", &form.body(), None)
+        .await?;
+    match outcome {
+        Ok(project) => Ok(Redirect::to(&format!(
+            "/t/{}/projects/{}",
+            member.tenant.slug, project.id
+        ))
+        .into_response()),
+        Err(problem) => {
+            let statuses = Choice::list(STATUSES, &form.status);
+            let mut response = page(&ProjectFormPage {
+                layout: Layout::of(&member, "projects"),
+                errors: FormErrors::from_problem(problem, &[]),
+                form,
+                statuses,
+            })?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+    }
 }
