@@ -3168,8 +3168,9 @@ async fn every_route_is_in_the_openapi_document_and_every_documented_route_answe
             "{literal} is routed but missing from the OpenAPI document"
         );
     }
-    for collection in ["people", "organisations", "partnerships"] {
+    for collection in ["people", "organisations", "partnerships", "projects"] {
         assert!(paths.contains_key(&format!("/v1/{collection}/{{id}}/tags")));
+        assert!(paths.contains_key(&format!("/v1/{collection}/{{id}}/timeline")));
     }
 
     // Every documented operation is routed: called with unknown ids it answers from a

@@ -21,7 +21,7 @@ use crate::pagination::{DateOrder, Page, PageQuery};
 use crate::startup::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
-    ApiRouter::new()
+    let mut router = ApiRouter::new()
         .get(
             "/v1/activities",
             list,
@@ -60,39 +60,54 @@ pub fn router() -> ApiRouter<AppState> {
             "/v1/activities/{id}",
             delete::<Activity>,
             Doc::new("activities", "Supprimer une activité").no_content(),
-        )
-        .get(
-            "/v1/people/{id}/timeline",
-            person_timeline,
-            Doc::new(
-                "activities",
-                "Fil d'activité d'une personne, le plus récent d'abord",
-            )
-            .query::<TimelineQuery>()
-            .returns_page::<Activity>(),
-        )
-        .get(
-            "/v1/organisations/{id}/timeline",
-            organisation_timeline,
-            Doc::new("activities", "Fil d'activité d'une organisation")
+        );
+    // The same timeline route for each kind of record an activity links to.
+    let timelines: [TimelineRoute; 4] = [
+        (
+            "people",
+            "Fil d'activité d'une personne, le plus récent d'abord",
+            |id| Links {
+                people: vec![id],
+                ..Links::default()
+            },
+        ),
+        ("organisations", "Fil d'activité d'une organisation", |id| {
+            Links {
+                organisations: vec![id],
+                ..Links::default()
+            }
+        }),
+        ("partnerships", "Fil d'activité d'un partenariat", |id| {
+            Links {
+                partnerships: vec![id],
+                ..Links::default()
+            }
+        }),
+        ("projects", "Fil d'activité d'un projet", |id| Links {
+            projects: vec![id],
+            ..Links::default()
+        }),
+    ];
+    for (collection, summary, record) in timelines {
+        let handler = move |State(state): State<AppState>,
+                            identity: Identity,
+                            Path(id): Path<Uuid>,
+                            Query(query): Query<TimelineQuery>| async move {
+            timeline(&state, &identity, record(id), query).await
+        };
+        router = router.get(
+            &format!("/v1/{collection}/{{id}}/timeline"),
+            handler,
+            Doc::new("activities", summary)
                 .query::<TimelineQuery>()
                 .returns_page::<Activity>(),
-        )
-        .get(
-            "/v1/partnerships/{id}/timeline",
-            partnership_timeline,
-            Doc::new("activities", "Fil d'activité d'un partenariat")
-                .query::<TimelineQuery>()
-                .returns_page::<Activity>(),
-        )
-        .get(
-            "/v1/projects/{id}/timeline",
-            project_timeline,
-            Doc::new("activities", "Fil d'activité d'un projet")
-                .query::<TimelineQuery>()
-                .returns_page::<Activity>(),
-        )
+        );
+    }
+    router
 }
+
+/// A timeline route: the collection, its summary, and the links naming its record.
+type TimelineRoute = (&'static str, &'static str, fn(Uuid) -> Links);
 
 const KINDS: [&str; 6] = ["meeting", "call", "email", "event", "note", "task"];
 
@@ -399,58 +414,6 @@ async fn list(
     let page = list_in(&mut tx, identity.0.tenant_id, query).await?;
     tx.commit().await?;
     Ok(Json(page))
-}
-
-async fn person_timeline(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-    Query(query): Query<TimelineQuery>,
-) -> Result<Json<Page<Activity>>, Error> {
-    let record = Links {
-        people: vec![id],
-        ..Links::default()
-    };
-    timeline(&state, &identity, record, query).await
-}
-
-async fn organisation_timeline(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-    Query(query): Query<TimelineQuery>,
-) -> Result<Json<Page<Activity>>, Error> {
-    let record = Links {
-        organisations: vec![id],
-        ..Links::default()
-    };
-    timeline(&state, &identity, record, query).await
-}
-
-async fn partnership_timeline(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-    Query(query): Query<TimelineQuery>,
-) -> Result<Json<Page<Activity>>, Error> {
-    let record = Links {
-        partnerships: vec![id],
-        ..Links::default()
-    };
-    timeline(&state, &identity, record, query).await
-}
-
-async fn project_timeline(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-    Query(query): Query<TimelineQuery>,
-) -> Result<Json<Page<Activity>>, Error> {
-    let record = Links {
-        projects: vec![id],
-        ..Links::default()
-    };
-    timeline(&state, &identity, record, query).await
 }
 
 /// One live record's activities (`record` names it), a page at a time; 404 when the
