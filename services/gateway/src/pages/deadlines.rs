@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
@@ -13,7 +14,7 @@ use uuid::Uuid;
 
 use super::organisations::OrganisationRow;
 use super::record_parts::Listing;
-use super::{Choice, FormErrors, Layout, local_datetime, page, tenant_zone};
+use super::{Choice, FormErrors, Layout, local_datetime, page, page_with_status, tenant_zone};
 use crate::Error;
 use crate::membership::Member;
 use crate::startup::AppState;
@@ -284,15 +285,16 @@ async fn create(
 ) -> Result<Response, Error> {
     let refused =
         |form: DeadlineForm, errors: FormErrors, funders: Vec<Choice>, member: &Member| {
-            let mut response = page(&DeadlineFormPage {
-                layout: Layout::of(member, "deadlines"),
-                repeats: repeats(&form.repeat),
-                form,
-                funders,
-                errors,
-            })?;
-            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok::<_, Error>(response)
+            page_with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &DeadlineFormPage {
+                    layout: Layout::of(member, "deadlines"),
+                    repeats: repeats(&form.repeat),
+                    form,
+                    funders,
+                    errors,
+                },
+            )
         };
     let due_at = match form.due_at(&member).and_then(|due_at| {
         if !form.repeat.is_empty() && form.repeat_until.trim().is_empty() {
@@ -396,13 +398,14 @@ async fn change_status(
         }
         Err(problem) => {
             let deadline: Deadline = state.core.get(&member, &path).await?;
-            let mut response = page(&DeadlinePage {
-                layout: Layout::of(&member, "deadlines"),
-                deadline: DeadlineRow::of(deadline, &member),
-                errors: FormErrors::from_problem(problem, &[]),
-            })?;
-            *response.status_mut() = axum::http::StatusCode::CONFLICT;
-            Ok(response)
+            page_with_status(
+                StatusCode::CONFLICT,
+                &DeadlinePage {
+                    layout: Layout::of(&member, "deadlines"),
+                    deadline: DeadlineRow::of(deadline, &member),
+                    errors: FormErrors::from_problem(problem, &[]),
+                },
+            )
         }
     }
 }

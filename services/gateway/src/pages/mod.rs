@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Router;
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Locale, NaiveDate, Utc};
@@ -51,7 +51,15 @@ async fn stylesheet() -> Response {
 
 /// Renders a page, or the error page if the template fails.
 pub(crate) fn page(template: &impl Template) -> Result<Response, Error> {
-    Ok(Html(template.render()?).into_response())
+    page_with_status(StatusCode::OK, template)
+}
+
+/// Renders a page answered with `status`: a refused form is 422, a stale one 409.
+pub(crate) fn page_with_status(
+    status: StatusCode,
+    template: &impl Template,
+) -> Result<Response, Error> {
+    Ok((status, Html(template.render()?)).into_response())
 }
 
 /// What the layout shows around every tenant page.

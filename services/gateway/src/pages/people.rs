@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use reqwest::Method;
@@ -14,7 +15,7 @@ use super::record_parts::{
     Address, AffiliationRow, EmailEntry, EngagementTotal, ListPage, ListPageQuery, PhoneEntry,
     Surroundings, affiliations, engagement_totals,
 };
-use super::{FormErrors, Layout, page};
+use super::{FormErrors, Layout, page, page_with_status};
 use crate::Error;
 use crate::membership::Member;
 use crate::startup::AppState;
@@ -97,13 +98,14 @@ async fn create(
         }
         Err(problem) => {
             let errors = FormErrors::from_problem(problem, &[]);
-            let mut response = page(&PersonFormPage {
-                layout: Layout::of(&member, "people"),
-                form,
-                errors,
-            })?;
-            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
+            page_with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &PersonFormPage {
+                    layout: Layout::of(&member, "people"),
+                    form,
+                    errors,
+                },
+            )
         }
     }
 }

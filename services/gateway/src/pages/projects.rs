@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::record_parts::{
     EngagementTotal, ListPage, ListPageQuery, Surroundings, engagement_totals, period,
 };
-use super::{Choice, FormErrors, Layout, money, page, short_date};
+use super::{Choice, FormErrors, Layout, money, page, page_with_status, short_date};
 use crate::Error;
 use crate::membership::Member;
 use crate::startup::AppState;
@@ -261,14 +261,15 @@ async fn create(
         .into_response()),
         Err(problem) => {
             let statuses = Choice::list(STATUSES, &form.status);
-            let mut response = page(&ProjectFormPage {
-                layout: Layout::of(&member, "projects"),
-                errors: FormErrors::from_problem(problem, &[]),
-                form,
-                statuses,
-            })?;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
+            page_with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ProjectFormPage {
+                    layout: Layout::of(&member, "projects"),
+                    errors: FormErrors::from_problem(problem, &[]),
+                    form,
+                    statuses,
+                },
+            )
         }
     }
 }

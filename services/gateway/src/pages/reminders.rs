@@ -4,13 +4,14 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Choice, FormErrors, Layout, page};
+use super::{Choice, FormErrors, Layout, page_with_status};
 use crate::Error;
 use crate::membership::Member;
 use crate::startup::AppState;
@@ -182,29 +183,33 @@ async fn render(
         Err(Error::NotFound) => None,
         Err(other) => return Err(other),
     };
-    let refused = errors.summary.is_some();
-    let mut response = page(&SettingsPage {
-        layout: Layout::of(member, "reminders"),
-        modes: Choice::list(
-            [
-                ("each", "Chaque rappel, au moment prévu"),
-                ("daily", "Un récapitulatif par jour"),
-                ("weekly", "Un récapitulatif par semaine, le lundi"),
-                ("off", "Aucun rappel"),
-            ],
-            &preferences.mode,
-        ),
-        preferences_version: preferences.version,
-        policy,
-        calendar_url,
-        can_manage: member.role >= maillage_domain::Role::Admin,
-        saved,
-        errors,
-    })?;
-    if refused {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    // A refused change is shown again with its errors.
+    let status = if errors.summary.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page_with_status(
+        status,
+        &SettingsPage {
+            layout: Layout::of(member, "reminders"),
+            modes: Choice::list(
+                [
+                    ("each", "Chaque rappel, au moment prévu"),
+                    ("daily", "Un récapitulatif par jour"),
+                    ("weekly", "Un récapitulatif par semaine, le lundi"),
+                    ("off", "Aucun rappel"),
+                ],
+                &preferences.mode,
+            ),
+            preferences_version: preferences.version,
+            policy,
+            calendar_url,
+            can_manage: member.role >= maillage_domain::Role::Admin,
+            saved,
+            errors,
+        },
+    )
 }
 
 async fn show(
