@@ -190,10 +190,14 @@ async fn show(
     Path((_slug, id)): Path<(String, Uuid)>,
 ) -> Result<Response, Error> {
     let record = format!("/v1/organisations/{id}");
-    let organisation: OrganisationDetail = state.core.get(&member, &record).await?;
-    let affiliations = affiliations(&state, &member, &record).await?;
-    let engagements = engagement_totals(&state, &member, &format!("organisation_id={id}")).await?;
-    let around = Surroundings::of(&state, &member, &record).await?;
+    let owner = format!("organisation_id={id}");
+    // Independent reads of core-records, made at the same time.
+    let (organisation, affiliations, engagements, around): (OrganisationDetail, _, _, _) = tokio::try_join!(
+        state.core.get(&member, &record),
+        affiliations(&state, &member, &record),
+        engagement_totals(&state, &member, &owner),
+        Surroundings::of(&state, &member, &record),
+    )?;
     page(&OrganisationPage {
         layout: Layout::of(&member, "organisations"),
         organisation,

@@ -201,12 +201,13 @@ async fn show(
     Path((_slug, id)): Path<(String, Uuid)>,
 ) -> Result<Response, Error> {
     let record = format!("/v1/partnerships/{id}");
-    let partnership: Partnership = state.core.get(&member, &record).await?;
-    let evaluations: Listing<Evaluation> = state
-        .core
-        .get(&member, &format!("{record}/evaluations"))
-        .await?;
-    let around = Surroundings::of(&state, &member, &record).await?;
+    let evaluations = format!("{record}/evaluations");
+    // Independent reads of core-records, made at the same time.
+    let (partnership, evaluations, around): (Partnership, Listing<Evaluation>, _) = tokio::try_join!(
+        state.core.get(&member, &record),
+        state.core.get(&member, &evaluations),
+        Surroundings::of(&state, &member, &record),
+    )?;
     page(&PartnershipPage {
         layout: Layout::of(&member, "partnerships"),
         partnership,

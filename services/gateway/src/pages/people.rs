@@ -137,10 +137,14 @@ async fn show(
     Path((_slug, id)): Path<(String, Uuid)>,
 ) -> Result<Response, Error> {
     let record = format!("/v1/people/{id}");
-    let person: PersonDetail = state.core.get(&member, &record).await?;
-    let affiliations = affiliations(&state, &member, &record).await?;
-    let engagements = engagement_totals(&state, &member, &format!("person_id={id}")).await?;
-    let around = Surroundings::of(&state, &member, &record).await?;
+    let owner = format!("person_id={id}");
+    // Independent reads of core-records, made at the same time.
+    let (person, affiliations, engagements, around): (PersonDetail, _, _, _) = tokio::try_join!(
+        state.core.get(&member, &record),
+        affiliations(&state, &member, &record),
+        engagement_totals(&state, &member, &owner),
+        Surroundings::of(&state, &member, &record),
+    )?;
     page(&PersonPage {
         layout: Layout::of(&member, "people"),
         person,

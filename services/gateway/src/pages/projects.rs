@@ -161,9 +161,13 @@ async fn show(
     Path((_slug, id)): Path<(String, Uuid)>,
 ) -> Result<Response, Error> {
     let record = format!("/v1/projects/{id}");
-    let project: Project = state.core.get(&member, &record).await?;
-    let engagements = engagement_totals(&state, &member, &format!("project_id={id}")).await?;
-    let around = Surroundings::of(&state, &member, &record).await?;
+    let owner = format!("project_id={id}");
+    // Independent reads of core-records, made at the same time.
+    let (project, engagements, around): (Project, _, _) = tokio::try_join!(
+        state.core.get(&member, &record),
+        engagement_totals(&state, &member, &owner),
+        Surroundings::of(&state, &member, &record),
+    )?;
     page(&ProjectPage {
         layout: Layout::of(&member, "projects"),
         project,

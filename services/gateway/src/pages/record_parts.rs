@@ -157,11 +157,14 @@ pub struct Surroundings {
 
 impl Surroundings {
     pub async fn of(state: &AppState, member: &Member, record: &str) -> Result<Self, Error> {
-        let tags: Tags = state.core.get(member, &format!("{record}/tags")).await?;
-        let activities: Listing<ActivityRow> = state
-            .core
-            .get(member, &format!("{record}/timeline?limit=20"))
-            .await?;
+        let (tags_path, timeline_path) = (
+            format!("{record}/tags"),
+            format!("{record}/timeline?limit=20"),
+        );
+        let (tags, activities): (Tags, Listing<ActivityRow>) = tokio::try_join!(
+            state.core.get(member, &tags_path),
+            state.core.get(member, &timeline_path),
+        )?;
         let zone = tenant_zone(member);
         let timeline = activities
             .items
