@@ -22,8 +22,7 @@ use lettre::message::dkim::{DkimConfig, dkim_sign};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use maillage_db::begin_tenant;
-use sqlx::PgConnection;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
 use crate::Error;
@@ -215,10 +214,12 @@ impl Sender<'_> {
         )
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
-        // From here on the outcome must be recorded whatever happens to the caller: the
-        // send and its record run as a task of their own, which cancelling the worker
-        // (an instance shutting down, a worker restarted) does not interrupt.
+        // From the commit of that mark on, the outcome must be recorded whatever happens
+        // to the caller: the commit, the send and its record run as a task of their own,
+        // which cancelling the worker (an instance shutting down, a worker restarted)
+        // does not interrupt. Committed in the worker, a cancellation landing between the
+        // commit and the send would leave a send marked begun that never began: failed
+        // as uncertain, never sent.
         let attempt = Attempt {
             pool: self.pool.clone(),
             mailer: self.mailer.clone(),
@@ -231,7 +232,7 @@ impl Sender<'_> {
             message_id,
             now,
         };
-        tokio::spawn(attempt.run(message))
+        tokio::spawn(attempt.run(tx, message))
             .await
             .map_err(|_| Error::Interrupted)?
     }
@@ -252,7 +253,13 @@ struct Attempt {
 }
 
 impl Attempt {
-    async fn run(self, message: Result<Message, String>) -> Result<Outcome, Error> {
+    /// Commits `begun` (the reminder marked `sending`), sends, records the outcome.
+    async fn run(
+        self,
+        begun: Transaction<'static, Postgres>,
+        message: Result<Message, String>,
+    ) -> Result<Outcome, Error> {
+        begun.commit().await?;
         let (tenant_id, reminder_id, now) = (self.tenant_id, self.reminder_id, self.now);
         let sent = match message {
             Ok(message) => self.mailer.send(message).await.map_err(|error| {
