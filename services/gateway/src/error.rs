@@ -28,6 +28,9 @@ pub enum Error {
     Identity(#[from] maillage_identity::IdentityError),
     #[error("json: {0}")]
     Json(#[from] serde_json::Error),
+    /// core-records refused a write for a reason a form cannot show: its problem, as is.
+    #[error("refused: {}", .0.title)]
+    Refused(Problem),
 }
 
 impl IntoResponse for Error {
@@ -39,6 +42,7 @@ impl IntoResponse for Error {
                 "Connectez-vous pour continuer.",
             ),
             Self::NotFound => Problem::not_found(),
+            Self::Refused(problem) => problem.clone(),
             Self::CrossSiteRequest => Problem::new(
                 StatusCode::FORBIDDEN,
                 "cross-site-request",

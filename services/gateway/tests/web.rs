@@ -799,3 +799,262 @@ async fn a_projects_and_a_partnerships_pages_show_what_was_agreed_and_done() -> 
     }
     Ok(())
 }
+
+/// From any record's page an editor notes what happened (a meeting, a call…) or a task
+/// to do, and ticks the task off; a viewer sees neither; another workspace's record, or
+/// a page outside the workspace to go back to, is out of reach.
+#[tokio::test]
+async fn activities_are_noted_and_tasks_ticked_off_from_a_records_page() -> TestResult {
+    let stack = Stack::start().await?;
+    let browser = stack.browser()?;
+    browser.login("camille", "/t/asso-demo/").await?;
+    let mut records = Vec::new();
+    for (collection, body) in [
+        (
+            "people",
+            json!({"family_name": "Girard", "given_name": "Noël"}),
+        ),
+        (
+            "organisations",
+            json!({"name": "Club de lecture", "kind": "association"}),
+        ),
+        ("projects", json!({"name": "Jardins partagés"})),
+        (
+            "partnerships",
+            json!({"title": "Contrat de ville", "kind": "funding"}),
+        ),
+    ] {
+        let mut body = body;
+        if let Some((_, club)) = records.iter().find(|(c, _)| *c == "organisations") {
+            body["partners"] = json!([{"organisation_id": club, "role": "porteur"}]);
+        }
+        let (status, created) = browser
+            .api(
+                reqwest::Method::POST,
+                &format!("/api/v1/t/asso-demo/{collection}"),
+                Some(body),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let id = created["id"].as_str().unwrap_or_default().to_owned();
+        records.push((collection, id));
+    }
+    let timeline = |collection: &str, id: &str| {
+        let browser = &browser;
+        let path = format!("/api/v1/t/asso-demo/{collection}/{id}/timeline");
+        async move {
+            let (_, listing) = browser.api(reqwest::Method::GET, &path, None).await?;
+            anyhow::Ok(listing["items"].as_array().cloned().unwrap_or_default())
+        }
+    };
+
+    for (collection, id) in &records {
+        let page_path = format!("/t/asso-demo/{collection}/{id}");
+        let form_path = format!("{page_path}/activities/new");
+        let page = browser.get(&page_path).await?.text().await?;
+        assert!(page.contains(&form_path), "{collection}: {page}");
+        let form = browser.get(&form_path).await?;
+        assert_eq!(form.status(), StatusCode::OK, "{collection}");
+        assert!(form.text().await?.contains("Noter une activité"));
+
+        // A meeting, at a time of the tenant's zone (Paris, summer time).
+        let response = browser
+            .post_form(
+                &form_path,
+                &[
+                    ("kind", "meeting"),
+                    ("subject", "Comité de pilotage"),
+                    ("date", "2026-05-12"),
+                    ("time", "14:00"),
+                    ("body", "Décisions : le budget est voté."),
+                ],
+            )
+            .await?;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{collection}");
+        assert_eq!(location(&response)?, format!("{page_path}#historique"));
+        let items = timeline(collection, id).await?;
+        assert_eq!(items.len(), 1, "{collection}: {items:?}");
+        assert_eq!(items[0]["kind"], "meeting");
+        assert_eq!(items[0]["occurred_at"], "2026-05-12T12:00:00Z");
+        assert_eq!(items[0]["body"], "Décisions : le budget est voté.");
+        let page = browser.get(&page_path).await?.text().await?;
+        assert!(page.contains("Réunion"), "{collection}: {page}");
+        assert!(page.contains("Comité de pilotage"));
+        assert!(page.contains("mardi 12 mai 2026 à 14:00"), "{page}");
+    }
+
+    // Refused forms name their field, keep what was typed, and write nothing.
+    let (collection, person_id) = &records[0];
+    let form_path = format!("/t/asso-demo/{collection}/{person_id}/activities/new");
+    for (fields, field) in [
+        (
+            vec![
+                ("kind", "call"),
+                ("subject", ""),
+                ("date", "2026-05-12"),
+                ("time", "09:00"),
+            ],
+            "subject-error",
+        ),
+        (
+            vec![
+                ("kind", "call"),
+                ("subject", "Relance"),
+                ("date", "12 mai"),
+                ("time", "09:00"),
+            ],
+            "date-error",
+        ),
+        (
+            vec![
+                ("kind", "call"),
+                ("subject", "Relance"),
+                ("date", "2026-03-29"),
+                ("time", "02:30"),
+            ],
+            "time-error",
+        ),
+        (
+            vec![
+                ("kind", "visio"),
+                ("subject", "Relance"),
+                ("date", "2026-05-12"),
+                ("time", "09:00"),
+            ],
+            "kind-error",
+        ),
+    ] {
+        let response = browser.post_form(&form_path, &fields).await?;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}"
+        );
+        let html = response.text().await?;
+        assert!(html.contains(&format!("id=\"{field}\"")), "{field}: {html}");
+        assert!(html.contains("value=\"Relance\"") || field == "subject-error");
+    }
+    assert_eq!(
+        timeline(collection, person_id).await?.len(),
+        1,
+        "nothing written"
+    );
+
+    // A task: due at the date given, shown to do, ticked off from the page.
+    let response = browser
+        .post_form(
+            &form_path,
+            &[
+                ("kind", "task"),
+                ("subject", "Envoyer la convention"),
+                ("date", "2026-12-15"),
+                ("time", "17:00"),
+                ("body", ""),
+            ],
+        )
+        .await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let items = timeline(collection, person_id).await?;
+    let task = items
+        .iter()
+        .find(|a| a["kind"] == "task")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(task["due_at"], "2026-12-15T16:00:00Z");
+    assert!(task["done_at"].is_null());
+    let page_path = format!("/t/asso-demo/{collection}/{person_id}");
+    let page = browser.get(&page_path).await?.text().await?;
+    assert!(
+        page.contains("à faire pour le mardi 15 décembre 2026 à 17:00"),
+        "{page}"
+    );
+    let task_id = task["id"].as_str().unwrap_or_default().to_owned();
+    let done_path = format!("/t/asso-demo/activities/{task_id}/done");
+    assert!(page.contains(&done_path), "the page has the button");
+    let version = task["version"].to_string();
+    // A page outside the workspace is not where the answer leads.
+    let response = browser
+        .post_form(
+            &done_path,
+            &[("version", &version), ("back", "https://ailleurs.example/")],
+        )
+        .await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response)?, "/t/asso-demo/#historique");
+    let items = timeline(collection, person_id).await?;
+    let task = items.iter().find(|a| a["kind"] == "task");
+    assert!(
+        task.is_some_and(|t| !t["done_at"].is_null()),
+        "the task is done: {items:?}"
+    );
+    let page = browser.get(&page_path).await?.text().await?;
+    assert!(page.contains("faite le"), "{page}");
+    assert!(!page.contains(&done_path), "no button once done");
+    // Clicked again from a stale page: nothing changes, back to the page.
+    let response = browser
+        .post_form(&done_path, &[("version", &version), ("back", &page_path)])
+        .await?;
+    assert_eq!(location(&response)?, format!("{page_path}#historique"));
+
+    // Another workspace's record: no form, nothing noted on it.
+    let other = stack.db.create_tenant("autre-asso").await?;
+    let stranger = Uuid::now_v7();
+    sqlx::query(
+        "insert into people (tenant_id, id, family_name, given_name) values ($1, $2, 'Secret', '')",
+    )
+    .bind(other)
+    .bind(stranger)
+    .execute(&stack.db.owner)
+    .await?;
+    let foreign = format!("/t/asso-demo/people/{stranger}/activities/new");
+    assert_eq!(browser.get(&foreign).await?.status(), StatusCode::NOT_FOUND);
+    let response = browser
+        .post_form(
+            &foreign,
+            &[
+                ("kind", "note"),
+                ("subject", "Espion"),
+                ("date", "2026-05-12"),
+                ("time", "09:00"),
+            ],
+        )
+        .await?;
+    assert_ne!(response.status(), StatusCode::SEE_OTHER);
+    let noted: i64 = sqlx::query_scalar("select count(*) from activities where subject = 'Espion'")
+        .fetch_one(&stack.db.owner)
+        .await?;
+    assert_eq!(noted, 0);
+
+    // A viewer sees the history, not the buttons, and cannot note anything.
+    sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'viewer')")
+        .bind(stack.tenant_id)
+        .bind("sacha.petit@demo.maillage.test")
+        .execute(&stack.db.owner)
+        .await?;
+    let sacha = stack.browser()?;
+    sacha.login("sacha", "/t/asso-demo/").await?;
+    let page = sacha.get(&page_path).await?.text().await?;
+    assert!(page.contains("Comité de pilotage"));
+    assert!(
+        !page.contains(&form_path) && !page.contains("/done\""),
+        "{page}"
+    );
+    let response = sacha
+        .post_form(
+            &form_path,
+            &[
+                ("kind", "note"),
+                ("subject", "Lecture seule"),
+                ("date", "2026-05-12"),
+                ("time", "09:00"),
+            ],
+        )
+        .await?;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        timeline(collection, person_id).await?.len(),
+        2,
+        "nothing more"
+    );
+    Ok(())
+}

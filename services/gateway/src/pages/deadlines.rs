@@ -6,7 +6,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -14,7 +14,9 @@ use uuid::Uuid;
 
 use super::organisations::OrganisationRow;
 use super::record_parts::Listing;
-use super::{Choice, FormErrors, Layout, local_datetime, page, page_with_status, tenant_zone};
+use super::{
+    Choice, FormErrors, Layout, local_datetime, page, page_with_status, tenant_zone, typed_instant,
+};
 use crate::Error;
 use crate::membership::Member;
 use crate::startup::AppState;
@@ -207,21 +209,11 @@ struct NewDeadline<'a> {
 impl DeadlineForm {
     /// The due date-time as an instant, read in the tenant's time zone.
     fn due_at(&self, member: &Member) -> Result<DateTime<Utc>, FormErrors> {
-        let date = NaiveDate::parse_from_str(self.due_date.trim(), "%Y-%m-%d").map_err(|_| {
-            FormErrors::field("due_date", "indiquez une date, par exemple 31/12/2026")
-        })?;
-        let time = NaiveTime::parse_from_str(self.due_time.trim(), "%H:%M")
-            .map_err(|_| FormErrors::field("due_time", "indiquez une heure, par exemple 17:00"))?;
-        tenant_zone(member)
-            .from_local_datetime(&date.and_time(time))
-            .earliest()
-            .map(|at| at.with_timezone(&Utc))
-            .ok_or_else(|| {
-                FormErrors::field(
-                    "due_time",
-                    "cette heure n'existe pas ce jour-là (changement d'heure)",
-                )
-            })
+        typed_instant(
+            member,
+            (&self.due_date, "due_date"),
+            (&self.due_time, "due_time"),
+        )
     }
 }
 

@@ -1,5 +1,6 @@
 //! The web pages: server-rendered, in French, usable without JavaScript.
 
+mod activities;
 mod agenda;
 mod deadlines;
 mod home;
@@ -17,7 +18,7 @@ use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use chrono::{DateTime, Locale, NaiveDate, Utc};
+use chrono::{DateTime, Locale, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use maillage_problem::Problem;
 
@@ -33,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .merge(organisations::router())
         .merge(projects::router())
         .merge(partnerships::router())
+        .merge(activities::router())
         .merge(deadlines::router())
         .merge(agenda::router())
         .merge(reminders::router())
@@ -158,6 +160,29 @@ pub fn money(cents: i64, currency: &str) -> String {
         "{sign}{grouped},{:02}\u{a0}{symbol}",
         (cents % 100).unsigned_abs()
     )
+}
+
+/// The instant a date and a time typed in a form name, read in the tenant's time zone;
+/// a refusal names `date_field` or `time_field`.
+pub fn typed_instant(
+    member: &Member,
+    (date, date_field): (&str, &str),
+    (time, time_field): (&str, &str),
+) -> Result<DateTime<Utc>, FormErrors> {
+    let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+        .map_err(|_| FormErrors::field(date_field, "indiquez une date, par exemple 31/12/2026"))?;
+    let time = NaiveTime::parse_from_str(time.trim(), "%H:%M")
+        .map_err(|_| FormErrors::field(time_field, "indiquez une heure, par exemple 17:00"))?;
+    tenant_zone(member)
+        .from_local_datetime(&date.and_time(time))
+        .earliest()
+        .map(|at| at.with_timezone(&Utc))
+        .ok_or_else(|| {
+            FormErrors::field(
+                time_field,
+                "cette heure n'existe pas ce jour-là (changement d'heure)",
+            )
+        })
 }
 
 pub fn tenant_zone(member: &Member) -> Tz {

@@ -3,6 +3,7 @@
 //! record).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -118,29 +119,70 @@ pub fn period(starts_on: Option<NaiveDate>, ends_on: Option<NaiveDate>) -> Strin
 
 /// An activity as the timeline shows it.
 pub struct TimelineEntry {
+    pub id: Uuid,
+    pub version: i64,
     pub kind: &'static str,
     pub when: String,
     pub subject: String,
     pub body: String,
+    /// A task's state: "à faire pour le …", "faite le …"; none for other activities.
+    pub task: Option<TaskState>,
+}
+
+pub struct TaskState {
+    pub done: bool,
+    pub said: String,
 }
 
 #[derive(Debug, Deserialize)]
 struct ActivityRow {
+    id: Uuid,
+    version: i64,
     kind: String,
     occurred_at: DateTime<Utc>,
     subject: String,
     body: String,
+    due_at: Option<DateTime<Utc>>,
+    done_at: Option<DateTime<Utc>>,
 }
 
-fn activity_label(kind: &str) -> &'static str {
-    match kind {
-        "meeting" => "Réunion",
-        "call" => "Appel",
-        "email" => "E-mail",
-        "event" => "Événement",
-        "task" => "Tâche",
-        _ => "Note",
+impl ActivityRow {
+    fn task_state(&self, zone: Tz) -> Option<TaskState> {
+        if self.kind != "task" {
+            return None;
+        }
+        Some(match (self.done_at, self.due_at) {
+            (Some(done), _) => TaskState {
+                done: true,
+                said: format!("faite le {}", local_datetime(done, zone)),
+            },
+            (None, Some(due)) => TaskState {
+                done: false,
+                said: format!("à faire pour le {}", local_datetime(due, zone)),
+            },
+            (None, None) => TaskState {
+                done: false,
+                said: "à faire".into(),
+            },
+        })
     }
+}
+
+/// The kinds of activity, with their French names, in the order forms offer them.
+pub const ACTIVITY_KINDS: [(&str, &str); 6] = [
+    ("meeting", "Réunion"),
+    ("call", "Appel"),
+    ("email", "E-mail"),
+    ("event", "Événement"),
+    ("note", "Note"),
+    ("task", "Tâche"),
+];
+
+fn activity_label(kind: &str) -> &'static str {
+    ACTIVITY_KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("Note", |(_, label)| *label)
 }
 
 #[derive(Debug, Deserialize)]
@@ -153,6 +195,8 @@ struct Tags {
 pub struct Surroundings {
     pub tags: Vec<String>,
     pub timeline: Vec<TimelineEntry>,
+    /// The record's web page, `/t/{slug}/people/{id}`…, where its forms lead back.
+    pub page_path: String,
 }
 
 impl Surroundings {
@@ -170,6 +214,9 @@ impl Surroundings {
             .items
             .into_iter()
             .map(|a| TimelineEntry {
+                task: a.task_state(zone),
+                id: a.id,
+                version: a.version,
                 kind: activity_label(&a.kind),
                 when: local_datetime(a.occurred_at, zone),
                 subject: a.subject,
@@ -179,6 +226,11 @@ impl Surroundings {
         Ok(Self {
             tags: tags.tags,
             timeline,
+            page_path: format!(
+                "/t/{}{}",
+                member.tenant.slug,
+                record.trim_start_matches("/v1")
+            ),
         })
     }
 }
