@@ -10,6 +10,8 @@ pub enum Error {
     LoginRequired,
     #[error("not found")]
     NotFound,
+    #[error("the member's role does not let them change records")]
+    ReadOnly,
     #[error("the request comes from another site")]
     CrossSiteRequest,
     #[error("the login attempt is unknown, expired or already used")]
@@ -43,6 +45,11 @@ impl IntoResponse for Error {
             ),
             Self::NotFound => Problem::not_found(),
             Self::Refused(problem) => problem.clone(),
+            Self::ReadOnly => Problem::new(
+                StatusCode::FORBIDDEN,
+                "read-only",
+                "Votre rôle dans cet espace permet de consulter les fiches, pas de les modifier.",
+            ),
             Self::CrossSiteRequest => Problem::new(
                 StatusCode::FORBIDDEN,
                 "cross-site-request",

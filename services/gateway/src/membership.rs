@@ -66,6 +66,23 @@ impl FromRequestParts<AppState> for Member {
     }
 }
 
+/// A member whose role lets them change the workspace's records: what every form that
+/// writes asks for, so that a viewer gets a clear refusal rather than a form that fails.
+pub struct Editor(pub Member);
+
+impl FromRequestParts<AppState> for Editor {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        let member = Member::from_request_parts(parts, state).await?;
+        if member.role.can_edit_records() {
+            Ok(Self(member))
+        } else {
+            Err(Error::ReadOnly)
+        }
+    }
+}
+
 impl Member {
     /// The member whose calendar feed this is: the feed's secret URL stands for their
     /// session, for reading their calendar and nothing else.

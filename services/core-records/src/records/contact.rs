@@ -122,10 +122,21 @@ pub fn primary_phone(phones: &[PhoneEntry]) -> Option<String> {
     phones.iter().find(|p| p.primary).map(|p| p.number.clone())
 }
 
-/// Setting the single `email` field replaces the primary entry (or removes it).
+/// Setting the single `email` field replaces the primary entry (or removes it); the same
+/// address again (a form sent back unchanged) keeps the entry as it was, label included.
 pub fn with_primary_email(mut emails: Vec<EmailEntry>, email: Option<String>) -> Vec<EmailEntry> {
+    let email = email.filter(|e| !e.trim().is_empty());
+    let kept = emails.iter().any(|e| {
+        e.primary
+            && email
+                .as_deref()
+                .is_some_and(|new| e.address.eq_ignore_ascii_case(new.trim()))
+    });
+    if kept {
+        return emails;
+    }
     emails.retain(|e| !e.primary);
-    if let Some(address) = email.filter(|e| !e.trim().is_empty()) {
+    if let Some(address) = email {
         emails.insert(
             0,
             EmailEntry {
@@ -138,9 +149,17 @@ pub fn with_primary_email(mut emails: Vec<EmailEntry>, email: Option<String>) ->
     emails
 }
 
+/// The same for the single `phone` field.
 pub fn with_primary_phone(mut phones: Vec<PhoneEntry>, phone: Option<String>) -> Vec<PhoneEntry> {
+    let phone = phone.filter(|p| !p.trim().is_empty());
+    let kept = phones
+        .iter()
+        .any(|p| p.primary && phone.as_deref().is_some_and(|new| p.number == new.trim()));
+    if kept {
+        return phones;
+    }
     phones.retain(|p| !p.primary);
-    if let Some(number) = phone.filter(|p| !p.trim().is_empty()) {
+    if let Some(number) = phone {
         phones.insert(
             0,
             PhoneEntry {
@@ -151,4 +170,40 @@ pub fn with_primary_phone(mut phones: Vec<PhoneEntry>, phone: Option<String>) ->
         );
     }
     phones
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{EmailEntry, with_primary_email};
+
+    fn entry(address: &str, label: &str, primary: bool) -> EmailEntry {
+        EmailEntry {
+            address: address.into(),
+            label: label.into(),
+            primary,
+        }
+    }
+
+    #[test]
+    fn the_primary_email_sent_back_unchanged_keeps_its_label() {
+        let emails = vec![
+            entry("noel@exemple.fr", "perso", true),
+            entry("n.girard@mairie.fr", "travail", false),
+        ];
+        assert_eq!(
+            with_primary_email(emails.clone(), Some("Noel@exemple.fr ".into())),
+            emails
+        );
+        assert_eq!(
+            with_primary_email(emails.clone(), Some("noel@autre.fr".into())),
+            vec![
+                entry("noel@autre.fr", "", true),
+                entry("n.girard@mairie.fr", "travail", false)
+            ]
+        );
+        assert_eq!(
+            with_primary_email(emails, Some(" ".into())),
+            vec![entry("n.girard@mairie.fr", "travail", false)]
+        );
+    }
 }

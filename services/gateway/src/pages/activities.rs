@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::record_parts::ACTIVITY_KINDS;
 use super::{Choice, FormErrors, Layout, page_with_status, tenant_zone, typed_instant};
 use crate::Error;
-use crate::membership::Member;
+use crate::membership::{Editor, Member};
 use crate::startup::AppState;
 
 /// The records an activity can be noted on: their collection (in the web path, the API
@@ -136,7 +136,7 @@ async fn record_name(
 async fn new_form(
     collection: &'static str,
     State(state): State<AppState>,
-    member: Member,
+    Editor(member): Editor,
     Path((_slug, id)): Path<(String, Uuid)>,
 ) -> Result<Response, Error> {
     let form = ActivityForm::new(&member);
@@ -154,7 +154,7 @@ async fn new_form(
 async fn create(
     collection: &'static str,
     State(state): State<AppState>,
-    member: Member,
+    Editor(member): Editor,
     Path((_slug, id)): Path<(String, Uuid)>,
     Form(form): Form<ActivityForm>,
 ) -> Result<Response, Error> {
@@ -210,7 +210,7 @@ struct DoneForm {
 
 async fn mark_done(
     State(state): State<AppState>,
-    member: Member,
+    Editor(member): Editor,
     Path((_slug, id)): Path<(String, Uuid)>,
     Form(form): Form<DoneForm>,
 ) -> Result<Response, Error> {

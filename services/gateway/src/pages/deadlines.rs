@@ -18,7 +18,7 @@ use super::{
     Choice, FormErrors, Layout, local_datetime, page, page_with_status, tenant_zone, typed_instant,
 };
 use crate::Error;
-use crate::membership::Member;
+use crate::membership::{Editor, Member};
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -260,7 +260,10 @@ async fn funders(state: &AppState, member: &Member, selected: &str) -> Result<Ve
     ))
 }
 
-async fn new_form(State(state): State<AppState>, member: Member) -> Result<Response, Error> {
+async fn new_form(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+) -> Result<Response, Error> {
     page(&DeadlineFormPage {
         layout: Layout::of(&member, "deadlines"),
         funders: funders(&state, &member, "").await?,
@@ -272,7 +275,7 @@ async fn new_form(State(state): State<AppState>, member: Member) -> Result<Respo
 
 async fn create(
     State(state): State<AppState>,
-    member: Member,
+    Editor(member): Editor,
     Form(form): Form<DeadlineForm>,
 ) -> Result<Response, Error> {
     let refused =
@@ -373,7 +376,7 @@ struct StatusForm {
 
 async fn change_status(
     State(state): State<AppState>,
-    member: Member,
+    Editor(member): Editor,
     Path((_slug, id)): Path<(String, Uuid)>,
     Form(form): Form<StatusForm>,
 ) -> Result<Response, Error> {

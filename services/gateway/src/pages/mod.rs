@@ -3,6 +3,7 @@
 mod activities;
 mod agenda;
 mod deadlines;
+mod editing;
 mod home;
 mod organisations;
 mod partnerships;
@@ -119,12 +120,21 @@ impl FormErrors {
     }
 
     pub fn field(field: &str, message: &str) -> Self {
-        let mut errors = Self {
-            summary: Some("Certains champs sont invalides.".into()),
-            ..Self::default()
-        };
-        errors.fields.insert(field.into(), message.into());
+        let mut errors = Self::summary("Certains champs sont invalides.");
+        errors.insert(field, message.into());
         errors
+    }
+
+    /// The sentence alone; fields are added with `insert`.
+    pub fn summary(summary: &str) -> Self {
+        Self {
+            summary: Some(summary.into()),
+            fields: HashMap::new(),
+        }
+    }
+
+    pub fn insert(&mut self, field: &str, message: String) {
+        self.fields.insert(field.into(), message);
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {

@@ -1,5 +1,5 @@
 //! Organisations: the list, an organisation's page (details, people, timeline) and the
-//! form to add one.
+//! form to add one or change it.
 
 use askama::Template;
 use axum::Router;
@@ -7,17 +7,17 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use reqwest::Method;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use uuid::Uuid;
 
+use super::editing::{Added, Edited, FormTarget, RecordForm, add, save, stored_form};
 use super::record_parts::{
-    Address, AffiliationRow, EmailEntry, EngagementTotal, ListPage, ListPageQuery, PhoneEntry,
-    Surroundings, affiliations, engagement_totals,
+    Address, AffiliationRow, ContactFields, EmailEntry, EngagementTotal, ListPage, ListPageQuery,
+    PhoneEntry, Surroundings, affiliations, engagement_totals,
 };
 use super::{Choice, FormErrors, Layout, page, page_with_status};
 use crate::Error;
-use crate::membership::Member;
+use crate::membership::{Editor, Member};
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -25,6 +25,10 @@ pub fn router() -> Router<AppState> {
         .route("/t/{slug}/organisations", get(list))
         .route("/t/{slug}/organisations/new", get(new_form).post(create))
         .route("/t/{slug}/organisations/{id}", get(show))
+        .route(
+            "/t/{slug}/organisations/{id}/edit",
+            get(edit_form).post(update),
+        )
 }
 
 /// The kinds of organisation, with their French names, in the order forms offer them.
@@ -78,7 +82,8 @@ async fn list(
     })
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+/// The form as typed: strings, checked by core-records.
+#[derive(Debug, Deserialize)]
 pub struct OrganisationForm {
     #[serde(default)]
     name: String,
@@ -88,10 +93,14 @@ pub struct OrganisationForm {
     sector: String,
     #[serde(default)]
     territory: String,
-    #[serde(default)]
-    email: String,
+    #[serde(flatten)]
+    contact: ContactFields,
     #[serde(default)]
     website: String,
+    #[serde(default)]
+    notes: String,
+    /// The version an edit was made from.
+    version: Option<String>,
 }
 
 impl Default for OrganisationForm {
@@ -101,9 +110,58 @@ impl Default for OrganisationForm {
             kind: "funder".into(),
             sector: String::new(),
             territory: String::new(),
-            email: String::new(),
+            contact: ContactFields::default(),
             website: String::new(),
+            notes: String::new(),
+            version: None,
         }
+    }
+}
+
+impl RecordForm for OrganisationForm {
+    type Stored = OrganisationDetail;
+
+    fn of(stored: OrganisationDetail) -> (Self, i64) {
+        let form = Self {
+            contact: ContactFields::of(&stored.emails, &stored.phones, stored.address),
+            name: stored.name,
+            kind: stored.kind,
+            sector: stored.sector,
+            territory: stored.territory,
+            website: stored.website.unwrap_or_default(),
+            notes: stored.notes,
+            version: None,
+        };
+        (form, stored.version)
+    }
+
+    fn body(&self) -> serde_json::Value {
+        let mut body = serde_json::Map::new();
+        body.insert("name".into(), self.name.trim().into());
+        body.insert("kind".into(), self.kind.as_str().into());
+        body.insert("sector".into(), self.sector.trim().into());
+        body.insert("territory".into(), self.territory.trim().into());
+        self.contact.add_to(&mut body);
+        body.insert("website".into(), self.website.trim().into());
+        body.insert("notes".into(), self.notes.as_str().into());
+        body.into()
+    }
+
+    fn values(&self) -> Vec<(&'static str, String)> {
+        let mut values = vec![
+            ("name", self.name.clone()),
+            ("kind", kind_label(&self.kind).to_owned()),
+            ("sector", self.sector.clone()),
+            ("territory", self.territory.clone()),
+            ("website", self.website.clone()),
+            ("notes", self.notes.clone()),
+        ];
+        values.extend(self.contact.values());
+        values
+    }
+
+    fn version(&self) -> Option<&str> {
+        self.version.as_deref()
     }
 }
 
@@ -111,52 +169,113 @@ impl Default for OrganisationForm {
 #[template(path = "organisation_form.html")]
 struct OrganisationFormPage {
     layout: Layout,
-    form: OrganisationForm,
+    target: FormTarget,
     kinds: Vec<Choice>,
+    form: OrganisationForm,
     errors: FormErrors,
 }
 
-async fn new_form(member: Member) -> Result<Response, Error> {
-    page(&OrganisationFormPage {
-        layout: Layout::of(&member, "organisations"),
-        kinds: Choice::list(KINDS, "funder"),
-        form: OrganisationForm::default(),
-        errors: FormErrors::default(),
-    })
+impl OrganisationFormPage {
+    fn new(
+        member: &Member,
+        target: FormTarget,
+        form: OrganisationForm,
+        errors: FormErrors,
+    ) -> Self {
+        Self {
+            layout: Layout::of(member, "organisations"),
+            kinds: Choice::list(KINDS, &form.kind),
+            target,
+            form,
+            errors,
+        }
+    }
+}
+
+const ADDING: &str = "Ajouter une organisation";
+
+async fn new_form(Editor(member): Editor) -> Result<Response, Error> {
+    let target = FormTarget::adding(&member, "organisations", ADDING);
+    page(&OrganisationFormPage::new(
+        &member,
+        target,
+        OrganisationForm::default(),
+        FormErrors::default(),
+    ))
 }
 
 async fn create(
     State(state): State<AppState>,
-    member: Member,
+    Editor(member): Editor,
     Form(form): Form<OrganisationForm>,
 ) -> Result<Response, Error> {
-    let outcome = state
-        .core
-        .send::<OrganisationRow>(&member, Method::POST, "/v1/organisations", &form, None)
-        .await?;
-    match outcome {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/t/{}/organisations?added=1", member.tenant.slug))
-                .into_response(),
-        ),
-        Err(problem) => {
-            let errors = FormErrors::from_problem(problem, &[]);
-            let kinds = Choice::list(KINDS, &form.kind);
+    match add(
+        &state,
+        &member,
+        "organisations",
+        &form,
+        &ContactFields::RENAMES,
+    )
+    .await?
+    {
+        Added::Saved(_) => Ok(Redirect::to(&format!(
+            "/t/{}/organisations?added=1",
+            member.tenant.slug
+        ))
+        .into_response()),
+        Added::Refused(errors) => {
+            let target = FormTarget::adding(&member, "organisations", ADDING);
             page_with_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &OrganisationFormPage {
-                    layout: Layout::of(&member, "organisations"),
-                    form,
-                    kinds,
-                    errors,
-                },
+                &OrganisationFormPage::new(&member, target, form, errors),
+            )
+        }
+    }
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+) -> Result<Response, Error> {
+    let (form, version) =
+        stored_form::<OrganisationForm>(&state, &member, "organisations", id).await?;
+    let target = FormTarget::editing(&member, ("organisations", id), version, &form.name);
+    page(&OrganisationFormPage::new(
+        &member,
+        target,
+        form,
+        FormErrors::default(),
+    ))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    Form(form): Form<OrganisationForm>,
+) -> Result<Response, Error> {
+    let record = ("organisations", id);
+    match save(&state, &member, record, &form, &ContactFields::RENAMES).await? {
+        Edited::Saved => Ok(
+            Redirect::to(&format!("/t/{}/organisations/{id}", member.tenant.slug)).into_response(),
+        ),
+        Edited::Refused {
+            status,
+            errors,
+            version,
+        } => {
+            let target = FormTarget::editing(&member, record, version, &form.name);
+            page_with_status(
+                status,
+                &OrganisationFormPage::new(&member, target, form, errors),
             )
         }
     }
 }
 
 #[derive(Debug, Deserialize)]
-struct OrganisationDetail {
+pub struct OrganisationDetail {
     name: String,
     kind: String,
     sector: String,
@@ -166,6 +285,7 @@ struct OrganisationDetail {
     phones: Vec<PhoneEntry>,
     address: Option<Address>,
     notes: String,
+    version: i64,
 }
 
 impl OrganisationDetail {

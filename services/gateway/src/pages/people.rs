@@ -1,5 +1,5 @@
 //! People: the list, a person's page (details, affiliations, timeline) and the form to
-//! add someone.
+//! add someone or change their details.
 
 use askama::Template;
 use axum::Router;
@@ -7,17 +7,20 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use reqwest::Method;
-use serde::{Deserialize, Serialize};
+use chrono::NaiveDate;
+use serde::Deserialize;
 use uuid::Uuid;
 
-use super::record_parts::{
-    Address, AffiliationRow, EmailEntry, EngagementTotal, ListPage, ListPageQuery, PhoneEntry,
-    Surroundings, affiliations, engagement_totals,
+use super::editing::{
+    Added, Edited, FormTarget, RecordForm, add, blank_is_none, save, stored_form,
 };
-use super::{FormErrors, Layout, page, page_with_status};
+use super::record_parts::{
+    Address, AffiliationRow, ContactFields, EmailEntry, EngagementTotal, ListPage, ListPageQuery,
+    PhoneEntry, Surroundings, affiliations, engagement_totals,
+};
+use super::{Choice, FormErrors, Layout, page, page_with_status};
 use crate::Error;
-use crate::membership::Member;
+use crate::membership::{Editor, Member};
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -25,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/t/{slug}/people", get(list))
         .route("/t/{slug}/people/new", get(new_form).post(create))
         .route("/t/{slug}/people/{id}", get(show))
+        .route("/t/{slug}/people/{id}/edit", get(edit_form).post(update))
 }
 
 #[derive(Debug, Deserialize)]
@@ -54,71 +58,214 @@ async fn list(
     })
 }
 
+/// The legal bases of the GDPR for writing to someone, with their French names.
+const CONSENT_BASES: [(&str, &str); 7] = [
+    ("", "— Non renseignée —"),
+    ("consent", "Consentement de la personne"),
+    ("contract", "Contrat (adhésion, inscription…)"),
+    ("legal_obligation", "Obligation légale"),
+    ("vital_interest", "Intérêts vitaux"),
+    ("public_task", "Mission d'intérêt public"),
+    ("legitimate_interest", "Intérêt légitime"),
+];
+
 /// The form as typed: strings, checked by core-records.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct PersonForm {
     #[serde(default)]
     given_name: String,
     #[serde(default)]
     family_name: String,
+    #[serde(flatten)]
+    contact: ContactFields,
+    /// The checkbox: sent ("on") when ticked, absent otherwise.
+    email_consent: Option<String>,
     #[serde(default)]
-    email: String,
+    consent_basis: String,
     #[serde(default)]
-    phone: String,
+    consent_on: String,
+    #[serde(default)]
+    consent_source: String,
+    #[serde(default)]
+    notes: String,
+    /// The version an edit was made from.
+    version: Option<String>,
+}
+
+impl PersonForm {
+    fn name(&self) -> String {
+        format!("{} {}", self.given_name.trim(), self.family_name.trim())
+            .trim()
+            .to_owned()
+    }
+}
+
+impl RecordForm for PersonForm {
+    type Stored = PersonDetail;
+
+    fn of(stored: PersonDetail) -> (Self, i64) {
+        let form = Self {
+            contact: ContactFields::of(&stored.emails, &stored.phones, stored.address),
+            given_name: stored.given_name,
+            family_name: stored.family_name,
+            email_consent: stored.email_consent.then(|| "on".into()),
+            consent_basis: stored.consent_basis.unwrap_or_default(),
+            consent_on: stored.consent_on.map(|d| d.to_string()).unwrap_or_default(),
+            consent_source: stored.consent_source,
+            notes: stored.notes,
+            version: None,
+        };
+        (form, stored.version)
+    }
+
+    fn body(&self) -> serde_json::Value {
+        let mut body = serde_json::Map::new();
+        body.insert("given_name".into(), self.given_name.trim().into());
+        body.insert("family_name".into(), self.family_name.trim().into());
+        self.contact.add_to(&mut body);
+        body.insert("email_consent".into(), self.email_consent.is_some().into());
+        body.insert(
+            "consent_basis".into(),
+            blank_is_none(&self.consent_basis).into(),
+        );
+        body.insert("consent_on".into(), blank_is_none(&self.consent_on).into());
+        body.insert("consent_source".into(), self.consent_source.trim().into());
+        body.insert("notes".into(), self.notes.as_str().into());
+        body.into()
+    }
+
+    fn values(&self) -> Vec<(&'static str, String)> {
+        let consent = if self.email_consent.is_some() {
+            "oui"
+        } else {
+            "non"
+        };
+        let mut values = vec![
+            ("given_name", self.given_name.clone()),
+            ("family_name", self.family_name.clone()),
+            ("email_consent", consent.into()),
+            ("consent_basis", self.consent_basis.clone()),
+            ("consent_on", self.consent_on.clone()),
+            ("consent_source", self.consent_source.clone()),
+            ("notes", self.notes.clone()),
+        ];
+        values.extend(self.contact.values());
+        values
+    }
+
+    fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
 }
 
 #[derive(Template)]
 #[template(path = "person_form.html")]
 struct PersonFormPage {
     layout: Layout,
+    target: FormTarget,
+    bases: Vec<Choice>,
     form: PersonForm,
     errors: FormErrors,
 }
 
-async fn new_form(member: Member) -> Result<Response, Error> {
-    page(&PersonFormPage {
-        layout: Layout::of(&member, "people"),
-        form: PersonForm::default(),
-        errors: FormErrors::default(),
-    })
+impl PersonFormPage {
+    fn new(member: &Member, target: FormTarget, form: PersonForm, errors: FormErrors) -> Self {
+        Self {
+            layout: Layout::of(member, "people"),
+            bases: Choice::list(CONSENT_BASES, &form.consent_basis),
+            target,
+            form,
+            errors,
+        }
+    }
+}
+
+async fn new_form(Editor(member): Editor) -> Result<Response, Error> {
+    let target = FormTarget::adding(&member, "people", "Ajouter une personne");
+    page(&PersonFormPage::new(
+        &member,
+        target,
+        PersonForm::default(),
+        FormErrors::default(),
+    ))
 }
 
 async fn create(
     State(state): State<AppState>,
-    member: Member,
+    Editor(member): Editor,
     Form(form): Form<PersonForm>,
 ) -> Result<Response, Error> {
-    let outcome = state
-        .core
-        .send::<PersonRow>(&member, Method::POST, "/v1/people", &form, None)
-        .await?;
-    match outcome {
-        Ok(_) => {
+    match add(&state, &member, "people", &form, &ContactFields::RENAMES).await? {
+        Added::Saved(_) => {
             Ok(Redirect::to(&format!("/t/{}/people?added=1", member.tenant.slug)).into_response())
         }
-        Err(problem) => {
-            let errors = FormErrors::from_problem(problem, &[]);
+        Added::Refused(errors) => {
+            let target = FormTarget::adding(&member, "people", "Ajouter une personne");
             page_with_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &PersonFormPage {
-                    layout: Layout::of(&member, "people"),
-                    form,
-                    errors,
-                },
+                &PersonFormPage::new(&member, target, form, errors),
             )
         }
     }
 }
 
+async fn edit_form(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+) -> Result<Response, Error> {
+    let (form, version) = stored_form::<PersonForm>(&state, &member, "people", id).await?;
+    let target = FormTarget::editing(&member, ("people", id), version, &form.name());
+    page(&PersonFormPage::new(
+        &member,
+        target,
+        form,
+        FormErrors::default(),
+    ))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    Form(form): Form<PersonForm>,
+) -> Result<Response, Error> {
+    match save(
+        &state,
+        &member,
+        ("people", id),
+        &form,
+        &ContactFields::RENAMES,
+    )
+    .await?
+    {
+        Edited::Saved => {
+            Ok(Redirect::to(&format!("/t/{}/people/{id}", member.tenant.slug)).into_response())
+        }
+        Edited::Refused {
+            status,
+            errors,
+            version,
+        } => {
+            let target = FormTarget::editing(&member, ("people", id), version, &form.name());
+            page_with_status(status, &PersonFormPage::new(&member, target, form, errors))
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
-struct PersonDetail {
+pub struct PersonDetail {
     given_name: String,
     family_name: String,
     emails: Vec<EmailEntry>,
     phones: Vec<PhoneEntry>,
     address: Option<Address>,
     email_consent: bool,
+    consent_basis: Option<String>,
+    consent_on: Option<NaiveDate>,
+    consent_source: String,
     notes: String,
+    version: i64,
 }
 
 #[derive(Template)]

@@ -1,5 +1,5 @@
 //! Projects: the list, a project's page (milestones, budget, partners, timeline) and the
-//! form to add one.
+//! form to add one or change it.
 
 use askama::Template;
 use axum::Router;
@@ -8,16 +8,19 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
-use reqwest::Method;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use serde_json::json;
 use uuid::Uuid;
 
+use super::editing::{
+    Added, Edited, FormTarget, RecordForm, add, blank_is_none, save, stored_form,
+};
 use super::record_parts::{
     EngagementTotal, ListPage, ListPageQuery, Surroundings, engagement_totals, period,
 };
 use super::{Choice, FormErrors, Layout, money, page, page_with_status, short_date};
 use crate::Error;
-use crate::membership::Member;
+use crate::membership::{Editor, Member};
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -25,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/t/{slug}/projects", get(list))
         .route("/t/{slug}/projects/new", get(new_form).post(create))
         .route("/t/{slug}/projects/{id}", get(show))
+        .route("/t/{slug}/projects/{id}/edit", get(edit_form).post(update))
 }
 
 /// A project's statuses, with their French names, in the order forms offer them.
@@ -84,7 +88,7 @@ struct ProjectPartner {
 }
 
 #[derive(Debug, Deserialize)]
-struct Project {
+pub struct Project {
     id: Uuid,
     name: String,
     description: String,
@@ -96,6 +100,7 @@ struct Project {
     milestones: Vec<Milestone>,
     budget: Budget,
     partners: Vec<ProjectPartner>,
+    version: i64,
 }
 
 impl Project {
@@ -176,9 +181,9 @@ async fn show(
     })
 }
 
-/// The form to add a project, as typed.
-#[derive(Debug, Default, Deserialize)]
-struct ProjectForm {
+/// The form to add or change a project, as typed.
+#[derive(Debug, Deserialize)]
+pub struct ProjectForm {
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -193,87 +198,158 @@ struct ProjectForm {
     ends_on: String,
     #[serde(default)]
     description: String,
+    /// The version an edit was made from.
+    version: Option<String>,
 }
 
-/// What the API is sent: a date left blank is no date.
-#[derive(Serialize)]
-struct NewProject<'a> {
-    name: &'a str,
-    status: &'a str,
-    territory: &'a str,
-    target_population: &'a str,
-    starts_on: Option<&'a str>,
-    ends_on: Option<&'a str>,
-    description: &'a str,
-}
-
-impl ProjectForm {
-    fn body(&self) -> NewProject<'_> {
-        NewProject {
-            name: &self.name,
-            status: &self.status,
-            territory: &self.territory,
-            target_population: &self.target_population,
-            starts_on: blank_is_none(&self.starts_on),
-            ends_on: blank_is_none(&self.ends_on),
-            description: &self.description,
+impl Default for ProjectForm {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            status: "planned".into(),
+            territory: String::new(),
+            target_population: String::new(),
+            starts_on: String::new(),
+            ends_on: String::new(),
+            description: String::new(),
+            version: None,
         }
     }
 }
 
-fn blank_is_none(value: &str) -> Option<&str> {
-    Some(value.trim()).filter(|v| !v.is_empty())
+impl RecordForm for ProjectForm {
+    type Stored = Project;
+
+    fn of(stored: Project) -> (Self, i64) {
+        let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        let form = Self {
+            starts_on: date(stored.starts_on),
+            ends_on: date(stored.ends_on),
+            name: stored.name,
+            status: stored.status,
+            territory: stored.territory,
+            target_population: stored.target_population,
+            description: stored.description,
+            version: None,
+        };
+        (form, stored.version)
+    }
+
+    /// A date left blank is no date.
+    fn body(&self) -> serde_json::Value {
+        json!({
+            "name": self.name.trim(),
+            "status": self.status,
+            "territory": self.territory.trim(),
+            "target_population": self.target_population.trim(),
+            "starts_on": blank_is_none(&self.starts_on),
+            "ends_on": blank_is_none(&self.ends_on),
+            "description": self.description,
+        })
+    }
+
+    fn values(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("name", self.name.clone()),
+            ("status", status_label(&self.status).to_owned()),
+            ("territory", self.territory.clone()),
+            ("target_population", self.target_population.clone()),
+            ("starts_on", self.starts_on.clone()),
+            ("ends_on", self.ends_on.clone()),
+            ("description", self.description.clone()),
+        ]
+    }
+
+    fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
 }
 
 #[derive(Template)]
 #[template(path = "project_form.html")]
 struct ProjectFormPage {
     layout: Layout,
-    form: ProjectForm,
+    target: FormTarget,
     statuses: Vec<Choice>,
+    form: ProjectForm,
     errors: FormErrors,
 }
 
-async fn new_form(member: Member) -> Result<Response, Error> {
-    page(&ProjectFormPage {
-        layout: Layout::of(&member, "projects"),
-        statuses: Choice::list(STATUSES, "planned"),
-        form: ProjectForm::default(),
-        errors: FormErrors::default(),
-    })
+impl ProjectFormPage {
+    fn new(member: &Member, target: FormTarget, form: ProjectForm, errors: FormErrors) -> Self {
+        Self {
+            layout: Layout::of(member, "projects"),
+            statuses: Choice::list(STATUSES, &form.status),
+            target,
+            form,
+            errors,
+        }
+    }
 }
 
-#[derive(Deserialize)]
-struct Created {
-    id: Uuid,
+const ADDING: &str = "Ajouter un projet";
+
+async fn new_form(Editor(member): Editor) -> Result<Response, Error> {
+    let target = FormTarget::adding(&member, "projects", ADDING);
+    page(&ProjectFormPage::new(
+        &member,
+        target,
+        ProjectForm::default(),
+        FormErrors::default(),
+    ))
 }
 
 async fn create(
     State(state): State<AppState>,
-    member: Member,
+    Editor(member): Editor,
     Form(form): Form<ProjectForm>,
 ) -> Result<Response, Error> {
-    let outcome = state
-        .core
-        .send::<Created>(&member, Method::POST, "/v1/projects", &form.body(), None)
-        .await?;
-    match outcome {
-        Ok(project) => Ok(Redirect::to(&format!(
-            "/t/{}/projects/{}",
-            member.tenant.slug, project.id
-        ))
-        .into_response()),
-        Err(problem) => {
-            let statuses = Choice::list(STATUSES, &form.status);
+    match add(&state, &member, "projects", &form, &[]).await? {
+        Added::Saved(id) => {
+            Ok(Redirect::to(&format!("/t/{}/projects/{id}", member.tenant.slug)).into_response())
+        }
+        Added::Refused(errors) => {
+            let target = FormTarget::adding(&member, "projects", ADDING);
             page_with_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &ProjectFormPage {
-                    layout: Layout::of(&member, "projects"),
-                    errors: FormErrors::from_problem(problem, &[]),
-                    form,
-                    statuses,
-                },
+                &ProjectFormPage::new(&member, target, form, errors),
             )
+        }
+    }
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+) -> Result<Response, Error> {
+    let (form, version) = stored_form::<ProjectForm>(&state, &member, "projects", id).await?;
+    let target = FormTarget::editing(&member, ("projects", id), version, &form.name);
+    page(&ProjectFormPage::new(
+        &member,
+        target,
+        form,
+        FormErrors::default(),
+    ))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    Form(form): Form<ProjectForm>,
+) -> Result<Response, Error> {
+    match save(&state, &member, ("projects", id), &form, &[]).await? {
+        Edited::Saved => {
+            Ok(Redirect::to(&format!("/t/{}/projects/{id}", member.tenant.slug)).into_response())
+        }
+        Edited::Refused {
+            status,
+            errors,
+            version,
+        } => {
+            let target = FormTarget::editing(&member, ("projects", id), version, &form.name);
+            page_with_status(status, &ProjectFormPage::new(&member, target, form, errors))
         }
     }
 }

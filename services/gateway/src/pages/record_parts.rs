@@ -81,11 +81,13 @@ pub struct PhoneEntry {
     pub primary: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct Address {
     pub street: String,
     pub postal_code: String,
     pub city: String,
+    #[serde(default)]
+    pub country: String,
 }
 
 /// A link between a person and an organisation, as either page lists it.
@@ -302,4 +304,82 @@ pub async fn engagement_totals(
             },
         })
         .collect())
+}
+
+/// The contact fields of the person and organisation forms: the primary email and
+/// phone, and the postal address.
+#[derive(Debug, Default, Deserialize)]
+pub struct ContactFields {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub street: String,
+    #[serde(default)]
+    pub postal_code: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub country: String,
+}
+
+impl ContactFields {
+    /// API field names and the form's, where they differ.
+    pub const RENAMES: [(&str, &str); 6] = [
+        ("address.street", "street"),
+        ("address.postal_code", "postal_code"),
+        ("address.city", "city"),
+        ("address.country", "country"),
+        ("phones", "phone"),
+        ("phones.number", "phone"),
+    ];
+
+    pub fn of(emails: &[EmailEntry], phones: &[PhoneEntry], address: Option<Address>) -> Self {
+        let address = address.unwrap_or_default();
+        Self {
+            email: emails
+                .iter()
+                .find(|e| e.primary)
+                .map(|e| e.address.clone())
+                .unwrap_or_default(),
+            phone: phones
+                .iter()
+                .find(|p| p.primary)
+                .map(|p| p.number.clone())
+                .unwrap_or_default(),
+            street: address.street,
+            postal_code: address.postal_code,
+            city: address.city,
+            country: address.country,
+        }
+    }
+
+    /// Adds them to an API body: a blank email or phone removes the primary one, a blank
+    /// address removes it.
+    pub fn add_to(&self, body: &mut serde_json::Map<String, serde_json::Value>) {
+        let address = [&self.street, &self.postal_code, &self.city, &self.country]
+            .iter()
+            .any(|part| !part.trim().is_empty())
+            .then(|| {
+                serde_json::json!({
+                    "street": self.street.trim(), "postal_code": self.postal_code.trim(),
+                    "city": self.city.trim(), "country": self.country.trim(),
+                })
+            });
+        body.insert("email".into(), self.email.trim().into());
+        body.insert("phone".into(), self.phone.trim().into());
+        body.insert("address".into(), address.into());
+    }
+
+    pub fn values(&self) -> [(&'static str, String); 6] {
+        [
+            ("email", self.email.clone()),
+            ("phone", self.phone.clone()),
+            ("street", self.street.clone()),
+            ("postal_code", self.postal_code.clone()),
+            ("city", self.city.clone()),
+            ("country", self.country.clone()),
+        ]
+    }
 }

@@ -1,0 +1,200 @@
+//! What the forms that add and change records share: the form as a record's values, and
+//! the one way an edit is sent (with the version it was made from) and answered: saved,
+//! refused with the fields named, or stale.
+
+use axum::http::StatusCode;
+use reqwest::Method;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use super::FormErrors;
+use crate::Error;
+use crate::membership::Member;
+use crate::startup::AppState;
+
+/// A record's form: built from the record as core-records answers it, sent back as an
+/// API body, and compared field by field with what is stored when it comes back stale.
+pub trait RecordForm: Sized {
+    /// The record as core-records answers it.
+    type Stored: DeserializeOwned;
+
+    /// The form filled with the stored record, and the record's version.
+    fn of(stored: Self::Stored) -> (Self, i64);
+
+    /// What the API is sent.
+    fn body(&self) -> serde_json::Value;
+
+    /// The form's values by field, as they show in it.
+    fn values(&self) -> Vec<(&'static str, String)>;
+
+    /// The version an edit was made from, as the form sent it back.
+    fn version(&self) -> Option<&str>;
+}
+
+/// Who a form is for: a record to add to a collection, or one to change.
+pub struct FormTarget {
+    /// "Ajouter une personne", "Modifier la fiche de Noël Girard"…
+    pub heading: String,
+    /// Where "Annuler" leads: the list, or the record's page.
+    pub back: String,
+    /// The version the edit is made from; none when adding.
+    pub version: Option<i64>,
+}
+
+impl FormTarget {
+    /// Adding to `collection`: back to its list.
+    pub fn adding(member: &Member, collection: &str, heading: &str) -> Self {
+        Self {
+            heading: heading.into(),
+            back: format!("/t/{}/{collection}", member.tenant.slug),
+            version: None,
+        }
+    }
+
+    /// Changing the record `collection/id` named `name`, from `version`: back to its page.
+    pub fn editing(
+        member: &Member,
+        (collection, id): (&str, Uuid),
+        version: i64,
+        name: &str,
+    ) -> Self {
+        Self {
+            heading: format!("Modifier « {name} »"),
+            back: format!("/t/{}/{collection}/{id}", member.tenant.slug),
+            version: Some(version),
+        }
+    }
+}
+
+/// How adding went.
+pub enum Added {
+    /// The new record's id.
+    Saved(Uuid),
+    /// Refused: the fields named.
+    Refused(FormErrors),
+}
+
+/// Adds the record `form` describes to `collection`. `renames` maps API field names to
+/// the form's where they differ.
+pub async fn add<F: RecordForm>(
+    state: &AppState,
+    member: &Member,
+    collection: &str,
+    form: &F,
+    renames: &[(&str, &str)],
+) -> Result<Added, Error> {
+    #[derive(Deserialize)]
+    struct Created {
+        id: Uuid,
+    }
+    let path = format!("/v1/{collection}");
+    match state
+        .core
+        .send::<Created>(member, Method::POST, &path, &form.body(), None)
+        .await?
+    {
+        Ok(created) => Ok(Added::Saved(created.id)),
+        Err(problem) if problem.status == 422 => {
+            Ok(Added::Refused(FormErrors::from_problem(problem, renames)))
+        }
+        Err(problem) => Err(Error::Refused(problem)),
+    }
+}
+
+/// How an edit went.
+pub enum Edited {
+    Saved,
+    /// Refused (422, the fields named) or stale (409, the record changed meanwhile: the
+    /// fields that differ show what is stored now); the form is shown again, answered
+    /// with `status`, from `version`.
+    Refused {
+        status: StatusCode,
+        errors: FormErrors,
+        version: i64,
+    },
+}
+
+/// The record `collection/id`, read to fill its edit form.
+pub async fn stored_form<F: RecordForm>(
+    state: &AppState,
+    member: &Member,
+    collection: &str,
+    id: Uuid,
+) -> Result<(F, i64), Error> {
+    let stored: F::Stored = state
+        .core
+        .get(member, &format!("/v1/{collection}/{id}"))
+        .await?;
+    Ok(F::of(stored))
+}
+
+/// Sends `form`, typed from the version it carries, to the record `collection/id`.
+/// `renames` maps API field names to the form's where they differ.
+pub async fn save<F: RecordForm>(
+    state: &AppState,
+    member: &Member,
+    (collection, id): (&str, Uuid),
+    form: &F,
+    renames: &[(&str, &str)],
+) -> Result<Edited, Error> {
+    // A form that lost its version is as stale as can be: it is shown again from the
+    // stored one.
+    let version = form
+        .version()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    let path = format!("/v1/{collection}/{id}");
+    let outcome = state
+        .core
+        .send::<serde_json::Value>(member, Method::PATCH, &path, &form.body(), Some(version))
+        .await?;
+    match outcome {
+        Ok(_) => Ok(Edited::Saved),
+        Err(problem) if problem.status == 409 => {
+            let (stored, version) = stored_form::<F>(state, member, collection, id).await?;
+            Ok(Edited::Refused {
+                status: StatusCode::CONFLICT,
+                errors: stale(form, &stored),
+                version,
+            })
+        }
+        Err(problem) if problem.status == 422 => Ok(Edited::Refused {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            errors: FormErrors::from_problem(problem, renames),
+            version,
+        }),
+        Err(problem) => Err(Error::Refused(problem)),
+    }
+}
+
+/// What to tell someone whose form was made from a version changed since: which fields
+/// hold something else now, and what. Sending the form again keeps what they typed.
+fn stale(typed: &impl RecordForm, stored: &impl RecordForm) -> FormErrors {
+    let stored = stored.values();
+    let mut errors = FormErrors::summary(
+        "Quelqu'un a modifié cette fiche pendant que vous la modifiiez. Les champs signalés \
+         contiennent maintenant autre chose ; vérifiez-les, puis enregistrez à nouveau pour \
+         garder ce que vous avez saisi.",
+    );
+    for (field, value) in typed.values() {
+        let now = stored
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map_or("", |(_, v)| v.as_str());
+        if now.trim() != value.trim() {
+            let said = if now.trim().is_empty() {
+                "actuellement enregistré : rien".to_owned()
+            } else {
+                format!("actuellement enregistré : « {} »", now.trim())
+            };
+            errors.insert(field, said);
+        }
+    }
+    errors
+}
+
+/// A blank form value is no value.
+pub fn blank_is_none(value: &str) -> Option<&str> {
+    Some(value.trim()).filter(|v| !v.is_empty())
+}
