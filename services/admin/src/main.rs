@@ -149,7 +149,7 @@ async fn main() -> anyhow::Result<()> {
         } => {
             let name = name.trim();
             anyhow::ensure!(!name.is_empty(), "--name must not be empty");
-            let mut tx = pool.begin().await?;
+            let mut tx = maillage_db::begin(&pool).await?;
             let created = sqlx::query_scalar!(
                 r#"insert into tenants (id, slug, name, kind, locale, time_zone)
                    values ($1, $2, $3, $4, $5, $6)

@@ -215,7 +215,7 @@ async fn record_login(state: &AppState, profile: &LoginProfile) -> Result<Uuid, 
         Some(l) if l.starts_with("en") => "en",
         _ => "fr",
     };
-    let mut tx = state.pool.begin().await?;
+    let mut tx = maillage_db::begin(&state.pool).await?;
     let user_id = sqlx::query_scalar!(
         r#"insert into users (id, issuer, subject, email, display_name, locale, last_login_at)
            values ($1, $2, $3, $4, $5, $6, now())

@@ -41,6 +41,21 @@ pub fn connect_lazy(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Err
         .connect_lazy_with(options))
 }
 
+/// `pool.begin()`, safe to cancel. sqlx (0.8.4 through 0.9.0, transact-rs/sqlx#4393)
+/// counts a transaction only once `BEGIN` has been answered: a future dropped during that
+/// round trip (a request cancelled because its client went away) leaves the connection
+/// inside a transaction that nothing rolls back, and the pool lends it on. The next
+/// borrower's plain statements then run inside it, and a later rollback on that
+/// connection loses them. Here `BEGIN` runs in a task of its own, which cancelling the
+/// caller does not interrupt: a transaction nobody waits for any more is dropped in that
+/// task, which rolls it back.
+pub async fn begin(pool: &PgPool) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+    let pool = pool.clone();
+    tokio::spawn(async move { pool.begin().await })
+        .await
+        .map_err(|error| sqlx::Error::Io(std::io::Error::other(error)))?
+}
+
 /// A transaction in which row-level security shows one tenant's rows and no other's.
 ///
 /// The setting is transaction-local (`set_config(..., true)`), so it cannot leak to the
@@ -49,7 +64,7 @@ pub async fn begin_tenant(
     pool: &PgPool,
     tenant_id: Uuid,
 ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     sqlx::query("select set_config('app.tenant_id', $1, true)")
         .bind(tenant_id.to_string())
         .execute(&mut *tx)
@@ -63,7 +78,7 @@ pub async fn begin_tenant(
 pub async fn begin_platform_scan(
     pool: &PgPool,
 ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     sqlx::query("select set_config('app.scope', 'platform-scan', true)")
         .execute(&mut *tx)
         .await?;
