@@ -975,7 +975,7 @@ async fn partnerships_follow_their_lifecycle_and_keep_their_agreement() -> TestR
         problem["errors"][0]["message"]
             .as_str()
             .unwrap_or("")
-            .contains("negotiating, closed"),
+            .contains("en négociation (negotiating), clos (closed)"),
         "{problem}"
     );
 

@@ -1327,3 +1327,187 @@ async fn records_are_changed_from_their_forms_and_a_stale_form_says_what_is_stor
     assert_eq!(name, "Secret");
     Ok(())
 }
+
+/// A partnership is added and changed from its form: partners chosen among the
+/// organisations with their role, the agreement's parts, a budget typed the French way;
+/// its status offers only where it may go, and a stale form names the stored partners.
+#[tokio::test]
+async fn partnerships_are_added_and_changed_from_their_form() -> TestResult {
+    let stack = Stack::start().await?;
+    let browser = stack.browser()?;
+    browser.login("camille", "/t/asso-demo/").await?;
+    let mut ids = Vec::new();
+    for name in ["Région Occitanie", "Ville de Toulouse"] {
+        let (_, created) = browser
+            .api(
+                reqwest::Method::POST,
+                "/api/v1/t/asso-demo/organisations",
+                Some(json!({"name": name, "kind": "public_body"})),
+            )
+            .await?;
+        ids.push(created["id"].as_str().unwrap_or_default().to_owned());
+    }
+    let (region, ville) = (ids[0].as_str(), ids[1].as_str());
+    let list = browser
+        .get("/t/asso-demo/partnerships")
+        .await?
+        .text()
+        .await?;
+    assert!(list.contains("/t/asso-demo/partnerships/new"), "{list}");
+    let form = browser
+        .get("/t/asso-demo/partnerships/new")
+        .await?
+        .text()
+        .await?;
+    assert!(form.contains(&format!(
+        "<option value=\"{region}\">Région Occitanie</option>"
+    )));
+    assert_eq!(
+        form.matches("name=\"partner_id\"").count(),
+        2,
+        "two blank lines"
+    );
+    let count = || async {
+        let (_, listing) = browser
+            .api(
+                reqwest::Method::GET,
+                "/api/v1/t/asso-demo/partnerships",
+                None,
+            )
+            .await?;
+        anyhow::Ok(listing["items"].as_array().map_or(0, Vec::len))
+    };
+
+    let mut fields = vec![
+        ("title", "Contrat de ville"),
+        ("kind", "funding"),
+        ("status", "negotiating"),
+        ("partner_id", ""),
+        ("partner_role", ""),
+        ("partner_id", ""),
+        ("partner_role", ""),
+        ("starts_on", "2026-01-01"),
+        ("ends_on", "2028-12-31"),
+        ("next_evaluation_on", ""),
+        ("purpose", "Animer le quartier Nord"),
+        ("budget", "douze mille"),
+        ("notes", ""),
+    ];
+    let response = browser
+        .post_form("/t/asso-demo/partnerships/new", &fields)
+        .await?;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await?.contains("id=\"budget-error\""));
+    fields[11].1 = "45 000";
+    let response = browser
+        .post_form("/t/asso-demo/partnerships/new", &fields)
+        .await?;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await?;
+    assert!(html.contains("id=\"partners-error\""), "{html}");
+    assert!(
+        html.contains("Animer le quartier Nord"),
+        "what was typed stays"
+    );
+    assert_eq!(count().await?, 0, "nothing written");
+
+    fields[3].1 = region;
+    fields[4].1 = "financeur";
+    let response = browser
+        .post_form("/t/asso-demo/partnerships/new", &fields)
+        .await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page_path = location(&response)?;
+    let id = page_path.rsplit('/').next().unwrap_or_default().to_owned();
+    let api_path = format!("/api/v1/t/asso-demo/partnerships/{id}");
+    let (_, stored) = browser.api(reqwest::Method::GET, &api_path, None).await?;
+    assert_eq!(stored["status"], "negotiating");
+    assert_eq!(
+        stored["partners"],
+        json!([{"organisation_id": region, "name": "Région Occitanie", "role": "financeur"}])
+    );
+    assert_eq!(
+        stored["agreement"]["budget"],
+        json!({"amount_cents": 4_500_000, "currency": "EUR"})
+    );
+    let page = browser.get(&page_path).await?.text().await?;
+    assert!(page.contains("45\u{202f}000,00\u{a0}€"), "{page}");
+
+    // Changed: offered only where it may go from "negotiating"; a partner added.
+    let edit_path = format!("{page_path}/edit");
+    let form = browser.get(&edit_path).await?.text().await?;
+    for status in ["negotiating", "prospect", "active", "closed"] {
+        assert!(
+            form.contains(&format!("<option value=\"{status}\"")),
+            "{status}"
+        );
+    }
+    assert!(!form.contains("<option value=\"evaluating\""), "{form}");
+    assert!(form.contains("value=\"45000,00\""), "{form}");
+    assert!(form.contains(&format!("<option value=\"{region}\" selected>")));
+    assert_eq!(form.matches("name=\"partner_id\"").count(), 3);
+    let edit = |status: &'static str, version: &'static str| {
+        vec![
+            ("version", version),
+            ("title", "Contrat de ville"),
+            ("kind", "funding"),
+            ("status", status),
+            ("partner_id", region),
+            ("partner_role", "financeur"),
+            ("partner_id", ville),
+            ("partner_role", "co-porteur"),
+            ("partner_id", ""),
+            ("partner_role", ""),
+            ("starts_on", "2026-01-01"),
+            ("ends_on", "2028-12-31"),
+            ("purpose", "Animer le quartier Nord"),
+            ("budget", "45000,00"),
+        ]
+    };
+    let response = browser.post_form(&edit_path, &edit("active", "1")).await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, stored) = browser.api(reqwest::Method::GET, &api_path, None).await?;
+    assert_eq!(stored["status"], "active");
+    assert_eq!(stored["partners"][1]["role"], "co-porteur");
+    assert_eq!(stored["agreement"]["purpose"], "Animer le quartier Nord");
+
+    // Back to "prospect" from "active" is not a way it may go: the field says so.
+    let response = browser
+        .post_form(&edit_path, &edit("prospect", "2"))
+        .await?;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await?;
+    assert!(html.contains("id=\"status-error\""), "{html}");
+    assert!(
+        html.contains(
+            "seuls ces statuts sont possibles : en évaluation (evaluating), clos (closed)"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains("<option value=\"evaluating\""),
+        "offered from active"
+    );
+
+    // Someone drops the second partner meanwhile; a form from version 2 is stale.
+    let response = browser
+        .http
+        .patch(format!("{}{api_path}", stack.base))
+        .header(header::IF_MATCH, "\"2\"")
+        .json(&json!({"partners": [{"organisation_id": region, "role": "financeur"}]}))
+        .send()
+        .await?;
+    assert_eq!(response.status(), StatusCode::OK);
+    let response = browser
+        .post_form(&edit_path, &edit("evaluating", "2"))
+        .await?;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let html = response.text().await?;
+    assert!(
+        html.contains("actuellement enregistré : « Région Occitanie (financeur) »"),
+        "{html}"
+    );
+    let (_, stored) = browser.api(reqwest::Method::GET, &api_path, None).await?;
+    assert_eq!(stored["status"], "active", "nothing saved");
+    Ok(())
+}

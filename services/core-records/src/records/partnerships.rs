@@ -82,6 +82,19 @@ fn next_statuses(status: &str) -> &'static [&'static str] {
 
 const STATUSES: [&str; 5] = ["prospect", "negotiating", "active", "evaluating", "closed"];
 
+/// A status as a message names it: in French, with its code, "en négociation
+/// (negotiating)".
+fn status_said(status: &str) -> String {
+    let french = match status {
+        "prospect" => "piste",
+        "negotiating" => "en négociation",
+        "active" => "actif",
+        "evaluating" => "en évaluation",
+        _ => "clos",
+    };
+    format!("{french} ({status})")
+}
+
 /// What the partners agreed on. Every part is optional text, the budget aside.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
@@ -244,13 +257,14 @@ impl PartnershipFields {
                 if !allowed.contains(&status.as_str()) {
                     let message = if allowed.is_empty() {
                         format!(
-                            "un partenariat « {} » ne change plus de statut",
-                            previous.status
+                            "un partenariat {} ne change plus de statut",
+                            status_said(&previous.status)
                         )
                     } else {
+                        let allowed: Vec<String> = allowed.iter().map(|s| status_said(s)).collect();
                         format!(
-                            "de « {} », seuls ces statuts sont possibles : {}",
-                            previous.status,
+                            "depuis le statut {}, seuls ces statuts sont possibles : {}",
+                            status_said(&previous.status),
                             allowed.join(", ")
                         )
                     };

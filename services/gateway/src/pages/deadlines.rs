@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::organisations::OrganisationRow;
+use super::organisations::{organisation_choices, tenant_organisations};
 use super::record_parts::Listing;
 use super::{
     Choice, FormErrors, Layout, local_datetime, page, page_with_status, tenant_zone, typed_instant,
@@ -242,22 +242,9 @@ fn repeats(selected: &str) -> Vec<Choice> {
 
 /// The organisations a report can be owed to, funders first, `selected` preselected.
 async fn funders(state: &AppState, member: &Member, selected: &str) -> Result<Vec<Choice>, Error> {
-    let listing: Listing<OrganisationRow> = state
-        .core
-        .get(member, "/v1/organisations?limit=200")
-        .await?;
-    let mut organisations = listing.items;
+    let mut organisations = tenant_organisations(state, member).await?;
     organisations.sort_by_key(|o| o.kind != "funder");
-    let options = organisations
-        .iter()
-        .map(|o| (o.id.to_string(), o.name.clone()))
-        .collect::<Vec<_>>();
-    let none = [("", "— Aucun —")];
-    Ok(Choice::list(
-        none.into_iter()
-            .chain(options.iter().map(|(v, l)| (v.as_str(), l.as_str()))),
-        selected,
-    ))
+    Ok(organisation_choices(&organisations, selected))
 }
 
 async fn new_form(

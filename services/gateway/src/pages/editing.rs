@@ -28,6 +28,12 @@ pub trait RecordForm: Sized {
     /// The form's values by field, as they show in it.
     fn values(&self) -> Vec<(&'static str, String)>;
 
+    /// How a stored value reads where a stale form says what is stored: the value itself,
+    /// unless it is made of ids.
+    fn said(&self, _field: &str, value: &str) -> String {
+        value.to_owned()
+    }
+
     /// The version an edit was made from, as the form sent it back.
     fn version(&self) -> Option<&str>;
 }
@@ -171,18 +177,19 @@ pub async fn save<F: RecordForm>(
 /// What to tell someone whose form was made from a version changed since: which fields
 /// hold something else now, and what. Sending the form again keeps what they typed.
 fn stale(typed: &impl RecordForm, stored: &impl RecordForm) -> FormErrors {
-    let stored = stored.values();
+    let stored_values = stored.values();
     let mut errors = FormErrors::summary(
         "Quelqu'un a modifié cette fiche pendant que vous la modifiiez. Les champs signalés \
          contiennent maintenant autre chose ; vérifiez-les, puis enregistrez à nouveau pour \
          garder ce que vous avez saisi.",
     );
     for (field, value) in typed.values() {
-        let now = stored
+        let now = stored_values
             .iter()
             .find(|(f, _)| *f == field)
             .map_or("", |(_, v)| v.as_str());
         if now.trim() != value.trim() {
+            let now = stored.said(field, now);
             let said = if now.trim().is_empty() {
                 "actuellement enregistré : rien".to_owned()
             } else {

@@ -195,6 +195,36 @@ pub fn typed_instant(
         })
 }
 
+/// Cents from an amount in euros as people type it: "45 000", "1 500,50", "12.5";
+/// `Ok(None)` when blank, `Err(())` when it is not an amount.
+pub fn typed_cents(typed: &str) -> Result<Option<i64>, ()> {
+    let compact: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{202f}' && *c != '€')
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    if compact.is_empty() {
+        return Ok(None);
+    }
+    let (units, fraction) = compact.split_once('.').unwrap_or((&compact, ""));
+    let digits = |part: &str| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit());
+    if !digits(units) || !(fraction.is_empty() || (digits(fraction) && fraction.len() <= 2)) {
+        return Err(());
+    }
+    let units: i64 = units.parse().map_err(|_| ())?;
+    let cents: i64 = format!("{fraction:0<2}").parse().map_err(|_| ())?;
+    units
+        .checked_mul(100)
+        .and_then(|u| u.checked_add(cents))
+        .map(Some)
+        .ok_or(())
+}
+
+/// Cents as a form shows them back: "45000,00".
+pub fn cents_typed(cents: i64) -> String {
+    format!("{},{:02}", cents / 100, (cents % 100).abs())
+}
+
 pub fn tenant_zone(member: &Member) -> Tz {
     member
         .tenant
@@ -228,7 +258,26 @@ impl Choice {
 
 #[cfg(test)]
 mod tests {
-    use super::money;
+    use super::{cents_typed, money, typed_cents};
+
+    #[test]
+    fn amounts_are_read_as_people_type_them() {
+        assert_eq!(typed_cents("45 000"), Ok(Some(4_500_000)));
+        assert_eq!(typed_cents("1\u{202f}500,5 €"), Ok(Some(150_050)));
+        assert_eq!(typed_cents("12.05"), Ok(Some(1_205)));
+        assert_eq!(typed_cents("  "), Ok(None));
+        for wrong in [
+            "douze",
+            "12,345",
+            "-5",
+            "1.2.3",
+            ",5",
+            "99999999999999999999",
+        ] {
+            assert_eq!(typed_cents(wrong), Err(()), "{wrong}");
+        }
+        assert_eq!(typed_cents(&cents_typed(4_500_050)), Ok(Some(4_500_050)));
+    }
 
     #[test]
     fn money_reads_the_french_way() {

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::editing::{Added, Edited, FormTarget, RecordForm, add, save, stored_form};
 use super::record_parts::{
     Address, AffiliationRow, ContactFields, EmailEntry, EngagementTotal, ListPage, ListPageQuery,
-    PhoneEntry, Surroundings, affiliations, engagement_totals,
+    Listing, PhoneEntry, Surroundings, affiliations, engagement_totals,
 };
 use super::{Choice, FormErrors, Layout, page, page_with_status};
 use crate::Error;
@@ -62,6 +62,36 @@ impl OrganisationRow {
     pub fn kind_label(&self) -> &'static str {
         kind_label(&self.kind)
     }
+}
+
+/// The tenant's organisations by name, for the forms that choose some (the first 200, a
+/// page's most: beyond, a search field would serve better than a list).
+pub async fn tenant_organisations(
+    state: &AppState,
+    member: &Member,
+) -> Result<Vec<OrganisationRow>, Error> {
+    let listing: Listing<OrganisationRow> = state
+        .core
+        .get(member, "/v1/organisations?limit=200")
+        .await?;
+    Ok(listing.items)
+}
+
+/// The options of a `<select>` of organisations, "— Aucune —" first, `selected`
+/// preselected.
+pub fn organisation_choices(organisations: &[OrganisationRow], selected: &str) -> Vec<Choice> {
+    let options: Vec<(String, &str)> = organisations
+        .iter()
+        .map(|o| (o.id.to_string(), o.name.as_str()))
+        .collect();
+    Choice::list(
+        std::iter::once(("", "— Aucune —")).chain(
+            options
+                .iter()
+                .map(|(value, label)| (value.as_str(), *label)),
+        ),
+        selected,
+    )
 }
 
 #[derive(Template)]

@@ -1,34 +1,46 @@
-//! Partnerships: the list and a partnership's page (partners, agreement, evaluations,
-//! timeline).
+//! Partnerships: the list, a partnership's page (partners, agreement, evaluations,
+//! timeline) and the form to add one or change it.
 
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use axum_extra::extract::Form;
 use chrono::NaiveDate;
 use serde::Deserialize;
+use serde_json::json;
 use uuid::Uuid;
 
+use super::editing::{
+    Added, Edited, FormTarget, RecordForm, add, blank_is_none, save, stored_form,
+};
+use super::organisations::{organisation_choices, tenant_organisations};
 use super::record_parts::{ListPage, ListPageQuery, Listing, Surroundings, period};
-use super::{Layout, money, page, short_date};
+use super::{
+    Choice, FormErrors, Layout, cents_typed, money, page, page_with_status, short_date, typed_cents,
+};
 use crate::Error;
-use crate::membership::Member;
+use crate::membership::{Editor, Member};
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/t/{slug}/partnerships", get(list))
+        .route("/t/{slug}/partnerships/new", get(new_form).post(create))
         .route("/t/{slug}/partnerships/{id}", get(show))
+        .route(
+            "/t/{slug}/partnerships/{id}/edit",
+            get(edit_form).post(update),
+        )
 }
 
 fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "funding" => "Financement",
-        "operational" => "Opérationnel",
-        "institutional" => "Institutionnel",
-        _ => "Réseau",
-    }
+    KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("Réseau", |(_, label)| *label)
 }
 
 fn status_label(status: &str) -> &'static str {
@@ -91,7 +103,7 @@ impl Agreement {
 }
 
 #[derive(Debug, Deserialize)]
-struct Partnership {
+pub struct Partnership {
     id: Uuid,
     title: String,
     kind: String,
@@ -102,6 +114,9 @@ struct Partnership {
     agreement: Agreement,
     partners: Vec<Partner>,
     notes: String,
+    /// Where it may go from its status.
+    next_statuses: Vec<String>,
+    version: i64,
 }
 
 impl Partnership {
@@ -127,6 +142,15 @@ impl Partnership {
 
     fn next_evaluation(&self) -> Option<String> {
         self.next_evaluation_on.map(short_date)
+    }
+
+    /// The statuses a form offers: where it stands, then where it may go, in life order.
+    fn statuses(&self) -> Vec<String> {
+        STATUSES
+            .iter()
+            .filter(|s| **s == self.status || self.next_statuses.iter().any(|n| n == *s))
+            .map(|s| (*s).to_owned())
+            .collect()
     }
 }
 
@@ -214,4 +238,393 @@ async fn show(
         evaluations: evaluations.items,
         around,
     })
+}
+
+/// A partnership's kinds, with their French names, in the order forms offer them.
+const KINDS: [(&str, &str); 4] = [
+    ("funding", "Financement"),
+    ("operational", "Opérationnel"),
+    ("institutional", "Institutionnel"),
+    ("network", "Réseau"),
+];
+
+/// Its statuses, in the order of its life.
+const STATUSES: [&str; 5] = ["prospect", "negotiating", "active", "evaluating", "closed"];
+
+/// Blank partner lines a form offers beyond those already named.
+const BLANK_PARTNERS: usize = 2;
+
+/// The form to add or change a partnership, as typed. Partners come as parallel lists
+/// (one organisation and one role per line of the form).
+#[derive(Debug, Default, Deserialize)]
+pub struct PartnershipForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    starts_on: String,
+    #[serde(default)]
+    ends_on: String,
+    #[serde(default)]
+    next_evaluation_on: String,
+    #[serde(default)]
+    partner_id: Vec<String>,
+    #[serde(default)]
+    partner_role: Vec<String>,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    shared_values: String,
+    #[serde(default)]
+    roles: String,
+    #[serde(default)]
+    phasing: String,
+    #[serde(default)]
+    means: String,
+    /// In euros, as typed.
+    #[serde(default)]
+    budget: String,
+    #[serde(default)]
+    regulation_mode: String,
+    #[serde(default)]
+    evaluation_method: String,
+    #[serde(default)]
+    notes: String,
+    /// The version an edit was made from.
+    version: Option<String>,
+    /// The partners' names, when the form was filled from the stored partnership: what
+    /// a stale form says is stored.
+    #[serde(skip)]
+    partner_names: Vec<String>,
+    /// Filled from the stored partnership: where it stands and where it may go.
+    #[serde(skip)]
+    allowed_statuses: Vec<String>,
+}
+
+impl PartnershipForm {
+    fn new() -> Self {
+        Self {
+            kind: "funding".into(),
+            status: "prospect".into(),
+            ..Self::default()
+        }
+    }
+
+    /// The partner lines filled in: organisation and role.
+    fn partners(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.partner_id
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let role = self.partner_role.get(i).map_or("", String::as_str);
+                (id.trim(), role.trim())
+            })
+            .filter(|(id, _)| !id.is_empty())
+    }
+
+    /// The budget in cents, or the message for a budget that is not an amount.
+    fn budget_cents(&self) -> Result<Option<i64>, FormErrors> {
+        typed_cents(&self.budget).map_err(|()| {
+            FormErrors::field("budget", "indiquez un montant en euros, par exemple 45 000")
+        })
+    }
+}
+
+impl RecordForm for PartnershipForm {
+    type Stored = Partnership;
+
+    fn of(stored: Partnership) -> (Self, i64) {
+        let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        let allowed_statuses = stored.statuses();
+        let agreement = stored.agreement;
+        let form = Self {
+            starts_on: date(stored.starts_on),
+            ends_on: date(stored.ends_on),
+            next_evaluation_on: date(stored.next_evaluation_on),
+            partner_id: stored
+                .partners
+                .iter()
+                .map(|p| p.organisation_id.to_string())
+                .collect(),
+            partner_role: stored.partners.iter().map(|p| p.role.clone()).collect(),
+            allowed_statuses,
+            partner_names: stored
+                .partners
+                .iter()
+                .map(|p| match p.role.as_str() {
+                    "" => p.name.clone(),
+                    role => format!("{} ({role})", p.name),
+                })
+                .collect(),
+            title: stored.title,
+            kind: stored.kind,
+            status: stored.status,
+            budget: agreement
+                .budget
+                .map(|b| cents_typed(b.amount_cents))
+                .unwrap_or_default(),
+            purpose: agreement.purpose,
+            shared_values: agreement.shared_values,
+            roles: agreement.roles,
+            phasing: agreement.phasing,
+            means: agreement.means,
+            regulation_mode: agreement.regulation_mode,
+            evaluation_method: agreement.evaluation_method,
+            notes: stored.notes,
+            version: None,
+        };
+        (form, stored.version)
+    }
+
+    /// Sent once the budget reads as an amount (see `budget_cents`).
+    fn body(&self) -> serde_json::Value {
+        let budget = self
+            .budget_cents()
+            .ok()
+            .flatten()
+            .map(|cents| json!({"amount_cents": cents, "currency": "EUR"}));
+        let partners: Vec<serde_json::Value> = self
+            .partners()
+            .map(|(id, role)| json!({"organisation_id": id, "role": role}))
+            .collect();
+        json!({
+            "title": self.title.trim(),
+            "kind": self.kind,
+            "status": self.status,
+            "starts_on": blank_is_none(&self.starts_on),
+            "ends_on": blank_is_none(&self.ends_on),
+            "next_evaluation_on": blank_is_none(&self.next_evaluation_on),
+            "partners": partners,
+            "agreement": {
+                "purpose": self.purpose, "shared_values": self.shared_values,
+                "roles": self.roles, "phasing": self.phasing, "means": self.means,
+                "budget": budget, "regulation_mode": self.regulation_mode,
+                "evaluation_method": self.evaluation_method,
+            },
+            "notes": self.notes,
+        })
+    }
+
+    fn values(&self) -> Vec<(&'static str, String)> {
+        let partners: Vec<String> = self
+            .partners()
+            .map(|(id, role)| format!("{id}:{role}"))
+            .collect();
+        vec![
+            ("title", self.title.clone()),
+            ("kind", kind_label(&self.kind).to_owned()),
+            ("status", status_label(&self.status).to_owned()),
+            ("starts_on", self.starts_on.clone()),
+            ("ends_on", self.ends_on.clone()),
+            ("next_evaluation_on", self.next_evaluation_on.clone()),
+            ("partners", partners.join(", ")),
+            ("purpose", self.purpose.clone()),
+            ("shared_values", self.shared_values.clone()),
+            ("roles", self.roles.clone()),
+            ("phasing", self.phasing.clone()),
+            ("means", self.means.clone()),
+            (
+                "budget",
+                self.budget_cents()
+                    .ok()
+                    .flatten()
+                    .map(cents_typed)
+                    .unwrap_or_default(),
+            ),
+            ("regulation_mode", self.regulation_mode.clone()),
+            ("evaluation_method", self.evaluation_method.clone()),
+            ("notes", self.notes.clone()),
+        ]
+    }
+
+    fn said(&self, field: &str, value: &str) -> String {
+        if field == "partners" {
+            self.partner_names.join(", ")
+        } else {
+            value.to_owned()
+        }
+    }
+
+    fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+}
+
+/// One partner line of the form: the organisations to choose from, and the role.
+struct PartnerLine {
+    number: usize,
+    organisations: Vec<Choice>,
+    role: String,
+}
+
+#[derive(Template)]
+#[template(path = "partnership_form.html")]
+struct PartnershipFormPage {
+    layout: Layout,
+    target: FormTarget,
+    kinds: Vec<Choice>,
+    statuses: Vec<Choice>,
+    partners: Vec<PartnerLine>,
+    form: PartnershipForm,
+    errors: FormErrors,
+}
+
+impl PartnershipFormPage {
+    /// The form, its status offering where the partnership stands and where it may go
+    /// (any status for a new one), its partner lines choosing among the tenant's
+    /// organisations.
+    async fn new(
+        state: &AppState,
+        member: &Member,
+        target: FormTarget,
+        form: PartnershipForm,
+        errors: FormErrors,
+    ) -> Result<Self, Error> {
+        let organisations = tenant_organisations(state, member).await?;
+        let named = form
+            .partner_id
+            .iter()
+            .filter(|id| !id.trim().is_empty())
+            .count();
+        let partners = (0..named + BLANK_PARTNERS)
+            .map(|i| {
+                let id = form.partner_id.get(i).map_or("", String::as_str);
+                PartnerLine {
+                    number: i + 1,
+                    organisations: organisation_choices(&organisations, id),
+                    role: form.partner_role.get(i).cloned().unwrap_or_default(),
+                }
+            })
+            .collect();
+        let statuses: Vec<(&str, &str)> = if form.allowed_statuses.is_empty() {
+            STATUSES.iter().map(|s| (*s, status_label(s))).collect()
+        } else {
+            form.allowed_statuses
+                .iter()
+                .map(|s| (s.as_str(), status_label(s)))
+                .collect()
+        };
+        Ok(Self {
+            layout: Layout::of(member, "partnerships"),
+            kinds: Choice::list(KINDS, &form.kind),
+            statuses: Choice::list(statuses, &form.status),
+            partners,
+            target,
+            form,
+            errors,
+        })
+    }
+}
+
+const ADDING: &str = "Ajouter un partenariat";
+
+async fn new_form(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+) -> Result<Response, Error> {
+    let target = FormTarget::adding(&member, "partnerships", ADDING);
+    let form = PartnershipForm::new();
+    page(&PartnershipFormPage::new(&state, &member, target, form, FormErrors::default()).await?)
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Form(form): Form<PartnershipForm>,
+) -> Result<Response, Error> {
+    let added = match form.budget_cents() {
+        Ok(_) => add(&state, &member, "partnerships", &form, &RENAMES).await?,
+        Err(errors) => Added::Refused(errors),
+    };
+    match added {
+        Added::Saved(id) => Ok(Redirect::to(&format!(
+            "/t/{}/partnerships/{id}",
+            member.tenant.slug
+        ))
+        .into_response()),
+        Added::Refused(errors) => {
+            let target = FormTarget::adding(&member, "partnerships", ADDING);
+            page_with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &PartnershipFormPage::new(&state, &member, target, form, errors).await?,
+            )
+        }
+    }
+}
+
+/// API field names and the form's, where they differ.
+const RENAMES: [(&str, &str); 10] = [
+    ("agreement.purpose", "purpose"),
+    ("agreement.shared_values", "shared_values"),
+    ("agreement.roles", "roles"),
+    ("agreement.phasing", "phasing"),
+    ("agreement.means", "means"),
+    ("agreement.budget", "budget"),
+    ("agreement.budget.amount_cents", "budget"),
+    ("agreement.regulation_mode", "regulation_mode"),
+    ("agreement.evaluation_method", "evaluation_method"),
+    ("partners.organisation_id", "partners"),
+];
+
+/// Where the stored partnership may go: its status and the next ones.
+async fn statuses_from_stored(
+    state: &AppState,
+    member: &Member,
+    id: Uuid,
+) -> Result<Vec<String>, Error> {
+    let stored: Partnership = state
+        .core
+        .get(member, &format!("/v1/partnerships/{id}"))
+        .await?;
+    Ok(stored.statuses())
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+) -> Result<Response, Error> {
+    let (form, version) =
+        stored_form::<PartnershipForm>(&state, &member, "partnerships", id).await?;
+    let target = FormTarget::editing(&member, ("partnerships", id), version, &form.title);
+    page(&PartnershipFormPage::new(&state, &member, target, form, FormErrors::default()).await?)
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    Form(form): Form<PartnershipForm>,
+) -> Result<Response, Error> {
+    let record = ("partnerships", id);
+    let edited = match form.budget_cents() {
+        Ok(_) => save(&state, &member, record, &form, &RENAMES).await?,
+        Err(errors) => Edited::Refused {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            version: form.version().and_then(|v| v.parse().ok()).unwrap_or(0),
+        },
+    };
+    match edited {
+        Edited::Saved => Ok(
+            Redirect::to(&format!("/t/{}/partnerships/{id}", member.tenant.slug)).into_response(),
+        ),
+        Edited::Refused {
+            status,
+            errors,
+            version,
+        } => {
+            // Where it may go now: the typed form does not say.
+            let mut form = form;
+            form.allowed_statuses = statuses_from_stored(&state, &member, id).await?;
+            let target = FormTarget::editing(&member, record, version, &form.title);
+            page_with_status(
+                status,
+                &PartnershipFormPage::new(&state, &member, target, form, errors).await?,
+            )
+        }
+    }
 }
