@@ -74,6 +74,21 @@ impl CoreRecords {
         }
     }
 
+    /// Reads what a person typed (a search): a 4xx problem comes back as `Err(problem)`
+    /// for the page to show; a 404 is a 404 here.
+    pub async fn query<T: DeserializeOwned>(
+        &self,
+        member: &Member,
+        path: &str,
+    ) -> Result<Outcome<T>, Error> {
+        let response = self.request(member, Method::GET, path)?.send().await?;
+        match response.status() {
+            StatusCode::NOT_FOUND => Err(Error::NotFound),
+            status if status.is_client_error() => Ok(Err(response.json().await?)),
+            _ => Ok(Ok(response.error_for_status()?.json().await?)),
+        }
+    }
+
     /// Writes; a 4xx problem comes back as `Err(problem)` for the form to show.
     pub async fn send<T: DeserializeOwned>(
         &self,

@@ -11,6 +11,7 @@ mod people;
 mod projects;
 mod record_parts;
 mod reminders;
+mod search;
 
 use std::collections::HashMap;
 
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(deadlines::router())
         .merge(agenda::router())
         .merge(reminders::router())
+        .merge(search::router())
 }
 
 async fn stylesheet() -> Response {
@@ -73,6 +75,8 @@ pub struct Layout {
     pub can_edit: bool,
     /// Which navigation entry is current.
     pub section: &'static str,
+    /// What the header's search field holds: the search being shown, if any.
+    pub query: String,
 }
 
 impl Layout {
@@ -83,6 +87,7 @@ impl Layout {
             user_name: member.user.display_name.clone(),
             can_edit: member.role.can_edit_records(),
             section,
+            query: String::new(),
         }
     }
 }

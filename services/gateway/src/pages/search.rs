@@ -1,0 +1,123 @@
+//! Search: the field in every page's header finds people, organisations and projects,
+//! accents and typing mistakes forgiven (core-records' `/v1/search`).
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{FormErrors, Layout, page_with_status};
+use crate::Error;
+use crate::membership::Member;
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/t/{slug}/search", get(search))
+}
+
+/// Results shown, at most.
+const LIMIT: usize = 30;
+
+#[derive(Debug, Deserialize)]
+struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Hit {
+    kind: String,
+    id: Uuid,
+    label: String,
+    detail: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Results {
+    items: Vec<Hit>,
+    approximate: bool,
+}
+
+/// The hits of one kind, under its heading.
+struct Group {
+    title: &'static str,
+    collection: &'static str,
+    hits: Vec<Hit>,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    layout: Layout,
+    /// None until something was searched.
+    results: Option<Vec<Group>>,
+    approximate: bool,
+    errors: FormErrors,
+}
+
+async fn search(
+    State(state): State<AppState>,
+    member: Member,
+    Query(query): Query<SearchQuery>,
+) -> Result<Response, Error> {
+    let mut layout = Layout::of(&member, "search");
+    layout.query = query.q.trim().to_owned();
+    if layout.query.is_empty() {
+        let empty = SearchPage {
+            layout,
+            results: None,
+            approximate: false,
+            errors: FormErrors::default(),
+        };
+        return page_with_status(StatusCode::OK, &empty);
+    }
+    let q: String = url::form_urlencoded::byte_serialize(layout.query.as_bytes()).collect();
+    let path = format!("/v1/search?q={q}&limit={LIMIT}");
+    let (status, found) = match state.core.query::<Results>(&member, &path).await? {
+        Ok(results) => (StatusCode::OK, SearchPage::found(layout, results)),
+        Err(problem) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            SearchPage {
+                layout,
+                results: None,
+                approximate: false,
+                errors: FormErrors::from_problem(problem, &[]),
+            },
+        ),
+    };
+    page_with_status(status, &found)
+}
+
+impl SearchPage {
+    /// The hits grouped by kind, best first within each.
+    fn found(layout: Layout, results: Results) -> Self {
+        let mut groups = [
+            ("person", "Personnes", "people"),
+            ("organisation", "Organisations", "organisations"),
+            ("project", "Projets", "projects"),
+        ]
+        .map(|(_, title, collection)| Group {
+            title,
+            collection,
+            hits: Vec::new(),
+        });
+        for hit in results.items {
+            let index = match hit.kind.as_str() {
+                "person" => 0,
+                "organisation" => 1,
+                _ => 2,
+            };
+            groups[index].hits.push(hit);
+        }
+        Self {
+            layout,
+            results: Some(groups.into_iter().filter(|g| !g.hits.is_empty()).collect()),
+            approximate: results.approximate,
+            errors: FormErrors::default(),
+        }
+    }
+}
