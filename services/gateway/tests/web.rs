@@ -1608,3 +1608,180 @@ async fn the_header_search_finds_records_forgiving_accents_and_typos() -> TestRe
     assert!(html.contains("Les accents et les fautes de frappe sont pardonnés"));
     Ok(())
 }
+
+/// From a person's page she is linked to an organisation (role, dates); from a person's
+/// or an organisation's page what they gave is recorded: an amount typed in euros, or
+/// volunteering hours typed as people say them.
+#[tokio::test]
+async fn affiliations_and_engagements_are_recorded_from_a_records_page() -> TestResult {
+    let stack = Stack::start().await?;
+    let browser = stack.browser()?;
+    browser.login("camille", "/t/asso-demo/").await?;
+    let mut paths = Vec::new();
+    for (collection, body) in [
+        (
+            "people",
+            json!({"family_name": "Girard", "given_name": "Noël"}),
+        ),
+        (
+            "organisations",
+            json!({"name": "Club de lecture", "kind": "association"}),
+        ),
+        ("projects", json!({"name": "Jardins partagés"})),
+    ] {
+        let (_, created) = browser
+            .api(
+                reqwest::Method::POST,
+                &format!("/api/v1/t/asso-demo/{collection}"),
+                Some(body),
+            )
+            .await?;
+        paths.push((
+            collection,
+            created["id"].as_str().unwrap_or_default().to_owned(),
+        ));
+    }
+    let (person, club, project) = (paths[0].1.clone(), paths[1].1.clone(), paths[2].1.clone());
+    let person_page = format!("/t/asso-demo/people/{person}");
+    let club_page = format!("/t/asso-demo/organisations/{club}");
+    let page = browser.get(&person_page).await?.text().await?;
+    assert!(page.contains(&format!("{person_page}/affiliations/new")));
+    assert!(page.contains(&format!("{person_page}/engagements/new")));
+    let page = browser
+        .get(&format!("/t/asso-demo/projects/{project}"))
+        .await?
+        .text()
+        .await?;
+    assert!(
+        !page.contains("/engagements/new"),
+        "a project receives, it does not give"
+    );
+
+    // Linked to the club: the organisation is required, the dates in order.
+    let link = format!("{person_page}/affiliations/new");
+    let form = browser.get(&link).await?.text().await?;
+    assert!(form.contains(&format!(
+        "<option value=\"{club}\">Club de lecture</option>"
+    )));
+    let mut fields = vec![
+        ("organisation_id", ""),
+        ("role", "Animateur"),
+        ("starts_on", "2026-09-01"),
+        ("ends_on", "2026-06-30"),
+    ];
+    let response = browser.post_form(&link, &fields).await?;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response
+            .text()
+            .await?
+            .contains("id=\"organisation_id-error\"")
+    );
+    fields[0].1 = &club;
+    let response = browser.post_form(&link, &fields).await?;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await?;
+    assert!(html.contains("id=\"ends_on-error\""), "{html}");
+    assert!(
+        html.contains(&format!("<option value=\"{club}\" selected>")),
+        "kept"
+    );
+    fields[3].1 = "";
+    let response = browser.post_form(&link, &fields).await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response)?, format!("{person_page}#affiliations"));
+    let page = browser.get(&club_page).await?.text().await?;
+    assert!(
+        page.contains("Noël Girard") || page.contains("Girard Noël"),
+        "{page}"
+    );
+    assert!(page.contains("Animateur"));
+
+    // Volunteering hours, then a donation to a project, then the club's sponsorship.
+    let give = format!("{person_page}/engagements/new");
+    let volunteering = [
+        ("kind", "volunteering"),
+        ("occurred_on", "2026-04-05"),
+        ("amount", ""),
+        ("duration", "2 h 30"),
+        ("project_id", ""),
+        ("campaign", ""),
+        ("notes", ""),
+    ];
+    let response = browser.post_form(&give, &volunteering).await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let mut donation = vec![
+        ("kind", "donation"),
+        ("occurred_on", "2026-05-01"),
+        ("amount", "douze"),
+        ("duration", ""),
+        ("project_id", project.as_str()),
+        ("campaign", "Appel de printemps"),
+        ("notes", ""),
+    ];
+    let response = browser.post_form(&give, &donation).await?;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await?;
+    assert!(html.contains("id=\"amount-error\""), "{html}");
+    assert!(html.contains("value=\"Appel de printemps\""), "kept");
+    donation[2].1 = "50";
+    let response = browser.post_form(&give, &donation).await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let sponsorship = [
+        ("kind", "sponsorship"),
+        ("occurred_on", "2026-06-01"),
+        ("amount", "1 500"),
+        ("duration", ""),
+        ("project_id", ""),
+        ("campaign", ""),
+        ("notes", ""),
+    ];
+    let response = browser
+        .post_form(&format!("{club_page}/engagements/new"), &sponsorship)
+        .await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    let (_, listing) = browser
+        .api(
+            reqwest::Method::GET,
+            &format!("/api/v1/t/asso-demo/engagements?person_id={person}&sort=occurred_on"),
+            None,
+        )
+        .await?;
+    let items = listing["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 2, "{listing}");
+    assert_eq!(items[0]["minutes"], 150);
+    assert_eq!(items[1]["amount_cents"], 5000);
+    assert_eq!(items[1]["project_id"], project.as_str());
+    let page = browser.get(&person_page).await?.text().await?;
+    assert!(
+        page.contains("2 h 30") && page.contains("50,00\u{a0}€"),
+        "{page}"
+    );
+    let page = browser.get(&club_page).await?.text().await?;
+    assert!(page.contains("1\u{202f}500,00\u{a0}€"), "{page}");
+
+    // A viewer gets none of these forms; another workspace's person is not found.
+    sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'viewer')")
+        .bind(stack.tenant_id)
+        .bind("sacha.petit@demo.maillage.test")
+        .execute(&stack.db.owner)
+        .await?;
+    let sacha = stack.browser()?;
+    sacha.login("sacha", "/t/asso-demo/").await?;
+    for form in [&link, &give] {
+        assert_eq!(sacha.get(form).await?.status(), StatusCode::FORBIDDEN);
+    }
+    let response = sacha.post_form(&give, &volunteering).await?;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let stranger = Uuid::now_v7();
+    let foreign = format!("/t/asso-demo/people/{stranger}/engagements/new");
+    assert_eq!(browser.get(&foreign).await?.status(), StatusCode::NOT_FOUND);
+    let response = browser.post_form(&foreign, &volunteering).await?;
+    assert_ne!(response.status(), StatusCode::SEE_OTHER);
+    let given: i64 = sqlx::query_scalar("select count(*) from engagements")
+        .fetch_one(&stack.db.owner)
+        .await?;
+    assert_eq!(given, 3);
+    Ok(())
+}

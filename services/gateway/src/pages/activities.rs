@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::record_parts::ACTIVITY_KINDS;
+use super::record_parts::{ACTIVITY_KINDS, record_name};
 use super::{Choice, FormErrors, Layout, page_with_status, tenant_zone, typed_instant};
 use crate::Error;
 use crate::membership::{Editor, Member};
@@ -35,30 +35,6 @@ pub fn router() -> Router<AppState> {
         );
     }
     router
-}
-
-/// Whatever names a record: a person's names, an organisation's or a project's name, a
-/// partnership's title.
-#[derive(Debug, Deserialize)]
-struct RecordName {
-    name: Option<String>,
-    title: Option<String>,
-    given_name: Option<String>,
-    family_name: Option<String>,
-}
-
-impl RecordName {
-    fn said(self) -> String {
-        match (self.name.or(self.title), self.given_name, self.family_name) {
-            (Some(name), _, _) => name,
-            (None, given, family) => [given, family]
-                .into_iter()
-                .flatten()
-                .filter(|n| !n.is_empty())
-                .collect::<Vec<_>>()
-                .join(" "),
-        }
-    }
 }
 
 /// The form as typed. For a task, the date and time say when it is due (it is noted
@@ -117,20 +93,6 @@ impl ActivityFormPage {
     fn answer(self, status: StatusCode) -> Result<Response, Error> {
         page_with_status(status, &self)
     }
-}
-
-/// The record's name (and a 404 when it is not one of the tenant's live records).
-async fn record_name(
-    state: &AppState,
-    member: &Member,
-    collection: &str,
-    id: Uuid,
-) -> Result<String, Error> {
-    let record: RecordName = state
-        .core
-        .get(member, &format!("/v1/{collection}/{id}"))
-        .await?;
-    Ok(record.said())
 }
 
 async fn new_form(

@@ -1,9 +1,11 @@
 //! The web pages: server-rendered, in French, usable without JavaScript.
 
 mod activities;
+mod affiliations;
 mod agenda;
 mod deadlines;
 mod editing;
+mod engagements;
 mod home;
 mod organisations;
 mod partnerships;
@@ -37,7 +39,9 @@ pub fn router() -> Router<AppState> {
         .merge(projects::router())
         .merge(partnerships::router())
         .merge(activities::router())
+        .merge(affiliations::router())
         .merge(deadlines::router())
+        .merge(engagements::router())
         .merge(agenda::router())
         .merge(reminders::router())
         .merge(search::router())
@@ -225,6 +229,52 @@ pub fn typed_cents(typed: &str) -> Result<Option<i64>, ()> {
         .ok_or(())
 }
 
+/// Minutes from a duration as people type it: "3", "2,5" or "1.75" hours, "2h30",
+/// "2 h 30", "45 min"; `Ok(None)` when blank, `Err(())` when it is not a duration.
+pub fn typed_minutes(typed: &str) -> Result<Option<i32>, ()> {
+    let compact: String = typed
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if compact.is_empty() {
+        return Ok(None);
+    }
+    let number = |part: &str| -> Result<f64, ()> {
+        let part = part.replace(',', ".");
+        let valid = !part.is_empty()
+            && part.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && part.matches('.').count() <= 1;
+        if valid {
+            part.parse().map_err(|_| ())
+        } else {
+            Err(())
+        }
+    };
+    let minutes = if let Some(minutes) = compact.strip_suffix("min") {
+        number(minutes)?
+    } else if let Some((hours, minutes)) = compact.split_once('h') {
+        let minutes = if minutes.is_empty() {
+            0.0
+        } else {
+            number(minutes)?
+        };
+        if minutes >= 60.0 {
+            return Err(());
+        }
+        number(hours)? * 60.0 + minutes
+    } else {
+        number(&compact)? * 60.0
+    };
+    let minutes = minutes.round();
+    if (1.0..=f64::from(i32::MAX)).contains(&minutes) {
+        // In range and whole: the conversion cannot truncate.
+        Ok(Some(minutes as i32))
+    } else {
+        Err(())
+    }
+}
+
 /// Cents as a form shows them back: "45000,00".
 pub fn cents_typed(cents: i64) -> String {
     format!("{},{:02}", cents / 100, (cents % 100).abs())
@@ -263,7 +313,20 @@ impl Choice {
 
 #[cfg(test)]
 mod tests {
-    use super::{cents_typed, money, typed_cents};
+    use super::{cents_typed, money, typed_cents, typed_minutes};
+
+    #[test]
+    fn durations_are_read_as_people_type_them() {
+        assert_eq!(typed_minutes("3"), Ok(Some(180)));
+        assert_eq!(typed_minutes("2,5"), Ok(Some(150)));
+        assert_eq!(typed_minutes("2 h 30"), Ok(Some(150)));
+        assert_eq!(typed_minutes("2H"), Ok(Some(120)));
+        assert_eq!(typed_minutes("45 min"), Ok(Some(45)));
+        assert_eq!(typed_minutes(""), Ok(None));
+        for wrong in ["deux heures", "2h75", "0", "-1", "1.2.3", "h30"] {
+            assert_eq!(typed_minutes(wrong), Err(()), "{wrong}");
+        }
+    }
 
     #[test]
     fn amounts_are_read_as_people_type_them() {
