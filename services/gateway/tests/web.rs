@@ -1785,3 +1785,103 @@ async fn affiliations_and_engagements_are_recorded_from_a_records_page() -> Test
     assert_eq!(given, 3);
     Ok(())
 }
+
+/// A report deadline is changed from its form: moved to another day and hour (read in
+/// the tenant's zone), its funder changed; in a series, the title can be passed on to
+/// the later reports, each keeping its own date.
+#[tokio::test]
+async fn a_deadline_is_moved_and_a_series_renamed_from_its_form() -> TestResult {
+    let stack = Stack::start().await?;
+    let browser = stack.browser()?;
+    browser.login("camille", "/t/asso-demo/").await?;
+    let (_, caf) = browser
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/t/asso-demo/organisations",
+            Some(json!({"name": "CAF", "kind": "funder"})),
+        )
+        .await?;
+    let caf = caf["id"].as_str().unwrap_or_default().to_owned();
+    let response = browser
+        .post_form(
+            "/t/asso-demo/deadlines/new",
+            &[
+                ("title", "Bilan trimestriel"),
+                ("funder_id", ""),
+                ("due_date", "2027-01-15"),
+                ("due_time", "12:00"),
+                ("notes", ""),
+                ("repeat", "quarterly"),
+                ("repeat_until", "2027-12-31"),
+            ],
+        )
+        .await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page_path = location(&response)?;
+    let id = page_path.rsplit('/').next().unwrap_or_default().to_owned();
+    let api_path = format!("/api/v1/t/asso-demo/deadlines/{id}");
+    let edit_path = format!("{page_path}/edit");
+    let page = browser.get(&page_path).await?.text().await?;
+    assert!(page.contains(&edit_path), "the page links to its form");
+    let form = browser.get(&edit_path).await?.text().await?;
+    assert!(
+        form.contains("value=\"2027-01-15\"") && form.contains("value=\"12:00\""),
+        "{form}"
+    );
+    assert!(form.contains("name=\"scope\""), "one of a series: {form}");
+    assert!(
+        !form.contains("name=\"repeat\""),
+        "the series is not re-planned here"
+    );
+
+    let mut fields = vec![
+        ("version", "1"),
+        ("title", "Bilan d'activité trimestriel"),
+        ("funder_id", caf.as_str()),
+        ("due_date", "2027-01-20"),
+        ("due_time", "25:00"),
+        ("notes", ""),
+        ("scope", "following"),
+    ];
+    let response = browser.post_form(&edit_path, &fields).await?;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await?.contains("id=\"due_time-error\""));
+    fields[4].1 = "17:30";
+    let response = browser.post_form(&edit_path, &fields).await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, moved) = browser.api(reqwest::Method::GET, &api_path, None).await?;
+    assert_eq!(
+        moved["due_at"], "2027-01-20T16:30:00Z",
+        "Paris in winter: UTC+1"
+    );
+    assert_eq!(moved["funder_id"], caf.as_str());
+    let (_, listing) = browser
+        .api(
+            reqwest::Method::GET,
+            "/api/v1/t/asso-demo/deadlines?limit=10",
+            None,
+        )
+        .await?;
+    let series = listing["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(series.len(), 4, "{listing}");
+    for later in &series[1..] {
+        assert_eq!(later["title"], "Bilan d'activité trimestriel", "{later}");
+        assert_eq!(later["funder_id"], caf.as_str());
+    }
+    assert_eq!(
+        series[1]["due_at"], "2027-04-15T10:00:00Z",
+        "each keeps its date"
+    );
+
+    // A form made before that change is stale: it says what is stored now.
+    fields[1].1 = "Bilan";
+    let response = browser.post_form(&edit_path, &fields).await?;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let html = response.text().await?;
+    assert!(
+        html.contains("actuellement enregistré : « Bilan d"),
+        "{html}"
+    );
+    assert!(html.contains("name=\"version\" value=\"2\""), "{html}");
+    Ok(())
+}

@@ -8,10 +8,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use reqwest::Method;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
+use super::editing::{
+    Added, Edited, FormTarget, RecordForm, add, blank_is_none, save, stored_form,
+};
 use super::organisations::{organisation_choices, tenant_organisations};
 use super::record_parts::Listing;
 use super::{
@@ -26,14 +29,16 @@ pub fn router() -> Router<AppState> {
         .route("/t/{slug}/deadlines", get(list))
         .route("/t/{slug}/deadlines/new", get(new_form).post(create))
         .route("/t/{slug}/deadlines/{id}", get(show))
+        .route("/t/{slug}/deadlines/{id}/edit", get(edit_form).post(update))
         .route("/t/{slug}/deadlines/{id}/status", post(change_status))
 }
 
 /// A deadline as core-records returns it.
-#[derive(Debug, Deserialize)]
-struct Deadline {
+#[derive(Debug, Clone, Deserialize)]
+pub struct Deadline {
     id: Uuid,
     title: String,
+    funder_id: Option<Uuid>,
     funder_name: Option<String>,
     due_at: DateTime<Utc>,
     status: String,
@@ -161,6 +166,7 @@ async fn list(
     })
 }
 
+/// The form to add or change a report deadline, as typed.
 #[derive(Debug, Deserialize)]
 pub struct DeadlineForm {
     #[serde(default)]
@@ -174,12 +180,20 @@ pub struct DeadlineForm {
     due_time: String,
     #[serde(default)]
     notes: String,
-    /// Empty (once), monthly, quarterly or yearly.
+    /// Adding: empty (once), monthly, quarterly or yearly.
     #[serde(default)]
     repeat: String,
-    /// `YYYY-MM-DD`: the last day a repeated report may fall on.
+    /// Adding: `YYYY-MM-DD`, the last day a repeated report may fall on.
     #[serde(default)]
     repeat_until: String,
+    /// Changing one of a series: "following" passes the title, funder and notes on to
+    /// the later ones.
+    scope: Option<String>,
+    /// The version an edit was made from.
+    version: Option<String>,
+    /// Filled from the stored deadline: "Échéance n° 2 d'une série trimestrielle".
+    #[serde(skip)]
+    series: Option<String>,
 }
 
 impl Default for DeadlineForm {
@@ -192,39 +206,118 @@ impl Default for DeadlineForm {
             notes: String::new(),
             repeat: String::new(),
             repeat_until: String::new(),
+            scope: None,
+            version: None,
+            series: None,
         }
     }
 }
 
-#[derive(Serialize)]
-struct NewDeadline<'a> {
-    title: &'a str,
-    funder_id: Option<Uuid>,
-    due_at: DateTime<Utc>,
-    notes: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    recurrence: Option<serde_json::Value>,
-}
+impl RecordForm for DeadlineForm {
+    type Stored = Deadline;
 
-impl DeadlineForm {
-    /// The due date-time as an instant, read in the tenant's time zone.
-    fn due_at(&self, member: &Member) -> Result<DateTime<Utc>, FormErrors> {
-        typed_instant(
+    fn of(stored: Deadline, member: &Member) -> (Self, i64) {
+        let due = stored.due_at.with_timezone(&tenant_zone(member));
+        let version = stored.version;
+        let form = Self {
+            due_date: due.format("%Y-%m-%d").to_string(),
+            due_time: due.format("%H:%M").to_string(),
+            funder_id: stored
+                .funder_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+            series: DeadlineRow::of(stored.clone(), member).series,
+            title: stored.title,
+            notes: stored.notes,
+            ..Self::default()
+        };
+        (form, version)
+    }
+
+    /// The due date-time read in the tenant's zone; a series when adding a repeated one.
+    fn body(&self, member: &Member) -> Result<serde_json::Value, FormErrors> {
+        let due_at = typed_instant(
             member,
             (&self.due_date, "due_date"),
             (&self.due_time, "due_time"),
-        )
+        )?;
+        let mut body = json!({
+            "title": self.title.trim(),
+            "funder_id": blank_is_none(&self.funder_id),
+            "due_at": due_at,
+            "notes": self.notes,
+        });
+        if !self.repeat.is_empty() {
+            let until = blank_is_none(&self.repeat_until).ok_or_else(|| {
+                FormErrors::field(
+                    "repeat_until",
+                    "indiquez jusqu'à quelle date répéter l'échéance",
+                )
+            })?;
+            body["recurrence"] = json!({"frequency": self.repeat, "until": until});
+        }
+        Ok(body)
+    }
+
+    fn values(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("title", self.title.clone()),
+            ("funder_id", self.funder_id.clone()),
+            ("due_date", self.due_date.clone()),
+            ("due_time", self.due_time.clone()),
+            ("notes", self.notes.clone()),
+        ]
+    }
+
+    fn edit_query(&self) -> &'static str {
+        if self.scope.as_deref() == Some("following") {
+            "?scope=following"
+        } else {
+            ""
+        }
+    }
+
+    fn version(&self) -> Option<&str> {
+        self.version.as_deref()
     }
 }
+
+/// API field names and the form's, where they differ.
+const RENAMES: [(&str, &str); 4] = [
+    ("due_at", "due_date"),
+    ("recurrence", "repeat_until"),
+    ("recurrence.until", "repeat_until"),
+    ("recurrence.frequency", "repeat"),
+];
 
 #[derive(Template)]
 #[template(path = "deadline_form.html")]
 struct DeadlineFormPage {
     layout: Layout,
+    target: FormTarget,
     form: DeadlineForm,
     funders: Vec<Choice>,
     repeats: Vec<Choice>,
     errors: FormErrors,
+}
+
+impl DeadlineFormPage {
+    async fn new(
+        state: &AppState,
+        member: &Member,
+        target: FormTarget,
+        form: DeadlineForm,
+        errors: FormErrors,
+    ) -> Result<Self, Error> {
+        Ok(Self {
+            layout: Layout::of(member, "deadlines"),
+            funders: funders(state, member, &form.funder_id).await?,
+            repeats: repeats(&form.repeat),
+            target,
+            form,
+            errors,
+        })
+    }
 }
 
 /// How often a report can be repeated, `selected` preselected.
@@ -247,17 +340,15 @@ async fn funders(state: &AppState, member: &Member, selected: &str) -> Result<Ve
     Ok(organisation_choices(&organisations, selected))
 }
 
+const ADDING: &str = "Nouvelle échéance de rapport";
+
 async fn new_form(
     State(state): State<AppState>,
     Editor(member): Editor,
 ) -> Result<Response, Error> {
-    page(&DeadlineFormPage {
-        layout: Layout::of(&member, "deadlines"),
-        funders: funders(&state, &member, "").await?,
-        repeats: repeats(""),
-        form: DeadlineForm::default(),
-        errors: FormErrors::default(),
-    })
+    let target = FormTarget::adding(&member, "deadlines", ADDING);
+    let form = DeadlineForm::default();
+    page(&DeadlineFormPage::new(&state, &member, target, form, FormErrors::default()).await?)
 }
 
 async fn create(
@@ -265,66 +356,54 @@ async fn create(
     Editor(member): Editor,
     Form(form): Form<DeadlineForm>,
 ) -> Result<Response, Error> {
-    let refused =
-        |form: DeadlineForm, errors: FormErrors, funders: Vec<Choice>, member: &Member| {
+    match add(&state, &member, "deadlines", &form, &RENAMES).await? {
+        Added::Saved(id) => {
+            Ok(Redirect::to(&format!("/t/{}/deadlines/{id}", member.tenant.slug)).into_response())
+        }
+        Added::Refused(errors) => {
+            let target = FormTarget::adding(&member, "deadlines", ADDING);
             page_with_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &DeadlineFormPage {
-                    layout: Layout::of(member, "deadlines"),
-                    repeats: repeats(&form.repeat),
-                    form,
-                    funders,
-                    errors,
-                },
+                &DeadlineFormPage::new(&state, &member, target, form, errors).await?,
             )
-        };
-    let due_at = match form.due_at(&member).and_then(|due_at| {
-        if !form.repeat.is_empty() && form.repeat_until.trim().is_empty() {
-            Err(FormErrors::field(
-                "repeat_until",
-                "indiquez jusqu'à quelle date répéter l'échéance",
-            ))
-        } else {
-            Ok(due_at)
         }
-    }) {
-        Ok(due_at) => due_at,
-        Err(errors) => {
-            let funders = funders(&state, &member, &form.funder_id).await?;
-            return refused(form, errors, funders, &member);
+    }
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+) -> Result<Response, Error> {
+    let (form, version) = stored_form::<DeadlineForm>(&state, &member, "deadlines", id).await?;
+    let target = FormTarget::editing(&member, ("deadlines", id), version, &form.title);
+    page(&DeadlineFormPage::new(&state, &member, target, form, FormErrors::default()).await?)
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    Form(form): Form<DeadlineForm>,
+) -> Result<Response, Error> {
+    match save(&state, &member, ("deadlines", id), &form, &RENAMES).await? {
+        Edited::Saved => {
+            Ok(Redirect::to(&format!("/t/{}/deadlines/{id}", member.tenant.slug)).into_response())
         }
-    };
-    let body = NewDeadline {
-        title: &form.title,
-        funder_id: form.funder_id.parse().ok(),
-        due_at,
-        notes: &form.notes,
-        recurrence: (!form.repeat.is_empty()).then(|| {
-            json!({"frequency": form.repeat, "until": Some(form.repeat_until.trim()).filter(|u| !u.is_empty())})
-        }),
-    };
-    match state
-        .core
-        .send::<Deadline>(&member, Method::POST, "/v1/deadlines", &body, None)
-        .await?
-    {
-        Ok(created) => Ok(Redirect::to(&format!(
-            "/t/{}/deadlines/{}",
-            member.tenant.slug, created.id
-        ))
-        .into_response()),
-        Err(problem) => {
-            let errors = FormErrors::from_problem(
-                problem,
-                &[
-                    ("due_at", "due_date"),
-                    ("recurrence", "repeat_until"),
-                    ("recurrence.until", "repeat_until"),
-                    ("recurrence.frequency", "repeat"),
-                ],
-            );
-            let funders = funders(&state, &member, &form.funder_id).await?;
-            refused(form, errors, funders, &member)
+        Edited::Refused {
+            status,
+            errors,
+            version,
+        } => {
+            // Whether it is one of a series: the typed form does not say.
+            let (stored, _) = stored_form::<DeadlineForm>(&state, &member, "deadlines", id).await?;
+            let mut form = form;
+            form.series = stored.series;
+            let target = FormTarget::editing(&member, ("deadlines", id), version, &form.title);
+            page_with_status(
+                status,
+                &DeadlineFormPage::new(&state, &member, target, form, errors).await?,
+            )
         }
     }
 }

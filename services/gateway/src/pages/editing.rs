@@ -19,11 +19,18 @@ pub trait RecordForm: Sized {
     /// The record as core-records answers it.
     type Stored: DeserializeOwned;
 
-    /// The form filled with the stored record, and the record's version.
-    fn of(stored: Self::Stored) -> (Self, i64);
+    /// The form filled with the stored record (dates in `member`'s tenant's zone), and
+    /// the record's version.
+    fn of(stored: Self::Stored, member: &Member) -> (Self, i64);
 
-    /// What the API is sent.
-    fn body(&self) -> serde_json::Value;
+    /// What the API is sent, or the fields the form itself cannot read (an amount, a
+    /// date) before the API is asked.
+    fn body(&self, member: &Member) -> Result<serde_json::Value, FormErrors>;
+
+    /// Added to the path of an edit: an option the form chose (`?scope=following`).
+    fn edit_query(&self) -> &'static str {
+        ""
+    }
 
     /// The form's values by field, as they show in it.
     fn values(&self) -> Vec<(&'static str, String)>;
@@ -94,10 +101,14 @@ pub async fn add<F: RecordForm>(
     struct Created {
         id: Uuid,
     }
+    let body = match form.body(member) {
+        Ok(body) => body,
+        Err(errors) => return Ok(Added::Refused(errors)),
+    };
     let path = format!("/v1/{collection}");
     match state
         .core
-        .send::<Created>(member, Method::POST, &path, &form.body(), None)
+        .send::<Created>(member, Method::POST, &path, &body, None)
         .await?
     {
         Ok(created) => Ok(Added::Saved(created.id)),
@@ -132,7 +143,7 @@ pub async fn stored_form<F: RecordForm>(
         .core
         .get(member, &format!("/v1/{collection}/{id}"))
         .await?;
-    Ok(F::of(stored))
+    Ok(F::of(stored, member))
 }
 
 /// Sends `form`, typed from the version it carries, to the record `collection/id`.
@@ -150,10 +161,20 @@ pub async fn save<F: RecordForm>(
         .version()
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(0);
-    let path = format!("/v1/{collection}/{id}");
+    let body = match form.body(member) {
+        Ok(body) => body,
+        Err(errors) => {
+            return Ok(Edited::Refused {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                version,
+            });
+        }
+    };
+    let path = format!("/v1/{collection}/{id}{}", form.edit_query());
     let outcome = state
         .core
-        .send::<serde_json::Value>(member, Method::PATCH, &path, &form.body(), Some(version))
+        .send::<serde_json::Value>(member, Method::PATCH, &path, &body, Some(version))
         .await?;
     match outcome {
         Ok(_) => Ok(Edited::Saved),

@@ -151,7 +151,7 @@ impl Default for OrganisationForm {
 impl RecordForm for OrganisationForm {
     type Stored = OrganisationDetail;
 
-    fn of(stored: OrganisationDetail) -> (Self, i64) {
+    fn of(stored: OrganisationDetail, _member: &Member) -> (Self, i64) {
         let form = Self {
             contact: ContactFields::of(&stored.emails, &stored.phones, stored.address),
             name: stored.name,
@@ -165,7 +165,7 @@ impl RecordForm for OrganisationForm {
         (form, stored.version)
     }
 
-    fn body(&self) -> serde_json::Value {
+    fn body(&self, _member: &Member) -> Result<serde_json::Value, FormErrors> {
         let mut body = serde_json::Map::new();
         body.insert("name".into(), self.name.trim().into());
         body.insert("kind".into(), self.kind.as_str().into());
@@ -174,7 +174,7 @@ impl RecordForm for OrganisationForm {
         self.contact.add_to(&mut body);
         body.insert("website".into(), self.website.trim().into());
         body.insert("notes".into(), self.notes.as_str().into());
-        body.into()
+        Ok(body.into())
     }
 
     fn values(&self) -> Vec<(&'static str, String)> {

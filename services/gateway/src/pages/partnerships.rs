@@ -336,7 +336,7 @@ impl PartnershipForm {
 impl RecordForm for PartnershipForm {
     type Stored = Partnership;
 
-    fn of(stored: Partnership) -> (Self, i64) {
+    fn of(stored: Partnership, _member: &Member) -> (Self, i64) {
         let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
         let allowed_statuses = stored.statuses();
         let agreement = stored.agreement;
@@ -379,18 +379,15 @@ impl RecordForm for PartnershipForm {
         (form, stored.version)
     }
 
-    /// Sent once the budget reads as an amount (see `budget_cents`).
-    fn body(&self) -> serde_json::Value {
+    fn body(&self, _member: &Member) -> Result<serde_json::Value, FormErrors> {
         let budget = self
-            .budget_cents()
-            .ok()
-            .flatten()
+            .budget_cents()?
             .map(|cents| json!({"amount_cents": cents, "currency": "EUR"}));
         let partners: Vec<serde_json::Value> = self
             .partners()
             .map(|(id, role)| json!({"organisation_id": id, "role": role}))
             .collect();
-        json!({
+        Ok(json!({
             "title": self.title.trim(),
             "kind": self.kind,
             "status": self.status,
@@ -405,7 +402,7 @@ impl RecordForm for PartnershipForm {
                 "evaluation_method": self.evaluation_method,
             },
             "notes": self.notes,
-        })
+        }))
     }
 
     fn values(&self) -> Vec<(&'static str, String)> {
@@ -535,11 +532,7 @@ async fn create(
     Editor(member): Editor,
     Form(form): Form<PartnershipForm>,
 ) -> Result<Response, Error> {
-    let added = match form.budget_cents() {
-        Ok(_) => add(&state, &member, "partnerships", &form, &RENAMES).await?,
-        Err(errors) => Added::Refused(errors),
-    };
-    match added {
+    match add(&state, &member, "partnerships", &form, &RENAMES).await? {
         Added::Saved(id) => Ok(Redirect::to(&format!(
             "/t/{}/partnerships/{id}",
             member.tenant.slug
@@ -600,15 +593,7 @@ async fn update(
     Form(form): Form<PartnershipForm>,
 ) -> Result<Response, Error> {
     let record = ("partnerships", id);
-    let edited = match form.budget_cents() {
-        Ok(_) => save(&state, &member, record, &form, &RENAMES).await?,
-        Err(errors) => Edited::Refused {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            errors,
-            version: form.version().and_then(|v| v.parse().ok()).unwrap_or(0),
-        },
-    };
-    match edited {
+    match save(&state, &member, record, &form, &RENAMES).await? {
         Edited::Saved => Ok(
             Redirect::to(&format!("/t/{}/partnerships/{id}", member.tenant.slug)).into_response(),
         ),

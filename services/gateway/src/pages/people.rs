@@ -103,7 +103,7 @@ impl PersonForm {
 impl RecordForm for PersonForm {
     type Stored = PersonDetail;
 
-    fn of(stored: PersonDetail) -> (Self, i64) {
+    fn of(stored: PersonDetail, _member: &Member) -> (Self, i64) {
         let form = Self {
             contact: ContactFields::of(&stored.emails, &stored.phones, stored.address),
             given_name: stored.given_name,
@@ -118,7 +118,7 @@ impl RecordForm for PersonForm {
         (form, stored.version)
     }
 
-    fn body(&self) -> serde_json::Value {
+    fn body(&self, _member: &Member) -> Result<serde_json::Value, FormErrors> {
         let mut body = serde_json::Map::new();
         body.insert("given_name".into(), self.given_name.trim().into());
         body.insert("family_name".into(), self.family_name.trim().into());
@@ -131,7 +131,7 @@ impl RecordForm for PersonForm {
         body.insert("consent_on".into(), blank_is_none(&self.consent_on).into());
         body.insert("consent_source".into(), self.consent_source.trim().into());
         body.insert("notes".into(), self.notes.as_str().into());
-        body.into()
+        Ok(body.into())
     }
 
     fn values(&self) -> Vec<(&'static str, String)> {

@@ -220,7 +220,7 @@ impl Default for ProjectForm {
 impl RecordForm for ProjectForm {
     type Stored = Project;
 
-    fn of(stored: Project) -> (Self, i64) {
+    fn of(stored: Project, _member: &Member) -> (Self, i64) {
         let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
         let form = Self {
             starts_on: date(stored.starts_on),
@@ -236,8 +236,8 @@ impl RecordForm for ProjectForm {
     }
 
     /// A date left blank is no date.
-    fn body(&self) -> serde_json::Value {
-        json!({
+    fn body(&self, _member: &Member) -> Result<serde_json::Value, FormErrors> {
+        Ok(json!({
             "name": self.name.trim(),
             "status": self.status,
             "territory": self.territory.trim(),
@@ -245,7 +245,7 @@ impl RecordForm for ProjectForm {
             "starts_on": blank_is_none(&self.starts_on),
             "ends_on": blank_is_none(&self.ends_on),
             "description": self.description,
-        })
+        }))
     }
 
     fn values(&self) -> Vec<(&'static str, String)> {
