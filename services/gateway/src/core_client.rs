@@ -89,6 +89,29 @@ impl CoreRecords {
         }
     }
 
+    /// Deletes, from the version the page showed; a 4xx problem comes back as
+    /// `Err(problem)`.
+    pub async fn delete(
+        &self,
+        member: &Member,
+        path: &str,
+        if_match: i64,
+    ) -> Result<Outcome<()>, Error> {
+        let response = self
+            .request(member, Method::DELETE, path)?
+            .header(reqwest::header::IF_MATCH, format!("\"{if_match}\""))
+            .send()
+            .await?;
+        match response.status() {
+            StatusCode::NOT_FOUND => Err(Error::NotFound),
+            status if status.is_client_error() => Ok(Err(response.json().await?)),
+            _ => {
+                response.error_for_status()?;
+                Ok(Ok(()))
+            }
+        }
+    }
+
     /// Writes; a 4xx problem comes back as `Err(problem)` for the form to show.
     pub async fn send<T: DeserializeOwned>(
         &self,

@@ -14,6 +14,8 @@ use maillage_problem::{CONTENT_TYPE, Problem};
 struct ErrorPage<'a> {
     title: &'a str,
     detail: Option<&'a str>,
+    /// What was refused, field by field: "tags : pas plus de 50 tags par fiche".
+    errors: Vec<String>,
 }
 
 pub async fn render_problems_as_pages(request: Request, next: Next) -> Response {
@@ -45,6 +47,11 @@ pub async fn render_problems_as_pages(request: Request, next: Next) -> Response 
     let page = ErrorPage {
         title: &problem.title,
         detail: problem.detail.as_deref(),
+        errors: problem
+            .errors
+            .iter()
+            .map(|e| format!("{} : {}", e.field, e.message))
+            .collect(),
     };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),

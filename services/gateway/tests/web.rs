@@ -1885,3 +1885,177 @@ async fn a_deadline_is_moved_and_a_series_renamed_from_its_form() -> TestResult 
     assert!(html.contains("name=\"version\" value=\"2\""), "{html}");
     Ok(())
 }
+
+/// An activity noted wrongly is corrected from the timeline (a meeting that was a task,
+/// the wrong day) or deleted once confirmed; a stale correction says what is stored.
+#[tokio::test]
+async fn an_activity_is_corrected_or_deleted_from_the_timeline() -> TestResult {
+    let stack = Stack::start().await?;
+    let browser = stack.browser()?;
+    browser.login("camille", "/t/asso-demo/").await?;
+    let (_, person) = browser
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/t/asso-demo/people",
+            Some(json!({"family_name": "Girard"})),
+        )
+        .await?;
+    let person = person["id"].as_str().unwrap_or_default().to_owned();
+    let page_path = format!("/t/asso-demo/people/{person}");
+    let (status, activity) = browser
+        .api(reqwest::Method::POST, "/api/v1/t/asso-demo/activities",
+            Some(json!({"kind": "meeting", "subject": "Rappeler la mairie", "occurred_at": "2026-05-12T14:00:00+02:00",
+                        "links": {"people": [person]}})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{activity}");
+    let id = activity["id"].as_str().unwrap_or_default().to_owned();
+    let api_path = format!("/api/v1/t/asso-demo/activities/{id}");
+    let edit_path = format!("/t/asso-demo/activities/{id}/edit");
+
+    let page = browser.get(&page_path).await?.text().await?;
+    let link = format!("{edit_path}?back={page_path}");
+    assert!(page.contains(&link), "{page}");
+    let form = browser.get(&link).await?.text().await?;
+    assert!(form.contains("value=\"2026-05-12\"") && form.contains("value=\"14:00\""));
+    assert!(form.contains(&format!("name=\"back\" value=\"{page_path}\"")));
+
+    // It was a task to do, due on the 20th: corrected.
+    let mut fields = vec![
+        ("version", "1"),
+        ("back", page_path.as_str()),
+        ("kind", "task"),
+        ("subject", "Rappeler la mairie"),
+        ("date", "2026-05-20"),
+        ("time", "10:00"),
+        ("body", ""),
+    ];
+    let response = browser.post_form(&edit_path, &fields).await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response)?, format!("{page_path}#historique"));
+    let (_, stored) = browser.api(reqwest::Method::GET, &api_path, None).await?;
+    assert_eq!(stored["kind"], "task");
+    assert_eq!(stored["due_at"], "2026-05-20T08:00:00Z");
+    assert_eq!(
+        stored["occurred_at"], "2026-05-12T12:00:00Z",
+        "noted when it was"
+    );
+    // From the old version: stale, nothing changed.
+    fields[3].1 = "Appeler la mairie";
+    let response = browser.post_form(&edit_path, &fields).await?;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let html = response.text().await?;
+    assert!(
+        html.contains("actuellement enregistré : « Rappeler la mairie »"),
+        "{html}"
+    );
+    assert!(html.contains("name=\"version\" value=\"2\""), "{html}");
+
+    // Deleted: asked first, then gone from the timeline.
+    let delete_path = format!("/t/asso-demo/activities/{id}/delete");
+    let response = browser
+        .post_form(&delete_path, &[("version", "2"), ("back", &page_path)])
+        .await?;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response
+            .text()
+            .await?
+            .contains("Supprimer « Rappeler la mairie » ?")
+    );
+    let (status, _) = browser.api(reqwest::Method::GET, &api_path, None).await?;
+    assert_eq!(status, StatusCode::OK, "not before it is confirmed");
+    let response = browser
+        .post_form(
+            &delete_path,
+            &[("version", "2"), ("back", &page_path), ("confirmed", "1")],
+        )
+        .await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response)?, format!("{page_path}#historique"));
+    let (status, _) = browser.api(reqwest::Method::GET, &api_path, None).await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let page = browser.get(&page_path).await?.text().await?;
+    assert!(!page.contains("Rappeler la mairie"), "{page}");
+    Ok(())
+}
+
+/// A record's tags are typed in one field on its page, separated by commas; a refusal
+/// says why; a viewer cannot change them.
+#[tokio::test]
+async fn tags_are_edited_from_a_records_page() -> TestResult {
+    let stack = Stack::start().await?;
+    let browser = stack.browser()?;
+    browser.login("camille", "/t/asso-demo/").await?;
+    let (_, project) = browser
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/t/asso-demo/projects",
+            Some(json!({"name": "Jardins partagés"})),
+        )
+        .await?;
+    let project = project["id"].as_str().unwrap_or_default().to_owned();
+    let page_path = format!("/t/asso-demo/projects/{project}");
+    let tags_path = format!("{page_path}/tags");
+    let page = browser.get(&page_path).await?.text().await?;
+    assert!(page.contains(&format!("action=\"{tags_path}\"")), "{page}");
+
+    let response = browser
+        .post_form(&tags_path, &[("tags", " Écologie, Quartier Nord ,, ")])
+        .await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response)?, page_path);
+    let (_, stored) = browser
+        .api(
+            reqwest::Method::GET,
+            &format!("/api/v1/t/asso-demo/projects/{project}/tags"),
+            None,
+        )
+        .await?;
+    let mut tags: Vec<&str> = stored["tags"]
+        .as_array()
+        .map(|tags| tags.iter().filter_map(|t| t.as_str()).collect())
+        .unwrap_or_default();
+    tags.sort_unstable();
+    assert_eq!(tags, ["Quartier Nord", "Écologie"], "{stored}");
+    let page = browser.get(&page_path).await?.text().await?;
+    assert!(page.contains("<li>Écologie</li>"), "{page}");
+
+    let many: Vec<String> = (1..=51).map(|n| format!("tag {n}")).collect();
+    let response = browser
+        .post_form(&tags_path, &[("tags", &many.join(","))])
+        .await?;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await?.contains("pas plus de 50 tags"));
+
+    sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'viewer')")
+        .bind(stack.tenant_id)
+        .bind("sacha.petit@demo.maillage.test")
+        .execute(&stack.db.owner)
+        .await?;
+    let sacha = stack.browser()?;
+    sacha.login("sacha", "/t/asso-demo/").await?;
+    assert!(
+        !sacha
+            .get(&page_path)
+            .await?
+            .text()
+            .await?
+            .contains(&tags_path)
+    );
+    let response = sacha.post_form(&tags_path, &[("tags", "")]).await?;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let (_, stored) = browser
+        .api(
+            reqwest::Method::GET,
+            &format!("/api/v1/t/asso-demo/projects/{project}/tags"),
+            None,
+        )
+        .await?;
+    assert_eq!(
+        stored["tags"].as_array().map(Vec::len),
+        Some(2),
+        "unchanged"
+    );
+    Ok(())
+}

@@ -1,21 +1,23 @@
-//! Activities noted from a record's page: the form to note a meeting, a call, an email,
-//! an event, a note or a task on a person, an organisation, a project or a partnership,
-//! and the button that marks a task done.
+//! Activities from a record's page: the form to note a meeting, a call, an email, an
+//! event, a note or a task on a person, an organisation, a project or a partnership; the
+//! same form to correct one; the button that marks a task done; and deleting one, once
+//! confirmed.
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use reqwest::Method;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::record_parts::{ACTIVITY_KINDS, record_name};
-use super::{Choice, FormErrors, Layout, page_with_status, tenant_zone, typed_instant};
+use super::editing::{Edited, FormTarget, RecordForm, save, stored_form};
+use super::record_parts::{ACTIVITY_KINDS, activity_label, record_name};
+use super::{Choice, FormErrors, Layout, page, page_with_status, tenant_zone, typed_instant};
 use crate::Error;
 use crate::membership::{Editor, Member};
 use crate::startup::AppState;
@@ -25,7 +27,13 @@ use crate::startup::AppState;
 const RECORDS: [&str; 4] = ["people", "organisations", "projects", "partnerships"];
 
 pub fn router() -> Router<AppState> {
-    let mut router = Router::new().route("/t/{slug}/activities/{id}/done", post(mark_done));
+    let mut router = Router::new()
+        .route(
+            "/t/{slug}/activities/{id}/edit",
+            get(edit_form).post(update),
+        )
+        .route("/t/{slug}/activities/{id}/done", post(mark_done))
+        .route("/t/{slug}/activities/{id}/delete", post(delete));
     for collection in RECORDS {
         router = router.route(
             &format!("/t/{{slug}}/{collection}/{{id}}/activities/new"),
@@ -35,6 +43,16 @@ pub fn router() -> Router<AppState> {
         );
     }
     router
+}
+
+/// The record page a form came from, where its answer leads back: only a page of this
+/// workspace, never a redirect to somewhere else.
+fn back_in_workspace(member: &Member, back: Option<&str>) -> String {
+    let workspace = format!("/t/{}/", member.tenant.slug);
+    match back {
+        Some(back) if back.starts_with(&workspace) && !back.contains("//") => back.to_owned(),
+        _ => workspace,
+    }
 }
 
 /// The form as typed. For a task, the date and time say when it is due (it is noted
@@ -51,6 +69,9 @@ struct ActivityForm {
     subject: String,
     #[serde(default)]
     body: String,
+    /// Changing one: the version it was made from, and the page to go back to.
+    version: Option<String>,
+    back: Option<String>,
 }
 
 impl ActivityForm {
@@ -63,35 +84,115 @@ impl ActivityForm {
             time: now.format("%H:%M").to_string(),
             subject: String::new(),
             body: String::new(),
+            version: None,
+            back: None,
         }
     }
 }
 
-/// What the API is sent.
-#[derive(Serialize)]
-struct NewActivity<'a> {
-    kind: &'a str,
+/// An activity as core-records answers it.
+#[derive(Debug, Deserialize)]
+struct Activity {
+    kind: String,
     occurred_at: DateTime<Utc>,
     due_at: Option<DateTime<Utc>>,
-    subject: &'a str,
-    body: &'a str,
-    links: serde_json::Value,
+    subject: String,
+    body: String,
+    version: i64,
 }
+
+impl RecordForm for ActivityForm {
+    type Stored = Activity;
+
+    fn of(stored: Activity, member: &Member) -> (Self, i64) {
+        let when = match (stored.kind.as_str(), stored.due_at) {
+            ("task", Some(due)) => due,
+            _ => stored.occurred_at,
+        }
+        .with_timezone(&tenant_zone(member));
+        let form = Self {
+            date: when.format("%Y-%m-%d").to_string(),
+            time: when.format("%H:%M").to_string(),
+            kind: stored.kind,
+            subject: stored.subject,
+            body: stored.body,
+            version: None,
+            back: None,
+        };
+        (form, stored.version)
+    }
+
+    /// A task is due at the date and time typed (and noted when it was); anything else
+    /// took place then, and has no due date nor done state.
+    fn body(&self, member: &Member) -> Result<serde_json::Value, FormErrors> {
+        let when = typed_instant(member, (&self.date, "date"), (&self.time, "time"))?;
+        let mut body = json!({
+            "kind": self.kind,
+            "subject": self.subject.trim(),
+            "body": self.body,
+        });
+        if self.kind == "task" {
+            body["due_at"] = json!(when);
+        } else {
+            body["occurred_at"] = json!(when);
+            body["due_at"] = json!(null);
+            body["done"] = json!(false);
+        }
+        Ok(body)
+    }
+
+    fn values(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("kind", activity_label(&self.kind).to_owned()),
+            ("subject", self.subject.clone()),
+            ("date", self.date.clone()),
+            ("time", self.time.clone()),
+            ("body", self.body.clone()),
+        ]
+    }
+
+    fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+}
+
+/// API field names and the form's, where they differ.
+const RENAMES: [(&str, &str); 2] = [("occurred_at", "date"), ("due_at", "date")];
 
 #[derive(Template)]
 #[template(path = "activity_form.html")]
 struct ActivityFormPage {
     layout: Layout,
-    record_name: String,
-    record_path: String,
+    target: FormTarget,
     kinds: Vec<Choice>,
     form: ActivityForm,
     errors: FormErrors,
 }
 
 impl ActivityFormPage {
-    fn answer(self, status: StatusCode) -> Result<Response, Error> {
-        page_with_status(status, &self)
+    fn new(
+        member: &Member,
+        section: &'static str,
+        target: FormTarget,
+        form: ActivityForm,
+        errors: FormErrors,
+    ) -> Self {
+        Self {
+            layout: Layout::of(member, section),
+            kinds: Choice::list(ACTIVITY_KINDS, &form.kind),
+            target,
+            form,
+            errors,
+        }
+    }
+}
+
+/// Noting an activity on the record `collection/id` named `name`.
+fn noting(member: &Member, (collection, id): (&str, Uuid), name: &str) -> FormTarget {
+    FormTarget {
+        heading: format!("Noter une activité · {name}"),
+        back: format!("/t/{}/{collection}/{id}", member.tenant.slug),
+        version: None,
     }
 }
 
@@ -101,16 +202,16 @@ async fn new_form(
     Editor(member): Editor,
     Path((_slug, id)): Path<(String, Uuid)>,
 ) -> Result<Response, Error> {
+    let name = record_name(&state, &member, collection, id).await?;
+    let target = noting(&member, (collection, id), &name);
     let form = ActivityForm::new(&member);
-    ActivityFormPage {
-        record_name: record_name(&state, &member, collection, id).await?,
-        record_path: format!("/t/{}/{collection}/{id}", member.tenant.slug),
-        kinds: Choice::list(ACTIVITY_KINDS, &form.kind),
-        layout: Layout::of(&member, collection),
+    page(&ActivityFormPage::new(
+        &member,
+        collection,
+        target,
         form,
-        errors: FormErrors::default(),
-    }
-    .answer(StatusCode::OK)
+        FormErrors::default(),
+    ))
 }
 
 async fn create(
@@ -120,69 +221,101 @@ async fn create(
     Path((_slug, id)): Path<(String, Uuid)>,
     Form(form): Form<ActivityForm>,
 ) -> Result<Response, Error> {
-    let record_path = format!("/t/{}/{collection}/{id}", member.tenant.slug);
-    let when = typed_instant(&member, (&form.date, "date"), (&form.time, "time"));
-    let errors = match when {
-        Ok(when) => {
-            let is_task = form.kind == "task";
-            let body = NewActivity {
-                kind: &form.kind,
-                occurred_at: if is_task { Utc::now() } else { when },
-                due_at: is_task.then_some(when),
-                subject: &form.subject,
-                body: &form.body,
-                links: json!({ collection: [id] }),
-            };
+    let errors = match form.body(&member) {
+        Err(errors) => errors,
+        Ok(mut body) => {
+            body["links"] = json!({ collection: [id] });
             match state
                 .core
                 .send::<serde_json::Value>(&member, Method::POST, "/v1/activities", &body, None)
                 .await?
             {
                 Ok(_) => {
-                    return Ok(Redirect::to(&format!("{record_path}#historique")).into_response());
+                    let back = format!("/t/{}/{collection}/{id}#historique", member.tenant.slug);
+                    return Ok(Redirect::to(&back).into_response());
                 }
-                Err(problem) if problem.status == StatusCode::UNPROCESSABLE_ENTITY.as_u16() => {
-                    FormErrors::from_problem(
-                        problem,
-                        &[("occurred_at", "date"), ("due_at", "date")],
-                    )
+                Err(problem) if problem.status == 422 => {
+                    FormErrors::from_problem(problem, &RENAMES)
                 }
                 Err(problem) => return Err(Error::Refused(problem)),
             }
         }
-        Err(errors) => errors,
     };
-    ActivityFormPage {
-        record_name: record_name(&state, &member, collection, id).await?,
-        record_path,
-        kinds: Choice::list(ACTIVITY_KINDS, &form.kind),
-        layout: Layout::of(&member, collection),
-        form,
-        errors,
-    }
-    .answer(StatusCode::UNPROCESSABLE_ENTITY)
+    let name = record_name(&state, &member, collection, id).await?;
+    let target = noting(&member, (collection, id), &name);
+    page_with_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &ActivityFormPage::new(&member, collection, target, form, errors),
+    )
 }
 
 #[derive(Debug, Deserialize)]
-struct DoneForm {
+struct BackQuery {
+    back: Option<String>,
+}
+
+/// Changing the activity `id` from `version`, then back to `back`.
+fn correcting(back: String, version: i64) -> FormTarget {
+    FormTarget {
+        heading: "Corriger une activité".into(),
+        back,
+        version: Some(version),
+    }
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    Query(query): Query<BackQuery>,
+) -> Result<Response, Error> {
+    let (form, version) = stored_form::<ActivityForm>(&state, &member, "activities", id).await?;
+    let target = correcting(back_in_workspace(&member, query.back.as_deref()), version);
+    page(&ActivityFormPage::new(
+        &member,
+        "home",
+        target,
+        form,
+        FormErrors::default(),
+    ))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    Form(form): Form<ActivityForm>,
+) -> Result<Response, Error> {
+    let back = back_in_workspace(&member, form.back.as_deref());
+    match save(&state, &member, ("activities", id), &form, &RENAMES).await? {
+        Edited::Saved => Ok(Redirect::to(&format!("{back}#historique")).into_response()),
+        Edited::Refused {
+            status,
+            errors,
+            version,
+        } => page_with_status(
+            status,
+            &ActivityFormPage::new(&member, "home", correcting(back, version), form, errors),
+        ),
+    }
+}
+
+/// A button's form: the version the page showed, and the page it was on.
+#[derive(Debug, Deserialize)]
+struct ButtonForm {
     version: i64,
-    /// The record page the button was on, where the answer leads back.
-    back: String,
+    back: Option<String>,
+    /// Deleting: set once the person confirmed.
+    confirmed: Option<String>,
 }
 
 async fn mark_done(
     State(state): State<AppState>,
     Editor(member): Editor,
     Path((_slug, id)): Path<(String, Uuid)>,
-    Form(form): Form<DoneForm>,
+    Form(form): Form<ButtonForm>,
 ) -> Result<Response, Error> {
-    // Only back to a page of this workspace: never a redirect to somewhere else.
-    let workspace = format!("/t/{}/", member.tenant.slug);
-    let back = if form.back.starts_with(&workspace) && !form.back.contains("//") {
-        form.back
-    } else {
-        workspace
-    };
+    let back = back_in_workspace(&member, form.back.as_deref());
     let path = format!("/v1/activities/{id}");
     match state
         .core
@@ -200,6 +333,41 @@ async fn mark_done(
         Err(problem) if problem.status == StatusCode::CONFLICT.as_u16() => {
             Ok(Redirect::to(&format!("{back}#historique")).into_response())
         }
+        Err(problem) => Err(Error::Refused(problem)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "activity_delete.html")]
+struct DeletePage {
+    layout: Layout,
+    id: Uuid,
+    subject: String,
+    version: i64,
+    back: String,
+}
+
+/// Deleting is for good: the first press asks to confirm, the second deletes.
+async fn delete(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    Form(form): Form<ButtonForm>,
+) -> Result<Response, Error> {
+    let back = back_in_workspace(&member, form.back.as_deref());
+    let path = format!("/v1/activities/{id}");
+    if form.confirmed.is_none() {
+        let activity: Activity = state.core.get(&member, &path).await?;
+        return page(&DeletePage {
+            layout: Layout::of(&member, "home"),
+            id,
+            subject: activity.subject,
+            version: form.version,
+            back,
+        });
+    }
+    match state.core.delete(&member, &path, form.version).await? {
+        Ok(()) => Ok(Redirect::to(&format!("{back}#historique")).into_response()),
         Err(problem) => Err(Error::Refused(problem)),
     }
 }

@@ -14,6 +14,7 @@ mod projects;
 mod record_parts;
 mod reminders;
 mod search;
+mod tags;
 
 use std::collections::HashMap;
 
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(agenda::router())
         .merge(reminders::router())
         .merge(search::router())
+        .merge(tags::router())
 }
 
 async fn stylesheet() -> Response {

@@ -180,7 +180,7 @@ pub const ACTIVITY_KINDS: [(&str, &str); 6] = [
     ("task", "Tâche"),
 ];
 
-fn activity_label(kind: &str) -> &'static str {
+pub fn activity_label(kind: &str) -> &'static str {
     ACTIVITY_KINDS
         .iter()
         .find(|(k, _)| *k == kind)
