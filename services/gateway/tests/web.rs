@@ -2059,3 +2059,140 @@ async fn tags_are_edited_from_a_records_page() -> TestResult {
     );
     Ok(())
 }
+
+/// Someone who belongs to two workspaces reaches, through one workspace's pages, none of
+/// the other's records: every form that reads or writes a record answers 404 and
+/// changes nothing.
+#[tokio::test]
+async fn no_form_reaches_another_workspaces_records() -> TestResult {
+    let stack = Stack::start().await?;
+    let other = stack.db.create_tenant("autre-asso").await?;
+    sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'editor')")
+        .bind(other)
+        .bind("camille.martin@demo.maillage.test")
+        .execute(&stack.db.owner)
+        .await?;
+    let browser = stack.browser()?;
+    browser.login("camille", "/t/asso-demo/").await?;
+    let mut theirs = std::collections::HashMap::new();
+    for (collection, body) in [
+        ("people", json!({"family_name": "Secret"})),
+        ("organisations", json!({"name": "Secret", "kind": "funder"})),
+        ("projects", json!({"name": "Secret"})),
+        (
+            "deadlines",
+            json!({"title": "Secret", "due_at": "2027-01-15T11:00:00Z"}),
+        ),
+    ] {
+        let (status, created) = browser
+            .api(
+                reqwest::Method::POST,
+                &format!("/api/v1/t/autre-asso/{collection}"),
+                Some(body),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::CREATED, "{collection}: {created}");
+        theirs.insert(
+            collection,
+            created["id"].as_str().unwrap_or_default().to_owned(),
+        );
+    }
+    let (status, created) = browser
+        .api(reqwest::Method::POST, "/api/v1/t/autre-asso/partnerships",
+            Some(json!({"title": "Secret", "kind": "funding", "partners": [{"organisation_id": theirs["organisations"]}]})))
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    theirs.insert(
+        "partnerships",
+        created["id"].as_str().unwrap_or_default().to_owned(),
+    );
+    let (status, created) = browser
+        .api(reqwest::Method::POST, "/api/v1/t/autre-asso/activities",
+            Some(json!({"kind": "note", "subject": "Secret", "links": {"people": [theirs["people"]]}})))
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    theirs.insert(
+        "activities",
+        created["id"].as_str().unwrap_or_default().to_owned(),
+    );
+    let audit_before = stack.db.count("audit_log").await?;
+
+    let mut forms = Vec::new();
+    for collection in [
+        "people",
+        "organisations",
+        "projects",
+        "partnerships",
+        "deadlines",
+        "activities",
+    ] {
+        forms.push(format!(
+            "/t/asso-demo/{collection}/{}/edit",
+            theirs[collection]
+        ));
+    }
+    for collection in ["people", "organisations", "projects", "partnerships"] {
+        forms.push(format!(
+            "/t/asso-demo/{collection}/{}/activities/new",
+            theirs[collection]
+        ));
+    }
+    for collection in ["people", "organisations"] {
+        forms.push(format!(
+            "/t/asso-demo/{collection}/{}/engagements/new",
+            theirs[collection]
+        ));
+    }
+    forms.push(format!(
+        "/t/asso-demo/people/{}/affiliations/new",
+        theirs["people"]
+    ));
+    for form in &forms {
+        assert_eq!(
+            browser.get(form).await?.status(),
+            StatusCode::NOT_FOUND,
+            "GET {form}"
+        );
+        let sent = [
+            ("version", "1"),
+            ("title", "Volé"),
+            ("name", "Volé"),
+            ("family_name", "Volé"),
+            ("subject", "Volé"),
+            ("kind", "note"),
+            ("date", "2027-01-01"),
+            ("time", "10:00"),
+            ("due_date", "2027-01-01"),
+            ("due_time", "10:00"),
+            ("amount", "5"),
+            ("occurred_on", "2027-01-01"),
+            ("organisation_id", theirs["organisations"].as_str()),
+        ];
+        let response = browser.post_form(form, &sent).await?;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "POST {form}");
+    }
+    for (collection, id) in [("people", "tags"), ("projects", "tags")] {
+        let path = format!("/t/asso-demo/{collection}/{}/{id}", theirs[collection]);
+        let response = browser.post_form(&path, &[("tags", "Volé")]).await?;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "POST {path}");
+    }
+    for action in ["done", "delete"] {
+        let path = format!("/t/asso-demo/activities/{}/{action}", theirs["activities"]);
+        let response = browser
+            .post_form(&path, &[("version", "1"), ("confirmed", "1")])
+            .await?;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "POST {path}");
+    }
+    assert_eq!(
+        stack.db.count("audit_log").await?,
+        audit_before,
+        "nothing written"
+    );
+    let stolen: i64 = sqlx::query_scalar(
+        "select (select count(*) from people where family_name = 'Volé') + (select count(*) from activities where subject = 'Volé')",
+    )
+    .fetch_one(&stack.db.owner)
+    .await?;
+    assert_eq!(stolen, 0);
+    Ok(())
+}
