@@ -692,6 +692,7 @@ fn urlencode(value: &str) -> String {
 async fn deleted_people_and_organisations_wait_in_the_bin_and_can_be_restored() -> TestResult {
     let app = TestApp::spawn().await?;
     let editor = app.actor("asso-a", Role::Editor).await?;
+    let stranger = app.actor("asso-b", Role::Editor).await?;
     for (collection, body) in [
         (
             "people",
@@ -743,6 +744,20 @@ async fn deleted_people_and_organisations_wait_in_the_bin_and_can_be_restored() 
             bin["items"][0]["id"], created["id"],
             "{collection}: listed in the bin"
         );
+        let (_, whole_bin) = app.send(&editor, Method::GET, "/v1/bin", None).await?;
+        assert_eq!(
+            whole_bin["items"],
+            json!([{"kind": if collection == "people" { "person" } else { "organisation" },
+                    "id": created["id"], "label": if collection == "people" { "Anaïs Lefèvre" } else { "Fondation Lefèvre" },
+                    "deleted_at": whole_bin["items"][0]["deleted_at"]}]),
+            "{collection}: in the tenant's bin"
+        );
+        let (_, their_bin) = app.send(&stranger, Method::GET, "/v1/bin", None).await?;
+        assert_eq!(
+            their_bin["items"],
+            json!([]),
+            "another tenant's bin is its own"
+        );
 
         let (status, restored) = app
             .send(&editor, Method::POST, &format!("{path}/restore"), None)
@@ -760,6 +775,8 @@ async fn deleted_people_and_organisations_wait_in_the_bin_and_can_be_restored() 
             StatusCode::NOT_FOUND,
             "only what is in the bin can be restored"
         );
+        let (_, whole_bin) = app.send(&editor, Method::GET, "/v1/bin", None).await?;
+        assert_eq!(whole_bin["items"], json!([]), "restored: out of the bin");
     }
     let actions: Vec<String> = sqlx::query_scalar("select action from audit_log order by at, id")
         .fetch_all(&app.db.owner)

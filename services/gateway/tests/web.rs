@@ -2176,6 +2176,15 @@ async fn no_form_reaches_another_workspaces_records() -> TestResult {
         let response = browser.post_form(&path, &[("tags", "Volé")]).await?;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "POST {path}");
     }
+    for collection in ["people", "organisations", "projects", "partnerships"] {
+        for action in ["delete", "restore"] {
+            let path = format!("/t/asso-demo/{collection}/{}/{action}", theirs[collection]);
+            let response = browser
+                .post_form(&path, &[("version", "1"), ("confirmed", "1")])
+                .await?;
+            assert_eq!(response.status(), StatusCode::NOT_FOUND, "POST {path}");
+        }
+    }
     for action in ["done", "delete"] {
         let path = format!("/t/asso-demo/activities/{}/{action}", theirs["activities"]);
         let response = browser
@@ -2194,5 +2203,124 @@ async fn no_form_reaches_another_workspaces_records() -> TestResult {
     .fetch_one(&stack.db.owner)
     .await?;
     assert_eq!(stolen, 0);
+    Ok(())
+}
+
+/// A person, an organisation, a project or a partnership goes to the bin from its form,
+/// once confirmed; the bin lists them, most recently deleted first, and restores them.
+#[tokio::test]
+async fn records_go_to_the_bin_from_their_form_and_come_back_from_it() -> TestResult {
+    let stack = Stack::start().await?;
+    let browser = stack.browser()?;
+    browser.login("camille", "/t/asso-demo/").await?;
+    let (_, club) = browser
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/t/asso-demo/organisations",
+            Some(json!({"name": "Club de lecture", "kind": "association"})),
+        )
+        .await?;
+    let (_, person) = browser
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/t/asso-demo/people",
+            Some(json!({"family_name": "Girard", "given_name": "Noël"})),
+        )
+        .await?;
+    let bin = browser.get("/t/asso-demo/bin").await?.text().await?;
+    assert!(bin.contains("La corbeille est vide."), "{bin}");
+
+    for (collection, record, name) in [
+        ("organisations", &club, "Club de lecture"),
+        ("people", &person, "Noël Girard"),
+    ] {
+        let page_path = format!(
+            "/t/asso-demo/{collection}/{}",
+            record["id"].as_str().unwrap_or_default()
+        );
+        let form = browser
+            .get(&format!("{page_path}/edit"))
+            .await?
+            .text()
+            .await?;
+        assert!(form.contains("Mettre cette fiche à la corbeille"), "{form}");
+        let delete = format!("{page_path}/delete");
+        let response = browser.post_form(&delete, &[("version", "1")]).await?;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(
+            response
+                .text()
+                .await?
+                .contains(&format!("Mettre « {name} » à la corbeille ?"))
+        );
+        assert_eq!(
+            browser.get(&page_path).await?.status(),
+            StatusCode::OK,
+            "asked first"
+        );
+        let response = browser
+            .post_form(&delete, &[("version", "1"), ("confirmed", "1")])
+            .await?;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&response)?, "/t/asso-demo/bin?binned=1");
+        assert_eq!(
+            browser.get(&page_path).await?.status(),
+            StatusCode::NOT_FOUND
+        );
+    }
+    let bin = browser
+        .get("/t/asso-demo/bin?binned=1")
+        .await?
+        .text()
+        .await?;
+    assert!(bin.contains("La fiche est dans la corbeille"), "{bin}");
+    let (girard, club_at) = (bin.find("Noël Girard"), bin.find("Club de lecture"));
+    assert!(
+        girard.zip(club_at).is_some_and(|(g, c)| g < c),
+        "most recently deleted first: {bin}"
+    );
+    let people = browser.get("/t/asso-demo/people").await?.text().await?;
+    assert!(!people.contains("Girard"), "gone from the list");
+
+    let person_id = person["id"].as_str().unwrap_or_default();
+    let restore = format!("/t/asso-demo/people/{person_id}/restore");
+    assert!(bin.contains(&restore));
+    let response = browser.post_form(&restore, &[]).await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&response)?,
+        format!("/t/asso-demo/people/{person_id}")
+    );
+    let page = browser
+        .get(&format!("/t/asso-demo/people/{person_id}"))
+        .await?;
+    assert_eq!(page.status(), StatusCode::OK);
+    let bin = browser.get("/t/asso-demo/bin").await?.text().await?;
+    assert!(
+        !bin.contains("Noël Girard") && bin.contains("Club de lecture"),
+        "{bin}"
+    );
+
+    // A viewer sees the bin, not the buttons, and restores nothing.
+    sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'viewer')")
+        .bind(stack.tenant_id)
+        .bind("sacha.petit@demo.maillage.test")
+        .execute(&stack.db.owner)
+        .await?;
+    let sacha = stack.browser()?;
+    sacha.login("sacha", "/t/asso-demo/").await?;
+    let bin = sacha.get("/t/asso-demo/bin").await?.text().await?;
+    assert!(
+        bin.contains("Club de lecture") && !bin.contains("/restore"),
+        "{bin}"
+    );
+    let club_id = club["id"].as_str().unwrap_or_default();
+    let response = sacha
+        .post_form(
+            &format!("/t/asso-demo/organisations/{club_id}/restore"),
+            &[],
+        )
+        .await?;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
     Ok(())
 }

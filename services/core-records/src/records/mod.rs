@@ -45,6 +45,7 @@ mod activities;
 mod affiliations;
 mod agenda;
 mod audit_trail;
+mod bin;
 mod calendar;
 mod contact;
 mod custom_fields;
@@ -86,6 +87,7 @@ pub fn router() -> ApiRouter<AppState> {
         .merge(affiliations::router())
         .merge(partnerships::router())
         .merge(audit_trail::router())
+        .merge(bin::router())
         .merge(tags::router())
         .merge(activities::router())
         .merge(engagements::router())

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::editing::{Edited, FormTarget, RecordForm, save, stored_form};
+use super::editing::{ConfirmDelete, Edited, FormTarget, RecordForm, save, stored_form};
 use super::record_parts::{ACTIVITY_KINDS, activity_label, record_name};
 use super::{Choice, FormErrors, Layout, page, page_with_status, tenant_zone, typed_instant};
 use crate::Error;
@@ -337,16 +337,6 @@ async fn mark_done(
     }
 }
 
-#[derive(Template)]
-#[template(path = "activity_delete.html")]
-struct DeletePage {
-    layout: Layout,
-    id: Uuid,
-    subject: String,
-    version: i64,
-    back: String,
-}
-
 /// Deleting is for good: the first press asks to confirm, the second deletes.
 async fn delete(
     State(state): State<AppState>,
@@ -358,10 +348,13 @@ async fn delete(
     let path = format!("/v1/activities/{id}");
     if form.confirmed.is_none() {
         let activity: Activity = state.core.get(&member, &path).await?;
-        return page(&DeletePage {
+        return page(&ConfirmDelete {
             layout: Layout::of(&member, "home"),
-            id,
-            subject: activity.subject,
+            heading: format!("Supprimer « {} » ?", activity.subject),
+            explanation: "L'activité disparaîtra de l'historique de toutes les fiches \
+                          auxquelles elle est liée. Cette suppression est définitive.",
+            confirm: "Oui, supprimer",
+            action: format!("/t/{}/activities/{id}/delete", member.tenant.slug),
             version: form.version,
             back,
         });

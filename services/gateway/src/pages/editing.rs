@@ -226,3 +226,19 @@ fn stale(typed: &impl RecordForm, stored: &impl RecordForm) -> FormErrors {
 pub fn blank_is_none(value: &str) -> Option<&str> {
     Some(value.trim()).filter(|v| !v.is_empty())
 }
+
+/// The page that asks before deleting: what will happen, and the two ways out.
+#[derive(askama::Template)]
+#[template(path = "confirm_delete.html")]
+pub struct ConfirmDelete {
+    pub layout: super::Layout,
+    pub heading: String,
+    pub explanation: &'static str,
+    /// The button that confirms.
+    pub confirm: &'static str,
+    /// Where the confirmation is posted.
+    pub action: String,
+    pub version: i64,
+    /// Where "no" leads.
+    pub back: String,
+}

@@ -3,6 +3,7 @@
 mod activities;
 mod affiliations;
 mod agenda;
+mod bin;
 mod deadlines;
 mod editing;
 mod engagements;
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .merge(deadlines::router())
         .merge(engagements::router())
         .merge(agenda::router())
+        .merge(bin::router())
         .merge(reminders::router())
         .merge(search::router())
         .merge(tags::router())
