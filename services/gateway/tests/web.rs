@@ -2147,6 +2147,10 @@ async fn no_form_reaches_another_workspaces_records() -> TestResult {
         "/t/asso-demo/people/{}/affiliations/new",
         theirs["people"]
     ));
+    forms.push(format!(
+        "/t/asso-demo/partnerships/{}/evaluations/new",
+        theirs["partnerships"]
+    ));
     for form in &forms {
         assert_eq!(
             browser.get(form).await?.status(),
@@ -2322,5 +2326,91 @@ async fn records_go_to_the_bin_from_their_form_and_come_back_from_it() -> TestRe
         )
         .await?;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    Ok(())
+}
+
+/// A partnership is evaluated from its page: each criterion scored 1 to 5 with what
+/// justifies it; a missing score is named and nothing is written.
+#[tokio::test]
+async fn a_partnership_is_evaluated_from_its_page() -> TestResult {
+    let stack = Stack::start().await?;
+    let browser = stack.browser()?;
+    browser.login("camille", "/t/asso-demo/").await?;
+    let (_, caf) = browser
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/t/asso-demo/organisations",
+            Some(json!({"name": "CAF", "kind": "funder"})),
+        )
+        .await?;
+    let (_, partnership) = browser
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/t/asso-demo/partnerships",
+            Some(json!({"title": "Convention CAF", "kind": "funding", "partners": [{"organisation_id": caf["id"]}]})),
+        )
+        .await?;
+    let id = partnership["id"].as_str().unwrap_or_default().to_owned();
+    let page_path = format!("/t/asso-demo/partnerships/{id}");
+    let form_path = format!("{page_path}/evaluations/new");
+    let page = browser.get(&page_path).await?.text().await?;
+    assert!(page.contains(&form_path), "{page}");
+    let form = browser.get(&form_path).await?.text().await?;
+    for criterion in ["Efficacité", "Efficience", "Impact"] {
+        assert!(
+            form.contains(&format!("<legend>{criterion}</legend>")),
+            "{form}"
+        );
+    }
+
+    let mut fields = vec![
+        ("stage", "interim"),
+        ("evaluated_on", "2026-06-30"),
+        ("objectives_set", "Accueillir 40 familles"),
+        ("objectives_reached", "38 familles accueillies"),
+        ("effectiveness_score", "4"),
+        ("effectiveness_notes", "Objectifs presque tenus"),
+        ("efficiency_score", ""),
+        ("efficiency_notes", ""),
+        ("impact_score", "5"),
+        ("impact_notes", ""),
+    ];
+    let response = browser.post_form(&form_path, &fields).await?;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await?;
+    assert!(html.contains("id=\"efficiency_score-error\""), "{html}");
+    assert!(
+        html.contains("<option value=\"4\" selected>"),
+        "kept: {html}"
+    );
+    let (_, listing) = browser
+        .api(
+            reqwest::Method::GET,
+            &format!("/api/v1/t/asso-demo/partnerships/{id}/evaluations"),
+            None,
+        )
+        .await?;
+    assert_eq!(listing["items"], json!([]), "nothing written");
+
+    fields[6].1 = "3";
+    let response = browser.post_form(&form_path, &fields).await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response)?, format!("{page_path}#evaluations"));
+    let page = browser.get(&page_path).await?.text().await?;
+    assert!(
+        page.contains("Évaluation intermédiaire du 30/06/2026"),
+        "{page}"
+    );
+    assert!(page.contains("4/5 — Objectifs presque tenus"), "{page}");
+    assert!(page.contains("38 familles accueillies"));
+
+    sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'viewer')")
+        .bind(stack.tenant_id)
+        .bind("sacha.petit@demo.maillage.test")
+        .execute(&stack.db.owner)
+        .await?;
+    let sacha = stack.browser()?;
+    sacha.login("sacha", "/t/asso-demo/").await?;
+    assert_eq!(sacha.get(&form_path).await?.status(), StatusCode::FORBIDDEN);
     Ok(())
 }

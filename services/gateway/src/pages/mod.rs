@@ -7,6 +7,7 @@ mod bin;
 mod deadlines;
 mod editing;
 mod engagements;
+mod evaluations;
 mod home;
 mod organisations;
 mod partnerships;
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .merge(affiliations::router())
         .merge(deadlines::router())
         .merge(engagements::router())
+        .merge(evaluations::router())
         .merge(agenda::router())
         .merge(bin::router())
         .merge(reminders::router())
