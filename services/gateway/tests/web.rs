@@ -2151,6 +2151,7 @@ async fn no_form_reaches_another_workspaces_records() -> TestResult {
         "/t/asso-demo/partnerships/{}/evaluations/new",
         theirs["partnerships"]
     ));
+    forms.push(format!("/t/asso-demo/projects/{}/plan", theirs["projects"]));
     for form in &forms {
         assert_eq!(
             browser.get(form).await?.status(),
@@ -2412,5 +2413,109 @@ async fn a_partnership_is_evaluated_from_its_page() -> TestResult {
     let sacha = stack.browser()?;
     sacha.login("sacha", "/t/asso-demo/").await?;
     assert_eq!(sacha.get(&form_path).await?.status(), StatusCode::FORBIDDEN);
+    Ok(())
+}
+
+/// A project's milestones and budget lines are changed as a whole from one form: lines
+/// added, a milestone marked done (keeping its identity), an amount typed in euros; an
+/// amount that is none is named on its line and nothing changes.
+#[tokio::test]
+async fn a_projects_milestones_and_budget_are_planned_from_one_form() -> TestResult {
+    let stack = Stack::start().await?;
+    let browser = stack.browser()?;
+    browser.login("camille", "/t/asso-demo/").await?;
+    let (status, project) = browser
+        .api(reqwest::Method::POST, "/api/v1/t/asso-demo/projects",
+            Some(json!({"name": "Jardins partagés",
+                        "milestones": [{"phase": "Diagnostic", "title": "Réunion publique", "due_on": "2026-04-15"}],
+                        "budget_lines": [{"label": "Outils", "planned_cents": 150000, "actual_cents": 0}]})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{project}");
+    let id = project["id"].as_str().unwrap_or_default().to_owned();
+    let milestone_id = project["milestones"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let api_path = format!("/api/v1/t/asso-demo/projects/{id}");
+    let page_path = format!("/t/asso-demo/projects/{id}");
+    let plan_path = format!("{page_path}/plan");
+    let page = browser.get(&page_path).await?.text().await?;
+    assert!(page.contains(&plan_path), "{page}");
+    let form = browser.get(&plan_path).await?.text().await?;
+    assert!(
+        form.contains("value=\"Réunion publique\"") && form.contains("value=\"1500,00\""),
+        "{form}"
+    );
+    assert_eq!(
+        form.matches("name=\"milestone_title\"").count(),
+        3,
+        "one and two blank"
+    );
+    assert_eq!(form.matches("name=\"budget_label\"").count(), 3);
+
+    let mut fields = vec![
+        ("version", "1"),
+        ("milestone_id", milestone_id.as_str()),
+        ("milestone_phase", "Diagnostic"),
+        ("milestone_title", "Réunion publique"),
+        ("milestone_due_on", "2026-04-15"),
+        ("milestone_done_on", "2026-04-16"),
+        ("milestone_id", ""),
+        ("milestone_phase", "Chantier"),
+        ("milestone_title", "Inauguration"),
+        ("milestone_due_on", "2026-09-01"),
+        ("milestone_done_on", ""),
+        ("milestone_id", ""),
+        ("milestone_phase", ""),
+        ("milestone_title", ""),
+        ("milestone_due_on", ""),
+        ("milestone_done_on", ""),
+        ("budget_label", "Outils"),
+        ("budget_planned", "1500,00"),
+        ("budget_actual", "1 200"),
+        ("budget_label", "Semences"),
+        ("budget_planned", "beaucoup"),
+        ("budget_actual", ""),
+    ];
+    let response = browser.post_form(&plan_path, &fields).await?;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await?;
+    assert!(html.contains("id=\"budget_planned_2-error\""), "{html}");
+    assert!(html.contains("value=\"Inauguration\""), "kept: {html}");
+    let (_, stored) = browser.api(reqwest::Method::GET, &api_path, None).await?;
+    assert_eq!(stored["version"], 1, "nothing changed");
+
+    fields[20].1 = "300";
+    let response = browser.post_form(&plan_path, &fields).await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response)?, format!("{page_path}#jalons"));
+    let (_, stored) = browser.api(reqwest::Method::GET, &api_path, None).await?;
+    let milestones = stored["milestones"].as_array().cloned().unwrap_or_default();
+    assert_eq!(milestones.len(), 2, "{stored}");
+    assert_eq!(
+        milestones[0]["id"],
+        milestone_id.as_str(),
+        "the same milestone"
+    );
+    assert_eq!(milestones[0]["done_on"], "2026-04-16");
+    assert_eq!(milestones[1]["title"], "Inauguration");
+    assert_eq!(stored["budget"]["planned_cents"], 180_000);
+    assert_eq!(stored["budget"]["actual_cents"], 120_000);
+    let page = browser.get(&page_path).await?.text().await?;
+    assert!(
+        page.contains("fait le 16/04/2026") && page.contains("1\u{202f}800,00\u{a0}€"),
+        "{page}"
+    );
+
+    // From the old version: stale, says what the milestones are now.
+    fields[3].1 = "Réunion de quartier";
+    let response = browser.post_form(&plan_path, &fields).await?;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let html = response.text().await?;
+    assert!(
+        html.contains("actuellement enregistré : « Réunion publique"),
+        "{html}"
+    );
     Ok(())
 }

@@ -12,6 +12,7 @@ mod home;
 mod organisations;
 mod partnerships;
 mod people;
+mod project_plan;
 mod projects;
 mod record_parts;
 mod reminders;
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .merge(people::router())
         .merge(organisations::router())
         .merge(projects::router())
+        .merge(project_plan::router())
         .merge(partnerships::router())
         .merge(activities::router())
         .merge(affiliations::router())
