@@ -193,6 +193,7 @@ fn noting(member: &Member, (collection, id): (&str, Uuid), name: &str) -> FormTa
         heading: format!("Noter une activité · {name}"),
         back: format!("/t/{}/{collection}/{id}", member.tenant.slug),
         version: None,
+        record: None,
     }
 }
 
@@ -255,11 +256,12 @@ struct BackQuery {
 }
 
 /// Changing the activity `id` from `version`, then back to `back`.
-fn correcting(back: String, version: i64) -> FormTarget {
+fn correcting(id: Uuid, back: String, version: i64) -> FormTarget {
     FormTarget {
         heading: "Corriger une activité".into(),
         back,
         version: Some(version),
+        record: Some(id),
     }
 }
 
@@ -270,7 +272,11 @@ async fn edit_form(
     Query(query): Query<BackQuery>,
 ) -> Result<Response, Error> {
     let (form, version) = stored_form::<ActivityForm>(&state, &member, "activities", id).await?;
-    let target = correcting(back_in_workspace(&member, query.back.as_deref()), version);
+    let target = correcting(
+        id,
+        back_in_workspace(&member, query.back.as_deref()),
+        version,
+    );
     page(&ActivityFormPage::new(
         &member,
         "home",
@@ -295,7 +301,7 @@ async fn update(
             version,
         } => page_with_status(
             status,
-            &ActivityFormPage::new(&member, "home", correcting(back, version), form, errors),
+            &ActivityFormPage::new(&member, "home", correcting(id, back, version), form, errors),
         ),
     }
 }

@@ -12,9 +12,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::editing::{
-    Added, Edited, FormTarget, RecordForm, add, blank_is_none, save, stored_form,
-};
+use super::editing::{FormPages, FormTarget, RecordForm, blank_is_none, form_routes};
 use super::organisations::{organisation_choices, tenant_organisations};
 use super::record_parts::Listing;
 use super::{
@@ -27,9 +25,8 @@ use crate::startup::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/t/{slug}/deadlines", get(list))
-        .route("/t/{slug}/deadlines/new", get(new_form).post(create))
         .route("/t/{slug}/deadlines/{id}", get(show))
-        .route("/t/{slug}/deadlines/{id}/edit", get(edit_form).post(update))
+        .merge(form_routes::<DeadlineForm>())
         .route("/t/{slug}/deadlines/{id}/status", post(change_status))
 }
 
@@ -282,17 +279,9 @@ impl RecordForm for DeadlineForm {
     }
 }
 
-/// API field names and the form's, where they differ.
-const RENAMES: [(&str, &str); 4] = [
-    ("due_at", "due_date"),
-    ("recurrence", "repeat_until"),
-    ("recurrence.until", "repeat_until"),
-    ("recurrence.frequency", "repeat"),
-];
-
 #[derive(Template)]
 #[template(path = "deadline_form.html")]
-struct DeadlineFormPage {
+pub struct DeadlineFormPage {
     layout: Layout,
     target: FormTarget,
     form: DeadlineForm,
@@ -301,15 +290,38 @@ struct DeadlineFormPage {
     errors: FormErrors,
 }
 
-impl DeadlineFormPage {
-    async fn new(
+impl FormPages for DeadlineForm {
+    const COLLECTION: &'static str = "deadlines";
+    const ADDING: &'static str = "Nouvelle échéance de rapport";
+    const RENAMES: &'static [(&'static str, &'static str)] = &[
+        ("due_at", "due_date"),
+        ("recurrence", "repeat_until"),
+        ("recurrence.until", "repeat_until"),
+        ("recurrence.frequency", "repeat"),
+    ];
+
+    type Page = DeadlineFormPage;
+
+    fn name(&self) -> String {
+        self.title.trim().to_owned()
+    }
+
+    async fn page(
         state: &AppState,
         member: &Member,
         target: FormTarget,
-        form: DeadlineForm,
+        mut form: Self,
         errors: FormErrors,
-    ) -> Result<Self, Error> {
-        Ok(Self {
+    ) -> Result<DeadlineFormPage, Error> {
+        // A form sent back does not say whether it is one of a series: the stored one does.
+        if let (Some(id), None) = (target.record, &form.series) {
+            let stored: Deadline = state
+                .core
+                .get(member, &format!("/v1/deadlines/{id}"))
+                .await?;
+            form.series = DeadlineRow::of(stored, member).series;
+        }
+        Ok(DeadlineFormPage {
             layout: Layout::of(member, "deadlines"),
             funders: funders(state, member, &form.funder_id).await?,
             repeats: repeats(&form.repeat),
@@ -338,74 +350,6 @@ async fn funders(state: &AppState, member: &Member, selected: &str) -> Result<Ve
     let mut organisations = tenant_organisations(state, member).await?;
     organisations.sort_by_key(|o| o.kind != "funder");
     Ok(organisation_choices(&organisations, selected))
-}
-
-const ADDING: &str = "Nouvelle échéance de rapport";
-
-async fn new_form(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-) -> Result<Response, Error> {
-    let target = FormTarget::adding(&member, "deadlines", ADDING);
-    let form = DeadlineForm::default();
-    page(&DeadlineFormPage::new(&state, &member, target, form, FormErrors::default()).await?)
-}
-
-async fn create(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-    Form(form): Form<DeadlineForm>,
-) -> Result<Response, Error> {
-    match add(&state, &member, "deadlines", &form, &RENAMES).await? {
-        Added::Saved(id) => {
-            Ok(Redirect::to(&format!("/t/{}/deadlines/{id}", member.tenant.slug)).into_response())
-        }
-        Added::Refused(errors) => {
-            let target = FormTarget::adding(&member, "deadlines", ADDING);
-            page_with_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &DeadlineFormPage::new(&state, &member, target, form, errors).await?,
-            )
-        }
-    }
-}
-
-async fn edit_form(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-    Path((_slug, id)): Path<(String, Uuid)>,
-) -> Result<Response, Error> {
-    let (form, version) = stored_form::<DeadlineForm>(&state, &member, "deadlines", id).await?;
-    let target = FormTarget::editing(&member, ("deadlines", id), version, &form.title);
-    page(&DeadlineFormPage::new(&state, &member, target, form, FormErrors::default()).await?)
-}
-
-async fn update(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-    Path((_slug, id)): Path<(String, Uuid)>,
-    Form(form): Form<DeadlineForm>,
-) -> Result<Response, Error> {
-    match save(&state, &member, ("deadlines", id), &form, &RENAMES).await? {
-        Edited::Saved => {
-            Ok(Redirect::to(&format!("/t/{}/deadlines/{id}", member.tenant.slug)).into_response())
-        }
-        Edited::Refused {
-            status,
-            errors,
-            version,
-        } => {
-            // Whether it is one of a series: the typed form does not say.
-            let (stored, _) = stored_form::<DeadlineForm>(&state, &member, "deadlines", id).await?;
-            let mut form = form;
-            form.series = stored.series;
-            let target = FormTarget::editing(&member, ("deadlines", id), version, &form.title);
-            page_with_status(
-                status,
-                &DeadlineFormPage::new(&state, &member, target, form, errors).await?,
-            )
-        }
-    }
 }
 
 #[derive(Template)]

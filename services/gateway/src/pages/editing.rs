@@ -1,16 +1,25 @@
-//! What the forms that add and change records share: the form as a record's values, and
-//! the one way an edit is sent (with the version it was made from) and answered: saved,
-//! refused with the fields named, or stale.
+//! What the forms that add and change records share: the form as a record's values; the
+//! one way an edit is sent (with the version it was made from) and answered: saved,
+//! refused with the fields named, or stale; and the four handlers every record's form
+//! is served by (`form_routes`).
 
+use std::future::Future;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum_extra::extract::Form;
 use reqwest::Method;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use super::FormErrors;
+use super::{FormErrors, page, page_with_status};
 use crate::Error;
-use crate::membership::Member;
+use crate::membership::{Editor, Member};
 use crate::startup::AppState;
 
 /// A record's form: built from the record as core-records answers it, sent back as an
@@ -47,12 +56,14 @@ pub trait RecordForm: Sized {
 
 /// Who a form is for: a record to add to a collection, or one to change.
 pub struct FormTarget {
-    /// "Ajouter une personne", "Modifier la fiche de Noël Girard"…
+    /// "Ajouter une personne", "Modifier « Noël Girard »"…
     pub heading: String,
     /// Where "Annuler" leads: the list, or the record's page.
     pub back: String,
     /// The version the edit is made from; none when adding.
     pub version: Option<i64>,
+    /// The record changed; none when adding.
+    pub record: Option<Uuid>,
 }
 
 impl FormTarget {
@@ -62,6 +73,7 @@ impl FormTarget {
             heading: heading.into(),
             back: format!("/t/{}/{collection}", member.tenant.slug),
             version: None,
+            record: None,
         }
     }
 
@@ -76,6 +88,7 @@ impl FormTarget {
             heading: format!("Modifier « {name} »"),
             back: format!("/t/{}/{collection}/{id}", member.tenant.slug),
             version: Some(version),
+            record: Some(id),
         }
     }
 }
@@ -241,4 +254,106 @@ pub struct ConfirmDelete {
     pub version: i64,
     /// Where "no" leads.
     pub back: String,
+}
+
+/// A record whose form adds it and changes it, on pages served by `form_routes`:
+/// `/t/{slug}/{collection}/new` and `/t/{slug}/{collection}/{id}/edit`.
+pub trait FormPages: RecordForm + Default + DeserializeOwned + Send + Sync + 'static {
+    /// The collection, in web and API paths alike.
+    const COLLECTION: &'static str;
+    /// The heading of the page that adds one.
+    const ADDING: &'static str;
+    /// API field names and the form's, where they differ.
+    const RENAMES: &'static [(&'static str, &'static str)] = &[];
+
+    type Page: Template + Send;
+
+    /// What the heading of the page that changes it calls the record.
+    fn name(&self) -> String;
+
+    /// The page showing the form, to add (`target.record` is none) or to change.
+    fn page(
+        state: &AppState,
+        member: &Member,
+        target: FormTarget,
+        form: Self,
+        errors: FormErrors,
+    ) -> impl Future<Output = Result<Self::Page, Error>> + Send;
+
+    /// Where adding one leads: its page.
+    fn added(member: &Member, id: Uuid) -> String {
+        format!("/t/{}/{}/{id}", member.tenant.slug, Self::COLLECTION)
+    }
+}
+
+/// The add and edit pages of `F`'s records.
+pub fn form_routes<F: FormPages>() -> Router<AppState> {
+    Router::new()
+        .route(
+            &format!("/t/{{slug}}/{}/new", F::COLLECTION),
+            get(new_form::<F>).post(create::<F>),
+        )
+        .route(
+            &format!("/t/{{slug}}/{}/{{id}}/edit", F::COLLECTION),
+            get(edit_form::<F>).post(update::<F>),
+        )
+}
+
+async fn new_form<F: FormPages>(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+) -> Result<Response, Error> {
+    let target = FormTarget::adding(&member, F::COLLECTION, F::ADDING);
+    page(&F::page(&state, &member, target, F::default(), FormErrors::default()).await?)
+}
+
+async fn create<F: FormPages>(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Form(form): Form<F>,
+) -> Result<Response, Error> {
+    match add(&state, &member, F::COLLECTION, &form, F::RENAMES).await? {
+        Added::Saved(id) => Ok(Redirect::to(&F::added(&member, id)).into_response()),
+        Added::Refused(errors) => {
+            let target = FormTarget::adding(&member, F::COLLECTION, F::ADDING);
+            let page = F::page(&state, &member, target, form, errors).await?;
+            page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+async fn edit_form<F: FormPages>(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+) -> Result<Response, Error> {
+    let (form, version) = stored_form::<F>(&state, &member, F::COLLECTION, id).await?;
+    let target = FormTarget::editing(&member, (F::COLLECTION, id), version, &form.name());
+    page(&F::page(&state, &member, target, form, FormErrors::default()).await?)
+}
+
+async fn update<F: FormPages>(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    Form(form): Form<F>,
+) -> Result<Response, Error> {
+    let record = (F::COLLECTION, id);
+    match save(&state, &member, record, &form, F::RENAMES).await? {
+        Edited::Saved => {
+            let page = format!("/t/{}/{}/{id}", member.tenant.slug, F::COLLECTION);
+            Ok(Redirect::to(&page).into_response())
+        }
+        Edited::Refused {
+            status,
+            errors,
+            version,
+        } => {
+            let target = FormTarget::editing(&member, record, version, &form.name());
+            page_with_status(
+                status,
+                &F::page(&state, &member, target, form, errors).await?,
+            )
+        }
+    }
 }

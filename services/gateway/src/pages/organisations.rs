@@ -3,32 +3,27 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::editing::{Added, Edited, FormTarget, RecordForm, add, save, stored_form};
+use super::editing::{FormPages, FormTarget, RecordForm, form_routes};
 use super::record_parts::{
     Address, AffiliationRow, ContactFields, EmailEntry, EngagementTotal, ListPage, ListPageQuery,
     Listing, PhoneEntry, Surroundings, affiliations, engagement_totals,
 };
-use super::{Choice, FormErrors, Layout, page, page_with_status};
+use super::{Choice, FormErrors, Layout, page};
 use crate::Error;
-use crate::membership::{Editor, Member};
+use crate::membership::Member;
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/t/{slug}/organisations", get(list))
-        .route("/t/{slug}/organisations/new", get(new_form).post(create))
         .route("/t/{slug}/organisations/{id}", get(show))
-        .route(
-            "/t/{slug}/organisations/{id}/edit",
-            get(edit_form).post(update),
-        )
+        .merge(form_routes::<OrganisationForm>())
 }
 
 /// The kinds of organisation, with their French names, in the order forms offer them.
@@ -197,7 +192,7 @@ impl RecordForm for OrganisationForm {
 
 #[derive(Template)]
 #[template(path = "organisation_form.html")]
-struct OrganisationFormPage {
+pub struct OrganisationFormPage {
     layout: Layout,
     target: FormTarget,
     kinds: Vec<Choice>,
@@ -205,102 +200,36 @@ struct OrganisationFormPage {
     errors: FormErrors,
 }
 
-impl OrganisationFormPage {
-    fn new(
+impl FormPages for OrganisationForm {
+    const COLLECTION: &'static str = "organisations";
+    const ADDING: &'static str = "Ajouter une organisation";
+    const RENAMES: &'static [(&'static str, &'static str)] = &ContactFields::RENAMES;
+
+    type Page = OrganisationFormPage;
+
+    fn name(&self) -> String {
+        self.name.trim().to_owned()
+    }
+
+    async fn page(
+        _state: &AppState,
         member: &Member,
         target: FormTarget,
-        form: OrganisationForm,
+        form: Self,
         errors: FormErrors,
-    ) -> Self {
-        Self {
+    ) -> Result<OrganisationFormPage, Error> {
+        Ok(OrganisationFormPage {
             layout: Layout::of(member, "organisations"),
             kinds: Choice::list(KINDS, &form.kind),
             target,
             form,
             errors,
-        }
+        })
     }
-}
 
-const ADDING: &str = "Ajouter une organisation";
-
-async fn new_form(Editor(member): Editor) -> Result<Response, Error> {
-    let target = FormTarget::adding(&member, "organisations", ADDING);
-    page(&OrganisationFormPage::new(
-        &member,
-        target,
-        OrganisationForm::default(),
-        FormErrors::default(),
-    ))
-}
-
-async fn create(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-    Form(form): Form<OrganisationForm>,
-) -> Result<Response, Error> {
-    match add(
-        &state,
-        &member,
-        "organisations",
-        &form,
-        &ContactFields::RENAMES,
-    )
-    .await?
-    {
-        Added::Saved(_) => Ok(Redirect::to(&format!(
-            "/t/{}/organisations?added=1",
-            member.tenant.slug
-        ))
-        .into_response()),
-        Added::Refused(errors) => {
-            let target = FormTarget::adding(&member, "organisations", ADDING);
-            page_with_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &OrganisationFormPage::new(&member, target, form, errors),
-            )
-        }
-    }
-}
-
-async fn edit_form(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-    Path((_slug, id)): Path<(String, Uuid)>,
-) -> Result<Response, Error> {
-    let (form, version) =
-        stored_form::<OrganisationForm>(&state, &member, "organisations", id).await?;
-    let target = FormTarget::editing(&member, ("organisations", id), version, &form.name);
-    page(&OrganisationFormPage::new(
-        &member,
-        target,
-        form,
-        FormErrors::default(),
-    ))
-}
-
-async fn update(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-    Path((_slug, id)): Path<(String, Uuid)>,
-    Form(form): Form<OrganisationForm>,
-) -> Result<Response, Error> {
-    let record = ("organisations", id);
-    match save(&state, &member, record, &form, &ContactFields::RENAMES).await? {
-        Edited::Saved => Ok(
-            Redirect::to(&format!("/t/{}/organisations/{id}", member.tenant.slug)).into_response(),
-        ),
-        Edited::Refused {
-            status,
-            errors,
-            version,
-        } => {
-            let target = FormTarget::editing(&member, record, version, &form.name);
-            page_with_status(
-                status,
-                &OrganisationFormPage::new(&member, target, form, errors),
-            )
-        }
+    /// Back to the list, which says the organisation was added.
+    fn added(member: &Member, _id: Uuid) -> String {
+        format!("/t/{}/organisations?added=1", member.tenant.slug)
     }
 }
 

@@ -4,36 +4,26 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
-use axum_extra::extract::Form;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::editing::{
-    Added, Edited, FormTarget, RecordForm, add, blank_is_none, save, stored_form,
-};
+use super::editing::{FormPages, FormTarget, RecordForm, blank_is_none, form_routes};
 use super::organisations::{organisation_choices, tenant_organisations};
 use super::record_parts::{ListPage, ListPageQuery, Listing, Surroundings, period};
-use super::{
-    Choice, FormErrors, Layout, cents_typed, money, page, page_with_status, short_date, typed_cents,
-};
+use super::{Choice, FormErrors, Layout, cents_typed, money, page, short_date, typed_cents};
 use crate::Error;
-use crate::membership::{Editor, Member};
+use crate::membership::Member;
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/t/{slug}/partnerships", get(list))
-        .route("/t/{slug}/partnerships/new", get(new_form).post(create))
         .route("/t/{slug}/partnerships/{id}", get(show))
-        .route(
-            "/t/{slug}/partnerships/{id}/edit",
-            get(edit_form).post(update),
-        )
+        .merge(form_routes::<PartnershipForm>())
 }
 
 fn kind_label(kind: &str) -> &'static str {
@@ -256,7 +246,7 @@ const BLANK_PARTNERS: usize = 2;
 
 /// The form to add or change a partnership, as typed. Partners come as parallel lists
 /// (one organisation and one role per line of the form).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 pub struct PartnershipForm {
     #[serde(default)]
     title: String,
@@ -304,15 +294,35 @@ pub struct PartnershipForm {
     allowed_statuses: Vec<String>,
 }
 
-impl PartnershipForm {
-    fn new() -> Self {
+impl Default for PartnershipForm {
+    /// A new partnership: funding, a prospect.
+    fn default() -> Self {
         Self {
+            title: String::new(),
             kind: "funding".into(),
             status: "prospect".into(),
-            ..Self::default()
+            starts_on: String::new(),
+            ends_on: String::new(),
+            next_evaluation_on: String::new(),
+            partner_id: Vec::new(),
+            partner_role: Vec::new(),
+            purpose: String::new(),
+            shared_values: String::new(),
+            roles: String::new(),
+            phasing: String::new(),
+            means: String::new(),
+            budget: String::new(),
+            regulation_mode: String::new(),
+            evaluation_method: String::new(),
+            notes: String::new(),
+            version: None,
+            partner_names: Vec::new(),
+            allowed_statuses: Vec::new(),
         }
     }
+}
 
+impl PartnershipForm {
     /// The partner lines filled in: organisation and role.
     fn partners(&self) -> impl Iterator<Item = (&str, &str)> {
         self.partner_id
@@ -459,7 +469,7 @@ struct PartnerLine {
 
 #[derive(Template)]
 #[template(path = "partnership_form.html")]
-struct PartnershipFormPage {
+pub struct PartnershipFormPage {
     layout: Layout,
     target: FormTarget,
     kinds: Vec<Choice>,
@@ -469,17 +479,46 @@ struct PartnershipFormPage {
     errors: FormErrors,
 }
 
-impl PartnershipFormPage {
+impl FormPages for PartnershipForm {
+    const COLLECTION: &'static str = "partnerships";
+    const ADDING: &'static str = "Ajouter un partenariat";
+    const RENAMES: &'static [(&'static str, &'static str)] = &[
+        ("agreement.purpose", "purpose"),
+        ("agreement.shared_values", "shared_values"),
+        ("agreement.roles", "roles"),
+        ("agreement.phasing", "phasing"),
+        ("agreement.means", "means"),
+        ("agreement.budget", "budget"),
+        ("agreement.budget.amount_cents", "budget"),
+        ("agreement.regulation_mode", "regulation_mode"),
+        ("agreement.evaluation_method", "evaluation_method"),
+        ("partners.organisation_id", "partners"),
+    ];
+
+    type Page = PartnershipFormPage;
+
+    fn name(&self) -> String {
+        self.title.trim().to_owned()
+    }
+
     /// The form, its status offering where the partnership stands and where it may go
     /// (any status for a new one), its partner lines choosing among the tenant's
     /// organisations.
-    async fn new(
+    async fn page(
         state: &AppState,
         member: &Member,
         target: FormTarget,
-        form: PartnershipForm,
+        mut form: Self,
         errors: FormErrors,
-    ) -> Result<Self, Error> {
+    ) -> Result<PartnershipFormPage, Error> {
+        // A form sent back does not say where the partnership may go: the stored one does.
+        if let (Some(id), true) = (target.record, form.allowed_statuses.is_empty()) {
+            let stored: Partnership = state
+                .core
+                .get(member, &format!("/v1/partnerships/{id}"))
+                .await?;
+            form.allowed_statuses = stored.statuses();
+        }
         let organisations = tenant_organisations(state, member).await?;
         let named = form
             .partner_id
@@ -504,7 +543,7 @@ impl PartnershipFormPage {
                 .map(|s| (s.as_str(), status_label(s)))
                 .collect()
         };
-        Ok(Self {
+        Ok(PartnershipFormPage {
             layout: Layout::of(member, "partnerships"),
             kinds: Choice::list(KINDS, &form.kind),
             statuses: Choice::list(statuses, &form.status),
@@ -513,103 +552,5 @@ impl PartnershipFormPage {
             form,
             errors,
         })
-    }
-}
-
-const ADDING: &str = "Ajouter un partenariat";
-
-async fn new_form(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-) -> Result<Response, Error> {
-    let target = FormTarget::adding(&member, "partnerships", ADDING);
-    let form = PartnershipForm::new();
-    page(&PartnershipFormPage::new(&state, &member, target, form, FormErrors::default()).await?)
-}
-
-async fn create(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-    Form(form): Form<PartnershipForm>,
-) -> Result<Response, Error> {
-    match add(&state, &member, "partnerships", &form, &RENAMES).await? {
-        Added::Saved(id) => Ok(Redirect::to(&format!(
-            "/t/{}/partnerships/{id}",
-            member.tenant.slug
-        ))
-        .into_response()),
-        Added::Refused(errors) => {
-            let target = FormTarget::adding(&member, "partnerships", ADDING);
-            page_with_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &PartnershipFormPage::new(&state, &member, target, form, errors).await?,
-            )
-        }
-    }
-}
-
-/// API field names and the form's, where they differ.
-const RENAMES: [(&str, &str); 10] = [
-    ("agreement.purpose", "purpose"),
-    ("agreement.shared_values", "shared_values"),
-    ("agreement.roles", "roles"),
-    ("agreement.phasing", "phasing"),
-    ("agreement.means", "means"),
-    ("agreement.budget", "budget"),
-    ("agreement.budget.amount_cents", "budget"),
-    ("agreement.regulation_mode", "regulation_mode"),
-    ("agreement.evaluation_method", "evaluation_method"),
-    ("partners.organisation_id", "partners"),
-];
-
-/// Where the stored partnership may go: its status and the next ones.
-async fn statuses_from_stored(
-    state: &AppState,
-    member: &Member,
-    id: Uuid,
-) -> Result<Vec<String>, Error> {
-    let stored: Partnership = state
-        .core
-        .get(member, &format!("/v1/partnerships/{id}"))
-        .await?;
-    Ok(stored.statuses())
-}
-
-async fn edit_form(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-    Path((_slug, id)): Path<(String, Uuid)>,
-) -> Result<Response, Error> {
-    let (form, version) =
-        stored_form::<PartnershipForm>(&state, &member, "partnerships", id).await?;
-    let target = FormTarget::editing(&member, ("partnerships", id), version, &form.title);
-    page(&PartnershipFormPage::new(&state, &member, target, form, FormErrors::default()).await?)
-}
-
-async fn update(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-    Path((_slug, id)): Path<(String, Uuid)>,
-    Form(form): Form<PartnershipForm>,
-) -> Result<Response, Error> {
-    let record = ("partnerships", id);
-    match save(&state, &member, record, &form, &RENAMES).await? {
-        Edited::Saved => Ok(
-            Redirect::to(&format!("/t/{}/partnerships/{id}", member.tenant.slug)).into_response(),
-        ),
-        Edited::Refused {
-            status,
-            errors,
-            version,
-        } => {
-            // Where it may go now: the typed form does not say.
-            let mut form = form;
-            form.allowed_statuses = statuses_from_stored(&state, &member, id).await?;
-            let target = FormTarget::editing(&member, record, version, &form.title);
-            page_with_status(
-                status,
-                &PartnershipFormPage::new(&state, &member, target, form, errors).await?,
-            )
-        }
     }
 }

@@ -3,32 +3,28 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
 use axum::routing::get;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::editing::{
-    Added, Edited, FormTarget, RecordForm, add, blank_is_none, save, stored_form,
-};
+use super::editing::{FormPages, FormTarget, RecordForm, blank_is_none, form_routes};
 use super::record_parts::{
     Address, AffiliationRow, ContactFields, EmailEntry, EngagementTotal, ListPage, ListPageQuery,
     PhoneEntry, Surroundings, affiliations, engagement_totals,
 };
-use super::{Choice, FormErrors, Layout, page, page_with_status};
+use super::{Choice, FormErrors, Layout, page};
 use crate::Error;
-use crate::membership::{Editor, Member};
+use crate::membership::Member;
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/t/{slug}/people", get(list))
-        .route("/t/{slug}/people/new", get(new_form).post(create))
         .route("/t/{slug}/people/{id}", get(show))
-        .route("/t/{slug}/people/{id}/edit", get(edit_form).post(update))
+        .merge(form_routes::<PersonForm>())
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,14 +88,6 @@ pub struct PersonForm {
     version: Option<String>,
 }
 
-impl PersonForm {
-    fn name(&self) -> String {
-        format!("{} {}", self.given_name.trim(), self.family_name.trim())
-            .trim()
-            .to_owned()
-    }
-}
-
 impl RecordForm for PersonForm {
     type Stored = PersonDetail;
 
@@ -160,7 +148,7 @@ impl RecordForm for PersonForm {
 
 #[derive(Template)]
 #[template(path = "person_form.html")]
-struct PersonFormPage {
+pub struct PersonFormPage {
     layout: Layout,
     target: FormTarget,
     bases: Vec<Choice>,
@@ -168,88 +156,38 @@ struct PersonFormPage {
     errors: FormErrors,
 }
 
-impl PersonFormPage {
-    fn new(member: &Member, target: FormTarget, form: PersonForm, errors: FormErrors) -> Self {
-        Self {
+impl FormPages for PersonForm {
+    const COLLECTION: &'static str = "people";
+    const ADDING: &'static str = "Ajouter une personne";
+    const RENAMES: &'static [(&'static str, &'static str)] = &ContactFields::RENAMES;
+
+    type Page = PersonFormPage;
+
+    fn name(&self) -> String {
+        format!("{} {}", self.given_name.trim(), self.family_name.trim())
+            .trim()
+            .to_owned()
+    }
+
+    async fn page(
+        _state: &AppState,
+        member: &Member,
+        target: FormTarget,
+        form: Self,
+        errors: FormErrors,
+    ) -> Result<PersonFormPage, Error> {
+        Ok(PersonFormPage {
             layout: Layout::of(member, "people"),
             bases: Choice::list(CONSENT_BASES, &form.consent_basis),
             target,
             form,
             errors,
-        }
+        })
     }
-}
 
-async fn new_form(Editor(member): Editor) -> Result<Response, Error> {
-    let target = FormTarget::adding(&member, "people", "Ajouter une personne");
-    page(&PersonFormPage::new(
-        &member,
-        target,
-        PersonForm::default(),
-        FormErrors::default(),
-    ))
-}
-
-async fn create(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-    Form(form): Form<PersonForm>,
-) -> Result<Response, Error> {
-    match add(&state, &member, "people", &form, &ContactFields::RENAMES).await? {
-        Added::Saved(_) => {
-            Ok(Redirect::to(&format!("/t/{}/people?added=1", member.tenant.slug)).into_response())
-        }
-        Added::Refused(errors) => {
-            let target = FormTarget::adding(&member, "people", "Ajouter une personne");
-            page_with_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &PersonFormPage::new(&member, target, form, errors),
-            )
-        }
-    }
-}
-
-async fn edit_form(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-    Path((_slug, id)): Path<(String, Uuid)>,
-) -> Result<Response, Error> {
-    let (form, version) = stored_form::<PersonForm>(&state, &member, "people", id).await?;
-    let target = FormTarget::editing(&member, ("people", id), version, &form.name());
-    page(&PersonFormPage::new(
-        &member,
-        target,
-        form,
-        FormErrors::default(),
-    ))
-}
-
-async fn update(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-    Path((_slug, id)): Path<(String, Uuid)>,
-    Form(form): Form<PersonForm>,
-) -> Result<Response, Error> {
-    match save(
-        &state,
-        &member,
-        ("people", id),
-        &form,
-        &ContactFields::RENAMES,
-    )
-    .await?
-    {
-        Edited::Saved => {
-            Ok(Redirect::to(&format!("/t/{}/people/{id}", member.tenant.slug)).into_response())
-        }
-        Edited::Refused {
-            status,
-            errors,
-            version,
-        } => {
-            let target = FormTarget::editing(&member, ("people", id), version, &form.name());
-            page_with_status(status, &PersonFormPage::new(&member, target, form, errors))
-        }
+    /// Back to the list, which says the person was added.
+    fn added(member: &Member, _id: Uuid) -> String {
+        format!("/t/{}/people?added=1", member.tenant.slug)
     }
 }
 

@@ -260,6 +260,7 @@ fn planning(member: &Member, id: Uuid, version: i64, name: &str) -> FormTarget {
         heading: format!("Jalons et budget · {name}"),
         back: format!("/t/{}/projects/{id}", member.tenant.slug),
         version: Some(version),
+        record: Some(id),
     }
 }
 

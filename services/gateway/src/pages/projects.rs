@@ -3,32 +3,28 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
 use axum::routing::get;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::editing::{
-    Added, Edited, FormTarget, RecordForm, add, blank_is_none, save, stored_form,
-};
+use super::editing::{FormPages, FormTarget, RecordForm, blank_is_none, form_routes};
 use super::record_parts::{
     EngagementTotal, ListPage, ListPageQuery, Surroundings, engagement_totals, period,
 };
-use super::{Choice, FormErrors, Layout, money, page, page_with_status, short_date};
+use super::{Choice, FormErrors, Layout, money, page, short_date};
 use crate::Error;
-use crate::membership::{Editor, Member};
+use crate::membership::Member;
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/t/{slug}/projects", get(list))
-        .route("/t/{slug}/projects/new", get(new_form).post(create))
         .route("/t/{slug}/projects/{id}", get(show))
-        .route("/t/{slug}/projects/{id}/edit", get(edit_form).post(update))
+        .merge(form_routes::<ProjectForm>())
 }
 
 /// A project's statuses, with their French names, in the order forms offer them.
@@ -267,7 +263,7 @@ impl RecordForm for ProjectForm {
 
 #[derive(Template)]
 #[template(path = "project_form.html")]
-struct ProjectFormPage {
+pub struct ProjectFormPage {
     layout: Layout,
     target: FormTarget,
     statuses: Vec<Choice>,
@@ -275,81 +271,29 @@ struct ProjectFormPage {
     errors: FormErrors,
 }
 
-impl ProjectFormPage {
-    fn new(member: &Member, target: FormTarget, form: ProjectForm, errors: FormErrors) -> Self {
-        Self {
+impl FormPages for ProjectForm {
+    const COLLECTION: &'static str = "projects";
+    const ADDING: &'static str = "Ajouter un projet";
+
+    type Page = ProjectFormPage;
+
+    fn name(&self) -> String {
+        self.name.trim().to_owned()
+    }
+
+    async fn page(
+        _state: &AppState,
+        member: &Member,
+        target: FormTarget,
+        form: Self,
+        errors: FormErrors,
+    ) -> Result<ProjectFormPage, Error> {
+        Ok(ProjectFormPage {
             layout: Layout::of(member, "projects"),
             statuses: Choice::list(STATUSES, &form.status),
             target,
             form,
             errors,
-        }
-    }
-}
-
-const ADDING: &str = "Ajouter un projet";
-
-async fn new_form(Editor(member): Editor) -> Result<Response, Error> {
-    let target = FormTarget::adding(&member, "projects", ADDING);
-    page(&ProjectFormPage::new(
-        &member,
-        target,
-        ProjectForm::default(),
-        FormErrors::default(),
-    ))
-}
-
-async fn create(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-    Form(form): Form<ProjectForm>,
-) -> Result<Response, Error> {
-    match add(&state, &member, "projects", &form, &[]).await? {
-        Added::Saved(id) => {
-            Ok(Redirect::to(&format!("/t/{}/projects/{id}", member.tenant.slug)).into_response())
-        }
-        Added::Refused(errors) => {
-            let target = FormTarget::adding(&member, "projects", ADDING);
-            page_with_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &ProjectFormPage::new(&member, target, form, errors),
-            )
-        }
-    }
-}
-
-async fn edit_form(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-    Path((_slug, id)): Path<(String, Uuid)>,
-) -> Result<Response, Error> {
-    let (form, version) = stored_form::<ProjectForm>(&state, &member, "projects", id).await?;
-    let target = FormTarget::editing(&member, ("projects", id), version, &form.name);
-    page(&ProjectFormPage::new(
-        &member,
-        target,
-        form,
-        FormErrors::default(),
-    ))
-}
-
-async fn update(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-    Path((_slug, id)): Path<(String, Uuid)>,
-    Form(form): Form<ProjectForm>,
-) -> Result<Response, Error> {
-    match save(&state, &member, ("projects", id), &form, &[]).await? {
-        Edited::Saved => {
-            Ok(Redirect::to(&format!("/t/{}/projects/{id}", member.tenant.slug)).into_response())
-        }
-        Edited::Refused {
-            status,
-            errors,
-            version,
-        } => {
-            let target = FormTarget::editing(&member, ("projects", id), version, &form.name);
-            page_with_status(status, &ProjectFormPage::new(&member, target, form, errors))
-        }
+        })
     }
 }
