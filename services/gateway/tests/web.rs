@@ -74,6 +74,31 @@ impl Stack {
     fn browser(&self) -> anyhow::Result<Browser> {
         Browser::new(&self.base)
     }
+
+    /// sacha, invited as a viewer of "asso-demo", logged in.
+    async fn viewer(&self) -> anyhow::Result<Browser> {
+        sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'viewer')")
+            .bind(self.tenant_id)
+            .bind("sacha.petit@demo.maillage.test")
+            .execute(&self.db.owner)
+            .await?;
+        let sacha = self.browser()?;
+        sacha.login("sacha", "/t/asso-demo/").await?;
+        Ok(sacha)
+    }
+}
+
+/// Creates a record of "asso-demo" through the API; its id.
+async fn created(browser: &Browser, collection: &str, body: Value) -> anyhow::Result<String> {
+    let (status, created) = browser
+        .api(
+            reqwest::Method::POST,
+            &format!("/api/v1/t/asso-demo/{collection}"),
+            Some(body),
+        )
+        .await?;
+    anyhow::ensure!(status == StatusCode::CREATED, "{collection}: {created}");
+    Ok(created["id"].as_str().unwrap_or_default().to_owned())
 }
 
 #[tokio::test]
@@ -1026,13 +1051,7 @@ async fn activities_are_noted_and_tasks_ticked_off_from_a_records_page() -> Test
     assert_eq!(noted, 0);
 
     // A viewer sees the history, not the buttons, and cannot note anything.
-    sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'viewer')")
-        .bind(stack.tenant_id)
-        .bind("sacha.petit@demo.maillage.test")
-        .execute(&stack.db.owner)
-        .await?;
-    let sacha = stack.browser()?;
-    sacha.login("sacha", "/t/asso-demo/").await?;
+    let sacha = stack.viewer().await?;
     let page = sacha.get(&page_path).await?.text().await?;
     assert!(page.contains("Comité de pilotage"));
     assert!(
@@ -1286,13 +1305,7 @@ async fn records_are_changed_from_their_forms_and_a_stale_form_says_what_is_stor
     );
 
     // A viewer gets no form and changes nothing; another workspace's record is not found.
-    sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'viewer')")
-        .bind(stack.tenant_id)
-        .bind("sacha.petit@demo.maillage.test")
-        .execute(&stack.db.owner)
-        .await?;
-    let sacha = stack.browser()?;
-    sacha.login("sacha", "/t/asso-demo/").await?;
+    let sacha = stack.viewer().await?;
     assert!(
         !sacha
             .get(&page_path)
@@ -1762,13 +1775,7 @@ async fn affiliations_and_engagements_are_recorded_from_a_records_page() -> Test
     assert!(page.contains("1\u{202f}500,00\u{a0}€"), "{page}");
 
     // A viewer gets none of these forms; another workspace's person is not found.
-    sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'viewer')")
-        .bind(stack.tenant_id)
-        .bind("sacha.petit@demo.maillage.test")
-        .execute(&stack.db.owner)
-        .await?;
-    let sacha = stack.browser()?;
-    sacha.login("sacha", "/t/asso-demo/").await?;
+    let sacha = stack.viewer().await?;
     for form in [&link, &give] {
         assert_eq!(sacha.get(form).await?.status(), StatusCode::FORBIDDEN);
     }
@@ -1794,14 +1801,12 @@ async fn a_deadline_is_moved_and_a_series_renamed_from_its_form() -> TestResult 
     let stack = Stack::start().await?;
     let browser = stack.browser()?;
     browser.login("camille", "/t/asso-demo/").await?;
-    let (_, caf) = browser
-        .api(
-            reqwest::Method::POST,
-            "/api/v1/t/asso-demo/organisations",
-            Some(json!({"name": "CAF", "kind": "funder"})),
-        )
-        .await?;
-    let caf = caf["id"].as_str().unwrap_or_default().to_owned();
+    let caf = created(
+        &browser,
+        "organisations",
+        json!({"name": "CAF", "kind": "funder"}),
+    )
+    .await?;
     let response = browser
         .post_form(
             "/t/asso-demo/deadlines/new",
@@ -1893,14 +1898,7 @@ async fn an_activity_is_corrected_or_deleted_from_the_timeline() -> TestResult {
     let stack = Stack::start().await?;
     let browser = stack.browser()?;
     browser.login("camille", "/t/asso-demo/").await?;
-    let (_, person) = browser
-        .api(
-            reqwest::Method::POST,
-            "/api/v1/t/asso-demo/people",
-            Some(json!({"family_name": "Girard"})),
-        )
-        .await?;
-    let person = person["id"].as_str().unwrap_or_default().to_owned();
+    let person = created(&browser, "people", json!({"family_name": "Girard"})).await?;
     let page_path = format!("/t/asso-demo/people/{person}");
     let (status, activity) = browser
         .api(reqwest::Method::POST, "/api/v1/t/asso-demo/activities",
@@ -1987,14 +1985,7 @@ async fn tags_are_edited_from_a_records_page() -> TestResult {
     let stack = Stack::start().await?;
     let browser = stack.browser()?;
     browser.login("camille", "/t/asso-demo/").await?;
-    let (_, project) = browser
-        .api(
-            reqwest::Method::POST,
-            "/api/v1/t/asso-demo/projects",
-            Some(json!({"name": "Jardins partagés"})),
-        )
-        .await?;
-    let project = project["id"].as_str().unwrap_or_default().to_owned();
+    let project = created(&browser, "projects", json!({"name": "Jardins partagés"})).await?;
     let page_path = format!("/t/asso-demo/projects/{project}");
     let tags_path = format!("{page_path}/tags");
     let page = browser.get(&page_path).await?.text().await?;
@@ -2028,13 +2019,7 @@ async fn tags_are_edited_from_a_records_page() -> TestResult {
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(response.text().await?.contains("pas plus de 50 tags"));
 
-    sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'viewer')")
-        .bind(stack.tenant_id)
-        .bind("sacha.petit@demo.maillage.test")
-        .execute(&stack.db.owner)
-        .await?;
-    let sacha = stack.browser()?;
-    sacha.login("sacha", "/t/asso-demo/").await?;
+    let sacha = stack.viewer().await?;
     assert!(
         !sacha
             .get(&page_path)
@@ -2307,13 +2292,7 @@ async fn records_go_to_the_bin_from_their_form_and_come_back_from_it() -> TestRe
     );
 
     // A viewer sees the bin, not the buttons, and restores nothing.
-    sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'viewer')")
-        .bind(stack.tenant_id)
-        .bind("sacha.petit@demo.maillage.test")
-        .execute(&stack.db.owner)
-        .await?;
-    let sacha = stack.browser()?;
-    sacha.login("sacha", "/t/asso-demo/").await?;
+    let sacha = stack.viewer().await?;
     let bin = sacha.get("/t/asso-demo/bin").await?.text().await?;
     assert!(
         bin.contains("Club de lecture") && !bin.contains("/restore"),
@@ -2405,13 +2384,7 @@ async fn a_partnership_is_evaluated_from_its_page() -> TestResult {
     assert!(page.contains("4/5 — Objectifs presque tenus"), "{page}");
     assert!(page.contains("38 familles accueillies"));
 
-    sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'viewer')")
-        .bind(stack.tenant_id)
-        .bind("sacha.petit@demo.maillage.test")
-        .execute(&stack.db.owner)
-        .await?;
-    let sacha = stack.browser()?;
-    sacha.login("sacha", "/t/asso-demo/").await?;
+    let sacha = stack.viewer().await?;
     assert_eq!(sacha.get(&form_path).await?.status(), StatusCode::FORBIDDEN);
     Ok(())
 }
