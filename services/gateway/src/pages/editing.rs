@@ -94,7 +94,7 @@ impl FormTarget {
 }
 
 /// How adding went.
-pub enum Added {
+enum Added {
     /// The new record's id.
     Saved(Uuid),
     /// Refused: the fields named.
@@ -103,7 +103,7 @@ pub enum Added {
 
 /// Adds the record `form` describes to `collection`. `renames` maps API field names to
 /// the form's where they differ.
-pub async fn add<F: RecordForm>(
+async fn add<F: RecordForm>(
     state: &AppState,
     member: &Member,
     collection: &str,
