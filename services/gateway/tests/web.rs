@@ -1174,6 +1174,21 @@ async fn records_are_changed_from_their_forms_and_a_stale_form_says_what_is_stor
         "the primary email sent back unchanged keeps its label, the other stays"
     );
 
+    // The page tells who changed what, newest first.
+    let page = browser.get(&page_path).await?.text().await?;
+    let changes = page
+        .split("Modifications de la fiche")
+        .nth(1)
+        .unwrap_or_default();
+    let (modified, created) = (
+        changes.find("Camille Martin a modifié : adresse, consentement, nom, notes"),
+        changes.find("Camille Martin a créé la fiche"),
+    );
+    assert!(
+        modified.zip(created).is_some_and(|(m, c)| m < c),
+        "{changes}"
+    );
+
     // Someone else changes the city meanwhile; a form made from version 1 is stale.
     let response = browser
         .http
