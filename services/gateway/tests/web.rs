@@ -2152,6 +2152,12 @@ async fn no_form_reaches_another_workspaces_records() -> TestResult {
         theirs["partnerships"]
     ));
     forms.push(format!("/t/asso-demo/projects/{}/plan", theirs["projects"]));
+    for collection in ["people", "organisations"] {
+        forms.push(format!(
+            "/t/asso-demo/{collection}/{}/merge",
+            theirs[collection]
+        ));
+    }
     for form in &forms {
         assert_eq!(
             browser.get(form).await?.status(),
@@ -2172,6 +2178,7 @@ async fn no_form_reaches_another_workspaces_records() -> TestResult {
             ("amount", "5"),
             ("occurred_on", "2027-01-01"),
             ("organisation_id", theirs["organisations"].as_str()),
+            ("duplicate_id", theirs["people"].as_str()),
         ];
         let response = browser.post_form(form, &sent).await?;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "POST {form}");
@@ -2504,6 +2511,104 @@ async fn a_projects_milestones_and_budget_are_planned_from_one_form() -> TestRes
     assert!(
         html.contains("actuellement enregistré : « Réunion publique"),
         "{html}"
+    );
+    Ok(())
+}
+
+/// A duplicate is found from the kept person's page, merged once confirmed: what it
+/// held moves to the kept one, and it goes to the bin.
+#[tokio::test]
+async fn a_duplicate_is_found_and_merged_from_the_kept_records_page() -> TestResult {
+    let stack = Stack::start().await?;
+    let browser = stack.browser()?;
+    browser.login("camille", "/t/asso-demo/").await?;
+    let kept = created(
+        &browser,
+        "people",
+        json!({"family_name": "Girard", "given_name": "Noël", "email": "noel@exemple.fr"}),
+    )
+    .await?;
+    let duplicate = created(
+        &browser,
+        "people",
+        json!({"family_name": "Girard", "given_name": "Noel", "phone": "05 61 00 00 00"}),
+    )
+    .await?;
+    let club = created(
+        &browser,
+        "organisations",
+        json!({"name": "Club de lecture", "kind": "association"}),
+    )
+    .await?;
+    let (status, _) = browser
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/t/asso-demo/affiliations",
+            Some(json!({"person_id": duplicate, "organisation_id": club, "role": "Trésorier"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED);
+    let kept_page = format!("/t/asso-demo/people/{kept}");
+    let merge_path = format!("{kept_page}/merge");
+    let page = browser.get(&kept_page).await?.text().await?;
+    assert!(page.contains(&merge_path), "{page}");
+
+    let found = browser
+        .get(&format!("{merge_path}?q=girard"))
+        .await?
+        .text()
+        .await?;
+    assert!(found.contains(&format!("value=\"{duplicate}\"")), "{found}");
+    assert!(!found.contains(&format!("value=\"{kept}\"")), "not itself");
+    let response = browser
+        .post_form(&merge_path, &[("duplicate_id", duplicate.as_str())])
+        .await?;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response
+            .text()
+            .await?
+            .contains("Fusionner « Noel Girard » dans « Noël Girard » ?")
+    );
+    let duplicate_page = format!("/t/asso-demo/people/{duplicate}");
+    assert_eq!(
+        browser.get(&duplicate_page).await?.status(),
+        StatusCode::OK,
+        "asked first"
+    );
+
+    let response = browser
+        .post_form(
+            &merge_path,
+            &[("duplicate_id", duplicate.as_str()), ("confirmed", "1")],
+        )
+        .await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response)?, kept_page);
+    let page = browser.get(&kept_page).await?.text().await?;
+    assert!(
+        page.contains("05 61 00 00 00"),
+        "the phone it lacked: {page}"
+    );
+    assert!(
+        page.contains("Club de lecture") && page.contains("Trésorier"),
+        "{page}"
+    );
+    assert!(
+        page.contains("y a fusionné un doublon"),
+        "told in its changes"
+    );
+    assert_eq!(
+        browser.get(&duplicate_page).await?.status(),
+        StatusCode::NOT_FOUND
+    );
+    let bin = browser.get("/t/asso-demo/bin").await?.text().await?;
+    assert!(bin.contains("Noel Girard"), "{bin}");
+
+    let sacha = stack.viewer().await?;
+    assert_eq!(
+        sacha.get(&merge_path).await?.status(),
+        StatusCode::FORBIDDEN
     );
     Ok(())
 }

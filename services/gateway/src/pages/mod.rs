@@ -9,6 +9,7 @@ mod editing;
 mod engagements;
 mod evaluations;
 mod home;
+mod merge;
 mod organisations;
 mod partnerships;
 mod people;
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .merge(home::router())
         .merge(people::router())
         .merge(organisations::router())
+        .merge(merge::router())
         .merge(projects::router())
         .merge(project_plan::router())
         .merge(partnerships::router())

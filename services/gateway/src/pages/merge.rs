@@ -1,0 +1,161 @@
+//! Merging a duplicate into a person or an organisation from its page: find the
+//! duplicate (search), confirm, and everything moves to the record kept; the duplicate
+//! goes to the bin.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::record_parts::record_name;
+use super::{FormErrors, Layout, page, page_with_status};
+use crate::Error;
+use crate::membership::Editor;
+use crate::startup::AppState;
+
+/// What can be merged: the collection, and what search calls one of it.
+const MERGEABLE: [(&str, &str); 2] = [("people", "person"), ("organisations", "organisation")];
+
+pub fn router() -> Router<AppState> {
+    let mut router = Router::new();
+    for record in MERGEABLE {
+        router = router.route(
+            &format!("/t/{{slug}}/{}/{{id}}/merge", record.0),
+            get(move |state, member, path, query| find(record, state, member, path, query))
+                .post(move |state, member, path, form| merge(record, state, member, path, form)),
+        );
+    }
+    router
+}
+
+#[derive(Debug, Deserialize)]
+struct FindQuery {
+    #[serde(default)]
+    q: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Hit {
+    kind: String,
+    id: Uuid,
+    label: String,
+    detail: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Hits {
+    items: Vec<Hit>,
+}
+
+#[derive(Template)]
+#[template(path = "merge_find.html")]
+struct FindPage {
+    layout: Layout,
+    kept_name: String,
+    kept_path: String,
+    q: String,
+    /// None until something was searched.
+    candidates: Option<Vec<Hit>>,
+    errors: FormErrors,
+}
+
+/// The page that finds the duplicate: a search among the records of the same kind.
+async fn find(
+    (collection, kind): (&'static str, &'static str),
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    Query(query): Query<FindQuery>,
+) -> Result<Response, Error> {
+    let kept_name = record_name(&state, &member, collection, id).await?;
+    let q = query.q.trim().to_owned();
+    let (status, candidates, errors) = if q.is_empty() {
+        (StatusCode::OK, None, FormErrors::default())
+    } else {
+        let encoded: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
+        let path = format!("/v1/search?q={encoded}&limit=30");
+        match state.core.query::<Hits>(&member, &path).await? {
+            Ok(hits) => {
+                let candidates = hits
+                    .items
+                    .into_iter()
+                    .filter(|hit| hit.kind == kind && hit.id != id)
+                    .collect();
+                (StatusCode::OK, Some(candidates), FormErrors::default())
+            }
+            Err(problem) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                FormErrors::from_problem(problem, &[]),
+            ),
+        }
+    };
+    page_with_status(
+        status,
+        &FindPage {
+            layout: Layout::of(&member, collection),
+            kept_path: format!("/t/{}/{collection}/{id}", member.tenant.slug),
+            kept_name,
+            q,
+            candidates,
+            errors,
+        },
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct MergeForm {
+    duplicate_id: Uuid,
+    /// Set once the person confirmed.
+    confirmed: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "merge_confirm.html")]
+struct ConfirmPage {
+    layout: Layout,
+    kept_name: String,
+    kept_path: String,
+    duplicate_name: String,
+    duplicate_id: Uuid,
+}
+
+/// The first press asks to confirm, naming both; the second merges.
+async fn merge(
+    (collection, _): (&'static str, &'static str),
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    Form(form): Form<MergeForm>,
+) -> Result<Response, Error> {
+    let kept_path = format!("/t/{}/{collection}/{id}", member.tenant.slug);
+    if form.confirmed.is_none() {
+        let (kept_name, duplicate_name) = tokio::try_join!(
+            record_name(&state, &member, collection, id),
+            record_name(&state, &member, collection, form.duplicate_id),
+        )?;
+        return page(&ConfirmPage {
+            layout: Layout::of(&member, collection),
+            kept_name,
+            kept_path,
+            duplicate_name,
+            duplicate_id: form.duplicate_id,
+        });
+    }
+    let path = format!("/v1/{collection}/{id}/merge");
+    let body = json!({ "duplicate_id": form.duplicate_id });
+    match state
+        .core
+        .send::<serde_json::Value>(&member, Method::POST, &path, &body, None)
+        .await?
+    {
+        Ok(_) => Ok(Redirect::to(&kept_path).into_response()),
+        Err(problem) => Err(Error::Refused(problem)),
+    }
+}
