@@ -2144,10 +2144,6 @@ async fn no_form_reaches_another_workspaces_records() -> TestResult {
         ));
     }
     forms.push(format!(
-        "/t/asso-demo/people/{}/affiliations/new",
-        theirs["people"]
-    ));
-    forms.push(format!(
         "/t/asso-demo/partnerships/{}/evaluations/new",
         theirs["partnerships"]
     ));
@@ -2155,6 +2151,10 @@ async fn no_form_reaches_another_workspaces_records() -> TestResult {
     for collection in ["people", "organisations"] {
         forms.push(format!(
             "/t/asso-demo/{collection}/{}/merge",
+            theirs[collection]
+        ));
+        forms.push(format!(
+            "/t/asso-demo/{collection}/{}/affiliations/new",
             theirs[collection]
         ));
     }
@@ -2609,6 +2609,58 @@ async fn a_duplicate_is_found_and_merged_from_the_kept_records_page() -> TestRes
     assert_eq!(
         sacha.get(&merge_path).await?.status(),
         StatusCode::FORBIDDEN
+    );
+    Ok(())
+}
+
+/// From an organisation's page a person is found by name and linked to it, with a role.
+#[tokio::test]
+async fn a_person_is_found_and_linked_from_an_organisations_page() -> TestResult {
+    let stack = Stack::start().await?;
+    let browser = stack.browser()?;
+    browser.login("camille", "/t/asso-demo/").await?;
+    let person = created(
+        &browser,
+        "people",
+        json!({"family_name": "Girard", "given_name": "Noël", "email": "noel@exemple.fr"}),
+    )
+    .await?;
+    let club = created(
+        &browser,
+        "organisations",
+        json!({"name": "Club de lecture", "kind": "association"}),
+    )
+    .await?;
+    let club_page = format!("/t/asso-demo/organisations/{club}");
+    let link = format!("{club_page}/affiliations/new");
+    let page = browser.get(&club_page).await?.text().await?;
+    assert!(page.contains(&link), "{page}");
+    let found = browser.get(&format!("{link}?q=noel")).await?.text().await?;
+    assert!(found.contains(&format!("value=\"{person}\"")), "{found}");
+    assert!(found.contains("noel@exemple.fr"));
+
+    let mut fields = vec![
+        ("q", "noel"),
+        ("role", "Président"),
+        ("starts_on", "2025-09-01"),
+        ("ends_on", ""),
+    ];
+    let response = browser.post_form(&link, &fields).await?;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await?;
+    assert!(html.contains("id=\"person_id-error\""), "{html}");
+    assert!(
+        html.contains(&format!("value=\"{person}\"")),
+        "the people found stay"
+    );
+    fields.push(("person_id", person.as_str()));
+    let response = browser.post_form(&link, &fields).await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response)?, format!("{club_page}#affiliations"));
+    let page = browser.get(&club_page).await?.text().await?;
+    assert!(
+        page.contains("Président") && page.contains("Girard"),
+        "{page}"
     );
     Ok(())
 }
