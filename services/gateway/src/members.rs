@@ -95,6 +95,19 @@ fn may_manage(
     Ok(())
 }
 
+/// The tenant's members, by name: who a report can fall to.
+pub async fn names(state: &AppState, tenant_id: Uuid) -> Result<Vec<(Uuid, String)>, Error> {
+    let rows = sqlx::query!(
+        r#"select u.id, u.display_name
+           from memberships m join users u on u.id = m.user_id
+           where m.tenant_id = $1 order by u.display_name, u.email"#,
+        tenant_id
+    )
+    .fetch_all(&state.pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.display_name)).collect())
+}
+
 async fn list(State(state): State<AppState>, member: Member) -> Result<Json<Members>, Error> {
     let members = sqlx::query_as!(
         MemberView,

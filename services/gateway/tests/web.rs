@@ -1843,7 +1843,37 @@ async fn a_deadline_is_moved_and_a_series_renamed_from_its_form() -> TestResult 
     let edit_path = format!("{page_path}/edit");
     let page = browser.get(&page_path).await?.text().await?;
     assert!(page.contains(&edit_path), "the page links to its form");
+    let camille: Uuid = sqlx::query_scalar(
+        "select id from users where email = 'camille.martin@demo.maillage.test'",
+    )
+    .fetch_one(&stack.db.owner)
+    .await?;
+    let new_form = browser
+        .get("/t/asso-demo/deadlines/new")
+        .await?
+        .text()
+        .await?;
+    assert!(
+        new_form.contains(&format!("name=\"responsible\" value=\"{camille}\" checked")),
+        "a new report falls to whoever enters it: {new_form}"
+    );
+    // Dominique joins; the report can fall to both.
+    sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'editor')")
+        .bind(stack.tenant_id)
+        .bind("dominique.bernard@demo.maillage.test")
+        .execute(&stack.db.owner)
+        .await?;
+    stack.browser()?.login("dominique", "/t/asso-demo/").await?;
+    let dominique: Uuid = sqlx::query_scalar(
+        "select id from users where email = 'dominique.bernard@demo.maillage.test'",
+    )
+    .fetch_one(&stack.db.owner)
+    .await?;
     let form = browser.get(&edit_path).await?.text().await?;
+    assert!(
+        form.contains(&format!("value=\"{dominique}\">")),
+        "listed, not checked: {form}"
+    );
     assert!(
         form.contains("value=\"2027-01-15\"") && form.contains("value=\"12:00\""),
         "{form}"
@@ -1854,7 +1884,21 @@ async fn a_deadline_is_moved_and_a_series_renamed_from_its_form() -> TestResult 
         "the series is not re-planned here"
     );
 
+    let (camille, dominique) = (camille.to_string(), dominique.to_string());
+    let none_responsible = [
+        ("version", "1"),
+        ("title", "Bilan trimestriel"),
+        ("due_date", "2027-01-15"),
+        ("due_time", "12:00"),
+        ("responsibles_listed", "1"),
+    ];
+    let response = browser.post_form(&edit_path, &none_responsible).await?;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await?.contains("id=\"responsible-error\""));
     let mut fields = vec![
+        ("responsibles_listed", "1"),
+        ("responsible", camille.as_str()),
+        ("responsible", dominique.as_str()),
         ("version", "1"),
         ("title", "Bilan d'activité trimestriel"),
         ("funder_id", caf.as_str()),
@@ -1866,7 +1910,7 @@ async fn a_deadline_is_moved_and_a_series_renamed_from_its_form() -> TestResult 
     let response = browser.post_form(&edit_path, &fields).await?;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(response.text().await?.contains("id=\"due_time-error\""));
-    fields[4].1 = "17:30";
+    fields[7].1 = "17:30";
     let response = browser.post_form(&edit_path, &fields).await?;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let (_, moved) = browser.api(reqwest::Method::GET, &api_path, None).await?;
@@ -1875,6 +1919,16 @@ async fn a_deadline_is_moved_and_a_series_renamed_from_its_form() -> TestResult 
         "Paris in winter: UTC+1"
     );
     assert_eq!(moved["funder_id"], caf.as_str());
+    assert_eq!(
+        moved["responsible_user_ids"].as_array().map(Vec::len),
+        Some(2),
+        "{moved}"
+    );
+    let page = browser.get(&page_path).await?.text().await?;
+    assert!(
+        page.contains("Camille Martin") && page.contains("Dominique Bernard"),
+        "{page}"
+    );
     let (_, listing) = browser
         .api(
             reqwest::Method::GET,
@@ -1894,7 +1948,7 @@ async fn a_deadline_is_moved_and_a_series_renamed_from_its_form() -> TestResult 
     );
 
     // A form made before that change is stale: it says what is stored now.
-    fields[1].1 = "Bilan";
+    fields[4].1 = "Bilan";
     let response = browser.post_form(&edit_path, &fields).await?;
     assert_eq!(response.status(), StatusCode::CONFLICT);
     let html = response.text().await?;

@@ -19,6 +19,7 @@ use super::{
     Choice, FormErrors, Layout, local_datetime, page, page_with_status, tenant_zone, typed_instant,
 };
 use crate::Error;
+use crate::members;
 use crate::membership::{Editor, Member};
 use crate::startup::AppState;
 
@@ -44,6 +45,7 @@ pub struct Deadline {
     notes: String,
     occurrence: Option<i64>,
     recurrence: Option<String>,
+    responsible_user_ids: Vec<Uuid>,
     version: i64,
 }
 
@@ -60,6 +62,8 @@ pub struct DeadlineRow {
     pub notes: String,
     /// "Occurrence 2 d'une série trimestrielle", for a recurring report.
     pub series: Option<String>,
+    /// Who it falls to (reminded before it is due).
+    pub responsible_user_ids: Vec<Uuid>,
     pub version: i64,
 }
 
@@ -99,6 +103,7 @@ impl DeadlineRow {
                 .occurrence
                 .zip(deadline.recurrence)
                 .map(|(n, f)| format!("Échéance n° {n} d'une série {}", recurrence_label(&f))),
+            responsible_user_ids: deadline.responsible_user_ids,
             version: deadline.version,
         }
     }
@@ -186,6 +191,13 @@ pub struct DeadlineForm {
     /// Changing one of a series: "following" passes the title, funder and notes on to
     /// the later ones.
     scope: Option<String>,
+    /// The members it falls to, by user id (checkboxes).
+    #[serde(default)]
+    responsible: Vec<String>,
+    /// Set by the form that lists the members: none checked then means none, and is
+    /// refused; a form that does not list them leaves them as they are (on a new
+    /// report: whoever enters it).
+    responsibles_listed: Option<String>,
     /// The version an edit was made from.
     version: Option<String>,
     /// Filled from the stored deadline: "Échéance n° 2 d'une série trimestrielle".
@@ -204,6 +216,8 @@ impl Default for DeadlineForm {
             repeat: String::new(),
             repeat_until: String::new(),
             scope: None,
+            responsible: Vec::new(),
+            responsibles_listed: None,
             version: None,
             series: None,
         }
@@ -223,6 +237,11 @@ impl RecordForm for DeadlineForm {
                 .funder_id
                 .map(|id| id.to_string())
                 .unwrap_or_default(),
+            responsible: stored
+                .responsible_user_ids
+                .iter()
+                .map(Uuid::to_string)
+                .collect(),
             series: DeadlineRow::of(stored.clone(), member).series,
             title: stored.title,
             notes: stored.notes,
@@ -244,6 +263,14 @@ impl RecordForm for DeadlineForm {
             "due_at": due_at,
             "notes": self.notes,
         });
+        if self.responsibles_listed.is_some() {
+            let chosen: Vec<Uuid> = self
+                .responsible
+                .iter()
+                .filter_map(|id| id.parse().ok())
+                .collect();
+            body["responsible_user_ids"] = json!(chosen);
+        }
         if !self.repeat.is_empty() {
             let until = blank_is_none(&self.repeat_until).ok_or_else(|| {
                 FormErrors::field(
@@ -283,6 +310,8 @@ impl RecordForm for DeadlineForm {
 #[template(path = "deadline_form.html")]
 pub struct DeadlineFormPage {
     layout: Layout,
+    /// The members, those it falls to checked.
+    responsibles: Vec<Choice>,
     target: FormTarget,
     form: DeadlineForm,
     funders: Vec<Choice>,
@@ -298,6 +327,7 @@ impl FormPages for DeadlineForm {
         ("recurrence", "repeat_until"),
         ("recurrence.until", "repeat_until"),
         ("recurrence.frequency", "repeat"),
+        ("responsible_user_ids", "responsible"),
     ];
 
     type Page = DeadlineFormPage;
@@ -321,8 +351,25 @@ impl FormPages for DeadlineForm {
                 .await?;
             form.series = DeadlineRow::of(stored, member).series;
         }
+        // A new report falls to whoever enters it, unless they choose otherwise.
+        if target.record.is_none() && form.responsible.is_empty() && errors.summary.is_none() {
+            form.responsible = vec![member.user.id.to_string()];
+        }
+        let responsibles = members::names(state, member.tenant.id)
+            .await?
+            .into_iter()
+            .map(|(id, name)| {
+                let id = id.to_string();
+                Choice {
+                    selected: form.responsible.contains(&id),
+                    value: id,
+                    label: name,
+                }
+            })
+            .collect();
         Ok(DeadlineFormPage {
             layout: Layout::of(member, "deadlines"),
+            responsibles,
             funders: funders(state, member, &form.funder_id).await?,
             repeats: repeats(&form.repeat),
             target,
@@ -357,6 +404,8 @@ async fn funders(state: &AppState, member: &Member, selected: &str) -> Result<Ve
 struct DeadlinePage {
     layout: Layout,
     deadline: DeadlineRow,
+    /// Who it falls to, by name.
+    responsibles: String,
     errors: FormErrors,
 }
 
@@ -369,11 +418,32 @@ async fn show(
         .core
         .get(&member, &format!("/v1/deadlines/{id}"))
         .await?;
-    page(&DeadlinePage {
-        layout: Layout::of(&member, "deadlines"),
-        deadline: DeadlineRow::of(deadline, &member),
-        errors: FormErrors::default(),
-    })
+    page(&DeadlinePage::new(&state, &member, deadline, FormErrors::default()).await?)
+}
+
+impl DeadlinePage {
+    /// The deadline's page, its responsibles by name.
+    async fn new(
+        state: &AppState,
+        member: &Member,
+        deadline: Deadline,
+        errors: FormErrors,
+    ) -> Result<Self, Error> {
+        let deadline = DeadlineRow::of(deadline, member);
+        let responsibles = members::names(state, member.tenant.id)
+            .await?
+            .into_iter()
+            .filter(|(id, _)| deadline.responsible_user_ids.contains(id))
+            .map(|(_, name)| name)
+            .collect::<Vec<_>>()
+            .join(", ");
+        Ok(Self {
+            layout: Layout::of(member, "deadlines"),
+            deadline,
+            responsibles,
+            errors,
+        })
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -405,11 +475,13 @@ async fn change_status(
             let deadline: Deadline = state.core.get(&member, &path).await?;
             page_with_status(
                 StatusCode::CONFLICT,
-                &DeadlinePage {
-                    layout: Layout::of(&member, "deadlines"),
-                    deadline: DeadlineRow::of(deadline, &member),
-                    errors: FormErrors::from_problem(problem, &[]),
-                },
+                &DeadlinePage::new(
+                    &state,
+                    &member,
+                    deadline,
+                    FormErrors::from_problem(problem, &[]),
+                )
+                .await?,
             )
         }
     }
