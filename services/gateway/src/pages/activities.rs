@@ -334,7 +334,8 @@ async fn mark_done(
         )
         .await?
     {
-        // Changed meanwhile (done by someone else, edited): the page shows it as it is.
+        // Changed meanwhile (done by someone else, edited): back to the page too, which
+        // shows it as it is now.
         Ok(_) => Ok(Redirect::to(&format!("{back}#historique")).into_response()),
         Err(problem) if problem.status == StatusCode::CONFLICT.as_u16() => {
             Ok(Redirect::to(&format!("{back}#historique")).into_response())
