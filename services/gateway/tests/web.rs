@@ -2169,6 +2169,15 @@ async fn no_form_reaches_another_workspaces_records() -> TestResult {
         "activities",
         created["id"].as_str().unwrap_or_default().to_owned(),
     );
+    let (status, engagement) = browser
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/t/autre-asso/engagements",
+            Some(json!({"kind": "donation", "person_id": theirs["people"], "amount_cents": 100, "occurred_on": "2026-01-01"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{engagement}");
+    let engagement = engagement["id"].as_str().unwrap_or_default().to_owned();
     let audit_before = stack.db.count("audit_log").await?;
 
     let mut forms = Vec::new();
@@ -2250,6 +2259,23 @@ async fn no_form_reaches_another_workspaces_records() -> TestResult {
                 .await?;
             assert_eq!(response.status(), StatusCode::NOT_FOUND, "POST {path}");
         }
+    }
+    let path = format!("/t/asso-demo/engagements/{engagement}/edit");
+    assert_eq!(browser.get(&path).await?.status(), StatusCode::NOT_FOUND);
+    for action in ["edit", "delete"] {
+        let path = format!("/t/asso-demo/engagements/{engagement}/{action}");
+        let response = browser
+            .post_form(
+                &path,
+                &[
+                    ("version", "1"),
+                    ("kind", "donation"),
+                    ("amount", "1"),
+                    ("confirmed", "1"),
+                ],
+            )
+            .await?;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "POST {path}");
     }
     for action in ["done", "delete"] {
         let path = format!("/t/asso-demo/activities/{}/{action}", theirs["activities"]);
@@ -2716,5 +2742,91 @@ async fn a_person_is_found_and_linked_from_an_organisations_page() -> TestResult
         page.contains("Président") && page.contains("Girard"),
         "{page}"
     );
+    Ok(())
+}
+
+/// An engagement entered wrongly is corrected from the record's list of engagements, or
+/// deleted once confirmed; the yearly totals follow.
+#[tokio::test]
+async fn an_engagement_is_corrected_or_deleted_from_the_records_page() -> TestResult {
+    let stack = Stack::start().await?;
+    let browser = stack.browser()?;
+    browser.login("camille", "/t/asso-demo/").await?;
+    let person = created(&browser, "people", json!({"family_name": "Girard"})).await?;
+    let donation = created(
+        &browser,
+        "engagements",
+        json!({"kind": "donation", "person_id": person, "amount_cents": 5000, "occurred_on": "2026-05-01", "campaign": "Appel de printemps"}),
+    )
+    .await?;
+    let page_path = format!("/t/asso-demo/people/{person}");
+    let page = browser.get(&page_path).await?.text().await?;
+    let link = format!("/t/asso-demo/engagements/{donation}/edit?back={page_path}");
+    assert!(
+        page.contains(&link) && page.contains("Appel de printemps"),
+        "{page}"
+    );
+    let form = browser.get(&link).await?.text().await?;
+    assert!(
+        form.contains("value=\"50,00\"") && form.contains("value=\"2026-05-01\""),
+        "{form}"
+    );
+
+    let edit_path = format!("/t/asso-demo/engagements/{donation}/edit");
+    let mut fields = vec![
+        ("version", "1"),
+        ("back", page_path.as_str()),
+        ("kind", "donation"),
+        ("occurred_on", "2026-05-01"),
+        ("amount", "75"),
+        ("duration", ""),
+        ("project_id", ""),
+        ("campaign", "Appel de printemps"),
+        ("notes", ""),
+    ];
+    let response = browser.post_form(&edit_path, &fields).await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response)?, format!("{page_path}#engagements"));
+    let api_path = format!("/api/v1/t/asso-demo/engagements/{donation}");
+    let (_, stored) = browser.api(reqwest::Method::GET, &api_path, None).await?;
+    assert_eq!(stored["amount_cents"], 7500);
+    let page = browser.get(&page_path).await?.text().await?;
+    assert!(page.contains("75,00\u{a0}€"), "the totals follow: {page}");
+    fields[4].1 = "80";
+    let response = browser.post_form(&edit_path, &fields).await?;
+    assert_eq!(
+        response.status(),
+        StatusCode::CONFLICT,
+        "made from version 1"
+    );
+    assert!(
+        response
+            .text()
+            .await?
+            .contains("actuellement enregistré : « 75,00 »")
+    );
+
+    let delete_path = format!("/t/asso-demo/engagements/{donation}/delete");
+    let response = browser
+        .post_form(&delete_path, &[("version", "2"), ("back", &page_path)])
+        .await?;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response
+            .text()
+            .await?
+            .contains("Supprimer cet engagement du 01/05/2026 ?")
+    );
+    let response = browser
+        .post_form(
+            &delete_path,
+            &[("version", "2"), ("back", &page_path), ("confirmed", "1")],
+        )
+        .await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (status, _) = browser.api(reqwest::Method::GET, &api_path, None).await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let page = browser.get(&page_path).await?.text().await?;
+    assert!(page.contains("Aucun engagement enregistré."), "{page}");
     Ok(())
 }

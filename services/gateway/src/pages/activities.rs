@@ -17,7 +17,10 @@ use uuid::Uuid;
 
 use super::editing::{ConfirmDelete, Edited, FormTarget, RecordForm, save, stored_form};
 use super::record_parts::{ACTIVITY_KINDS, activity_label, record_name};
-use super::{Choice, FormErrors, Layout, page, page_with_status, tenant_zone, typed_instant};
+use super::{
+    Choice, FormErrors, Layout, back_in_workspace, page, page_with_status, tenant_zone,
+    typed_instant,
+};
 use crate::Error;
 use crate::membership::{Editor, Member};
 use crate::startup::AppState;
@@ -43,16 +46,6 @@ pub fn router() -> Router<AppState> {
         );
     }
     router
-}
-
-/// The record page a form came from, where its answer leads back: only a page of this
-/// workspace, never a redirect to somewhere else.
-fn back_in_workspace(member: &Member, back: Option<&str>) -> String {
-    let workspace = format!("/t/{}/", member.tenant.slug);
-    match back {
-        Some(back) if back.starts_with(&workspace) && !back.contains("//") => back.to_owned(),
-        _ => workspace,
-    }
 }
 
 /// The form as typed. For a task, the date and time say when it is due (it is noted

@@ -1,22 +1,26 @@
-//! Recording what a person or an organisation gave from their page: a donation, a
-//! membership fee, volunteering hours, a subscription, a purchase, a sponsorship.
+//! What a person or an organisation gave, from their page: a donation, a membership
+//! fee, volunteering hours, a subscription, a purchase, a sponsorship; recorded, then
+//! corrected or deleted from the record's list of engagements.
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use chrono::Utc;
+use axum::routing::{get, post};
+use chrono::{NaiveDate, Utc};
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::editing::blank_is_none;
+use super::editing::{
+    ConfirmDelete, Edited, FormTarget, RecordForm, blank_is_none, save, stored_form,
+};
 use super::record_parts::{Listing, record_name};
 use super::{
-    Choice, FormErrors, Layout, page_with_status, tenant_zone, typed_cents, typed_minutes,
+    Choice, FormErrors, Layout, back_in_workspace, cents_typed, page, page_with_status,
+    tenant_zone, typed_cents, typed_minutes,
 };
 use crate::Error;
 use crate::membership::{Editor, Member};
@@ -29,7 +33,7 @@ const CONTRIBUTORS: [(&str, &str); 2] = [
 ];
 
 /// The kinds of engagement, with their French names, in the order forms offer them.
-const KINDS: [(&str, &str); 6] = [
+pub const KINDS: [(&str, &str); 6] = [
     ("donation", "Don"),
     ("membership_fee", "Cotisation"),
     ("volunteering", "Bénévolat"),
@@ -39,7 +43,12 @@ const KINDS: [(&str, &str); 6] = [
 ];
 
 pub fn router() -> Router<AppState> {
-    let mut router = Router::new();
+    let mut router = Router::new()
+        .route(
+            "/t/{slug}/engagements/{id}/edit",
+            get(edit_form).post(update),
+        )
+        .route("/t/{slug}/engagements/{id}/delete", post(delete));
     for contributor in CONTRIBUTORS {
         router = router.route(
             &format!("/t/{{slug}}/{}/{{id}}/engagements/new", contributor.0),
@@ -68,6 +77,9 @@ struct EngagementForm {
     campaign: String,
     #[serde(default)]
     notes: String,
+    /// Correcting one: the version it was made from, and the page to go back to.
+    version: Option<String>,
+    back: Option<String>,
 }
 
 impl EngagementForm {
@@ -84,14 +96,59 @@ impl EngagementForm {
             project_id: String::new(),
             campaign: String::new(),
             notes: String::new(),
+            version: None,
+            back: None,
         }
     }
+}
 
-    /// What the API is sent, or the field that cannot be read.
-    fn body(&self, contributor: &str, id: Uuid) -> Result<serde_json::Value, FormErrors> {
+/// An engagement as core-records answers it.
+#[derive(Debug, Deserialize)]
+struct Engagement {
+    kind: String,
+    amount_cents: Option<i64>,
+    minutes: Option<i32>,
+    occurred_on: NaiveDate,
+    project_id: Option<Uuid>,
+    campaign: String,
+    notes: String,
+    version: i64,
+}
+
+/// "2 h 30", as the duration field shows it back.
+pub fn duration_typed(minutes: i64) -> String {
+    format!("{} h {:02}", minutes / 60, minutes % 60)
+}
+
+impl RecordForm for EngagementForm {
+    type Stored = Engagement;
+
+    fn of(stored: Engagement, _member: &Member) -> (Self, i64) {
+        let form = Self {
+            kind: stored.kind,
+            occurred_on: stored.occurred_on.to_string(),
+            amount: stored.amount_cents.map(cents_typed).unwrap_or_default(),
+            duration: stored
+                .minutes
+                .map(|m| duration_typed(m.into()))
+                .unwrap_or_default(),
+            project_id: stored
+                .project_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+            campaign: stored.campaign,
+            notes: stored.notes,
+            version: None,
+            back: None,
+        };
+        (form, stored.version)
+    }
+
+    /// An amount for anything but volunteering, a duration for it; who gave is not the
+    /// form's to change.
+    fn body(&self, _member: &Member) -> Result<serde_json::Value, FormErrors> {
         let mut body = json!({
             "kind": self.kind,
-            contributor: id,
             "occurred_on": blank_is_none(&self.occurred_on),
             "project_id": blank_is_none(&self.project_id),
             "campaign": self.campaign.trim(),
@@ -113,7 +170,26 @@ impl EngagementForm {
         }
         Ok(body)
     }
+
+    fn values(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("kind", self.kind.clone()),
+            ("occurred_on", self.occurred_on.clone()),
+            ("amount", self.amount.clone()),
+            ("duration", self.duration.clone()),
+            ("project_id", self.project_id.clone()),
+            ("campaign", self.campaign.clone()),
+            ("notes", self.notes.clone()),
+        ]
+    }
+
+    fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
 }
+
+/// API field names and the form's, where they differ.
+const RENAMES: [(&str, &str); 2] = [("amount_cents", "amount"), ("minutes", "duration")];
 
 #[derive(Debug, Deserialize)]
 struct ProjectRow {
@@ -125,8 +201,7 @@ struct ProjectRow {
 #[template(path = "engagement_form.html")]
 struct EngagementFormPage {
     layout: Layout,
-    record_name: String,
-    record_path: String,
+    target: FormTarget,
     kinds: Vec<Choice>,
     projects: Vec<Choice>,
     form: EngagementForm,
@@ -137,32 +212,39 @@ impl EngagementFormPage {
     async fn new(
         state: &AppState,
         member: &Member,
-        (collection, id): (&'static str, Uuid),
+        (section, target): (&'static str, FormTarget),
         form: EngagementForm,
         errors: FormErrors,
     ) -> Result<Self, Error> {
-        let (record_name, projects): (String, Listing<ProjectRow>) = tokio::try_join!(
-            record_name(state, member, collection, id),
-            state.core.get(member, "/v1/projects?limit=200"),
-        )?;
+        let projects: Listing<ProjectRow> =
+            state.core.get(member, "/v1/projects?limit=200").await?;
         let projects: Vec<(String, String)> = projects
             .items
             .into_iter()
             .map(|p| (p.id.to_string(), p.name))
             .collect();
         Ok(Self {
-            layout: Layout::of(member, collection),
-            record_name,
-            record_path: format!("/t/{}/{collection}/{id}", member.tenant.slug),
+            layout: Layout::of(member, section),
             kinds: Choice::list(KINDS, &form.kind),
             projects: Choice::list(
                 std::iter::once(("", "— Aucun —"))
                     .chain(projects.iter().map(|(v, l)| (v.as_str(), l.as_str()))),
                 &form.project_id,
             ),
+            target,
             form,
             errors,
         })
+    }
+}
+
+/// Recording what the record `collection/id` named `name` gave.
+fn recording(member: &Member, (collection, id): (&str, Uuid), name: &str) -> FormTarget {
+    FormTarget {
+        heading: format!("Enregistrer un engagement · {name}"),
+        back: format!("/t/{}/{collection}/{id}", member.tenant.slug),
+        version: None,
+        record: None,
     }
 }
 
@@ -172,11 +254,13 @@ async fn new_form(
     Editor(member): Editor,
     Path((_slug, id)): Path<(String, Uuid)>,
 ) -> Result<Response, Error> {
+    let name = record_name(&state, &member, collection, id).await?;
+    let target = recording(&member, (collection, id), &name);
     let form = EngagementForm::new(&member);
     let page = EngagementFormPage::new(
         &state,
         &member,
-        (collection, id),
+        (collection, target),
         form,
         FormErrors::default(),
     )
@@ -191,24 +275,126 @@ async fn create(
     Path((_slug, id)): Path<(String, Uuid)>,
     Form(form): Form<EngagementForm>,
 ) -> Result<Response, Error> {
-    let errors = match form.body(contributor, id) {
+    let errors = match form.body(&member) {
         Err(errors) => errors,
-        Ok(body) => match state
-            .core
-            .send::<serde_json::Value>(&member, Method::POST, "/v1/engagements", &body, None)
-            .await?
-        {
-            Ok(_) => {
-                let back = format!("/t/{}/{collection}/{id}#engagements", member.tenant.slug);
-                return Ok(Redirect::to(&back).into_response());
+        Ok(mut body) => {
+            body[contributor] = json!(id);
+            match state
+                .core
+                .send::<serde_json::Value>(&member, Method::POST, "/v1/engagements", &body, None)
+                .await?
+            {
+                Ok(_) => {
+                    let back = format!("/t/{}/{collection}/{id}#engagements", member.tenant.slug);
+                    return Ok(Redirect::to(&back).into_response());
+                }
+                Err(problem) if problem.status == 422 => {
+                    FormErrors::from_problem(problem, &RENAMES)
+                }
+                Err(problem) => return Err(Error::Refused(problem)),
             }
-            Err(problem) if problem.status == 422 => FormErrors::from_problem(
-                problem,
-                &[("amount_cents", "amount"), ("minutes", "duration")],
-            ),
-            Err(problem) => return Err(Error::Refused(problem)),
-        },
+        }
     };
-    let page = EngagementFormPage::new(&state, &member, (collection, id), form, errors).await?;
+    let name = record_name(&state, &member, collection, id).await?;
+    let target = recording(&member, (collection, id), &name);
+    let page = EngagementFormPage::new(&state, &member, (collection, target), form, errors).await?;
     page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+/// Correcting the engagement `id` from `version`, then back to `back`.
+fn correcting(id: Uuid, back: String, version: i64) -> FormTarget {
+    FormTarget {
+        heading: "Corriger un engagement".into(),
+        back,
+        version: Some(version),
+        record: Some(id),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct BackQuery {
+    back: Option<String>,
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    Query(query): Query<BackQuery>,
+) -> Result<Response, Error> {
+    let (form, version) = stored_form::<EngagementForm>(&state, &member, "engagements", id).await?;
+    let target = correcting(
+        id,
+        back_in_workspace(&member, query.back.as_deref()),
+        version,
+    );
+    let page = EngagementFormPage::new(
+        &state,
+        &member,
+        ("home", target),
+        form,
+        FormErrors::default(),
+    )
+    .await?;
+    page_with_status(StatusCode::OK, &page)
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    Form(form): Form<EngagementForm>,
+) -> Result<Response, Error> {
+    let back = back_in_workspace(&member, form.back.as_deref());
+    match save(&state, &member, ("engagements", id), &form, &RENAMES).await? {
+        Edited::Saved => Ok(Redirect::to(&format!("{back}#engagements")).into_response()),
+        Edited::Refused {
+            status,
+            errors,
+            version,
+        } => {
+            let target = correcting(id, back, version);
+            let page =
+                EngagementFormPage::new(&state, &member, ("home", target), form, errors).await?;
+            page_with_status(status, &page)
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct DeleteForm {
+    version: i64,
+    back: Option<String>,
+    /// Set once the person confirmed.
+    confirmed: Option<String>,
+}
+
+/// Deleting is for good: the first press asks to confirm, the second deletes.
+async fn delete(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    Form(form): Form<DeleteForm>,
+) -> Result<Response, Error> {
+    let back = back_in_workspace(&member, form.back.as_deref());
+    let path = format!("/v1/engagements/{id}");
+    if form.confirmed.is_none() {
+        let engagement: Engagement = state.core.get(&member, &path).await?;
+        return page(&ConfirmDelete {
+            layout: Layout::of(&member, "home"),
+            heading: format!(
+                "Supprimer cet engagement du {} ?",
+                engagement.occurred_on.format("%d/%m/%Y")
+            ),
+            explanation: "Il disparaît des totaux de l'année. Cette suppression est définitive.",
+            confirm: "Oui, supprimer",
+            action: format!("/t/{}/engagements/{id}/delete", member.tenant.slug),
+            version: form.version,
+            back,
+        });
+    }
+    match state.core.delete(&member, &path, form.version).await? {
+        Ok(()) => Ok(Redirect::to(&format!("{back}#engagements")).into_response()),
+        Err(problem) => Err(Error::Refused(problem)),
+    }
 }

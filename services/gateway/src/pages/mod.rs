@@ -290,6 +290,16 @@ pub fn cents_typed(cents: i64) -> String {
     format!("{},{:02}", cents / 100, (cents % 100).abs())
 }
 
+/// The record page a form came from, where its answer leads back: only a page of this
+/// workspace, never a redirect to somewhere else.
+pub fn back_in_workspace(member: &Member, back: Option<&str>) -> String {
+    let workspace = format!("/t/{}/", member.tenant.slug);
+    match back {
+        Some(back) if back.starts_with(&workspace) && !back.contains("//") => back.to_owned(),
+        _ => workspace,
+    }
+}
+
 pub fn tenant_zone(member: &Member) -> Tz {
     member
         .tenant

@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 use super::editing::{FormPages, FormTarget, RecordForm, form_routes};
 use super::record_parts::{
-    Address, AffiliationRow, ContactFields, EmailEntry, EngagementTotal, ListPage, ListPageQuery,
-    Listing, PhoneEntry, Surroundings, affiliations, engagement_totals,
+    Address, AffiliationRow, ContactFields, EmailEntry, Engagements, ListPage, ListPageQuery,
+    Listing, PhoneEntry, Surroundings, affiliations, engagements,
 };
 use super::{Choice, FormErrors, Layout, page};
 use crate::Error;
@@ -259,7 +259,7 @@ struct OrganisationPage {
     layout: Layout,
     organisation: OrganisationDetail,
     affiliations: Vec<AffiliationRow>,
-    engagements: Vec<EngagementTotal>,
+    engagements: Engagements,
     around: Surroundings,
 }
 
@@ -274,7 +274,7 @@ async fn show(
     let (organisation, affiliations, engagements, around): (OrganisationDetail, _, _, _) = tokio::try_join!(
         state.core.get(&member, &record),
         affiliations(&state, &member, &record),
-        engagement_totals(&state, &member, &owner),
+        engagements(&state, &member, &owner),
         Surroundings::of(&state, &member, &record),
     )?;
     page(&OrganisationPage {

@@ -12,8 +12,8 @@ use uuid::Uuid;
 
 use super::editing::{FormPages, FormTarget, RecordForm, blank_is_none, form_routes};
 use super::record_parts::{
-    Address, AffiliationRow, ContactFields, EmailEntry, EngagementTotal, ListPage, ListPageQuery,
-    PhoneEntry, Surroundings, affiliations, engagement_totals,
+    Address, AffiliationRow, ContactFields, EmailEntry, Engagements, ListPage, ListPageQuery,
+    PhoneEntry, Surroundings, affiliations, engagements,
 };
 use super::{Choice, FormErrors, Layout, page};
 use crate::Error;
@@ -212,7 +212,7 @@ struct PersonPage {
     layout: Layout,
     person: PersonDetail,
     affiliations: Vec<AffiliationRow>,
-    engagements: Vec<EngagementTotal>,
+    engagements: Engagements,
     around: Surroundings,
 }
 
@@ -227,7 +227,7 @@ async fn show(
     let (person, affiliations, engagements, around): (PersonDetail, _, _, _) = tokio::try_join!(
         state.core.get(&member, &record),
         affiliations(&state, &member, &record),
-        engagement_totals(&state, &member, &owner),
+        engagements(&state, &member, &owner),
         Surroundings::of(&state, &member, &record),
     )?;
     page(&PersonPage {

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::editing::{FormPages, FormTarget, RecordForm, blank_is_none, form_routes};
 use super::record_parts::{
-    EngagementTotal, ListPage, ListPageQuery, Surroundings, engagement_totals, period,
+    Engagements, ListPage, ListPageQuery, Surroundings, engagements, period,
 };
 use super::{Choice, FormErrors, Layout, money, page, short_date};
 use crate::Error;
@@ -152,7 +152,7 @@ async fn list(
 struct ProjectPage {
     layout: Layout,
     project: Project,
-    engagements: Vec<EngagementTotal>,
+    engagements: Engagements,
     around: Surroundings,
 }
 
@@ -166,7 +166,7 @@ async fn show(
     // Independent reads of core-records, made at the same time.
     let (project, engagements, around): (Project, _, _) = tokio::try_join!(
         state.core.get(&member, &record),
-        engagement_totals(&state, &member, &owner),
+        engagements(&state, &member, &owner),
         Surroundings::of(&state, &member, &record),
     )?;
     page(&ProjectPage {

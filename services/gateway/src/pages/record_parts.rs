@@ -381,30 +381,80 @@ fn engagement_label(kind: &str) -> &'static str {
     }
 }
 
-/// What a person or an organisation gave, or what a project received, per year:
-/// `owner` is the filter naming it, `person_id={id}`…
-pub async fn engagement_totals(
+/// One engagement as a record's page lists it: "12/05/2026 · Don · 50,00 €".
+pub struct EngagementLine {
+    pub id: Uuid,
+    pub when: String,
+    pub kind: &'static str,
+    /// An amount, or hours of volunteering.
+    pub given: String,
+    pub campaign: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct EngagementRow {
+    id: Uuid,
+    kind: String,
+    amount_cents: Option<i64>,
+    currency: Option<String>,
+    minutes: Option<i64>,
+    occurred_on: NaiveDate,
+    campaign: String,
+}
+
+/// What a person or an organisation gave, or what a project received.
+pub struct Engagements {
+    /// Per year and kind.
+    pub totals: Vec<EngagementTotal>,
+    /// The latest, newest first.
+    pub recent: Vec<EngagementLine>,
+}
+
+/// The engagements of one record: `owner` is the filter naming it, `person_id={id}`…
+pub async fn engagements(
     state: &AppState,
     member: &Member,
     owner: &str,
-) -> Result<Vec<EngagementTotal>, Error> {
-    let totals: Listing<YearTotal> = state
-        .core
-        .get(member, &format!("/v1/engagements/totals?{owner}"))
-        .await?;
-    Ok(totals
-        .items
-        .into_iter()
-        .map(|t| EngagementTotal {
-            year: t.year,
-            kind: engagement_label(&t.kind),
-            count: t.count,
-            total: match t.currency {
-                Some(currency) => money(t.amount_cents, &currency),
-                None => format!("{} h {:02}", t.minutes / 60, t.minutes % 60),
-            },
-        })
-        .collect())
+) -> Result<Engagements, Error> {
+    let (totals_path, recent_path) = (
+        format!("/v1/engagements/totals?{owner}"),
+        format!("/v1/engagements?{owner}&limit=20"),
+    );
+    let (totals, recent): (Listing<YearTotal>, Listing<EngagementRow>) = tokio::try_join!(
+        state.core.get(member, &totals_path),
+        state.core.get(member, &recent_path),
+    )?;
+    let given = |currency: Option<String>, cents: i64, minutes: i64| match currency {
+        Some(currency) => money(cents, &currency),
+        None => format!("{} h {:02}", minutes / 60, minutes % 60),
+    };
+    Ok(Engagements {
+        totals: totals
+            .items
+            .into_iter()
+            .map(|t| EngagementTotal {
+                year: t.year,
+                kind: engagement_label(&t.kind),
+                count: t.count,
+                total: given(t.currency, t.amount_cents, t.minutes),
+            })
+            .collect(),
+        recent: recent
+            .items
+            .into_iter()
+            .map(|e| EngagementLine {
+                id: e.id,
+                when: short_date(e.occurred_on),
+                kind: engagement_label(&e.kind),
+                given: given(
+                    e.currency,
+                    e.amount_cents.unwrap_or_default(),
+                    e.minutes.unwrap_or_default(),
+                ),
+                campaign: e.campaign,
+            })
+            .collect(),
+    })
 }
 
 /// The contact fields of the person and organisation forms: the primary email and
