@@ -16,6 +16,7 @@ use uuid::Uuid;
 use super::editing::blank_is_none;
 use super::organisations::{organisation_choices, tenant_organisations};
 use super::record_parts::record_name;
+use super::search::{Hit, hits_of_kind};
 use super::{Choice, FormErrors, Layout, page_with_status};
 use crate::Error;
 use crate::membership::{Editor, Member};
@@ -140,19 +141,6 @@ async fn link_from_person(
     page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
-#[derive(Debug, Deserialize)]
-struct Hit {
-    kind: String,
-    id: Uuid,
-    label: String,
-    detail: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Hits {
-    items: Vec<Hit>,
-}
-
 #[derive(Template)]
 #[template(path = "affiliation_person_form.html")]
 struct FromOrganisationPage {
@@ -178,17 +166,10 @@ impl FromOrganisationPage {
         let people = if q.is_empty() {
             None
         } else {
-            let encoded: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
-            let path = format!("/v1/search?q={encoded}&limit=30");
-            match state.core.query::<Hits>(member, &path).await? {
-                Ok(hits) => Some(
-                    hits.items
-                        .into_iter()
-                        .filter(|hit| hit.kind == "person")
-                        .collect(),
-                ),
-                Err(problem) => {
-                    errors = FormErrors::from_problem(problem, &[]);
+            match hits_of_kind(state, member, q, "person").await? {
+                Ok(hits) => Some(hits),
+                Err(refused) => {
+                    errors = refused;
                     None
                 }
             }

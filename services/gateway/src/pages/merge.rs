@@ -14,6 +14,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::record_parts::record_name;
+use super::search::{Hit, hits_of_kind};
 use super::{FormErrors, Layout, page, page_with_status};
 use crate::Error;
 use crate::membership::Editor;
@@ -38,19 +39,6 @@ pub fn router() -> Router<AppState> {
 struct FindQuery {
     #[serde(default)]
     q: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct Hit {
-    kind: String,
-    id: Uuid,
-    label: String,
-    detail: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Hits {
-    items: Vec<Hit>,
 }
 
 #[derive(Template)]
@@ -78,22 +66,12 @@ async fn find(
     let (status, candidates, errors) = if q.is_empty() {
         (StatusCode::OK, None, FormErrors::default())
     } else {
-        let encoded: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
-        let path = format!("/v1/search?q={encoded}&limit=30");
-        match state.core.query::<Hits>(&member, &path).await? {
+        match hits_of_kind(&state, &member, &q, kind).await? {
             Ok(hits) => {
-                let candidates = hits
-                    .items
-                    .into_iter()
-                    .filter(|hit| hit.kind == kind && hit.id != id)
-                    .collect();
+                let candidates = hits.into_iter().filter(|hit| hit.id != id).collect();
                 (StatusCode::OK, Some(candidates), FormErrors::default())
             }
-            Err(problem) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                FormErrors::from_problem(problem, &[]),
-            ),
+            Err(errors) => (StatusCode::UNPROCESSABLE_ENTITY, None, errors),
         }
     };
     page_with_status(

@@ -28,18 +28,39 @@ struct SearchQuery {
     q: String,
 }
 
+/// One record search found.
 #[derive(Debug, Deserialize)]
-struct Hit {
-    kind: String,
-    id: Uuid,
-    label: String,
-    detail: Option<String>,
+pub struct Hit {
+    pub kind: String,
+    pub id: Uuid,
+    pub label: String,
+    pub detail: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 struct Results {
     items: Vec<Hit>,
     approximate: bool,
+}
+
+/// The records of one `kind` (person, organisation…) that `q` finds, or why it cannot
+/// be searched: what the forms that choose a record by name show.
+pub async fn hits_of_kind(
+    state: &AppState,
+    member: &Member,
+    q: &str,
+    kind: &str,
+) -> Result<Result<Vec<Hit>, FormErrors>, Error> {
+    let encoded: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
+    let path = format!("/v1/search?q={encoded}&limit={LIMIT}");
+    Ok(match state.core.query::<Results>(member, &path).await? {
+        Ok(results) => Ok(results
+            .items
+            .into_iter()
+            .filter(|hit| hit.kind == kind)
+            .collect()),
+        Err(problem) => Err(FormErrors::from_problem(problem, &[])),
+    })
 }
 
 /// The hits of one kind, under its heading.
