@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::editing::{ConfirmDelete, Edited, FormTarget, RecordForm, save, stored_form};
+use super::editing::{EntryPages, FormTarget, RecordForm, entry_routes};
 use super::record_parts::{ACTIVITY_KINDS, activity_label, record_name};
 use super::{
     Choice, FormErrors, Layout, back_in_workspace, page, page_with_status, tenant_zone,
@@ -31,12 +31,8 @@ const RECORDS: [&str; 4] = ["people", "organisations", "projects", "partnerships
 
 pub fn router() -> Router<AppState> {
     let mut router = Router::new()
-        .route(
-            "/t/{slug}/activities/{id}/edit",
-            get(edit_form).post(update),
-        )
         .route("/t/{slug}/activities/{id}/done", post(mark_done))
-        .route("/t/{slug}/activities/{id}/delete", post(delete));
+        .merge(entry_routes::<ActivityForm>());
     for collection in RECORDS {
         router = router.route(
             &format!("/t/{{slug}}/{collection}/{{id}}/activities/new"),
@@ -51,7 +47,7 @@ pub fn router() -> Router<AppState> {
 /// The form as typed. For a task, the date and time say when it is due (it is noted
 /// now); for anything else, when it took place.
 #[derive(Debug, Deserialize)]
-struct ActivityForm {
+pub struct ActivityForm {
     #[serde(default)]
     kind: String,
     #[serde(default)]
@@ -85,7 +81,7 @@ impl ActivityForm {
 
 /// An activity as core-records answers it.
 #[derive(Debug, Deserialize)]
-struct Activity {
+pub struct Activity {
     kind: String,
     occurred_at: DateTime<Utc>,
     due_at: Option<DateTime<Utc>>,
@@ -152,9 +148,38 @@ impl RecordForm for ActivityForm {
 /// API field names and the form's, where they differ.
 const RENAMES: [(&str, &str); 2] = [("occurred_at", "date"), ("due_at", "date")];
 
+impl EntryPages for ActivityForm {
+    const COLLECTION: &'static str = "activities";
+    const CORRECTING: &'static str = "Corriger une activité";
+    const ANCHOR: &'static str = "historique";
+    const DELETING: &'static str = "L'activité disparaîtra de l'historique de toutes les fiches \
+                                    auxquelles elle est liée. Cette suppression est définitive.";
+    const RENAMES: &'static [(&'static str, &'static str)] = &RENAMES;
+
+    type Page = ActivityFormPage;
+
+    fn back(&self) -> Option<&str> {
+        self.back.as_deref()
+    }
+
+    fn delete_question(stored: &Activity) -> String {
+        format!("Supprimer « {} » ?", stored.subject)
+    }
+
+    async fn page(
+        _state: &AppState,
+        member: &Member,
+        target: FormTarget,
+        form: Self,
+        errors: FormErrors,
+    ) -> Result<ActivityFormPage, Error> {
+        Ok(ActivityFormPage::new(member, "home", target, form, errors))
+    }
+}
+
 #[derive(Template)]
 #[template(path = "activity_form.html")]
-struct ActivityFormPage {
+pub struct ActivityFormPage {
     layout: Layout,
     target: FormTarget,
     kinds: Vec<Choice>,
@@ -243,69 +268,11 @@ async fn create(
     )
 }
 
-#[derive(Debug, Deserialize)]
-struct BackQuery {
-    back: Option<String>,
-}
-
-/// Changing the activity `id` from `version`, then back to `back`.
-fn correcting(id: Uuid, back: String, version: i64) -> FormTarget {
-    FormTarget {
-        heading: "Corriger une activité".into(),
-        back,
-        version: Some(version),
-        record: Some(id),
-    }
-}
-
-async fn edit_form(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-    Path((_slug, id)): Path<(String, Uuid)>,
-    Query(query): Query<BackQuery>,
-) -> Result<Response, Error> {
-    let (form, version) = stored_form::<ActivityForm>(&state, &member, "activities", id).await?;
-    let target = correcting(
-        id,
-        back_in_workspace(&member, query.back.as_deref()),
-        version,
-    );
-    page(&ActivityFormPage::new(
-        &member,
-        "home",
-        target,
-        form,
-        FormErrors::default(),
-    ))
-}
-
-async fn update(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-    Path((_slug, id)): Path<(String, Uuid)>,
-    Form(form): Form<ActivityForm>,
-) -> Result<Response, Error> {
-    let back = back_in_workspace(&member, form.back.as_deref());
-    match save(&state, &member, ("activities", id), &form, &RENAMES).await? {
-        Edited::Saved => Ok(Redirect::to(&format!("{back}#historique")).into_response()),
-        Edited::Refused {
-            status,
-            errors,
-            version,
-        } => page_with_status(
-            status,
-            &ActivityFormPage::new(&member, "home", correcting(id, back, version), form, errors),
-        ),
-    }
-}
-
 /// A button's form: the version the page showed, and the page it was on.
 #[derive(Debug, Deserialize)]
 struct ButtonForm {
     version: i64,
     back: Option<String>,
-    /// Deleting: set once the person confirmed.
-    confirmed: Option<String>,
 }
 
 async fn mark_done(
@@ -333,34 +300,6 @@ async fn mark_done(
         Err(problem) if problem.status == StatusCode::CONFLICT.as_u16() => {
             Ok(Redirect::to(&format!("{back}#historique")).into_response())
         }
-        Err(problem) => Err(Error::Refused(problem)),
-    }
-}
-
-/// Deleting is for good: the first press asks to confirm, the second deletes.
-async fn delete(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-    Path((_slug, id)): Path<(String, Uuid)>,
-    Form(form): Form<ButtonForm>,
-) -> Result<Response, Error> {
-    let back = back_in_workspace(&member, form.back.as_deref());
-    let path = format!("/v1/activities/{id}");
-    if form.confirmed.is_none() {
-        let activity: Activity = state.core.get(&member, &path).await?;
-        return page(&ConfirmDelete {
-            layout: Layout::of(&member, "home"),
-            heading: format!("Supprimer « {} » ?", activity.subject),
-            explanation: "L'activité disparaîtra de l'historique de toutes les fiches \
-                          auxquelles elle est liée. Cette suppression est définitive.",
-            confirm: "Oui, supprimer",
-            action: format!("/t/{}/activities/{id}/delete", member.tenant.slug),
-            version: form.version,
-            back,
-        });
-    }
-    match state.core.delete(&member, &path, form.version).await? {
-        Ok(()) => Ok(Redirect::to(&format!("{back}#historique")).into_response()),
         Err(problem) => Err(Error::Refused(problem)),
     }
 }

@@ -4,23 +4,21 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use chrono::{NaiveDate, Utc};
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::editing::{
-    ConfirmDelete, Edited, FormTarget, RecordForm, blank_is_none, save, stored_form,
-};
+use super::editing::{EntryPages, FormTarget, RecordForm, blank_is_none, entry_routes};
 use super::record_parts::{Listing, record_name};
 use super::{
-    Choice, FormErrors, Layout, back_in_workspace, cents_typed, page, page_with_status,
-    tenant_zone, typed_cents, typed_minutes,
+    Choice, FormErrors, Layout, cents_typed, page_with_status, tenant_zone, typed_cents,
+    typed_minutes,
 };
 use crate::Error;
 use crate::membership::{Editor, Member};
@@ -43,12 +41,7 @@ pub const KINDS: [(&str, &str); 6] = [
 ];
 
 pub fn router() -> Router<AppState> {
-    let mut router = Router::new()
-        .route(
-            "/t/{slug}/engagements/{id}/edit",
-            get(edit_form).post(update),
-        )
-        .route("/t/{slug}/engagements/{id}/delete", post(delete));
+    let mut router = Router::new().merge(entry_routes::<EngagementForm>());
     for contributor in CONTRIBUTORS {
         router = router.route(
             &format!("/t/{{slug}}/{}/{{id}}/engagements/new", contributor.0),
@@ -62,7 +55,7 @@ pub fn router() -> Router<AppState> {
 
 /// The form as typed: an amount in euros, or for volunteering a duration.
 #[derive(Debug, Deserialize)]
-struct EngagementForm {
+pub struct EngagementForm {
     #[serde(default)]
     kind: String,
     #[serde(default)]
@@ -104,7 +97,7 @@ impl EngagementForm {
 
 /// An engagement as core-records answers it.
 #[derive(Debug, Deserialize)]
-struct Engagement {
+pub struct Engagement {
     kind: String,
     amount_cents: Option<i64>,
     minutes: Option<i32>,
@@ -191,6 +184,38 @@ impl RecordForm for EngagementForm {
 /// API field names and the form's, where they differ.
 const RENAMES: [(&str, &str); 2] = [("amount_cents", "amount"), ("minutes", "duration")];
 
+impl EntryPages for EngagementForm {
+    const COLLECTION: &'static str = "engagements";
+    const CORRECTING: &'static str = "Corriger un engagement";
+    const ANCHOR: &'static str = "engagements";
+    const DELETING: &'static str =
+        "Il disparaît des totaux de l'année. Cette suppression est définitive.";
+    const RENAMES: &'static [(&'static str, &'static str)] = &RENAMES;
+
+    type Page = EngagementFormPage;
+
+    fn back(&self) -> Option<&str> {
+        self.back.as_deref()
+    }
+
+    fn delete_question(stored: &Engagement) -> String {
+        format!(
+            "Supprimer cet engagement du {} ?",
+            stored.occurred_on.format("%d/%m/%Y")
+        )
+    }
+
+    async fn page(
+        state: &AppState,
+        member: &Member,
+        target: FormTarget,
+        form: Self,
+        errors: FormErrors,
+    ) -> Result<EngagementFormPage, Error> {
+        EngagementFormPage::new(state, member, ("home", target), form, errors).await
+    }
+}
+
 #[derive(Debug, Deserialize)]
 struct ProjectRow {
     id: Uuid,
@@ -199,7 +224,7 @@ struct ProjectRow {
 
 #[derive(Template)]
 #[template(path = "engagement_form.html")]
-struct EngagementFormPage {
+pub struct EngagementFormPage {
     layout: Layout,
     target: FormTarget,
     kinds: Vec<Choice>,
@@ -299,102 +324,4 @@ async fn create(
     let target = recording(&member, (collection, id), &name);
     let page = EngagementFormPage::new(&state, &member, (collection, target), form, errors).await?;
     page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
-}
-
-/// Correcting the engagement `id` from `version`, then back to `back`.
-fn correcting(id: Uuid, back: String, version: i64) -> FormTarget {
-    FormTarget {
-        heading: "Corriger un engagement".into(),
-        back,
-        version: Some(version),
-        record: Some(id),
-    }
-}
-
-#[derive(Debug, Deserialize)]
-struct BackQuery {
-    back: Option<String>,
-}
-
-async fn edit_form(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-    Path((_slug, id)): Path<(String, Uuid)>,
-    Query(query): Query<BackQuery>,
-) -> Result<Response, Error> {
-    let (form, version) = stored_form::<EngagementForm>(&state, &member, "engagements", id).await?;
-    let target = correcting(
-        id,
-        back_in_workspace(&member, query.back.as_deref()),
-        version,
-    );
-    let page = EngagementFormPage::new(
-        &state,
-        &member,
-        ("home", target),
-        form,
-        FormErrors::default(),
-    )
-    .await?;
-    page_with_status(StatusCode::OK, &page)
-}
-
-async fn update(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-    Path((_slug, id)): Path<(String, Uuid)>,
-    Form(form): Form<EngagementForm>,
-) -> Result<Response, Error> {
-    let back = back_in_workspace(&member, form.back.as_deref());
-    match save(&state, &member, ("engagements", id), &form, &RENAMES).await? {
-        Edited::Saved => Ok(Redirect::to(&format!("{back}#engagements")).into_response()),
-        Edited::Refused {
-            status,
-            errors,
-            version,
-        } => {
-            let target = correcting(id, back, version);
-            let page =
-                EngagementFormPage::new(&state, &member, ("home", target), form, errors).await?;
-            page_with_status(status, &page)
-        }
-    }
-}
-
-#[derive(Debug, Deserialize)]
-struct DeleteForm {
-    version: i64,
-    back: Option<String>,
-    /// Set once the person confirmed.
-    confirmed: Option<String>,
-}
-
-/// Deleting is for good: the first press asks to confirm, the second deletes.
-async fn delete(
-    State(state): State<AppState>,
-    Editor(member): Editor,
-    Path((_slug, id)): Path<(String, Uuid)>,
-    Form(form): Form<DeleteForm>,
-) -> Result<Response, Error> {
-    let back = back_in_workspace(&member, form.back.as_deref());
-    let path = format!("/v1/engagements/{id}");
-    if form.confirmed.is_none() {
-        let engagement: Engagement = state.core.get(&member, &path).await?;
-        return page(&ConfirmDelete {
-            layout: Layout::of(&member, "home"),
-            heading: format!(
-                "Supprimer cet engagement du {} ?",
-                engagement.occurred_on.format("%d/%m/%Y")
-            ),
-            explanation: "Il disparaît des totaux de l'année. Cette suppression est définitive.",
-            confirm: "Oui, supprimer",
-            action: format!("/t/{}/engagements/{id}/delete", member.tenant.slug),
-            version: form.version,
-            back,
-        });
-    }
-    match state.core.delete(&member, &path, form.version).await? {
-        Ok(()) => Ok(Redirect::to(&format!("{back}#engagements")).into_response()),
-        Err(problem) => Err(Error::Refused(problem)),
-    }
 }
