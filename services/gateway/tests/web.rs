@@ -2830,3 +2830,118 @@ async fn an_engagement_is_corrected_or_deleted_from_the_records_page() -> TestRe
     assert!(page.contains("Aucun engagement enregistré."), "{page}");
     Ok(())
 }
+
+/// The fields a workspace added to people show on a person's form and page: typed as
+/// their kind says (a number as a number, a choice among its values), checked, and
+/// removed when emptied.
+#[tokio::test]
+async fn a_workspaces_own_fields_are_filled_from_the_form_and_shown() -> TestResult {
+    let stack = Stack::start().await?;
+    sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'admin')")
+        .bind(stack.tenant_id)
+        .bind("dominique.bernard@demo.maillage.test")
+        .execute(&stack.db.owner)
+        .await?;
+    let admin = stack.browser()?;
+    admin.login("dominique", "/t/asso-demo/").await?;
+    for field in [
+        json!({"record_type": "person", "key": "quartier", "label": "Quartier", "field_type": "choice", "choices": ["Nord", "Sud"]}),
+        json!({"record_type": "person", "key": "enfants", "label": "Enfants", "field_type": "number"}),
+        json!({"record_type": "person", "key": "adhesion", "label": "Adhésion", "field_type": "date"}),
+        json!({"record_type": "organisation", "key": "siret", "label": "SIRET", "field_type": "text"}),
+    ] {
+        let (status, created) = admin
+            .api(
+                reqwest::Method::POST,
+                "/api/v1/t/asso-demo/custom-fields",
+                Some(field),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+    }
+    let browser = stack.browser()?;
+    browser.login("camille", "/t/asso-demo/").await?;
+    let form = browser.get("/t/asso-demo/people/new").await?.text().await?;
+    assert!(form.contains("name=\"custom.choice.quartier\""), "{form}");
+    assert!(form.contains("name=\"custom.number.enfants\""));
+    assert!(
+        !form.contains("siret"),
+        "an organisation's field is not a person's"
+    );
+
+    let mut fields = vec![
+        ("family_name", "Girard"),
+        ("custom.choice.quartier", "Nord"),
+        ("custom.number.enfants", "deux"),
+        ("custom.date.adhesion", "2026-01-10"),
+    ];
+    let response = browser
+        .post_form("/t/asso-demo/people/new", &fields)
+        .await?;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await?;
+    assert!(
+        html.contains("id=\"custom.number.enfants-error\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("<option value=\"Nord\" selected>"),
+        "kept: {html}"
+    );
+    fields[2].1 = "2";
+    let response = browser
+        .post_form("/t/asso-demo/people/new", &fields)
+        .await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, listing) = browser
+        .api(reqwest::Method::GET, "/api/v1/t/asso-demo/people", None)
+        .await?;
+    let id = listing["items"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let api_path = format!("/api/v1/t/asso-demo/people/{id}");
+    let (_, person) = browser.api(reqwest::Method::GET, &api_path, None).await?;
+    assert_eq!(
+        person["custom"],
+        json!({"quartier": "Nord", "enfants": 2, "adhesion": "2026-01-10"})
+    );
+    let page_path = format!("/t/asso-demo/people/{id}");
+    let page = browser.get(&page_path).await?.text().await?;
+    assert!(page.contains("<dt>Quartier</dt><dd>Nord</dd>"), "{page}");
+    assert!(page.contains("<dt>Enfants</dt><dd>2</dd>"), "{page}");
+    assert!(
+        page.contains("<dt>Adhésion</dt><dd>10/01/2026</dd>"),
+        "{page}"
+    );
+
+    // Changed from the filled form: a value emptied is removed.
+    let form = browser
+        .get(&format!("{page_path}/edit"))
+        .await?
+        .text()
+        .await?;
+    assert!(
+        form.contains("value=\"2026-01-10\"") && form.contains("<option value=\"Nord\" selected>"),
+        "{form}"
+    );
+    let response = browser
+        .post_form(
+            &format!("{page_path}/edit"),
+            &[
+                ("version", "1"),
+                ("family_name", "Girard"),
+                ("custom.choice.quartier", "Sud"),
+                ("custom.number.enfants", ""),
+                ("custom.date.adhesion", "2026-01-10"),
+            ],
+        )
+        .await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, person) = browser.api(reqwest::Method::GET, &api_path, None).await?;
+    assert_eq!(
+        person["custom"],
+        json!({"quartier": "Sud", "adhesion": "2026-01-10"})
+    );
+    Ok(())
+}

@@ -11,8 +11,9 @@ use uuid::Uuid;
 
 use super::editing::{FormPages, FormTarget, RecordForm, form_routes};
 use super::record_parts::{
-    Address, AffiliationRow, ContactFields, EmailEntry, Engagements, ListPage, ListPageQuery,
-    Listing, PhoneEntry, Surroundings, affiliations, engagements,
+    Address, AffiliationRow, ContactFields, CustomInput, CustomValues, EmailEntry, Engagements,
+    ListPage, ListPageQuery, Listing, PhoneEntry, Surroundings, affiliations, custom_facts,
+    custom_fields, engagements,
 };
 use super::{Choice, FormErrors, Layout, page};
 use crate::Error;
@@ -120,6 +121,9 @@ pub struct OrganisationForm {
     territory: String,
     #[serde(flatten)]
     contact: ContactFields,
+    /// The tenant's own fields, as typed.
+    #[serde(flatten)]
+    custom: CustomValues,
     #[serde(default)]
     website: String,
     #[serde(default)]
@@ -136,6 +140,7 @@ impl Default for OrganisationForm {
             sector: String::new(),
             territory: String::new(),
             contact: ContactFields::default(),
+            custom: CustomValues::default(),
             website: String::new(),
             notes: String::new(),
             version: None,
@@ -149,6 +154,7 @@ impl RecordForm for OrganisationForm {
     fn of(stored: OrganisationDetail, _member: &Member) -> (Self, i64) {
         let form = Self {
             contact: ContactFields::of(&stored.emails, &stored.phones, stored.address),
+            custom: CustomValues::of(&stored.custom),
             name: stored.name,
             kind: stored.kind,
             sector: stored.sector,
@@ -167,6 +173,7 @@ impl RecordForm for OrganisationForm {
         body.insert("sector".into(), self.sector.trim().into());
         body.insert("territory".into(), self.territory.trim().into());
         self.contact.add_to(&mut body);
+        self.custom.add_to(&mut body)?;
         body.insert("website".into(), self.website.trim().into());
         body.insert("notes".into(), self.notes.as_str().into());
         Ok(body.into())
@@ -195,6 +202,8 @@ impl RecordForm for OrganisationForm {
 pub struct OrganisationFormPage {
     layout: Layout,
     target: FormTarget,
+    /// The tenant's own fields.
+    custom: Vec<CustomInput>,
     kinds: Vec<Choice>,
     form: OrganisationForm,
     errors: FormErrors,
@@ -212,14 +221,16 @@ impl FormPages for OrganisationForm {
     }
 
     async fn page(
-        _state: &AppState,
+        state: &AppState,
         member: &Member,
         target: FormTarget,
         form: Self,
         errors: FormErrors,
     ) -> Result<OrganisationFormPage, Error> {
+        let fields = custom_fields(state, member, "organisation").await?;
         Ok(OrganisationFormPage {
             layout: Layout::of(member, "organisations"),
+            custom: form.custom.inputs(&fields),
             kinds: Choice::list(KINDS, &form.kind),
             target,
             form,
@@ -244,6 +255,8 @@ pub struct OrganisationDetail {
     phones: Vec<PhoneEntry>,
     address: Option<Address>,
     notes: String,
+    #[serde(default)]
+    custom: serde_json::Map<String, serde_json::Value>,
     version: i64,
 }
 
@@ -257,6 +270,8 @@ impl OrganisationDetail {
 #[template(path = "organisation.html")]
 struct OrganisationPage {
     layout: Layout,
+    /// The tenant's own fields that hold something: label, value.
+    custom: Vec<(String, String)>,
     organisation: OrganisationDetail,
     affiliations: Vec<AffiliationRow>,
     engagements: Engagements,
@@ -271,14 +286,22 @@ async fn show(
     let record = format!("/v1/organisations/{id}");
     let owner = format!("organisation_id={id}");
     // Independent reads of core-records, made at the same time.
-    let (organisation, affiliations, engagements, around): (OrganisationDetail, _, _, _) = tokio::try_join!(
+    let (organisation, affiliations, engagements, around, fields): (
+        OrganisationDetail,
+        _,
+        _,
+        _,
+        _,
+    ) = tokio::try_join!(
         state.core.get(&member, &record),
         affiliations(&state, &member, &record),
         engagements(&state, &member, &owner),
         Surroundings::of(&state, &member, &record),
+        custom_fields(&state, &member, "organisation"),
     )?;
     page(&OrganisationPage {
         layout: Layout::of(&member, "organisations"),
+        custom: custom_facts(&fields, &organisation.custom),
         organisation,
         affiliations,
         engagements,

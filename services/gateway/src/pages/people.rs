@@ -12,8 +12,9 @@ use uuid::Uuid;
 
 use super::editing::{FormPages, FormTarget, RecordForm, blank_is_none, form_routes};
 use super::record_parts::{
-    Address, AffiliationRow, ContactFields, EmailEntry, Engagements, ListPage, ListPageQuery,
-    PhoneEntry, Surroundings, affiliations, engagements,
+    Address, AffiliationRow, ContactFields, CustomInput, CustomValues, EmailEntry, Engagements,
+    ListPage, ListPageQuery, PhoneEntry, Surroundings, affiliations, custom_facts, custom_fields,
+    engagements,
 };
 use super::{Choice, FormErrors, Layout, page};
 use crate::Error;
@@ -74,6 +75,9 @@ pub struct PersonForm {
     family_name: String,
     #[serde(flatten)]
     contact: ContactFields,
+    /// The tenant's own fields, as typed.
+    #[serde(flatten)]
+    custom: CustomValues,
     /// The checkbox: sent ("on") when ticked, absent otherwise.
     email_consent: Option<String>,
     #[serde(default)]
@@ -94,6 +98,7 @@ impl RecordForm for PersonForm {
     fn of(stored: PersonDetail, _member: &Member) -> (Self, i64) {
         let form = Self {
             contact: ContactFields::of(&stored.emails, &stored.phones, stored.address),
+            custom: CustomValues::of(&stored.custom),
             given_name: stored.given_name,
             family_name: stored.family_name,
             email_consent: stored.email_consent.then(|| "on".into()),
@@ -111,6 +116,7 @@ impl RecordForm for PersonForm {
         body.insert("given_name".into(), self.given_name.trim().into());
         body.insert("family_name".into(), self.family_name.trim().into());
         self.contact.add_to(&mut body);
+        self.custom.add_to(&mut body)?;
         body.insert("email_consent".into(), self.email_consent.is_some().into());
         body.insert(
             "consent_basis".into(),
@@ -151,6 +157,8 @@ impl RecordForm for PersonForm {
 pub struct PersonFormPage {
     layout: Layout,
     target: FormTarget,
+    /// The tenant's own fields.
+    custom: Vec<CustomInput>,
     bases: Vec<Choice>,
     form: PersonForm,
     errors: FormErrors,
@@ -170,14 +178,16 @@ impl FormPages for PersonForm {
     }
 
     async fn page(
-        _state: &AppState,
+        state: &AppState,
         member: &Member,
         target: FormTarget,
         form: Self,
         errors: FormErrors,
     ) -> Result<PersonFormPage, Error> {
+        let fields = custom_fields(state, member, "person").await?;
         Ok(PersonFormPage {
             layout: Layout::of(member, "people"),
+            custom: form.custom.inputs(&fields),
             bases: Choice::list(CONSENT_BASES, &form.consent_basis),
             target,
             form,
@@ -203,6 +213,8 @@ pub struct PersonDetail {
     consent_on: Option<NaiveDate>,
     consent_source: String,
     notes: String,
+    #[serde(default)]
+    custom: serde_json::Map<String, serde_json::Value>,
     version: i64,
 }
 
@@ -210,6 +222,8 @@ pub struct PersonDetail {
 #[template(path = "person.html")]
 struct PersonPage {
     layout: Layout,
+    /// The tenant's own fields that hold something: label, value.
+    custom: Vec<(String, String)>,
     person: PersonDetail,
     affiliations: Vec<AffiliationRow>,
     engagements: Engagements,
@@ -224,14 +238,16 @@ async fn show(
     let record = format!("/v1/people/{id}");
     let owner = format!("person_id={id}");
     // Independent reads of core-records, made at the same time.
-    let (person, affiliations, engagements, around): (PersonDetail, _, _, _) = tokio::try_join!(
+    let (person, affiliations, engagements, around, fields): (PersonDetail, _, _, _, _) = tokio::try_join!(
         state.core.get(&member, &record),
         affiliations(&state, &member, &record),
         engagements(&state, &member, &owner),
         Surroundings::of(&state, &member, &record),
+        custom_fields(&state, &member, "person"),
     )?;
     page(&PersonPage {
         layout: Layout::of(&member, "people"),
+        custom: custom_facts(&fields, &person.custom),
         person,
         affiliations,
         engagements,
