@@ -2715,6 +2715,40 @@ async fn admins_define_custom_fields_and_every_write_respects_them() -> TestResu
         .await?;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     assert_eq!(app.db.count("people").await?, 1);
+
+    // A field removed takes its values with it: the people who had one can still be
+    // written (their values would otherwise name a field that no longer exists).
+    let (_, fields) = app
+        .send(&admin, Method::GET, "/v1/custom-fields", None)
+        .await?;
+    let quartier = fields["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["key"] == "quartier")
+        .map(|f| f["id"].as_str().unwrap_or_default().to_owned())
+        .unwrap_or_default();
+    let (status, _) = app
+        .send(
+            &admin,
+            Method::DELETE,
+            &format!("/v1/custom-fields/{quartier}"),
+            None,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, simon) = app.send(&editor, Method::GET, &path, None).await?;
+    assert_eq!(simon["custom"], json!({}), "{simon}");
+    assert_eq!(simon["version"], 3, "the record changed");
+    let (status, written) = app
+        .patch(
+            &editor,
+            &path,
+            "\"3\"",
+            json!({"notes": "Bénévole au jardin"}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{written}");
     Ok(())
 }
 

@@ -89,19 +89,19 @@ impl CoreRecords {
         }
     }
 
-    /// Deletes, from the version the page showed; a 4xx problem comes back as
-    /// `Err(problem)`.
+    /// Deletes, from the version the page showed (when the resource has versions); a
+    /// 4xx problem comes back as `Err(problem)`.
     pub async fn delete(
         &self,
         member: &Member,
         path: &str,
-        if_match: i64,
+        if_match: Option<i64>,
     ) -> Result<Outcome<()>, Error> {
-        let response = self
-            .request(member, Method::DELETE, path)?
-            .header(reqwest::header::IF_MATCH, format!("\"{if_match}\""))
-            .send()
-            .await?;
+        let mut request = self.request(member, Method::DELETE, path)?;
+        if let Some(version) = if_match {
+            request = request.header(reqwest::header::IF_MATCH, format!("\"{version}\""));
+        }
+        let response = request.send().await?;
         match response.status() {
             StatusCode::NOT_FOUND => Err(Error::NotFound),
             status if status.is_client_error() => Ok(Err(response.json().await?)),

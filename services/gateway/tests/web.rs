@@ -2844,21 +2844,42 @@ async fn a_workspaces_own_fields_are_filled_from_the_form_and_shown() -> TestRes
         .await?;
     let admin = stack.browser()?;
     admin.login("dominique", "/t/asso-demo/").await?;
-    for field in [
-        json!({"record_type": "person", "key": "quartier", "label": "Quartier", "field_type": "choice", "choices": ["Nord", "Sud"]}),
-        json!({"record_type": "person", "key": "enfants", "label": "Enfants", "field_type": "number"}),
-        json!({"record_type": "person", "key": "adhesion", "label": "Adhésion", "field_type": "date"}),
-        json!({"record_type": "organisation", "key": "siret", "label": "SIRET", "field_type": "text"}),
+    // The admin adds them from the settings page; a choice needs its values.
+    let settings = "/t/asso-demo/settings/fields";
+    let response = admin
+        .post_form(
+            settings,
+            &[
+                ("record_type", "person"),
+                ("label", "Quartier"),
+                ("field_type", "choice"),
+                ("choices", " "),
+            ],
+        )
+        .await?;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await?.contains("id=\"choices-error\""));
+    for (record_type, label, field_type, choices) in [
+        ("person", "Quartier", "choice", "Nord, Sud"),
+        ("person", "Enfants", "number", ""),
+        ("person", "Adhésion", "date", ""),
+        ("organisation", "SIRET", "text", ""),
     ] {
-        let (status, created) = admin
-            .api(
-                reqwest::Method::POST,
-                "/api/v1/t/asso-demo/custom-fields",
-                Some(field),
+        let response = admin
+            .post_form(
+                settings,
+                &[
+                    ("record_type", record_type),
+                    ("label", label),
+                    ("field_type", field_type),
+                    ("choices", choices),
+                ],
             )
             .await?;
-        assert_eq!(status, StatusCode::CREATED, "{created}");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{label}");
     }
+    let page = admin.get(settings).await?.text().await?;
+    assert!(page.contains("Choix dans une liste : Nord, Sud"), "{page}");
     let browser = stack.browser()?;
     browser.login("camille", "/t/asso-demo/").await?;
     let form = browser.get("/t/asso-demo/people/new").await?.text().await?;
@@ -2943,5 +2964,44 @@ async fn a_workspaces_own_fields_are_filled_from_the_form_and_shown() -> TestRes
         person["custom"],
         json!({"quartier": "Sud", "adhesion": "2026-01-10"})
     );
+
+    // An editor sees the fields, cannot change them; the admin removes one, and its
+    // values go with it.
+    let page = browser.get(settings).await?.text().await?;
+    assert!(
+        page.contains("Quartier") && !page.contains("Ajouter le champ"),
+        "{page}"
+    );
+    let response = browser
+        .post_form(
+            settings,
+            &[
+                ("record_type", "person"),
+                ("label", "Taille"),
+                ("field_type", "text"),
+            ],
+        )
+        .await?;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let (_, fields) = admin
+        .api(
+            reqwest::Method::GET,
+            "/api/v1/t/asso-demo/custom-fields",
+            None,
+        )
+        .await?;
+    let quartier = fields["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["key"] == "quartier")
+        .map(|f| f["id"].as_str().unwrap_or_default().to_owned())
+        .unwrap_or_default();
+    let response = admin
+        .post_form(&format!("{settings}/{quartier}/delete"), &[])
+        .await?;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, person) = browser.api(reqwest::Method::GET, &api_path, None).await?;
+    assert_eq!(person["custom"], json!({"adhesion": "2026-01-10"}));
     Ok(())
 }

@@ -186,6 +186,28 @@ async fn remove(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(Error::NotFound)?;
+    // Its values go with it: left in the records, they would make every later write of
+    // them refused ("ce champ n'existe pas"). The records change, so their version moves.
+    let (tenant_id, key) = (identity.0.tenant_id, &removed.key);
+    if removed.record_type == "person" {
+        sqlx::query!(
+            r#"update people set custom = custom - $2::text, version = version + 1, updated_at = now()
+               where tenant_id = $1 and custom ? $2::text"#,
+            tenant_id,
+            key,
+        )
+        .execute(&mut *tx)
+        .await?;
+    } else {
+        sqlx::query!(
+            r#"update organisations set custom = custom - $2::text, version = version + 1, updated_at = now()
+               where tenant_id = $1 and custom ? $2::text"#,
+            tenant_id,
+            key,
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
     audit::record(
         &mut tx,
         &identity,

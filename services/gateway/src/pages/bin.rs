@@ -150,7 +150,11 @@ async fn bin(
         });
     }
     let path = format!("/v1/{collection}/{id}");
-    match state.core.delete(&member, &path, form.version).await? {
+    match state
+        .core
+        .delete(&member, &path, Some(form.version))
+        .await?
+    {
         Ok(()) => {
             Ok(Redirect::to(&format!("/t/{}/bin?binned=1", member.tenant.slug)).into_response())
         }

@@ -484,7 +484,11 @@ async fn delete_entry<F: EntryPages>(
             back,
         });
     }
-    match state.core.delete(&member, &path, form.version).await? {
+    match state
+        .core
+        .delete(&member, &path, Some(form.version))
+        .await?
+    {
         Ok(()) => Ok(Redirect::to(&format!("{back}#{}", F::ANCHOR)).into_response()),
         Err(problem) => Err(Error::Refused(problem)),
     }

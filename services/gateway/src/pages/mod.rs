@@ -4,6 +4,7 @@ mod activities;
 mod affiliations;
 mod agenda;
 mod bin;
+mod custom_fields;
 mod deadlines;
 mod editing;
 mod engagements;
@@ -47,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .merge(partnerships::router())
         .merge(activities::router())
         .merge(affiliations::router())
+        .merge(custom_fields::router())
         .merge(deadlines::router())
         .merge(engagements::router())
         .merge(evaluations::router())
