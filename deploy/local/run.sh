@@ -66,7 +66,7 @@ start() {
   local server=${DATABASE_URL%/*} hostport
   hostport=${server#*://}; hostport=${hostport#*@}
   psql "$server/postgres" -Atqc "select 1 from pg_database where datname = 'maillage'" | grep -q 1 \
-    || psql "$server/postgres" -qc "create database maillage"
+    || psql "$server/postgres" -qc "create database maillage template template0 locale_provider icu icu_locale 'fr'"
   export DATABASE_URL="$server/maillage"
   "$bin/maillage-admin" migrate
   "$bin/maillage-admin" tenant create --slug demo --name "Association Démo" --kind association \

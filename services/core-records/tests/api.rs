@@ -3633,3 +3633,33 @@ async fn each_member_chooses_how_they_are_reminded() -> TestResult {
     assert_eq!(theirs["mode"], "each");
     Ok(())
 }
+
+#[tokio::test]
+async fn names_are_listed_in_the_order_french_readers_expect() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    for family_name in ["Zola", "étienne", "Eymard", "Écoffier", "dupont"] {
+        let (status, created) = app
+            .send(
+                &editor,
+                Method::POST,
+                "/v1/people",
+                Some(json!({ "family_name": family_name })),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+    }
+    let (_, listing) = app.send(&editor, Method::GET, "/v1/people", None).await?;
+    let names: Vec<&str> = listing["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["family_name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["dupont", "Écoffier", "étienne", "Eymard", "Zola"],
+        "accents and case aside, not byte order"
+    );
+    Ok(())
+}

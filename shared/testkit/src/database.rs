@@ -4,6 +4,11 @@ use sqlx::{Executor, PgPool};
 use url::Url;
 use uuid::Uuid;
 
+/// How Maillage's databases are created: names sorted as French readers expect
+/// ("Émilie" beside "Eric", not after "Zoé"), whatever the server's default locale.
+/// `deploy/README.md` and `make run` create theirs the same way.
+pub const FRENCH_ORDER: &str = "template template0 locale_provider icu icu_locale 'fr'";
+
 /// A database created for one test, migrated, and dropped when the test ends; or, for
 /// benchmarks, a named one kept across runs so that it is seeded once.
 pub struct TestDatabase {
@@ -40,7 +45,9 @@ impl TestDatabase {
                 .await?;
         if !exists {
             maintenance
-                .execute(sqlx::AssertSqlSafe(format!("create database {name}")))
+                .execute(sqlx::AssertSqlSafe(format!(
+                    "create database {name} {FRENCH_ORDER}"
+                )))
                 .await?;
         }
         maintenance.close().await;

@@ -119,19 +119,19 @@ impl Tagged {
         match self {
             Self::Person => {
                 "select t.name from person_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
-                 where l.tenant_id = $1 and l.person_id = $2 order by lower(t.name)"
+                 where l.tenant_id = $1 and l.person_id = $2 order by maillage_search_text(t.name), t.name"
             }
             Self::Organisation => {
                 "select t.name from organisation_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
-                 where l.tenant_id = $1 and l.organisation_id = $2 order by lower(t.name)"
+                 where l.tenant_id = $1 and l.organisation_id = $2 order by maillage_search_text(t.name), t.name"
             }
             Self::Partnership => {
                 "select t.name from partnership_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
-                 where l.tenant_id = $1 and l.partnership_id = $2 order by lower(t.name)"
+                 where l.tenant_id = $1 and l.partnership_id = $2 order by maillage_search_text(t.name), t.name"
             }
             Self::Project => {
                 "select t.name from project_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
-                 where l.tenant_id = $1 and l.project_id = $2 order by lower(t.name)"
+                 where l.tenant_id = $1 and l.project_id = $2 order by maillage_search_text(t.name), t.name"
             }
         }
     }
@@ -202,7 +202,7 @@ async fn list(State(state): State<AppState>, identity: Identity) -> Result<Json<
                   (select count(*) from project_tags l join projects r on r.tenant_id = l.tenant_id and r.id = l.project_id
                    where l.tenant_id = t.tenant_id and l.tag_id = t.id and r.deleted_at is null) as "projects!"
            from tags t where t.tenant_id = $1
-           order by lower(t.name), t.id"#,
+           order by maillage_search_text(t.name), t.name, t.id"#,
         identity.0.tenant_id,
     )
     .fetch_all(&mut *tx)
