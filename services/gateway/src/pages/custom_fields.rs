@@ -14,7 +14,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::record_parts::Listing;
-use super::{Choice, FormErrors, Layout, page_with_status};
+use super::{Choice, FormErrors, Layout, label_in, page_with_status};
 use crate::Error;
 use crate::membership::Member;
 use crate::startup::AppState;
@@ -35,13 +35,6 @@ const FIELD_TYPES: [(&str, &str); 4] = [
     ("choice", "Choix dans une liste"),
 ];
 
-fn label_of(options: &[(&'static str, &'static str)], value: &str) -> &'static str {
-    options
-        .iter()
-        .find(|(v, _)| *v == value)
-        .map_or("", |(_, label)| *label)
-}
-
 /// A field as the page lists it.
 #[derive(Debug, Deserialize)]
 struct FieldRow {
@@ -55,12 +48,12 @@ struct FieldRow {
 
 impl FieldRow {
     fn record_type_label(&self) -> &'static str {
-        label_of(&RECORD_TYPES, &self.record_type)
+        label_in(&RECORD_TYPES, &self.record_type, "")
     }
 
     /// "Choix dans une liste : Nord, Sud".
     fn kind(&self) -> String {
-        let kind = label_of(&FIELD_TYPES, &self.field_type);
+        let kind = label_in(&FIELD_TYPES, &self.field_type, "");
         if self.choices.is_empty() {
             kind.to_owned()
         } else {

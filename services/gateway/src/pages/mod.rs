@@ -310,6 +310,19 @@ pub fn tenant_zone(member: &Member) -> Tz {
         .unwrap_or(chrono_tz::Europe::Paris)
 }
 
+/// The French name of `value` in a table of (value, name) pairs, the order forms offer
+/// them in; `otherwise` for a value the table lacks.
+pub fn label_in(
+    table: &[(&str, &'static str)],
+    value: &str,
+    otherwise: &'static str,
+) -> &'static str {
+    table
+        .iter()
+        .find(|(v, _)| *v == value)
+        .map_or(otherwise, |(_, label)| *label)
+}
+
 /// One option of a `<select>`.
 pub struct Choice {
     pub value: String,

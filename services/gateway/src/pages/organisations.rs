@@ -15,7 +15,7 @@ use super::record_parts::{
     ListPage, ListPageQuery, Listing, PhoneEntry, Surroundings, affiliations, custom_facts,
     custom_fields, engagements,
 };
-use super::{Choice, FormErrors, Layout, page};
+use super::{Choice, FormErrors, Layout, label_in, page};
 use crate::Error;
 use crate::membership::Member;
 use crate::startup::AppState;
@@ -38,11 +38,7 @@ pub const KINDS: [(&str, &str); 6] = [
 ];
 
 pub fn kind_label(kind: &str) -> &'static str {
-    KINDS
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map(|(_, label)| *label)
-        .unwrap_or("Autre")
+    label_in(&KINDS, kind, "Autre")
 }
 
 #[derive(Debug, Deserialize)]

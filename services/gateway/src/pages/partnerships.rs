@@ -14,7 +14,9 @@ use uuid::Uuid;
 use super::editing::{FormPages, FormTarget, RecordForm, blank_is_none, form_routes};
 use super::organisations::{organisation_choices, tenant_organisations};
 use super::record_parts::{ListPage, ListPageQuery, Listing, Surroundings, period};
-use super::{Choice, FormErrors, Layout, cents_typed, money, page, short_date, typed_cents};
+use super::{
+    Choice, FormErrors, Layout, cents_typed, label_in, money, page, short_date, typed_cents,
+};
 use crate::Error;
 use crate::membership::Member;
 use crate::startup::AppState;
@@ -27,10 +29,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn kind_label(kind: &str) -> &'static str {
-    KINDS
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or("Réseau", |(_, label)| *label)
+    label_in(&KINDS, kind, "Réseau")
 }
 
 fn status_label(status: &str) -> &'static str {

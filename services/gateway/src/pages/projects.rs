@@ -15,7 +15,7 @@ use super::editing::{FormPages, FormTarget, RecordForm, blank_is_none, form_rout
 use super::record_parts::{
     Engagements, ListPage, ListPageQuery, Surroundings, engagements, period,
 };
-use super::{Choice, FormErrors, Layout, money, page, short_date};
+use super::{Choice, FormErrors, Layout, label_in, money, page, short_date};
 use crate::Error;
 use crate::membership::Member;
 use crate::startup::AppState;
@@ -37,10 +37,7 @@ const STATUSES: [(&str, &str); 5] = [
 ];
 
 fn status_label(status: &str) -> &'static str {
-    STATUSES
-        .iter()
-        .find(|(s, _)| *s == status)
-        .map_or("Abandonné", |(_, label)| *label)
+    label_in(&STATUSES, status, "Abandonné")
 }
 
 #[derive(Debug, Deserialize)]

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use super::{Choice, FormErrors, local_datetime, money, short_date, tenant_zone};
+use super::{Choice, FormErrors, label_in, local_datetime, money, short_date, tenant_zone};
 use crate::Error;
 use crate::membership::Member;
 use crate::startup::AppState;
@@ -181,10 +181,7 @@ pub const ACTIVITY_KINDS: [(&str, &str); 6] = [
 ];
 
 pub fn activity_label(kind: &str) -> &'static str {
-    ACTIVITY_KINDS
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or("Note", |(_, label)| *label)
+    label_in(&ACTIVITY_KINDS, kind, "Note")
 }
 
 #[derive(Debug, Deserialize)]
