@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::editing::{EntryPages, FormTarget, RecordForm, blank_is_none, entry_routes};
 use super::record_parts::{Listing, record_name};
 use super::{
-    Choice, FormErrors, Layout, cents_typed, page_with_status, tenant_zone, typed_cents,
+    Choice, FormErrors, Layout, cents_typed, duration, page_with_status, tenant_zone, typed_cents,
     typed_minutes,
 };
 use crate::Error;
@@ -108,11 +108,6 @@ pub struct Engagement {
     version: i64,
 }
 
-/// "2 h 30", as the duration field shows it back.
-pub fn duration_typed(minutes: i64) -> String {
-    format!("{} h {:02}", minutes / 60, minutes % 60)
-}
-
 impl RecordForm for EngagementForm {
     type Stored = Engagement;
 
@@ -123,7 +118,7 @@ impl RecordForm for EngagementForm {
             amount: stored.amount_cents.map(cents_typed).unwrap_or_default(),
             duration: stored
                 .minutes
-                .map(|m| duration_typed(m.into()))
+                .map(|m| duration(m.into()))
                 .unwrap_or_default(),
             project_id: stored
                 .project_id

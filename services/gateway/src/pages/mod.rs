@@ -287,6 +287,11 @@ pub fn typed_minutes(typed: &str) -> Result<Option<i32>, ()> {
     }
 }
 
+/// "2 h 30": minutes as pages show them, and as the duration field reads them back.
+pub fn duration(minutes: i64) -> String {
+    format!("{} h {:02}", minutes / 60, minutes % 60)
+}
+
 /// Cents as a form shows them back: "45000,00".
 pub fn cents_typed(cents: i64) -> String {
     format!("{},{:02}", cents / 100, (cents % 100).abs())
@@ -348,7 +353,7 @@ impl Choice {
 
 #[cfg(test)]
 mod tests {
-    use super::{cents_typed, money, typed_cents, typed_minutes};
+    use super::{cents_typed, duration, money, typed_cents, typed_minutes};
 
     #[test]
     fn durations_are_read_as_people_type_them() {
@@ -361,6 +366,7 @@ mod tests {
         for wrong in ["deux heures", "2h75", "0", "-1", "1.2.3", "h30"] {
             assert_eq!(typed_minutes(wrong), Err(()), "{wrong}");
         }
+        assert_eq!(typed_minutes(&duration(150)), Ok(Some(150)));
     }
 
     #[test]

@@ -8,7 +8,9 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use super::{Choice, FormErrors, label_in, local_datetime, money, short_date, tenant_zone};
+use super::{
+    Choice, FormErrors, duration, label_in, local_datetime, money, short_date, tenant_zone,
+};
 use crate::Error;
 use crate::membership::Member;
 use crate::startup::AppState;
@@ -423,7 +425,7 @@ pub async fn engagements(
     )?;
     let given = |currency: Option<String>, cents: i64, minutes: i64| match currency {
         Some(currency) => money(cents, &currency),
-        None => format!("{} h {:02}", minutes / 60, minutes % 60),
+        None => duration(minutes),
     };
     Ok(Engagements {
         totals: totals
