@@ -32,7 +32,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A deadline as core-records returns it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 pub struct Deadline {
     id: Uuid,
     title: String,
@@ -47,6 +47,15 @@ pub struct Deadline {
     recurrence: Option<String>,
     responsible_user_ids: Vec<Uuid>,
     version: i64,
+}
+
+impl Deadline {
+    /// "Échéance n° 2 d'une série trimestrielle", for one of a series.
+    fn series(&self) -> Option<String> {
+        self.occurrence
+            .zip(self.recurrence.as_deref())
+            .map(|(n, f)| format!("Échéance n° {n} d'une série {}", recurrence_label(f)))
+    }
 }
 
 /// A deadline as pages show it: dates in the tenant's zone, status in words.
@@ -90,6 +99,7 @@ impl DeadlineRow {
     fn of(deadline: Deadline, member: &Member) -> Self {
         let zone = tenant_zone(member);
         Self {
+            series: deadline.series(),
             id: deadline.id,
             title: deadline.title,
             funder_name: deadline.funder_name,
@@ -99,10 +109,6 @@ impl DeadlineRow {
             submitted: deadline.submitted_at.map(|at| local_datetime(at, zone)),
             submission_reference: deadline.submission_reference,
             notes: deadline.notes,
-            series: deadline
-                .occurrence
-                .zip(deadline.recurrence)
-                .map(|(n, f)| format!("Échéance n° {n} d'une série {}", recurrence_label(&f))),
             responsible_user_ids: deadline.responsible_user_ids,
             version: deadline.version,
         }
@@ -242,7 +248,7 @@ impl RecordForm for DeadlineForm {
                 .iter()
                 .map(Uuid::to_string)
                 .collect(),
-            series: DeadlineRow::of(stored.clone(), member).series,
+            series: stored.series(),
             title: stored.title,
             notes: stored.notes,
             ..Self::default()
@@ -343,13 +349,14 @@ impl FormPages for DeadlineForm {
         mut form: Self,
         errors: FormErrors,
     ) -> Result<DeadlineFormPage, Error> {
-        // A form sent back does not say whether it is one of a series: the stored one does.
-        if let (Some(id), None) = (target.record, &form.series) {
+        // A form sent back (it carries its version) does not say whether it is one of a
+        // series: the stored deadline does. One filled from it already knows.
+        if let (Some(id), Some(_)) = (target.record, &form.version) {
             let stored: Deadline = state
                 .core
                 .get(member, &format!("/v1/deadlines/{id}"))
                 .await?;
-            form.series = DeadlineRow::of(stored, member).series;
+            form.series = stored.series();
         }
         // A new report falls to whoever enters it, unless they choose otherwise.
         if target.record.is_none() && form.responsible.is_empty() && errors.summary.is_none() {
