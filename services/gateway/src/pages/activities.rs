@@ -205,15 +205,8 @@ impl ActivityFormPage {
     }
 }
 
-/// Noting an activity on the record `collection/id` named `name`.
-fn noting(member: &Member, (collection, id): (&str, Uuid), name: &str) -> FormTarget {
-    FormTarget {
-        heading: format!("Noter une activité · {name}"),
-        back: format!("/t/{}/{collection}/{id}", member.tenant.slug),
-        version: None,
-        record: None,
-    }
-}
+/// The heading of the form, before the record's name.
+const NOTING: &str = "Noter une activité";
 
 async fn new_form(
     collection: &'static str,
@@ -222,7 +215,7 @@ async fn new_form(
     Path((_slug, id)): Path<(String, Uuid)>,
 ) -> Result<Response, Error> {
     let name = record_name(&state, &member, collection, id).await?;
-    let target = noting(&member, (collection, id), &name);
+    let target = FormTarget::adding_to(&member, (collection, id), NOTING, &name);
     let form = ActivityForm::new(&member);
     page(&ActivityFormPage::new(
         &member,
@@ -261,7 +254,7 @@ async fn create(
         }
     };
     let name = record_name(&state, &member, collection, id).await?;
-    let target = noting(&member, (collection, id), &name);
+    let target = FormTarget::adding_to(&member, (collection, id), NOTING, &name);
     page_with_status(
         StatusCode::UNPROCESSABLE_ENTITY,
         &ActivityFormPage::new(&member, collection, target, form, errors),

@@ -77,6 +77,22 @@ impl FormTarget {
         }
     }
 
+    /// Adding something (an activity, an engagement) to the record `collection/id` named
+    /// `name`: "Noter une activité · Noël Girard", back to its page.
+    pub fn adding_to(
+        member: &Member,
+        (collection, id): (&str, Uuid),
+        heading: &str,
+        name: &str,
+    ) -> Self {
+        Self {
+            heading: format!("{heading} · {name}"),
+            back: format!("/t/{}/{collection}/{id}", member.tenant.slug),
+            version: None,
+            record: None,
+        }
+    }
+
     /// Changing the record `collection/id` named `name`, from `version`: back to its page.
     pub fn editing(
         member: &Member,

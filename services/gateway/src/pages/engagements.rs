@@ -258,15 +258,8 @@ impl EngagementFormPage {
     }
 }
 
-/// Recording what the record `collection/id` named `name` gave.
-fn recording(member: &Member, (collection, id): (&str, Uuid), name: &str) -> FormTarget {
-    FormTarget {
-        heading: format!("Enregistrer un engagement · {name}"),
-        back: format!("/t/{}/{collection}/{id}", member.tenant.slug),
-        version: None,
-        record: None,
-    }
-}
+/// The heading of the form, before the record's name.
+const RECORDING: &str = "Enregistrer un engagement";
 
 async fn new_form(
     (collection, _): (&'static str, &'static str),
@@ -275,7 +268,7 @@ async fn new_form(
     Path((_slug, id)): Path<(String, Uuid)>,
 ) -> Result<Response, Error> {
     let name = record_name(&state, &member, collection, id).await?;
-    let target = recording(&member, (collection, id), &name);
+    let target = FormTarget::adding_to(&member, (collection, id), RECORDING, &name);
     let form = EngagementForm::new(&member);
     let page = EngagementFormPage::new(
         &state,
@@ -316,7 +309,7 @@ async fn create(
         }
     };
     let name = record_name(&state, &member, collection, id).await?;
-    let target = recording(&member, (collection, id), &name);
+    let target = FormTarget::adding_to(&member, (collection, id), RECORDING, &name);
     let page = EngagementFormPage::new(&state, &member, (collection, target), form, errors).await?;
     page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
