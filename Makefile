@@ -5,7 +5,7 @@ SHELL := /bin/bash
 # Builds use the committed query data in .sqlx: no database is needed to compile.
 export SQLX_OFFLINE := true
 
-.PHONY: run stop test lint fmt bench sqlx-prepare
+.PHONY: run stop test newcomer lint fmt bench sqlx-prepare
 
 run:
 	@bash deploy/local/run.sh start
@@ -16,6 +16,12 @@ stop:
 test: lint
 	@bash deploy/local/stack.sh up
 	@source .stack/env && cargo test --workspace --locked --no-fail-fast
+
+# The two commands on a Debian machine that has nothing: a clean bookworm root made with
+# debootstrap, where `make test`, then `make run` and a first login and reminder, must
+# work (deploy/local/newcomer.sh; needs root; CI runs it).
+newcomer:
+	@bash deploy/local/newcomer.sh
 
 lint:
 	cargo fmt --all -- --check

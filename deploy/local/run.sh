@@ -2,7 +2,7 @@
 # `make run` / `make stop`: the whole of Maillage on this machine, with a development
 # OpenID provider (demo accounts) and a mail inbox in the browser. Data lives in .stack/
 # (or in the PostgreSQL the environment points at) and survives `make stop`.
-set -euo pipefail
+set -Eeuo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STACK="$ROOT/.stack"
@@ -17,6 +17,7 @@ INBOX_PORT=${MAILLAGE_INBOX_PORT:-1080}
 BASE="http://127.0.0.1:$GATEWAY_PORT"
 
 log() { printf '[run] %s\n' "$*" >&2; }
+trap 'log "error: this step failed (exit $?): $BASH_COMMAND (deploy/local/run.sh line $LINENO)"' ERR
 
 stop() {
   for pidfile in "$PIDS"/*.pid; do
@@ -41,21 +42,23 @@ wait_for() {
   local name=$1 url=$2
   for _ in $(seq 120); do
     curl -fsS -o /dev/null -H "Accept: text/html" "$url" 2>/dev/null && return 0
+    kill -0 "$(cat "$PIDS/$name.pid")" 2>/dev/null || break
     sleep 0.5
   done
-  log "$name did not start: see $LOGS/$name.log"; tail -n 20 "$LOGS/$name.log" >&2; return 1
+  tail -n 20 "$LOGS/$name.log" >&2
+  log "error: $name did not start (log: $LOGS/$name.log)"; return 1
 }
 
 start() {
   mkdir -p "$LOGS" "$PIDS"
-  command -v curl >/dev/null || bash "$ROOT/deploy/local/stack.sh" install curl
   bash "$ROOT/deploy/local/stack.sh" up
-  # shellcheck source=/dev/null
-  source "$STACK/env"
   if [ ! -d "$ROOT/deploy/local/maildev/node_modules/maildev" ]; then
     log "installing the local mail inbox (npm ci)"
     (cd "$ROOT/deploy/local/maildev" && npm ci --no-audit --no-fund --loglevel=error >&2)
   fi
+  # The servers' URLs, and the PATH with the Node.js the provider and the inbox need.
+  # shellcheck source=/dev/null
+  source "$STACK/env"
   [ -f "$STACK/internal-secret" ] || head -c 48 /dev/urandom | base64 | tr -d '\n/+=' >"$STACK/internal-secret"
 
   log "building the services"
