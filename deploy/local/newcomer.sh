@@ -75,6 +75,7 @@ SOURCES
     sh -c "apt-get update -qq && apt-get install -y -qq $BASE_PACKAGES && apt-get clean" >"$fresh.log" 2>&1 \
     || { tail -n 30 "$fresh.log" >&2; die "installing $BASE_PACKAGES in the root failed"; }
   mkdir -p "$(dirname "$tarball")"
+  grep -q " $fresh/" /proc/mounts && die "something is still mounted in $fresh: not archiving it"
   tar -C "$fresh" -cf "$tarball.part" . && mv "$tarball.part" "$tarball"
   rm -rf "$fresh" "$fresh.log"
 }

@@ -25,6 +25,7 @@ REDIS_PORT=${MAILLAGE_REDIS_PORT:-56379}
 # The development OpenID provider and the mail inbox need Node.js 20 or later.
 NODE_MIN_MAJOR=20
 NODE_RUNTIME="$ROOT/deploy/local/node"
+NODE_BIN="$STACK/node"
 
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -72,22 +73,29 @@ node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo
 
 # Node.js for the development OpenID provider and the mail inbox: the machine's own when
 # it is recent enough, otherwise Node.js 22 from the npm registry (deploy/local/node),
-# put first on the PATH by .stack/env. npm itself keeps running on the machine's Node.js.
+# linked as .stack/node/node and put first on the PATH by .stack/env. npm itself keeps
+# running on the machine's Node.js.
 node_runtime() {
   command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
-  if [ -x "$NODE_RUNTIME/node_modules/.bin/node" ]; then return; fi
+  if [ -x "$NODE_BIN/node" ]; then return; fi
   local major
   major=$(node_major node)
   if [ "$major" -ge "$NODE_MIN_MAJOR" ]; then return; fi
   log "Node.js $(node --version) is older than $NODE_MIN_MAJOR: installing Node.js 22 from the npm registry (deploy/local/node)"
   (cd "$NODE_RUNTIME" && npm ci --no-audit --no-fund --loglevel=error >&2)
-  [ -x "$NODE_RUNTIME/node_modules/.bin/node" ] \
+  # npm does not link a program named `node` into node_modules/.bin: link it ourselves.
+  local installed
+  installed=$(ls "$NODE_RUNTIME"/node_modules/node-linux-*/bin/node 2>/dev/null | head -n 1)
+  [ -n "$installed" ] \
     || die "npm installed no Node.js for this processor ($(uname -m)): install Node.js $NODE_MIN_MAJOR or later by hand"
+  mkdir -p "$NODE_BIN"
+  ln -sf "$installed" "$NODE_BIN/node"
+  "$NODE_BIN/node" --version >/dev/null || die "the Node.js from the npm registry does not run here"
 }
 
 # The PATH with the private Node.js first, when there is one.
 node_path() {
-  if [ -x "$NODE_RUNTIME/node_modules/.bin/node" ]; then echo "$NODE_RUNTIME/node_modules/.bin:$PATH"; else echo "$PATH"; fi
+  if [ -x "$NODE_BIN/node" ]; then echo "$NODE_BIN:$PATH"; else echo "$PATH"; fi
 }
 
 python_tools() {
