@@ -57,6 +57,7 @@ in_root() {
 make_base() {
   local tarball=$1 fresh
   fresh=$(mktemp -d /var/tmp/maillage-newcomer-base.XXXXXX)
+  chmod 755 "$fresh"
   log "making a bare Debian $SUITE root (debootstrap --variant=minbase, $MIRROR)"
   debootstrap --variant=minbase "$SUITE" "$fresh" "$MIRROR" >"$fresh.log" 2>&1 \
     || { tail -n 30 "$fresh.log" >&2; die "debootstrap failed (log: $fresh.log)"; }
@@ -117,6 +118,8 @@ WORK=$(mktemp -d /var/tmp/maillage-newcomer.XXXXXX)
 trap cleanup EXIT
 log "a clean Debian $SUITE root in $WORK (from $tarball)"
 tar -C "$WORK" -xf "$tarball"
+# mktemp made it 0700: as the root's / it must let every user in, as any / does.
+chmod 755 "$WORK"
 cp /etc/resolv.conf "$WORK/etc/resolv.conf"
 add_local_certificates "$WORK"
 
