@@ -59,6 +59,12 @@ pg_bin_dir() {
   done
 }
 
+# initdb and postgres refuse to run as root: as root, they run as the postgres user, from
+# a folder it may enter.
+as_postgres() {
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
+}
+
 # .stack/pg, unless the postgres user cannot reach the checkout (a home folder closed to
 # others, such as /root): then a folder of its own under /var/tmp, named after the checkout.
 pg_data_dir() {
@@ -166,15 +172,13 @@ start_postgres() {
       bin=$(pg_bin_dir)
       [ -n "$bin" ] || die "no PostgreSQL server programs (initdb) under /usr/lib/postgresql after installing postgresql"
       data=$(pg_data_dir)
-      # initdb and postgres refuse to run as root: run them as the postgres user.
-      local run=()
-      if [ "$(id -u)" = 0 ]; then run=(runuser -u postgres --); mkdir -p "$data"; chown postgres "$data"; fi
+      if [ "$(id -u)" = 0 ]; then mkdir -p "$data"; chown postgres "$data"; fi
       if [ ! -f "$data/PG_VERSION" ]; then
         log "creating a PostgreSQL cluster in $data"
-        "${run[@]}" "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+        as_postgres "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
       fi
       log "starting PostgreSQL on port $PG_PORT"
-      "${run[@]}" "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w \
+      as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w \
         -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $data -c max_connections=300" start >/dev/null \
         || { tail -n 20 "$data/server.log" >&2 || true; die "PostgreSQL did not start (log: $data/server.log)"; }
     fi
@@ -230,8 +234,7 @@ down() {
   bin=$(pg_bin_dir)
   data=$(pg_data_dir)
   if [ -f "$data/postmaster.pid" ] && [ -n "$bin" ]; then
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$bin/pg_ctl" -D "$data" -m fast stop >/dev/null
-    else "$bin/pg_ctl" -D "$data" -m fast stop >/dev/null; fi
+    as_postgres "$bin/pg_ctl" -D "$data" -m fast stop >/dev/null
     log "PostgreSQL stopped"
   fi
   if [ -f "$STACK/redis/redis.pid" ]; then
