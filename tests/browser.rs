@@ -168,6 +168,14 @@ async fn a_person_logs_in_enters_a_deadline_and_logs_out_in_a_real_browser() -> 
         .await?
         .click()
         .await?;
+    // The provider asks whether to end its session too (RP-initiated logout), then
+    // sends the browser back.
+    browser
+        .wait()
+        .for_element(Locator::Css("button[name=logout][value=yes]"))
+        .await?
+        .click()
+        .await?;
     browser.wait().for_element(Locator::Css(".notice")).await?;
     assert_eq!(text_of(browser, ".notice").await?, "Vous êtes déconnecté.");
     let status = browser

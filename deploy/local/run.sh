@@ -79,7 +79,7 @@ start() {
   export REDIS_NAMESPACE=maillage INTERNAL_AUTH_SECRET
   INTERNAL_AUTH_SECRET=$(cat "$STACK/internal-secret")
   launch oidc env OIDC_PORT="$OIDC_PORT" OIDC_CLIENT_ID=maillage-gateway OIDC_CLIENT_SECRET=maillage-dev-secret \
-    OIDC_REDIRECT_URIS="$BASE/auth/callback" node "$ROOT/deploy/oidc/provider.mjs"
+    OIDC_REDIRECT_URIS="$BASE/auth/callback" OIDC_POST_LOGOUT_REDIRECT_URIS="$BASE/?logged_out=1" node "$ROOT/deploy/oidc/provider.mjs"
   launch inbox "$ROOT/deploy/local/maildev/node_modules/.bin/maildev" --smtp "$SMTP_PORT" --ip 127.0.0.1 \
     --web "$INBOX_PORT" --web-ip 127.0.0.1 --mail-directory "$STACK/mail"
   launch core-records env CORE_RECORDS_DATABASE_URL="postgres://maillage_core@$hostport/maillage" \

@@ -28,6 +28,22 @@ server.listen(Number(process.env.OIDC_PORT || 0), '127.0.0.1', () => {
     conformIdTokenClaims: false,
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'locale'] },
     cookies: { keys: ['maillage-dev-cookie-key-not-a-secret'] },
+    // Logging out of Maillage ends the session here too (RP-initiated logout): ask in
+    // French, with nothing loaded from elsewhere.
+    features: {
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx, form) {
+          ctx.body = `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
+<title>Déconnexion</title></head><body>
+<h1>Vous déconnecter aussi du fournisseur d'identité de démonstration ?</h1>
+${form}
+<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Oui, me déconnecter</button>
+<button type="submit" form="op.logoutForm">Non, rester connecté</button>
+</body></html>`;
+        },
+      },
+    },
     async findAccount(_ctx, id) {
       const account = accounts.find((a) => a.id === id);
       if (!account) return undefined;

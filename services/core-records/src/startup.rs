@@ -36,11 +36,13 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
         )
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
-    let router = maillage_runtime::with_request_tracing(api).merge(
-        maillage_runtime::health_routes(move || {
-            let pool = pool.clone();
-            async move { maillage_db::ping(&pool).await }
-        }),
+    let router = maillage_problem::with_problem_fallbacks(
+        maillage_runtime::with_request_tracing(api).merge(maillage_runtime::health_routes(
+            move || {
+                let pool = pool.clone();
+                async move { maillage_db::ping(&pool).await }
+            },
+        )),
     );
     Ok(HttpService::bind(config.bind_addr, router).await?)
 }

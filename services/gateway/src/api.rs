@@ -3,7 +3,7 @@
 
 use axum::Router;
 use axum::body::{Body, to_bytes};
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
@@ -15,6 +15,9 @@ use crate::Error;
 use crate::membership::{Member, workspaces_of};
 use crate::session::CurrentUser;
 use crate::startup::AppState;
+
+/// Every tenant route of core-records, under the tenant's slug.
+const FORWARDED_ROUTE: &str = "/api/v1/t/{slug}/{*path}";
 
 /// The same cap core-records applies, answered here already.
 const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -31,7 +34,7 @@ pub fn router() -> ApiRouter<AppState> {
 
 /// Every tenant route of core-records, behind the membership check.
 pub fn forwarding_router() -> Router<AppState> {
-    Router::new().route("/api/v1/t/{slug}/{*path}", any(forward))
+    Router::new().route(FORWARDED_ROUTE, any(forward))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -62,19 +65,34 @@ async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Me>
     }))
 }
 
+/// The records' path of a forwarded request: what follows `/api/v1/t/{slug}/`, taken
+/// from the raw (still percent-encoded) URL, when every segment is made only of the
+/// characters core-records' routes use (names, UUIDs). Anything else — dot-segments, an
+/// encoded `/`, `\\`, `?`, `#` or `%` (double encoding), control characters — could
+/// be read by the next URL parser as another path or a query, so it is refused here.
+fn records_path(raw: &str) -> Option<&str> {
+    let tenants = FORWARDED_ROUTE.split("{slug}").next()?;
+    let (_slug, path) = raw.strip_prefix(tenants)?.split_once('/')?;
+    let plain = |segment: &str| {
+        !segment.is_empty()
+            && segment != "."
+            && segment != ".."
+            && segment
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    };
+    path.split('/').all(plain).then_some(path)
+}
+
 async fn forward(
     State(state): State<AppState>,
     member: Member,
-    Path((_slug, path)): Path<(String, String)>,
     request: Request,
 ) -> Result<Response, Error> {
     // Only core-records' resources, never a path that climbs out of /v1/.
-    if path
-        .split('/')
-        .any(|segment| segment == ".." || segment == ".")
-    {
-        return Err(Error::NotFound);
-    }
+    let path = records_path(request.uri().path())
+        .ok_or(Error::NotFound)?
+        .to_owned();
     let method = request.method().clone();
     let query = request
         .uri()
@@ -105,7 +123,7 @@ async fn forward(
     }
     let answer = outgoing.send().await?;
     let mut response_headers = HeaderMap::new();
-    for name in [header::CONTENT_TYPE, header::ETAG] {
+    for name in [header::CONTENT_TYPE, header::ETAG, header::ALLOW] {
         if let Some(value) = answer.headers().get(&name) {
             response_headers.insert(name, value.clone());
         }
@@ -113,4 +131,54 @@ async fn forward(
     let status = answer.status();
     let bytes = answer.bytes().await?;
     Ok((status, response_headers, Body::from(bytes)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FORWARDED_ROUTE, records_path};
+
+    /// `rest` under the tenants' prefix of the API.
+    fn at(rest: &str) -> String {
+        let tenants = FORWARDED_ROUTE.split("{slug}").next().unwrap_or_default();
+        format!("{tenants}{rest}")
+    }
+
+    #[test]
+    fn resources_and_ids_are_forwarded_as_they_are() {
+        for (raw, path) in [
+            ("asso-demo/people", "people"),
+            (
+                "asso-demo/people/01a22cae-8a42-7461-9c22-6b91b4d5eb09/tags",
+                "people/01a22cae-8a42-7461-9c22-6b91b4d5eb09/tags",
+            ),
+            ("asso-demo/engagements/totals", "engagements/totals"),
+            ("asso-demo/reminder-policy", "reminder-policy"),
+        ] {
+            assert_eq!(records_path(&at(raw)), Some(path), "{raw}");
+        }
+    }
+
+    #[test]
+    fn paths_another_parser_could_read_otherwise_are_refused() {
+        for raw in [
+            "asso-demo/..%5c..%5chealthz",
+            "asso-demo/%252e%252e/readyz",
+            "asso-demo/%2e%2e/readyz",
+            "asso-demo/../readyz",
+            "asso-demo/./people",
+            "asso-demo/people/..",
+            "asso-demo/people%3Flimit=1",
+            "asso-demo/people/abc%23def",
+            "asso-demo/people/abc%0Adef",
+            "asso-demo/people/abc%2Fdef",
+            "asso-demo/people/abc%00",
+            "asso-demo/people\\..\\healthz",
+            "asso-demo/people//x",
+            "asso-demo/people/",
+            "asso-demo/",
+            "asso-demo",
+        ] {
+            assert_eq!(records_path(&at(raw)), None, "{raw}");
+        }
+    }
 }

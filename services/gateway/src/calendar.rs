@@ -3,10 +3,11 @@
 //! revoking it (in `/api/v1/t/{slug}/calendar-feed`) cuts off the old URL.
 
 use axum::Router;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use maillage_problem::Path;
 use reqwest::Method;
 use uuid::Uuid;
 

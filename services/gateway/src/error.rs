@@ -16,6 +16,8 @@ pub enum Error {
     CrossSiteRequest,
     #[error("the login attempt is unknown, expired or already used")]
     LoginStateInvalid,
+    #[error("the login callback came to another browser than the one that started it")]
+    LoginFromAnotherBrowser,
     #[error("the identity provider refused or failed the login: {0}")]
     LoginFailed(String),
     #[error("core-records is unreachable: {0}")]
@@ -60,6 +62,14 @@ impl IntoResponse for Error {
                 "login-expired",
                 "Cette tentative de connexion a expiré ou a déjà servi. Reconnectez-vous.",
             ),
+            Self::LoginFromAnotherBrowser => {
+                tracing::warn!("login callback from another browser refused");
+                Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "login-other-browser",
+                    "Cette connexion a été commencée dans un autre navigateur. Si quelqu'un vous a envoyé ce lien, ne l'utilisez pas ; sinon, reconnectez-vous ici.",
+                )
+            }
             Self::LoginFailed(reason) => {
                 tracing::warn!(%reason, "login failed");
                 Problem::new(

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::body::to_bytes;
 use axum::extract::Request;
-use axum::http::{StatusCode, header};
+use axum::http::{StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maillage_problem::{CONTENT_TYPE, Problem};
@@ -43,7 +43,29 @@ pub async fn render_problems_as_pages(request: Request, next: Next) -> Response 
         .await
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok());
-    let problem = problem.unwrap_or_else(Problem::internal);
+    error_page(status, &problem.unwrap_or_else(Problem::internal))
+}
+
+/// A path the gateway has no route for: a problem for API clients, a page for people.
+pub async fn no_such_page(uri: Uri) -> Response {
+    problem_or_page(&uri, Problem::not_found())
+}
+
+/// A known path asked with a method it does not take (axum adds the `Allow` header).
+pub async fn method_not_allowed(uri: Uri) -> Response {
+    problem_or_page(&uri, Problem::method_not_allowed())
+}
+
+fn problem_or_page(uri: &Uri, problem: Problem) -> Response {
+    if uri.path().starts_with("/api/") {
+        problem.into_response()
+    } else {
+        let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::NOT_FOUND);
+        error_page(status, &problem)
+    }
+}
+
+fn error_page(status: StatusCode, problem: &Problem) -> Response {
     let page = ErrorPage {
         title: &problem.title,
         detail: problem.detail.as_deref(),
@@ -55,6 +77,6 @@ pub async fn render_problems_as_pages(request: Request, next: Next) -> Response 
     };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
-        Err(_) => (status, problem.title).into_response(),
+        Err(_) => (status, problem.title.clone()).into_response(),
     }
 }

@@ -14,6 +14,8 @@ mod members;
 mod membership;
 mod openapi;
 mod pages;
+mod return_path;
+mod security_headers;
 mod session;
 mod startup;
 mod unsubscribe;

@@ -1,24 +1,34 @@
 //! OpenID Connect login: authorization code flow with PKCE (S256), `state` and `nonce`
-//! kept server-side and usable once, ID token verified (issuer, audience, signature,
-//! expiry, nonce), session id rotated at login, logout that kills the session.
+//! kept server-side and usable once and bound to the browser that started the login,
+//! the callback's `iss` checked (RFC 9207), ID token verified (issuer, audience,
+//! signature, expiry, issue time, nonce), session id rotated at login, logout that kills
+//! the session here and at the provider (RP-initiated logout).
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use maillage_problem::Query;
+use openidconnect::core::{
+    CoreAuthDisplay, CoreAuthenticationFlow, CoreClaimName, CoreClaimType, CoreClient,
+    CoreClientAuthMethod, CoreGrantType, CoreIdToken, CoreJsonWebKey,
+    CoreJweContentEncryptionAlgorithm, CoreJweKeyManagementAlgorithm, CoreResponseMode,
+    CoreResponseType, CoreSubjectIdentifierType,
+};
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
-    EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
-    TokenResponse,
+    AdditionalProviderMetadata, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
+    EndSessionUrl, EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl,
+    LogoutProviderMetadata, LogoutRequest, Nonce, PkceCodeChallenge, PkceCodeVerifier,
+    PostLogoutRedirectUrl, RedirectUrl, Scope, TokenResponse,
 };
 use secrecy::ExposeSecret;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
-use crate::session::{LoginAttempt, SESSION_COOKIE, SessionData};
+use crate::return_path::safe_return_path;
+use crate::session::{LOGIN_COOKIE, LoginAttempt, SESSION_COOKIE, SessionData, random_token};
 use crate::startup::AppState;
 use crate::{Config, Error};
 
@@ -38,6 +48,42 @@ type DiscoveredClient = CoreClient<
     EndpointMaybeSet,
 >;
 
+/// An ID token issued this far in the future is refused (clocks differ a little).
+const CLOCK_SKEW: chrono::Duration = chrono::Duration::seconds(60);
+
+/// What discovery says beyond the core metadata: RFC 9207's flag and RP-initiated
+/// logout's end-session endpoint.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+struct IssuerInResponse {
+    #[serde(default)]
+    authorization_response_iss_parameter_supported: bool,
+}
+impl AdditionalProviderMetadata for IssuerInResponse {}
+
+type ProviderMetadata = openidconnect::ProviderMetadata<
+    LogoutProviderMetadata<IssuerInResponse>,
+    CoreAuthDisplay,
+    CoreClientAuthMethod,
+    CoreClaimName,
+    CoreClaimType,
+    CoreGrantType,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJweKeyManagementAlgorithm,
+    CoreJsonWebKey,
+    CoreResponseMode,
+    CoreResponseType,
+    CoreSubjectIdentifierType,
+>;
+
+/// The provider as discovered: the client, and what its metadata promises.
+struct Discovered {
+    client: DiscoveredClient,
+    /// The provider names itself in every callback (RFC 9207): a callback without `iss`
+    /// is then refused, not only one with a wrong `iss`.
+    iss_in_callback: bool,
+    end_session: Option<EndSessionUrl>,
+}
+
 /// The platform's OpenID provider, discovered on first use (so that the gateway starts
 /// even while the provider is briefly down).
 pub struct OidcProvider {
@@ -45,8 +91,9 @@ pub struct OidcProvider {
     client_id: String,
     client_secret: String,
     redirect_url: String,
+    post_logout_url: String,
     http: reqwest::Client,
-    client: OnceCell<DiscoveredClient>,
+    discovered: OnceCell<Discovered>,
 }
 
 impl OidcProvider {
@@ -56,31 +103,44 @@ impl OidcProvider {
             client_id: config.oidc_client_id.clone(),
             client_secret: config.oidc_client_secret.expose_secret().to_owned(),
             redirect_url: format!("{}/auth/callback", config.public_base_url),
+            post_logout_url: format!("{}/?logged_out=1", config.public_base_url),
             // Following redirects from the provider's endpoints would be an SSRF vector.
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .timeout(std::time::Duration::from_secs(10))
                 .build()?,
-            client: OnceCell::new(),
+            discovered: OnceCell::new(),
         })
     }
 
-    async fn client(&self) -> Result<&DiscoveredClient, Error> {
-        self.client
+    /// Whether sessions vouched for by this issuer are honoured.
+    pub fn vouches_for(&self, issuer: &str) -> bool {
+        issuer == self.issuer
+    }
+
+    async fn discovered(&self) -> Result<&Discovered, Error> {
+        self.discovered
             .get_or_try_init(|| async {
                 let issuer = IssuerUrl::new(self.issuer.clone())
                     .map_err(|e| Error::LoginFailed(e.to_string()))?;
-                let metadata = CoreProviderMetadata::discover_async(issuer, &self.http)
+                let metadata = ProviderMetadata::discover_async(issuer, &self.http)
                     .await
                     .map_err(|e| Error::LoginFailed(format!("discovery: {e}")))?;
                 let redirect = RedirectUrl::new(self.redirect_url.clone())
                     .map_err(|e| Error::LoginFailed(e.to_string()))?;
-                Ok(CoreClient::from_provider_metadata(
-                    metadata,
-                    ClientId::new(self.client_id.clone()),
-                    Some(ClientSecret::new(self.client_secret.clone())),
-                )
-                .set_redirect_uri(redirect))
+                let extra = metadata.additional_metadata().clone();
+                Ok(Discovered {
+                    client: CoreClient::from_provider_metadata(
+                        metadata,
+                        ClientId::new(self.client_id.clone()),
+                        Some(ClientSecret::new(self.client_secret.clone())),
+                    )
+                    .set_redirect_uri(redirect),
+                    iss_in_callback: extra
+                        .additional_metadata
+                        .authorization_response_iss_parameter_supported,
+                    end_session: extra.end_session_endpoint,
+                })
             })
             .await
     }
@@ -91,17 +151,12 @@ struct LoginQuery {
     return_to: Option<String>,
 }
 
-/// Only paths of this site: `//evil.example` or `https://…` would be an open redirect.
-fn safe_return_path(raw: Option<String>) -> String {
-    raw.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
-        .unwrap_or_else(|| "/".into())
-}
-
 async fn start_login(
     State(state): State<AppState>,
+    jar: CookieJar,
     Query(query): Query<LoginQuery>,
-) -> Result<Redirect, Error> {
-    let client = state.oidc.client().await?;
+) -> Result<Response, Error> {
+    let client = &state.oidc.discovered().await?.client;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, csrf_state, nonce) = client
         .authorize_url(
@@ -113,16 +168,34 @@ async fn start_login(
         .add_scope(Scope::new("profile".into()))
         .set_pkce_challenge(challenge)
         .url();
+    // One value per browser, kept while it has one: logins started in two tabs both
+    // finish.
+    let browser = jar
+        .get(LOGIN_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| v.len() == 43)
+        .unwrap_or_else(random_token);
     let attempt = LoginAttempt {
         pkce_verifier: verifier.secret().clone(),
         nonce: nonce.secret().clone(),
-        return_to: safe_return_path(query.return_to),
+        return_to: safe_return_path(query.return_to.as_deref()),
+        browser: browser.clone(),
     };
     state
         .sessions
         .save_login_attempt(csrf_state.secret(), &attempt)
         .await?;
-    Ok(Redirect::to(url.as_str()))
+    let jar = jar.add(state.sessions.login_cookie(browser));
+    Ok((jar, Redirect::to(url.as_str())).into_response())
+}
+
+/// Compares two secrets in a time that does not depend on where they differ.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 #[derive(Deserialize)]
@@ -144,17 +217,27 @@ async fn finish_login(
         None => None,
     };
     let attempt = attempt.ok_or(Error::LoginStateInvalid)?;
+    let same_browser = jar
+        .get(LOGIN_COOKIE)
+        .is_some_and(|c| same_secret(c.value(), &attempt.browser));
+    if !same_browser {
+        return Err(Error::LoginFromAnotherBrowser);
+    }
     if let Some(error) = query.error {
         return Err(Error::LoginFailed(format!("provider returned {error}")));
     }
-    let client = state.oidc.client().await?;
-    // RFC 9207: when the provider names itself in the callback, it must be ours.
-    if query
-        .iss
-        .as_deref()
-        .is_some_and(|iss| iss != state.oidc.issuer)
-    {
-        return Err(Error::LoginFailed("callback from another issuer".into()));
+    let discovered = state.oidc.discovered().await?;
+    let client = &discovered.client;
+    // RFC 9207: the callback must name our provider, and must name one at all when the
+    // provider says it always does (a mix-up attack strips it).
+    match query.iss.as_deref() {
+        Some(iss) if iss != state.oidc.issuer => {
+            return Err(Error::LoginFailed("callback from another issuer".into()));
+        }
+        None if discovered.iss_in_callback => {
+            return Err(Error::LoginFailed("callback without iss".into()));
+        }
+        _ => {}
     }
     let code = query
         .code
@@ -172,6 +255,11 @@ async fn finish_login(
     let claims = id_token
         .claims(&client.id_token_verifier(), &Nonce::new(attempt.nonce))
         .map_err(|e| Error::LoginFailed(format!("ID token rejected: {e}")))?;
+    // openidconnect checks expiry, not the issue time: a token "issued" in the future
+    // was minted by a clock or a party we should not trust.
+    if claims.issue_time() > chrono::Utc::now() + CLOCK_SKEW {
+        return Err(Error::LoginFailed("ID token issued in the future".into()));
+    }
     let email = claims
         .email()
         .map(|e| e.as_str().to_owned())
@@ -193,8 +281,17 @@ async fn finish_login(
     if let Some(old) = jar.get(SESSION_COOKIE) {
         state.sessions.destroy(old.value()).await?;
     }
-    let session_id = state.sessions.create(&SessionData { user_id }).await?;
+    let session_id = state
+        .sessions
+        .create(&SessionData {
+            user_id,
+            issuer: profile.issuer,
+            subject: profile.subject,
+            id_token: Some(id_token.to_string()),
+        })
+        .await?;
     tracing::info!(%user_id, "logged in");
+    // The login cookie stays: another tab's login may still come back with it.
     let jar = jar.add(state.sessions.cookie(session_id));
     Ok((jar, Redirect::to(&attempt.return_to)).into_response())
 }
@@ -253,10 +350,42 @@ async fn record_login(state: &AppState, profile: &LoginProfile) -> Result<Uuid, 
     Ok(user_id)
 }
 
+/// Ends the session here, then at the provider when it offers RP-initiated logout (with
+/// the login's ID token as hint), which sends the browser back to the home page.
 async fn logout(State(state): State<AppState>, jar: CookieJar) -> Result<Response, Error> {
+    let mut id_token = None;
     if let Some(session) = jar.get(SESSION_COOKIE) {
+        id_token = state
+            .sessions
+            .get(session.value())
+            .await?
+            .and_then(|s| s.id_token);
         state.sessions.destroy(session.value()).await?;
     }
     let jar = jar.remove(state.sessions.removal_cookie());
-    Ok((jar, Redirect::to("/?logged_out=1")).into_response())
+    let target = match state.oidc.discovered().await {
+        Ok(discovered) => provider_logout_url(&state.oidc, discovered, id_token.as_deref()),
+        // The provider is unreachable: the session here is over all the same.
+        Err(_) => None,
+    };
+    let target = target.unwrap_or_else(|| "/?logged_out=1".into());
+    Ok((jar, Redirect::to(&target)).into_response())
+}
+
+fn provider_logout_url(
+    oidc: &OidcProvider,
+    discovered: &Discovered,
+    id_token: Option<&str>,
+) -> Option<String> {
+    let endpoint = discovered.end_session.clone()?;
+    let id_token: CoreIdToken = id_token?.parse().ok()?;
+    let back = PostLogoutRedirectUrl::new(oidc.post_logout_url.clone()).ok()?;
+    Some(
+        LogoutRequest::from(endpoint)
+            .set_id_token_hint(&id_token)
+            .set_client_id(ClientId::new(oidc.client_id.clone()))
+            .set_post_logout_redirect_uri(back)
+            .http_get_url()
+            .to_string(),
+    )
 }

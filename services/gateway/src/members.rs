@@ -1,10 +1,10 @@
 //! Members of a tenant: everyone sees who belongs; admins invite, change roles and
 //! remove; only owners make owners, and a tenant never loses its last owner.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use maillage_domain::{EmailAddress, Role};
-use maillage_problem::{FieldError, Json, Problem};
+use maillage_problem::{FieldError, Json, Path, Problem};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};

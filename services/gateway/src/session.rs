@@ -19,6 +19,8 @@ use crate::Error;
 use crate::startup::AppState;
 
 pub const SESSION_COOKIE: &str = "maillage_session";
+/// Binds a login attempt to the browser that started it (see `LoginAttempt::browser`).
+pub const LOGIN_COOKIE: &str = "maillage_login";
 /// How long someone has to come back from the identity provider.
 const LOGIN_ATTEMPT_TTL_SECONDS: u64 = 600;
 
@@ -30,9 +32,18 @@ pub struct SessionStore {
     secure_cookies: bool,
 }
 
+/// Who a session is for, and who vouched for them: every request checks that the
+/// provider is still one the platform accepts and that the user is still that
+/// provider's subject (a gateway configured with another provider sharing the Redis
+/// cannot mint sessions this one honours).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SessionData {
     pub user_id: Uuid,
+    pub issuer: String,
+    pub subject: String,
+    /// The ID token of the login, sent back to the provider as `id_token_hint` when
+    /// logging out there too (RP-initiated logout).
+    pub id_token: Option<String>,
 }
 
 /// What the callback needs to finish a login it started: never sent to the browser.
@@ -41,6 +52,10 @@ pub struct LoginAttempt {
     pub pkce_verifier: String,
     pub nonce: String,
     pub return_to: String,
+    /// The value of the browser's `maillage_login` cookie when it started the attempt:
+    /// a callback arriving in another browser (a link sent to someone to log them in
+    /// as the sender) is refused.
+    pub browser: String,
 }
 
 /// 256 random bits, URL-safe.
@@ -129,6 +144,18 @@ impl SessionStore {
     pub fn removal_cookie(&self) -> Cookie<'static> {
         Cookie::build((SESSION_COOKIE, "")).path("/").build()
     }
+
+    /// The cookie that ties login attempts to this browser (the attempts themselves
+    /// expire in Redis). `/login` reads it too, so that logins started in two tabs share
+    /// it rather than overwrite each other's.
+    pub fn login_cookie(&self, value: String) -> Cookie<'static> {
+        Cookie::build((LOGIN_COOKIE, value))
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(self.secure_cookies)
+            .path("/")
+            .build()
+    }
 }
 
 /// The logged-in user of this request.
@@ -153,10 +180,15 @@ impl FromRequestParts<AppState> for CurrentUser {
             .get(&session_id)
             .await?
             .ok_or(Error::LoginRequired)?;
+        if !state.oidc.vouches_for(&session.issuer) {
+            return Err(Error::LoginRequired);
+        }
         let user = sqlx::query_as!(
             CurrentUser,
-            "select id, email, display_name from users where id = $1",
-            session.user_id
+            "select id, email, display_name from users where id = $1 and issuer = $2 and subject = $3",
+            session.user_id,
+            session.issuer,
+            session.subject,
         )
         .fetch_optional(&state.pool)
         .await?

@@ -11,7 +11,9 @@ use sqlx::PgPool;
 use crate::core_client::CoreRecords;
 use crate::login::OidcProvider;
 use crate::session::SessionStore;
-use crate::{Config, Error, api, calendar, login, members, openapi, pages, unsubscribe};
+use crate::{
+    Config, Error, api, calendar, login, members, openapi, pages, security_headers, unsubscribe,
+};
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -63,7 +65,14 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
             state.clone(),
             same_origin_writes,
         ))
-        .with_state(state);
+        .with_state(state)
+        .fallback(crate::html_errors::no_such_page)
+        .method_not_allowed_fallback(crate::html_errors::method_not_allowed);
+    let app = security_headers::with_security_headers(
+        app,
+        config.secure_cookies(),
+        &origin_of(&config.oidc_issuer_url),
+    );
     let router = maillage_runtime::with_request_tracing(app).merge(
         maillage_runtime::health_routes(move || {
             let (pool, mut redis) = (pool.clone(), redis.clone());
@@ -79,8 +88,17 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
     Ok(HttpService::bind(config.bind_addr, router).await?)
 }
 
+/// `scheme://host[:port]` of a URL, as CSP names a source; empty when it is no URL.
+fn origin_of(url: &str) -> String {
+    url::Url::parse(url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_default()
+}
+
 /// Refuses state-changing requests that a browser says come from another site. With
-/// SameSite=Lax cookies this is a second lock on the same door.
+/// SameSite=Lax cookies this is a second lock on the same door. One-click unsubscribe
+/// (RFC 8058) is exempt: webmails post it from their own origin, and its secret token,
+/// not a session, is what authorises it.
 async fn same_origin_writes(
     State(state): State<AppState>,
     request: Request,
@@ -89,7 +107,7 @@ async fn same_origin_writes(
     let writes = !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
-    );
+    ) && !request.uri().path().starts_with(unsubscribe::PATH_PREFIX);
     let foreign = request
         .headers()
         .get(header::ORIGIN)

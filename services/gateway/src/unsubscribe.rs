@@ -5,14 +5,18 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
+use maillage_problem::Path;
 use uuid::Uuid;
 
 use crate::Error;
 use crate::pages::page;
 use crate::startup::AppState;
+
+/// Where every unsubscribe link starts.
+pub const PATH_PREFIX: &str = "/unsubscribe/";
 
 pub fn router() -> Router<AppState> {
     Router::new().route(

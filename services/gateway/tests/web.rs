@@ -1,105 +1,16 @@
 //! The gateway with everything real behind it: core-records, PostgreSQL, Redis and the
 //! development OpenID provider, driven over HTTP the way a browser would.
 
-use maillage_db::ServiceRole;
-use maillage_testkit::oidc::{CLIENT_ID, CLIENT_SECRET};
-use maillage_testkit::{
-    Browser, INTERNAL_SECRET, OidcProvider, TestDatabase, free_port, location, redis_url,
-    unique_redis_namespace,
-};
+use maillage_testkit::location;
 use reqwest::{StatusCode, header};
-use secrecy::SecretString;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+mod common;
+
+use common::{Stack, created};
+
 type TestResult = anyhow::Result<()>;
-
-/// core-records + gateway on random ports, a fresh database, one tenant "asso-demo"
-/// to which camille (an account of the provider) is invited as editor.
-struct Stack {
-    db: TestDatabase,
-    base: String,
-    _provider: OidcProvider,
-    tenant_id: Uuid,
-}
-
-impl Stack {
-    async fn start() -> anyhow::Result<Self> {
-        maillage_runtime::init("gateway-test");
-        let db = TestDatabase::create().await?;
-        let tenant_id = db.create_tenant("asso-demo").await?;
-        sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'editor')")
-            .bind(tenant_id)
-            .bind("camille.martin@demo.maillage.test")
-            .execute(&db.owner)
-            .await?;
-
-        let core = maillage_core_records::build_app(maillage_core_records::Config {
-            database_url: db.url_as(ServiceRole::CoreRecords),
-            database_max_connections: 4,
-            bind_addr: "127.0.0.1:0".parse()?,
-            internal_auth_secret: SecretString::from(INTERNAL_SECRET.to_owned()),
-        })
-        .await?;
-        let core_url = format!("http://{}", core.local_addr());
-        tokio::spawn(core.run_until_stopped());
-
-        let port = free_port()?;
-        let base = format!("http://127.0.0.1:{port}");
-        let provider = OidcProvider::start(&format!("{base}/auth/callback")).await?;
-        let gateway = maillage_gateway::build_app(maillage_gateway::Config {
-            database_url: db.url_as(ServiceRole::Gateway),
-            database_max_connections: 4,
-            redis_url: redis_url(),
-            redis_namespace: unique_redis_namespace(),
-            bind_addr: format!("127.0.0.1:{port}").parse()?,
-            public_base_url: base.clone(),
-            core_records_url: core_url,
-            internal_auth_secret: SecretString::from(INTERNAL_SECRET.to_owned()),
-            oidc_issuer_url: provider.issuer.clone(),
-            oidc_client_id: CLIENT_ID.into(),
-            oidc_client_secret: SecretString::from(CLIENT_SECRET.to_owned()),
-            session_ttl: std::time::Duration::from_secs(3600),
-        })
-        .await?;
-        tokio::spawn(gateway.run_until_stopped());
-        Ok(Self {
-            db,
-            base,
-            _provider: provider,
-            tenant_id,
-        })
-    }
-
-    fn browser(&self) -> anyhow::Result<Browser> {
-        Browser::new(&self.base)
-    }
-
-    /// sacha, invited as a viewer of "asso-demo", logged in.
-    async fn viewer(&self) -> anyhow::Result<Browser> {
-        sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'viewer')")
-            .bind(self.tenant_id)
-            .bind("sacha.petit@demo.maillage.test")
-            .execute(&self.db.owner)
-            .await?;
-        let sacha = self.browser()?;
-        sacha.login("sacha", "/t/asso-demo/").await?;
-        Ok(sacha)
-    }
-}
-
-/// Creates a record of "asso-demo" through the API; its id.
-async fn created(browser: &Browser, collection: &str, body: Value) -> anyhow::Result<String> {
-    let (status, created) = browser
-        .api(
-            reqwest::Method::POST,
-            &format!("/api/v1/t/asso-demo/{collection}"),
-            Some(body),
-        )
-        .await?;
-    anyhow::ensure!(status == StatusCode::CREATED, "{collection}: {created}");
-    Ok(created["id"].as_str().unwrap_or_default().to_owned())
-}
 
 #[tokio::test]
 async fn a_member_logs_in_through_the_provider_and_lands_in_the_workspace() -> TestResult {

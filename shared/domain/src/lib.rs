@@ -6,6 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 mod local_time;
+pub mod text;
 
 pub use local_time::local_instant;
 

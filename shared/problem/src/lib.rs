@@ -4,11 +4,13 @@
 //! `type` is what programs match on.
 
 use axum::Json as AxumJson;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+
+mod extract;
+
+pub use extract::{Json, Path, Query};
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
 
@@ -75,6 +77,14 @@ impl Problem {
         }
     }
 
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            "Cette adresse n'accepte pas cette méthode (voir l'en-tête Allow).",
+        )
+    }
+
     pub fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -95,53 +105,16 @@ impl IntoResponse for Problem {
     }
 }
 
-/// A JSON body extractor whose rejections are problems, in the user's language, naming
-/// what is wrong: malformed JSON, a wrong type or a missing field, a wrong content type,
-/// a body over the size limit.
-pub struct Json<T>(pub T);
-
-impl<T, S> FromRequest<S> for Json<T>
+/// Gives a router problems for what it has no route for: an unknown path is a 404, a
+/// known path with another method a 405 (axum adds the `Allow` header listing the
+/// methods it takes). Call it on the finished router: a merged router keeps one fallback.
+pub fn with_problem_fallbacks<S>(router: axum::Router<S>) -> axum::Router<S>
 where
-    T: serde::de::DeserializeOwned,
-    S: Send + Sync,
+    S: Clone + Send + Sync + 'static,
 {
-    type Rejection = Problem;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match AxumJson::<T>::from_request(req, state).await {
-            Ok(AxumJson(value)) => Ok(Json(value)),
-            Err(rejection) => Err(json_rejection_problem(&rejection)),
-        }
-    }
-}
-
-fn json_rejection_problem(rejection: &JsonRejection) -> Problem {
-    match rejection {
-        JsonRejection::JsonDataError(e) => Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid-body",
-            "Le contenu envoyé ne correspond pas au format attendu.",
-        )
-        .with_detail(e.body_text()),
-        JsonRejection::JsonSyntaxError(e) => Problem::new(
-            StatusCode::BAD_REQUEST,
-            "malformed-json",
-            "Le contenu envoyé n'est pas du JSON valide.",
-        )
-        .with_detail(e.body_text()),
-        JsonRejection::MissingJsonContentType(_) => Problem::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported-media-type",
-            "Le contenu doit être envoyé en application/json.",
-        ),
-        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Problem::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload-too-large",
-            "Le contenu envoyé est trop volumineux.",
-        ),
-        other => Problem::new(other.status(), "bad-request", "La requête est invalide.")
-            .with_detail(other.body_text()),
-    }
+    router
+        .fallback(|| async { Problem::not_found() })
+        .method_not_allowed_fallback(|| async { Problem::method_not_allowed() })
 }
 
 impl<T: Serialize> IntoResponse for Json<T> {

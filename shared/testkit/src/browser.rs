@@ -46,27 +46,39 @@ impl Browser {
     /// clicking through its pages. Returns the callback URL the provider sent the browser
     /// back to, and the session cookie the gateway set.
     pub async fn login(&self, account: &str, return_to: &str) -> anyhow::Result<(String, String)> {
+        let callback = self.login_until_callback(account, return_to).await?;
+        let response = self.http.get(&callback).send().await?;
+        anyhow::ensure!(
+            response.status().is_redirection(),
+            "callback failed: {}",
+            response.status()
+        );
+        let cookie = response
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("maillage_session="))
+            .and_then(|v| v.split(';').next())
+            .map(str::to_owned)
+            .ok_or_else(|| anyhow::anyhow!("no session cookie set"))?;
+        Ok((callback, cookie))
+    }
+
+    /// Goes through the login at the provider, and stops where the provider sends the
+    /// browser back to the gateway: the callback URL, not yet followed.
+    pub async fn login_until_callback(
+        &self,
+        account: &str,
+        return_to: &str,
+    ) -> anyhow::Result<String> {
         let mut next = format!("{}/login?return_to={return_to}", self.base);
         let callback = format!("{}/auth/callback", self.base);
         for _ in 0..12 {
-            let response = self.http.get(&next).send().await?;
             if next.starts_with(&callback) {
-                anyhow::ensure!(
-                    response.status().is_redirection(),
-                    "callback failed: {}",
-                    response.status()
-                );
-                let cookie = response
-                    .headers()
-                    .get_all(header::SET_COOKIE)
-                    .iter()
-                    .filter_map(|v| v.to_str().ok())
-                    .find(|v| v.starts_with("maillage_session="))
-                    .and_then(|v| v.split(';').next())
-                    .map(str::to_owned)
-                    .ok_or_else(|| anyhow::anyhow!("no session cookie set"))?;
-                return Ok((next, cookie));
+                return Ok(next);
             }
+            let response = self.http.get(&next).send().await?;
             if response.status().is_redirection() {
                 next = absolute(response.url(), &location(&response)?);
                 continue;

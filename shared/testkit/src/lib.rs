@@ -6,13 +6,16 @@
 
 mod browser;
 mod database;
+pub mod faulty_oidc;
 mod mail;
 pub mod oidc;
+mod raw_http;
 
 pub use browser::{Browser, location};
 pub use database::TestDatabase;
 pub use mail::{ReceivedEmail, SmtpSink, free_port};
 pub use oidc::OidcProvider;
+pub use raw_http::{RawResponse, raw_request};
 
 /// The Redis server the tests use.
 pub fn redis_url() -> String {

@@ -26,6 +26,11 @@ impl OidcProvider {
             .env("OIDC_CLIENT_ID", CLIENT_ID)
             .env("OIDC_CLIENT_SECRET", CLIENT_SECRET)
             .env("OIDC_REDIRECT_URIS", redirect_uri)
+            // Where the gateway's logout sends the browser back after the provider's.
+            .env(
+                "OIDC_POST_LOGOUT_REDIRECT_URIS",
+                redirect_uri.replace("/auth/callback", "/?logged_out=1"),
+            )
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .kill_on_drop(true)

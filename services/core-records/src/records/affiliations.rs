@@ -1,10 +1,10 @@
 //! Affiliations: a person's role in an organisation, over a period. Each person's and
 //! each organisation's are listed current first, then past.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, NaiveDate, Utc};
-use maillage_problem::Json;
+use maillage_problem::{Json, Path};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;

@@ -2,9 +2,9 @@
 //! funders, project milestones, tasks, partnership ends and evaluations), soonest first.
 //! It is where the reminder emails that are not about a report link to.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::{DateTime, NaiveDate, Utc};
-use maillage_problem::Json;
+use maillage_problem::{Json, Query};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

@@ -1,10 +1,10 @@
 //! Reading the audit log: who changed what, when, from what to what. One record's
 //! history is open to every member; the whole tenant's, to admins and owners.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::{DateTime, Utc};
 use maillage_domain::Role;
-use maillage_problem::Json;
+use maillage_problem::{Json, Query};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

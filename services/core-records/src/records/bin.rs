@@ -2,9 +2,9 @@
 //! restored, most recently deleted first (`POST /v1/{records}/{id}/restore` takes one
 //! out).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::{DateTime, Utc};
-use maillage_problem::Json;
+use maillage_problem::{Json, Query};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::Serialize;
 use uuid::Uuid;

@@ -2,10 +2,10 @@
 //! number, date, or a choice among values). Admins define them; every write of a record
 //! checks its values against the definitions.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use maillage_problem::{FieldError, Json};
+use maillage_problem::{FieldError, Json, Path};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

@@ -2,10 +2,10 @@
 //! purchases and sponsorships, by a person or an organisation, for a project or a
 //! campaign, with totals per year.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, NaiveDate, Utc};
-use maillage_problem::Json;
+use maillage_problem::{Json, Path, Query};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;

@@ -1,10 +1,10 @@
 //! Evaluations of a partnership, interim or final (one final at most): effectiveness,
 //! efficiency and impact, each scored from 1 to 5, with notes.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, NaiveDate, Utc};
-use maillage_problem::Json;
+use maillage_problem::{Json, Path};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;

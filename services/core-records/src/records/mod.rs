@@ -62,10 +62,10 @@ mod reminder_policy;
 mod search;
 mod tags;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use maillage_domain::EmailAddress;
-use maillage_problem::{FieldError, Json};
+use maillage_domain::{EmailAddress, text};
+use maillage_problem::{FieldError, Json, Path};
 use maillage_runtime::api::ApiRouter;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -532,10 +532,14 @@ where
 struct Checks(Vec<FieldError>);
 
 impl Checks {
-    /// Trimmed text of at most `max` characters, required or not.
+    /// Trimmed text of at most `max` characters, required or not. Invisible characters
+    /// around it are trimmed too (a name of zero-width spaces is no name), and text that
+    /// PostgreSQL cannot store or that would change how it displays is refused.
     fn text(&mut self, field: &str, value: &str, required: bool, max: usize) -> String {
-        let value = value.trim();
-        if required && value.is_empty() {
+        let value = text::trim_blank(value);
+        if let Some(defect) = text::defect(value) {
+            self.0.push(FieldError::new(field, defect.message()));
+        } else if required && value.is_empty() {
             self.0.push(FieldError::new(field, "est obligatoire"));
         } else if value.chars().count() > max {
             self.0.push(FieldError::new(

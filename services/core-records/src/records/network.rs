@@ -4,9 +4,9 @@
 use maillage_runtime::api::{ApiRouter, Doc};
 use std::collections::BTreeMap;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::NaiveDate;
-use maillage_problem::Json;
+use maillage_problem::{Json, Query};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 

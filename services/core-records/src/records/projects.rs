@@ -4,10 +4,10 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, NaiveDate, Utc};
-use maillage_problem::Json;
+use maillage_problem::{Json, Path, Query};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;

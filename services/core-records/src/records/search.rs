@@ -7,8 +7,8 @@
 //! read the whole platform's); only when it finds nothing, a trigram pass for near
 //! misses.
 
-use axum::extract::{Query, State};
-use maillage_problem::Json;
+use axum::extract::State;
+use maillage_problem::{Json, Query};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;

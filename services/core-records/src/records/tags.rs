@@ -1,9 +1,9 @@
 //! Tags: one vocabulary per tenant ("Bénévole", "Quartier Nord", "Financeur public"…),
 //! put on people, organisations, partnerships and projects alike.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use maillage_problem::Json;
+use maillage_problem::{Json, Path};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, Row};

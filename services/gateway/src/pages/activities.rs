@@ -5,11 +5,12 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
+use maillage_problem::Path;
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;

@@ -4,10 +4,11 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use maillage_problem::{Path, Query};
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;

@@ -4,10 +4,11 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use chrono::{DateTime, Locale, Utc};
+use maillage_problem::Query;
 use serde::Deserialize;
 use uuid::Uuid;
 

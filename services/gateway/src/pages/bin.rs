@@ -3,10 +3,11 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
+use maillage_problem::{Path, Query};
 use reqwest::Method;
 use serde::Deserialize;
 use uuid::Uuid;

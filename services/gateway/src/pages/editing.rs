@@ -3,11 +3,12 @@
 //! refused with the fields named, or stale; and the four handlers every record's form
 //! is served by (`form_routes`).
 
+use maillage_problem::Path;
 use std::future::Future;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;

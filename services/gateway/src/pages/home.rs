@@ -2,9 +2,10 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use maillage_problem::Query;
 use serde::Deserialize;
 
 use super::deadlines::DeadlineRow;

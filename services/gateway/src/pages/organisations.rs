@@ -3,9 +3,10 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
+use maillage_problem::{Path, Query};
 use serde::Deserialize;
 use uuid::Uuid;
 

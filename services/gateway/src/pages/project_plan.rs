@@ -4,11 +4,12 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum_extra::extract::Form;
 use chrono::NaiveDate;
+use maillage_problem::Path;
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;

@@ -3,10 +3,11 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use chrono::NaiveDate;
+use maillage_problem::{Path, Query};
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;

@@ -3,10 +3,11 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use maillage_problem::Query;
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Value, json};

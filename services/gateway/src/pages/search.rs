@@ -3,10 +3,11 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
+use maillage_problem::Query;
 use serde::Deserialize;
 use uuid::Uuid;
 

@@ -1,9 +1,10 @@
 //! Tags from a record's page: typed in one field, separated by commas.
 
 use axum::Router;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
+use maillage_problem::Path;
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;

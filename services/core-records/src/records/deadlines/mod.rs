@@ -5,11 +5,11 @@
 
 mod recurrence;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use maillage_problem::Json;
+use maillage_problem::{Json, Path, Query};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;

@@ -1,0 +1,253 @@
+//! Input of every malformed kind gets a problem (application/problem+json) naming what
+//! is wrong, in French, and changes nothing: never plain text, never a 500.
+
+use maillage_domain::Role;
+use reqwest::{Method, StatusCode, header};
+use serde_json::{Value, json};
+
+mod common;
+
+use common::{Actor, TestApp, urlencode};
+
+type TestResult = anyhow::Result<()>;
+
+/// Sends a raw request; its status, `Allow` header and problem body, after checking that
+/// the answer is a problem.
+async fn problem_of(
+    app: &TestApp,
+    actor: &Actor,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> anyhow::Result<(StatusCode, Option<String>, Value)> {
+    let mut request = app.request(actor, method.clone(), path)?;
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await?;
+    let status = response.status();
+    let allow = response
+        .headers()
+        .get(header::ALLOW)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let text = response.text().await?;
+    assert_eq!(
+        content_type, "application/problem+json",
+        "{method} {path} answered {status} with {content_type:?}: {text}"
+    );
+    assert!(
+        status.is_client_error(),
+        "{method} {path} answered {status}: {text}"
+    );
+    Ok((status, allow, serde_json::from_str(&text)?))
+}
+
+#[tokio::test]
+async fn a_nul_character_in_any_text_is_refused_naming_the_field() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+
+    for (collection, body, field) in [
+        (
+            "people",
+            json!({"family_name": "Du\u{0}pont"}),
+            "family_name",
+        ),
+        (
+            "people",
+            json!({"family_name": "Dupont", "notes": "a\u{0}"}),
+            "notes",
+        ),
+        (
+            "people",
+            json!({"family_name": "Dupont", "emails": [{"address": "a@b.fr", "label": "\u{0}"}]}),
+            "emails.0.label",
+        ),
+        (
+            "organisations",
+            json!({"name": "\u{0}", "kind": "funder"}),
+            "name",
+        ),
+        (
+            "deadlines",
+            json!({"title": "Bilan\u{0}", "due_at": "2030-01-01T09:00:00+01:00"}),
+            "title",
+        ),
+        ("tags", json!({"name": "bénévole\u{0}"}), "name"),
+        (
+            "activities",
+            json!({"kind": "note", "subject": "x\u{0}", "occurred_at": "2030-01-01T09:00:00+01:00", "links": {}}),
+            "subject",
+        ),
+        (
+            "projects",
+            json!({"name": "Jardins", "custom": {"x": "\u{0}"}}),
+            "custom.x",
+        ),
+    ] {
+        let (status, _, problem) = problem_of(
+            &app,
+            &editor,
+            Method::POST,
+            &format!("/v1/{collection}"),
+            Some(body),
+        )
+        .await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{collection}");
+        assert_eq!(
+            problem["errors"][0]["field"], field,
+            "{collection}: {problem}"
+        );
+        assert!(
+            problem["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("caractère nul")),
+            "{problem}"
+        );
+    }
+
+    for query in [
+        "/v1/search?q=du%00pont",
+        "/v1/people?tag=%00",
+        "/v1/people?a%00=1",
+    ] {
+        let (status, _, problem) = problem_of(&app, &editor, Method::GET, query, None).await?;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(problem["type"], "/problems/invalid-query", "{query}");
+    }
+
+    for table in [
+        "people",
+        "organisations",
+        "reporting_deadlines",
+        "tags",
+        "activities",
+        "projects",
+        "audit_log",
+        "outbox",
+    ] {
+        assert_eq!(app.db.count(table).await?, 0, "{table} must stay empty");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn names_that_show_nothing_or_reorder_what_follows_are_refused() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+
+    for (name, message) in [
+        ("\u{200B}", "est obligatoire"),
+        ("\u{FEFF}\u{200B}\u{2060} ", "est obligatoire"),
+        ("Dupont\u{202E}tnopuD", "sens d'affichage"),
+        ("\u{2067}Dupont", "sens d'affichage"),
+        ("Du\u{1b}[31mpont", "caractère de contrôle"),
+    ] {
+        let (status, _, problem) = problem_of(
+            &app,
+            &editor,
+            Method::POST,
+            "/v1/people",
+            Some(json!({"family_name": name})),
+        )
+        .await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name:?}");
+        assert_eq!(problem["errors"][0]["field"], "family_name");
+        assert!(
+            problem["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(message)),
+            "{name:?}: {problem}"
+        );
+    }
+    assert_eq!(app.db.count("people").await?, 0);
+
+    // Invisible characters around a real name are trimmed, not stored.
+    let (status, person) = app
+        .send(
+            &editor,
+            Method::POST,
+            "/v1/people",
+            Some(json!({"family_name": "\u{FEFF}Écoffier\u{200B}", "given_name": "Zoé"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{person}");
+    assert_eq!(person["family_name"], "Écoffier");
+    Ok(())
+}
+
+#[tokio::test]
+async fn malformed_paths_and_query_strings_are_problems_not_plain_text() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+
+    // An id that is not one names nothing: 404, as for an id that is not there.
+    for path in [
+        "/v1/people/not-a-uuid",
+        "/v1/organisations/123",
+        "/v1/deadlines/%00",
+    ] {
+        let (status, _, problem) = problem_of(&app, &editor, Method::GET, path, None).await?;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(problem["type"], "/problems/not-found");
+    }
+    let (status, _, _) = problem_of(&app, &editor, Method::GET, "/v1/nothing-here", None).await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // A parameter out of range, of the wrong type or unknown: 400 naming it.
+    for (query, field) in [
+        ("/v1/people?limit=99999999999999999999", "limit"),
+        ("/v1/people?limit=ten", "limit"),
+        (
+            &format!("/v1/search?q={}&unknown=1", urlencode("dupont")),
+            "unknown",
+        ),
+    ] {
+        let (status, _, problem) = problem_of(&app, &editor, Method::GET, query, None).await?;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {problem}");
+        assert!(
+            problem["errors"][0]["field"]
+                .as_str()
+                .is_some_and(|f| f.contains(field))
+                || problem["detail"]
+                    .as_str()
+                    .is_some_and(|d| d.contains(field)),
+            "{query}: {problem}"
+        );
+    }
+
+    // A known path with a method it does not take: 405, saying which it takes.
+    let (status, allow, problem) =
+        problem_of(&app, &editor, Method::DELETE, "/v1/search", None).await?;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(problem["type"], "/problems/method-not-allowed");
+    assert!(
+        allow.as_deref().is_some_and(|a| a.contains("GET")),
+        "{allow:?}"
+    );
+
+    // A body that is not JSON at all, or not sent as JSON.
+    let response = app
+        .request(&editor, Method::POST, "/v1/people")?
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body("family_name=Dupont")
+        .send()
+        .await?;
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(
+        response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.as_bytes()),
+        Some("application/problem+json".as_bytes())
+    );
+    assert_eq!(app.db.count("people").await?, 0);
+    Ok(())
+}

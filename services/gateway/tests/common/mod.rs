@@ -1,0 +1,123 @@
+//! What the gateway's tests share: the gateway with everything real behind it on random
+//! ports, and helpers that make a test's records in a line.
+// Each test binary uses its part of this module.
+#![allow(dead_code)]
+
+use maillage_db::ServiceRole;
+use maillage_testkit::oidc::{CLIENT_ID, CLIENT_SECRET};
+use maillage_testkit::{
+    Browser, INTERNAL_SECRET, OidcProvider, TestDatabase, free_port, redis_url,
+    unique_redis_namespace,
+};
+use reqwest::StatusCode;
+use secrecy::SecretString;
+use serde_json::Value;
+use uuid::Uuid;
+
+/// core-records + gateway on random ports, a fresh database, one tenant "asso-demo"
+/// to which camille (an account of the provider) is invited as editor.
+pub struct Stack {
+    pub db: TestDatabase,
+    pub base: String,
+    pub provider: OidcProvider,
+    pub tenant_id: Uuid,
+    /// The gateway's configuration, for starting another gateway beside it.
+    pub config: maillage_gateway::Config,
+}
+
+impl Stack {
+    pub async fn start() -> anyhow::Result<Self> {
+        maillage_runtime::init("gateway-test");
+        let db = TestDatabase::create().await?;
+        let tenant_id = db.create_tenant("asso-demo").await?;
+        sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'editor')")
+            .bind(tenant_id)
+            .bind("camille.martin@demo.maillage.test")
+            .execute(&db.owner)
+            .await?;
+
+        let core = maillage_core_records::build_app(maillage_core_records::Config {
+            database_url: db.url_as(ServiceRole::CoreRecords),
+            database_max_connections: 4,
+            bind_addr: "127.0.0.1:0".parse()?,
+            internal_auth_secret: SecretString::from(INTERNAL_SECRET.to_owned()),
+        })
+        .await?;
+        let core_url = format!("http://{}", core.local_addr());
+        tokio::spawn(core.run_until_stopped());
+
+        let port = free_port()?;
+        let base = format!("http://127.0.0.1:{port}");
+        let provider = OidcProvider::start(&format!("{base}/auth/callback")).await?;
+        let config = maillage_gateway::Config {
+            database_url: db.url_as(ServiceRole::Gateway),
+            database_max_connections: 4,
+            redis_url: redis_url(),
+            redis_namespace: unique_redis_namespace(),
+            bind_addr: format!("127.0.0.1:{port}").parse()?,
+            public_base_url: base.clone(),
+            core_records_url: core_url,
+            internal_auth_secret: SecretString::from(INTERNAL_SECRET.to_owned()),
+            oidc_issuer_url: provider.issuer.clone(),
+            oidc_client_id: CLIENT_ID.into(),
+            oidc_client_secret: SecretString::from(CLIENT_SECRET.to_owned()),
+            session_ttl: std::time::Duration::from_secs(3600),
+        };
+        let gateway = maillage_gateway::build_app(config.clone()).await?;
+        tokio::spawn(gateway.run_until_stopped());
+        Ok(Self {
+            db,
+            base,
+            provider,
+            tenant_id,
+            config,
+        })
+    }
+
+    /// Another gateway on its own port, configured as this one but for what `change`
+    /// changes (its port and public address are its own unless `change` sets them).
+    /// Returns the address it listens on.
+    pub async fn another_gateway(
+        &self,
+        change: impl FnOnce(&mut maillage_gateway::Config),
+    ) -> anyhow::Result<String> {
+        let port = free_port()?;
+        let mut config = self.config.clone();
+        config.bind_addr = format!("127.0.0.1:{port}").parse()?;
+        config.public_base_url = format!("http://127.0.0.1:{port}");
+        change(&mut config);
+        let base = format!("http://{}", config.bind_addr);
+        let gateway = maillage_gateway::build_app(config).await?;
+        tokio::spawn(gateway.run_until_stopped());
+        Ok(base)
+    }
+
+    pub fn browser(&self) -> anyhow::Result<Browser> {
+        Browser::new(&self.base)
+    }
+
+    /// sacha, invited as a viewer of "asso-demo", logged in.
+    pub async fn viewer(&self) -> anyhow::Result<Browser> {
+        sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'viewer')")
+            .bind(self.tenant_id)
+            .bind("sacha.petit@demo.maillage.test")
+            .execute(&self.db.owner)
+            .await?;
+        let sacha = self.browser()?;
+        sacha.login("sacha", "/t/asso-demo/").await?;
+        Ok(sacha)
+    }
+}
+
+/// Creates a record of "asso-demo" through the API; its id.
+pub async fn created(browser: &Browser, collection: &str, body: Value) -> anyhow::Result<String> {
+    let (status, created) = browser
+        .api(
+            reqwest::Method::POST,
+            &format!("/api/v1/t/asso-demo/{collection}"),
+            Some(body),
+        )
+        .await?;
+    anyhow::ensure!(status == StatusCode::CREATED, "{collection}: {created}");
+    Ok(created["id"].as_str().unwrap_or_default().to_owned())
+}
