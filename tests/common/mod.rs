@@ -64,6 +64,7 @@ impl Platform {
             oidc_client_id: CLIENT_ID.into(),
             oidc_client_secret: SecretString::from(CLIENT_SECRET.to_owned()),
             session_ttl: Duration::from_secs(3600),
+            rate_limits: maillage_gateway::RateLimitConfig::default(),
         })
         .await?;
         tokio::spawn(app.run_until_stopped());

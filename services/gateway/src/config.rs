@@ -4,6 +4,8 @@ use std::time::Duration;
 use maillage_config::{ConfigError, base_url, optional, parsed_or, required, secret};
 use secrecy::SecretString;
 
+use crate::RateLimitConfig;
+
 /// Everything the gateway reads from its environment (see `.env.example`).
 #[derive(Clone)]
 pub struct Config {
@@ -23,6 +25,26 @@ pub struct Config {
     pub oidc_client_id: String,
     pub oidc_client_secret: SecretString,
     pub session_ttl: Duration,
+    pub rate_limits: RateLimitConfig,
+}
+
+/// `RATE_LIMIT_*`: requests allowed per window (0: no limit), the window, and whether a
+/// reverse proxy's `X-Forwarded-For` names the client.
+fn rate_limits() -> Result<RateLimitConfig, ConfigError> {
+    let defaults = RateLimitConfig::default();
+    Ok(RateLimitConfig {
+        per_user: parsed_or("RATE_LIMIT_PER_USER", defaults.per_user)?,
+        per_tenant: parsed_or("RATE_LIMIT_PER_TENANT", defaults.per_tenant)?,
+        per_client: parsed_or("RATE_LIMIT_PER_CLIENT", defaults.per_client)?,
+        window: Duration::from_secs(parsed_or(
+            "RATE_LIMIT_WINDOW_SECONDS",
+            defaults.window.as_secs(),
+        )?),
+        trust_forwarded_for: parsed_or(
+            "RATE_LIMIT_TRUST_FORWARDED_FOR",
+            defaults.trust_forwarded_for,
+        )?,
+    })
 }
 
 impl Config {
@@ -40,6 +62,7 @@ impl Config {
             oidc_client_id: required("OIDC_CLIENT_ID")?,
             oidc_client_secret: secret("OIDC_CLIENT_SECRET", 8)?,
             session_ttl: Duration::from_secs(parsed_or("SESSION_TTL_SECONDS", 12 * 3600)?),
+            rate_limits: rate_limits()?,
         })
     }
 

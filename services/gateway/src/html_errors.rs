@@ -56,7 +56,7 @@ pub async fn method_not_allowed(uri: Uri) -> Response {
     problem_or_page(&uri, Problem::method_not_allowed())
 }
 
-fn problem_or_page(uri: &Uri, problem: Problem) -> Response {
+pub(crate) fn problem_or_page(uri: &Uri, problem: Problem) -> Response {
     if uri.path().starts_with("/api/") {
         problem.into_response()
     } else {

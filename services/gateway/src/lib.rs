@@ -14,6 +14,7 @@ mod members;
 mod membership;
 mod openapi;
 mod pages;
+mod rate_limit;
 mod return_path;
 mod security_headers;
 mod session;
@@ -22,4 +23,5 @@ mod unsubscribe;
 
 pub use config::Config;
 pub use error::Error;
+pub use rate_limit::RateLimitConfig;
 pub use startup::build_app;

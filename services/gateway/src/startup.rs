@@ -10,6 +10,7 @@ use sqlx::PgPool;
 
 use crate::core_client::CoreRecords;
 use crate::login::OidcProvider;
+use crate::rate_limit::{self, RateLimiter};
 use crate::session::SessionStore;
 use crate::{
     Config, Error, api, calendar, login, members, openapi, pages, security_headers, unsubscribe,
@@ -23,6 +24,7 @@ pub struct AppState {
     pub oidc: Arc<OidcProvider>,
     pub core: Arc<CoreRecords>,
     pub public_base_url: Arc<str>,
+    pub rate_limiter: RateLimiter,
 }
 
 /// Builds the service and binds its port (port 0 picks a free one, for tests):
@@ -46,6 +48,11 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
             IdentityKey::new(&config.internal_auth_secret),
         )?),
         public_base_url: config.public_base_url.clone().into(),
+        rate_limiter: RateLimiter::new(
+            redis.clone(),
+            config.redis_namespace.clone(),
+            config.rate_limits.clone(),
+        ),
     };
     let web = pages::router()
         .merge(login::router())
@@ -64,6 +71,10 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             same_origin_writes,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit::limit_requests,
         ))
         .with_state(state)
         .fallback(crate::html_errors::no_such_page)

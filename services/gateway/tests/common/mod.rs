@@ -27,6 +27,13 @@ pub struct Stack {
 
 impl Stack {
     pub async fn start() -> anyhow::Result<Self> {
+        Self::start_with(|_| {}).await
+    }
+
+    /// The same, with the gateway's configuration changed by `change` first.
+    pub async fn start_with(
+        change: impl FnOnce(&mut maillage_gateway::Config),
+    ) -> anyhow::Result<Self> {
         maillage_runtime::init("gateway-test");
         let db = TestDatabase::create().await?;
         let tenant_id = db.create_tenant("asso-demo").await?;
@@ -49,7 +56,7 @@ impl Stack {
         let port = free_port()?;
         let base = format!("http://127.0.0.1:{port}");
         let provider = OidcProvider::start(&format!("{base}/auth/callback")).await?;
-        let config = maillage_gateway::Config {
+        let mut config = maillage_gateway::Config {
             database_url: db.url_as(ServiceRole::Gateway),
             database_max_connections: 4,
             redis_url: redis_url(),
@@ -62,7 +69,9 @@ impl Stack {
             oidc_client_id: CLIENT_ID.into(),
             oidc_client_secret: SecretString::from(CLIENT_SECRET.to_owned()),
             session_ttl: std::time::Duration::from_secs(3600),
+            rate_limits: maillage_gateway::RateLimitConfig::default(),
         };
+        change(&mut config);
         let gateway = maillage_gateway::build_app(config.clone()).await?;
         tokio::spawn(gateway.run_until_stopped());
         Ok(Self {

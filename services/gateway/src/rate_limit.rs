@@ -1,0 +1,245 @@
+//! Rate limits, shared by every gateway instance through Redis: per user (once logged
+//! in), per tenant (whatever its members do together), and per client address for what
+//! is asked without a session (the login, unsubscribe links, calendar feeds). One
+//! tenant flooding the gateway exhausts its own budget, not another tenant's.
+//!
+//! Each budget is a sliding window kept as a Redis sorted set of request times: exact at
+//! every instant (no burst at a window's edge), one round trip per budget checked. A
+//! request over a budget gets 429 with `Retry-After`, the seconds until the oldest
+//! request in the window leaves it. When Redis does not answer, requests go through
+//! (and the failure is logged): the limits protect the service, they must not stop it.
+
+use std::net::SocketAddr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum_extra::extract::CookieJar;
+use maillage_problem::Problem;
+use rand::RngCore;
+use redis::aio::ConnectionManager;
+
+use crate::session::SESSION_COOKIE;
+use crate::startup::AppState;
+
+/// How many requests each budget allows per window (0: no limit).
+#[derive(Debug, Clone)]
+pub struct RateLimitConfig {
+    pub per_user: u32,
+    pub per_tenant: u32,
+    /// Requests without a session, per client address.
+    pub per_client: u32,
+    pub window: Duration,
+    /// Behind a reverse proxy, the client is the first address of `X-Forwarded-For`
+    /// (set only when the proxy overwrites that header).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for RateLimitConfig {
+    /// Far above what a person clicking through pages does (a page is one request),
+    /// low enough that a runaway script is stopped within a minute.
+    fn default() -> Self {
+        Self {
+            per_user: 600,
+            per_tenant: 3000,
+            per_client: 120,
+            window: Duration::from_secs(60),
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct RateLimiter {
+    redis: ConnectionManager,
+    namespace: String,
+    config: RateLimitConfig,
+}
+
+/// Which budget a request is counted in.
+enum Budget {
+    User(String),
+    Tenant(String),
+    Client(String),
+}
+
+impl RateLimiter {
+    pub fn new(redis: ConnectionManager, namespace: String, config: RateLimitConfig) -> Self {
+        Self {
+            redis,
+            namespace,
+            config,
+        }
+    }
+
+    fn limit_of(&self, budget: &Budget) -> (u32, String) {
+        let ns = &self.namespace;
+        match budget {
+            Budget::User(id) => (self.config.per_user, format!("{ns}:rate:user:{id}")),
+            Budget::Tenant(slug) => (self.config.per_tenant, format!("{ns}:rate:tenant:{slug}")),
+            Budget::Client(address) => (
+                self.config.per_client,
+                format!("{ns}:rate:client:{address}"),
+            ),
+        }
+    }
+
+    /// Counts the request in `budget`; `Some(seconds to wait)` when it is over.
+    async fn over(&self, budget: &Budget) -> Result<Option<u64>, redis::RedisError> {
+        let (limit, key) = self.limit_of(budget);
+        if limit == 0 {
+            return Ok(None);
+        }
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or_default();
+        let window = self.config.window.as_millis() as u64;
+        let member = format!("{now}-{:x}", rand::rng().next_u64());
+        let mut redis = self.redis.clone();
+        let (count, oldest): (u64, Vec<(String, f64)>) = redis::pipe()
+            .atomic()
+            .zrembyscore(&key, 0, now.saturating_sub(window))
+            .ignore()
+            .zadd(&key, &member, now)
+            .ignore()
+            .zcard(&key)
+            .zrange_withscores(&key, 0, 0)
+            .pexpire(&key, window as i64)
+            .ignore()
+            .query_async(&mut redis)
+            .await?;
+        if count <= u64::from(limit) {
+            return Ok(None);
+        }
+        let oldest = oldest.first().map(|(_, at)| *at as u64).unwrap_or(now);
+        let wait_ms = (oldest + window).saturating_sub(now);
+        Ok(Some(wait_ms.div_ceil(1000).max(1)))
+    }
+}
+
+const API_PREFIX: &str = "/api/v1";
+
+/// The tenant a path is about: `/t/{slug}/…` or `/api/v1/t/{slug}/…`.
+fn tenant_of(path: &str) -> Option<&str> {
+    let rest = path
+        .strip_prefix(API_PREFIX)
+        .unwrap_or(path)
+        .strip_prefix("/t/")?;
+    let slug = rest.split('/').next()?;
+    (!slug.is_empty()).then_some(slug)
+}
+
+fn client_of(request: &Request, trust_forwarded_for: bool) -> String {
+    let forwarded = trust_forwarded_for
+        .then(|| request.headers().get("x-forwarded-for"))
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty());
+    forwarded
+        .or_else(|| {
+            request
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(address)| address.ip().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Who is asking and about which tenant, read from the request before any await (a
+/// request's body cannot be held across one).
+struct Asker {
+    session_id: Option<String>,
+    client: String,
+    tenant: Option<String>,
+}
+
+impl Asker {
+    fn of(request: &Request, trust_forwarded_for: bool) -> Self {
+        Self {
+            session_id: CookieJar::from_headers(request.headers())
+                .get(SESSION_COOKIE)
+                .map(|cookie| cookie.value().to_owned()),
+            client: client_of(request, trust_forwarded_for),
+            tenant: tenant_of(request.uri().path()).map(str::to_owned),
+        }
+    }
+}
+
+/// The budgets a request counts in, most specific first.
+async fn budgets_of(state: &AppState, asker: Asker) -> Vec<Budget> {
+    let Asker {
+        session_id,
+        client,
+        tenant,
+    } = asker;
+    let user = match session_id {
+        Some(id) => state.sessions.get(&id).await.ok().flatten(),
+        None => None,
+    };
+    let mut budgets = Vec::with_capacity(2);
+    match user {
+        Some(session) => budgets.push(Budget::User(session.user_id.to_string())),
+        None => budgets.push(Budget::Client(client)),
+    }
+    budgets.extend(tenant.map(Budget::Tenant));
+    budgets
+}
+
+/// The middleware: counts the request in its budgets, stops at the first one over.
+pub async fn limit_requests(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.uri().path().starts_with("/static/") {
+        return next.run(request).await;
+    }
+    let asker = Asker::of(&request, state.rate_limiter.config.trust_forwarded_for);
+    let budgets = budgets_of(&state, asker).await;
+    for budget in budgets {
+        match state.rate_limiter.over(&budget).await {
+            Ok(None) => {}
+            Ok(Some(wait)) => return too_many_requests(request.uri(), wait),
+            Err(error) => {
+                tracing::warn!(%error, "rate limits unavailable: request let through");
+                break;
+            }
+        }
+    }
+    next.run(request).await
+}
+
+fn too_many_requests(uri: &axum::http::Uri, wait_seconds: u64) -> Response {
+    let problem = Problem::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too-many-requests",
+        "Trop de demandes en peu de temps. Patientez un instant avant de réessayer.",
+    )
+    .with_detail(format!("Réessayez dans {wait_seconds} s."));
+    let mut response = crate::html_errors::problem_or_page(uri, problem);
+    if let Ok(value) = HeaderValue::from_str(&wait_seconds.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{API_PREFIX, tenant_of};
+
+    #[test]
+    fn the_tenant_is_read_from_pages_and_api_paths() {
+        let api = |rest: &str| format!("{API_PREFIX}{rest}");
+        assert_eq!(tenant_of("/t/asso-demo/people"), Some("asso-demo"));
+        assert_eq!(tenant_of("/t/asso-demo"), Some("asso-demo"));
+        assert_eq!(tenant_of(&api("/t/mairie/deadlines")), Some("mairie"));
+        assert_eq!(tenant_of(&api("/me")), None);
+        assert_eq!(tenant_of("/login"), None);
+        assert_eq!(tenant_of("/t//x"), None);
+    }
+}
