@@ -8,10 +8,6 @@ use uuid::Uuid;
 
 type TestResult = anyhow::Result<()>;
 
-/// Tables with a tenant_id that belong to the platform, not to a tenant: who is a member
-/// of which tenant must be readable before any tenant is chosen.
-const PLATFORM_TABLES: [&str; 2] = ["memberships", "invitations"];
-
 async fn tenant_tables(db: &TestDatabase) -> anyhow::Result<Vec<String>> {
     Ok(sqlx::query_scalar(
         r#"select c.relname::text from pg_class c
@@ -21,10 +17,7 @@ async fn tenant_tables(db: &TestDatabase) -> anyhow::Result<Vec<String>> {
            order by 1"#,
     )
     .fetch_all(&db.owner)
-    .await?
-    .into_iter()
-    .filter(|t: &String| !PLATFORM_TABLES.contains(&t.as_str()))
-    .collect())
+    .await?)
 }
 
 #[tokio::test]
@@ -134,9 +127,11 @@ async fn functions_running_as_their_owner_are_known_and_pin_their_search_path() 
     assert_eq!(
         names,
         [
+            "accept_invitations",
             "announce_deadlines_of_departed_member",
             "announce_items_of_departed_member",
-            "announce_items_to_new_admin"
+            "announce_items_to_new_admin",
+            "user_memberships"
         ]
     );
     for (name, config) in &definers {
@@ -169,6 +164,9 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
         ),
         format!(
             "insert into memberships (tenant_id, user_id, role) values ('{tenant}', '{user}', 'editor') on conflict do nothing"
+        ),
+        format!(
+            "insert into invitations (tenant_id, email, role) values ('{tenant}', 'invited@example.org', 'viewer')"
         ),
         format!("insert into calendar_feeds (tenant_id, user_id) values ('{tenant}', '{user}')"),
         format!(
@@ -388,5 +386,81 @@ async fn only_the_notification_role_in_its_scan_scope_sees_work_across_tenants()
             "the scope opens no record table"
         );
     }
+    Ok(())
+}
+
+/// What must be read across tenants before one is chosen goes through two functions:
+/// the gateway learns a user's own workspaces and accepts the invitations waiting for
+/// one email, and nothing else of other tenants' members.
+#[tokio::test]
+async fn the_gateway_reads_memberships_across_tenants_only_through_its_two_functions() -> TestResult
+{
+    let db = TestDatabase::create().await?;
+    let tenant_a = db.create_tenant("asso-a").await?;
+    let tenant_b = db.create_tenant("asso-b").await?;
+    let camille = db.create_user("camille@example.org").await?;
+    let sacha = db.create_user("sacha@example.org").await?;
+    db.add_member(tenant_a, camille, "editor").await?;
+    db.add_member(tenant_b, sacha, "owner").await?;
+    for (tenant, email) in [
+        (tenant_a, "sacha@example.org"),
+        (tenant_b, "Camille@Example.org"),
+        (tenant_b, "someone-else@example.org"),
+    ] {
+        sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'viewer')")
+            .bind(tenant)
+            .bind(email)
+            .execute(&db.owner)
+            .await?;
+    }
+    let gateway = db.pool_as(ServiceRole::Gateway).await?;
+
+    // Directly, with no tenant chosen, the gateway sees no member and no invitation.
+    for table in ["memberships", "invitations"] {
+        assert_eq!(
+            as_role(&gateway, None, &format!("select * from {table}")).await?,
+            Some(0),
+            "{table}"
+        );
+    }
+    // Its function answers for the user named, across tenants, and nobody else.
+    let mine: Vec<(String, String)> = sqlx::query_as("select slug, role from user_memberships($1)")
+        .bind(camille)
+        .fetch_all(&gateway)
+        .await?;
+    assert_eq!(mine, [("asso-a".to_owned(), "editor".to_owned())]);
+
+    // Accepting camille's invitations (her email in any case) makes her a member of
+    // tenant B only; the other invitations wait.
+    let mut tx = gateway.begin().await?;
+    let accepted: i32 = sqlx::query_scalar("select accept_invitations($1, $2)")
+        .bind(camille)
+        .bind("camille@example.org")
+        .fetch_one(&mut *tx)
+        .await?;
+    assert_eq!(accepted, 1);
+    // The function leaves no scope behind in the caller's transaction.
+    let scope: Option<String> = sqlx::query_scalar("select current_setting('app.scope', true)")
+        .fetch_one(&mut *tx)
+        .await?;
+    assert!(scope.unwrap_or_default().is_empty());
+    assert_eq!(
+        tx.execute("select * from memberships")
+            .await?
+            .rows_affected(),
+        0,
+        "still no direct read across tenants"
+    );
+    tx.commit().await?;
+    let mine: Vec<String> = sqlx::query_scalar("select slug from user_memberships($1)")
+        .bind(camille)
+        .fetch_all(&gateway)
+        .await?;
+    assert_eq!(mine, ["asso-a", "asso-b"]);
+    let waiting: i64 =
+        sqlx::query_scalar("select count(*) from invitations where accepted_at is null")
+            .fetch_one(&db.owner)
+            .await?;
+    assert_eq!(waiting, 2, "sacha's and someone else's invitations wait");
     Ok(())
 }

@@ -171,6 +171,13 @@ async fn main() -> anyhow::Result<()> {
                 }
                 anyhow::bail!("a tenant with slug {slug} already exists");
             };
+            // The invitation is the new tenant's: row-level security wants to see it so.
+            sqlx::query_scalar!(
+                "select set_config('app.tenant_id', $1::text, true)",
+                tenant_id.to_string(),
+            )
+            .fetch_one(&mut *tx)
+            .await?;
             sqlx::query!(
                 "insert into invitations (tenant_id, email, role) values ($1, $2, 'owner')",
                 tenant_id,

@@ -329,22 +329,11 @@ async fn record_login(state: &AppState, profile: &LoginProfile) -> Result<Uuid, 
     .fetch_one(&mut *tx)
     .await?;
     if profile.email_verified {
-        sqlx::query!(
-            r#"insert into memberships (tenant_id, user_id, role)
-               select tenant_id, $1, role from invitations
-               where lower(email) = lower($2) and accepted_at is null
-               on conflict do nothing"#,
-            user_id,
-            profile.email,
-        )
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query!(
-            "update invitations set accepted_at = now() where lower(email) = lower($1) and accepted_at is null",
-            profile.email,
-        )
-        .execute(&mut *tx)
-        .await?;
+        // Invitations wait in their tenants, under row-level security: the one function
+        // that accepts them across tenants does it for this email only.
+        sqlx::query_scalar!("select accept_invitations($1, $2)", user_id, profile.email,)
+            .fetch_one(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
     Ok(user_id)

@@ -97,18 +97,21 @@ fn may_manage(
 
 /// The tenant's members, by name: who a report can fall to.
 pub async fn names(state: &AppState, tenant_id: Uuid) -> Result<Vec<(Uuid, String)>, Error> {
+    let mut tx = maillage_db::begin_tenant(&state.pool, tenant_id).await?;
     let rows = sqlx::query!(
         r#"select u.id, u.display_name
            from memberships m join users u on u.id = m.user_id
            where m.tenant_id = $1 order by u.display_name, u.email"#,
         tenant_id
     )
-    .fetch_all(&state.pool)
+    .fetch_all(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(rows.into_iter().map(|r| (r.id, r.display_name)).collect())
 }
 
 async fn list(State(state): State<AppState>, member: Member) -> Result<Json<Members>, Error> {
+    let mut tx = maillage_db::begin_tenant(&state.pool, member.tenant.id).await?;
     let members = sqlx::query_as!(
         MemberView,
         r#"select u.id as user_id, u.email, u.display_name, m.role
@@ -116,15 +119,16 @@ async fn list(State(state): State<AppState>, member: Member) -> Result<Json<Memb
            where m.tenant_id = $1 order by u.display_name, u.email"#,
         member.tenant.id
     )
-    .fetch_all(&state.pool)
+    .fetch_all(&mut *tx)
     .await?;
     let pending_invitations = sqlx::query_as!(
         InvitationView,
         "select email, role from invitations where tenant_id = $1 and accepted_at is null order by email",
         member.tenant.id
     )
-    .fetch_all(&state.pool)
+    .fetch_all(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(Json(Members {
         members,
         pending_invitations,
@@ -156,13 +160,14 @@ async fn invite(
     let Ok(email) = EmailAddress::parse(&input.email) else {
         return Ok(Err(invalid("email", "n'est pas une adresse e-mail valide")));
     };
+    let mut tx = maillage_db::begin_tenant(&state.pool, member.tenant.id).await?;
     let already = sqlx::query_scalar!(
         r#"select exists(select 1 from memberships m join users u on u.id = m.user_id
                          where m.tenant_id = $1 and lower(u.email) = lower($2)) as "already!""#,
         member.tenant.id,
         email.as_str(),
     )
-    .fetch_one(&state.pool)
+    .fetch_one(&mut *tx)
     .await?;
     if already {
         return Ok(Err(invalid(
@@ -170,7 +175,6 @@ async fn invite(
             "cette personne est déjà membre de l'espace",
         )));
     }
-    let mut tx = maillage_db::begin_tenant(&state.pool, member.tenant.id).await?;
     sqlx::query!(
         r#"insert into invitations (tenant_id, email, role) values ($1, $2, $3)
            on conflict (tenant_id, email) do update set role = excluded.role, accepted_at = null, created_at = now()"#,

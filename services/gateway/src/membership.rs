@@ -40,10 +40,12 @@ impl FromRequestParts<AppState> for Member {
             .find(|(name, _)| *name == "slug")
             .map(|(_, value)| value.to_owned())
             .ok_or(Error::NotFound)?;
+        // Before a tenant is chosen: through the one function that reads a user's
+        // memberships across tenants (memberships are under row-level security).
         let row = sqlx::query!(
-            r#"select t.id, t.slug, t.name, t.time_zone, m.role
-               from tenants t join memberships m on m.tenant_id = t.id
-               where t.slug = $1 and m.user_id = $2 and t.status = 'active'"#,
+            r#"select tenant_id as "id!", slug as "slug!", name as "name!",
+                      time_zone as "time_zone!", role as "role!"
+               from user_memberships($2) where slug = $1"#,
             slug,
             user.id,
         )
@@ -131,8 +133,7 @@ pub async fn workspaces_of(
     user_id: Uuid,
 ) -> Result<Vec<(String, String)>, Error> {
     let rows = sqlx::query!(
-        r#"select t.slug, t.name from tenants t join memberships m on m.tenant_id = t.id
-           where m.user_id = $1 and t.status = 'active' order by t.name"#,
+        r#"select slug as "slug!", name as "name!" from user_memberships($1)"#,
         user_id
     )
     .fetch_all(&state.pool)

@@ -439,13 +439,16 @@ async fn every_responsible_is_reminded_once_and_a_departed_member_hands_over_to_
         .create_deadline_for("Rapport de Dominique", due_in_two_days(), &[dominique])
         .await?;
 
-    // Dominique leaves, removed the way the gateway removes members.
+    // Dominique leaves, removed the way the gateway removes members (its role, in a
+    // transaction of the tenant).
     let gateway = world.db.pool_as(ServiceRole::Gateway).await?;
+    let mut tx = maillage_db::begin_tenant(&gateway, world.tenant_id).await?;
     sqlx::query("delete from memberships where tenant_id = $1 and user_id = $2")
         .bind(world.tenant_id)
         .bind(dominique)
-        .execute(&gateway)
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     // Dominique's own deadline now falls to the tenant's admins (Sacha).
     eventually(WAIT, || async {
         let planned: i64 = sqlx::query_scalar(
@@ -562,20 +565,24 @@ async fn a_new_admin_is_reminded_of_what_falls_to_the_admins() -> TestResult {
     let sacha = world.db.create_user("sacha@example.org").await?;
     let dominique = world.db.create_user("dominique@example.org").await?;
     for (user, role) in [(sacha, "admin"), (dominique, "editor")] {
+        let mut tx = maillage_db::begin_tenant(&gateway, world.tenant_id).await?;
         sqlx::query("insert into memberships (tenant_id, user_id, role) values ($1, $2, $3)")
             .bind(world.tenant_id)
             .bind(user)
             .bind(role)
-            .execute(&gateway)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
     }
     world.wait_for_planning().await?;
     assert_eq!(planned_for(dominique).await?, 0, "not an admin yet");
+    let mut tx = maillage_db::begin_tenant(&gateway, world.tenant_id).await?;
     sqlx::query("update memberships set role = 'admin' where tenant_id = $1 and user_id = $2")
         .bind(world.tenant_id)
         .bind(dominique)
-        .execute(&gateway)
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     world.wait_for_planning().await?;
     for user in [sacha, dominique] {
         assert!(planned_for(user).await? > 0, "{user} was not planned");
