@@ -5,7 +5,7 @@ SHELL := /bin/bash
 # Builds use the committed query data in .sqlx: no database is needed to compile.
 export SQLX_OFFLINE := true
 
-.PHONY: run stop test newcomer lint audit fmt bench sqlx-prepare
+.PHONY: run stop test newcomer lint audit fmt bench load sqlx-prepare
 
 run:
 	@bash deploy/local/run.sh start
@@ -46,6 +46,12 @@ bench:
 	@bash deploy/local/stack.sh up
 	@source .stack/env && cargo bench -p maillage-e2e --bench search
 	@source .stack/env && cargo bench -p maillage-e2e --bench reminders
+
+# One tenant flooding the gateway while another works: the quiet tenant's p50/p95 alone
+# (the baseline) and during the flood, with and without the rate limits.
+load:
+	@bash deploy/local/stack.sh up
+	@source .stack/env && cargo bench -p maillage-e2e --bench flood
 
 # Re-checks every query! against a migrated database and rewrites .sqlx (commit it).
 sqlx-prepare:

@@ -28,6 +28,13 @@ pub struct Platform {
 
 impl Platform {
     pub async fn start() -> anyhow::Result<Self> {
+        Self::start_with(|_| {}).await
+    }
+
+    /// The same, with the gateway's configuration changed by `change` first.
+    pub async fn start_with(
+        change: impl FnOnce(&mut maillage_gateway::Config),
+    ) -> anyhow::Result<Self> {
         let db = TestDatabase::create().await?;
         let tenant_id = db.create_tenant("asso-demo").await?;
         sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'owner')")
@@ -51,7 +58,7 @@ impl Platform {
         let gateway = format!("http://127.0.0.1:{port}");
         let provider = OidcProvider::start(&format!("{gateway}/auth/callback")).await?;
         let namespace = unique_redis_namespace();
-        let app = maillage_gateway::build_app(maillage_gateway::Config {
+        let mut config = maillage_gateway::Config {
             database_url: db.url_as(ServiceRole::Gateway),
             database_max_connections: 4,
             redis_url: redis_url(),
@@ -65,8 +72,9 @@ impl Platform {
             oidc_client_secret: SecretString::from(CLIENT_SECRET.to_owned()),
             session_ttl: Duration::from_secs(3600),
             rate_limits: maillage_gateway::RateLimitConfig::default(),
-        })
-        .await?;
+        };
+        change(&mut config);
+        let app = maillage_gateway::build_app(config).await?;
         tokio::spawn(app.run_until_stopped());
 
         Ok(Self {

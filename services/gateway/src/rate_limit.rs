@@ -9,8 +9,10 @@
 //! request in the window leaves it. When Redis does not answer, requests go through
 //! (and the failure is logged): the limits protect the service, they must not stop it.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -56,7 +58,17 @@ pub struct RateLimiter {
     redis: ConnectionManager,
     namespace: String,
     config: RateLimitConfig,
+    /// What this instance already refused, until when: a flood is then refused here,
+    /// without a round trip to Redis per request (each instance learns of a budget spent
+    /// elsewhere at its first refusal).
+    refused_until: Arc<Mutex<HashMap<String, Instant>>>,
 }
+
+/// How long an already refused client waits for its next refusal.
+const REFUSAL_PAUSE: Duration = Duration::from_millis(250);
+
+/// Entries of `refused_until` past this many are swept of the expired ones.
+const REFUSALS_KEPT: usize = 10_000;
 
 /// Which budget a request is counted in.
 enum Budget {
@@ -71,6 +83,28 @@ impl RateLimiter {
             redis,
             namespace,
             config,
+            refused_until: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    /// Seconds left of a refusal this instance made for one of `keys`, if any.
+    fn still_refused(&self, keys: &[String]) -> Option<u64> {
+        let now = Instant::now();
+        let refused = self.refused_until.lock().ok()?;
+        keys.iter()
+            .filter_map(|key| refused.get(key))
+            .filter(|until| **until > now)
+            .map(|until| until.duration_since(now).as_secs().max(1))
+            .max()
+    }
+
+    fn remember_refusal(&self, key: String, wait_seconds: u64) {
+        let now = Instant::now();
+        if let Ok(mut refused) = self.refused_until.lock() {
+            if refused.len() >= REFUSALS_KEPT {
+                refused.retain(|_, until| *until > now);
+            }
+            refused.insert(key, now + Duration::from_secs(wait_seconds));
         }
     }
 
@@ -170,6 +204,19 @@ impl Asker {
     }
 }
 
+impl Asker {
+    /// The keys of this instance's remembered refusals that apply to the request: its
+    /// session (or its address without one), and its tenant.
+    fn local_keys(&self) -> Vec<String> {
+        let mut keys = vec![match &self.session_id {
+            Some(id) => format!("session:{id}"),
+            None => format!("client:{}", self.client),
+        }];
+        keys.extend(self.tenant.as_ref().map(|slug| format!("tenant:{slug}")));
+        keys
+    }
+}
+
 /// The budgets a request counts in, most specific first.
 async fn budgets_of(state: &AppState, asker: Asker) -> Vec<Budget> {
     let Asker {
@@ -199,12 +246,32 @@ pub async fn limit_requests(
     if request.uri().path().starts_with("/static/") {
         return next.run(request).await;
     }
-    let asker = Asker::of(&request, state.rate_limiter.config.trust_forwarded_for);
+    let limiter = &state.rate_limiter;
+    let asker = Asker::of(&request, limiter.config.trust_forwarded_for);
+    let local_keys = asker.local_keys();
+    if let Some(wait) = limiter.still_refused(&local_keys) {
+        // A client asking again at once, ignoring Retry-After, waits a little for its
+        // answer: a script retrying in a loop then costs next to nothing.
+        tokio::time::sleep(REFUSAL_PAUSE).await;
+        return too_many_requests(request.uri(), wait);
+    }
     let budgets = budgets_of(&state, asker).await;
     for budget in budgets {
-        match state.rate_limiter.over(&budget).await {
+        match limiter.over(&budget).await {
             Ok(None) => {}
-            Ok(Some(wait)) => return too_many_requests(request.uri(), wait),
+            Ok(Some(wait)) => {
+                // Remembered under what the next request shows before any lookup: a
+                // user's budget under the session (the first local key).
+                let key = match &budget {
+                    Budget::User(_) => local_keys.first().cloned(),
+                    Budget::Tenant(slug) => Some(format!("tenant:{slug}")),
+                    Budget::Client(address) => Some(format!("client:{address}")),
+                };
+                if let Some(key) = key {
+                    limiter.remember_refusal(key, wait);
+                }
+                return too_many_requests(request.uri(), wait);
+            }
             Err(error) => {
                 tracing::warn!(%error, "rate limits unavailable: request let through");
                 break;
