@@ -407,11 +407,7 @@ async fn the_gateway_reads_memberships_across_tenants_only_through_its_two_funct
         (tenant_b, "Camille@Example.org"),
         (tenant_b, "someone-else@example.org"),
     ] {
-        sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'viewer')")
-            .bind(tenant)
-            .bind(email)
-            .execute(&db.owner)
-            .await?;
+        db.invite(tenant, email, "viewer").await?;
     }
     let gateway = db.pool_as(ServiceRole::Gateway).await?;
 

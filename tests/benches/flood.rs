@@ -56,10 +56,9 @@ async fn measure(browser: &Browser, path: &str) -> anyhow::Result<Figures> {
 async fn two_tenants(limits: RateLimitConfig) -> anyhow::Result<(Platform, Browser, Browser)> {
     let platform = Platform::start_with(|config| config.rate_limits = limits).await?;
     let other = platform.db.create_tenant("autre-asso").await?;
-    sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'owner')")
-        .bind(other)
-        .bind("sacha.petit@demo.maillage.test")
-        .execute(&platform.db.owner)
+    platform
+        .db
+        .invite(other, "sacha.petit@demo.maillage.test", "owner")
         .await?;
     let flooder = Browser::new(&platform.gateway)?;
     flooder.login("camille", "/t/asso-demo/").await?;

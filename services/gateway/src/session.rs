@@ -133,7 +133,12 @@ impl SessionStore {
     }
 
     pub fn cookie(&self, id: String) -> Cookie<'static> {
-        Cookie::build((SESSION_COOKIE, id))
+        self.private_cookie(SESSION_COOKIE, id)
+    }
+
+    /// A cookie only this site reads, never scripts, sent with top-level navigations.
+    fn private_cookie(&self, name: &'static str, value: String) -> Cookie<'static> {
+        Cookie::build((name, value))
             .http_only(true)
             .same_site(SameSite::Lax)
             .secure(self.secure_cookies)
@@ -149,12 +154,7 @@ impl SessionStore {
     /// expire in Redis). `/login` reads it too, so that logins started in two tabs share
     /// it rather than overwrite each other's.
     pub fn login_cookie(&self, value: String) -> Cookie<'static> {
-        Cookie::build((LOGIN_COOKIE, value))
-            .http_only(true)
-            .same_site(SameSite::Lax)
-            .secure(self.secure_cookies)
-            .path("/")
-            .build()
+        self.private_cookie(LOGIN_COOKIE, value)
     }
 }
 

@@ -95,13 +95,9 @@ async fn a_tenant_over_its_budget_waits_on_every_gateway_and_other_tenants_go_on
 
     // Another workspace is not slowed down by this one.
     let other = stack.db.create_tenant("autre-asso").await?;
-    sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'editor')")
-        .bind(other)
-        .bind("sacha.petit@demo.maillage.test")
-        .execute(&stack.db.owner)
+    let sacha = stack
+        .member_of(other, "autre-asso", "sacha", "editor")
         .await?;
-    let sacha = stack.browser()?;
-    sacha.login("sacha", "/t/autre-asso/").await?;
     let page = sacha.get("/api/v1/t/autre-asso/people").await?;
     assert_eq!(page.status(), StatusCode::OK);
     Ok(())

@@ -1769,12 +1769,9 @@ async fn a_deadline_is_moved_and_a_series_renamed_from_its_form() -> TestResult 
         "a new report falls to whoever enters it: {new_form}"
     );
     // Dominique joins; the report can fall to both.
-    sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'editor')")
-        .bind(stack.tenant_id)
-        .bind("dominique.bernard@demo.maillage.test")
-        .execute(&stack.db.owner)
+    stack
+        .member_of(stack.tenant_id, "asso-demo", "dominique", "editor")
         .await?;
-    stack.browser()?.login("dominique", "/t/asso-demo/").await?;
     let dominique: Uuid = sqlx::query_scalar(
         "select id from users where email = 'dominique.bernard@demo.maillage.test'",
     )
@@ -2031,10 +2028,9 @@ async fn tags_are_edited_from_a_records_page() -> TestResult {
 async fn no_form_reaches_another_workspaces_records() -> TestResult {
     let stack = Stack::start().await?;
     let other = stack.db.create_tenant("autre-asso").await?;
-    sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'editor')")
-        .bind(other)
-        .bind("camille.martin@demo.maillage.test")
-        .execute(&stack.db.owner)
+    stack
+        .db
+        .invite(other, "camille.martin@demo.maillage.test", "editor")
         .await?;
     let browser = stack.browser()?;
     browser.login("camille", "/t/asso-demo/").await?;
@@ -2747,13 +2743,9 @@ async fn an_engagement_is_corrected_or_deleted_from_the_records_page() -> TestRe
 #[tokio::test]
 async fn a_workspaces_own_fields_are_filled_from_the_form_and_shown() -> TestResult {
     let stack = Stack::start().await?;
-    sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'admin')")
-        .bind(stack.tenant_id)
-        .bind("dominique.bernard@demo.maillage.test")
-        .execute(&stack.db.owner)
+    let admin = stack
+        .member_of(stack.tenant_id, "asso-demo", "dominique", "admin")
         .await?;
-    let admin = stack.browser()?;
-    admin.login("dominique", "/t/asso-demo/").await?;
     // The admin adds them from the settings page; a choice needs its values.
     let settings = "/t/asso-demo/settings/fields";
     let response = admin

@@ -132,6 +132,17 @@ impl TestDatabase {
         Ok(())
     }
 
+    /// Invites `email` into a tenant with `role`: a membership at their first login.
+    pub async fn invite(&self, tenant_id: Uuid, email: &str, role: &str) -> anyhow::Result<()> {
+        sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, $3)")
+            .bind(tenant_id)
+            .bind(email)
+            .bind(role)
+            .execute(&self.owner)
+            .await?;
+        Ok(())
+    }
+
     /// Counts rows of a table across every tenant (as the owner, who sees all).
     pub async fn count(&self, table: &str) -> anyhow::Result<i64> {
         let owner_sees_all = format!("select count(*) from {table}");

@@ -12,6 +12,16 @@ pub struct OidcProvider {
 }
 
 pub const CLIENT_ID: &str = "maillage-gateway";
+
+/// The email of one of the provider's accounts (deploy/oidc/accounts.json).
+pub fn email_of(account: &str) -> String {
+    match account {
+        "camille" => "camille.martin@demo.maillage.test".into(),
+        "dominique" => "dominique.bernard@demo.maillage.test".into(),
+        "sacha" => "sacha.petit@demo.maillage.test".into(),
+        other => format!("{other}@demo.maillage.test"),
+    }
+}
 pub const CLIENT_SECRET: &str = "maillage-test-secret";
 
 impl OidcProvider {

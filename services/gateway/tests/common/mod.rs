@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use maillage_db::ServiceRole;
-use maillage_testkit::oidc::{CLIENT_ID, CLIENT_SECRET};
+use maillage_testkit::oidc::{CLIENT_ID, CLIENT_SECRET, email_of};
 use maillage_testkit::{
     Browser, INTERNAL_SECRET, OidcProvider, TestDatabase, free_port, redis_url,
     unique_redis_namespace,
@@ -107,14 +107,22 @@ impl Stack {
 
     /// sacha, invited as a viewer of "asso-demo", logged in.
     pub async fn viewer(&self) -> anyhow::Result<Browser> {
-        sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'viewer')")
-            .bind(self.tenant_id)
-            .bind("sacha.petit@demo.maillage.test")
-            .execute(&self.db.owner)
-            .await?;
-        let sacha = self.browser()?;
-        sacha.login("sacha", "/t/asso-demo/").await?;
-        Ok(sacha)
+        self.member_of(self.tenant_id, "asso-demo", "sacha", "viewer")
+            .await
+    }
+
+    /// One of the provider's accounts, invited into a tenant with `role` and logged in.
+    pub async fn member_of(
+        &self,
+        tenant_id: Uuid,
+        slug: &str,
+        account: &str,
+        role: &str,
+    ) -> anyhow::Result<Browser> {
+        self.db.invite(tenant_id, &email_of(account), role).await?;
+        let browser = self.browser()?;
+        browser.login(account, &format!("/t/{slug}/")).await?;
+        Ok(browser)
     }
 }
 
