@@ -134,6 +134,8 @@ python_tools() {
   "$STACK/venv/bin/python" -c 'import icalendar' 2>/dev/null || "$venv_pip" install -q "icalendar==6.*" >&2
   # DKIM signatures are checked by a real verifier.
   "$STACK/venv/bin/python" -c 'import dkim' 2>/dev/null || "$venv_pip" install -q "dkimpy==1.*" >&2
+  # The API is fuzzed against its OpenAPI document.
+  [ -x "$STACK/venv/bin/schemathesis" ] || "$venv_pip" install -q "schemathesis==4.32.*" >&2
 }
 
 # Starts the development OpenID provider once with the Node.js the tests and `make run`

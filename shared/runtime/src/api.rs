@@ -7,7 +7,7 @@
 //! does the same from `#[utoipa::path]` attributes, but cannot register the generic
 //! handlers — `read::<Person>` — that our records share.)
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use axum::Router;
 use axum::handler::Handler;
@@ -190,6 +190,9 @@ pub struct ApiRouter<S> {
     router: Router<S>,
     paths: BTreeMap<String, Vec<(HttpMethod, Operation)>>,
     schemas: BTreeMap<String, RefOr<Schema>>,
+    /// Names given to two different schemas: the document keeps only one of them, so
+    /// the other's routes are described wrongly (see `schema_conflicts`).
+    conflicts: BTreeSet<String>,
 }
 
 impl<S> Default for ApiRouter<S>
@@ -201,6 +204,7 @@ where
             router: Router::new(),
             paths: BTreeMap::new(),
             schemas: BTreeMap::new(),
+            conflicts: BTreeSet::new(),
         }
     }
 }
@@ -270,7 +274,7 @@ where
         };
         self.router = self.router.route(path, on(filter, handler));
         let (operation, schemas) = doc.operation(path, name);
-        self.schemas.extend(schemas);
+        self.add_schemas(schemas);
         self.paths
             .entry(path.to_owned())
             .or_default()
@@ -283,8 +287,28 @@ where
         for (path, operations) in other.paths {
             self.paths.entry(path).or_default().extend(operations);
         }
-        self.schemas.extend(other.schemas);
+        self.add_schemas(other.schemas);
+        self.conflicts.extend(other.conflicts);
         self
+    }
+
+    fn add_schemas(&mut self, schemas: impl IntoIterator<Item = (String, RefOr<Schema>)>) {
+        for (name, schema) in schemas {
+            if self
+                .schemas
+                .get(&name)
+                .is_some_and(|known| *known != schema)
+            {
+                self.conflicts.insert(name.clone());
+            }
+            self.schemas.insert(name, schema);
+        }
+    }
+
+    /// The schema names two different types were given (two `struct Budget` in two
+    /// modules, say): each must be empty, which the services' tests check.
+    pub fn schema_conflicts(&self) -> Vec<String> {
+        self.conflicts.iter().cloned().collect()
     }
 
     /// The router, and the OpenAPI 3.1 document of everything it routes.

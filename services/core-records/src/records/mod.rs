@@ -583,3 +583,13 @@ impl Checks {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Two types given one schema name would leave one of them described by the other's
+    /// schema in the OpenAPI document.
+    #[test]
+    fn every_schema_of_the_document_has_a_name_of_its_own() {
+        assert_eq!(super::router().schema_conflicts(), Vec::<String>::new());
+    }
+}

@@ -105,14 +105,14 @@ pub struct Agreement {
     pub roles: String,
     pub phasing: String,
     pub means: String,
-    pub budget: Option<Budget>,
+    pub budget: Option<AgreementBudget>,
     pub regulation_mode: String,
     pub evaluation_method: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Budget {
+pub struct AgreementBudget {
     /// In cents, to keep money exact.
     pub amount_cents: i64,
     /// ISO 4217, e.g. EUR.

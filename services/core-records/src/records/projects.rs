@@ -96,7 +96,7 @@ pub struct BudgetLine {
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Budget {
+pub struct ProjectBudget {
     pub lines: Vec<BudgetLine>,
     pub planned_cents: i64,
     pub actual_cents: i64,
@@ -132,7 +132,7 @@ pub struct Project {
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
     pub milestones: Vec<Milestone>,
-    pub budget: Budget,
+    pub budget: ProjectBudget,
     pub partners: Vec<ProjectPartner>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -675,7 +675,7 @@ async fn fetch_many(
             let lines = budget_lines.remove(&row.id).unwrap_or_default();
             Project {
                 milestones: milestones.remove(&row.id).unwrap_or_default(),
-                budget: Budget {
+                budget: ProjectBudget {
                     planned_cents: lines.iter().map(|l| l.planned_cents).sum(),
                     actual_cents: lines.iter().map(|l| l.actual_cents).sum(),
                     lines,

@@ -1,0 +1,129 @@
+//! The served OpenAPI document against the running API, by a property-based fuzzer
+//! (schemathesis): requests generated from the document, for every operation, with the
+//! records of a workspace to find. No answer may be a server error, and every answer —
+//! its status, content type and body — must be one the document describes.
+//!
+//! Bounded: a few examples per operation (the budget is `MAILLAGE_FUZZ_EXAMPLES`,
+//! default 8). Whether the document refuses exactly what the server refuses (its
+//! negative and positive data checks) is not asked yet: see issue #11.
+
+use std::time::Duration;
+
+use maillage_gateway::RateLimitConfig;
+use maillage_testkit::Browser;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+mod common;
+
+use common::Platform;
+
+type TestResult = anyhow::Result<()>;
+
+/// Creates a record through the API; its body.
+async fn created(browser: &Browser, collection: &str, body: Value) -> anyhow::Result<Value> {
+    let (status, record) = browser
+        .api(
+            Method::POST,
+            &format!("/api/v1/t/asso-demo/{collection}"),
+            Some(body),
+        )
+        .await?;
+    anyhow::ensure!(status == StatusCode::CREATED, "{collection}: {record}");
+    Ok(record)
+}
+
+#[tokio::test]
+async fn the_api_answers_only_what_its_document_describes_and_never_a_server_error() -> TestResult {
+    // The fuzzer sends hundreds of requests a minute as one person: no rate limit here.
+    let platform = Platform::start_with(|config| {
+        config.rate_limits = RateLimitConfig {
+            per_user: 0,
+            per_tenant: 0,
+            per_client: 0,
+            ..RateLimitConfig::default()
+        }
+    })
+    .await?;
+    let browser = Browser::new(&platform.gateway)?;
+    let (_, cookie) = browser.login("camille", "/t/asso-demo/").await?;
+
+    // A workspace with one record of each kind, so that answers have bodies to check.
+    let funder = created(
+        &browser,
+        "organisations",
+        json!({"name": "Région", "kind": "funder"}),
+    )
+    .await?;
+    let person = created(
+        &browser,
+        "people",
+        json!({"family_name": "Martin", "given_name": "Zoé"}),
+    )
+    .await?;
+    created(
+        &browser,
+        "deadlines",
+        json!({"title": "Bilan", "due_at": "2030-06-30T12:00:00+02:00", "funder_id": funder["id"]}),
+    )
+    .await?;
+    created(&browser, "partnerships", json!({
+        "title": "Contrat de ville", "kind": "funding",
+        "partners": [{"organisation_id": funder["id"], "role": "financeur"}],
+        "agreement": {"purpose": "Accompagner", "budget": {"amount_cents": 4_500_000, "currency": "EUR"}}
+    })).await?;
+    created(&browser, "projects", json!({"name": "Jardins partagés"})).await?;
+    created(
+        &browser,
+        "activities",
+        json!({
+            "kind": "meeting", "subject": "Réunion", "occurred_at": "2026-11-30T10:00:00+01:00",
+            "links": {"people": [person["id"]], "organisations": [funder["id"]]}
+        }),
+    )
+    .await?;
+    created(&browser, "tags", json!({"name": "bénévole"})).await?;
+
+    let workdir = tempfile::tempdir()?;
+    // Every generated request is for this workspace.
+    std::fs::write(
+        workdir.path().join("schemathesis.toml"),
+        "[parameters]\nslug = \"asso-demo\"\n",
+    )?;
+    let python = std::env::var("MAILLAGE_PYTHON").unwrap_or_else(|_| "python3".into());
+    let schemathesis = std::path::Path::new(&python).with_file_name("schemathesis");
+    let examples = std::env::var("MAILLAGE_FUZZ_EXAMPLES").unwrap_or_else(|_| "8".into());
+    let gateway = platform.gateway.clone();
+    let run = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(schemathesis)
+            .current_dir(workdir.path())
+            .args(["run", &format!("{gateway}/api/v1/openapi.json")])
+            .args(["--url", &gateway])
+            .args(["--header", &format!("Cookie: {cookie}")])
+            .args([
+                "--checks",
+                "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
+            ])
+            .args(["--phases", "examples,fuzzing"])
+            .args(["--max-examples", &examples])
+            .args(["--seed", "20261130", "--no-color"])
+            .output()
+    });
+    let output = tokio::time::timeout(Duration::from_secs(600), run).await???;
+    let report = String::from_utf8_lossy(&output.stdout);
+    let summary: String = report
+        .lines()
+        .skip_while(|line| !line.contains("FAILURES") && !line.contains("SUMMARY"))
+        .take(120)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        output.status.success(),
+        "schemathesis found failures:\n{summary}"
+    );
+    assert!(
+        report.contains("generated") && !report.contains(" 0 generated"),
+        "schemathesis generated no request:\n{summary}"
+    );
+    Ok(())
+}
