@@ -228,13 +228,16 @@ async fn budgets_of(state: &AppState, asker: Asker) -> Vec<Budget> {
         Some(id) => state.sessions.get(&id).await.ok().flatten(),
         None => None,
     };
-    let mut budgets = Vec::with_capacity(2);
+    // A tenant's budget counts only logged-in requests: anyone may type a tenant's
+    // address, and anonymous requests to it do no work (they are sent to the login).
     match user {
-        Some(session) => budgets.push(Budget::User(session.user_id.to_string())),
-        None => budgets.push(Budget::Client(client)),
+        Some(session) => {
+            let mut budgets = vec![Budget::User(session.user_id.to_string())];
+            budgets.extend(tenant.map(Budget::Tenant));
+            budgets
+        }
+        None => vec![Budget::Client(client)],
     }
-    budgets.extend(tenant.map(Budget::Tenant));
-    budgets
 }
 
 /// The middleware: counts the request in its budgets, stops at the first one over.

@@ -118,3 +118,31 @@ async fn requests_without_a_session_are_limited_per_client_address() -> TestResu
     assert!(retry_after(&refused).is_some());
     Ok(())
 }
+
+#[tokio::test]
+async fn anonymous_requests_to_a_tenants_address_do_not_spend_its_budget() -> TestResult {
+    let stack = Stack::start_with(|config| config.rate_limits = limits(1000, 2, 1000)).await?;
+    let stranger = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    for _ in 0..5 {
+        let page = stranger
+            .get(format!("{}/t/asso-demo/people", stack.base))
+            .send()
+            .await?;
+        assert_eq!(page.status(), StatusCode::SEE_OTHER, "sent to the login");
+    }
+    let camille = stack.browser()?;
+    camille.login("camille", "/t/asso-demo/").await?;
+    for _ in 0..2 {
+        let page = camille.get("/api/v1/t/asso-demo/people").await?;
+        assert_eq!(
+            page.status(),
+            StatusCode::OK,
+            "the workspace's budget is whole"
+        );
+    }
+    let refused = camille.get("/api/v1/t/asso-demo/people").await?;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    Ok(())
+}
