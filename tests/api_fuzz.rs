@@ -11,7 +11,6 @@ use std::time::Duration;
 
 use maillage_gateway::RateLimitConfig;
 use maillage_testkit::Browser;
-use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 mod common;
@@ -20,17 +19,11 @@ use common::Platform;
 
 type TestResult = anyhow::Result<()>;
 
-/// Creates a record through the API; its body.
+/// Creates a record of "asso-demo" through the API; its body.
 async fn created(browser: &Browser, collection: &str, body: Value) -> anyhow::Result<Value> {
-    let (status, record) = browser
-        .api(
-            Method::POST,
-            &format!("/api/v1/t/asso-demo/{collection}"),
-            Some(body),
-        )
-        .await?;
-    anyhow::ensure!(status == StatusCode::CREATED, "{collection}: {record}");
-    Ok(record)
+    browser
+        .create(&format!("/api/v1/t/asso-demo/{collection}"), body)
+        .await
 }
 
 #[tokio::test]

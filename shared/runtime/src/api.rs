@@ -92,7 +92,13 @@ impl Doc {
                 .parameter_in(ParameterIn::Header)
                 .required(Required::True)
                 .description(Some("La version lue (ETag), par exemple \"3\""))
-                .schema(Some(Object::with_type(Type::String)))
+                // What the services parse: a version number, quoted or not, weak or not.
+                .schema(Some(
+                    utoipa::openapi::schema::ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .pattern(Some(r#"^(W/)?"?[0-9]{1,9}"?$"#))
+                        .build(),
+                ))
                 .build(),
         );
         self

@@ -115,6 +115,17 @@ impl Browser {
             .await?)
     }
 
+    /// Creates a record by POSTing `body` to a collection of the API (`/api/v1/t/{slug}/people`);
+    /// the record as answered. Anything but 201 Created is an error naming the answer.
+    pub async fn create(&self, collection: &str, body: Value) -> anyhow::Result<Value> {
+        let (status, record) = self.api(Method::POST, collection, Some(body)).await?;
+        anyhow::ensure!(
+            status == StatusCode::CREATED,
+            "{collection}: {status} {record}"
+        );
+        Ok(record)
+    }
+
     /// A JSON call; the body of the answer, or null when it is not JSON.
     pub async fn api(
         &self,

@@ -9,7 +9,6 @@ use maillage_testkit::{
     Browser, INTERNAL_SECRET, OidcProvider, TestDatabase, free_port, redis_url,
     unique_redis_namespace,
 };
-use reqwest::StatusCode;
 use secrecy::SecretString;
 use serde_json::Value;
 use uuid::Uuid;
@@ -128,13 +127,8 @@ impl Stack {
 
 /// Creates a record of "asso-demo" through the API; its id.
 pub async fn created(browser: &Browser, collection: &str, body: Value) -> anyhow::Result<String> {
-    let (status, created) = browser
-        .api(
-            reqwest::Method::POST,
-            &format!("/api/v1/t/asso-demo/{collection}"),
-            Some(body),
-        )
+    let record = browser
+        .create(&format!("/api/v1/t/asso-demo/{collection}"), body)
         .await?;
-    anyhow::ensure!(status == StatusCode::CREATED, "{collection}: {created}");
-    Ok(created["id"].as_str().unwrap_or_default().to_owned())
+    Ok(record["id"].as_str().unwrap_or_default().to_owned())
 }
