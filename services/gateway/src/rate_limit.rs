@@ -23,7 +23,7 @@ use maillage_problem::Problem;
 use rand::RngCore;
 use redis::aio::ConnectionManager;
 
-use crate::session::SESSION_COOKIE;
+use crate::session::{SESSION_COOKIE, SessionLookup};
 use crate::startup::AppState;
 
 /// How many requests each budget allows per window (0: no limit).
@@ -218,32 +218,40 @@ impl Asker {
 }
 
 /// The budgets a request counts in, most specific first.
-async fn budgets_of(state: &AppState, asker: Asker) -> Vec<Budget> {
+/// Also returns the session it looked up, for the handlers (see `SessionLookup`).
+async fn budgets_of(state: &AppState, asker: Asker) -> (Vec<Budget>, Option<SessionLookup>) {
     let Asker {
         session_id,
         client,
         tenant,
     } = asker;
-    let user = match session_id {
-        Some(id) => state.sessions.get(&id).await.ok().flatten(),
+    let lookup = match session_id {
+        Some(id) => match state.sessions.get(&id).await {
+            Ok(data) => Some(SessionLookup { id, data }),
+            Err(error) => {
+                tracing::warn!(%error, "session lookup for the rate limits failed");
+                None
+            }
+        },
         None => None,
     };
     // A tenant's budget counts only logged-in requests: anyone may type a tenant's
     // address, and anonymous requests to it do no work (they are sent to the login).
-    match user {
+    let budgets = match lookup.as_ref().and_then(|l| l.data.as_ref()) {
         Some(session) => {
             let mut budgets = vec![Budget::User(session.user_id.to_string())];
             budgets.extend(tenant.map(Budget::Tenant));
             budgets
         }
         None => vec![Budget::Client(client)],
-    }
+    };
+    (budgets, lookup)
 }
 
 /// The middleware: counts the request in its budgets, stops at the first one over.
 pub async fn limit_requests(
     State(state): State<AppState>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     if request.uri().path().starts_with("/static/") {
@@ -258,7 +266,7 @@ pub async fn limit_requests(
         tokio::time::sleep(REFUSAL_PAUSE).await;
         return too_many_requests(request.uri(), wait);
     }
-    let budgets = budgets_of(&state, asker).await;
+    let (budgets, lookup) = budgets_of(&state, asker).await;
     for budget in budgets {
         match limiter.over(&budget).await {
             Ok(None) => {}
@@ -280,6 +288,9 @@ pub async fn limit_requests(
                 break;
             }
         }
+    }
+    if let Some(lookup) = lookup {
+        request.extensions_mut().insert(lookup);
     }
     next.run(request).await
 }

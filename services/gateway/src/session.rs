@@ -158,6 +158,14 @@ impl SessionStore {
     }
 }
 
+/// A session already read from Redis for this request (by the rate limits), so that
+/// the handler's extractor does not read it a second time.
+#[derive(Debug, Clone)]
+pub struct SessionLookup {
+    pub id: String,
+    pub data: Option<SessionData>,
+}
+
 /// The logged-in user of this request.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
@@ -175,11 +183,16 @@ impl FromRequestParts<AppState> for CurrentUser {
             .get(SESSION_COOKIE)
             .map(|c| c.value().to_owned())
             .ok_or(Error::LoginRequired)?;
-        let session = state
-            .sessions
-            .get(&session_id)
-            .await?
-            .ok_or(Error::LoginRequired)?;
+        let looked_up = parts
+            .extensions
+            .get::<SessionLookup>()
+            .filter(|lookup| lookup.id == session_id)
+            .map(|lookup| lookup.data.clone());
+        let session = match looked_up {
+            Some(data) => data,
+            None => state.sessions.get(&session_id).await?,
+        }
+        .ok_or(Error::LoginRequired)?;
         if !state.oidc.vouches_for(&session.issuer) {
             return Err(Error::LoginRequired);
         }
