@@ -6,6 +6,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use maillage_runtime::api::one_of;
+use utoipa::openapi::schema::Object;
+
 use crate::Error;
 
 pub const DEFAULT_LIMIT: i64 = 50;
@@ -14,6 +17,7 @@ pub const MAX_LIMIT: i64 = 200;
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     pub after: Option<String>,
 }
@@ -30,8 +34,10 @@ impl PageQuery {
 
     /// The key of the last row of the previous page, if any.
     pub fn after<K: DeserializeOwned>(&self) -> Result<Option<K>, Error> {
+        // `after=` (a client sending back an absent `next`) is the first page.
         self.after
             .as_deref()
+            .filter(|raw| !raw.is_empty())
             .map(|raw| {
                 URL_SAFE_NO_PAD
                     .decode(raw)
@@ -103,6 +109,32 @@ pub struct ChangedAfter {
 pub enum DateOrder {
     OldestFirst,
     NewestFirst,
+}
+
+/// The orders a list of people, organisations, projects or partnerships takes, for the
+/// document.
+pub fn list_sorts() -> Object {
+    one_of(&["name", "-updated_at"])
+}
+
+/// `sort` of a list in `occurred_at` order (timelines, activities).
+pub fn by_occurred_at() -> Object {
+    one_of(&["occurred_at", "-occurred_at"])
+}
+
+/// `sort` of a list in `occurred_on` order (engagements).
+pub fn by_occurred_on() -> Object {
+    one_of(&["occurred_on", "-occurred_on"])
+}
+
+/// `sort` of the audit trail.
+pub fn by_at() -> Object {
+    one_of(&["at", "-at"])
+}
+
+/// `sort` of report deadlines.
+pub fn by_due_at() -> Object {
+    one_of(&["due_at", "-due_at"])
 }
 
 impl DateOrder {

@@ -251,3 +251,145 @@ async fn malformed_paths_and_query_strings_are_problems_not_plain_text() -> Test
     assert_eq!(app.db.count("people").await?, 0);
     Ok(())
 }
+
+#[tokio::test]
+async fn what_serde_refuses_is_said_in_french_beside_the_field() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+
+    for (body, field, message) in [
+        (
+            json!({"family_name": 5}),
+            "family_name",
+            "doit être du texte (reçu : un nombre entier)",
+        ),
+        (
+            json!({"family_name": "Dupont", "nom": "x"}),
+            "nom",
+            "ce champ n'existe pas",
+        ),
+        (
+            json!({"family_name": "Dupont", "emails": {"address": "a@b.fr"}}),
+            "emails",
+            "doit être une liste (reçu : un objet)",
+        ),
+        (
+            json!({"family_name": "Dupont", "consent_on": "hier"}),
+            "consent_on",
+            "doit être une date",
+        ),
+    ] {
+        let (status, _, problem) = problem_of(
+            &app,
+            &editor,
+            Method::POST,
+            "/v1/people",
+            Some(body.clone()),
+        )
+        .await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+        let said = problem["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(said.starts_with(message), "{body}: {said}");
+        assert!(!said.contains("expected"), "{said}");
+    }
+    let (status, _, problem) = problem_of(
+        &app,
+        &editor,
+        Method::POST,
+        "/v1/deadlines",
+        Some(
+            json!({"title": "Bilan", "due_at": "2030-06-30T12:00:00Z", "recurrence": {"count": 3}}),
+        ),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "recurrence.frequency");
+    assert_eq!(problem["errors"][0]["message"], "est obligatoire");
+    assert_eq!(app.db.count("people").await?, 0);
+    assert_eq!(app.db.count("reporting_deadlines").await?, 0);
+    Ok(())
+}
+
+/// What the OpenAPI document allows is accepted as it says: a whole number written
+/// `4.0`, `after=` for the first page, a query with nothing to search; and a time of
+/// day is read exactly as its pattern says.
+#[tokio::test]
+async fn requests_are_read_exactly_as_the_document_describes_them() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let admin = app.actor("asso-a", Role::Admin).await?;
+
+    let (status, project) = app
+        .send(
+            &admin,
+            Method::POST,
+            "/v1/projects",
+            Some(json!({"name": "Jardins", "budget_lines": [{"label": "Graines", "planned_cents": 12000.0}]})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{project}");
+    assert_eq!(project["budget"]["planned_cents"], 12000, "{project}");
+
+    let (status, page) = app
+        .send(&admin, Method::GET, "/v1/projects?after=", None)
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["items"].as_array().map(Vec::len), Some(1));
+
+    for nothing_to_find in ["!!!", "   ", "—"] {
+        let (status, found) = app.search(&admin, nothing_to_find).await?;
+        assert_eq!(status, StatusCode::OK, "{nothing_to_find:?}: {found}");
+        assert_eq!(found["items"], json!([]));
+    }
+    let (status, _, problem) = problem_of(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("/v1/search?q={}", "a".repeat(201)),
+        None,
+    )
+    .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "q");
+
+    let (_, policy) = app
+        .send(&admin, Method::GET, "/v1/reminder-policy", None)
+        .await?;
+    let version = format!("\"{}\"", policy["version"]);
+    for loose in ["8:00", " 08:00", "08:00:60", "08:00:00.5"] {
+        let (status, problem) = app
+            .patch(
+                &admin,
+                "/v1/reminder-policy",
+                &version,
+                json!({"send_at": loose}),
+            )
+            .await?;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{loose:?}: {problem}"
+        );
+        assert_eq!(problem["errors"][0]["field"], "send_at");
+        assert_eq!(
+            problem["errors"][0]["message"],
+            "une heure au format HH:MM est attendue, par exemple 08:30"
+        );
+    }
+    let (status, changed) = app
+        .patch(
+            &admin,
+            "/v1/reminder-policy",
+            &version,
+            json!({"send_at": "07:45"}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert!(
+        changed["send_at"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("07:45")),
+        "{changed}"
+    );
+    Ok(())
+}

@@ -32,6 +32,10 @@ pub enum Error {
     Identity(#[from] maillage_identity::IdentityError),
     #[error("json: {0}")]
     Json(#[from] serde_json::Error),
+    /// The gateway and core-records describe two different types under one schema name:
+    /// the merged document would describe one of them wrongly.
+    #[error("the OpenAPI schema {0} is described differently by the gateway and core-records")]
+    SchemaNamedTwice(String),
     /// core-records refused a write for a reason a form cannot show: its problem, as is.
     #[error("refused: {}", .0.title)]
     Refused(Problem),
@@ -90,7 +94,8 @@ impl IntoResponse for Error {
             | Self::Redis(_)
             | Self::Template(_)
             | Self::Identity(_)
-            | Self::Json(_) => {
+            | Self::Json(_)
+            | Self::SchemaNamedTwice(_) => {
                 tracing::error!(error = %self, "internal error");
                 Problem::internal()
             }

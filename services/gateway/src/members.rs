@@ -75,8 +75,24 @@ fn forbidden() -> Problem {
     )
 }
 
+/// The roles a member may be given, for the document.
+fn role_schema() -> utoipa::openapi::schema::Object {
+    maillage_runtime::api::one_of(&Role::ALL.map(Role::as_str))
+}
+
 fn invalid(field: &str, message: &str) -> Problem {
     Problem::validation(vec![FieldError::new(field, message)])
+}
+
+/// A workspace without an owner could not be managed any more: the change is refused
+/// as a conflict with the workspace's state, not as a bad input.
+fn last_owner() -> Problem {
+    Problem::new(
+        StatusCode::CONFLICT,
+        "last-owner",
+        "L'espace doit garder au moins un propriétaire.",
+    )
+    .with_detail("Nommez d'abord un autre propriétaire.")
 }
 
 /// Admins manage members; only owners hand out or take away the owner role.
@@ -138,7 +154,9 @@ async fn list(State(state): State<AppState>, member: Member) -> Result<Json<Memb
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct InvitationInput {
+    #[schema(format = Email)]
     email: String,
+    #[schema(schema_with = role_schema)]
     role: String,
 }
 
@@ -170,9 +188,10 @@ async fn invite(
     .fetch_one(&mut *tx)
     .await?;
     if already {
-        return Ok(Err(invalid(
-            "email",
-            "cette personne est déjà membre de l'espace",
+        return Ok(Err(Problem::new(
+            StatusCode::CONFLICT,
+            "already-member",
+            "Cette personne est déjà membre de l'espace.",
         )));
     }
     sqlx::query!(
@@ -201,6 +220,7 @@ async fn invite(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RoleInput {
+    #[schema(schema_with = role_schema)]
     role: String,
 }
 
@@ -227,10 +247,7 @@ async fn change_role(
         && role != Role::Owner
         && owners(&mut tx, member.tenant.id).await? <= 1
     {
-        return Ok(Err(invalid(
-            "role",
-            "l'espace doit garder au moins un propriétaire",
-        )));
+        return Ok(Err(last_owner()));
     }
     let changed = sqlx::query_as!(
         MemberView,
@@ -272,10 +289,7 @@ async fn remove(
         return Ok(Err(problem));
     }
     if current == Role::Owner && owners(&mut tx, member.tenant.id).await? <= 1 {
-        return Ok(Err(invalid(
-            "user_id",
-            "l'espace doit garder au moins un propriétaire",
-        )));
+        return Ok(Err(last_owner()));
     }
     sqlx::query!(
         "delete from memberships where tenant_id = $1 and user_id = $2",

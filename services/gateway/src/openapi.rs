@@ -11,10 +11,10 @@ use axum::extract::State;
 use axum::routing::get;
 use maillage_problem::Json;
 use serde_json::{Value, json};
+use utoipa::openapi::Required;
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{Object, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
-use utoipa::openapi::{OpenApi, Required};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::Error;
@@ -26,7 +26,7 @@ pub const DOCS_PATH: &str = "/api/docs";
 
 /// `GET /api/v1/openapi.json`, and the interactive docs at `/api/docs` (Swagger UI,
 /// served from the binary: no CDN, nothing fetched at build time).
-pub fn router(own: OpenApi) -> Router<AppState> {
+pub fn router(own: Value) -> Router<AppState> {
     let own = Arc::new(own);
     Router::new()
         .route(
@@ -36,7 +36,7 @@ pub fn router(own: OpenApi) -> Router<AppState> {
         .merge(SwaggerUi::new(DOCS_PATH).config(Config::new([DOCUMENT_PATH])))
 }
 
-async fn document(state: AppState, own: Arc<OpenApi>) -> Result<Json<Value>, Error> {
+async fn document(state: AppState, own: Arc<Value>) -> Result<Json<Value>, Error> {
     let records = state.core.openapi().await?;
     Ok(Json(public_document(records, &own)?))
 }
@@ -46,8 +46,8 @@ async fn document(state: AppState, own: Arc<OpenApi>) -> Result<Json<Value>, Err
 ///
 /// The records' half arrives as JSON and is composed as JSON: whatever core-records
 /// documents is passed on untouched, but for the path and its `slug` parameter.
-pub fn public_document(records: Value, own: &OpenApi) -> Result<Value, Error> {
-    let mut document = serde_json::to_value(own)?;
+pub fn public_document(records: Value, own: &Value) -> Result<Value, Error> {
+    let mut document = own.clone();
     let slug = serde_json::to_value(slug_parameter())?;
     if let Some(paths) = records.get("paths").and_then(Value::as_object) {
         for (path, item) in paths {
@@ -75,7 +75,11 @@ pub fn public_document(records: Value, own: &OpenApi) -> Result<Value, Error> {
         .and_then(Value::as_object)
     {
         for (name, schema) in schemas {
-            document["components"]["schemas"][name] = schema.clone();
+            let own = &mut document["components"]["schemas"][name];
+            if !own.is_null() && own != schema {
+                return Err(Error::SchemaNamedTwice(name.clone()));
+            }
+            *own = schema.clone();
         }
     }
     let session = SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
@@ -102,4 +106,24 @@ fn slug_parameter() -> Parameter {
         ))
         .schema(Some(Object::with_type(Type::String)))
         .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::public_document;
+
+    #[test]
+    fn a_schema_name_given_two_meanings_by_the_two_services_is_an_error() {
+        let own = json!({"paths": {}, "components": {"schemas": {"Problem": {"type": "object"}}}});
+        let same = json!({"paths": {}, "components": {"schemas": {"Problem": {"type": "object"}}}});
+        assert!(public_document(same, &own).is_ok());
+        let other =
+            json!({"paths": {}, "components": {"schemas": {"Problem": {"type": "string"}}}});
+        assert!(matches!(
+            public_document(other, &own),
+            Err(crate::Error::SchemaNamedTwice(name)) if name == "Problem"
+        ));
+    }
 }

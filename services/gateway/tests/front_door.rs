@@ -431,3 +431,55 @@ async fn logging_out_ends_the_session_at_the_provider_too() -> TestResult {
     assert!(asks_again, "the provider still had a session");
     Ok(())
 }
+
+/// A workspace keeps an owner: taking the last one away is refused as a conflict with
+/// the workspace's state (409, said in French), not as a malformed request, and changes
+/// nothing; once a second owner exists, the first may step down.
+#[tokio::test]
+async fn the_last_owner_of_a_workspace_cannot_be_taken_away() -> TestResult {
+    let stack = Stack::start().await?;
+    let owner = stack
+        .member_of(stack.tenant_id, "asso-demo", "dominique", "owner")
+        .await?;
+    let (_, members) = owner
+        .api(reqwest::Method::GET, "/api/v1/t/asso-demo/members", None)
+        .await?;
+    let owner_id = members["members"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|m| m["role"] == "owner")
+        .and_then(|m| m["user_id"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let member = format!("/api/v1/t/asso-demo/members/{owner_id}");
+    for (method, body) in [
+        (reqwest::Method::PATCH, Some(json!({"role": "admin"}))),
+        (reqwest::Method::DELETE, None),
+    ] {
+        let (status, problem) = owner.api(method.clone(), &member, body).await?;
+        assert_eq!(status, StatusCode::CONFLICT, "{method}: {problem}");
+        assert_eq!(problem["type"], "/problems/last-owner");
+        assert_eq!(
+            problem["title"],
+            "L'espace doit garder au moins un propriétaire."
+        );
+    }
+    let (_, still) = owner
+        .api(reqwest::Method::GET, "/api/v1/t/asso-demo/members", None)
+        .await?;
+    assert_eq!(still, members, "nothing changed");
+
+    stack
+        .member_of(stack.tenant_id, "asso-demo", "sacha", "owner")
+        .await?;
+    let (status, changed) = owner
+        .api(
+            reqwest::Method::PATCH,
+            &member,
+            Some(json!({"role": "admin"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    Ok(())
+}

@@ -21,6 +21,9 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, most powerful first.
+    pub const ALL: [Self; 4] = [Self::Owner, Self::Admin, Self::Editor, Self::Viewer];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Viewer => "viewer",

@@ -53,9 +53,35 @@ pub fn trim_blank(text: &str) -> &str {
     text.trim_matches(is_blank)
 }
 
+/// The characters [`defect`] refuses, as a regular-expression class body: the same
+/// text in ECMA-262 (OpenAPI), Python and Rust's `regex`.
+const DEFECTS: &str =
+    r"\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069";
+
+/// The characters [`trim_blank`] trims, as a class body.
+const BLANKS: &str = r"\u0009-\u000D\u0020\u0085\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028\u2029\u202F\u205F-\u2064\u3000\uFEFF";
+
+/// A web address as the services take it: blank, or `http://` or `https://` after any
+/// blank characters, with no [`defect`].
+pub fn web_address_pattern() -> String {
+    // The blanks that are not themselves defects (control characters are).
+    const LEADING: &str = r"\u0009\u000A\u000D\u0020\u00A0\u00AD\u1680\u180E\u2000-\u200F\u2028\u2029\u202F\u205F-\u2064\u3000\uFEFF";
+    format!("^[{LEADING}]*(https?://[^{DEFECTS}]*)?$")
+}
+
+/// Text with no [`defect`]: what the API document says of every free text it takes.
+pub fn pattern() -> String {
+    format!("^[^{DEFECTS}]*$")
+}
+
+/// Text with no [`defect`] and something left once [`trim_blank`]ed: a required name.
+pub fn non_blank_pattern() -> String {
+    format!("^[^{DEFECTS}]*[^{DEFECTS}{BLANKS}][^{DEFECTS}]*$")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{TextDefect, defect, trim_blank};
+    use super::{TextDefect, defect, non_blank_pattern, pattern, trim_blank, web_address_pattern};
 
     #[test]
     fn names_made_only_of_invisible_characters_are_empty() {
@@ -92,5 +118,52 @@ mod tests {
         ] {
             assert_eq!(defect(fine), None, "{fine:?}");
         }
+    }
+
+    /// The patterns the API document publishes say exactly what `defect` and
+    /// `trim_blank` decide, character by character over the Basic Multilingual Plane
+    /// and a few beyond it.
+    #[test]
+    fn the_published_patterns_agree_with_the_checks() -> Result<(), regex::Error> {
+        let text = regex::Regex::new(&pattern())?;
+        let non_blank = regex::Regex::new(&non_blank_pattern())?;
+        let planes = (0..=0xFFFF).chain([0x1_F680, 0xE_0001, 0x10_FFFF]);
+        for c in planes.filter_map(char::from_u32) {
+            let alone = c.to_string();
+            let inside = format!("a{c}b");
+            assert_eq!(text.is_match(&inside), defect(&inside).is_none(), "{c:?}");
+            assert_eq!(
+                non_blank.is_match(&alone),
+                defect(&alone).is_none() && !trim_blank(&alone).is_empty(),
+                "{c:?}"
+            );
+        }
+        assert!(non_blank.is_match("  Zoé\u{200B} "));
+        assert!(!non_blank.is_match(" \u{FEFF}\u{3000}"));
+        Ok(())
+    }
+
+    #[test]
+    fn the_web_address_pattern_takes_blank_or_http_addresses() -> Result<(), regex::Error> {
+        let address = regex::Regex::new(&web_address_pattern())?;
+        for taken in [
+            "",
+            "   ",
+            "https://asso.fr",
+            " \u{FEFF}http://x.fr/a b ",
+            "https://",
+        ] {
+            assert!(address.is_match(taken), "{taken:?}");
+        }
+        for refused in [
+            "asso.fr",
+            "ftp://x",
+            "https://a\u{7}",
+            "\u{85}https://a",
+            "javascript:x",
+        ] {
+            assert!(!address.is_match(refused), "{refused:?}");
+        }
+        Ok(())
     }
 }

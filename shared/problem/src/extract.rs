@@ -11,6 +11,7 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::wording::{Wording, in_french};
 use crate::{FieldError, Problem};
 
 const NUL_MESSAGE: &str = "ne doit pas contenir le caractère nul (U+0000)";
@@ -27,7 +28,7 @@ where
     type Rejection = Problem;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let AxumJson(value) = AxumJson::<Value>::from_request(req, state)
+        let AxumJson(mut value) = AxumJson::<Value>::from_request(req, state)
             .await
             .map_err(|rejection| json_rejection_problem(&rejection))?;
         if let Some(field) = nul_in(&value, "") {
@@ -36,11 +37,12 @@ where
                 NUL_MESSAGE,
             )]));
         }
+        integral_numbers_as_integers(&mut value);
         serde_path_to_error::deserialize(value)
             .map(Json)
             .map_err(|error| {
-                let field = error.path().to_string();
-                let message = error.into_inner().to_string();
+                let Wording { field, message } =
+                    in_french(&error.path().to_string(), &error.into_inner().to_string());
                 let problem = Problem::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "invalid-body",
@@ -52,6 +54,27 @@ where
                     ..problem
                 }
             })
+    }
+}
+
+/// `4.0` is the integer 4 (JSON has one kind of number, and JSON Schema counts 4.0 as
+/// an integer), which serde would refuse for an integer field.
+fn integral_numbers_as_integers(value: &mut Value) {
+    match value {
+        Value::Number(number) => {
+            if let Some(float) = number
+                .as_f64()
+                .filter(|_| !number.is_i64() && !number.is_u64())
+                && float.fract() == 0.0
+                && float.abs() < 9_007_199_254_740_992.0
+            {
+                // Exact below 2^53: every such float is an integer i64 holds.
+                *value = Value::from(float as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(integral_numbers_as_integers),
+        _ => {}
     }
 }
 
@@ -146,7 +169,11 @@ where
             serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(deserializer)
             .map(Query)
-            .map_err(|error| invalid(error.path().to_string(), error.into_inner().to_string()))
+            .map_err(|error| {
+                let Wording { field, message } =
+                    in_french(&error.path().to_string(), &error.into_inner().to_string());
+                invalid(field, message)
+            })
     }
 }
 
@@ -173,7 +200,15 @@ where
 mod tests {
     use serde_json::json;
 
-    use super::nul_in;
+    use super::{integral_numbers_as_integers, nul_in};
+
+    #[test]
+    fn whole_numbers_written_with_a_fraction_are_integers() {
+        let mut value = json!({"score": 4.0, "n": [1.5, -2.0, 3], "big": 1e300});
+        integral_numbers_as_integers(&mut value);
+        assert_eq!(value, json!({"score": 4, "n": [1.5, -2, 3], "big": 1e300}));
+        assert!(value["score"].is_i64());
+    }
 
     #[test]
     fn a_nul_anywhere_in_a_document_is_found_and_named() {

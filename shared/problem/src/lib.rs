@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 mod extract;
+mod wording;
 
 pub use extract::{Json, Path, Query};
 

@@ -19,6 +19,7 @@ use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::pagination::{DateOrder, Page, PageQuery};
 use crate::startup::AppState;
+use utoipa::openapi::schema::Object;
 
 pub fn router() -> ApiRouter<AppState> {
     let mut router = ApiRouter::new()
@@ -40,6 +41,7 @@ pub fn router() -> ApiRouter<AppState> {
                 "Enregistrer une activité (réunion, appel, tâche…)",
             )
             .body::<ActivityInput>()
+            .requires(&["kind", "subject"])
             .created()
             .returns::<Activity>(),
         )
@@ -111,12 +113,21 @@ type TimelineRoute = (&'static str, &'static str, fn(Uuid) -> Links);
 
 const KINDS: [&str; 6] = ["meeting", "call", "email", "event", "note", "task"];
 
+/// The kinds of activity, for the document.
+fn kind_schema() -> Object {
+    maillage_runtime::api::one_of_or_null(&KINDS)
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Links {
+    #[schema(max_items = 100)]
     pub people: Vec<Uuid>,
+    #[schema(max_items = 100)]
     pub organisations: Vec<Uuid>,
+    #[schema(max_items = 100)]
     pub partnerships: Vec<Uuid>,
+    #[schema(max_items = 100)]
     pub projects: Vec<Uuid>,
 }
 
@@ -172,9 +183,12 @@ impl ActivityRow {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityInput {
+    #[schema(schema_with = kind_schema)]
     kind: Option<String>,
     occurred_at: Option<DateTime<Utc>>,
+    #[schema(min_length = 1, max_length = 300)]
     subject: Option<String>,
+    #[schema(max_length = 50_000)]
     body: Option<String>,
     #[serde(default, deserialize_with = "present")]
     due_at: Option<Option<DateTime<Utc>>>,
@@ -373,7 +387,9 @@ struct ListQuery {
     /// Tasks: `false` for those still to do, `true` for those done.
     done: Option<bool>,
     /// `-occurred_at` (newest first: the default) or `occurred_at` (oldest first).
+    #[param(schema_with = crate::pagination::by_occurred_at)]
     sort: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
     after: Option<String>,
 }
@@ -382,7 +398,9 @@ struct ListQuery {
 #[serde(deny_unknown_fields)]
 struct TimelineQuery {
     /// `-occurred_at` (newest first: the default) or `occurred_at` (oldest first).
+    #[param(schema_with = crate::pagination::by_occurred_at)]
     sort: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
     after: Option<String>,
 }

@@ -23,6 +23,7 @@ pub fn router() -> ApiRouter<AppState> {
             create,
             Doc::new("affiliations", "Rattacher une personne à une organisation")
                 .body::<AffiliationInput>()
+                .requires(&["person_id", "organisation_id"])
                 .created()
                 .returns::<Affiliation>(),
         )
@@ -87,11 +88,13 @@ pub struct Affiliation {
 pub struct AffiliationInput {
     person_id: Option<Uuid>,
     organisation_id: Option<Uuid>,
+    #[schema(max_length = 200)]
     role: Option<String>,
     #[serde(default, deserialize_with = "present")]
     starts_on: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "present")]
     ends_on: Option<Option<NaiveDate>>,
+    #[schema(max_length = 10_000)]
     notes: Option<String>,
 }
 

@@ -44,6 +44,7 @@ struct AgendaQuery {
     /// Due before this day (UTC).
     to: Option<NaiveDate>,
     /// At most this many items (500 at most, 200 by default).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
 }
 

@@ -47,7 +47,9 @@ struct AuditQuery {
     record_type: Option<String>,
     record_id: Option<Uuid>,
     /// `-at` (newest first: the default) or `at` (oldest first).
+    #[param(schema_with = crate::pagination::by_at)]
     sort: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
     after: Option<String>,
 }

@@ -9,9 +9,11 @@ use super::Checks;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EmailEntry {
+    #[schema(format = Email)]
     pub address: String,
     /// "pro", "perso"…
     #[serde(default)]
+    #[schema(max_length = 40)]
     pub label: String,
     #[serde(default)]
     pub primary: bool,
@@ -20,8 +22,14 @@ pub struct EmailEntry {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PhoneEntry {
+    #[schema(
+        min_length = 1,
+        max_length = 40,
+        pattern = "^[\\s]*[0-9 +().-]*[0-9 +().-][0-9 +().-]*[\\s]*$"
+    )]
     pub number: String,
     #[serde(default)]
+    #[schema(max_length = 40)]
     pub label: String,
     #[serde(default)]
     pub primary: bool,
@@ -30,10 +38,14 @@ pub struct PhoneEntry {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Address {
+    #[schema(max_length = 300)]
     pub street: String,
+    #[schema(max_length = 20)]
     pub postal_code: String,
+    #[schema(max_length = 100)]
     pub city: String,
     /// ISO 3166-1 alpha-2, e.g. FR.
+    #[schema(pattern = "^\\s*([A-Za-z]{2})?\\s*$")]
     pub country: String,
 }
 

@@ -18,6 +18,7 @@ use crate::audit::{self, Action};
 use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::startup::AppState;
+use utoipa::openapi::schema::Object;
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()
@@ -51,6 +52,18 @@ pub fn router() -> ApiRouter<AppState> {
 
 const TYPES: [&str; 4] = ["text", "number", "date", "choice"];
 
+const RECORD_TYPES: [&str; 2] = ["person", "organisation"];
+
+/// The types of custom field, for the document.
+fn field_type_schema() -> Object {
+    maillage_runtime::api::one_of(&TYPES)
+}
+
+/// The records a custom field belongs to, for the document.
+fn record_type_schema() -> Object {
+    maillage_runtime::api::one_of(&RECORD_TYPES)
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CustomField {
     pub id: Uuid,
@@ -67,9 +80,13 @@ pub struct CustomField {
 #[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CustomFieldInput {
+    #[schema(schema_with = record_type_schema)]
     record_type: String,
+    #[schema(pattern = "^[a-z][a-z0-9_]{0,39}$")]
     key: String,
+    #[schema(min_length = 1, max_length = 100)]
     label: String,
+    #[schema(schema_with = field_type_schema)]
     field_type: String,
     #[serde(default)]
     choices: Vec<String>,
@@ -100,7 +117,7 @@ async fn create(
 ) -> Result<(StatusCode, Json<CustomField>), Error> {
     identity.require_admin()?;
     let mut checks = Checks::default();
-    if input.record_type != "person" && input.record_type != "organisation" {
+    if !RECORD_TYPES.contains(&input.record_type.as_str()) {
         checks.push("record_type", "doit valoir person ou organisation");
     }
     let key_ok = input.key.len() <= 40

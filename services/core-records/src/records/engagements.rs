@@ -17,6 +17,7 @@ use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::pagination::{DateOrder, Page, PageQuery};
 use crate::startup::AppState;
+use utoipa::openapi::schema::Object;
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()
@@ -35,6 +36,7 @@ pub fn router() -> ApiRouter<AppState> {
             create,
             Doc::new("engagements", "Enregistrer un engagement")
                 .body::<EngagementInput>()
+                .requires(&["kind", "occurred_on"])
                 .created()
                 .returns::<Engagement>(),
         )
@@ -77,6 +79,11 @@ const KINDS: [&str; 6] = [
     "sponsorship",
 ];
 
+/// The kinds of engagement, for the document.
+fn kind_schema() -> Object {
+    maillage_runtime::api::one_of_or_null(&KINDS)
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Engagement {
     pub id: Uuid,
@@ -101,17 +108,23 @@ pub struct Engagement {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EngagementInput {
+    #[schema(schema_with = kind_schema)]
     kind: Option<String>,
     person_id: Option<Uuid>,
     organisation_id: Option<Uuid>,
+    #[schema(minimum = 0)]
     amount_cents: Option<i64>,
+    #[schema(pattern = "^[A-Z]{3}$")]
     currency: Option<String>,
+    #[schema(minimum = 1)]
     minutes: Option<i32>,
     occurred_on: Option<NaiveDate>,
     /// null detaches it from its project.
     #[serde(default, deserialize_with = "present")]
     project_id: Option<Option<Uuid>>,
+    #[schema(max_length = 200)]
     campaign: Option<String>,
+    #[schema(max_length = 10_000)]
     notes: Option<String>,
 }
 
@@ -216,7 +229,9 @@ struct ListQuery {
     project_id: Option<Uuid>,
     kind: Option<String>,
     /// `-occurred_on` (most recent first: the default) or `occurred_on` (oldest first).
+    #[param(schema_with = crate::pagination::by_occurred_on)]
     sort: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
     after: Option<String>,
 }

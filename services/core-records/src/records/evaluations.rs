@@ -31,6 +31,12 @@ pub fn router() -> ApiRouter<AppState> {
                 "Évaluer un partenariat (intermédiaire ou finale)",
             )
             .body::<EvaluationInput>()
+            .requires(&[
+                "evaluated_on",
+                "effectiveness_score",
+                "efficiency_score",
+                "impact_score",
+            ])
             .created()
             .returns::<Evaluation>(),
         )
@@ -81,17 +87,28 @@ struct EvaluationList {
     items: Vec<Evaluation>,
 }
 
+const STAGES: [&str; 2] = ["interim", "final"];
+
+/// The stages of an evaluation, for the document.
+fn stage_schema() -> utoipa::openapi::schema::Object {
+    maillage_runtime::api::one_of_or_null(&STAGES)
+}
+
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvaluationInput {
+    #[schema(schema_with = stage_schema)]
     stage: Option<String>,
     evaluated_on: Option<NaiveDate>,
     objectives_set: Option<String>,
     objectives_reached: Option<String>,
+    #[schema(minimum = 1, maximum = 5)]
     effectiveness_score: Option<i16>,
     effectiveness_notes: Option<String>,
+    #[schema(minimum = 1, maximum = 5)]
     efficiency_score: Option<i16>,
     efficiency_notes: Option<String>,
+    #[schema(minimum = 1, maximum = 5)]
     impact_score: Option<i16>,
     impact_notes: Option<String>,
 }
@@ -112,7 +129,7 @@ impl EvaluationFields {
             .stage
             .or(previous.map(|p| p.stage.clone()))
             .unwrap_or_else(|| "interim".into());
-        if stage != "interim" && stage != "final" {
+        if !STAGES.contains(&stage.as_str()) {
             checks.push("stage", "doit valoir interim ou final");
         }
         let evaluated_on = input.evaluated_on.or(previous.map(|p| p.evaluated_on));

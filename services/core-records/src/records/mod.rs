@@ -535,13 +535,15 @@ impl Checks {
     /// Trimmed text of at most `max` characters, required or not. Invisible characters
     /// around it are trimmed too (a name of zero-width spaces is no name), and text that
     /// PostgreSQL cannot store or that would change how it displays is refused.
-    fn text(&mut self, field: &str, value: &str, required: bool, max: usize) -> String {
-        let value = text::trim_blank(value);
-        if let Some(defect) = text::defect(value) {
+    ///
+    /// Defects and length are judged on the text as sent, as the API document says.
+    fn text(&mut self, field: &str, sent: &str, required: bool, max: usize) -> String {
+        let value = text::trim_blank(sent);
+        if let Some(defect) = text::defect(sent) {
             self.0.push(FieldError::new(field, defect.message()));
         } else if required && value.is_empty() {
             self.0.push(FieldError::new(field, "est obligatoire"));
-        } else if value.chars().count() > max {
+        } else if sent.chars().count() > max {
             self.0.push(FieldError::new(
                 field,
                 format!("ne doit pas dépasser {max} caractères"),

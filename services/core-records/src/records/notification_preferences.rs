@@ -14,8 +14,14 @@ use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
 use crate::startup::AppState;
+use utoipa::openapi::schema::Object;
 
 const MODES: [&str; 4] = ["each", "daily", "weekly", "off"];
+
+/// The ways a member is notified, for the document.
+fn mode_schema() -> Object {
+    maillage_runtime::api::one_of(&MODES)
+}
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()
@@ -46,6 +52,7 @@ pub struct NotificationPreferences {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NotificationPreferencesInput {
+    #[schema(schema_with = mode_schema)]
     mode: String,
 }
 

@@ -21,6 +21,7 @@ use crate::audit::{self, Action};
 use crate::identity::Identity;
 use crate::pagination::{ChangedAfter, ListSort, Page, PageQuery};
 use crate::startup::AppState;
+use utoipa::openapi::schema::Object;
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()
@@ -36,6 +37,7 @@ pub fn router() -> ApiRouter<AppState> {
             create,
             Doc::new("organisations", "Enregistrer une organisation")
                 .body::<OrganisationInput>()
+                .requires(&["name"])
                 .created()
                 .returns::<Organisation>(),
         )
@@ -87,6 +89,23 @@ const KINDS: [&str; 6] = [
     "other",
 ];
 
+/// Blank, or an http(s) address of at most 500 characters, or null.
+fn website_schema() -> Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+            utoipa::openapi::schema::Type::String,
+            utoipa::openapi::schema::Type::Null,
+        ]))
+        .max_length(Some(500))
+        .pattern(Some(maillage_domain::text::web_address_pattern()))
+        .build()
+}
+
+/// The kinds of organisation, for the document.
+fn kind_schema() -> Object {
+    maillage_runtime::api::one_of_or_null(&KINDS)
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Organisation {
     pub id: Uuid,
@@ -119,11 +138,16 @@ pub struct Organisation {
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganisationInput {
+    #[schema(min_length = 1, max_length = 300)]
     name: Option<String>,
+    #[schema(schema_with = kind_schema)]
     kind: Option<String>,
+    #[schema(max_length = 200)]
     sector: Option<String>,
+    #[schema(max_length = 200)]
     territory: Option<String>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(schema_with = website_schema)]
     website: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     email: Option<Option<String>>,
@@ -135,6 +159,7 @@ pub struct OrganisationInput {
     address: Option<Option<Address>>,
     /// Custom values to set, by key; null removes one.
     custom: Option<serde_json::Map<String, serde_json::Value>>,
+    #[schema(max_length = 10_000)]
     notes: Option<String>,
 }
 
@@ -254,7 +279,9 @@ struct ListQuery {
     /// Only the records carrying this tag (by name, any case).
     tag: Option<String>,
     /// `name` (the default) or `-updated_at` (most recently changed first).
+    #[param(schema_with = crate::pagination::list_sorts)]
     sort: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
     after: Option<String>,
 }

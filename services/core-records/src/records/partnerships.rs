@@ -20,6 +20,7 @@ use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::pagination::{ChangedAfter, ListSort, Page, PageQuery};
 use crate::startup::AppState;
+use utoipa::openapi::schema::Object;
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()
@@ -35,6 +36,7 @@ pub fn router() -> ApiRouter<AppState> {
             create,
             Doc::new("partnerships", "Enregistrer un partenariat")
                 .body::<PartnershipInput>()
+                .requires(&["title", "kind", "partners"])
                 .created()
                 .returns::<Partnership>(),
         )
@@ -69,6 +71,11 @@ pub fn router() -> ApiRouter<AppState> {
 
 const KINDS: [&str; 4] = ["funding", "operational", "institutional", "network"];
 
+/// The kinds of partnership, for the document.
+fn kind_schema() -> Object {
+    maillage_runtime::api::one_of_or_null(&KINDS)
+}
+
 /// Where a partnership may go from each status.
 fn next_statuses(status: &str) -> &'static [&'static str] {
     match status {
@@ -81,6 +88,11 @@ fn next_statuses(status: &str) -> &'static [&'static str] {
 }
 
 const STATUSES: [&str; 5] = ["prospect", "negotiating", "active", "evaluating", "closed"];
+
+/// The statuses of a partnership, for the document.
+fn status_schema() -> Object {
+    maillage_runtime::api::one_of_or_null(&STATUSES)
+}
 
 /// A status as a message names it: in French, with its code, "en négociation
 /// (negotiating)".
@@ -114,8 +126,10 @@ pub struct Agreement {
 #[serde(deny_unknown_fields)]
 pub struct AgreementBudget {
     /// In cents, to keep money exact.
+    #[schema(minimum = 0)]
     pub amount_cents: i64,
     /// ISO 4217, e.g. EUR.
+    #[schema(pattern = "^[A-Z]{3}$")]
     pub currency: String,
 }
 
@@ -190,14 +204,18 @@ impl PartnershipRow {
 pub struct PartnerInput {
     organisation_id: Uuid,
     #[serde(default)]
+    #[schema(max_length = 200)]
     role: String,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartnershipInput {
+    #[schema(min_length = 1, max_length = 300)]
     title: Option<String>,
+    #[schema(schema_with = kind_schema)]
     kind: Option<String>,
+    #[schema(schema_with = status_schema)]
     status: Option<String>,
     #[serde(default, deserialize_with = "present")]
     starts_on: Option<Option<NaiveDate>>,
@@ -207,7 +225,9 @@ pub struct PartnershipInput {
     next_evaluation_on: Option<Option<NaiveDate>>,
     agreement: Option<Agreement>,
     /// Replaces the whole list of partners.
+    #[schema(min_items = 1)]
     partners: Option<Vec<PartnerInput>>,
+    #[schema(max_length = 10_000)]
     notes: Option<String>,
 }
 
@@ -385,7 +405,9 @@ struct ListQuery {
     /// Only the records carrying this tag (by name, any case).
     tag: Option<String>,
     /// `name` (by title: the default) or `-updated_at` (most recently changed first).
+    #[param(schema_with = crate::pagination::list_sorts)]
     sort: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
     after: Option<String>,
 }

@@ -21,6 +21,7 @@ use crate::audit::{self, Action};
 use crate::identity::Identity;
 use crate::pagination::{ChangedAfter, ListSort, Page, PageQuery};
 use crate::startup::AppState;
+use utoipa::openapi::schema::Object;
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()
@@ -36,6 +37,7 @@ pub fn router() -> ApiRouter<AppState> {
             create,
             Doc::new("people", "Enregistrer une personne")
                 .body::<PersonInput>()
+                .requires(&["family_name"])
                 .created()
                 .returns::<Person>(),
         )
@@ -104,7 +106,9 @@ pub struct Person {
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonInput {
+    #[schema(max_length = 200)]
     given_name: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
     family_name: Option<String>,
     /// Sets the primary email (null removes it); `emails` replaces the whole list.
     #[serde(default, deserialize_with = "present")]
@@ -117,12 +121,15 @@ pub struct PersonInput {
     address: Option<Option<Address>>,
     email_consent: Option<bool>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(schema_with = consent_basis_schema)]
     consent_basis: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     consent_on: Option<Option<NaiveDate>>,
+    #[schema(max_length = 200)]
     consent_source: Option<String>,
     /// Custom values to set, by key; null removes one.
     custom: Option<serde_json::Map<String, serde_json::Value>>,
+    #[schema(max_length = 10_000)]
     notes: Option<String>,
 }
 
@@ -134,6 +141,11 @@ const CONSENT_BASES: [&str; 6] = [
     "public_task",
     "legitimate_interest",
 ];
+
+/// The GDPR legal bases, for the document.
+fn consent_basis_schema() -> Object {
+    maillage_runtime::api::one_of_or_null(&CONSENT_BASES)
+}
 
 /// A person's editable fields, validated.
 #[derive(Debug, Default)]
@@ -246,7 +258,9 @@ struct ListQuery {
     tag: Option<String>,
     /// `name` (family name, then given name: the default) or `-updated_at` (most
     /// recently changed first).
+    #[param(schema_with = crate::pagination::list_sorts)]
     sort: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
     after: Option<String>,
 }

@@ -20,6 +20,7 @@ use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::pagination::{ChangedAfter, ListSort, Page, PageQuery};
 use crate::startup::AppState;
+use utoipa::openapi::schema::Object;
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()
@@ -35,6 +36,7 @@ pub fn router() -> ApiRouter<AppState> {
             create,
             Doc::new("projects", "Enregistrer un projet")
                 .body::<ProjectInput>()
+                .requires(&["name"])
                 .created()
                 .returns::<Project>(),
         )
@@ -69,6 +71,11 @@ pub fn router() -> ApiRouter<AppState> {
 
 const STATUSES: [&str; 5] = ["planned", "running", "suspended", "completed", "cancelled"];
 
+/// The statuses of a project, for the document.
+fn status_schema() -> Object {
+    maillage_runtime::api::one_of_or_null(&STATUSES)
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Milestone {
@@ -78,7 +85,9 @@ pub struct Milestone {
     #[serde(default)]
     pub id: Option<Uuid>,
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub phase: String,
+    #[schema(min_length = 1, max_length = 300)]
     pub title: String,
     pub due_on: Option<NaiveDate>,
     #[serde(default)]
@@ -88,10 +97,13 @@ pub struct Milestone {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BudgetLine {
+    #[schema(min_length = 1, max_length = 200)]
     pub label: String,
     #[serde(default)]
+    #[schema(minimum = 0)]
     pub planned_cents: i64,
     #[serde(default)]
+    #[schema(minimum = 0)]
     pub actual_cents: i64,
 }
 
@@ -159,8 +171,10 @@ struct ProjectRow {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectInput {
+    #[schema(min_length = 1, max_length = 300)]
     name: Option<String>,
     description: Option<String>,
+    #[schema(schema_with = status_schema)]
     status: Option<String>,
     #[serde(default, deserialize_with = "present")]
     owner_user_id: Option<Option<Uuid>>,
@@ -436,7 +450,9 @@ struct ListQuery {
     #[serde(default)]
     deleted: bool,
     /// `name` (the default) or `-updated_at` (most recently changed first).
+    #[param(schema_with = crate::pagination::list_sorts)]
     sort: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
     after: Option<String>,
 }

@@ -62,17 +62,83 @@ pub struct ReminderPolicy {
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReminderPolicyInput {
+    #[schema(schema_with = days_before_schema)]
     days_before: Option<Vec<i16>>,
     on_due_day: Option<bool>,
+    #[schema(minimum = 0, maximum = 90)]
     overdue_every_days: Option<i16>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(minimum = 1, maximum = 365)]
     escalate_after_days: Option<Option<i16>>,
-    #[schema(value_type = Option<String>)]
+    #[serde(default, deserialize_with = "time_of_day")]
+    #[schema(schema_with = time_of_day_schema)]
     send_at: Option<NaiveTime>,
-    #[schema(value_type = Option<String>)]
+    #[serde(default, deserialize_with = "time_of_day")]
+    #[schema(schema_with = time_of_day_schema)]
     quiet_hours_start: Option<NaiveTime>,
-    #[schema(value_type = Option<String>)]
+    #[serde(default, deserialize_with = "time_of_day")]
+    #[schema(schema_with = time_of_day_schema)]
     quiet_hours_end: Option<NaiveTime>,
+}
+
+/// A time of day as `HH:MM` or `HH:MM:SS`, and nothing looser (chrono's own parser
+/// takes `8:0`, leading spaces or a 61st second, which the document could not say).
+const TIME_OF_DAY: &str = "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$";
+
+fn time_of_day<'de, D>(deserializer: D) -> Result<Option<NaiveTime>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let Some(sent) = Option::<String>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    parse_time_of_day(&sent).map(Some).ok_or_else(|| {
+        serde::de::Error::custom("une heure au format HH:MM est attendue, par exemple 08:30")
+    })
+}
+
+fn parse_time_of_day(sent: &str) -> Option<NaiveTime> {
+    let bytes = sent.as_bytes();
+    let two = |at: usize| -> Option<u32> {
+        let (tens, units) = (*bytes.get(at)?, *bytes.get(at + 1)?);
+        (tens.is_ascii_digit() && units.is_ascii_digit())
+            .then(|| u32::from(tens - b'0') * 10 + u32::from(units - b'0'))
+    };
+    let seconds = match bytes.len() {
+        5 => 0,
+        8 if bytes[5] == b':' => two(6)?,
+        _ => return None,
+    };
+    if bytes[2] != b':' || seconds > 59 {
+        return None;
+    }
+    NaiveTime::from_hms_opt(two(0)?, two(3)?, seconds)
+}
+
+/// `HH:MM` or `HH:MM:SS`, or null, for the document.
+fn time_of_day_schema() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+            utoipa::openapi::schema::Type::String,
+            utoipa::openapi::schema::Type::Null,
+        ]))
+        .pattern(Some(TIME_OF_DAY))
+        .build()
+}
+
+/// Up to 10 reminders, each 1 to 365 days before the deadline, or null.
+fn days_before_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
+    ArrayBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1))
+                .maximum(Some(365)),
+        )
+        .max_items(Some(10))
+        .build()
 }
 
 /// The tenant's policy (created with the tenant, with the table's defaults).
@@ -120,12 +186,14 @@ async fn update(
     check_version(expected, before.version)?;
 
     let mut checks = Checks::default();
+    // At most 10 as sent (the document's maxItems), repeats included.
     let mut days_before = input
         .days_before
         .unwrap_or_else(|| before.days_before.clone());
+    let too_many = days_before.len() > 10;
     days_before.sort_unstable_by(|a, b| b.cmp(a));
     days_before.dedup();
-    if days_before.len() > 10 || days_before.iter().any(|d| !(1..=365).contains(d)) {
+    if too_many || days_before.iter().any(|d| !(1..=365).contains(d)) {
         checks.push(
             "days_before",
             "au plus 10 rappels, chacun entre 1 et 365 jours avant l'échéance",
@@ -191,4 +259,44 @@ async fn update(
     .await?;
     tx.commit().await?;
     Ok((etag(after.version), Json(after)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{TIME_OF_DAY, parse_time_of_day};
+
+    /// The services read a time exactly as the document's pattern describes it.
+    #[test]
+    fn times_of_day_are_read_as_the_document_says() -> Result<(), regex::Error> {
+        let pattern = regex::Regex::new(TIME_OF_DAY)?;
+        for sent in [
+            "08:00",
+            "08:30:15",
+            "23:59",
+            "00:00:00",
+            "8:00",
+            "08:0",
+            "24:00",
+            "08:60",
+            "08:00:60",
+            " 08:00",
+            "08:00Z",
+            "08h00",
+            "0800",
+            "08:00:00.5",
+            "",
+            "é8:00",
+        ] {
+            assert_eq!(
+                parse_time_of_day(sent).is_some(),
+                pattern.is_match(sent),
+                "{sent:?}"
+            );
+        }
+        assert_eq!(
+            parse_time_of_day("07:05:09").map(|t| t.to_string()),
+            Some("07:05:09".to_owned())
+        );
+        Ok(())
+    }
 }

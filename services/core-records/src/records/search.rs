@@ -24,13 +24,17 @@ pub fn router() -> ApiRouter<AppState> {
 
 const DEFAULT_LIMIT: i64 = 20;
 const MAX_LIMIT: i64 = 50;
+const MAX_QUERY_CHARS: usize = 200;
 /// How close a word must be to count as a near miss (pg_trgm word similarity, 0 to 1).
 const TYPO_THRESHOLD: &str = "0.35";
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 struct SearchQuery {
+    /// Words to find, typos forgiven; a query without a letter or digit finds nothing.
+    #[param(max_length = 200)]
     q: String,
+    #[param(minimum = 1, maximum = 50)]
     limit: Option<i64>,
 }
 
@@ -57,21 +61,22 @@ async fn search(
     identity: Identity,
     Query(query): Query<SearchQuery>,
 ) -> Result<Json<SearchResults>, Error> {
-    let text = query.q.trim();
-    if text.chars().count() > 200 {
+    if query.q.chars().count() > MAX_QUERY_CHARS {
         return Err(Error::field("q", "ne doit pas dépasser 200 caractères"));
-    }
-    if !text.chars().any(char::is_alphanumeric) {
-        return Err(Error::field(
-            "q",
-            "indiquez au moins une lettre ou un chiffre",
-        ));
     }
     let limit = match query.limit {
         None => DEFAULT_LIMIT,
         Some(n) if (1..=MAX_LIMIT).contains(&n) => n,
         Some(_) => return Err(Error::field("limit", "doit être compris entre 1 et 50")),
     };
+    let text = query.q.trim();
+    // Words are made of letters and digits: without one, nothing can match.
+    if !text.chars().any(char::is_alphanumeric) {
+        return Ok(Json(SearchResults {
+            items: Vec::new(),
+            approximate: false,
+        }));
+    }
     let mut tx = identity.begin(&state).await?;
     let exact = by_prefix(&mut tx, identity.0.tenant_id, text, limit).await?;
     let results = if exact.is_empty() {

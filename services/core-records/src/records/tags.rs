@@ -214,13 +214,31 @@ async fn list(State(state): State<AppState>, identity: Identity) -> Result<Json<
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct TagInput {
+    #[schema(min_length = 1, max_length = 60)]
     name: String,
 }
 
 fn tag_name(checks: &mut Checks, field: &str, raw: &str) -> String {
     // Inner runs of spaces folded, so that "Quartier  Nord" is "Quartier Nord".
-    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    checks.text(field, &name, true, 60)
+    checks
+        .text(field, raw, true, 60)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Up to 50 tag names, each a required text of at most 60 characters.
+fn tag_names_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(60)),
+        )
+        .max_items(Some(50))
+        .build()
 }
 
 fn duplicate() -> Error {
@@ -338,6 +356,7 @@ async fn remove(
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RecordTags {
+    #[schema(schema_with = tag_names_schema)]
     tags: Vec<String>,
 }
 

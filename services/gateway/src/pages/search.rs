@@ -97,6 +97,16 @@ async fn search(
         };
         return page_with_status(StatusCode::OK, &empty);
     }
+    if !layout.query.chars().any(char::is_alphanumeric) {
+        // The API finds nothing without a letter or digit; a person is told why.
+        let hint = SearchPage {
+            layout,
+            results: None,
+            approximate: false,
+            errors: FormErrors::field("q", "indiquez au moins une lettre ou un chiffre"),
+        };
+        return page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &hint);
+    }
     let q: String = url::form_urlencoded::byte_serialize(layout.query.as_bytes()).collect();
     let path = format!("/v1/search?q={q}&limit={LIMIT}");
     let (status, found) = match state.core.query::<Results>(&member, &path).await? {

@@ -26,6 +26,7 @@ use crate::identity::Identity;
 use crate::outbox::{self, DEADLINE_CHANGED};
 use crate::pagination::{DateOrder, Page, PageQuery};
 use crate::startup::AppState;
+use utoipa::openapi::schema::Object;
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()
@@ -47,6 +48,7 @@ pub fn router() -> ApiRouter<AppState> {
                 "Enregistrer une échéance, ou avec `recurrence` une série",
             )
             .body::<DeadlineInput>()
+            .requires(&["title", "due_at"])
             .created()
             .returns::<Deadline>(),
         )
@@ -81,6 +83,11 @@ pub fn router() -> ApiRouter<AppState> {
 
 /// Statuses a user sets; "late" is never stored, it is read off the clock.
 const RECORDED_STATUSES: [&str; 3] = ["upcoming", "submitted", "waived"];
+
+/// The statuses a deadline is given, for the document.
+fn status_schema() -> Object {
+    maillage_runtime::api::one_of_or_null(&RECORDED_STATUSES)
+}
 /// More people than this answering for one report is a mistake.
 const MAX_RESPONSIBLES: usize = 20;
 
@@ -118,20 +125,24 @@ pub struct Deadline {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeadlineInput {
+    #[schema(min_length = 1, max_length = 300)]
     title: Option<String>,
     #[serde(default, deserialize_with = "present")]
     funder_id: Option<Option<Uuid>>,
     due_at: Option<DateTime<Utc>>,
+    #[schema(schema_with = status_schema)]
     status: Option<String>,
     #[serde(default, deserialize_with = "present")]
     submitted_at: Option<Option<DateTime<Utc>>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(max_length = 200)]
     submission_reference: Option<Option<String>>,
     responsible_user_ids: Option<Vec<Uuid>>,
     #[serde(default, deserialize_with = "present")]
     project_id: Option<Option<Uuid>>,
     #[serde(default, deserialize_with = "present")]
     partnership_id: Option<Option<Uuid>>,
+    #[schema(max_length = 10_000)]
     notes: Option<String>,
     /// On creation only: makes the deadline the first of a series.
     recurrence: Option<RecurrenceInput>,
@@ -396,7 +407,9 @@ struct ListQuery {
     partnership_id: Option<Uuid>,
     series_id: Option<Uuid>,
     /// `due_at` (soonest first: the default) or `-due_at` (latest first).
+    #[param(schema_with = crate::pagination::by_due_at)]
     sort: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
     after: Option<String>,
 }

@@ -16,15 +16,23 @@ pub const MAX_OCCURRENCES: usize = 120;
 
 /// `{"frequency": "quarterly", "until": "2029-12-31"}`, `{"frequency": "monthly", "count": 12}`
 /// or `{"frequency": "dates", "dates": ["2027-03-31T17:00:00+02:00", …]}`.
+/// How a series repeats, for the document.
+fn frequency_schema() -> utoipa::openapi::schema::Object {
+    maillage_runtime::api::one_of(&["monthly", "quarterly", "yearly", "dates"])
+}
+
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecurrenceInput {
+    #[schema(schema_with = frequency_schema)]
     pub frequency: String,
     /// The last day an occurrence may fall on, in the tenant's time zone.
     pub until: Option<NaiveDate>,
     /// How many occurrences, the first included.
+    #[schema(minimum = 2, maximum = 120)]
     pub count: Option<usize>,
     /// For `dates`: the occurrences after the first.
+    #[schema(max_items = 119)]
     pub dates: Option<Vec<DateTime<Utc>>>,
 }
 

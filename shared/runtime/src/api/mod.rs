@@ -23,8 +23,35 @@ use utoipa::openapi::{
 };
 use utoipa::{IntoParams, ToSchema};
 
+mod strict;
+
 /// The media type of every error answer.
 pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// A string that is one of `values` (a kind, a role, an order), for
+/// `#[schema(schema_with = …)]` on fields the services check against a list.
+pub fn one_of(values: &[&str]) -> Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values.iter().copied()))
+        .build()
+}
+
+/// [`one_of`], or null (an optional field: absent and null mean the same).
+pub fn one_of_or_null(values: &[&str]) -> Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+            Type::String,
+            Type::Null,
+        ]))
+        .enum_values(Some(
+            values
+                .iter()
+                .map(|v| serde_json::Value::from(*v))
+                .chain([serde_json::Value::Null]),
+        ))
+        .build()
+}
 
 /// What one route does, for the OpenAPI document.
 pub struct Doc {
@@ -32,6 +59,8 @@ pub struct Doc {
     summary: &'static str,
     parameters: Vec<utoipa::openapi::path::Parameter>,
     request: Option<RefOr<Schema>>,
+    /// Of the body's fields, those a create requires.
+    requires: &'static [&'static str],
     status: u16,
     response: Option<RefOr<Schema>>,
     schemas: Vec<(String, RefOr<Schema>)>,
@@ -45,6 +74,7 @@ impl Doc {
             summary,
             parameters: Vec::new(),
             request: None,
+            requires: &[],
             status: 200,
             response: None,
             schemas: Vec::new(),
@@ -54,6 +84,12 @@ impl Doc {
     /// The JSON body it takes.
     pub fn body<T: ToSchema>(mut self) -> Self {
         self.request = Some(self.reference::<T>());
+        self
+    }
+
+    /// Of the body's fields, those a create must have (a change may leave any out).
+    pub fn requires(mut self, fields: &'static [&'static str]) -> Self {
+        self.requires = fields;
         self
     }
 
@@ -199,6 +235,8 @@ pub struct ApiRouter<S> {
     /// Names given to two different schemas: the document keeps only one of them, so
     /// the other's routes are described wrongly (see `schema_conflicts`).
     conflicts: BTreeSet<String>,
+    /// Operations whose body requires some of its type's fields: (path, method, fields).
+    creates: Vec<(String, &'static str, &'static [&'static str])>,
 }
 
 impl<S> Default for ApiRouter<S>
@@ -211,6 +249,7 @@ where
             paths: BTreeMap::new(),
             schemas: BTreeMap::new(),
             conflicts: BTreeSet::new(),
+            creates: Vec::new(),
         }
     }
 }
@@ -279,6 +318,9 @@ where
             HttpMethod::Trace => (MethodFilter::TRACE, "trace"),
         };
         self.router = self.router.route(path, on(filter, handler));
+        if !doc.requires.is_empty() {
+            self.creates.push((path.to_owned(), name, doc.requires));
+        }
         let (operation, schemas) = doc.operation(path, name);
         self.add_schemas(schemas);
         self.paths
@@ -295,6 +337,7 @@ where
         }
         self.add_schemas(other.schemas);
         self.conflicts.extend(other.conflicts);
+        self.creates.extend(other.creates);
         self
     }
 
@@ -317,8 +360,9 @@ where
         self.conflicts.iter().cloned().collect()
     }
 
-    /// The router, and the OpenAPI 3.1 document of everything it routes.
-    pub fn split(self, title: &str, version: &str) -> (Router<S>, OpenApi) {
+    /// The router, and the OpenAPI 3.1 document of everything it routes (as JSON: the
+    /// checks [`strict`] writes into it are beyond what utoipa's types read back).
+    pub fn split(self, title: &str, version: &str) -> (Router<S>, serde_json::Value) {
         let mut paths = PathsBuilder::new().build();
         for (path, operations) in self.paths {
             for (method, operation) in operations {
@@ -339,8 +383,23 @@ where
             .paths(paths)
             .components(Some(components))
             .build();
-        (self.router, openapi)
+        (self.router, tightened(openapi, &self.creates))
     }
+}
+
+/// The document with what the services check of every request written into it (see
+/// [`strict`]).
+fn tightened(
+    openapi: OpenApi,
+    creates: &[(String, &'static str, &'static [&'static str])],
+) -> serde_json::Value {
+    // utoipa's types serialise infallibly (plain data, string keys).
+    let mut document = serde_json::to_value(&openapi).unwrap_or_default();
+    for (path, method, fields) in creates {
+        strict::require_in_body(&mut document, path, method, fields);
+    }
+    strict::tighten(&mut document);
+    document
 }
 
 /// RFC 9457 problem details, with the field errors of an invalid input.
