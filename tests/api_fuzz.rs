@@ -7,7 +7,9 @@
 //! already taken, rules between two fields) is listed in `tests/schemathesis.toml`.
 //!
 //! Bounded: a few examples per operation (the budget is `MAILLAGE_FUZZ_EXAMPLES`,
-//! default 8); `MAILLAGE_FUZZ_REPORT=1` prints schemathesis' whole report.
+//! default 8); `MAILLAGE_FUZZ_PHASES=examples,coverage,fuzzing,stateful` adds the
+//! boundary values of every constraint; `MAILLAGE_FUZZ_REPORT=1` prints schemathesis'
+//! whole report.
 
 use std::time::Duration;
 
@@ -88,6 +90,9 @@ async fn the_api_answers_only_what_its_document_describes_and_never_a_server_err
     let python = std::env::var("MAILLAGE_PYTHON").unwrap_or_else(|_| "python3".into());
     let schemathesis = std::path::Path::new(&python).with_file_name("schemathesis");
     let examples = std::env::var("MAILLAGE_FUZZ_EXAMPLES").unwrap_or_else(|_| "8".into());
+    // The coverage phase (boundary values of every constraint) for a deeper run.
+    let phases = std::env::var("MAILLAGE_FUZZ_PHASES")
+        .unwrap_or_else(|_| "examples,fuzzing,stateful".into());
     let gateway = platform.gateway.clone();
     let run = tokio::task::spawn_blocking(move || {
         std::process::Command::new(schemathesis)
@@ -97,7 +102,7 @@ async fn the_api_answers_only_what_its_document_describes_and_never_a_server_err
             .args(["run", &format!("{gateway}/api/v1/openapi.json")])
             .args(["--url", &gateway])
             .args(["--checks", "all"])
-            .args(["--phases", "examples,fuzzing"])
+            .args(["--phases", &phases])
             .args(["--max-examples", &examples])
             .args(["--seed", "20261130", "--no-color"])
             .output()

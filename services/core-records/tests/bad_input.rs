@@ -393,3 +393,76 @@ async fn requests_are_read_exactly_as_the_document_describes_them() -> TestResul
     );
     Ok(())
 }
+
+/// Every text the API stores is checked as text, wherever it sits in a body: a
+/// partner's role, a part of the agreement, a choice of a custom field, a custom value.
+#[tokio::test]
+async fn control_characters_are_refused_in_every_text_of_a_body() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let admin = app.actor("asso-a", Role::Admin).await?;
+    let (_, funder) = app
+        .send(
+            &admin,
+            Method::POST,
+            "/v1/organisations",
+            Some(json!({"name": "Région", "kind": "funder"})),
+        )
+        .await?;
+    let (status, field) = app
+        .send(
+            &admin,
+            Method::POST,
+            "/v1/custom-fields",
+            Some(json!({"record_type": "person", "key": "quartier", "label": "Quartier", "field_type": "text"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{field}");
+    let control = "a\u{84}b";
+    let funder_id = &funder["id"];
+    for (collection, body, field) in [
+        (
+            "partnerships",
+            json!({"title": "Contrat", "kind": "funding",
+                   "partners": [{"organisation_id": funder_id, "role": control}]}),
+            "partners.role",
+        ),
+        (
+            "partnerships",
+            json!({"title": "Contrat", "kind": "funding",
+                   "partners": [{"organisation_id": funder_id}],
+                   "agreement": {"purpose": control}}),
+            "agreement.purpose",
+        ),
+        (
+            "projects",
+            json!({"name": "Jardins", "partners": [{"organisation_id": funder_id, "role": control}]}),
+            "partners.role",
+        ),
+        (
+            "custom-fields",
+            json!({"record_type": "person", "key": "statut", "label": "Statut",
+                   "field_type": "choice", "choices": ["ok", control]}),
+            "choices",
+        ),
+        (
+            "people",
+            json!({"family_name": "Martin", "custom": {"quartier": control}}),
+            "custom.quartier",
+        ),
+    ] {
+        let (status, _, problem) = problem_of(
+            &app,
+            &admin,
+            Method::POST,
+            &format!("/v1/{collection}"),
+            Some(body.clone()),
+        )
+        .await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+    }
+    for table in ["partnerships", "projects", "people"] {
+        assert_eq!(app.db.count(table).await?, 0, "{table}");
+    }
+    Ok(())
+}

@@ -65,6 +65,18 @@ pub fn public_document(records: Value, own: &Value) -> Result<Value, Error> {
                     if let Some(parameters) = parameters.as_array_mut() {
                         parameters.insert(0, slug.clone());
                     }
+                    // A link stays in the workspace of the request it follows.
+                    for link in operation
+                        .get_mut("responses")
+                        .and_then(Value::as_object_mut)
+                        .into_iter()
+                        .flat_map(|responses| responses.values_mut())
+                        .filter_map(|response| response.get_mut("links"))
+                        .filter_map(Value::as_object_mut)
+                        .flat_map(|links| links.values_mut())
+                    {
+                        link["parameters"]["slug"] = json!("$request.path.slug");
+                    }
                 }
             }
             document["paths"][format!("/api/v1/t/{{slug}}/{rest}")] = item;

@@ -11,6 +11,7 @@ use maillage_problem::{Json, Path, Query};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
+use utoipa::openapi::schema::Object;
 use uuid::Uuid;
 
 use super::{Change, Checks, created, delete, present, read, the_one};
@@ -19,7 +20,6 @@ use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::pagination::{DateOrder, Page, PageQuery};
 use crate::startup::AppState;
-use utoipa::openapi::schema::Object;
 
 pub fn router() -> ApiRouter<AppState> {
     let mut router = ApiRouter::new()

@@ -10,6 +10,7 @@ use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sqlx::PgConnection;
+use utoipa::openapi::schema::Object;
 use uuid::Uuid;
 
 use super::Checks;
@@ -18,7 +19,6 @@ use crate::audit::{self, Action};
 use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::startup::AppState;
-use utoipa::openapi::schema::Object;
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()
@@ -53,6 +53,19 @@ pub fn router() -> ApiRouter<AppState> {
 const TYPES: [&str; 4] = ["text", "number", "date", "choice"];
 
 const RECORD_TYPES: [&str; 2] = ["person", "organisation"];
+const MAX_CHOICE_CHARS: usize = 200;
+
+/// The values a choice field offers, each a text of at most 200 characters.
+fn choices_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(MAX_CHOICE_CHARS)),
+        )
+        .build()
+}
 
 /// The types of custom field, for the document.
 fn field_type_schema() -> Object {
@@ -89,6 +102,7 @@ struct CustomFieldInput {
     #[schema(schema_with = field_type_schema)]
     field_type: String,
     #[serde(default)]
+    #[schema(schema_with = choices_schema)]
     choices: Vec<String>,
     #[serde(default)]
     required: bool,
@@ -139,7 +153,7 @@ async fn create(
     let choices: Vec<String> = input
         .choices
         .iter()
-        .map(|c| c.trim().to_owned())
+        .map(|c| checks.text("choices", c, false, MAX_CHOICE_CHARS))
         .filter(|c| !c.is_empty())
         .collect();
     if input.field_type == "choice" && choices.is_empty() {
@@ -284,7 +298,9 @@ pub async fn check_values(
             }
             Some(value) => {
                 let valid = match (field.field_type.as_str(), value) {
-                    ("text", Value::String(s)) => s.chars().count() <= 2_000,
+                    ("text", Value::String(s)) => {
+                        s.chars().count() <= 2_000 && maillage_domain::text::defect(s).is_none()
+                    }
                     ("number", Value::Number(_)) => true,
                     ("date", Value::String(s)) => NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok(),
                     ("choice", Value::String(s)) => field.choices.contains(s),
@@ -295,7 +311,7 @@ pub async fn check_values(
                         "number" => "un nombre est attendu".to_owned(),
                         "date" => "une date AAAA-MM-JJ est attendue".to_owned(),
                         "choice" => format!("doit valoir : {}", field.choices.join(", ")),
-                        _ => "un texte (2000 caractères au plus) est attendu".to_owned(),
+                        _ => "un texte (2000 caractères au plus, sans caractère de contrôle) est attendu".to_owned(),
                     };
                     errors.push(FieldError::new(name, expected));
                 }

@@ -9,6 +9,7 @@ use maillage_problem::{Json, Path, Query};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
+use utoipa::openapi::schema::Object;
 use uuid::Uuid;
 
 use super::{Change, Checks, created, delete, present, read, the_one};
@@ -17,7 +18,6 @@ use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::pagination::{DateOrder, Page, PageQuery};
 use crate::startup::AppState;
-use utoipa::openapi::schema::Object;
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()

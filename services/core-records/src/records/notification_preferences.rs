@@ -7,6 +7,7 @@ use maillage_problem::Json;
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
+use utoipa::openapi::schema::Object;
 use uuid::Uuid;
 
 use super::{Checks, check_version, etag, expected_version};
@@ -14,7 +15,6 @@ use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
 use crate::startup::AppState;
-use utoipa::openapi::schema::Object;
 
 const MODES: [&str; 4] = ["each", "daily", "weekly", "off"];
 

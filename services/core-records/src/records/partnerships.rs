@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::PgConnection;
 use sqlx::types::Json as JsonColumn;
+use utoipa::openapi::schema::Object;
 use uuid::Uuid;
 
 use super::{Change, Checks, bin, created, present, read, restore, the_one};
@@ -20,7 +21,6 @@ use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::pagination::{ChangedAfter, ListSort, Page, PageQuery};
 use crate::startup::AppState;
-use utoipa::openapi::schema::Object;
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()
@@ -111,15 +111,40 @@ fn status_said(status: &str) -> String {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Agreement {
+    #[schema(max_length = 10_000)]
     pub shared_values: String,
+    #[schema(max_length = 10_000)]
     pub purpose: String,
     /// Who does what, for each party.
+    #[schema(max_length = 10_000)]
     pub roles: String,
+    #[schema(max_length = 10_000)]
     pub phasing: String,
+    #[schema(max_length = 10_000)]
     pub means: String,
     pub budget: Option<AgreementBudget>,
+    #[schema(max_length = 10_000)]
     pub regulation_mode: String,
+    #[schema(max_length = 10_000)]
     pub evaluation_method: String,
+}
+
+impl Agreement {
+    /// Each part checked as text, and trimmed.
+    fn checked(mut self, checks: &mut Checks) -> Self {
+        for (field, part) in [
+            ("agreement.shared_values", &mut self.shared_values),
+            ("agreement.purpose", &mut self.purpose),
+            ("agreement.roles", &mut self.roles),
+            ("agreement.phasing", &mut self.phasing),
+            ("agreement.means", &mut self.means),
+            ("agreement.regulation_mode", &mut self.regulation_mode),
+            ("agreement.evaluation_method", &mut self.evaluation_method),
+        ] {
+            *part = checks.text(field, part, false, 10_000);
+        }
+        self
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -340,6 +365,11 @@ impl PartnershipFields {
             }
             _ => {}
         }
+        let mut partners = input.partners;
+        for partner in partners.iter_mut().flatten() {
+            partner.role = checks.text("partners.role", &partner.role, false, 200);
+        }
+        let agreement = agreement.checked(&mut checks);
         let notes = input
             .notes
             .or(previous.map(|p| p.notes.clone()))
@@ -352,7 +382,7 @@ impl PartnershipFields {
             ends_on,
             next_evaluation_on,
             agreement,
-            partners: input.partners,
+            partners,
             notes: checks.text("notes", &notes, false, 10_000),
         };
         checks.finish()?;
@@ -377,7 +407,7 @@ impl PartnershipFields {
         .execute(&mut *conn)
         .await?;
         let organisations: Vec<Uuid> = partners.iter().map(|p| p.organisation_id).collect();
-        let roles: Vec<String> = partners.iter().map(|p| p.role.trim().to_owned()).collect();
+        let roles: Vec<String> = partners.iter().map(|p| p.role.clone()).collect();
         sqlx::query!(
             r#"insert into partnership_partners (tenant_id, partnership_id, organisation_id, role)
                select $1, $2, organisation_id, role from unnest($3::uuid[], $4::text[]) as p (organisation_id, role)"#,

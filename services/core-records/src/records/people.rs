@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::PgConnection;
 use sqlx::types::Json as JsonColumn;
+use utoipa::openapi::schema::Object;
 use uuid::Uuid;
 
 use super::contact::{self, Address, EmailEntry, PhoneEntry};
@@ -21,7 +22,6 @@ use crate::audit::{self, Action};
 use crate::identity::Identity;
 use crate::pagination::{ChangedAfter, ListSort, Page, PageQuery};
 use crate::startup::AppState;
-use utoipa::openapi::schema::Object;
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()

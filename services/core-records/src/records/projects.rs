@@ -12,6 +12,7 @@ use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::PgConnection;
+use utoipa::openapi::schema::Object;
 use uuid::Uuid;
 
 use super::{Change, Checks, bin, created, present, read, restore, the_one};
@@ -20,7 +21,6 @@ use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::pagination::{ChangedAfter, ListSort, Page, PageQuery};
 use crate::startup::AppState;
-use utoipa::openapi::schema::Object;
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()
@@ -120,6 +120,7 @@ pub struct ProjectPartnerInput {
     pub organisation_id: Option<Uuid>,
     pub partnership_id: Option<Uuid>,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub role: String,
 }
 
@@ -173,12 +174,15 @@ struct ProjectRow {
 pub struct ProjectInput {
     #[schema(min_length = 1, max_length = 300)]
     name: Option<String>,
+    #[schema(max_length = 20_000)]
     description: Option<String>,
     #[schema(schema_with = status_schema)]
     status: Option<String>,
     #[serde(default, deserialize_with = "present")]
     owner_user_id: Option<Option<Uuid>>,
+    #[schema(max_length = 500)]
     target_population: Option<String>,
+    #[schema(max_length = 300)]
     territory: Option<String>,
     #[serde(default, deserialize_with = "present")]
     starts_on: Option<Option<NaiveDate>>,
@@ -249,6 +253,10 @@ impl ProjectFields {
                 "chaque partenaire est soit une organisation, soit un partenariat",
             );
         }
+        let mut partners = input.partners;
+        for partner in partners.iter_mut().flatten() {
+            partner.role = checks.text("partners.role", &partner.role, false, 200);
+        }
         let field =
             |new: Option<String>, old: Option<&String>| new.or(old.cloned()).unwrap_or_default();
         let fields = Self {
@@ -287,7 +295,7 @@ impl ProjectFields {
             ends_on,
             milestones,
             budget_lines,
-            partners: input.partners,
+            partners,
         };
         checks.finish()?;
         Ok(fields)
@@ -417,7 +425,7 @@ impl ProjectFields {
                 partners.iter().map(|p| p.organisation_id).collect();
             let partnerships: Vec<Option<Uuid>> =
                 partners.iter().map(|p| p.partnership_id).collect();
-            let roles: Vec<String> = partners.iter().map(|p| p.role.trim().to_owned()).collect();
+            let roles: Vec<String> = partners.iter().map(|p| p.role.clone()).collect();
             let unknown =
                 || Error::field("partners", "un partenaire ne fait pas partie de l'espace");
             sqlx::query!(

@@ -23,6 +23,7 @@ use utoipa::openapi::{
 };
 use utoipa::{IntoParams, ToSchema};
 
+mod links;
 mod strict;
 
 /// The media type of every error answer.
@@ -399,6 +400,7 @@ fn tightened(
         strict::require_in_body(&mut document, path, method, fields);
     }
     strict::tighten(&mut document);
+    links::add_links(&mut document);
     document
 }
 

@@ -13,6 +13,7 @@ use maillage_problem::{Json, Path, Query};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
+use utoipa::openapi::schema::Object;
 use uuid::Uuid;
 
 use self::recurrence::RecurrenceInput;
@@ -26,7 +27,6 @@ use crate::identity::Identity;
 use crate::outbox::{self, DEADLINE_CHANGED};
 use crate::pagination::{DateOrder, Page, PageQuery};
 use crate::startup::AppState;
-use utoipa::openapi::schema::Object;
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()
