@@ -22,27 +22,42 @@ trap 'log "error: this step failed (exit $?): $BASH_COMMAND (deploy/local/run.sh
 stop() {
   for pidfile in "$PIDS"/*.pid; do
     [ -f "$pidfile" ] || continue
-    kill "$(cat "$pidfile")" 2>/dev/null && log "stopped $(basename "$pidfile" .pid)" || true
-    rm -f "$pidfile"
+    alive "$(basename "$pidfile" .pid)" && kill "$(cat "$pidfile")" 2>/dev/null \
+      && log "stopped $(basename "$pidfile" .pid)" || true
+    rm -f "$pidfile" "${pidfile%.pid}.started"
   done
   bash "$ROOT/deploy/local/stack.sh" down
+}
+
+# Whether NAME's process is still there and is the one started: a pid file outlives a
+# killed process, a killed process not yet reaped still answers `kill -0`, and its number
+# may have been given to another program since (the start time tells them apart).
+alive() {
+  local name=$1 pid stat
+  [ -f "$PIDS/$name.pid" ] && [ -f "$PIDS/$name.started" ] || return 1
+  pid=$(cat "$PIDS/$name.pid")
+  stat=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null) || return 1
+  # After the command's name: the state (1st field), the start time (20th).
+  [ "$(cut -d' ' -f1 <<<"$stat")" != "Z" ] &&
+    [ "$(cut -d' ' -f20 <<<"$stat")" = "$(cat "$PIDS/$name.started")" ]
 }
 
 # Starts a long-running process in the background, its output in .stack/logs/NAME.log.
 launch() {
   local name=$1; shift
-  if [ -f "$PIDS/$name.pid" ] && kill -0 "$(cat "$PIDS/$name.pid")" 2>/dev/null; then
+  if alive "$name"; then
     log "$name already running"; return
   fi
   nohup "$@" >"$LOGS/$name.log" 2>&1 &
   echo $! >"$PIDS/$name.pid"
+  sed 's/.*) //' "/proc/$!/stat" | cut -d' ' -f20 >"$PIDS/$name.started"
 }
 
 wait_for() {
   local name=$1 url=$2
   for _ in $(seq 120); do
     curl -fsS -o /dev/null -H "Accept: text/html" "$url" 2>/dev/null && return 0
-    kill -0 "$(cat "$PIDS/$name.pid")" 2>/dev/null || break
+    alive "$name" || break
     sleep 0.5
   done
   tail -n 20 "$LOGS/$name.log" >&2

@@ -79,7 +79,7 @@ async fn main() -> anyhow::Result<()> {
             consumer_name: "bench".into(),
             poll_interval: Duration::from_millis(200),
             reclaim_after: Duration::from_secs(60),
-            uncertain_after: Duration::from_secs(600),
+            send_lease: Duration::from_secs(30),
             dkim: None,
         },
         clock,

@@ -102,7 +102,7 @@ impl Platform {
                 consumer_name: format!("e2e-{}", uuid::Uuid::new_v4().simple()),
                 poll_interval: Duration::from_millis(100),
                 reclaim_after: Duration::from_secs(1),
-                uncertain_after: Duration::from_secs(600),
+                send_lease: Duration::from_secs(30),
                 dkim: None,
             },
             self.clock.clone(),

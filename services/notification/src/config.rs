@@ -25,10 +25,10 @@ pub struct Config {
     pub poll_interval: Duration,
     /// An entry pending this long with a consumer is presumed abandoned and reclaimed.
     pub reclaim_after: Duration,
-    /// A send still unrecorded this long after it began was cut short (its process
-    /// died): it is failed as uncertain rather than sent again. Well above the time an
-    /// SMTP exchange may take.
-    pub uncertain_after: Duration,
+    /// How long a send's lease lasts; its process renews it (every third of it) while
+    /// it talks to the SMTP server. A lease run out means the process is gone: the send
+    /// is made again.
+    pub send_lease: Duration,
     /// Signs outgoing emails when set (DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY_FILE).
     pub dkim: Option<Dkim>,
 }
@@ -90,10 +90,7 @@ impl Config {
                 .unwrap_or_else(|| format!("notification-{}", uuid::Uuid::new_v4().simple())),
             poll_interval: Duration::from_millis(parsed_or("NOTIFICATION_POLL_MS", 1000)?),
             reclaim_after: Duration::from_secs(parsed_or("NOTIFICATION_RECLAIM_SECONDS", 60)?),
-            uncertain_after: Duration::from_secs(parsed_or(
-                "NOTIFICATION_UNCERTAIN_AFTER_SECONDS",
-                600,
-            )?),
+            send_lease: Duration::from_secs(parsed_or("NOTIFICATION_SEND_LEASE_SECONDS", 30)?),
             dkim: Dkim::from_env()?,
         })
     }

@@ -8,8 +8,11 @@
 //!
 //! A process killed before `sending` loses nothing: the entry is reclaimed and the
 //! reminder sent. One killed after it leaves a send whose fate nobody knows (did the
-//! server take the email?): it is not sent again but failed as uncertain, visible to
-//! platform admins (`planner::fail_interrupted_sends`).
+//! server take the email?). A lost reminder is the worst outcome this product has, a
+//! reminder received twice a small one: the send holds a lease its process renews while
+//! it talks to the server, and once the lease runs out (the process is gone) the send
+//! is made again (`planner::resend_interrupted_sends`), with the same Message-ID so that
+//! a mail client that got both shows one.
 //!
 //! An SMTP server that cannot take the email now (4xx, unreachable) gets it again later,
 //! after a growing delay; one that refuses it for good (5xx), or still fails after
@@ -74,6 +77,8 @@ pub fn backoff(attempts: i32) -> Duration {
 
 pub struct Sender<'a> {
     pub pool: &'a PgPool,
+    /// How long a send's lease lasts (renewed every third of it while sending).
+    pub lease: std::time::Duration,
     pub mailer: &'a Mailer,
     pub from: &'a Mailbox,
     pub public_base_url: &'a str,
@@ -202,15 +207,19 @@ impl Sender<'_> {
             )),
             Err(error) => Err(format!("invalid recipient address: {error}")),
         };
-        // The send begins: say so, durably, before the first byte goes out. Another
-        // delivery of the same entry now finds it settled; should this process die
-        // before recording the outcome, the reminder is failed as uncertain rather than
-        // sent twice (see `planner::fail_interrupted_sends`).
+        // The send begins: say so, durably, before the first byte goes out, with the
+        // lease this process renews while sending. Another delivery of the same entry
+        // now finds it settled; should this process die before recording the outcome,
+        // the lease runs out and the send is made again (`planner::resend_interrupted_sends`).
         sqlx::query!(
-            "update reminders set status = 'sending', sending_at = $3 where tenant_id = $1 and id = $2",
+            r#"update reminders
+               set status = 'sending', sending_at = $3,
+                   lease_until = clock_timestamp() + make_interval(secs => $4)
+               where tenant_id = $1 and id = $2"#,
             tenant_id,
             reminder_id,
             now,
+            self.lease.as_secs_f64(),
         )
         .execute(&mut *tx)
         .await?;
@@ -231,6 +240,7 @@ impl Sender<'_> {
             attempts: row.attempts,
             message_id,
             now,
+            lease: self.lease,
         };
         tokio::spawn(attempt.run(tx, message))
             .await
@@ -250,6 +260,7 @@ struct Attempt {
     attempts: i32,
     message_id: String,
     now: DateTime<Utc>,
+    lease: std::time::Duration,
 }
 
 impl Attempt {
@@ -261,12 +272,19 @@ impl Attempt {
     ) -> Result<Outcome, Error> {
         begun.commit().await?;
         let (tenant_id, reminder_id, now) = (self.tenant_id, self.reminder_id, self.now);
-        let sent = match message {
-            Ok(message) => self.mailer.send(message).await.map_err(|error| {
-                let permanent = error.is_permanent();
-                (error.to_string(), permanent)
-            }),
-            Err(error) => Err((error, true)),
+        let send = async {
+            match message {
+                Ok(message) => self.mailer.send(message).await.map_err(|error| {
+                    let permanent = error.is_permanent();
+                    (error.to_string(), permanent)
+                }),
+                Err(error) => Err((error, true)),
+            }
+        };
+        // The lease is renewed for as long as the SMTP exchange lasts.
+        let sent = tokio::select! {
+            sent = send => sent,
+            never = self.renew_lease() => match never {},
         };
         let mut tx = begin_tenant(&self.pool, tenant_id).await?;
         if let Err((error, permanent)) = sent {
@@ -315,6 +333,39 @@ impl Attempt {
         }
         tx.commit().await?;
         Ok(Outcome::Sent)
+    }
+}
+
+impl Attempt {
+    /// Renews the send's lease every third of it, until dropped (the send is over). A
+    /// renewal that fails (the database away) is tried again at the next tick: the
+    /// lease may then run out and the email be sent twice, never lost.
+    async fn renew_lease(&self) -> std::convert::Infallible {
+        let mut ticks = tokio::time::interval(self.lease / 3);
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            if let Err(error) = self.extend_lease().await {
+                tracing::warn!(reminder_id = %self.reminder_id, %error, "send lease not renewed");
+            }
+        }
+    }
+}
+
+impl Attempt {
+    async fn extend_lease(&self) -> Result<(), Error> {
+        let mut tx = begin_tenant(&self.pool, self.tenant_id).await?;
+        sqlx::query!(
+            r#"update reminders set lease_until = clock_timestamp() + make_interval(secs => $3)
+               where tenant_id = $1 and id = $2 and status = 'sending'"#,
+            self.tenant_id,
+            self.reminder_id,
+            self.lease.as_secs_f64(),
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }
 

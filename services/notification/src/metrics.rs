@@ -19,6 +19,8 @@ pub struct Sources<'a> {
     pub redis: &'a mut ConnectionManager,
     pub namespace: &'a str,
     pub streams: [&'a WorkStream; 2],
+    /// Sends this instance made again since it started, their first one cut short.
+    pub resent: u64,
 }
 
 pub async fn render(sources: Sources<'_>, now: DateTime<Utc>) -> Result<String, Error> {
@@ -114,6 +116,12 @@ pub async fn render(sources: Sources<'_>, now: DateTime<Utc>) -> Result<String, 
         "Stream entries delivered to a consumer and not yet acknowledged.",
         "gauge",
         &pending,
+    );
+    metric(
+        "maillage_reminders_resent_total",
+        "Sends made again by this instance because their first was cut short (same Message-ID).",
+        "counter",
+        &[(String::new(), sources.resent as f64)],
     );
     let dead: usize = sources
         .redis

@@ -224,28 +224,22 @@ pub async fn dispatch_due(
     Ok(due.len())
 }
 
-/// What a send cut short is failed with.
-pub const INTERRUPTED_SEND: &str = "interrupted during the send (process stopped): the SMTP server may or may not have taken it; not sent again";
-
-/// Fails, across tenants, the sends begun more than `uncertain_after` ago and never
-/// recorded (their process died mid-way); returns them (tenant, reminder), to announce
-/// as dead letters. Sending them again could send them twice.
-pub async fn fail_interrupted_sends(
-    pool: &PgPool,
-    now: DateTime<Utc>,
-    uncertain_after: Duration,
-) -> Result<Vec<(Uuid, Uuid)>, Error> {
+/// Puts back to be sent, across tenants, the sends whose lease ran out: their process
+/// died mid-way (or lost the database for longer than a lease). Whether the SMTP server
+/// took the email nobody knows; sending it again, with the same Message-ID, may make a
+/// duplicate that mail clients fold into one, where not sending it would lose it.
+/// Returns them (tenant, reminder), to count and log.
+pub async fn resend_interrupted_sends(pool: &PgPool) -> Result<Vec<(Uuid, Uuid)>, Error> {
     let mut tx = begin_platform_scan(pool).await?;
-    let failed = sqlx::query!(
-        r#"update reminders set status = 'failed', failed_at = $2, last_error = $3
-           where status = 'sending' and sending_at < $1
+    let resent = sqlx::query!(
+        r#"update reminders
+           set status = 'pending', resends = resends + 1, lease_until = null,
+               last_error = 'interrupted during the send (its process stopped): sent again'
+           where status = 'sending' and lease_until < clock_timestamp()
            returning tenant_id, id"#,
-        now - uncertain_after,
-        now,
-        INTERRUPTED_SEND,
     )
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(failed.into_iter().map(|r| (r.tenant_id, r.id)).collect())
+    Ok(resent.into_iter().map(|r| (r.tenant_id, r.id)).collect())
 }

@@ -1,6 +1,7 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -37,6 +38,7 @@ pub struct Application {
 /// What sending an email takes, shared by the sender and the digester.
 struct Outbound {
     pool: PgPool,
+    send_lease: Duration,
     mailer: Mailer,
     from: Mailbox,
     public_base_url: String,
@@ -47,6 +49,7 @@ impl Outbound {
     fn sender(&self) -> Sender<'_> {
         Sender {
             pool: &self.pool,
+            lease: self.send_lease,
             mailer: &self.mailer,
             from: &self.from,
             public_base_url: &self.public_base_url,
@@ -97,6 +100,7 @@ impl Application {
         };
         let outbound = Arc::new(Outbound {
             pool: pool.clone(),
+            send_lease: config.send_lease,
             mailer: Mailer::from_url(&config.smtp_url)?.build(),
             from: config.mail_from.parse()?,
             public_base_url: config.public_base_url.clone(),
@@ -140,6 +144,7 @@ impl Application {
             namespace: namespace.clone(),
             streams: [events.clone(), reminders.clone()],
             clock: clock.clone(),
+            resent: Arc::new(AtomicU64::new(0)),
         });
         let mut workers = JoinSet::new();
         {
@@ -202,31 +207,19 @@ impl Application {
                 reminders.clone(),
                 clock.clone(),
             );
-            let (namespace, uncertain_after) = (
-                namespace.clone(),
-                chrono::Duration::from_std(config.uncertain_after)?,
-            );
+            let resent = observed.resent.clone();
             workers.spawn(forever("dispatcher", url, move |mut redis| {
-                let (pool, reminders, clock, namespace) = (
+                let (pool, reminders, clock, resent) = (
                     pool.clone(),
                     reminders.clone(),
                     clock.clone(),
-                    namespace.clone(),
+                    resent.clone(),
                 );
                 async move {
-                    let interrupted =
-                        planner::fail_interrupted_sends(&pool, clock.now(), uncertain_after)
-                            .await?;
-                    for (tenant_id, reminder_id) in interrupted {
-                        tracing::warn!(%reminder_id, "send interrupted: failed as uncertain");
-                        dead_letters::announce(
-                            &mut redis,
-                            &namespace,
-                            tenant_id,
-                            reminder_id,
-                            planner::INTERRUPTED_SEND,
-                        )
-                        .await?;
+                    for (tenant_id, reminder_id) in planner::resend_interrupted_sends(&pool).await?
+                    {
+                        tracing::warn!(%tenant_id, %reminder_id, "send interrupted: sent again");
+                        resent.fetch_add(1, Ordering::Relaxed);
                     }
                     let handled =
                         planner::dispatch_due(&pool, &mut redis, &reminders, clock.now()).await?;
@@ -356,6 +349,8 @@ struct Observed {
     namespace: String,
     streams: [WorkStream; 2],
     clock: Arc<dyn Clock>,
+    /// Sends made again by this instance since it started, their first one cut short.
+    resent: Arc<AtomicU64>,
 }
 
 async fn metrics_page(observed: Arc<Observed>) -> axum::response::Response {
@@ -370,6 +365,7 @@ async fn metrics_page(observed: Arc<Observed>) -> axum::response::Response {
                 redis: &mut redis,
                 namespace: &observed.namespace,
                 streams: [events, reminders],
+                resent: observed.resent.load(Ordering::Relaxed),
             },
             observed.clock.now(),
         )

@@ -73,7 +73,7 @@ impl World {
             consumer_name: format!("test-{}", Uuid::new_v4().simple()),
             poll_interval: Duration::from_millis(100),
             reclaim_after: Duration::from_secs(1),
-            uncertain_after: Duration::from_secs(600),
+            send_lease: Duration::from_secs(30),
             dkim,
         };
         let app = Application::build(config, self.clock.clone()).await?;
