@@ -41,11 +41,14 @@ fmt:
 	cargo fmt --all
 
 # Search and list latency at 1,000 tenants x 1,000 people: API and pgbench side by side;
-# then the reminder engine at 1,000,000 deadlines across 10,000 tenants.
+# then the reminder engine at 1,000,000 deadlines across 10,000 tenants; then
+# core-records' memory (release) under 200 and 1,000 concurrent clients.
 bench:
 	@bash deploy/local/stack.sh up
 	@source .stack/env && cargo bench -p maillage-e2e --bench search
 	@source .stack/env && cargo bench -p maillage-e2e --bench reminders
+	@cargo build --release --locked --bins
+	@source .stack/env && cargo bench -p maillage-e2e --bench memory
 
 # One tenant flooding the gateway while another works: the quiet tenant's p50/p95 alone
 # (the baseline) and during the flood, with and without the rate limits.

@@ -38,6 +38,7 @@ async fn main() -> anyhow::Result<()> {
         database_max_connections: 4,
         bind_addr: "127.0.0.1:0".parse()?,
         internal_auth_secret: SecretString::from(SECRET.to_owned()),
+        max_in_flight: maillage_core_records::DEFAULT_MAX_IN_FLIGHT,
     })
     .await?;
     let base = format!("http://{}", service.local_addr());

@@ -49,6 +49,7 @@ impl Platform {
             database_max_connections: 4,
             bind_addr: "127.0.0.1:0".parse()?,
             internal_auth_secret: secret(),
+            max_in_flight: maillage_core_records::DEFAULT_MAX_IN_FLIGHT,
         })
         .await?;
         let core_url = format!("http://{}", core.local_addr());
@@ -72,6 +73,7 @@ impl Platform {
             oidc_client_secret: SecretString::from(CLIENT_SECRET.to_owned()),
             session_ttl: Duration::from_secs(3600),
             rate_limits: maillage_gateway::RateLimitConfig::default(),
+            max_in_flight: maillage_gateway::DEFAULT_MAX_IN_FLIGHT,
         };
         change(&mut config);
         let app = maillage_gateway::build_app(config).await?;

@@ -12,7 +12,12 @@ pub struct Config {
     pub bind_addr: SocketAddr,
     /// Shared with the gateway, which signs the identities this service verifies.
     pub internal_auth_secret: SecretString,
+    /// Requests served at once; more are refused with 503 (`CORE_RECORDS_MAX_IN_FLIGHT`).
+    pub max_in_flight: usize,
 }
+
+/// A few times the database connections: enough to keep them all busy.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
 
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -24,6 +29,7 @@ impl Config {
                 SocketAddr::from(([127, 0, 0, 1], 8081)),
             )?,
             internal_auth_secret: secret("INTERNAL_AUTH_SECRET", 32)?,
+            max_in_flight: parsed_or("CORE_RECORDS_MAX_IN_FLIGHT", DEFAULT_MAX_IN_FLIGHT)?,
         })
     }
 }

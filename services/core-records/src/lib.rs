@@ -10,6 +10,6 @@ mod pagination;
 mod records;
 mod startup;
 
-pub use config::Config;
+pub use config::{Config, DEFAULT_MAX_IN_FLIGHT};
 pub use error::Error;
 pub use startup::build_app;

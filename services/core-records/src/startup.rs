@@ -29,6 +29,7 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
         identity_key: Arc::new(IdentityKey::new(&config.internal_auth_secret)),
     };
     let (records, openapi) = records::router().split("Maillage", env!("CARGO_PKG_VERSION"));
+    let records = maillage_runtime::limit_in_flight(records, config.max_in_flight);
     let api = records
         .route(
             "/v1/openapi.json",

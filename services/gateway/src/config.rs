@@ -26,7 +26,12 @@ pub struct Config {
     pub oidc_client_secret: SecretString,
     pub session_ttl: Duration,
     pub rate_limits: RateLimitConfig,
+    /// Requests served at once; more are refused with 503 (`GATEWAY_MAX_IN_FLIGHT`).
+    pub max_in_flight: usize,
 }
+
+/// Twice core-records' own bound: pages and logins wait on Redis and the provider too.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 128;
 
 /// `RATE_LIMIT_*`: requests allowed per window (0: no limit), the window, and whether a
 /// reverse proxy's `X-Forwarded-For` names the client.
@@ -63,6 +68,7 @@ impl Config {
             oidc_client_secret: secret("OIDC_CLIENT_SECRET", 8)?,
             session_ttl: Duration::from_secs(parsed_or("SESSION_TTL_SECONDS", 12 * 3600)?),
             rate_limits: rate_limits()?,
+            max_in_flight: parsed_or("GATEWAY_MAX_IN_FLIGHT", DEFAULT_MAX_IN_FLIGHT)?,
         })
     }
 

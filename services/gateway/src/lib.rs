@@ -21,7 +21,7 @@ mod session;
 mod startup;
 mod unsubscribe;
 
-pub use config::Config;
+pub use config::{Config, DEFAULT_MAX_IN_FLIGHT};
 pub use error::Error;
 pub use rate_limit::RateLimitConfig;
 pub use startup::build_app;

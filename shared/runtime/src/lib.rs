@@ -20,6 +20,9 @@ use tower_http::trace::TraceLayer;
 use tracing_subscriber::EnvFilter;
 
 pub mod api;
+mod shed;
+
+pub use shed::{RETRY_AFTER, limit_in_flight};
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 

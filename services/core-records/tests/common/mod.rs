@@ -30,13 +30,20 @@ pub struct Actor {
 
 impl TestApp {
     pub async fn spawn() -> anyhow::Result<Self> {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// The same, with the service's configuration changed by `change` first.
+    pub async fn spawn_with(change: impl FnOnce(&mut Config)) -> anyhow::Result<Self> {
         let db = TestDatabase::create().await?;
-        let config = Config {
+        let mut config = Config {
             database_url: db.url_as(ServiceRole::CoreRecords),
             database_max_connections: 4,
             bind_addr: "127.0.0.1:0".parse()?,
             internal_auth_secret: SecretString::from(INTERNAL_SECRET.to_owned()),
+            max_in_flight: maillage_core_records::DEFAULT_MAX_IN_FLIGHT,
         };
+        change(&mut config);
         let app = build_app(config).await?;
         let base = format!("http://{}", app.local_addr());
         tokio::spawn(app.run_until_stopped());

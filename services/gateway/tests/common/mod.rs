@@ -47,6 +47,7 @@ impl Stack {
             database_max_connections: 4,
             bind_addr: "127.0.0.1:0".parse()?,
             internal_auth_secret: SecretString::from(INTERNAL_SECRET.to_owned()),
+            max_in_flight: maillage_core_records::DEFAULT_MAX_IN_FLIGHT,
         })
         .await?;
         let core_url = format!("http://{}", core.local_addr());
@@ -69,6 +70,7 @@ impl Stack {
             oidc_client_secret: SecretString::from(CLIENT_SECRET.to_owned()),
             session_ttl: std::time::Duration::from_secs(3600),
             rate_limits: maillage_gateway::RateLimitConfig::default(),
+            max_in_flight: maillage_gateway::DEFAULT_MAX_IN_FLIGHT,
         };
         change(&mut config);
         let gateway = maillage_gateway::build_app(config.clone()).await?;
