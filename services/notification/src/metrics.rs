@@ -1,7 +1,11 @@
-//! `GET /metrics`: what the reminders are doing, in Prometheus' text format, read from
-//! PostgreSQL (the truth) and the Redis streams (the work in flight).
+//! `GET /metrics`: what the reminders are doing, in Prometheus' text format. What is
+//! waiting is read from PostgreSQL through the partial indexes of the statuses still in
+//! play (a scrape never reads the whole reminders table, which only grows); what was
+//! done is counted by this instance as it does it (counters, summed across instances
+//! by Prometheus); the work in flight is read from the Redis streams.
 
 use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
 use maillage_db::begin_platform_scan;
@@ -12,31 +16,64 @@ use sqlx::PgPool;
 
 use crate::Error;
 use crate::dead_letters;
+use crate::delivery::Outcome;
 use crate::streams::WorkStream;
+
+/// What this instance did since it started.
+#[derive(Default)]
+pub struct Counters {
+    pub sent: AtomicU64,
+    /// SMTP failures that will be tried again.
+    pub retried: AtomicU64,
+    pub dead_lettered: AtomicU64,
+    /// Sends made again, their first one cut short (same Message-ID).
+    pub resent: AtomicU64,
+}
+
+impl Counters {
+    /// Counts what a delivery came to.
+    pub fn count(&self, outcome: &Outcome) {
+        let counter = match outcome {
+            Outcome::Sent => &self.sent,
+            Outcome::RetryLater { .. } => &self.retried,
+            Outcome::DeadLettered { .. } => &self.dead_lettered,
+            _ => return,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
 
 pub struct Sources<'a> {
     pub pool: &'a PgPool,
     pub redis: &'a mut ConnectionManager,
     pub namespace: &'a str,
     pub streams: [&'a WorkStream; 2],
-    /// Sends this instance made again since it started, their first one cut short.
-    pub resent: u64,
+    pub counters: &'a Counters,
 }
 
 pub async fn render(sources: Sources<'_>, now: DateTime<Utc>) -> Result<String, Error> {
     let mut tx = begin_platform_scan(sources.pool).await?;
-    let by_status = sqlx::query!(
-        r#"select status, count(*) as "count!" from reminders group by status order by status"#
+    // Each query's condition is a partial index's: reminders_due_idx, reminders_lease_idx,
+    // reminders_failed_idx.
+    let waiting = sqlx::query!(
+        r#"select status, count(*) as "count!" from reminders
+           where status in ('pending', 'queued') group by status"#
     )
     .fetch_all(&mut *tx)
     .await?;
-    let work = sqlx::query!(
-        r#"select count(*) filter (where attempts > 0) as "retried!",
-                  coalesce(sum(attempts), 0)::bigint as "attempts!",
-                  extract(epoch from $1 - min(coalesce(retry_at, fire_at))
-                      filter (where status in ('pending', 'queued') and coalesce(retry_at, fire_at) <= $1))::float8
-                      as lag_seconds
-           from reminders"#,
+    let sending = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from reminders where status = 'sending'"#
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let failed = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from reminders where status = 'failed'"#
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let lag_seconds = sqlx::query_scalar!(
+        r#"select extract(epoch from $1 - min(next_attempt_at))::float8 from reminders
+           where status in ('pending', 'queued') and next_attempt_at <= $1"#,
         now,
     )
     .fetch_one(&mut *tx)
@@ -58,33 +95,58 @@ pub async fn render(sources: Sources<'_>, now: DateTime<Utc>) -> Result<String, 
             let _ = writeln!(out, "{name}{labels} {value}");
         }
     };
-    let statuses: Vec<(String, f64)> = by_status
-        .iter()
-        .map(|row| (format!("{{status=\"{}\"}}", row.status), row.count as f64))
-        .collect();
+    let count_of = |status: &str| {
+        waiting
+            .iter()
+            .find(|row| row.status == status)
+            .map_or(0.0, |row| row.count as f64)
+    };
+    let statuses: Vec<(String, f64)> = [
+        ("pending", count_of("pending")),
+        ("queued", count_of("queued")),
+        ("sending", sending as f64),
+        ("failed", failed as f64),
+    ]
+    .into_iter()
+    .map(|(status, count)| (format!("{{status=\"{status}\"}}"), count))
+    .collect();
     metric(
         "maillage_reminders",
-        "Reminders by status (pending, queued, sent, failed: dead-lettered, skipped, cancelled).",
+        "Reminders still in play, by status (pending, queued, sending; failed: dead-lettered).",
         "gauge",
         &statuses,
     );
+    let counted = |counter: &AtomicU64| [(String::new(), counter.load(Ordering::Relaxed) as f64)];
+    let counters = sources.counters;
     metric(
-        "maillage_reminders_retried",
-        "Reminders that needed more than one try.",
-        "gauge",
-        &[(String::new(), work.retried as f64)],
+        "maillage_reminders_sent_total",
+        "Reminders this instance sent.",
+        "counter",
+        &counted(&counters.sent),
     );
     metric(
-        "maillage_reminder_failed_attempts",
-        "SMTP failures recorded across reminders.",
-        "gauge",
-        &[(String::new(), work.attempts as f64)],
+        "maillage_reminder_retries_total",
+        "SMTP failures this instance will try again.",
+        "counter",
+        &counted(&counters.retried),
+    );
+    metric(
+        "maillage_reminders_dead_lettered_total",
+        "Reminders this instance gave up on (refused, or too many failures).",
+        "counter",
+        &counted(&counters.dead_lettered),
+    );
+    metric(
+        "maillage_reminders_resent_total",
+        "Sends this instance made again because their first was cut short (same Message-ID).",
+        "counter",
+        &counted(&counters.resent),
     );
     metric(
         "maillage_reminder_lag_seconds",
         "How late the oldest due and still unsent reminder is (0 when none).",
         "gauge",
-        &[(String::new(), work.lag_seconds.unwrap_or(0.0).max(0.0))],
+        &[(String::new(), lag_seconds.unwrap_or(0.0).max(0.0))],
     );
     metric(
         "maillage_outbox_unprocessed",
@@ -116,12 +178,6 @@ pub async fn render(sources: Sources<'_>, now: DateTime<Utc>) -> Result<String, 
         "Stream entries delivered to a consumer and not yet acknowledged.",
         "gauge",
         &pending,
-    );
-    metric(
-        "maillage_reminders_resent_total",
-        "Sends made again by this instance because their first was cut short (same Message-ID).",
-        "counter",
-        &[(String::new(), sources.resent as f64)],
     );
     let dead: usize = sources
         .redis

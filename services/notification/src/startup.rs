@@ -1,7 +1,7 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -20,6 +20,7 @@ use tokio::task::JoinSet;
 use uuid::Uuid;
 
 use crate::delivery::{Mailer, Outcome, Sender};
+use crate::metrics::Counters;
 use crate::streams::{self, WorkStream};
 use crate::subject::Subject;
 use crate::{Clock, Config, Error, dead_letters, digest, metrics, planner, relay};
@@ -144,7 +145,7 @@ impl Application {
             namespace: namespace.clone(),
             streams: [events.clone(), reminders.clone()],
             clock: clock.clone(),
-            resent: Arc::new(AtomicU64::new(0)),
+            counters: Arc::new(Counters::default()),
         });
         let mut workers = JoinSet::new();
         {
@@ -207,19 +208,19 @@ impl Application {
                 reminders.clone(),
                 clock.clone(),
             );
-            let resent = observed.resent.clone();
+            let counters = observed.counters.clone();
             workers.spawn(forever("dispatcher", url, move |mut redis| {
-                let (pool, reminders, clock, resent) = (
+                let (pool, reminders, clock, counters) = (
                     pool.clone(),
                     reminders.clone(),
                     clock.clone(),
-                    resent.clone(),
+                    counters.clone(),
                 );
                 async move {
                     for (tenant_id, reminder_id) in planner::resend_interrupted_sends(&pool).await?
                     {
                         tracing::warn!(%tenant_id, %reminder_id, "send interrupted: sent again");
-                        resent.fetch_add(1, Ordering::Relaxed);
+                        counters.resent.fetch_add(1, Ordering::Relaxed);
                     }
                     let handled =
                         planner::dispatch_due(&pool, &mut redis, &reminders, clock.now()).await?;
@@ -253,11 +254,17 @@ impl Application {
         }
         {
             let url = config.redis_url.clone();
-            let state = Arc::new((outbound, reminders, clock, namespace.clone()));
+            let state = Arc::new((
+                outbound,
+                reminders,
+                clock,
+                namespace.clone(),
+                observed.counters.clone(),
+            ));
             workers.spawn(forever("sender", url, move |mut redis| {
                 let state = state.clone();
                 async move {
-                    let (outbound, reminders, clock, namespace) = &*state;
+                    let (outbound, reminders, clock, namespace, counters) = &*state;
                     reminders.ensure_group(&mut redis).await?;
                     let sender = outbound.sender();
                     let batch = reminders.next_batch(&mut redis, poll, reclaim).await?;
@@ -276,6 +283,7 @@ impl Application {
                                     clock.now(),
                                 )
                                 .await
+                                .map(|outcome| counters.count(&outcome))
                             }
                         })
                         .buffer_unordered(SENDS_IN_FLIGHT)
@@ -320,7 +328,7 @@ async fn deliver_entry(
     namespace: &str,
     entry: &StreamId,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), Error> {
+) -> Result<Outcome, Error> {
     let ids = (
         uuid_field(entry, "tenant_id"),
         uuid_field(entry, "reminder_id"),
@@ -339,7 +347,8 @@ async fn deliver_entry(
         }
         _ => tracing::info!(entry = %entry.id, ?outcome, "reminder handled"),
     }
-    reminders.ack(&mut redis, &entry.id).await
+    reminders.ack(&mut redis, &entry.id).await?;
+    Ok(outcome)
 }
 
 /// What `/metrics` reads.
@@ -349,8 +358,8 @@ struct Observed {
     namespace: String,
     streams: [WorkStream; 2],
     clock: Arc<dyn Clock>,
-    /// Sends made again by this instance since it started, their first one cut short.
-    resent: Arc<AtomicU64>,
+    /// What this instance did since it started.
+    counters: Arc<Counters>,
 }
 
 async fn metrics_page(observed: Arc<Observed>) -> axum::response::Response {
@@ -365,7 +374,7 @@ async fn metrics_page(observed: Arc<Observed>) -> axum::response::Response {
                 redis: &mut redis,
                 namespace: &observed.namespace,
                 streams: [events, reminders],
-                resent: observed.resent.load(Ordering::Relaxed),
+                counters: &observed.counters,
             },
             observed.clock.now(),
         )
