@@ -55,9 +55,11 @@ pub async fn render(sources: Sources<'_>, now: DateTime<Utc>) -> Result<String, 
     let mut tx = begin_platform_scan(sources.pool).await?;
     // Each query's condition is a partial index's: reminders_due_idx, reminders_lease_idx,
     // reminders_failed_idx.
+    // Only those already due: the reminders planned for later are most of the table.
     let waiting = sqlx::query!(
         r#"select status, count(*) as "count!" from reminders
-           where status in ('pending', 'queued') group by status"#
+           where status in ('pending', 'queued') and next_attempt_at <= $1 group by status"#,
+        now,
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -112,7 +114,7 @@ pub async fn render(sources: Sources<'_>, now: DateTime<Utc>) -> Result<String, 
     .collect();
     metric(
         "maillage_reminders",
-        "Reminders still in play, by status (pending, queued, sending; failed: dead-lettered).",
+        "Reminders due and not yet sent (pending, queued), being sent, or failed (dead-lettered).",
         "gauge",
         &statuses,
     );
