@@ -334,9 +334,7 @@ impl Attempt {
         tx.commit().await?;
         Ok(Outcome::Sent)
     }
-}
 
-impl Attempt {
     /// Renews the send's lease every third of it, until dropped (the send is over). A
     /// renewal that fails (the database away) is tried again at the next tick: the
     /// lease may then run out and the email be sent twice, never lost.
@@ -350,9 +348,8 @@ impl Attempt {
             }
         }
     }
-}
 
-impl Attempt {
+    /// Moves the lease's end a whole lease ahead of now, while the send is still on.
     async fn extend_lease(&self) -> Result<(), Error> {
         let mut tx = begin_tenant(&self.pool, self.tenant_id).await?;
         sqlx::query!(

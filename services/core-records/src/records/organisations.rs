@@ -91,11 +91,7 @@ const KINDS: [&str; 6] = [
 
 /// Blank, or an http(s) address of at most 500 characters, or null.
 fn website_schema() -> Object {
-    utoipa::openapi::schema::ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
-            utoipa::openapi::schema::Type::String,
-            utoipa::openapi::schema::Type::Null,
-        ]))
+    maillage_runtime::api::string_or_null()
         .max_length(Some(500))
         .pattern(Some(maillage_domain::text::web_address_pattern()))
         .build()

@@ -117,11 +117,7 @@ fn parse_time_of_day(sent: &str) -> Option<NaiveTime> {
 
 /// `HH:MM` or `HH:MM:SS`, or null, for the document.
 fn time_of_day_schema() -> utoipa::openapi::schema::Object {
-    utoipa::openapi::schema::ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
-            utoipa::openapi::schema::Type::String,
-            utoipa::openapi::schema::Type::Null,
-        ]))
+    maillage_runtime::api::string_or_null()
         .pattern(Some(TIME_OF_DAY))
         .build()
 }

@@ -52,10 +52,7 @@ pub(super) fn add_links(document: &mut Value) {
         }
     }
     for (collection, links) in links_of {
-        let pointer = format!(
-            "/paths/{}/post/responses/201",
-            collection.replace('~', "~0").replace('/', "~1")
-        );
+        let pointer = format!("{}/post/responses/201", super::path_pointer(&collection));
         if let Some(Value::Object(created)) = document.pointer_mut(&pointer) {
             created.insert("links".into(), Value::Object(links));
         }

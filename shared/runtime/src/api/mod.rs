@@ -40,11 +40,7 @@ pub fn one_of(values: &[&str]) -> Object {
 
 /// [`one_of`], or null (an optional field: absent and null mean the same).
 pub fn one_of_or_null(values: &[&str]) -> Object {
-    utoipa::openapi::schema::ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
-            Type::String,
-            Type::Null,
-        ]))
+    string_or_null()
         .enum_values(Some(
             values
                 .iter()
@@ -107,13 +103,7 @@ impl Doc {
         let item = self.reference::<T>();
         let page = ObjectBuilder::new()
             .property("items", ArrayBuilder::new().items(item))
-            .property(
-                "next",
-                ObjectBuilder::new().schema_type(utoipa::openapi::schema::SchemaType::from_iter([
-                    Type::String,
-                    Type::Null,
-                ])),
-            )
+            .property("next", string_or_null())
             .required("items")
             .required("next");
         self.response = Some(RefOr::T(page.into()));
@@ -210,6 +200,18 @@ impl Doc {
             .build();
         (operation, self.schemas)
     }
+}
+
+/// The JSON pointer to a path's item in the document: `/paths/~1v1~1people`.
+fn path_pointer(path: &str) -> String {
+    format!("/paths/{}", path.replace('~', "~0").replace('/', "~1"))
+}
+
+/// A string that may be null (an optional field), to give a format or bounds to.
+pub fn string_or_null() -> utoipa::openapi::schema::ObjectBuilder {
+    utoipa::openapi::schema::ObjectBuilder::new().schema_type(
+        utoipa::openapi::schema::SchemaType::from_iter([Type::String, Type::Null]),
+    )
 }
 
 /// `{id}` and `{evaluation_id}` of `/v1/partnerships/{id}/evaluations/{evaluation_id}`.

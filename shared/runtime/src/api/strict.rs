@@ -22,8 +22,8 @@ const NO_NUL: &str = "^[^\\u0000]*$";
 /// the type itself, shared with the change, keeps them optional).
 pub(super) fn require_in_body(document: &mut Value, path: &str, method: &str, fields: &[&str]) {
     let pointer = format!(
-        "/paths/{}/{method}/requestBody/content/application~1json/schema",
-        path.replace('~', "~0").replace('/', "~1")
+        "{}/{method}/requestBody/content/application~1json/schema",
+        super::path_pointer(path)
     );
     let Some(name) = document
         .pointer(&pointer)
