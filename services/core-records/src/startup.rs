@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::DefaultBodyLimit;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use maillage_identity::IdentityKey;
 use maillage_runtime::HttpService;
@@ -29,7 +30,9 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
         identity_key: Arc::new(IdentityKey::new(&config.internal_auth_secret)),
     };
     let (records, openapi) = records::router().split("Maillage", env!("CARGO_PKG_VERSION"));
-    let records = maillage_runtime::limit_in_flight(records, config.max_in_flight);
+    let records = maillage_runtime::limit_in_flight(records, config.max_in_flight, |_, _| {
+        maillage_problem::Problem::overloaded().into_response()
+    });
     let api = records
         .route(
             "/v1/openapi.json",

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::body::to_bytes;
 use axum::extract::Request;
-use axum::http::{StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maillage_problem::{CONTENT_TYPE, Problem};
@@ -56,6 +56,20 @@ pub async fn method_not_allowed(uri: Uri) -> Response {
     problem_or_page(&uri, Problem::method_not_allowed())
 }
 
+/// More requests than the gateway takes at once: a page for a browser outside the API,
+/// a problem for everything else.
+pub fn overloaded(uri: &Uri, headers: &HeaderMap) -> Response {
+    let wants_page = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if wants_page {
+        problem_or_page(uri, Problem::overloaded())
+    } else {
+        Problem::overloaded().into_response()
+    }
+}
+
 pub(crate) fn problem_or_page(uri: &Uri, problem: Problem) -> Response {
     if uri.path().starts_with("/api/") {
         problem.into_response()
@@ -78,5 +92,41 @@ fn error_page(status: StatusCode, problem: &Problem) -> Response {
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, problem.title.clone()).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod overload_tests {
+    use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+
+    use super::overloaded;
+
+    fn refusal(path: &str, accept: &'static str) -> (StatusCode, String) {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_static(accept));
+        let response = overloaded(&path.parse::<Uri>().unwrap_or_default(), &headers);
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (response.status(), content_type)
+    }
+
+    /// A person sees the gateway's own error page; the API and programs get a problem.
+    #[test]
+    fn a_browser_gets_a_page_and_a_program_a_problem() {
+        let (status, page) = refusal("/t/asso/people", "text/html,application/xhtml+xml");
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(page.starts_with("text/html"), "{page}");
+        for (path, accept) in [
+            ("/api/v1/t/asso/people", "text/html"),
+            ("/t/asso/people", "*/*"),
+        ] {
+            let (status, problem) = refusal(path, accept);
+            assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(problem, "application/problem+json", "{path} {accept}");
+        }
     }
 }

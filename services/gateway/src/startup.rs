@@ -79,7 +79,11 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
         .with_state(state)
         .fallback(crate::html_errors::no_such_page)
         .method_not_allowed_fallback(crate::html_errors::method_not_allowed);
-    let app = maillage_runtime::limit_in_flight(app, config.max_in_flight);
+    let app = maillage_runtime::limit_in_flight(
+        app,
+        config.max_in_flight,
+        crate::html_errors::overloaded,
+    );
     let app = security_headers::with_security_headers(
         app,
         config.secure_cookies(),

@@ -53,6 +53,11 @@ pub fn trim_blank(text: &str) -> &str {
     text.trim_matches(is_blank)
 }
 
+/// Whether a search can find anything in `query`: words are made of letters and digits.
+pub fn has_a_word(query: &str) -> bool {
+    query.chars().any(char::is_alphanumeric)
+}
+
 /// The characters [`defect`] refuses, as a regular-expression class body: the same
 /// text in ECMA-262 (OpenAPI), Python and Rust's `regex`.
 const DEFECTS: &str =

@@ -86,6 +86,15 @@ impl Problem {
         )
     }
 
+    /// More requests than the service takes at once: try again in a moment.
+    pub fn overloaded() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "overloaded",
+            "Le service est très sollicité : réessayez dans un instant.",
+        )
+    }
+
     pub fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -22,7 +22,7 @@ use tracing_subscriber::EnvFilter;
 pub mod api;
 mod shed;
 
-pub use shed::{RETRY_AFTER, limit_in_flight};
+pub use shed::{RETRY_AFTER, Refusal, limit_in_flight};
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 

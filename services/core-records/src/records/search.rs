@@ -70,8 +70,7 @@ async fn search(
         Some(_) => return Err(Error::field("limit", "doit être compris entre 1 et 50")),
     };
     let text = query.q.trim();
-    // Words are made of letters and digits: without one, nothing can match.
-    if !text.chars().any(char::is_alphanumeric) {
+    if !maillage_domain::text::has_a_word(text) {
         return Ok(Json(SearchResults {
             items: Vec::new(),
             approximate: false,

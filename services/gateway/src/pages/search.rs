@@ -97,7 +97,7 @@ async fn search(
         };
         return page_with_status(StatusCode::OK, &empty);
     }
-    if !layout.query.chars().any(char::is_alphanumeric) {
+    if !maillage_domain::text::has_a_word(&layout.query) {
         // The API finds nothing without a letter or digit; a person is told why.
         let hint = SearchPage {
             layout,
