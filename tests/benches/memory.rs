@@ -1,12 +1,14 @@
-//! core-records' memory under many concurrent requests: the release binary runs as a
-//! process of its own against a fresh database (a workspace of 200 people), and its
-//! resident memory (VmRSS) is read idle, at its highest while 200 then 1,000 clients
-//! each list 50 people for 8 s, and once the clients are gone, then a minute later.
-//! Requests past the service's bound (`CORE_RECORDS_MAX_IN_FLIGHT`) are refused with
-//! 503: the table counts them.
+//! The services' memory under many concurrent requests: the release binaries run as
+//! processes of their own against a fresh database (a workspace of 200 people), and
+//! their resident memory (VmRSS) is read idle, at its highest while 200 then 1,000
+//! clients each list 50 people for 8 s, once the clients are gone, and a minute later.
+//! First core-records alone (the clients send the gateway's signed identity), then the
+//! gateway in front of it (the clients hold a session cookie, from a login through the
+//! development OpenID provider). Requests past a service's bound on work in flight
+//! (`*_MAX_IN_FLIGHT`) are refused with 503: the tables count them.
 //!
 //! `make bench` builds the release binaries first; `MAILLAGE_BENCH_IN_FLIGHT` changes
-//! the bound (0: a million, as good as none, as before the bound existed).
+//! the bounds (0: a million, as good as none, as before the bound existed).
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -16,31 +18,66 @@ use std::time::{Duration, Instant};
 use maillage_db::ServiceRole;
 use maillage_domain::Role;
 use maillage_identity::{IDENTITY_HEADER, IdentityKey, InternalIdentity};
-use maillage_testkit::{INTERNAL_SECRET, TestDatabase, free_port};
+use maillage_testkit::oidc::{CLIENT_ID, CLIENT_SECRET};
+use maillage_testkit::{
+    Browser, INTERNAL_SECRET, OidcProvider, TestDatabase, free_port, redis_url,
+    unique_redis_namespace,
+};
 use secrecy::SecretString;
-use uuid::Uuid;
 
-/// The service, killed when dropped.
-struct Service(Child);
+/// A release binary running, killed when dropped.
+struct Service {
+    child: Child,
+    base: String,
+}
 
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+impl Service {
+    async fn start(name: &str, port: u16, env: &[(&str, String)]) -> anyhow::Result<Self> {
+        let binary = format!("{}/../target/release/{name}", env!("CARGO_MANIFEST_DIR"));
+        anyhow::ensure!(
+            std::path::Path::new(&binary).exists(),
+            "{binary} is missing: cargo build --release --bins (make bench does)"
+        );
+        let child = Command::new(binary)
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()?;
+        let service = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        for _ in 0..100 {
+            if reqwest::get(format!("{}/healthz", service.base))
+                .await
+                .is_ok()
+            {
+                return Ok(service);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        anyhow::bail!("{name} did not start")
+    }
+
+    /// Resident memory, in MB.
+    fn rss_mb(&self) -> f64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .ok()
+            .and_then(|status| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix("VmRSS:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            })
+            .map_or(0.0, |kb| kb / 1024.0)
     }
 }
 
-/// Resident memory of a process, in MB.
-fn rss_mb(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 #[derive(Default)]
@@ -50,18 +87,21 @@ struct Tally {
     failed: AtomicU64,
 }
 
+/// How a client asks for the list: the URL, and a header made fresh for each request.
+#[derive(Clone)]
+struct Ask {
+    url: String,
+    header: (&'static str, Arc<dyn Fn() -> String + Send + Sync>),
+}
+
 /// `clients` clients, each listing people again and again for `seconds`; the highest
-/// RSS seen meanwhile.
+/// RSS of `watched` seen meanwhile.
 async fn flood(
-    base: &str,
-    pid: u32,
+    ask: &Ask,
+    watched: &Service,
     clients: usize,
     seconds: u64,
-    actor: (Uuid, Uuid),
 ) -> anyhow::Result<(f64, Arc<Tally>)> {
-    let key = Arc::new(IdentityKey::new(&SecretString::from(
-        INTERNAL_SECRET.to_owned(),
-    )));
     let tally = Arc::new(Tally::default());
     let until = Instant::now() + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
@@ -71,21 +111,11 @@ async fn flood(
             .pool_max_idle_per_host(1)
             .timeout(Duration::from_secs(60))
             .build()?;
-        let (key, tally, url) = (
-            key.clone(),
-            tally.clone(),
-            format!("{base}/v1/people?limit=50"),
-        );
+        let (ask, tally) = (ask.clone(), tally.clone());
         tasks.push(tokio::spawn(async move {
             while Instant::now() < until {
-                let token = key.sign(&InternalIdentity {
-                    tenant_id: actor.0,
-                    user_id: actor.1,
-                    role: Role::Editor,
-                    request_id: "bench".into(),
-                });
-                let Ok(token) = token else { break };
-                match http.get(&url).header(IDENTITY_HEADER, token).send().await {
+                let (name, value) = (&ask.header.0, (ask.header.1)());
+                match http.get(&ask.url).header(*name, value).send().await {
                     Ok(r) if r.status().is_success() => {
                         let _ = r.bytes().await;
                         tally.ok.fetch_add(1, Ordering::Relaxed);
@@ -104,27 +134,57 @@ async fn flood(
     }
     let mut peak: f64 = 0.0;
     while tasks.iter().any(|t| !t.is_finished()) {
-        peak = peak.max(rss_mb(pid));
+        peak = peak.max(watched.rss_mb());
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     Ok((peak, tally))
 }
 
+/// The table of one service: idle, then each load, its peak, after, and a minute later.
+async fn measure(label: &str, ask: &Ask, watched: &Service) -> anyhow::Result<()> {
+    // Warm: the pools' connections open, the first pages served.
+    flood(ask, watched, 8, 2).await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let idle = watched.rss_mb();
+    println!("\n{label}");
+    println!(
+        "| clients | RSS idle MB | RSS peak MB | RSS after MB | RSS 60 s later MB | served | refused (503) | failed |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for clients in [200, 1_000] {
+        let (peak, tally) = flood(ask, watched, clients, 8).await?;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let after = watched.rss_mb();
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        let later = watched.rss_mb();
+        println!(
+            "| {clients} | {idle:.1} | {peak:.1} | {after:.1} | {later:.1} | {} | {} | {} |",
+            tally.ok.load(Ordering::Relaxed),
+            tally.refused.load(Ordering::Relaxed),
+            tally.failed.load(Ordering::Relaxed),
+        );
+    }
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let binary = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../target/release/core-records"
-    );
-    anyhow::ensure!(
-        std::path::Path::new(binary).exists(),
-        "{binary} is missing: cargo build --release --bins (make bench does)"
-    );
-    let in_flight = std::env::var("MAILLAGE_BENCH_IN_FLIGHT").unwrap_or_else(|_| "64".into());
+    let in_flight = std::env::var("MAILLAGE_BENCH_IN_FLIGHT").ok();
+    let bound = |default: usize| match in_flight.as_deref() {
+        Some("0") => "1000000".to_owned(),
+        Some(n) => n.to_owned(),
+        None => default.to_string(),
+    };
     let db = TestDatabase::create().await?;
     let tenant_id = db.create_tenant("memoire").await?;
-    let user_id = db.create_user("camille@example.org").await?;
+    let user_id = db.create_user("dominique@example.org").await?;
     db.add_member(tenant_id, user_id, "editor").await?;
+    // The gateway's clients log in as camille, invited as the workspace's owner.
+    sqlx::query("insert into invitations (tenant_id, email, role) values ($1, $2, 'owner')")
+        .bind(tenant_id)
+        .bind("camille.martin@demo.maillage.test")
+        .execute(&db.owner)
+        .await?;
     sqlx::query(
         "insert into people (tenant_id, id, family_name, given_name)
          select $1, gen_random_uuid(), 'Nom ' || n, 'Prénom ' || n from generate_series(1, 200) n",
@@ -133,58 +193,89 @@ async fn main() -> anyhow::Result<()> {
     .execute(&db.owner)
     .await?;
 
-    let port = free_port()?;
-    let child = Command::new(binary)
-        .env(
-            "CORE_RECORDS_DATABASE_URL",
-            db.url_as(ServiceRole::CoreRecords),
-        )
-        .env("CORE_RECORDS_BIND", format!("127.0.0.1:{port}"))
-        .env(
-            "CORE_RECORDS_MAX_IN_FLIGHT",
-            if in_flight == "0" {
-                "1000000".to_owned()
-            } else {
-                in_flight.clone()
-            },
-        )
-        .env("INTERNAL_AUTH_SECRET", INTERNAL_SECRET)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()?;
-    let service = Service(child);
-    let pid = service.0.id();
-    let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..100 {
-        if reqwest::get(format!("{base}/healthz")).await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    // Warm: the pool's connections open, the first pages served.
-    flood(&base, pid, 8, 2, (tenant_id, user_id)).await?;
-    let idle = rss_mb(pid);
-    println!(
-        "core-records (release), CORE_RECORDS_MAX_IN_FLIGHT={}, a workspace of 200 people, GET /v1/people?limit=50",
-        if in_flight == "0" { "none" } else { &in_flight }
-    );
-    println!(
-        "| clients | RSS idle MB | RSS peak MB | RSS after MB | RSS 60 s later MB | served | refused (503) | failed |"
-    );
-    println!("|---|---|---|---|---|---|---|---|");
-    for clients in [200, 1_000] {
-        let (peak, tally) = flood(&base, pid, clients, 8, (tenant_id, user_id)).await?;
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        let after = rss_mb(pid);
-        tokio::time::sleep(Duration::from_secs(60)).await;
-        let later = rss_mb(pid);
-        println!(
-            "| {clients} | {idle:.1} | {peak:.1} | {after:.1} | {later:.1} | {} | {} | {} |",
-            tally.ok.load(Ordering::Relaxed),
-            tally.refused.load(Ordering::Relaxed),
-            tally.failed.load(Ordering::Relaxed),
-        );
-    }
-    drop(service);
+    let core_port = free_port()?;
+    let core = Service::start(
+        "core-records",
+        core_port,
+        &[
+            (
+                "CORE_RECORDS_DATABASE_URL",
+                db.url_as(ServiceRole::CoreRecords),
+            ),
+            ("CORE_RECORDS_BIND", format!("127.0.0.1:{core_port}")),
+            (
+                "CORE_RECORDS_MAX_IN_FLIGHT",
+                bound(maillage_core_records::DEFAULT_MAX_IN_FLIGHT),
+            ),
+            ("INTERNAL_AUTH_SECRET", INTERNAL_SECRET.into()),
+        ],
+    )
+    .await?;
+    let key = IdentityKey::new(&SecretString::from(INTERNAL_SECRET.to_owned()));
+    let identity = InternalIdentity {
+        tenant_id,
+        user_id,
+        role: Role::Editor,
+        request_id: "bench".into(),
+    };
+    let direct = Ask {
+        url: format!("{}/v1/people?limit=50", core.base),
+        header: (
+            IDENTITY_HEADER,
+            Arc::new(move || key.sign(&identity).unwrap_or_default()),
+        ),
+    };
+    measure(
+        &format!(
+            "core-records (release), CORE_RECORDS_MAX_IN_FLIGHT={}, a workspace of 200 people, GET /v1/people?limit=50",
+            bound(maillage_core_records::DEFAULT_MAX_IN_FLIGHT)
+        ),
+        &direct,
+        &core,
+    )
+    .await?;
+
+    let gateway_port = free_port()?;
+    let public = format!("http://127.0.0.1:{gateway_port}");
+    let provider = OidcProvider::start(&format!("{public}/auth/callback")).await?;
+    let gateway = Service::start(
+        "gateway",
+        gateway_port,
+        &[
+            ("GATEWAY_DATABASE_URL", db.url_as(ServiceRole::Gateway)),
+            ("GATEWAY_BIND", format!("127.0.0.1:{gateway_port}")),
+            ("PUBLIC_BASE_URL", public.clone()),
+            ("CORE_RECORDS_URL", core.base.clone()),
+            ("REDIS_URL", redis_url()),
+            ("REDIS_NAMESPACE", unique_redis_namespace()),
+            ("INTERNAL_AUTH_SECRET", INTERNAL_SECRET.into()),
+            ("OIDC_ISSUER_URL", provider.issuer.clone()),
+            ("OIDC_CLIENT_ID", CLIENT_ID.into()),
+            ("OIDC_CLIENT_SECRET", CLIENT_SECRET.into()),
+            (
+                "GATEWAY_MAX_IN_FLIGHT",
+                bound(maillage_gateway::DEFAULT_MAX_IN_FLIGHT),
+            ),
+            // The memory of the work, not of the rate limiter's refusals.
+            ("RATE_LIMIT_PER_USER", "0".into()),
+            ("RATE_LIMIT_PER_TENANT", "0".into()),
+            ("RATE_LIMIT_PER_CLIENT", "0".into()),
+        ],
+    )
+    .await?;
+    let (_, cookie) = Browser::new(&public)?.login("camille", "/").await?;
+    let through_gateway = Ask {
+        url: format!("{public}/api/v1/t/memoire/people?limit=50"),
+        header: ("cookie", Arc::new(move || cookie.clone())),
+    };
+    measure(
+        &format!(
+            "gateway (release) in front of core-records, GATEWAY_MAX_IN_FLIGHT={}, the same list through GET /api/v1/t/memoire/people?limit=50 with a session",
+            bound(maillage_gateway::DEFAULT_MAX_IN_FLIGHT)
+        ),
+        &through_gateway,
+        &gateway,
+    )
+    .await?;
     Ok(())
 }

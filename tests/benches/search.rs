@@ -1,11 +1,13 @@
-//! `make bench`: search and list-page latency within one tenant of a database holding
-//! 1,000 tenants × 1,000 people, through core-records' HTTP API and, for the same SQL,
-//! through pgbench, so that the cost of the service around the query shows.
+//! `make bench`: search and list-page latency in a database of 1,000,000 people (700
+//! workspaces of 1,000 and one of 300,000), through core-records' HTTP API and, for the
+//! same SQL, through pgbench, so that the cost of the service around the query shows:
+//! one client in a workspace of 1,000; the list page under 8, 64 and 200 clients at
+//! once; search by kind of query in the workspace of 300,000.
 //!
 //! The seeded database (`maillage_bench`) is kept between runs; drop it to reseed.
 
 use std::path::Path;
-use std::process::Command;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use maillage_db::ServiceRole;
@@ -18,24 +20,47 @@ use sqlx::{Executor, PgPool};
 use url::Url;
 use uuid::Uuid;
 
-const TENANTS: i32 = 1_000;
+#[path = "load/mod.rs"]
+mod load;
+
+use load::Length;
+
+const TENANTS: i32 = 700;
 const PEOPLE_PER_TENANT: i32 = 1_000;
+/// The one large workspace (a big town's contacts), beside the others.
+const BIG_WORKSPACE: i32 = 300_000;
+/// What people type in the large workspace, by kind of query.
+const BIG_QUERIES: [(&str, &str); 8] = [
+    ("one letter", "m"),
+    ("two letters", "ma"),
+    ("three letters", "mar"),
+    ("a whole word", "martin"),
+    ("two words", "jean mar"),
+    ("accents", "hél"),
+    ("a typo", "durnad"),
+    ("two words, typos", "jaen marit"),
+];
+/// Requests per query in the large workspace.
+const BIG_REQUESTS: usize = 100;
 const REQUESTS: usize = 1_000;
 const SECRET: &str = "benchmark-internal-secret-of-at-least-32-bytes";
 /// What people type: starts of names and surnames, some with accents, some two words.
 const QUERIES: [&str; 8] = ["mar", "dur", "hél", "fra", "ber", "jean mar", "lef", "dup"];
+/// Many clients listing people at once: how many, and for how long each run.
+const CONCURRENT_CLIENTS: [usize; 3] = [8, 64, 200];
+const CONCURRENT_SECONDS: u64 = 10;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     // Kept between runs: seeding takes minutes (drop the database to reseed).
     let db = TestDatabase::kept("maillage_bench").await?;
     let owner = db.owner.clone();
-    let (tenant_id, user_id) = seed(&owner).await?;
+    let (tenant_id, big_tenant_id, user_id) = seed(&owner).await?;
 
     let core_url = Url::parse(&db.url_as(ServiceRole::CoreRecords))?;
     let service = maillage_core_records::build_app(maillage_core_records::Config {
         database_url: core_url.to_string(),
-        database_max_connections: 4,
+        database_max_connections: 10,
         bind_addr: "127.0.0.1:0".parse()?,
         internal_auth_secret: SecretString::from(SECRET.to_owned()),
         max_in_flight: maillage_core_records::DEFAULT_MAX_IN_FLIGHT,
@@ -87,12 +112,31 @@ async fn main() -> anyhow::Result<()> {
     }
 
     let scripts = tempfile::tempdir()?;
-    let search_sql = pgbench_search_scripts(scripts.path(), tenant_id)?;
     let (list_sql, recent_sql) = pgbench_list_scripts(scripts.path(), tenant_id)?;
-    let pg_search = pgbench(&core_url, &search_sql, scripts.path(), "search")?;
-    let pg_list = pgbench(&core_url, &list_sql, scripts.path(), "list")?;
-    let pg_recent = pgbench(&core_url, &recent_sql, scripts.path(), "recent")?;
-    let plan = explain(&owner, &core_url, tenant_id).await?;
+    let dir = scripts.path();
+    let one_by_one = |scripts: &[String], name: &str| {
+        load::pgbench(
+            &core_url,
+            scripts,
+            dir,
+            name,
+            1,
+            Length::Transactions(REQUESTS),
+        )
+        .map(|run| run.latencies)
+    };
+    let queries = Queries::connect(&core_url).await?;
+    let mut sql_search = Vec::with_capacity(REQUESTS);
+    for i in 0..REQUESTS {
+        sql_search.push(
+            queries
+                .search(tenant_id, QUERIES[i % QUERIES.len()])
+                .await?
+                .0,
+        );
+    }
+    let pg_list = one_by_one(&list_sql, "list")?;
+    let pg_recent = one_by_one(&recent_sql, "recent")?;
 
     println!();
     println!(
@@ -100,12 +144,15 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("{:<28} {:>10} {:>10}", "", "p50 (ms)", "p95 (ms)");
     let row = |name: &str, samples: &mut Vec<Duration>| {
-        let (p50, p95) = percentiles(samples);
+        let (p50, p95) = (
+            load::percentile(samples, 0.50),
+            load::percentile(samples, 0.95),
+        );
         println!("{name:<28} {p50:>10.2} {p95:>10.2}");
         p50
     };
     let api_search = row("search, API (HTTP)", &mut search);
-    let sql_search = row("search, same SQL (pgbench)", &mut pg_search.clone());
+    let sql_search = row("search, its queries (sqlx)", &mut sql_search);
     let api_list = row("list page, API (HTTP)", &mut list);
     let sql_list = row("list page, same SQL (pgbench)", &mut pg_list.clone());
     let api_recent = row("by last change, API (HTTP)", &mut recent);
@@ -116,38 +163,196 @@ async fn main() -> anyhow::Result<()> {
         api_list / sql_list,
         api_recent / sql_recent
     );
-    println!("\nPlan of the search as maillage_core (row-level security applies):\n{plan}");
+
+    let (identity_of_big, key_of_big) = (identity.clone(), key.clone());
+    let sign: Arc<dyn Fn() -> anyhow::Result<String> + Send + Sync> =
+        Arc::new(move || Ok(key.sign(&identity)?));
+    concurrent_lists(&base, &core_url, dir, &list_sql, sign).await?;
+    let big_identity = InternalIdentity {
+        tenant_id: big_tenant_id,
+        ..identity_of_big
+    };
+    search_in_a_big_workspace(&base, &queries, big_tenant_id, &big_identity, &key_of_big).await?;
     Ok(())
 }
 
-/// 1,000 tenants of 1,000 people with French names, once.
-async fn seed(owner: &PgPool) -> anyhow::Result<(Uuid, Uuid)> {
+/// The search's queries as core-records runs them, without the HTTP around them: in a
+/// tenant transaction of its role, on a connection of its own.
+struct Queries {
+    pool: PgPool,
+}
+
+impl Queries {
+    async fn connect(core_url: &Url) -> anyhow::Result<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect(core_url.as_str())
+            .await?;
+        Ok(Self { pool })
+    }
+
+    /// How long one search took, and what it found.
+    async fn search(
+        &self,
+        tenant_id: Uuid,
+        typed: &str,
+    ) -> anyhow::Result<(Duration, maillage_core_records::Found)> {
+        let started = Instant::now();
+        let mut tx = maillage_db::begin_tenant(&self.pool, tenant_id).await?;
+        let found = maillage_core_records::search(&mut tx, tenant_id, typed, 20).await?;
+        tx.commit().await?;
+        Ok((started.elapsed(), found))
+    }
+}
+
+/// Search in the workspace of 300,000 people, by kind of query: through the API (one
+/// client), and its queries alone.
+async fn search_in_a_big_workspace(
+    base: &str,
+    queries: &Queries,
+    tenant_id: Uuid,
+    identity: &InternalIdentity,
+    key: &IdentityKey,
+) -> anyhow::Result<()> {
+    let http = reqwest::Client::new();
+    println!(
+        "\nSearch in a workspace of {BIG_WORKSPACE} people (1,000,000 in all), one client, {BIG_REQUESTS} requests each"
+    );
+    println!(
+        "| query | typed | results | API p50 ms | API p95 ms | queries p50 ms | queries p95 ms |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for (kind, typed) in BIG_QUERIES {
+        let url = format!("{base}/v1/search?q={}", encode(typed));
+        let (mut api, mut alone) = (
+            Vec::with_capacity(BIG_REQUESTS),
+            Vec::with_capacity(BIG_REQUESTS),
+        );
+        let mut found = None;
+        for _ in 0..BIG_REQUESTS {
+            let started = Instant::now();
+            let response = http
+                .get(&url)
+                .header(IDENTITY_HEADER, key.sign(identity)?)
+                .send()
+                .await?;
+            anyhow::ensure!(response.status().is_success(), "{}", response.status());
+            response.bytes().await?;
+            api.push(started.elapsed());
+            let (took, result) = queries.search(tenant_id, typed).await?;
+            alone.push(took);
+            found = Some(result);
+        }
+        let (results, approximate) = found.map_or((0, false), |f| (f.hits.len(), f.approximate));
+        println!(
+            "| {kind} | {typed} | {results}{} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            if approximate { " (near misses)" } else { "" },
+            load::percentile(&mut api, 0.50),
+            load::percentile(&mut api, 0.95),
+            load::percentile(&mut alone, 0.50),
+            load::percentile(&mut alone, 0.95),
+        );
+    }
+    Ok(())
+}
+
+/// The list page under many clients at once, through the API and as its SQL in pgbench
+/// (as many connections as clients, up to what the server allows).
+async fn concurrent_lists(
+    base: &str,
+    core_url: &Url,
+    dir: &Path,
+    list_sql: &[String],
+    sign: Arc<dyn Fn() -> anyhow::Result<String> + Send + Sync>,
+) -> anyhow::Result<()> {
+    let server_connections: usize = {
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect(core_url.as_str())
+            .await?;
+        let shown: String = sqlx::query_scalar("show max_connections")
+            .fetch_one(&pool)
+            .await?;
+        shown.parse()?
+    };
+    println!(
+        "\nList page (50 people), many clients at once for {CONCURRENT_SECONDS} s: the API (core-records, 10 database connections, at most {} requests in flight) and its SQL in pgbench (a connection per client, up to the server's max_connections {server_connections} less 10)",
+        maillage_core_records::DEFAULT_MAX_IN_FLIGHT
+    );
+    println!(
+        "| clients | API req/s | p50 ms | p95 ms | p99 ms | refused (503) | pgbench clients | pgbench tps | p50 ms | p95 ms | p99 ms | API/pgbench |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for clients in CONCURRENT_CLIENTS {
+        let url = format!("{base}/v1/people?limit=50");
+        let mut api = load::http_load(
+            &url,
+            clients,
+            CONCURRENT_SECONDS,
+            IDENTITY_HEADER,
+            sign.clone(),
+        )
+        .await?;
+        let sql_clients = clients.min(server_connections.saturating_sub(10)).max(1);
+        let mut sql = load::pgbench(
+            core_url,
+            list_sql,
+            dir,
+            &format!("list-{clients}"),
+            sql_clients,
+            Length::Seconds(CONCURRENT_SECONDS),
+        )?;
+        println!(
+            "| {clients} | {:.0} | {:.2} | {:.2} | {:.2} | {} | {sql_clients} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            api.per_second(),
+            api.at(0.50),
+            api.at(0.95),
+            api.at(0.99),
+            api.refused,
+            sql.per_second(),
+            sql.at(0.50),
+            sql.at(0.95),
+            sql.at(0.99),
+            api.per_second() / sql.per_second(),
+        );
+    }
+    Ok(())
+}
+
+/// 700 tenants of 1,000 people with French names and one of 300,000, once; the ids of
+/// the measured workspaces (of 1,000, of 300,000) and of their member.
+async fn seed(owner: &PgPool) -> anyhow::Result<(Uuid, Uuid, Uuid)> {
     let seeded: i64 = sqlx::query_scalar("select count(*) from tenants")
         .fetch_one(owner)
         .await?;
     if seeded == 0 {
-        println!("seeding {TENANTS} tenants x {PEOPLE_PER_TENANT} people (once; a few minutes)…");
+        println!(
+            "seeding {TENANTS} tenants x {PEOPLE_PER_TENANT} people and one of {BIG_WORKSPACE} (once; a few minutes)…"
+        );
         let started = Instant::now();
         let mut tx = owner.begin().await?;
         tx.execute(sqlx::AssertSqlSafe(format!(
             "insert into tenants (id, slug, name, kind)
              select gen_random_uuid(), 'bench-' || lpad(g::text, 4, '0'), 'Association ' || g, 'association'
-             from generate_series(1, {TENANTS}) g"
+             from generate_series(1, {TENANTS}) g
+             union all select gen_random_uuid(), 'bench-big', 'Grande ville', 'municipality'"
         )))
         .await?;
         tx.execute(sqlx::AssertSqlSafe(format!(
             "insert into people (tenant_id, id, given_name, family_name, email)
              select t.id, gen_random_uuid(), g.name, f.name, lower(g.name || '.' || f.name || i || '@exemple.fr')
-             from (select id, row_number() over (order by slug) as n from tenants) t
-             cross join generate_series(1, {PEOPLE_PER_TENANT}) i
+             from (select id, row_number() over (order by slug) as n,
+                          case slug when 'bench-big' then {BIG_WORKSPACE} else {PEOPLE_PER_TENANT} end as size
+                   from tenants) t
+             cross join lateral generate_series(1, t.size) i
              cross join lateral (select (array['Marie','Jean','Hélène','François','Léa','Louis','Chloé','Gabriel',
                  'Inès','Raphaël','Zoé','Noël','Jeanne','Martin','Anaïs','Jérôme','Céline','Mathéo','Amélie','Éloïse'])
-                 [1 + ((i * 7 + t.n) % 20)] as name) g
+                 [1 + ((i + t.n) % 20)] as name) g
              cross join lateral (select (array['Martin','Bernard','Dubois','Thomas','Robert','Richard','Petit',
                  'Durand','Leroy','Moreau','Simon','Laurent','Lefèvre','Michel','Garcia','David','Bertrand','Roux',
                  'Vincent','Fournier','Morel','Girard','André','Lefebvre','Mercier','Dupont','Lambert','Bonnet',
-                 'François','Martinez'])[1 + ((i * 13 + t.n * 3) % 30)]
-                 || case when i % 4 = 0 then '-' || (array['Caron','Noël','Perrin','Brun'])[1 + (i / 4) % 4] else '' end
+                 'François','Martinez'])[1 + ((i / 20 + t.n * 3) % 30)]
+                 || case when i % 7 = 0 then '-' || (array['Caron','Noël','Perrin','Brun'])[1 + (i / 7) % 4] else '' end
                  as name) f"
         )))
         .await?;
@@ -155,7 +360,8 @@ async fn seed(owner: &PgPool) -> anyhow::Result<(Uuid, Uuid)> {
             .await?;
         tx.execute(
             "insert into memberships (tenant_id, user_id, role)
-             select t.id, u.id, 'editor' from tenants t, users u where t.slug = 'bench-0042' and u.subject = 'bench'",
+             select t.id, u.id, 'editor' from tenants t, users u
+             where t.slug in ('bench-0042', 'bench-big') and u.subject = 'bench'",
         )
         .await?;
         tx.commit().await?;
@@ -164,48 +370,15 @@ async fn seed(owner: &PgPool) -> anyhow::Result<(Uuid, Uuid)> {
         owner.execute("vacuum (analyze)").await?;
         println!("seeded in {:.0} s", started.elapsed().as_secs_f64());
     }
-    Ok(sqlx::query_as(
+    let (tenant_id, user_id): (Uuid, Uuid) = sqlx::query_as(
         "select t.id, m.user_id from tenants t join memberships m on m.tenant_id = t.id where t.slug = 'bench-0042'",
     )
     .fetch_one(owner)
-    .await?)
-}
-
-/// The SQL of one search request, as core-records sends it.
-fn search_statements(tenant_id: Uuid, query: &str) -> String {
-    let q = query.replace('\'', "''");
-    format!(
-        "begin;
-select set_config('app.tenant_id', '{tenant_id}', true);
-select kind, id, label, detail, score from (
-  select 'person' as kind, id, trim(family_name || ' ' || given_name) as label, email as detail,
-         similarity(search_text, maillage_search_text('{q}')) as score
-  from people
-  where tenant_id = '{tenant_id}' and search_tsv @@ maillage_tenant_prefix_query('{tenant_id}', '{q}') and deleted_at is null
-  union all
-  select 'organisation', id, name, email, similarity(search_text, maillage_search_text('{q}'))
-  from organisations
-  where tenant_id = '{tenant_id}' and search_tsv @@ maillage_tenant_prefix_query('{tenant_id}', '{q}') and deleted_at is null
-  union all
-  select 'project', id, name, nullif(territory, ''), similarity(search_text, maillage_search_text('{q}'))
-  from projects
-  where tenant_id = '{tenant_id}' and search_tsv @@ maillage_tenant_prefix_query('{tenant_id}', '{q}') and deleted_at is null
-) hits order by score desc, label, id limit 20;
-commit;
-"
-    )
-}
-
-fn pgbench_search_scripts(dir: &Path, tenant_id: Uuid) -> anyhow::Result<Vec<String>> {
-    QUERIES
-        .iter()
-        .enumerate()
-        .map(|(i, q)| {
-            let path = dir.join(format!("search-{i}.sql"));
-            std::fs::write(&path, search_statements(tenant_id, q))?;
-            Ok(path.to_string_lossy().into_owned())
-        })
-        .collect()
+    .await?;
+    let big: Uuid = sqlx::query_scalar("select id from tenants where slug = 'bench-big'")
+        .fetch_one(owner)
+        .await?;
+    Ok((tenant_id, big, user_id))
 }
 
 /// A list page as the service reads it: the page's ids through the order's index, then
@@ -234,88 +407,6 @@ commit;
         script("list.sql", "family_name, given_name, id")?,
         script("recent.sql", "updated_at desc, id desc")?,
     ))
-}
-
-/// Runs the scripts (equal weights) as the service role; per-transaction latencies.
-fn pgbench(url: &Url, scripts: &[String], dir: &Path, name: &str) -> anyhow::Result<Vec<Duration>> {
-    let prefix = dir.join(name);
-    let mut command = Command::new("pgbench");
-    command
-        .args([
-            "-n",
-            "-c",
-            "1",
-            "-j",
-            "1",
-            "-t",
-            &REQUESTS.to_string(),
-            "-l",
-        ])
-        .arg(format!("--log-prefix={}", prefix.display()))
-        .arg(url.as_str());
-    for script in scripts {
-        command.arg("-f").arg(format!("{script}@1"));
-    }
-    let output = command.current_dir(dir).output()?;
-    anyhow::ensure!(
-        output.status.success(),
-        "pgbench failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let mut samples = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with(name) && !n.ends_with(".sql"))
-        {
-            for line in std::fs::read_to_string(&path)?.lines() {
-                // client_id transaction_no latency_us script_no epoch epoch_us
-                if let Some(us) = line
-                    .split_whitespace()
-                    .nth(2)
-                    .and_then(|v| v.parse::<u64>().ok())
-                {
-                    samples.push(Duration::from_micros(us));
-                }
-            }
-        }
-    }
-    Ok(samples)
-}
-
-async fn explain(_owner: &PgPool, core_url: &Url, tenant_id: Uuid) -> anyhow::Result<String> {
-    let core = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(core_url.as_str())
-        .await?;
-    let mut tx = core.begin().await?;
-    sqlx::query("select set_config('app.tenant_id', $1, true)")
-        .bind(tenant_id.to_string())
-        .execute(&mut *tx)
-        .await?;
-    let lines: Vec<String> = sqlx::query_scalar(
-        "explain (analyze, costs off, timing off) select id from people
-         where tenant_id = $1 and search_tsv @@ maillage_tenant_prefix_query($1, 'dur')",
-    )
-    .bind(tenant_id)
-    .fetch_all(&mut *tx)
-    .await?;
-    tx.rollback().await?;
-    Ok(lines.join("\n"))
-}
-
-fn percentiles(samples: &mut [Duration]) -> (f64, f64) {
-    samples.sort();
-    let at = |p: f64| {
-        let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
-        samples
-            .get(index)
-            .map(|d| d.as_secs_f64() * 1000.0)
-            .unwrap_or(f64::NAN)
-    };
-    (at(0.50), at(0.95))
 }
 
 fn encode(value: &str) -> String {

@@ -105,6 +105,8 @@ impl Platform {
                 poll_interval: Duration::from_millis(100),
                 reclaim_after: Duration::from_secs(1),
                 send_lease: Duration::from_secs(30),
+                sends_in_flight: 16,
+                metrics_interval: Duration::from_millis(100),
                 dkim: None,
             },
             self.clock.clone(),

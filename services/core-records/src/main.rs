@@ -1,5 +1,8 @@
 use maillage_core_records::{Config, build_app};
 
+#[global_allocator]
+static ALLOCATOR: maillage_runtime::Allocator = maillage_runtime::Allocator;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     maillage_runtime::init("core-records");

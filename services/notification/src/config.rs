@@ -29,6 +29,12 @@ pub struct Config {
     /// it talks to the SMTP server. A lease run out means the process is gone: the send
     /// is made again.
     pub send_lease: Duration,
+    /// Emails one instance has in flight at once, each on a connection of its own to the
+    /// SMTP server: an exchange mostly waits on the network, not on this process.
+    pub sends_in_flight: usize,
+    /// How often `/metrics`' gauges are read from PostgreSQL and Redis (a scrape serves
+    /// the latest reading).
+    pub metrics_interval: Duration,
     /// Signs outgoing emails when set (DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY_FILE).
     pub dkim: Option<Dkim>,
 }
@@ -91,6 +97,8 @@ impl Config {
             poll_interval: Duration::from_millis(parsed_or("NOTIFICATION_POLL_MS", 1000)?),
             reclaim_after: Duration::from_secs(parsed_or("NOTIFICATION_RECLAIM_SECONDS", 60)?),
             send_lease: Duration::from_secs(parsed_or("NOTIFICATION_SEND_LEASE_SECONDS", 30)?),
+            sends_in_flight: parsed_or("NOTIFICATION_SENDS_IN_FLIGHT", 16)?,
+            metrics_interval: Duration::from_secs(parsed_or("NOTIFICATION_METRICS_SECONDS", 10)?),
             dkim: Dkim::from_env()?,
         })
     }

@@ -104,7 +104,7 @@ impl Sender<'_> {
                       u.email, u.display_name, u.locale,
                       coalesce(p.mode, 'each') as "mode!", p.unsubscribe_token as "unsubscribe_token?"
                from reminders r
-               left join remindable_items i on i.tenant_id = r.tenant_id and i.subject = r.subject and i.id = r.subject_id
+               left join lateral remindable_item(r.tenant_id, r.subject, r.subject_id) i on true
                join tenants t on t.id = r.tenant_id
                join users u on u.id = r.recipient_user_id
                left join notification_preferences p on p.tenant_id = r.tenant_id and p.user_id = r.recipient_user_id

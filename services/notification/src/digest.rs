@@ -7,6 +7,11 @@
 //! At most one digest per member, tenant and period (the day, or the week's Monday): the
 //! `digests` row is written in the transaction that marks its reminders sent, under a
 //! lock on that key.
+//!
+//! A round looks at the members with reminders held, and at the weekly members whose
+//! `next_digest_at` has come: once looked at, a weekly member is next looked at on their
+//! sending hour if it is still to come today, or else on next Monday, so that a round
+//! when nobody is due costs one index lookup.
 
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc, Weekday};
 use chrono_tz::Tz;
@@ -37,19 +42,54 @@ pub async fn send_due(sender: &Sender<'_>, now: DateTime<Utc>) -> Result<usize, 
                (select tenant_id, recipient_user_id as user_id from reminders
                 where status = 'digested' limit 500)
                union all
-               select tenant_id, user_id from notification_preferences where mode = 'weekly'
-           ) as members"#
+               (select tenant_id, user_id from notification_preferences
+                where mode = 'weekly' and next_digest_at <= $1 limit 500)
+           ) as members"#,
+        now,
     )
     .fetch_all(&mut *scan)
     .await?;
     scan.commit().await?;
     let mut sent = 0;
     for member in waiting {
-        if send_one(sender, member.tenant_id, member.user_id, now).await? {
+        let round = send_one(sender, member.tenant_id, member.user_id, now).await?;
+        if round.sent {
             sent += 1;
+        }
+        if let Some(at) = round.weekly_look_again_at {
+            look_again_at(sender, member.tenant_id, member.user_id, at).await?;
         }
     }
     Ok(sent)
+}
+
+/// What a round did for one member.
+struct Round {
+    sent: bool,
+    /// For a weekly member: when their digest is next worth looking at.
+    weekly_look_again_at: Option<DateTime<Utc>>,
+}
+
+/// A quiet hour postpones a digest by this much at a time.
+const QUIET_RETRY: Duration = Duration::minutes(15);
+
+async fn look_again_at(
+    sender: &Sender<'_>,
+    tenant_id: Uuid,
+    user_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<(), Error> {
+    let mut tx = begin_tenant(sender.pool, tenant_id).await?;
+    sqlx::query!(
+        "update notification_preferences set next_digest_at = $3 where tenant_id = $1 and user_id = $2 and mode = 'weekly'",
+        tenant_id,
+        user_id,
+        at,
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// How far `day` is from `today`, as a reminder kind would say it.
@@ -68,7 +108,7 @@ async fn send_one(
     tenant_id: Uuid,
     user_id: Uuid,
     now: DateTime<Utc>,
-) -> Result<bool, Error> {
+) -> Result<Round, Error> {
     let mut tx = begin_tenant(sender.pool, tenant_id).await?;
     let who = sqlx::query!(
         r#"select t.name as tenant_name, t.slug, t.time_zone, u.email, u.display_name, u.locale,
@@ -98,8 +138,20 @@ async fn send_one(
         Cadence::Daily => today,
         Cadence::Weekly => today.week(Weekday::Mon).first_day(),
     };
-    if who.quiet || local.time() < who.send_at + AFTER_SENDING_HOUR {
-        return Ok(false);
+    let weekly = cadence == Cadence::Weekly;
+    let not_sent = |at: Option<DateTime<Utc>>| Round {
+        sent: false,
+        weekly_look_again_at: at.filter(|_| weekly),
+    };
+    // Next week's Monday, at its start: the sending hour is read again then.
+    let next_week = local_day_start(zone, period.checked_add_days(Days::new(WEEK)));
+    let sending_time =
+        maillage_domain::local_instant(zone, today.and_time(who.send_at)) + AFTER_SENDING_HOUR;
+    if who.quiet {
+        return Ok(not_sent(Some(now + QUIET_RETRY)));
+    }
+    if now < sending_time {
+        return Ok(not_sent(Some(sending_time)));
     }
     sqlx::query!(
         "select pg_advisory_xact_lock(hashtextextended($1, 0))",
@@ -117,7 +169,7 @@ async fn send_one(
     .await?;
     if already {
         // Held after this period's digest left: the next one's.
-        return Ok(false);
+        return Ok(not_sent(next_week));
     }
     let held = sqlx::query!(
         r#"select r.id, r.subject, r.subject_id, reminder_still_wanted(r) as "relevant!"
@@ -181,7 +233,7 @@ async fn send_one(
         .collect();
     if items.is_empty() {
         tx.commit().await?;
-        return Ok(false);
+        return Ok(not_sent(next_week));
     }
     let token = unsubscribe_token(&mut tx, tenant_id, user_id).await?;
     let unsubscribe = format!("{}/unsubscribe/{tenant_id}/{token}", sender.public_base_url);
@@ -268,7 +320,13 @@ async fn send_one(
             Err(error) => Err(Error::from(error)),
         }
     };
-    tokio::spawn(record).await.map_err(|_| Error::Interrupted)?
+    let sent = tokio::spawn(record)
+        .await
+        .map_err(|_| Error::Interrupted)??;
+    Ok(Round {
+        sent,
+        weekly_look_again_at: next_week.filter(|_| weekly),
+    })
 }
 
 /// The instant a local day begins (the first instant that exists, on a day clocks

@@ -2,6 +2,9 @@ use std::sync::Arc;
 
 use maillage_notification::{Application, Config, SystemClock};
 
+#[global_allocator]
+static ALLOCATOR: maillage_runtime::Allocator = maillage_runtime::Allocator;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     maillage_runtime::init("notification");

@@ -1,11 +1,12 @@
 //! `GET /metrics`: what the reminders are doing, in Prometheus' text format. What is
-//! waiting is read from PostgreSQL through the partial indexes of the statuses still in
-//! play (a scrape never reads the whole reminders table, which only grows); what was
-//! done is counted by this instance as it does it (counters, summed across instances
-//! by Prometheus); the work in flight is read from the Redis streams.
+//! waiting is sampled in the background, from PostgreSQL through the partial indexes of
+//! the statuses still in play (never the whole reminders table, which only grows) and
+//! from the Redis streams; what was done is counted by this instance as it does it
+//! (counters, summed across instances by Prometheus). A scrape reads neither.
 
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use maillage_db::begin_platform_scan;
@@ -48,10 +49,28 @@ pub struct Sources<'a> {
     pub redis: &'a mut ConnectionManager,
     pub namespace: &'a str,
     pub streams: [&'a WorkStream; 2],
-    pub counters: &'a Counters,
 }
 
-pub async fn render(sources: Sources<'_>, now: DateTime<Utc>) -> Result<String, Error> {
+/// What is waiting, read at one moment: a scrape serves the latest sample instead of
+/// reading PostgreSQL and Redis itself, so that it costs the same at any size and however
+/// often it comes (several Prometheus servers, a curious operator in a loop).
+pub struct Gauges {
+    pending: i64,
+    queued: i64,
+    sending: i64,
+    failed: i64,
+    lag_seconds: f64,
+    outbox_waiting: i64,
+    outbox_oldest_seconds: f64,
+    /// Per consumer group: entries delivered and not yet acknowledged.
+    stream_pending: Vec<(&'static str, usize)>,
+    dead_letters: usize,
+    sampled_at: Instant,
+}
+
+/// Reads the gauges: the statuses still in play, each through its partial index, and
+/// the work streams.
+pub async fn sample(sources: Sources<'_>, now: DateTime<Utc>) -> Result<Gauges, Error> {
     let mut tx = begin_platform_scan(sources.pool).await?;
     // Each query's condition is a partial index's: reminders_due_idx, reminders_lease_idx,
     // reminders_failed_idx.
@@ -89,7 +108,42 @@ pub async fn render(sources: Sources<'_>, now: DateTime<Utc>) -> Result<String, 
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
+    let count_of = |status: &str| {
+        waiting
+            .iter()
+            .find(|row| row.status == status)
+            .map_or(0, |row| row.count)
+    };
 
+    let mut stream_pending = Vec::new();
+    for stream in sources.streams {
+        let reply: StreamPendingReply = sources
+            .redis
+            .xpending(&stream.key, stream.group)
+            .await
+            .unwrap_or(StreamPendingReply::Empty);
+        stream_pending.push((stream.group, reply.count()));
+    }
+    let dead_letters: usize = sources
+        .redis
+        .xlen(dead_letters::stream_key(sources.namespace))
+        .await?;
+    Ok(Gauges {
+        pending: count_of("pending"),
+        queued: count_of("queued"),
+        sending,
+        failed,
+        lag_seconds: lag_seconds.unwrap_or(0.0).max(0.0),
+        outbox_waiting: outbox.waiting,
+        outbox_oldest_seconds: outbox.oldest_seconds.unwrap_or(0.0).max(0.0),
+        stream_pending,
+        dead_letters,
+        sampled_at: Instant::now(),
+    })
+}
+
+/// The page: the latest gauges, how old they are, and this instance's counters.
+pub fn render(gauges: &Gauges, counters: &Counters) -> String {
     let mut out = String::new();
     let mut metric = |name: &str, help: &str, kind: &str, samples: &[(String, f64)]| {
         let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
@@ -97,20 +151,15 @@ pub async fn render(sources: Sources<'_>, now: DateTime<Utc>) -> Result<String, 
             let _ = writeln!(out, "{name}{labels} {value}");
         }
     };
-    let count_of = |status: &str| {
-        waiting
-            .iter()
-            .find(|row| row.status == status)
-            .map_or(0.0, |row| row.count as f64)
-    };
+    let one = |value: f64| [(String::new(), value)];
     let statuses: Vec<(String, f64)> = [
-        ("pending", count_of("pending")),
-        ("queued", count_of("queued")),
-        ("sending", sending as f64),
-        ("failed", failed as f64),
+        ("pending", gauges.pending),
+        ("queued", gauges.queued),
+        ("sending", gauges.sending),
+        ("failed", gauges.failed),
     ]
     .into_iter()
-    .map(|(status, count)| (format!("{{status=\"{status}\"}}"), count))
+    .map(|(status, count)| (format!("{{status=\"{status}\"}}"), count as f64))
     .collect();
     metric(
         "maillage_reminders",
@@ -118,8 +167,7 @@ pub async fn render(sources: Sources<'_>, now: DateTime<Utc>) -> Result<String, 
         "gauge",
         &statuses,
     );
-    let counted = |counter: &AtomicU64| [(String::new(), counter.load(Ordering::Relaxed) as f64)];
-    let counters = sources.counters;
+    let counted = |counter: &AtomicU64| one(counter.load(Ordering::Relaxed) as f64);
     metric(
         "maillage_reminders_sent_total",
         "Reminders this instance sent.",
@@ -148,48 +196,42 @@ pub async fn render(sources: Sources<'_>, now: DateTime<Utc>) -> Result<String, 
         "maillage_reminder_lag_seconds",
         "How late the oldest due and still unsent reminder is (0 when none).",
         "gauge",
-        &[(String::new(), lag_seconds.unwrap_or(0.0).max(0.0))],
+        &one(gauges.lag_seconds),
     );
     metric(
         "maillage_outbox_unprocessed",
         "Outbox events the planner has not acted on yet.",
         "gauge",
-        &[(String::new(), outbox.waiting as f64)],
+        &one(gauges.outbox_waiting as f64),
     );
     metric(
         "maillage_outbox_oldest_unprocessed_seconds",
         "Age of the oldest such event (0 when none).",
         "gauge",
-        &[(String::new(), outbox.oldest_seconds.unwrap_or(0.0).max(0.0))],
+        &one(gauges.outbox_oldest_seconds),
     );
-
-    let mut pending = Vec::new();
-    for stream in sources.streams {
-        let reply: StreamPendingReply = sources
-            .redis
-            .xpending(&stream.key, stream.group)
-            .await
-            .unwrap_or(StreamPendingReply::Empty);
-        pending.push((
-            format!("{{stream=\"{}\"}}", stream.group),
-            reply.count() as f64,
-        ));
-    }
+    let pending: Vec<(String, f64)> = gauges
+        .stream_pending
+        .iter()
+        .map(|(group, count)| (format!("{{stream=\"{group}\"}}"), *count as f64))
+        .collect();
     metric(
         "maillage_stream_pending",
         "Stream entries delivered to a consumer and not yet acknowledged.",
         "gauge",
         &pending,
     );
-    let dead: usize = sources
-        .redis
-        .xlen(dead_letters::stream_key(sources.namespace))
-        .await?;
     metric(
         "maillage_dead_letter_stream_length",
         "Announcements on the dead-letter stream (capped).",
         "gauge",
-        &[(String::new(), dead as f64)],
+        &one(gauges.dead_letters as f64),
     );
-    Ok(out)
+    metric(
+        "maillage_gauges_age_seconds",
+        "How long ago the gauges above were read (they are sampled in the background; a growing age means the database or Redis does not answer).",
+        "gauge",
+        &one(gauges.sampled_at.elapsed().as_secs_f64()),
+    );
+    out
 }

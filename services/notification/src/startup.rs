@@ -11,11 +11,13 @@ use lettre::message::dkim::{
     DkimSigningKey,
 };
 use lettre::message::header::HeaderName;
+use lettre::transport::smtp::PoolConfig;
 use redis::aio::ConnectionManager;
 use redis::streams::StreamId;
 use secrecy::ExposeSecret;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 use uuid::Uuid;
 
@@ -27,6 +29,9 @@ use crate::{Clock, Config, Error, dead_letters, digest, metrics, planner, relay}
 
 /// After an error (a server down), a loop waits this long before trying again.
 const RETRY_DELAY: Duration = Duration::from_secs(2);
+
+/// Outbox events a planner takes from the stream at once.
+const EVENTS_PER_BATCH: usize = 50;
 
 pub struct Application {
     config: Config,
@@ -102,7 +107,9 @@ impl Application {
         let outbound = Arc::new(Outbound {
             pool: pool.clone(),
             send_lease: config.send_lease,
-            mailer: Mailer::from_url(&config.smtp_url)?.build(),
+            mailer: Mailer::from_url(&config.smtp_url)?
+                .pool_config(PoolConfig::new().max_size(config.sends_in_flight.max(1) as u32))
+                .build(),
             from: config.mail_from.parse()?,
             public_base_url: config.public_base_url.clone(),
             dkim,
@@ -138,16 +145,43 @@ impl Application {
         let reminders = WorkStream::reminders(&namespace, &config.consumer_name);
         let poll = config.poll_interval;
         let reclaim = config.reclaim_after;
+        let in_flight = config.sends_in_flight.max(1);
 
-        let observed = Arc::new(Observed {
-            pool: pool.clone(),
-            redis_url: config.redis_url.clone(),
-            namespace: namespace.clone(),
-            streams: [events.clone(), reminders.clone()],
-            clock: clock.clone(),
-            counters: Arc::new(Counters::default()),
-        });
+        let counters = Arc::new(Counters::default());
+        let (gauges_out, gauges) = watch::channel(None);
         let mut workers = JoinSet::new();
+        {
+            let (pool, namespace, clock) = (pool.clone(), namespace.clone(), clock.clone());
+            let streams = [events.clone(), reminders.clone()];
+            let every = config.metrics_interval;
+            let gauges_out = Arc::new(gauges_out);
+            workers.spawn(forever(
+                "metrics sampler",
+                config.redis_url.clone(),
+                move |mut redis| {
+                    let (pool, namespace, clock, streams, gauges_out) = (
+                        pool.clone(),
+                        namespace.clone(),
+                        clock.clone(),
+                        streams.clone(),
+                        gauges_out.clone(),
+                    );
+                    async move {
+                        let [events, reminders] = &streams;
+                        let sources = metrics::Sources {
+                            pool: &pool,
+                            redis: &mut redis,
+                            namespace: &namespace,
+                            streams: [events, reminders],
+                        };
+                        let sampled = metrics::sample(sources, clock.now()).await?;
+                        gauges_out.send_replace(Some(Arc::new(sampled)));
+                        tokio::time::sleep(every).await;
+                        Ok(redis)
+                    }
+                },
+            ));
+        }
         {
             let (pool, url, events, clock) = (
                 pool.clone(),
@@ -176,7 +210,10 @@ impl Application {
                 let (pool, events, clock) = (pool.clone(), events.clone(), clock.clone());
                 async move {
                     events.ensure_group(&mut redis).await?;
-                    for entry in events.next_batch(&mut redis, poll, reclaim).await? {
+                    for entry in events
+                        .next_batch(&mut redis, EVENTS_PER_BATCH, poll, reclaim)
+                        .await?
+                    {
                         if let (Some(tenant_id), Some(subject_id)) = (
                             uuid_field(&entry, "tenant_id"),
                             uuid_field(&entry, "aggregate_id"),
@@ -208,7 +245,7 @@ impl Application {
                 reminders.clone(),
                 clock.clone(),
             );
-            let counters = observed.counters.clone();
+            let counters = counters.clone();
             workers.spawn(forever("dispatcher", url, move |mut redis| {
                 let (pool, reminders, clock, counters) = (
                     pool.clone(),
@@ -259,7 +296,7 @@ impl Application {
                 reminders,
                 clock,
                 namespace.clone(),
-                observed.counters.clone(),
+                counters.clone(),
             ));
             workers.spawn(forever("sender", url, move |mut redis| {
                 let state = state.clone();
@@ -267,7 +304,9 @@ impl Application {
                     let (outbound, reminders, clock, namespace, counters) = &*state;
                     reminders.ensure_group(&mut redis).await?;
                     let sender = outbound.sender();
-                    let batch = reminders.next_batch(&mut redis, poll, reclaim).await?;
+                    let batch = reminders
+                        .next_batch(&mut redis, in_flight * 4, poll, reclaim)
+                        .await?;
                     // Several emails in flight: an SMTP exchange mostly waits on the
                     // network, not on this process.
                     let handled: Vec<Result<(), Error>> = futures::stream::iter(batch)
@@ -286,7 +325,7 @@ impl Application {
                                 .map(|outcome| counters.count(&outcome))
                             }
                         })
-                        .buffer_unordered(SENDS_IN_FLIGHT)
+                        .buffer_unordered(in_flight)
                         .collect()
                         .await;
                     handled.into_iter().collect::<Result<(), Error>>()?;
@@ -302,7 +341,7 @@ impl Application {
         });
         let app = health.route(
             "/metrics",
-            axum::routing::get(move || metrics_page(Arc::clone(&observed))),
+            axum::routing::get(move || metrics_page(gauges.clone(), counters.clone())),
         );
         let server =
             axum::serve(listener, app).with_graceful_shutdown(maillage_runtime::shutdown_signal());
@@ -315,9 +354,6 @@ impl Application {
         Ok(())
     }
 }
-
-/// Emails one instance has in flight at once (within lettre's pool of connections).
-const SENDS_IN_FLIGHT: usize = 4;
 
 /// Delivers the reminder a stream entry names, announces it if it ends dead-lettered,
 /// and acknowledges the entry once its outcome is recorded.
@@ -351,48 +387,25 @@ async fn deliver_entry(
     Ok(outcome)
 }
 
-/// What `/metrics` reads.
-struct Observed {
-    pool: PgPool,
-    redis_url: String,
-    namespace: String,
-    streams: [WorkStream; 2],
-    clock: Arc<dyn Clock>,
-    /// What this instance did since it started.
-    counters: Arc<Counters>,
-}
+/// The latest gauges, from the sampler.
+type LatestGauges = watch::Receiver<Option<Arc<metrics::Gauges>>>;
 
-async fn metrics_page(observed: Arc<Observed>) -> axum::response::Response {
+async fn metrics_page(gauges: LatestGauges, counters: Arc<Counters>) -> axum::response::Response {
     use axum::http::{StatusCode, header};
     use axum::response::IntoResponse;
-    let rendered = async {
-        let mut redis = streams::connect(&observed.redis_url).await?;
-        let [events, reminders] = &observed.streams;
-        metrics::render(
-            metrics::Sources {
-                pool: &observed.pool,
-                redis: &mut redis,
-                namespace: &observed.namespace,
-                streams: [events, reminders],
-                counters: &observed.counters,
-            },
-            observed.clock.now(),
-        )
-        .await
-    };
-    match rendered.await {
-        Ok(text) => (
+    // Cloned out of the channel: its lock is not held while the page is written.
+    let latest = gauges.borrow().clone();
+    match latest {
+        Some(gauges) => (
             [(
                 header::CONTENT_TYPE,
                 "text/plain; version=0.0.4; charset=utf-8",
             )],
-            text,
+            metrics::render(&gauges, &counters),
         )
             .into_response(),
-        Err(error) => {
-            tracing::warn!(%error, "metrics unavailable");
-            StatusCode::SERVICE_UNAVAILABLE.into_response()
-        }
+        // Not one sample yet: the database or Redis has not answered since the start.
+        None => StatusCode::SERVICE_UNAVAILABLE.into_response(),
     }
 }
 

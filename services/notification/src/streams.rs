@@ -81,17 +81,19 @@ impl WorkStream {
         Ok(())
     }
 
-    /// New entries for this consumer, waiting up to `block` for some to arrive; then,
-    /// if there were none, entries abandoned by a consumer for longer than `reclaim_after`.
+    /// Up to `count` new entries for this consumer, waiting up to `block` for some to
+    /// arrive; then, if there were none, entries abandoned by a consumer for longer than
+    /// `reclaim_after`.
     pub async fn next_batch(
         &self,
         redis: &mut ConnectionManager,
+        count: usize,
         block: Duration,
         reclaim_after: Duration,
     ) -> Result<Vec<StreamId>, Error> {
         let options = StreamReadOptions::default()
             .group(self.group, &self.consumer)
-            .count(50)
+            .count(count)
             .block(block.as_millis() as usize);
         let reply: Option<StreamReadReply> =
             redis.xread_options(&[&self.key], &[">"], &options).await?;
@@ -110,7 +112,7 @@ impl WorkStream {
                 &self.consumer,
                 reclaim_after.as_millis() as u64,
                 "0-0",
-                StreamAutoClaimOptions::default().count(50),
+                StreamAutoClaimOptions::default().count(count),
             )
             .await?;
         Ok(reclaimed.claimed)

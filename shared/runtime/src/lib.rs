@@ -19,15 +19,18 @@ use tower_http::request_id::{
 use tower_http::trace::TraceLayer;
 use tracing_subscriber::EnvFilter;
 
+mod allocator;
 pub mod api;
 mod shed;
 
+pub use allocator::Allocator;
 pub use shed::{RETRY_AFTER, Refusal, limit_in_flight};
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
 /// Installs the global subscriber: JSON lines when `LOG_FORMAT=json` (production),
-/// readable text otherwise. `RUST_LOG` filters, defaulting to `info`.
+/// readable text otherwise. `RUST_LOG` filters, defaulting to `info`. Starts the
+/// allocator's background purging (see `Allocator`).
 pub fn init(service: &'static str) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let json = std::env::var("LOG_FORMAT").is_ok_and(|v| v == "json");
@@ -41,6 +44,7 @@ pub fn init(service: &'static str) {
         builder.try_init()
     };
     tracing::info!(service, "telemetry initialised");
+    allocator::return_memory_when_idle();
 }
 
 /// Wraps a router with request ids (set, propagated to the response) and a span per

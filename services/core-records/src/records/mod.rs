@@ -59,7 +59,7 @@ mod partnerships;
 mod people;
 mod projects;
 mod reminder_policy;
-mod search;
+pub(crate) mod search;
 mod tags;
 
 use axum::extract::State;
