@@ -6,8 +6,10 @@
 --
 -- Here each word a record is found by is a row, in the order a search reads them: a
 -- prefix is a range of that index, read from its start, so the first page is found
--- after a few dozen entries however many match; the other words of the query are
--- checked per record through the second index. Within a word, records come in the
+-- after a few dozen entries however many match. Each row also carries all the words of
+-- its record, in the index, so that the other words of the query are checked on the
+-- entry itself, without another lookup: "jean mar" reads the entries of "jean" until
+-- enough also hold a word starting with "mar". Within a word, records come in the
 -- order of their label. The words are those of search_text (no accents, lower case,
 -- split on anything that is not a letter or a digit), kept by the trigger below; a
 -- record in the bin has none.
@@ -20,9 +22,10 @@ create table search_terms (
     record_kind  text not null
                      constraint search_terms_kind_check check (record_kind in ('person', 'organisation', 'project')),
     record_id    uuid not null,
-    primary key (tenant_id, term, rank_key, record_kind, record_id)
+    -- All the record's words, each after a space: " camille durand camille34 exemple fr".
+    words        text collate "C" not null,
+    primary key (tenant_id, term, rank_key, record_kind, record_id) include (words)
 );
-create index search_terms_record_idx on search_terms (tenant_id, record_kind, record_id, term);
 
 -- The words of a tenant one may mistype, for the typo pass: the word nearest to one that
 -- finds nothing ("durnad" → "durand") is looked up by trigram distance in the tenant's
@@ -67,6 +70,11 @@ create function maillage_may_be_mistyped(word text) returns boolean
     language sql immutable parallel safe strict
     return word ~ '^[^[:digit:]]{3,}$';
 
+-- A record's words as search_terms.words holds them.
+create function maillage_spaced_words(searchable text) returns text
+    language sql immutable parallel safe strict
+    return coalesce(' ' || (select string_agg(word, ' ') from maillage_words(searchable) as word), '');
+
 -- A query's words, in the order typed: "Hél dur" → {hel, dur}.
 create function maillage_query_words(query text) returns text[]
     language sql immutable parallel safe strict
@@ -83,6 +91,7 @@ language plpgsql as $$
 declare
     kind constant text := tg_argv[0];
     rank_key text;
+    words text;
 begin
     if tg_op in ('UPDATE', 'DELETE') then
         delete from search_terms
@@ -93,8 +102,9 @@ begin
             when 'person' then maillage_search_text(concat_ws(' ', to_jsonb(new) ->> 'family_name', to_jsonb(new) ->> 'given_name'))
             else maillage_search_text(to_jsonb(new) ->> 'name')
         end;
-        insert into search_terms (tenant_id, term, rank_key, record_kind, record_id)
-        select new.tenant_id, word, rank_key, kind, new.id
+        words := maillage_spaced_words(new.search_text);
+        insert into search_terms (tenant_id, term, rank_key, record_kind, record_id, words)
+        select new.tenant_id, word, rank_key, kind, new.id, words
         from maillage_words(new.search_text) as word;
         insert into search_vocabulary (tenant_id, term)
         select new.tenant_id, word from maillage_words(new.search_text) as word
@@ -123,16 +133,17 @@ end
 $$;
 
 -- The records there are, as the trigger would have indexed them.
-insert into search_terms (tenant_id, term, rank_key, record_kind, record_id)
-select p.tenant_id, word, maillage_search_text(concat_ws(' ', p.family_name, p.given_name)), 'person', p.id
+insert into search_terms (tenant_id, term, rank_key, record_kind, record_id, words)
+select p.tenant_id, word, maillage_search_text(concat_ws(' ', p.family_name, p.given_name)), 'person', p.id,
+       maillage_spaced_words(p.search_text)
 from people p cross join lateral maillage_words(p.search_text) as word
 where p.deleted_at is null
 union all
-select o.tenant_id, word, maillage_search_text(o.name), 'organisation', o.id
+select o.tenant_id, word, maillage_search_text(o.name), 'organisation', o.id, maillage_spaced_words(o.search_text)
 from organisations o cross join lateral maillage_words(o.search_text) as word
 where o.deleted_at is null
 union all
-select j.tenant_id, word, maillage_search_text(j.name), 'project', j.id
+select j.tenant_id, word, maillage_search_text(j.name), 'project', j.id, maillage_spaced_words(j.search_text)
 from projects j cross join lateral maillage_words(j.search_text) as word
 where j.deleted_at is null;
 

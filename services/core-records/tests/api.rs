@@ -555,10 +555,69 @@ async fn search_ignores_accents_and_case_takes_prefixes_and_forgives_typos() -> 
         "a typo still finds her"
     );
 
+    let (_, found) = app.search(&editor, "helene durnad").await?;
+    assert_eq!(found["approximate"], true);
+    assert_eq!(
+        labels(&found),
+        ["Durand Hélène"],
+        "one word right, one mistyped"
+    );
+
     // Without a letter or digit there is no word to find (the web page says so).
     let (status, found) = app.search(&editor, "  --  ").await?;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(found["items"], json!([]));
+    Ok(())
+}
+
+/// A short prefix matches many: the word typed itself comes first, then the words it
+/// starts, in alphabetical order, each with its records by name; and the page stops at
+/// the limit asked.
+#[tokio::test]
+async fn a_broad_search_lists_the_word_typed_first_then_alphabetically() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    for (given, family) in [
+        ("Zoé", "Martin"),
+        ("Alice", "Marchand"),
+        ("Léon", "Mar"),
+        ("Bruno", "Martin"),
+        ("Inès", "Dupont"),
+    ] {
+        let body = json!({"given_name": given, "family_name": family});
+        let (status, _) = app
+            .send(&editor, Method::POST, "/v1/people", Some(body))
+            .await?;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let labels = |body: &Value| -> Vec<String> {
+        body["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|h| h["label"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let (status, found) = app.search(&editor, "mar").await?;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(
+        labels(&found),
+        ["Mar Léon", "Marchand Alice", "Martin Bruno", "Martin Zoé"]
+    );
+    let scores: Vec<f64> = found["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|h| h["score"].as_f64())
+        .collect();
+    assert!(
+        scores.windows(2).all(|pair| pair[0] > pair[1]),
+        "the score falls with the rank: {scores:?}"
+    );
+    let (_, found) = app
+        .send(&editor, Method::GET, "/v1/search?q=mar&limit=2", None)
+        .await?;
+    assert_eq!(labels(&found), ["Mar Léon", "Marchand Alice"]);
     Ok(())
 }
 

@@ -1,9 +1,9 @@
 //! What the benchmarks share: pgbench runs of the service's own SQL (the baseline a
-//! request is compared with), many HTTP clients at once, and percentiles.
+//! request is compared with), many HTTP clients at once (wrk, a load tool in C as light
+//! as pgbench), and percentiles.
 
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use url::Url;
@@ -11,8 +11,6 @@ use url::Url;
 /// Latencies of one run, and how many it served in how long.
 pub struct Run {
     pub latencies: Vec<Duration>,
-    /// Answers refused with 503 (the service's bound on work in flight).
-    pub refused: u64,
     pub elapsed: Duration,
 }
 
@@ -96,63 +94,70 @@ pub fn pgbench(
         Length::Seconds(s) => Duration::from_secs(s),
         Length::Transactions(_) => elapsed,
     };
-    Ok(Run {
-        latencies,
-        refused: 0,
-        elapsed,
-    })
+    Ok(Run { latencies, elapsed })
 }
 
-/// `clients` HTTP clients, each on a connection of its own, sending `GET url` one after
-/// the other for `seconds`, with the header `sign` makes fresh for each request.
-pub async fn http_load(
+/// What wrk measured: every answer counts in the latencies, a refusal (503) too.
+pub struct Wrk {
+    pub per_second: f64,
+    /// Answers other than 2xx or 3xx (503: refused past the service's bound).
+    pub refused: u64,
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+}
+
+/// Prints what wrk's summary holds, on one line the run's output is read for.
+const WRK_REPORT: &str = r#"
+done = function(summary, latency, requests)
+  io.write(string.format("maillage-wrk %d %d %d %f %f %f\n", summary.requests, summary.errors.status,
+    summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"#;
+
+/// `wrk` (Debian's package; `make bench` installs it): `clients` connections sending
+/// `GET url` with `header` for `seconds`, on two threads.
+pub fn wrk(
+    dir: &Path,
     url: &str,
+    header: (&str, &str),
     clients: usize,
     seconds: u64,
-    header: &'static str,
-    sign: Arc<dyn Fn() -> anyhow::Result<String> + Send + Sync>,
-) -> anyhow::Result<Run> {
-    let started = Instant::now();
-    let until = started + Duration::from_secs(seconds);
-    let mut tasks = Vec::with_capacity(clients);
-    for _ in 0..clients {
-        let http = reqwest::Client::builder()
-            .pool_max_idle_per_host(1)
-            .timeout(Duration::from_secs(60))
-            .build()?;
-        let (url, sign) = (url.to_owned(), sign.clone());
-        tasks.push(tokio::spawn(async move {
-            let (mut latencies, mut refused) = (Vec::new(), 0u64);
-            while Instant::now() < until {
-                let token = sign()?;
-                let sent = Instant::now();
-                let response = http.get(&url).header(header, token).send().await?;
-                match response.status().as_u16() {
-                    200 => {
-                        response.bytes().await?;
-                        latencies.push(sent.elapsed());
-                    }
-                    503 => {
-                        refused += 1;
-                        // As Retry-After asks, a little.
-                        tokio::time::sleep(Duration::from_millis(100)).await;
-                    }
-                    status => anyhow::bail!("{url}: {status}"),
-                }
-            }
-            Ok::<_, anyhow::Error>((latencies, refused))
-        }));
-    }
-    let mut run = Run {
-        latencies: Vec::new(),
-        refused: 0,
-        elapsed: Duration::ZERO,
+) -> anyhow::Result<Wrk> {
+    let report = dir.join("report.lua");
+    std::fs::write(&report, WRK_REPORT)?;
+    let output = Command::new("wrk")
+        .args(["-t", "2", "-c", &clients.to_string()])
+        .args(["-d", &format!("{seconds}s"), "--timeout", "30s"])
+        .arg("-H")
+        .arg(format!("{}: {}", header.0, header.1))
+        .arg("-s")
+        .arg(&report)
+        .arg(url)
+        .output()?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    anyhow::ensure!(
+        output.status.success(),
+        "wrk failed: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let figures: Vec<f64> = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("maillage-wrk "))
+        .map(|line| {
+            line.split_whitespace()
+                .filter_map(|v| v.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let [requests, refused, duration_us, p50, p95, p99] = figures[..] else {
+        anyhow::bail!("no summary from wrk: {stdout}");
     };
-    for task in tasks {
-        let (latencies, refused) = task.await??;
-        run.latencies.extend(latencies);
-        run.refused += refused;
-    }
-    run.elapsed = started.elapsed();
-    Ok(run)
+    Ok(Wrk {
+        per_second: (requests - refused) / (duration_us / 1e6),
+        refused: refused as u64,
+        p50: p50 / 1000.0,
+        p95: p95 / 1000.0,
+        p99: p99 / 1000.0,
+    })
 }

@@ -3,10 +3,11 @@
 //!
 //! Every word of the query is a prefix, and a record must have a word starting with
 //! each. The word with the fewest matches leads: its range of the index is read from
-//! its start, each record checked for the other words, until a page is found; a broad
-//! prefix ("m" in a workspace of 300,000 people) stops after a few dozen entries
-//! instead of ranking every match. Records come by the word they matched (the word
-//! typed itself first, then the longer ones in alphabetical order), then by label.
+//! its start, each entry checked for the other words (every entry holds all its
+//! record's words), until a page is found; a broad prefix ("m" in a workspace of
+//! 300,000 people) stops after a few dozen entries instead of ranking every match.
+//! Records come by the word they matched (the word typed itself first, then the longer
+//! ones in alphabetical order), then by label.
 //!
 //! When that finds nothing, each word that finds nothing alone is replaced by the
 //! nearest word of the tenant's vocabulary (trigram distance: "durnad" → "durand"), and
@@ -23,14 +24,17 @@ use crate::Error;
 
 /// Matches counted per word to choose the one that leads: beyond this, a word is broad.
 const COUNT_CAP: i64 = 1_000;
-/// Index entries read per result asked: a record found by several words of the leading
+/// Index entries kept per result asked: a record found by several words of the leading
 /// prefix ("marie martin" for "mar") is met more than once.
-const ENTRIES_PER_RESULT: i64 = 5;
+const ENTRIES_PER_RESULT: i64 = 3;
 /// How close a word of the vocabulary must be to stand for a word that finds nothing
 /// (pg_trgm similarity of the two words, 0 to 1: "durnad" and "durand" are 0.27 apart).
 const NEAR_MISS_SIMILARITY: f32 = 0.2;
-/// Nearest words looked at for each word that finds nothing.
+/// Nearest words looked at for each word that finds nothing, and kept.
 const NEAR_MISS_CANDIDATES: i64 = 5;
+const NEAR_MISS_KEPT: i64 = 3;
+/// Combinations of near words tried, the closest first.
+const NEAR_MISS_TRIES: usize = 6;
 
 pub struct Found {
     pub hits: Vec<SearchHit>,
@@ -66,31 +70,59 @@ pub async fn find(
             });
         }
     }
-    let mut corrected = words.clone();
-    for (word, count) in corrected.iter_mut().zip(&matches) {
-        if *count > 0 {
+    // Near misses: each word that finds nothing alone replaced by one of the tenant's
+    // words nearest to it, the closest combinations first.
+    let mut candidates = Vec::with_capacity(words.len());
+    for (word, count) in words.iter().zip(&matches) {
+        candidates.push(if *count > 0 {
+            vec![word.clone()]
+        } else {
+            nearest_words(conn, tenant_id, word).await?
+        });
+    }
+    for choice in closest_first(&candidates) {
+        let corrected: Vec<String> = choice
+            .iter()
+            .zip(&candidates)
+            .filter_map(|(&i, nearest)| nearest.get(i).cloned())
+            .collect();
+        if corrected == words {
             continue;
         }
-        match nearest_word(conn, tenant_id, word).await? {
-            Some(near) => *word = near,
-            None => {
-                return Ok(Found {
-                    hits: Vec::new(),
-                    approximate: true,
-                });
-            }
+        let matches = matches_per_word(conn, tenant_id, &corrected).await?;
+        let hits = walk(conn, tenant_id, &corrected, &matches, limit).await?;
+        if !hits.is_empty() {
+            return Ok(Found {
+                hits,
+                approximate: true,
+            });
         }
     }
-    let hits = if corrected == words {
-        Vec::new()
-    } else {
-        let matches = matches_per_word(conn, tenant_id, &corrected).await?;
-        walk(conn, tenant_id, &corrected, &matches, limit).await?
-    };
     Ok(Found {
-        hits,
+        hits: Vec::new(),
         approximate: true,
     })
+}
+
+/// Combinations of one candidate per word (their indexes), the closest first (the
+/// smallest sum of ranks), at most `NEAR_MISS_TRIES`; none if a word has no candidate.
+fn closest_first(candidates: &[Vec<String>]) -> Vec<Vec<usize>> {
+    let mut combinations: Vec<Vec<usize>> = vec![Vec::new()];
+    for nearest in candidates {
+        combinations = combinations
+            .into_iter()
+            .flat_map(|chosen| {
+                (0..nearest.len()).map(move |i| {
+                    let mut next = chosen.clone();
+                    next.push(i);
+                    next
+                })
+            })
+            .collect();
+    }
+    combinations.sort_by_key(|chosen| chosen.iter().sum::<usize>());
+    combinations.truncate(NEAR_MISS_TRIES);
+    combinations
 }
 
 /// A word as a range of the index: from the word itself to just past every word it
@@ -145,24 +177,21 @@ async fn walk(
         })
         .unwrap_or(0);
     let (lead_from, lead_to) = prefix_range(&words[leading]);
-    let (others_from, others_to) = prefix_ranges(
-        words
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != leading)
-            .map(|(_, word)| word),
-    );
+    // Each other word as it starts a word of `search_terms.words`.
+    let others: Vec<String> = words
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != leading)
+        .map(|(_, word)| format!(" {word}"))
+        .collect();
     let found = sqlx::query!(
         r#"with walked as (
                select t.term, t.rank_key, t.record_kind, t.record_id from search_terms t
                where t.tenant_id = $1 and t.term >= $2 and t.term < $3
-                 and not exists (select 1 from unnest($4::text[], $5::text[]) as o (from_term, to_term)
-                                 where not exists (select 1 from search_terms s
-                                                   where s.tenant_id = $1 and s.record_kind = t.record_kind
-                                                     and s.record_id = t.record_id
-                                                     and s.term >= o.from_term and s.term < o.to_term))
+                 and not exists (select 1 from unnest($4::text[]) as o (word)
+                                 where strpos(t.words, o.word) = 0)
                order by t.term, t.rank_key, t.record_kind, t.record_id
-               limit $6
+               limit $5
            ), met as (
                select record_kind, record_id,
                       row_number() over (order by term, rank_key, record_kind, record_id) as position
@@ -171,12 +200,11 @@ async fn walk(
            select record_kind as "kind!", record_id as "id!" from met
            group by record_kind, record_id
            order by min(position)
-           limit $7"#,
+           limit $6"#,
         tenant_id,
         lead_from,
         lead_to,
-        &others_from,
-        &others_to,
+        &others,
         limit * ENTRIES_PER_RESULT,
         limit,
     )
@@ -237,13 +265,13 @@ async fn labelled(
         .collect())
 }
 
-/// The word of the tenant's vocabulary nearest to `word`, if one is near enough and
-/// still finds a record.
-async fn nearest_word(
+/// The words of the tenant's vocabulary nearest to `word`, the nearest first, near
+/// enough and still finding a record.
+async fn nearest_words(
     conn: &mut PgConnection,
     tenant_id: Uuid,
     word: &str,
-) -> Result<Option<String>, Error> {
+) -> Result<Vec<String>, Error> {
     Ok(sqlx::query_scalar!(
         r#"select near.term as "term!" from (
                select v.term, similarity(v.term, $2) as closeness from search_vocabulary v
@@ -254,12 +282,50 @@ async fn nearest_word(
            where near.closeness >= $3
              and exists (select 1 from search_terms t where t.tenant_id = $1 and t.term = near.term)
            order by near.closeness desc, near.term
-           limit 1"#,
+           limit $5"#,
         tenant_id,
         word,
         NEAR_MISS_SIMILARITY,
         NEAR_MISS_CANDIDATES,
+        NEAR_MISS_KEPT,
     )
-    .fetch_optional(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(list: &[&str]) -> Vec<String> {
+        list.iter().map(|w| (*w).to_owned()).collect()
+    }
+
+    #[test]
+    fn the_closest_combinations_of_near_words_come_first() {
+        let candidates = vec![
+            words(&["jean", "jeanne"]),
+            words(&["marie", "martin", "mari"]),
+        ];
+        let tries = closest_first(&candidates);
+        assert_eq!(tries.first(), Some(&vec![0, 0]));
+        assert_eq!(tries.len(), NEAR_MISS_TRIES);
+        assert!(tries.contains(&vec![0, 1]), "jean martin is tried");
+        let sums: Vec<usize> = tries.iter().map(|t| t.iter().sum()).collect();
+        assert!(sums.windows(2).all(|pair| pair[0] <= pair[1]), "{sums:?}");
+    }
+
+    #[test]
+    fn a_word_without_a_near_one_leaves_nothing_to_try() {
+        assert!(closest_first(&[words(&["jean"]), Vec::new()]).is_empty());
+    }
+
+    #[test]
+    fn a_prefix_range_holds_every_longer_word() {
+        let (from, to) = prefix_range("mar");
+        for word in ["mar", "marie", "martinez", "mar\u{ffff}"] {
+            assert!(from.as_str() <= word && word < to.as_str(), "{word}");
+        }
+        assert!("maq" < from.as_str() && "mas" > to.as_str());
+    }
 }
