@@ -29,10 +29,14 @@ create table search_terms (
 
 -- The words of a tenant one may mistype, for the typo pass: the word nearest to one that
 -- finds nothing ("durnad" → "durand") is looked up by trigram distance in the tenant's
--- part of the index, instead of comparing the query with every record. Words of three
+-- part of the index, instead of comparing the query with every record; and, for short
+-- words trigrams tell apart badly ("jaen"), by edit distance among the words with the
+-- same first letter (fuzzystrmatch's levenshtein). Words of three
 -- letters or more without a digit: a number in an email ("martin75") is not misspelt,
 -- and would make the vocabulary as large as the workspace. Words are not removed when
 -- their last record goes: the typo pass checks that a correction still finds one.
+create extension if not exists fuzzystrmatch;
+
 create table search_vocabulary (
     tenant_id  uuid not null references tenants (id) on delete cascade,
     term       text collate "C" not null,

@@ -266,28 +266,41 @@ async fn labelled(
 }
 
 /// The words of the tenant's vocabulary nearest to `word`, the nearest first, near
-/// enough and still finding a record.
+/// enough and still finding a record: by trigrams, and by edits among the words that
+/// begin with the same letter (two letters swapped in a short word leave few trigrams
+/// in common: "jaen" and "jean" share one).
 async fn nearest_words(
     conn: &mut PgConnection,
     tenant_id: Uuid,
     word: &str,
 ) -> Result<Vec<String>, Error> {
+    let first_letter: String = word.chars().take(1).collect();
+    let (letter_from, letter_to) = prefix_range(&first_letter);
+    let edits = if word.chars().count() > 3 { 2 } else { 1 };
     Ok(sqlx::query_scalar!(
         r#"select near.term as "term!" from (
-               select v.term, similarity(v.term, $2) as closeness from search_vocabulary v
-               where v.tenant_id = $1
-               order by v.term <-> $2
-               limit $4
+               (select v.term from search_vocabulary v
+                where v.tenant_id = $1
+                order by v.term <-> $2
+                limit $4)
+               union
+               (select v.term from search_vocabulary v
+                where v.tenant_id = $1 and v.term >= $6 and v.term < $7
+                  and levenshtein_less_equal(v.term, $2, $8) <= $8
+                limit $4)
            ) near
-           where near.closeness >= $3
+           where (similarity(near.term, $2) >= $3 or levenshtein_less_equal(near.term, $2, $8) <= $8)
              and exists (select 1 from search_terms t where t.tenant_id = $1 and t.term = near.term)
-           order by near.closeness desc, near.term
+           order by levenshtein_less_equal(near.term, $2, $8), similarity(near.term, $2) desc, near.term
            limit $5"#,
         tenant_id,
         word,
         NEAR_MISS_SIMILARITY,
         NEAR_MISS_CANDIDATES,
         NEAR_MISS_KEPT,
+        letter_from,
+        letter_to,
+        edits,
     )
     .fetch_all(&mut *conn)
     .await?)
