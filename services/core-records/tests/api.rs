@@ -571,6 +571,11 @@ async fn search_ignores_accents_and_case_takes_prefixes_and_forgives_typos() -> 
         "two letters swapped in a short word"
     );
 
+    // A long query of words found nowhere answers at once, with nothing.
+    let (status, found) = app.search(&editor, &"qzxw ".repeat(40)).await?;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(found["items"], json!([]));
+
     // Without a letter or digit there is no word to find (the web page says so).
     let (status, found) = app.search(&editor, "  --  ").await?;
     assert_eq!(status, StatusCode::OK);

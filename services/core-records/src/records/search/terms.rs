@@ -35,6 +35,9 @@ const NEAR_MISS_CANDIDATES: i64 = 5;
 const NEAR_MISS_KEPT: i64 = 3;
 /// Combinations of near words tried, the closest first.
 const NEAR_MISS_TRIES: usize = 6;
+/// Words of a query that may be corrected: past this many finding nothing, the query is
+/// not a few typos away from anything.
+const MAX_CORRECTED_WORDS: usize = 4;
 
 pub struct Found {
     pub hits: Vec<SearchHit>,
@@ -72,6 +75,13 @@ pub async fn find(
     }
     // Near misses: each word that finds nothing alone replaced by one of the tenant's
     // words nearest to it, the closest combinations first.
+    let missing = matches.iter().filter(|&&count| count == 0).count();
+    if missing > MAX_CORRECTED_WORDS {
+        return Ok(Found {
+            hits: Vec::new(),
+            approximate: true,
+        });
+    }
     let mut candidates = Vec::with_capacity(words.len());
     for (word, count) in words.iter().zip(&matches) {
         candidates.push(if *count > 0 {
@@ -108,6 +118,8 @@ pub async fn find(
 /// smallest sum of ranks), at most `NEAR_MISS_TRIES`; none if a word has no candidate.
 fn closest_first(candidates: &[Vec<String>]) -> Vec<Vec<usize>> {
     let mut combinations: Vec<Vec<usize>> = vec![Vec::new()];
+    // Word by word, only the closest partial combinations are kept: the closest whole
+    // ones extend them, and a long query's combinations would otherwise be countless.
     for nearest in candidates {
         combinations = combinations
             .into_iter()
@@ -119,9 +131,9 @@ fn closest_first(candidates: &[Vec<String>]) -> Vec<Vec<usize>> {
                 })
             })
             .collect();
+        combinations.sort_by_key(|chosen| chosen.iter().sum::<usize>());
+        combinations.truncate(NEAR_MISS_TRIES);
     }
-    combinations.sort_by_key(|chosen| chosen.iter().sum::<usize>());
-    combinations.truncate(NEAR_MISS_TRIES);
     combinations
 }
 
@@ -326,6 +338,14 @@ mod tests {
         assert!(tries.contains(&vec![0, 1]), "jean martin is tried");
         let sums: Vec<usize> = tries.iter().map(|t| t.iter().sum()).collect();
         assert!(sums.windows(2).all(|pair| pair[0] <= pair[1]), "{sums:?}");
+    }
+
+    #[test]
+    fn a_long_query_has_no_more_combinations_than_tried() {
+        let candidates = vec![words(&["a", "b", "c"]); 60];
+        let tries = closest_first(&candidates);
+        assert_eq!(tries.len(), NEAR_MISS_TRIES);
+        assert_eq!(tries.first(), Some(&vec![0; 60]));
     }
 
     #[test]
