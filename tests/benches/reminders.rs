@@ -2,7 +2,8 @@
 //! deadlines across 10,000 tenants, six reminders each (6,000,000 rows); then one day's
 //! due reminders are found, queued and sent by a real notification service into a local
 //! SMTP sink. Prints how long finding the due reminders takes (the dispatcher's query,
-//! and the whole queueing) and the sustained send rate.
+//! and the whole queueing), the sustained send rate, and beside it the sink's own
+//! ceiling: one of those emails sent again by lettre alone, with as many connections.
 //!
 //! The seeded database (`maillage_bench_reminders`) is kept between runs; drop it to
 //! reseed.
@@ -130,6 +131,12 @@ async fn main() -> anyhow::Result<()> {
         scrapes[scrapes.len() * 95 / 100],
     );
     service.abort();
+    // The sink's own ceiling, the service stopped: what the send rate reads against.
+    let ceiling = sink_alone(&sink, SENDS_IN_FLIGHT, SENT_SAMPLE as usize).await?;
+    println!(
+        "baseline: the sink alone takes {ceiling:.0} emails/s (one of those emails again, {SENDS_IN_FLIGHT} connections, no database); the service reached {:.2}x of it",
+        rate / ceiling
+    );
     // A round with nothing due (the day's reminders are all queued): what every poll of
     // a quiet day costs.
     let idle_ms = find_due_query(&owner, now, false).await?;
@@ -138,6 +145,46 @@ async fn main() -> anyhow::Result<()> {
         idle_ms.0, idle_ms.1
     );
     Ok(())
+}
+
+/// The sink's own ceiling: one of the emails the service sent, sent again `count` times
+/// over `connections` connections by lettre alone (no database, no rendering), so that
+/// the service's rate reads against what this sink can take on this machine.
+async fn sink_alone(sink: &SmtpSink, connections: usize, count: usize) -> anyhow::Result<f64> {
+    use futures::StreamExt;
+    use lettre::address::Envelope;
+    use lettre::transport::smtp::PoolConfig;
+    use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+
+    let stored = sink
+        .raw_messages()?
+        .into_iter()
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("the sink holds no email to send again"))?;
+    // The sink stores lines ending in LF; SMTP wants CRLF.
+    let raw = String::from_utf8(stored)?
+        .lines()
+        .map(|line| format!("{line}\r\n"))
+        .collect::<String>();
+    let envelope = Envelope::new(
+        Some("rappels@maillage.test".parse()?),
+        vec!["bench@exemple.fr".parse()?],
+    )?;
+    let mailer = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1")
+        .port(sink.port)
+        .pool_config(PoolConfig::new().max_size(connections as u32))
+        .build();
+    let started = Instant::now();
+    let sent: Vec<_> = futures::stream::iter(0..count)
+        .map(|_| mailer.send_raw(&envelope, raw.as_bytes()))
+        .buffer_unordered(connections)
+        .collect()
+        .await;
+    let elapsed = started.elapsed().as_secs_f64();
+    for outcome in sent {
+        outcome?;
+    }
+    Ok(count as f64 / elapsed)
 }
 
 /// What the instance counts as sent so far (`maillage_reminders_sent_total`).
