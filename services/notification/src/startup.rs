@@ -5,6 +5,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use futures::StreamExt;
+use futures::stream::FuturesUnordered;
 use lettre::message::Mailbox;
 use lettre::message::dkim::{
     DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm,
@@ -211,7 +212,7 @@ impl Application {
                 async move {
                     events.ensure_group(&mut redis).await?;
                     for entry in events
-                        .next_batch(&mut redis, EVENTS_PER_BATCH, poll, reclaim)
+                        .next_batch(&mut redis, EVENTS_PER_BATCH, Some(poll), reclaim)
                         .await?
                     {
                         if let (Some(tenant_id), Some(subject_id)) = (
@@ -303,32 +304,17 @@ impl Application {
                 async move {
                     let (outbound, reminders, clock, namespace, counters) = &*state;
                     reminders.ensure_group(&mut redis).await?;
-                    let sender = outbound.sender();
-                    let batch = reminders
-                        .next_batch(&mut redis, in_flight * 4, poll, reclaim)
-                        .await?;
-                    // Several emails in flight: an SMTP exchange mostly waits on the
-                    // network, not on this process.
-                    let handled: Vec<Result<(), Error>> = futures::stream::iter(batch)
-                        .map(|entry| {
-                            let (sender, redis) = (&sender, redis.clone());
-                            async move {
-                                deliver_entry(
-                                    sender,
-                                    redis,
-                                    reminders,
-                                    namespace,
-                                    &entry,
-                                    clock.now(),
-                                )
-                                .await
-                                .map(|outcome| counters.count(&outcome))
-                            }
-                        })
-                        .buffer_unordered(in_flight)
-                        .collect()
-                        .await;
-                    handled.into_iter().collect::<Result<(), Error>>()?;
+                    let sending = Sending {
+                        sender: outbound.sender(),
+                        reminders,
+                        namespace,
+                        clock: clock.as_ref(),
+                        counters,
+                        in_flight,
+                        poll,
+                        reclaim,
+                    };
+                    sending.run(&mut redis).await?;
                     Ok(redis)
                 }
             }));
@@ -352,6 +338,65 @@ impl Application {
             }
         }
         Ok(())
+    }
+}
+
+/// The sender's work: `in_flight` emails on their way at once, more entries read from
+/// the stream as they go (not a batch at a time, whose last sends would leave the others
+/// idle).
+struct Sending<'a> {
+    sender: Sender<'a>,
+    reminders: &'a WorkStream,
+    namespace: &'a str,
+    clock: &'a dyn Clock,
+    counters: &'a Counters,
+    in_flight: usize,
+    poll: Duration,
+    reclaim: Duration,
+}
+
+impl Sending<'_> {
+    /// Sends until the stream has nothing more for a while, or a send fails (the
+    /// database or Redis away): then the sends on their way are finished first and the
+    /// first error returned.
+    async fn run(&self, redis: &mut ConnectionManager) -> Result<(), Error> {
+        let mut sends = FuturesUnordered::new();
+        let mut failed = None;
+        loop {
+            // Read again once half the sends are done: a read per finished send would
+            // double the round trips to Redis.
+            if failed.is_none() && sends.len() <= self.in_flight / 2 {
+                // With sends on their way, a look without waiting: their acknowledgements
+                // go through this same connection, which a blocking read would hold.
+                let block = sends.is_empty().then_some(self.poll);
+                let room = self.in_flight - sends.len();
+                for entry in self
+                    .reminders
+                    .next_batch(redis, room, block, self.reclaim)
+                    .await?
+                {
+                    let redis = redis.clone();
+                    sends.push(async move {
+                        let outcome = deliver_entry(
+                            &self.sender,
+                            redis,
+                            self.reminders,
+                            self.namespace,
+                            &entry,
+                            self.clock.now(),
+                        )
+                        .await?;
+                        self.counters.count(&outcome);
+                        Ok::<(), Error>(())
+                    });
+                }
+            }
+            match sends.next().await {
+                None => return failed.map_or(Ok(()), Err),
+                Some(Err(error)) if failed.is_none() => failed = Some(error),
+                Some(_) => {}
+            }
+        }
     }
 }
 

@@ -82,19 +82,21 @@ impl WorkStream {
     }
 
     /// Up to `count` new entries for this consumer, waiting up to `block` for some to
-    /// arrive; then, if there were none, entries abandoned by a consumer for longer than
-    /// `reclaim_after`.
+    /// arrive (not at all without one); then, if there were none, entries abandoned by a
+    /// consumer for longer than `reclaim_after`.
     pub async fn next_batch(
         &self,
         redis: &mut ConnectionManager,
         count: usize,
-        block: Duration,
+        block: Option<Duration>,
         reclaim_after: Duration,
     ) -> Result<Vec<StreamId>, Error> {
-        let options = StreamReadOptions::default()
+        let mut options = StreamReadOptions::default()
             .group(self.group, &self.consumer)
-            .count(count)
-            .block(block.as_millis() as usize);
+            .count(count);
+        if let Some(block) = block {
+            options = options.block(block.as_millis() as usize);
+        }
         let reply: Option<StreamReadReply> =
             redis.xread_options(&[&self.key], &[">"], &options).await?;
         let fresh: Vec<StreamId> = reply
