@@ -50,6 +50,11 @@ impl SmtpSink {
         Ok(sink)
     }
 
+    /// The sink's process id (a benchmark reads its CPU time).
+    pub fn pid(&self) -> u32 {
+        self.process.id()
+    }
+
     async fn wait_until_listening(&self) -> anyhow::Result<()> {
         for _ in 0..100 {
             if tokio::net::TcpStream::connect(("127.0.0.1", self.port))
