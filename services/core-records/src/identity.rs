@@ -4,7 +4,7 @@ use maillage_identity::{IDENTITY_HEADER, InternalIdentity};
 use sqlx::{Postgres, Transaction};
 
 use crate::Error;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The verified identity of the caller: the only source of tenant, user and role.
 pub struct Identity(pub InternalIdentity);

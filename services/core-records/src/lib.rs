@@ -9,6 +9,7 @@ mod outbox;
 mod pagination;
 mod records;
 mod startup;
+mod state;
 
 pub use config::{Config, DEFAULT_MAX_IN_FLIGHT};
 pub use error::Error;

@@ -6,17 +6,10 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use maillage_identity::IdentityKey;
 use maillage_runtime::HttpService;
-use sqlx::PgPool;
 
 use crate::Config;
 use crate::records;
-
-/// What every handler shares.
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: PgPool,
-    pub identity_key: Arc<IdentityKey>,
-}
+use crate::state::AppState;
 
 /// Request bodies are forms of a few fields: anything bigger is a mistake or an attack.
 const MAX_BODY_BYTES: usize = 64 * 1024;

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::Error;
 use crate::membership::{Member, workspaces_of};
 use crate::session::CurrentUser;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Every tenant route of core-records, under the tenant's slug.
 const FORWARDED_ROUTE: &str = "/api/v1/t/{slug}/{*path}";

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::Error;
 use crate::membership::Member;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/calendar/{tenant_id}/{file}", get(calendar))

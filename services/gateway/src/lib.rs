@@ -19,6 +19,7 @@ mod return_path;
 mod security_headers;
 mod session;
 mod startup;
+mod state;
 mod unsubscribe;
 
 pub use config::{Config, DEFAULT_MAX_IN_FLIGHT};

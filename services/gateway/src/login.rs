@@ -29,7 +29,7 @@ use uuid::Uuid;
 
 use crate::return_path::safe_return_path;
 use crate::session::{LOGIN_COOKIE, LoginAttempt, SESSION_COOKIE, SessionData, random_token};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::{Config, Error};
 
 pub fn router() -> Router<AppState> {

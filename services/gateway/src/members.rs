@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::Error;
 use crate::membership::Member;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()

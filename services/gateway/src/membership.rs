@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::Error;
 use crate::session::CurrentUser;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Clone)]
 pub struct Tenant {

@@ -19,7 +19,7 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::Error;
 use crate::session::SESSION_COOKIE;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub const DOCUMENT_PATH: &str = "/api/v1/openapi.json";
 pub const DOCS_PATH: &str = "/api/docs";

@@ -24,7 +24,7 @@ use rand::RngCore;
 use redis::aio::ConnectionManager;
 
 use crate::session::{SESSION_COOKIE, SessionLookup};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// How many requests each budget allows per window (0: no limit).
 #[derive(Debug, Clone)]

@@ -6,26 +6,15 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use maillage_identity::IdentityKey;
 use maillage_runtime::HttpService;
-use sqlx::PgPool;
 
 use crate::core_client::CoreRecords;
 use crate::login::OidcProvider;
 use crate::rate_limit::{self, RateLimiter};
 use crate::session::SessionStore;
+use crate::state::AppState;
 use crate::{
     Config, Error, api, calendar, login, members, openapi, pages, security_headers, unsubscribe,
 };
-
-/// What every handler shares.
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: PgPool,
-    pub sessions: SessionStore,
-    pub oidc: Arc<OidcProvider>,
-    pub core: Arc<CoreRecords>,
-    pub public_base_url: Arc<str>,
-    pub rate_limiter: RateLimiter,
-}
 
 /// Builds the service and binds its port (port 0 picks a free one, for tests):
 /// `local_addr()` tells which, `run_until_stopped()` serves. `main` and tests start it so.

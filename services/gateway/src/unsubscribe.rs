@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::Error;
 use crate::pages::page;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Where every unsubscribe link starts.
 pub const PATH_PREFIX: &str = "/unsubscribe/";

@@ -75,6 +75,29 @@ pub fn backoff(attempts: i32) -> Duration {
     }
 }
 
+/// What sending an email takes, shared by the sender and the digester.
+pub struct Outbound {
+    pub pool: PgPool,
+    pub send_lease: std::time::Duration,
+    pub mailer: Mailer,
+    pub from: Mailbox,
+    pub public_base_url: String,
+    pub dkim: Option<DkimConfig>,
+}
+
+impl Outbound {
+    pub fn sender(&self) -> Sender<'_> {
+        Sender {
+            pool: &self.pool,
+            lease: self.send_lease,
+            mailer: &self.mailer,
+            from: &self.from,
+            public_base_url: &self.public_base_url,
+            dkim: self.dkim.as_ref(),
+        }
+    }
+}
+
 pub struct Sender<'a> {
     pub pool: &'a PgPool,
     /// How long a send's lease lasts (renewed every third of it while sending).

@@ -24,6 +24,7 @@ mod schedule;
 mod startup;
 mod streams;
 mod subject;
+mod workers;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{Config, Dkim};

@@ -14,7 +14,7 @@ use super::{Change, Checks, created, delete, present, read};
 use crate::Error;
 use crate::error::ResultExt;
 use crate::identity::Identity;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()

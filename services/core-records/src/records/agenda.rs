@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::Error;
 use crate::identity::Identity;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The most items one answer holds.
 const MAX_ITEMS: i64 = 500;

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::Error;
 use crate::identity::Identity;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()

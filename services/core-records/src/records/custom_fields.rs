@@ -18,7 +18,7 @@ use crate::Error;
 use crate::audit::{self, Action};
 use crate::error::ResultExt;
 use crate::identity::Identity;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()

@@ -17,7 +17,7 @@ use crate::Error;
 use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::pagination::{DateOrder, Page, PageQuery};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()

@@ -75,7 +75,7 @@ use uuid::Uuid;
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Every route of the records, each with its OpenAPI description.
 pub fn router() -> ApiRouter<AppState> {

@@ -14,7 +14,7 @@ use super::{Checks, check_version, etag, expected_version};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const MODES: [&str; 4] = ["each", "daily", "weekly", "off"];
 

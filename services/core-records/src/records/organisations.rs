@@ -21,7 +21,7 @@ use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
 use crate::pagination::{ChangedAfter, ListSort, Page, PageQuery};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()

@@ -15,7 +15,7 @@ use super::{Checks, check_version, etag, expected_version, present};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()

@@ -24,7 +24,7 @@ use super::{
 };
 use crate::Error;
 use crate::membership::{Editor, Member};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The records an activity can be noted on: their collection (in the web path, the API
 /// path and the activity's links alike) and their navigation section.

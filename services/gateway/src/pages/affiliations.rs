@@ -21,7 +21,7 @@ use super::search::{Hit, hits_of_kind};
 use super::{Choice, FormErrors, Layout, page_with_status};
 use crate::Error;
 use crate::membership::{Editor, Member};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -16,7 +16,7 @@ use super::record_parts::Listing;
 use super::{Layout, local_datetime, page, tenant_zone};
 use crate::Error;
 use crate::membership::Member;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/t/{slug}/agenda", get(agenda))

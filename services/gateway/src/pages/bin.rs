@@ -17,7 +17,7 @@ use super::record_parts::{Listing, record_name};
 use super::{Layout, local_datetime, page, tenant_zone};
 use crate::Error;
 use crate::membership::{Editor, Member};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// What goes to the bin: the collection, and what the API calls one of it.
 const BINNABLE: [(&str, &str); 4] = [

@@ -18,7 +18,7 @@ use super::record_parts::Listing;
 use super::{Choice, FormErrors, Layout, label_in, page_with_status};
 use crate::Error;
 use crate::membership::Member;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -22,7 +22,7 @@ use super::{
 use crate::Error;
 use crate::members;
 use crate::membership::{Editor, Member};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -21,7 +21,7 @@ use uuid::Uuid;
 use super::{FormErrors, page, page_with_status};
 use crate::Error;
 use crate::membership::{Editor, Member};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A record's form: built from the record as core-records answers it, sent back as an
 /// API body, and compared field by field with what is stored when it comes back stale.

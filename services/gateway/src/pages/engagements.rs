@@ -23,7 +23,7 @@ use super::{
 };
 use crate::Error;
 use crate::membership::{Editor, Member};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Who gives: the collection in the web and API paths, and the engagement's field.
 const CONTRIBUTORS: [(&str, &str); 2] = [

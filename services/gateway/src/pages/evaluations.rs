@@ -19,7 +19,7 @@ use super::record_parts::record_name;
 use super::{Choice, FormErrors, Layout, page_with_status, tenant_zone};
 use crate::Error;
 use crate::membership::{Editor, Member};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route(

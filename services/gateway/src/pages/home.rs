@@ -13,7 +13,7 @@ use super::{Layout, page};
 use crate::Error;
 use crate::membership::{Member, workspaces_of};
 use crate::session::CurrentUser;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -19,7 +19,7 @@ use super::search::{Hit, hits_of_kind};
 use super::{FormErrors, Layout, page, page_with_status};
 use crate::Error;
 use crate::membership::Editor;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// What can be merged: the collection, and what search calls one of it.
 const MERGEABLE: [(&str, &str); 2] = [("people", "person"), ("organisations", "organisation")];

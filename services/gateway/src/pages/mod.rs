@@ -34,7 +34,7 @@ use maillage_problem::Problem;
 
 use crate::Error;
 use crate::membership::Member;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -20,7 +20,7 @@ use super::record_parts::{
 use super::{Choice, FormErrors, Layout, page};
 use crate::Error;
 use crate::membership::Member;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -18,7 +18,7 @@ use super::editing::{Edited, FormTarget, RecordForm, blank_is_none, save, stored
 use super::{FormErrors, Layout, cents_typed, page, page_with_status, typed_cents};
 use crate::Error;
 use crate::membership::{Editor, Member};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/t/{slug}/projects/{id}/plan", get(edit_form).post(update))

@@ -19,7 +19,7 @@ use super::record_parts::{
 use super::{Choice, FormErrors, Layout, label_in, money, page, short_date};
 use crate::Error;
 use crate::membership::Member;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -13,7 +13,7 @@ use super::{
 };
 use crate::Error;
 use crate::membership::Member;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A page of a list, as core-records answers it.
 #[derive(Deserialize)]

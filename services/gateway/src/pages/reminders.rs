@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use super::{Choice, FormErrors, Layout, page_with_status};
 use crate::Error;
 use crate::membership::Member;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::{FormErrors, Layout, page_with_status};
 use crate::Error;
 use crate::membership::Member;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/t/{slug}/search", get(search))

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::Error;
 use crate::membership::Editor;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The records that carry tags.
 const TAGGED: [&str; 4] = ["people", "organisations", "projects", "partnerships"];

@@ -26,7 +26,7 @@ use crate::error::ResultExt;
 use crate::identity::Identity;
 use crate::outbox::{self, DEADLINE_CHANGED};
 use crate::pagination::{DateOrder, Page, PageQuery};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::Error;
 use crate::identity::Identity;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 mod terms;
 
