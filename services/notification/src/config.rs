@@ -81,7 +81,7 @@ impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
         Ok(Self {
             database_url: required("NOTIFICATION_DATABASE_URL")?,
-            database_max_connections: parsed_or("NOTIFICATION_DB_MAX_CONNECTIONS", 5)?,
+            database_max_connections: parsed_or("NOTIFICATION_DB_MAX_CONNECTIONS", 10)?,
             redis_url: required("REDIS_URL")?,
             redis_namespace: optional("REDIS_NAMESPACE").unwrap_or_else(|| "maillage".into()),
             smtp_url: required("SMTP_URL")?,
