@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
+use maillage_domain::kinds::ActivityKind;
 use maillage_problem::{Json, Path, Query};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
@@ -111,11 +112,9 @@ pub fn router() -> ApiRouter<AppState> {
 /// A timeline route: the collection, its summary, and the links naming its record.
 type TimelineRoute = (&'static str, &'static str, fn(Uuid) -> Links);
 
-const KINDS: [&str; 6] = ["meeting", "call", "email", "event", "note", "task"];
-
 /// The kinds of activity, for the document.
 fn kind_schema() -> Object {
-    maillage_runtime::api::one_of_or_null(&KINDS)
+    maillage_runtime::api::one_of_or_null(ActivityKind::VALUES)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, utoipa::ToSchema)]
@@ -215,11 +214,8 @@ impl ActivityFields {
             .kind
             .or(previous.map(|p| p.kind.clone()))
             .unwrap_or_default();
-        if !KINDS.contains(&kind.as_str()) {
-            checks.push(
-                "kind",
-                "doit valoir meeting, call, email, event, note ou task",
-            );
+        if !ActivityKind::VALUES.contains(&kind.as_str()) {
+            checks.push("kind", &ActivityKind::expected());
         }
         let is_task = kind == "task";
         let due_at = input.due_at.unwrap_or(previous.and_then(|p| p.due_at));

@@ -5,6 +5,7 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, NaiveDate, Utc};
+use maillage_domain::kinds::EngagementKind;
 use maillage_problem::{Json, Path, Query};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
@@ -70,18 +71,9 @@ pub fn router() -> ApiRouter<AppState> {
         )
 }
 
-const KINDS: [&str; 6] = [
-    "donation",
-    "membership_fee",
-    "volunteering",
-    "subscription",
-    "purchase",
-    "sponsorship",
-];
-
 /// The kinds of engagement, for the document.
 fn kind_schema() -> Object {
-    maillage_runtime::api::one_of_or_null(&KINDS)
+    maillage_runtime::api::one_of_or_null(EngagementKind::VALUES)
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -148,8 +140,8 @@ impl EngagementFields {
             .kind
             .or(previous.map(|p| p.kind.clone()))
             .unwrap_or_default();
-        if !KINDS.contains(&kind.as_str()) {
-            checks.push("kind", "doit valoir donation, membership_fee, volunteering, subscription, purchase ou sponsorship");
+        if !EngagementKind::VALUES.contains(&kind.as_str()) {
+            checks.push("kind", &EngagementKind::expected());
         }
         // Naming one contributor replaces the other.
         let (person_id, organisation_id) = match (input.person_id, input.organisation_id) {

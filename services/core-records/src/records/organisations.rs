@@ -3,6 +3,7 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
+use maillage_domain::kinds::OrganisationKind;
 use maillage_problem::{Json, Path, Query};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
@@ -80,15 +81,6 @@ pub fn router() -> ApiRouter<AppState> {
         )
 }
 
-const KINDS: [&str; 6] = [
-    "funder",
-    "public_body",
-    "association",
-    "company",
-    "network",
-    "other",
-];
-
 /// Blank, or an http(s) address of at most 500 characters, or null.
 fn website_schema() -> Object {
     maillage_runtime::api::string_or_null()
@@ -99,7 +91,7 @@ fn website_schema() -> Object {
 
 /// The kinds of organisation, for the document.
 fn kind_schema() -> Object {
-    maillage_runtime::api::one_of_or_null(&KINDS)
+    maillage_runtime::api::one_of_or_null(OrganisationKind::VALUES)
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -209,11 +201,8 @@ impl OrganisationFields {
     fn merge(self, input: OrganisationInput) -> Result<Self, Error> {
         let mut checks = Checks::default();
         let kind = input.kind.unwrap_or(self.kind);
-        if !KINDS.contains(&kind.as_str()) {
-            checks.push(
-                "kind",
-                "doit valoir funder, public_body, association, company, network ou other",
-            );
+        if !OrganisationKind::VALUES.contains(&kind.as_str()) {
+            checks.push("kind", &OrganisationKind::expected());
         }
         let website = checks.optional_text(
             "website",

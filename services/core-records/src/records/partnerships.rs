@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, NaiveDate, Utc};
+use maillage_domain::kinds::{PartnershipKind, PartnershipStatus};
 use maillage_problem::{Json, Path, Query};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
@@ -69,11 +70,9 @@ pub fn router() -> ApiRouter<AppState> {
         )
 }
 
-const KINDS: [&str; 4] = ["funding", "operational", "institutional", "network"];
-
 /// The kinds of partnership, for the document.
 fn kind_schema() -> Object {
-    maillage_runtime::api::one_of_or_null(&KINDS)
+    maillage_runtime::api::one_of_or_null(PartnershipKind::VALUES)
 }
 
 /// Where a partnership may go from each status.
@@ -87,11 +86,9 @@ fn next_statuses(status: &str) -> &'static [&'static str] {
     }
 }
 
-const STATUSES: [&str; 5] = ["prospect", "negotiating", "active", "evaluating", "closed"];
-
 /// The statuses of a partnership, for the document.
 fn status_schema() -> Object {
-    maillage_runtime::api::one_of_or_null(&STATUSES)
+    maillage_runtime::api::one_of_or_null(PartnershipStatus::VALUES)
 }
 
 /// A status as a message names it: in French, with its code, "en négociation
@@ -280,20 +277,14 @@ impl PartnershipFields {
             .kind
             .or(previous.map(|p| p.kind.clone()))
             .unwrap_or_default();
-        if !KINDS.contains(&kind.as_str()) {
-            checks.push(
-                "kind",
-                "doit valoir funding, operational, institutional ou network",
-            );
+        if !PartnershipKind::VALUES.contains(&kind.as_str()) {
+            checks.push("kind", &PartnershipKind::expected());
         }
         let status = match (previous, input.status) {
             (None, status) => {
                 let status = status.unwrap_or_else(|| "prospect".into());
-                if !STATUSES.contains(&status.as_str()) {
-                    checks.push(
-                        "status",
-                        "doit valoir prospect, negotiating, active, evaluating ou closed",
-                    );
+                if !PartnershipStatus::VALUES.contains(&status.as_str()) {
+                    checks.push("status", &PartnershipStatus::expected());
                 }
                 status
             }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, NaiveDate, Utc};
+use maillage_domain::kinds::ProjectStatus;
 use maillage_problem::{Json, Path, Query};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
@@ -69,11 +70,9 @@ pub fn router() -> ApiRouter<AppState> {
         )
 }
 
-const STATUSES: [&str; 5] = ["planned", "running", "suspended", "completed", "cancelled"];
-
 /// The statuses of a project, for the document.
 fn status_schema() -> Object {
-    maillage_runtime::api::one_of_or_null(&STATUSES)
+    maillage_runtime::api::one_of_or_null(ProjectStatus::VALUES)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
@@ -215,11 +214,8 @@ impl ProjectFields {
             .status
             .or(previous.map(|p| p.status.clone()))
             .unwrap_or_else(|| "planned".into());
-        if !STATUSES.contains(&status.as_str()) {
-            checks.push(
-                "status",
-                "doit valoir planned, running, suspended, completed ou cancelled",
-            );
+        if !ProjectStatus::VALUES.contains(&status.as_str()) {
+            checks.push("status", &ProjectStatus::expected());
         }
         let starts_on = input
             .starts_on

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
+use maillage_domain::kinds::ActivityKind;
 use maillage_problem::Path;
 use reqwest::Method;
 use serde::Deserialize;
@@ -17,7 +18,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::editing::{EntryPages, FormTarget, RecordForm, entry_routes};
-use super::record_parts::{ACTIVITY_KINDS, activity_label, record_name};
+use super::record_parts::{activity_label, record_name};
 use super::{
     Choice, FormErrors, Layout, back_in_workspace, page, page_with_status, tenant_zone,
     typed_instant,
@@ -198,7 +199,7 @@ impl ActivityFormPage {
     ) -> Self {
         Self {
             layout: Layout::of(member, section),
-            kinds: Choice::list(ACTIVITY_KINDS, &form.kind),
+            kinds: Choice::list(ActivityKind::CHOICES.iter().copied(), &form.kind),
             target,
             form,
             errors,

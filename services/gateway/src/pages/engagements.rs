@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::{NaiveDate, Utc};
+use maillage_domain::kinds::EngagementKind;
 use maillage_problem::Path;
 use reqwest::Method;
 use serde::Deserialize;
@@ -29,16 +30,6 @@ use crate::state::AppState;
 const CONTRIBUTORS: [(&str, &str); 2] = [
     ("people", "person_id"),
     ("organisations", "organisation_id"),
-];
-
-/// The kinds of engagement, with their French names, in the order forms offer them.
-pub const KINDS: [(&str, &str); 6] = [
-    ("donation", "Don"),
-    ("membership_fee", "Cotisation"),
-    ("volunteering", "Bénévolat"),
-    ("subscription", "Abonnement"),
-    ("purchase", "Achat"),
-    ("sponsorship", "Mécénat"),
 ];
 
 pub fn router() -> Router<AppState> {
@@ -246,7 +237,7 @@ impl EngagementFormPage {
             .collect();
         Ok(Self {
             layout: Layout::of(member, section),
-            kinds: Choice::list(KINDS, &form.kind),
+            kinds: Choice::list(EngagementKind::CHOICES.iter().copied(), &form.kind),
             projects: Choice::list(
                 std::iter::once(("", "— Aucun —"))
                     .chain(projects.iter().map(|(v, l)| (v.as_str(), l.as_str()))),

@@ -6,6 +6,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
+use maillage_domain::kinds::OrganisationKind;
 use maillage_problem::{Path, Query};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -28,18 +29,8 @@ pub fn router() -> Router<AppState> {
         .merge(form_routes::<OrganisationForm>())
 }
 
-/// The kinds of organisation, with their French names, in the order forms offer them.
-pub const KINDS: [(&str, &str); 6] = [
-    ("funder", "Financeur"),
-    ("public_body", "Organisme public"),
-    ("association", "Association"),
-    ("company", "Entreprise"),
-    ("network", "Réseau"),
-    ("other", "Autre"),
-];
-
 pub fn kind_label(kind: &str) -> &'static str {
-    label_in(&KINDS, kind, "Autre")
+    label_in(OrganisationKind::CHOICES, kind, "Autre")
 }
 
 #[derive(Debug, Deserialize)]
@@ -228,7 +219,7 @@ impl FormPages for OrganisationForm {
         Ok(OrganisationFormPage {
             layout: Layout::of(member, "organisations"),
             custom: form.custom.inputs(&fields),
-            kinds: Choice::list(KINDS, &form.kind),
+            kinds: Choice::list(OrganisationKind::CHOICES.iter().copied(), &form.kind),
             target,
             form,
             errors,

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use chrono::NaiveDate;
+use maillage_domain::kinds::{PartnershipKind, PartnershipStatus};
 use maillage_problem::{Path, Query};
 use serde::Deserialize;
 use serde_json::json;
@@ -30,17 +31,11 @@ pub fn router() -> Router<AppState> {
 }
 
 fn kind_label(kind: &str) -> &'static str {
-    label_in(&KINDS, kind, "Réseau")
+    label_in(PartnershipKind::CHOICES, kind, "Réseau")
 }
 
 fn status_label(status: &str) -> &'static str {
-    match status {
-        "prospect" => "Piste",
-        "negotiating" => "En négociation",
-        "active" => "Actif",
-        "evaluating" => "En évaluation",
-        _ => "Clos",
-    }
+    label_in(PartnershipStatus::CHOICES, status, "Clos")
 }
 
 #[derive(Debug, Deserialize)]
@@ -136,7 +131,7 @@ impl Partnership {
 
     /// The statuses a form offers: where it stands, then where it may go, in life order.
     fn statuses(&self) -> Vec<String> {
-        STATUSES
+        PartnershipStatus::VALUES
             .iter()
             .filter(|s| **s == self.status || self.next_statuses.iter().any(|n| n == *s))
             .map(|s| (*s).to_owned())
@@ -229,17 +224,6 @@ async fn show(
         around,
     })
 }
-
-/// A partnership's kinds, with their French names, in the order forms offer them.
-const KINDS: [(&str, &str); 4] = [
-    ("funding", "Financement"),
-    ("operational", "Opérationnel"),
-    ("institutional", "Institutionnel"),
-    ("network", "Réseau"),
-];
-
-/// Its statuses, in the order of its life.
-const STATUSES: [&str; 5] = ["prospect", "negotiating", "active", "evaluating", "closed"];
 
 /// Blank partner lines a form offers beyond those already named.
 const BLANK_PARTNERS: usize = 2;
@@ -536,7 +520,7 @@ impl FormPages for PartnershipForm {
             })
             .collect();
         let statuses: Vec<(&str, &str)> = if form.allowed_statuses.is_empty() {
-            STATUSES.iter().map(|s| (*s, status_label(s))).collect()
+            PartnershipStatus::CHOICES.to_vec()
         } else {
             form.allowed_statuses
                 .iter()
@@ -545,7 +529,7 @@ impl FormPages for PartnershipForm {
         };
         Ok(PartnershipFormPage {
             layout: Layout::of(member, "partnerships"),
-            kinds: Choice::list(KINDS, &form.kind),
+            kinds: Choice::list(PartnershipKind::CHOICES.iter().copied(), &form.kind),
             statuses: Choice::list(statuses, &form.status),
             partners,
             target,

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use chrono::NaiveDate;
+use maillage_domain::kinds::ProjectStatus;
 use maillage_problem::{Path, Query};
 use serde::Deserialize;
 use serde_json::json;
@@ -28,17 +29,8 @@ pub fn router() -> Router<AppState> {
         .merge(form_routes::<ProjectForm>())
 }
 
-/// A project's statuses, with their French names, in the order forms offer them.
-const STATUSES: [(&str, &str); 5] = [
-    ("planned", "Prévu"),
-    ("running", "En cours"),
-    ("suspended", "Suspendu"),
-    ("completed", "Terminé"),
-    ("cancelled", "Abandonné"),
-];
-
 fn status_label(status: &str) -> &'static str {
-    label_in(&STATUSES, status, "Abandonné")
+    label_in(ProjectStatus::CHOICES, status, "Abandonné")
 }
 
 #[derive(Debug, Deserialize)]
@@ -288,7 +280,7 @@ impl FormPages for ProjectForm {
     ) -> Result<ProjectFormPage, Error> {
         Ok(ProjectFormPage {
             layout: Layout::of(member, "projects"),
-            statuses: Choice::list(STATUSES, &form.status),
+            statuses: Choice::list(ProjectStatus::CHOICES.iter().copied(), &form.status),
             target,
             form,
             errors,

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
+use maillage_domain::kinds::ActivityKind;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -172,18 +173,8 @@ impl ActivityRow {
     }
 }
 
-/// The kinds of activity, with their French names, in the order forms offer them.
-pub const ACTIVITY_KINDS: [(&str, &str); 6] = [
-    ("meeting", "Réunion"),
-    ("call", "Appel"),
-    ("email", "E-mail"),
-    ("event", "Événement"),
-    ("note", "Note"),
-    ("task", "Tâche"),
-];
-
 pub fn activity_label(kind: &str) -> &'static str {
-    label_in(&ACTIVITY_KINDS, kind, "Note")
+    label_in(ActivityKind::CHOICES, kind, "Note")
 }
 
 #[derive(Debug, Deserialize)]
