@@ -591,4 +591,4 @@ async fn fetch_many(
         .collect())
 }
 
-record!(Activity, Activities, "activity");
+record!(Activity, "activities", "activity");

@@ -301,4 +301,4 @@ async fn fetch(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<Aff
     .ok_or(Error::NotFound)
 }
 
-record!(Affiliation, Affiliations, "affiliation");
+record!(Affiliation, "affiliations", "affiliation");

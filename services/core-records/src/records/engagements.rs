@@ -442,4 +442,4 @@ async fn fetch_many(
     .await?)
 }
 
-record!(Engagement, Engagements, "engagement");
+record!(Engagement, "engagements", "engagement");

@@ -357,8 +357,13 @@ async fn fetch(
     .ok_or(Error::NotFound)
 }
 
+impl super::Deletable for Evaluation {
+    const DELETE_SQL: &'static str =
+        "delete from partnership_evaluations where tenant_id = $1 and id = $2";
+}
+
 impl super::Record for Evaluation {
-    const TABLE: super::RecordTable = super::RecordTable::Evaluations;
+    const LOCK_SQL: &'static str = super::lock_sql!("partnership_evaluations");
     const RECORD_TYPE: &'static str = "evaluation";
     type Key = (Uuid, Uuid);
 

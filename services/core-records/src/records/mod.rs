@@ -1,16 +1,27 @@
 //! The tenant's records, one module per resource: its routes, its types and its SQL.
 
-/// `Record` for a resource type with a `version` field, whose module reads one with
-/// `fetch(conn, tenant_id, id)`; with `binnable`, one with a bin, read with
-/// `fetch(conn, tenant_id, id, in_bin)`, which is also `Binnable`.
+/// `Record` for a resource type with a `version` field kept in `$table`, whose module
+/// reads one with `fetch(conn, tenant_id, id)`: then also `Deletable`. With `binnable`,
+/// one with a bin, read with `fetch(conn, tenant_id, id, in_bin)`: then `Binnable`
+/// instead, so that deleting such a record for good does not compile.
 macro_rules! record {
-    ($type:ty, $table:ident, $name:literal) => {
+    ($type:ty, $table:literal, $name:literal) => {
         record!(@record $type, $table, $name;);
+
+        impl super::Deletable for $type {
+            const DELETE_SQL: &'static str =
+                concat!("delete from ", $table, " where tenant_id = $1 and id = $2");
+        }
     };
-    ($type:ty, $table:ident, $name:literal, binnable) => {
+    ($type:ty, $table:literal, $name:literal, binnable) => {
         record!(@record $type, $table, $name; false);
 
         impl super::Binnable for $type {
+            const BIN_SQL: &'static str = concat!(
+                "update ", $table, " set deleted_at = case when $3 then now() end, ",
+                "version = version + 1, updated_at = now() where tenant_id = $1 and id = $2"
+            );
+
             fn fetch_binned(
                 conn: &mut sqlx::PgConnection,
                 tenant_id: uuid::Uuid,
@@ -20,9 +31,9 @@ macro_rules! record {
             }
         }
     };
-    (@record $type:ty, $table:ident, $name:literal; $($in_bin:expr)?) => {
+    (@record $type:ty, $table:literal, $name:literal; $($in_bin:expr)?) => {
         impl super::Record for $type {
-            const TABLE: super::RecordTable = super::RecordTable::$table;
+            const LOCK_SQL: &'static str = super::lock_sql!($table);
             const RECORD_TYPE: &'static str = $name;
             type Key = uuid::Uuid;
 
@@ -40,6 +51,18 @@ macro_rules! record {
         }
     };
 }
+
+/// The statement that locks one record of `$table` (see `lock`).
+macro_rules! lock_sql {
+    ($table:literal) => {
+        concat!(
+            "select 1 from ",
+            $table,
+            " where tenant_id = $1 and id = $2 for update"
+        )
+    };
+}
+use lock_sql;
 
 mod activities;
 mod affiliations;
@@ -101,56 +124,10 @@ pub fn router() -> ApiRouter<AppState> {
         .merge(agenda::router())
 }
 
-/// The tables whose records are changed through this API.
-#[derive(Clone, Copy)]
-enum RecordTable {
-    People,
-    Organisations,
-    Deadlines,
-    Affiliations,
-    Partnerships,
-    Activities,
-    Engagements,
-    Projects,
-    Evaluations,
-}
-
 /// Locks one record of the tenant until the transaction ends, so that the version
 /// check and the write that follows cannot interleave with a colleague's.
-async fn lock(
-    conn: &mut PgConnection,
-    table: RecordTable,
-    tenant_id: Uuid,
-    id: Uuid,
-) -> Result<(), Error> {
-    let sql = match table {
-        RecordTable::People => "select 1 from people where tenant_id = $1 and id = $2 for update",
-        RecordTable::Organisations => {
-            "select 1 from organisations where tenant_id = $1 and id = $2 for update"
-        }
-        RecordTable::Deadlines => {
-            "select 1 from reporting_deadlines where tenant_id = $1 and id = $2 for update"
-        }
-        RecordTable::Affiliations => {
-            "select 1 from affiliations where tenant_id = $1 and id = $2 for update"
-        }
-        RecordTable::Partnerships => {
-            "select 1 from partnerships where tenant_id = $1 and id = $2 for update"
-        }
-        RecordTable::Activities => {
-            "select 1 from activities where tenant_id = $1 and id = $2 for update"
-        }
-        RecordTable::Engagements => {
-            "select 1 from engagements where tenant_id = $1 and id = $2 for update"
-        }
-        RecordTable::Projects => {
-            "select 1 from projects where tenant_id = $1 and id = $2 for update"
-        }
-        RecordTable::Evaluations => {
-            "select 1 from partnership_evaluations where tenant_id = $1 and id = $2 for update"
-        }
-    };
-    sqlx::query(sql)
+async fn lock<T: Record>(conn: &mut PgConnection, tenant_id: Uuid, id: Uuid) -> Result<(), Error> {
+    sqlx::query(T::LOCK_SQL)
         .bind(tenant_id)
         .bind(id)
         .fetch_optional(conn)
@@ -161,7 +138,8 @@ async fn lock(
 
 /// A record of the tenant that the API reads, updates and deletes by id.
 trait Record: Serialize + Send + Sized + 'static {
-    const TABLE: RecordTable;
+    /// Locks one by tenant and id (`lock`).
+    const LOCK_SQL: &'static str;
     /// Its name in the audit log.
     const RECORD_TYPE: &'static str;
     /// What names one in its URL: its id, or its parent's id and its own.
@@ -200,11 +178,19 @@ impl RecordKey for (Uuid, Uuid) {
 /// Records that go to a bin when deleted and can be restored from it (people,
 /// organisations, partnerships, projects): deleting one by mistake loses nothing.
 trait Binnable: Record<Key = Uuid> {
+    /// Sets or clears `deleted_at` ($3: into the bin or out of it).
+    const BIN_SQL: &'static str;
+
     fn fetch_binned(
         conn: &mut PgConnection,
         tenant_id: Uuid,
         id: Uuid,
     ) -> impl Future<Output = Result<Self, Error>> + Send;
+}
+
+/// Records deleted for good (their before kept in the audit log).
+trait Deletable: Record {
+    const DELETE_SQL: &'static str;
 }
 
 /// The one record a read by id found (from its module's `fetch_many`), or `NotFound`.
@@ -225,7 +211,7 @@ async fn read<T: Record>(
 }
 
 /// `DELETE /v1/{records}/{id}` for records without a bin: gone, with its before in the audit log.
-async fn delete<T: Record>(
+async fn delete<T: Deletable>(
     State(state): State<AppState>,
     identity: Identity,
     Path(key): Path<T::Key>,
@@ -234,9 +220,9 @@ async fn delete<T: Record>(
     let tenant_id = identity.0.tenant_id;
     let id = key.id();
     let mut tx = identity.begin(&state).await?;
-    lock(&mut tx, T::TABLE, tenant_id, id).await?;
+    lock::<T>(&mut tx, tenant_id, id).await?;
     let before = T::fetch(&mut tx, tenant_id, key).await?;
-    sqlx::query(T::TABLE.delete_sql())
+    sqlx::query(T::DELETE_SQL)
         .bind(tenant_id)
         .bind(id)
         .execute(&mut *tx)
@@ -300,7 +286,7 @@ impl<'a, T: Record> Change<'a, T> {
         let expected = expected_version(headers)?;
         let tenant_id = identity.0.tenant_id;
         let mut tx = identity.begin(state).await?;
-        lock(&mut tx, T::TABLE, tenant_id, key.id()).await?;
+        lock::<T>(&mut tx, tenant_id, key.id()).await?;
         let before = T::fetch(&mut tx, tenant_id, key).await?;
         check_version(expected, before.version())?;
         Ok(Self {
@@ -338,51 +324,6 @@ impl<'a, T: Record> Change<'a, T> {
     }
 }
 
-impl RecordTable {
-    fn delete_sql(self) -> &'static str {
-        match self {
-            Self::Affiliations => "delete from affiliations where tenant_id = $1 and id = $2",
-            Self::Activities => "delete from activities where tenant_id = $1 and id = $2",
-            Self::Engagements => "delete from engagements where tenant_id = $1 and id = $2",
-            Self::Deadlines => "delete from reporting_deadlines where tenant_id = $1 and id = $2",
-            Self::Evaluations => {
-                "delete from partnership_evaluations where tenant_id = $1 and id = $2"
-            }
-            // These go to the bin instead.
-            Self::People | Self::Organisations | Self::Partnerships | Self::Projects => {
-                "select 'binned, not deleted' where false"
-            }
-        }
-    }
-
-    /// Sets or clears `deleted_at` ($3: into the bin or out of it).
-    fn bin_sql(self) -> &'static str {
-        match self {
-            Self::People => {
-                "update people set deleted_at = case when $3 then now() end, version = version + 1, \
-                 updated_at = now() where tenant_id = $1 and id = $2"
-            }
-            Self::Organisations => {
-                "update organisations set deleted_at = case when $3 then now() end, version = version + 1, \
-                 updated_at = now() where tenant_id = $1 and id = $2"
-            }
-            Self::Partnerships => {
-                "update partnerships set deleted_at = case when $3 then now() end, version = version + 1, \
-                 updated_at = now() where tenant_id = $1 and id = $2"
-            }
-            Self::Projects => {
-                "update projects set deleted_at = case when $3 then now() end, version = version + 1, \
-                 updated_at = now() where tenant_id = $1 and id = $2"
-            }
-            Self::Deadlines
-            | Self::Affiliations
-            | Self::Activities
-            | Self::Engagements
-            | Self::Evaluations => "select 'these records are deleted, not binned' where false",
-        }
-    }
-}
-
 /// Moves a live record to the bin (`binned`), or a binned one back; audited.
 async fn set_binned<T: Binnable>(
     state: &AppState,
@@ -393,13 +334,13 @@ async fn set_binned<T: Binnable>(
     identity.require_editor()?;
     let tenant_id = identity.0.tenant_id;
     let mut tx = identity.begin(state).await?;
-    lock(&mut tx, T::TABLE, tenant_id, id).await?;
+    lock::<T>(&mut tx, tenant_id, id).await?;
     let before = if binned {
         T::fetch(&mut tx, tenant_id, id).await?
     } else {
         T::fetch_binned(&mut tx, tenant_id, id).await?
     };
-    sqlx::query(T::TABLE.bin_sql())
+    sqlx::query(T::BIN_SQL)
         .bind(tenant_id)
         .bind(id)
         .bind(binned)
@@ -459,10 +400,9 @@ struct MergeInput {
 
 impl MergeInput {
     /// Locks both records, in a fixed order so that two opposite merges cannot deadlock.
-    async fn lock_both(
+    async fn lock_both<T: Record>(
         &self,
         conn: &mut PgConnection,
-        table: RecordTable,
         tenant_id: Uuid,
         survivor: Uuid,
     ) -> Result<(), Error> {
@@ -477,8 +417,8 @@ impl MergeInput {
         } else {
             (self.duplicate_id, survivor)
         };
-        lock(&mut *conn, table, tenant_id, first).await?;
-        lock(conn, table, tenant_id, second).await
+        lock::<T>(&mut *conn, tenant_id, first).await?;
+        lock::<T>(conn, tenant_id, second).await
     }
 }
 

@@ -15,9 +15,7 @@ use uuid::Uuid;
 
 use super::contact::{self, Address, EmailEntry, PhoneEntry};
 use super::custom_fields;
-use super::{
-    Change, Checks, MergeInput, RecordTable, bin, created, etag, present, read, restore, the_one,
-};
+use super::{Change, Checks, MergeInput, bin, created, etag, present, read, restore, the_one};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
@@ -448,7 +446,7 @@ async fn merge(
     let duplicate_id = input.duplicate_id;
     let mut tx = identity.begin(&state).await?;
     input
-        .lock_both(&mut tx, RecordTable::Organisations, tenant_id, id)
+        .lock_both::<Organisation>(&mut tx, tenant_id, id)
         .await?;
     let before = fetch(&mut tx, tenant_id, id, false).await?;
     let duplicate = fetch(&mut tx, tenant_id, duplicate_id, false)
@@ -612,4 +610,4 @@ async fn fetch_many(
     .await?)
 }
 
-record!(Organisation, Organisations, "organisation", binnable);
+record!(Organisation, "organisations", "organisation", binnable);

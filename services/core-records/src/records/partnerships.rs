@@ -631,4 +631,4 @@ async fn fetch_many(
         .collect())
 }
 
-record!(Partnership, Partnerships, "partnership", binnable);
+record!(Partnership, "partnerships", "partnership", binnable);

@@ -14,9 +14,7 @@ use uuid::Uuid;
 
 use super::contact::{self, Address, EmailEntry, PhoneEntry};
 use super::custom_fields;
-use super::{
-    Change, Checks, MergeInput, RecordTable, bin, created, etag, present, read, restore, the_one,
-};
+use super::{Change, Checks, MergeInput, bin, created, etag, present, read, restore, the_one};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
@@ -447,9 +445,7 @@ async fn merge(
     let tenant_id = identity.0.tenant_id;
     let duplicate_id = input.duplicate_id;
     let mut tx = identity.begin(&state).await?;
-    input
-        .lock_both(&mut tx, RecordTable::People, tenant_id, id)
-        .await?;
+    input.lock_both::<Person>(&mut tx, tenant_id, id).await?;
     let before = fetch(&mut tx, tenant_id, id, false).await?;
     let duplicate = fetch(&mut tx, tenant_id, duplicate_id, false)
         .await
@@ -598,4 +594,4 @@ async fn fetch_many(
     .await?)
 }
 
-record!(Person, People, "person", binnable);
+record!(Person, "people", "person", binnable);

@@ -719,4 +719,4 @@ async fn fetch_many(
         .collect())
 }
 
-record!(Project, Projects, "project", binnable);
+record!(Project, "projects", "project", binnable);

@@ -17,9 +17,7 @@ use utoipa::openapi::schema::Object;
 use uuid::Uuid;
 
 use self::recurrence::RecurrenceInput;
-use super::{
-    Checks, RecordTable, check_version, etag, expected_version, lock, present, read, the_one,
-};
+use super::{Checks, check_version, etag, expected_version, lock, present, read, the_one};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::error::ResultExt;
@@ -606,7 +604,7 @@ async fn update_one(
     expected: Option<i32>,
 ) -> Result<Deadline, Error> {
     let tenant_id = identity.0.tenant_id;
-    lock(&mut *conn, RecordTable::Deadlines, tenant_id, id).await?;
+    lock::<Deadline>(&mut *conn, tenant_id, id).await?;
     let before = fetch(&mut *conn, tenant_id, id).await?;
     if let Some(expected) = expected {
         check_version(expected, before.version)?;
@@ -661,14 +659,14 @@ async fn remove(
     identity.require_editor()?;
     let tenant_id = identity.0.tenant_id;
     let mut tx = identity.begin(&state).await?;
-    lock(&mut tx, RecordTable::Deadlines, tenant_id, id).await?;
+    lock::<Deadline>(&mut tx, tenant_id, id).await?;
     let deadline = fetch(&mut tx, tenant_id, id).await?;
     let mut doomed = vec![id];
     if query.scope == Scope::Following {
         doomed.extend(following(&mut tx, tenant_id, &deadline).await?);
     }
     for id in doomed {
-        lock(&mut tx, RecordTable::Deadlines, tenant_id, id).await?;
+        lock::<Deadline>(&mut tx, tenant_id, id).await?;
         let before = fetch(&mut tx, tenant_id, id).await?;
         sqlx::query!(
             "delete from reporting_deadlines where tenant_id = $1 and id = $2",
@@ -729,4 +727,4 @@ async fn fetch_many(
     .await?)
 }
 
-record!(Deadline, Deadlines, "deadline");
+record!(Deadline, "reporting_deadlines", "deadline");
