@@ -1,0 +1,155 @@
+//! Contact details and affiliations of people and organisations, and the contact
+//! fields of their forms.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::listing::Listing;
+use crate::Error;
+use crate::membership::Member;
+use crate::pages::short_date;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct EmailEntry {
+    pub address: String,
+    pub label: String,
+    pub primary: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PhoneEntry {
+    pub number: String,
+    pub label: String,
+    pub primary: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Address {
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+    #[serde(default)]
+    pub country: String,
+}
+
+/// A link between a person and an organisation, as either page lists it.
+#[derive(Debug, Deserialize)]
+pub struct AffiliationRow {
+    pub person_id: Uuid,
+    pub person_name: String,
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    pub role: String,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub current: bool,
+}
+
+impl AffiliationRow {
+    pub fn period(&self) -> String {
+        period(self.starts_on, self.ends_on)
+    }
+}
+
+/// "du 01/09/2025 au 30/06/2026", "depuis le 01/09/2025"…; empty without dates.
+pub fn period(starts_on: Option<NaiveDate>, ends_on: Option<NaiveDate>) -> String {
+    match (starts_on, ends_on) {
+        (Some(start), Some(end)) => format!("du {} au {}", short_date(start), short_date(end)),
+        (Some(start), None) => format!("depuis le {}", short_date(start)),
+        (None, Some(end)) => format!("jusqu'au {}", short_date(end)),
+        (None, None) => String::new(),
+    }
+}
+
+/// A person's organisations, or an organisation's people, current first.
+pub async fn affiliations(
+    state: &AppState,
+    member: &Member,
+    record: &str,
+) -> Result<Vec<AffiliationRow>, Error> {
+    let listing: Listing<AffiliationRow> = state
+        .core
+        .get(member, &format!("{record}/affiliations"))
+        .await?;
+    Ok(listing.items)
+}
+
+/// The contact fields of the person and organisation forms: the primary email and
+/// phone, and the postal address.
+#[derive(Debug, Default, Deserialize)]
+pub struct ContactFields {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub street: String,
+    #[serde(default)]
+    pub postal_code: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub country: String,
+}
+
+impl ContactFields {
+    /// API field names and the form's, where they differ.
+    pub const RENAMES: [(&str, &str); 6] = [
+        ("address.street", "street"),
+        ("address.postal_code", "postal_code"),
+        ("address.city", "city"),
+        ("address.country", "country"),
+        ("phones", "phone"),
+        ("phones.number", "phone"),
+    ];
+
+    pub fn of(emails: &[EmailEntry], phones: &[PhoneEntry], address: Option<Address>) -> Self {
+        let address = address.unwrap_or_default();
+        Self {
+            email: emails
+                .iter()
+                .find(|e| e.primary)
+                .map(|e| e.address.clone())
+                .unwrap_or_default(),
+            phone: phones
+                .iter()
+                .find(|p| p.primary)
+                .map(|p| p.number.clone())
+                .unwrap_or_default(),
+            street: address.street,
+            postal_code: address.postal_code,
+            city: address.city,
+            country: address.country,
+        }
+    }
+
+    /// Adds them to an API body: a blank email or phone removes the primary one, a blank
+    /// address removes it.
+    pub fn add_to(&self, body: &mut serde_json::Map<String, serde_json::Value>) {
+        let address = [&self.street, &self.postal_code, &self.city, &self.country]
+            .iter()
+            .any(|part| !part.trim().is_empty())
+            .then(|| {
+                serde_json::json!({
+                    "street": self.street.trim(), "postal_code": self.postal_code.trim(),
+                    "city": self.city.trim(), "country": self.country.trim(),
+                })
+            });
+        body.insert("email".into(), self.email.trim().into());
+        body.insert("phone".into(), self.phone.trim().into());
+        body.insert("address".into(), address.into());
+    }
+
+    pub fn values(&self) -> [(&'static str, String); 6] {
+        [
+            ("email", self.email.clone()),
+            ("phone", self.phone.clone()),
+            ("street", self.street.clone()),
+            ("postal_code", self.postal_code.clone()),
+            ("city", self.city.clone()),
+            ("country", self.country.clone()),
+        ]
+    }
+}

@@ -1,0 +1,117 @@
+//! What a person or an organisation gave, or what a project received.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::listing::Listing;
+use crate::Error;
+use crate::membership::Member;
+use crate::pages::{duration, money, short_date};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+struct YearTotal {
+    year: i32,
+    kind: String,
+    currency: Option<String>,
+    amount_cents: i64,
+    minutes: i64,
+    count: i64,
+}
+
+/// One line of a record's engagements, per year and kind: "2026 · Dons · 3 · 125,00 €".
+pub struct EngagementTotal {
+    pub year: i32,
+    pub kind: &'static str,
+    pub count: i64,
+    /// An amount, or hours of volunteering.
+    pub total: String,
+}
+
+fn engagement_label(kind: &str) -> &'static str {
+    match kind {
+        "donation" => "Dons",
+        "membership_fee" => "Cotisations",
+        "volunteering" => "Bénévolat",
+        "subscription" => "Abonnements",
+        "purchase" => "Achats",
+        _ => "Mécénat",
+    }
+}
+
+/// One engagement as a record's page lists it: "12/05/2026 · Don · 50,00 €".
+pub struct EngagementLine {
+    pub id: Uuid,
+    pub when: String,
+    pub kind: &'static str,
+    /// An amount, or hours of volunteering.
+    pub given: String,
+    pub campaign: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct EngagementRow {
+    id: Uuid,
+    kind: String,
+    amount_cents: Option<i64>,
+    currency: Option<String>,
+    minutes: Option<i64>,
+    occurred_on: NaiveDate,
+    campaign: String,
+}
+
+/// What a person or an organisation gave, or what a project received.
+pub struct Engagements {
+    /// Per year and kind.
+    pub totals: Vec<EngagementTotal>,
+    /// The latest, newest first.
+    pub recent: Vec<EngagementLine>,
+}
+
+/// The engagements of one record: `owner` is the filter naming it, `person_id={id}`…
+pub async fn engagements(
+    state: &AppState,
+    member: &Member,
+    owner: &str,
+) -> Result<Engagements, Error> {
+    let (totals_path, recent_path) = (
+        format!("/v1/engagements/totals?{owner}"),
+        format!("/v1/engagements?{owner}&limit=20"),
+    );
+    let (totals, recent): (Listing<YearTotal>, Listing<EngagementRow>) = tokio::try_join!(
+        state.core.get(member, &totals_path),
+        state.core.get(member, &recent_path),
+    )?;
+    let given = |currency: Option<String>, cents: i64, minutes: i64| match currency {
+        Some(currency) => money(cents, &currency),
+        None => duration(minutes),
+    };
+    Ok(Engagements {
+        totals: totals
+            .items
+            .into_iter()
+            .map(|t| EngagementTotal {
+                year: t.year,
+                kind: engagement_label(&t.kind),
+                count: t.count,
+                total: given(t.currency, t.amount_cents, t.minutes),
+            })
+            .collect(),
+        recent: recent
+            .items
+            .into_iter()
+            .map(|e| EngagementLine {
+                id: e.id,
+                when: short_date(e.occurred_on),
+                kind: engagement_label(&e.kind),
+                given: given(
+                    e.currency,
+                    e.amount_cents.unwrap_or_default(),
+                    e.minutes.unwrap_or_default(),
+                ),
+                campaign: e.campaign,
+            })
+            .collect(),
+    })
+}
