@@ -1,0 +1,266 @@
+//! People: the individuals a tenant works with.
+
+mod fields;
+mod merge;
+mod model;
+mod queries;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use maillage_problem::{Json, Path, Query};
+use maillage_runtime::api::{ApiRouter, Doc};
+use serde::Deserialize;
+use serde_json::json;
+use sqlx::types::Json as JsonColumn;
+use uuid::Uuid;
+
+use self::fields::{PersonFields, PersonInput};
+use self::merge::merge;
+use self::model::Person;
+use self::queries::fetch;
+use super::contact::{self, Address, EmailEntry, PhoneEntry};
+use super::custom_fields;
+use super::{Change, MergeInput, bin, created, read, restore};
+use crate::Error;
+use crate::identity::Identity;
+use crate::pagination::{ChangedAfter, ListSort, Page, PageQuery};
+use crate::state::AppState;
+
+pub fn router() -> ApiRouter<AppState> {
+    ApiRouter::new()
+        .get(
+            "/v1/people",
+            list,
+            Doc::new("people", "Liste des personnes, filtrable")
+                .query::<ListQuery>()
+                .returns_page::<Person>(),
+        )
+        .post(
+            "/v1/people",
+            create,
+            Doc::new("people", "Enregistrer une personne")
+                .body::<PersonInput>()
+                .requires(&["family_name"])
+                .created()
+                .returns::<Person>(),
+        )
+        .get(
+            "/v1/people/{id}",
+            read::<Person>,
+            Doc::new("people", "Lire une personne").returns::<Person>(),
+        )
+        .patch(
+            "/v1/people/{id}",
+            update,
+            Doc::new("people", "Modifier une personne")
+                .if_match()
+                .body::<PersonInput>()
+                .returns::<Person>(),
+        )
+        .delete(
+            "/v1/people/{id}",
+            bin::<Person>,
+            Doc::new("people", "Mettre une personne à la corbeille").no_content(),
+        )
+        .post(
+            "/v1/people/{id}/restore",
+            restore::<Person>,
+            Doc::new("people", "Restaurer une personne de la corbeille").returns::<Person>(),
+        )
+        .post(
+            "/v1/people/{id}/merge",
+            merge,
+            Doc::new("people", "Fusionner un doublon dans cette personne")
+                .body::<MergeInput>()
+                .returns::<Person>(),
+        )
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    /// `true` lists the bin instead of the live records.
+    #[serde(default)]
+    deleted: bool,
+    /// Only the records carrying this tag (by name, any case).
+    tag: Option<String>,
+    /// `name` (family name, then given name: the default) or `-updated_at` (most
+    /// recently changed first).
+    #[param(schema_with = crate::pagination::list_sorts)]
+    sort: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<i64>,
+    after: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    identity: Identity,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Page<Person>>, Error> {
+    let sort = ListSort::parse(query.sort.as_deref())?;
+    let page = PageQuery {
+        limit: query.limit,
+        after: query.after,
+    };
+    let limit = page.limit()?;
+    let tenant_id = identity.0.tenant_id;
+    let mut tx = identity.begin(&state).await?;
+    // One statement per order: the page's ids through that order's index, then their
+    // rows by primary key. As two statements (the ids, then the rows), a page cost one
+    // more round trip: a fifth of a list's time under load (`make bench`, 8 clients).
+    let rows = match sort {
+        ListSort::Name => {
+            let (family, given, id): (String, String, Uuid) = page.after()?.unwrap_or_default();
+            sqlx::query_as!(
+                Person,
+                r#"select id, given_name, family_name, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
+                          phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
+                          email_consent, consent_basis, consent_on, consent_source,
+                          notes, version, created_at, updated_at, deleted_at
+                   from people
+                   where tenant_id = $1 and (deleted_at is not null) = $6
+                     and id = any(array(
+                         select id from people
+                         where tenant_id = $1 and (family_name, given_name, id) > ($2, $3, $4)
+                           and (deleted_at is not null) = $6
+                           and ($7::text is null or exists (select 1 from person_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
+                                                             where l.tenant_id = people.tenant_id and l.person_id = people.id
+                                                               and lower(t.name) = lower($7)))
+                         order by family_name, given_name, id
+                         limit $5))
+                   order by family_name, given_name, id"#,
+                tenant_id,
+                family,
+                given,
+                id,
+                limit + 1,
+                query.deleted,
+                query.tag,
+            )
+            .fetch_all(&mut *tx)
+            .await?
+        }
+        ListSort::RecentlyUpdated => {
+            let after: Option<ChangedAfter> = page.after()?;
+            sqlx::query_as!(
+                Person,
+                r#"select id, given_name, family_name, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
+                          phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
+                          email_consent, consent_basis, consent_on, consent_source,
+                          notes, version, created_at, updated_at, deleted_at
+                   from people
+                   where tenant_id = $1 and (deleted_at is not null) = $5
+                     and id = any(array(
+                         select id from people
+                         where tenant_id = $1 and ($2::timestamptz is null or (updated_at, id) < ($2, $3))
+                           and (deleted_at is not null) = $5
+                           and ($6::text is null or exists (select 1 from person_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
+                                                             where l.tenant_id = people.tenant_id and l.person_id = people.id
+                                                               and lower(t.name) = lower($6)))
+                         order by updated_at desc, id desc
+                         limit $4))
+                   order by updated_at desc, id desc"#,
+                tenant_id,
+                after.map(|a| a.updated_at),
+                after.map(|a| a.id),
+                limit + 1,
+                query.deleted,
+                query.tag,
+            )
+            .fetch_all(&mut *tx)
+            .await?
+        }
+    };
+    tx.commit().await?;
+    Ok(Json(Page::from_rows(rows, limit, |p| match sort {
+        ListSort::Name => json!([p.family_name, p.given_name, p.id]),
+        ListSort::RecentlyUpdated => json!(ChangedAfter {
+            updated_at: p.updated_at,
+            id: p.id,
+        }),
+    })))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    identity: Identity,
+    Json(input): Json<PersonInput>,
+) -> Result<(StatusCode, HeaderMap, Json<Person>), Error> {
+    identity.require_editor()?;
+    let fields = PersonFields::default().merge(input)?;
+    let mut tx = identity.begin(&state).await?;
+    let custom = custom_fields::check_values(
+        &mut tx,
+        identity.0.tenant_id,
+        "person",
+        fields.custom.clone(),
+    )
+    .await?;
+    let id = Uuid::now_v7();
+    sqlx::query!(
+        r#"insert into people (tenant_id, id, given_name, family_name, email, phone, emails, phones, address,
+                               email_consent, consent_basis, consent_on, consent_source, notes, custom)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"#,
+        identity.0.tenant_id,
+        id,
+        fields.given_name,
+        fields.family_name,
+        contact::primary_email(&fields.emails),
+        contact::primary_phone(&fields.phones),
+        JsonColumn(&fields.emails) as _,
+        JsonColumn(&fields.phones) as _,
+        fields.address.as_ref().map(JsonColumn) as _,
+        fields.email_consent,
+        fields.consent_basis,
+        fields.consent_on,
+        fields.consent_source,
+        fields.notes,
+        custom,
+    )
+    .execute(&mut *tx)
+    .await?;
+    created(tx, &identity, id).await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+    Json(input): Json<PersonInput>,
+) -> Result<(HeaderMap, Json<Person>), Error> {
+    let mut change = Change::<Person>::begin(&state, &identity, id, &headers).await?;
+    let tenant_id = change.tenant_id();
+    let fields = PersonFields::of(&change.before).merge(input)?;
+    let custom =
+        custom_fields::check_values(&mut change.tx, tenant_id, "person", fields.custom.clone())
+            .await?;
+    sqlx::query!(
+        r#"update people
+           set given_name = $3, family_name = $4, email = $5, phone = $6, emails = $7, phones = $8, address = $9,
+               email_consent = $10, consent_basis = $11, consent_on = $12, consent_source = $13, notes = $14,
+               custom = $15, version = version + 1, updated_at = now()
+           where tenant_id = $1 and id = $2"#,
+        tenant_id,
+        id,
+        fields.given_name,
+        fields.family_name,
+        contact::primary_email(&fields.emails),
+        contact::primary_phone(&fields.phones),
+        JsonColumn(&fields.emails) as _,
+        JsonColumn(&fields.phones) as _,
+        fields.address.as_ref().map(JsonColumn) as _,
+        fields.email_consent,
+        fields.consent_basis,
+        fields.consent_on,
+        fields.consent_source,
+        fields.notes,
+        custom,
+    )
+    .execute(&mut *change.tx)
+    .await?;
+    change.commit().await
+}
+
+record!(Person, "people", "person", binnable);
