@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::model::Person;
 use crate::Error;
+use crate::pagination::{ChangedAfter, ListSort, PageQuery};
 use crate::records::contact::{Address, EmailEntry, PhoneEntry};
 use crate::records::the_one;
 
@@ -40,4 +41,83 @@ pub(super) async fn fetch_many(
     )
     .fetch_all(conn)
     .await?)
+}
+
+/// A page of people in the order asked for, from where `page` says: live, or in the bin
+/// (`in_bin`), with `tag` when given; `limit` and one more, to tell whether a page follows.
+pub(super) async fn page_of(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    sort: ListSort,
+    page: &PageQuery,
+    limit: i64,
+    in_bin: bool,
+    tag: Option<&str>,
+) -> Result<Vec<Person>, Error> {
+    // One statement per order: the page's ids through that order's index, then their
+    // rows by primary key. As two statements (the ids, then the rows), a page cost one
+    // more round trip: a fifth of a list's time under load (`make bench`, 8 clients).
+    Ok(match sort {
+        ListSort::Name => {
+            let (family, given, id): (String, String, Uuid) = page.after()?.unwrap_or_default();
+            sqlx::query_as!(
+                Person,
+                r#"select id, given_name, family_name, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
+                          phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
+                          email_consent, consent_basis, consent_on, consent_source,
+                          notes, version, created_at, updated_at, deleted_at
+                   from people
+                   where tenant_id = $1 and (deleted_at is not null) = $6
+                     and id = any(array(
+                         select id from people
+                         where tenant_id = $1 and (family_name, given_name, id) > ($2, $3, $4)
+                           and (deleted_at is not null) = $6
+                           and ($7::text is null or exists (select 1 from person_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
+                                                             where l.tenant_id = people.tenant_id and l.person_id = people.id
+                                                               and lower(t.name) = lower($7)))
+                         order by family_name, given_name, id
+                         limit $5))
+                   order by family_name, given_name, id"#,
+                tenant_id,
+                family,
+                given,
+                id,
+                limit + 1,
+                in_bin,
+                tag,
+            )
+            .fetch_all(conn)
+            .await?
+        }
+        ListSort::RecentlyUpdated => {
+            let after: Option<ChangedAfter> = page.after()?;
+            sqlx::query_as!(
+                Person,
+                r#"select id, given_name, family_name, email, phone, emails as "emails: JsonColumn<Vec<EmailEntry>>",
+                          phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
+                          email_consent, consent_basis, consent_on, consent_source,
+                          notes, version, created_at, updated_at, deleted_at
+                   from people
+                   where tenant_id = $1 and (deleted_at is not null) = $5
+                     and id = any(array(
+                         select id from people
+                         where tenant_id = $1 and ($2::timestamptz is null or (updated_at, id) < ($2, $3))
+                           and (deleted_at is not null) = $5
+                           and ($6::text is null or exists (select 1 from person_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
+                                                             where l.tenant_id = people.tenant_id and l.person_id = people.id
+                                                               and lower(t.name) = lower($6)))
+                         order by updated_at desc, id desc
+                         limit $4))
+                   order by updated_at desc, id desc"#,
+                tenant_id,
+                after.map(|a| a.updated_at),
+                after.map(|a| a.id),
+                limit + 1,
+                in_bin,
+                tag,
+            )
+            .fetch_all(conn)
+            .await?
+        }
+    })
 }
