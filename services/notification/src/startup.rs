@@ -27,7 +27,9 @@ pub struct Application {
 }
 
 impl Application {
-    pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+    pub async fn build(mut config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        // At least one email on its way, whatever the setting: clamped once, here.
+        config.sends_in_flight = config.sends_in_flight.max(1);
         let pool =
             maillage_db::connect_lazy(&config.database_url, config.database_max_connections)?;
         let dkim = match &config.dkim {
@@ -70,7 +72,7 @@ impl Application {
             pool: pool.clone(),
             send_lease: config.send_lease,
             mailer: Mailer::from_url(&config.smtp_url)?
-                .pool_config(PoolConfig::new().max_size(config.sends_in_flight.max(1) as u32))
+                .pool_config(PoolConfig::new().max_size(config.sends_in_flight as u32))
                 .build(),
             from: config.mail_from.parse()?,
             public_base_url: config.public_base_url.clone(),
@@ -137,7 +139,7 @@ impl Application {
             reminders,
             namespace,
             counters.clone(),
-            config.sends_in_flight.max(1),
+            config.sends_in_flight,
         ));
 
         let redis_url = config.redis_url.clone();

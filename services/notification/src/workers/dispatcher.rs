@@ -10,7 +10,7 @@ use crate::planner::{DISPATCH_BATCH, dispatch_due, resend_interrupted_sends};
 use crate::streams::WorkStream;
 
 pub async fn run(context: Context, reminders: WorkStream, counters: Arc<Counters>) {
-    forever("dispatcher", &context.redis_url.clone(), |mut redis| {
+    forever("dispatcher", &context.redis_url, |mut redis| {
         let (context, reminders, counters) = (&context, &reminders, &counters);
         async move {
             for (tenant_id, reminder_id) in resend_interrupted_sends(&context.pool).await? {

@@ -10,7 +10,7 @@ use crate::subject::Subject;
 const EVENTS_PER_BATCH: usize = 50;
 
 pub async fn run(context: Context, events: WorkStream) {
-    forever("planner", &context.redis_url.clone(), |mut redis| {
+    forever("planner", &context.redis_url, |mut redis| {
         let (context, events) = (&context, &events);
         async move {
             events.ensure_group(&mut redis).await?;

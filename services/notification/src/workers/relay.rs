@@ -5,7 +5,7 @@ use crate::relay::relay_batch;
 use crate::streams::WorkStream;
 
 pub async fn run(context: Context, events: WorkStream) {
-    forever("outbox relay", &context.redis_url.clone(), |mut redis| {
+    forever("outbox relay", &context.redis_url, |mut redis| {
         let (context, events) = (&context, &events);
         async move {
             if relay_batch(&context.pool, &mut redis, events, context.clock.now()).await? == 0 {

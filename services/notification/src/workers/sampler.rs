@@ -17,25 +17,21 @@ pub async fn run(
     every: Duration,
     gauges: watch::Sender<Option<Arc<Gauges>>>,
 ) {
-    forever(
-        "metrics sampler",
-        &context.redis_url.clone(),
-        |mut redis| {
-            let (context, namespace, streams, gauges) = (&context, &namespace, &streams, &gauges);
-            async move {
-                let [events, reminders] = streams;
-                let sources = Sources {
-                    pool: &context.pool,
-                    redis: &mut redis,
-                    namespace,
-                    streams: [events, reminders],
-                };
-                let sampled = metrics::sample(sources, context.clock.now()).await?;
-                gauges.send_replace(Some(Arc::new(sampled)));
-                tokio::time::sleep(every).await;
-                Ok(redis)
-            }
-        },
-    )
+    forever("metrics sampler", &context.redis_url, |mut redis| {
+        let (context, namespace, streams, gauges) = (&context, &namespace, &streams, &gauges);
+        async move {
+            let [events, reminders] = streams;
+            let sources = Sources {
+                pool: &context.pool,
+                redis: &mut redis,
+                namespace,
+                streams: [events, reminders],
+            };
+            let sampled = metrics::sample(sources, context.clock.now()).await?;
+            gauges.send_replace(Some(Arc::new(sampled)));
+            tokio::time::sleep(every).await;
+            Ok(redis)
+        }
+    })
     .await
 }

@@ -23,7 +23,7 @@ pub async fn run(
     counters: Arc<Counters>,
     in_flight: usize,
 ) {
-    forever("sender", &context.redis_url.clone(), |mut redis| {
+    forever("sender", &context.redis_url, |mut redis| {
         let (context, outbound, reminders, namespace, counters) =
             (&context, &outbound, &reminders, &namespace, &counters);
         async move {
