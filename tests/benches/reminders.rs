@@ -177,6 +177,23 @@ struct CpuTimes {
     machine_busy: f64,
 }
 
+impl CpuTimes {
+    /// The CPU seconds so far of the sink, of these PostgreSQL backends, of this process
+    /// and of the whole machine.
+    fn read(sink: u32, backends: &[u32]) -> anyhow::Result<Self> {
+        Ok(Self {
+            sink: process_seconds(sink)?,
+            // A backend that ended since counts for nothing: the pool keeps its own.
+            postgres: backends
+                .iter()
+                .filter_map(|&pid| process_seconds(pid).ok())
+                .sum(),
+            service: process_seconds(std::process::id())?,
+            machine_busy: machine_busy_seconds()?,
+        })
+    }
+}
+
 struct CpuPerEmail {
     sink_ms: f64,
     postgres_ms: f64,
@@ -196,39 +213,17 @@ impl CpuAccount {
         )
         .fetch_all(owner)
         .await?;
-        let backends = backends.into_iter().map(|pid| pid as u32).collect();
-        let mut account = Self {
+        let backends: Vec<u32> = backends.into_iter().map(|pid| pid as u32).collect();
+        Ok(Self {
+            at_start: CpuTimes::read(sink, &backends)?,
+            started: Instant::now(),
             sink,
             backends,
-            at_start: CpuTimes {
-                sink: 0.0,
-                postgres: 0.0,
-                service: 0.0,
-                machine_busy: 0.0,
-            },
-            started: Instant::now(),
-        };
-        account.at_start = account.read()?;
-        account.started = Instant::now();
-        Ok(account)
-    }
-
-    fn read(&self) -> anyhow::Result<CpuTimes> {
-        Ok(CpuTimes {
-            sink: process_seconds(self.sink)?,
-            // A backend that ended since counts for nothing: the pool keeps its own.
-            postgres: self
-                .backends
-                .iter()
-                .filter_map(|&pid| process_seconds(pid).ok())
-                .sum(),
-            service: process_seconds(std::process::id())?,
-            machine_busy: machine_busy_seconds()?,
         })
     }
 
     fn per_email(&self, emails: i64) -> anyhow::Result<CpuPerEmail> {
-        let now = self.read()?;
+        let now = CpuTimes::read(self.sink, &self.backends)?;
         let emails = emails.max(1) as f64;
         let cores = std::thread::available_parallelism()?.get();
         let busy = now.machine_busy - self.at_start.machine_busy;
