@@ -90,6 +90,21 @@ pub async fn find(
             nearest_words(conn, tenant_id, word).await?
         });
     }
+    // Every word's matches counted once: those typed are known, the near ones are
+    // counted together (a combination tried would otherwise count them again).
+    let near: Vec<String> = candidates
+        .iter()
+        .flatten()
+        .filter(|word| !words.contains(word))
+        .cloned()
+        .collect();
+    let near_matches = matches_per_word(conn, tenant_id, &near).await?;
+    let counts: HashMap<&str, i64> = words
+        .iter()
+        .zip(matches.iter().copied())
+        .chain(near.iter().zip(near_matches))
+        .map(|(word, count)| (word.as_str(), count))
+        .collect();
     for choice in closest_first(&candidates) {
         let corrected: Vec<String> = choice
             .iter()
@@ -99,7 +114,10 @@ pub async fn find(
         if corrected == words {
             continue;
         }
-        let matches = matches_per_word(conn, tenant_id, &corrected).await?;
+        let matches: Vec<i64> = corrected
+            .iter()
+            .map(|word| counts.get(word.as_str()).copied().unwrap_or(0))
+            .collect();
         let hits = walk(conn, tenant_id, &corrected, &matches, limit).await?;
         if !hits.is_empty() {
             return Ok(Found {
