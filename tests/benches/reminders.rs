@@ -4,6 +4,8 @@
 //! SMTP sink. Prints how long finding the due reminders takes (the dispatcher's query,
 //! and the whole queueing), the sustained send rate, and beside it the sink's own
 //! ceiling: one of those emails sent again by lettre alone, with as many connections.
+//! The day is sent twice: into the tests' sink, which parses and stores each message in
+//! Python, then into one that parses nothing, whose pace is the service's own.
 //!
 //! The seeded database (`maillage_bench_reminders`) is kept between runs; drop it to
 //! reseed.
@@ -39,23 +41,7 @@ async fn main() -> anyhow::Result<()> {
     // The day measured: the 100th, at 09:00 UTC (10:00 in Paris, outside quiet hours).
     let now = origin + chrono::Duration::days(100) + chrono::Duration::hours(9);
     seed(&owner, origin, now).await?;
-    // Each run starts from the same state: the day's reminders pending again.
-    sqlx::query(
-        "update reminders set status = 'pending', queued_at = null, sent_at = null, message_id = null,
-                              sending_at = null, attempts = 0, retry_at = null, last_error = null, failed_at = null
-         where fire_at <= $1 and fire_at > $1 - interval '1 day' and (status <> 'pending' or queued_at is not null)",
-    )
-    .bind(now)
-    .execute(&owner)
-    .await?;
-    // The day's reminders, watched by key while the service works: counting them by date
-    // would read the whole table in a loop, and slow the service it measures.
-    let today: Vec<(uuid::Uuid, uuid::Uuid)> = sqlx::query_as(
-        "select tenant_id, id from reminders where status = 'pending' and fire_at <= $1",
-    )
-    .bind(now)
-    .fetch_all(&owner)
-    .await?;
+    let today = reset_today(&owner, now).await?;
     let due = today.len() as i64;
 
     println!(
@@ -68,71 +54,22 @@ async fn main() -> anyhow::Result<()> {
         query_ms.0, query_ms.1
     );
 
-    let sink = SmtpSink::start().await?;
-    let clock = Arc::new(ManualClock::default());
-    clock.advance(now - clock.now());
-    let metrics_port = free_port()?;
-    let app = Application::build(
-        Config {
-            database_url: db.url_as(ServiceRole::Notification),
-            database_max_connections: 10,
-            redis_url: redis_url(),
-            redis_namespace: unique_redis_namespace(),
-            smtp_url: format!("smtp://127.0.0.1:{}", sink.port),
-            mail_from: "Maillage <rappels@maillage.test>".into(),
-            public_base_url: "https://maillage.example.org".into(),
-            bind_addr: format!("127.0.0.1:{metrics_port}").parse()?,
-            consumer_name: "bench".into(),
-            poll_interval: Duration::from_millis(1000),
-            reclaim_after: Duration::from_secs(60),
-            send_lease: Duration::from_secs(30),
-            sends_in_flight: SENDS_IN_FLIGHT,
-            metrics_interval: Duration::from_secs(10),
-            dkim: None,
-        },
-        clock,
-    )
-    .await?;
-    let service = tokio::spawn(app.run_until_stopped());
+    // Into the sink the tests read: it parses and stores every message, in Python.
+    let storing = SmtpSink::start().await?;
+    let instance = Instance::start(&db, now, &storing).await?;
     let queued_after = wait_for(&owner, "queued_at is not null", &today, due).await?;
     println!(
         "due today: {due} reminders, all found and queued in {:.2} s ({:.0}/s)",
         queued_after.as_secs_f64(),
         due as f64 / queued_after.as_secs_f64()
     );
-    // The sustained rate, once everything is queued: the instance's own count of what
-    // it sent (its /metrics counter), read at the start and the end of a window.
-    let metrics_url = format!("http://127.0.0.1:{metrics_port}/metrics");
-    let cpu = CpuAccount::start(&owner, sink.pid()).await?;
-    let (first, started) = (sent_total(&metrics_url).await?, Instant::now());
-    let mut last = first;
-    while last - first < SENT_SAMPLE && started.elapsed() < Duration::from_secs(120) {
-        tokio::time::sleep(Duration::from_millis(250)).await;
-        last = sent_total(&metrics_url).await?;
-    }
-    let rate = (last - first) as f64 / started.elapsed().as_secs_f64();
-    let spent = cpu.per_email(last - first)?;
-    println!(
-        "sent {} into the local SMTP sink (aiosmtpd) at {rate:.0} emails/s: one instance, {SENDS_IN_FLIGHT} emails in flight",
-        last - first
-    );
-    println!(
-        "CPU per email: the sink {:.2} ms, PostgreSQL (the service's connections) {:.2} ms, the service {:.2} ms; the whole machine {:.2} ms, {:.0}% of its {} cores busy",
-        spent.sink_ms,
-        spent.postgres_ms,
-        spent.service_ms,
-        spent.machine_ms,
-        spent.machine_busy * 100.0,
-        spent.cores,
-    );
+    let into_storing = instance.send_rate(&owner, &storing).await?;
+    into_storing.print("the local SMTP sink (aiosmtpd, parsing and storing each message)");
     // A Prometheus scrape, with every reminder in the table (it must not read them all).
     let mut scrapes = Vec::new();
     for _ in 0..20 {
         let started = Instant::now();
-        let page = reqwest::get(format!("http://127.0.0.1:{metrics_port}/metrics"))
-            .await?
-            .text()
-            .await?;
+        let page = reqwest::get(&instance.metrics_url).await?.text().await?;
         scrapes.push(started.elapsed().as_secs_f64() * 1000.0);
         anyhow::ensure!(page.contains("maillage_reminder_lag_seconds"), "{page}");
     }
@@ -143,13 +80,24 @@ async fn main() -> anyhow::Result<()> {
         scrapes[scrapes.len() / 2],
         scrapes[scrapes.len() * 95 / 100],
     );
-    service.abort();
+    instance.stop().await;
     // The sink's own ceiling, the service stopped: what the send rate reads against.
-    let ceiling = sink_alone(&sink, SENDS_IN_FLIGHT, SENT_SAMPLE as usize).await?;
-    println!(
-        "baseline: the sink alone takes {ceiling:.0} emails/s (one of those emails again, {SENDS_IN_FLIGHT} connections, no database); the service reached {:.2}x of it",
-        rate / ceiling
-    );
+    let email = one_sent_email(&storing)?;
+    let ceiling = sink_alone(storing.port, &email).await?;
+    into_storing.print_against(ceiling);
+
+    // The same day again, into a server that parses nothing: the service's own pace,
+    // as it would send to a relay written in C rather than to a Python parser.
+    let today = reset_today(&owner, now).await?;
+    let discarding = SmtpSink::start_discarding().await?;
+    let instance = Instance::start(&db, now, &discarding).await?;
+    wait_for(&owner, "queued_at is not null", &today, due).await?;
+    let into_discarding = instance.send_rate(&owner, &discarding).await?;
+    into_discarding.print("an SMTP server that parses nothing (aiosmtpd's Sink)");
+    instance.stop().await;
+    let ceiling = sink_alone(discarding.port, &email).await?;
+    into_discarding.print_against(ceiling);
+
     // A round with nothing due (the day's reminders are all queued): what every poll of
     // a quiet day costs.
     let idle_ms = find_due_query(&owner, now, false).await?;
@@ -158,6 +106,126 @@ async fn main() -> anyhow::Result<()> {
         idle_ms.0, idle_ms.1
     );
     Ok(())
+}
+
+/// The day's reminders pending again, as the seed left them, and their keys (watched
+/// by key while the service works: counting them by date would read the whole table in
+/// a loop, and slow the service it measures).
+async fn reset_today(
+    owner: &PgPool,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<(uuid::Uuid, uuid::Uuid)>> {
+    sqlx::query(
+        "update reminders set status = 'pending', queued_at = null, sent_at = null, message_id = null,
+                              sending_at = null, lease_until = null, attempts = 0, retry_at = null,
+                              last_error = null, failed_at = null
+         where fire_at <= $1 and fire_at > $1 - interval '1 day' and (status <> 'pending' or queued_at is not null)",
+    )
+    .bind(now)
+    .execute(owner)
+    .await?;
+    Ok(sqlx::query_as(
+        "select tenant_id, id from reminders where status = 'pending' and fire_at <= $1",
+    )
+    .bind(now)
+    .fetch_all(owner)
+    .await?)
+}
+
+/// A notification instance with the defaults, on its own Redis namespace, sending into
+/// a sink.
+struct Instance {
+    service: tokio::task::JoinHandle<anyhow::Result<()>>,
+    metrics_url: String,
+}
+
+impl Instance {
+    async fn start(db: &TestDatabase, now: DateTime<Utc>, sink: &SmtpSink) -> anyhow::Result<Self> {
+        let clock = Arc::new(ManualClock::default());
+        clock.advance(now - clock.now());
+        let metrics_port = free_port()?;
+        let app = Application::build(
+            Config {
+                database_url: db.url_as(ServiceRole::Notification),
+                database_max_connections: 10,
+                redis_url: redis_url(),
+                redis_namespace: unique_redis_namespace(),
+                smtp_url: format!("smtp://127.0.0.1:{}", sink.port),
+                mail_from: "Maillage <rappels@maillage.test>".into(),
+                public_base_url: "https://maillage.example.org".into(),
+                bind_addr: format!("127.0.0.1:{metrics_port}").parse()?,
+                consumer_name: "bench".into(),
+                poll_interval: Duration::from_millis(1000),
+                reclaim_after: Duration::from_secs(60),
+                send_lease: Duration::from_secs(30),
+                sends_in_flight: SENDS_IN_FLIGHT,
+                metrics_interval: Duration::from_secs(10),
+                dkim: None,
+            },
+            clock,
+        )
+        .await?;
+        Ok(Self {
+            service: tokio::spawn(app.run_until_stopped()),
+            metrics_url: format!("http://127.0.0.1:{metrics_port}/metrics"),
+        })
+    }
+
+    /// The sustained rate, once everything is queued: the instance's own count of what
+    /// it sent (its /metrics counter), read at the start and the end of a window.
+    async fn send_rate(&self, owner: &PgPool, sink: &SmtpSink) -> anyhow::Result<SendRate> {
+        let cpu = CpuAccount::start(owner, sink.pid()).await?;
+        let (first, started) = (sent_total(&self.metrics_url).await?, Instant::now());
+        let mut last = first;
+        while last - first < SENT_SAMPLE && started.elapsed() < Duration::from_secs(120) {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            last = sent_total(&self.metrics_url).await?;
+        }
+        let sent = last - first;
+        Ok(SendRate {
+            sent,
+            per_second: sent as f64 / started.elapsed().as_secs_f64(),
+            cpu: cpu.per_email(sent)?,
+        })
+    }
+
+    /// Stops the instance, and lets the sends it had on their way finish.
+    async fn stop(self) {
+        self.service.abort();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+struct SendRate {
+    sent: i64,
+    per_second: f64,
+    cpu: CpuPerEmail,
+}
+
+impl SendRate {
+    fn print(&self, sink: &str) {
+        let (rate, cpu) = (self.per_second, &self.cpu);
+        println!(
+            "sent {} into {sink} at {rate:.0} emails/s: one instance, {SENDS_IN_FLIGHT} emails in flight",
+            self.sent
+        );
+        println!(
+            "  CPU per email: the sink {:.2} ms, PostgreSQL (the service's connections) {:.2} ms, the service {:.2} ms; the whole machine {:.2} ms, {:.0}% of its {} cores busy",
+            cpu.sink_ms,
+            cpu.postgres_ms,
+            cpu.service_ms,
+            cpu.machine_ms,
+            cpu.machine_busy * 100.0,
+            cpu.cores,
+        );
+    }
+
+    fn print_against(&self, ceiling: f64) {
+        println!(
+            "  baseline: that sink alone takes {ceiling:.0} emails/s (one of those emails again, {SENDS_IN_FLIGHT} connections, no database); the service reached {:.2}x of it",
+            self.per_second / ceiling
+        );
+    }
 }
 
 /// CPU time spent while sending, read from /proc: the sink's process, the PostgreSQL
@@ -279,44 +347,48 @@ fn machine_busy_seconds() -> anyhow::Result<f64> {
     Ok(busy / TICKS_PER_SECOND)
 }
 
-/// The sink's own ceiling: one of the emails the service sent, sent again `count` times
-/// over `connections` connections by lettre alone (no database, no rendering), so that
-/// the service's rate reads against what this sink can take on this machine.
-async fn sink_alone(sink: &SmtpSink, connections: usize, count: usize) -> anyhow::Result<f64> {
-    use futures::StreamExt;
-    use lettre::address::Envelope;
-    use lettre::transport::smtp::PoolConfig;
-    use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-
+/// One of the emails the service sent, as it went over the wire.
+fn one_sent_email(sink: &SmtpSink) -> anyhow::Result<String> {
     let stored = sink
         .raw_messages()?
         .into_iter()
         .next()
         .ok_or_else(|| anyhow::anyhow!("the sink holds no email to send again"))?;
     // The sink stores lines ending in LF; SMTP wants CRLF.
-    let raw = String::from_utf8(stored)?
+    Ok(String::from_utf8(stored)?
         .lines()
         .map(|line| format!("{line}\r\n"))
-        .collect::<String>();
+        .collect())
+}
+
+/// A sink's own ceiling: `email` sent SENT_SAMPLE times over SENDS_IN_FLIGHT connections
+/// by lettre alone (no database, no rendering), so that the service's rate reads against
+/// what this sink can take on this machine.
+async fn sink_alone(port: u16, email: &str) -> anyhow::Result<f64> {
+    use futures::StreamExt;
+    use lettre::address::Envelope;
+    use lettre::transport::smtp::PoolConfig;
+    use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+
     let envelope = Envelope::new(
         Some("rappels@maillage.test".parse()?),
         vec!["bench@exemple.fr".parse()?],
     )?;
     let mailer = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1")
-        .port(sink.port)
-        .pool_config(PoolConfig::new().max_size(connections as u32))
+        .port(port)
+        .pool_config(PoolConfig::new().max_size(SENDS_IN_FLIGHT as u32))
         .build();
     let started = Instant::now();
-    let sent: Vec<_> = futures::stream::iter(0..count)
-        .map(|_| mailer.send_raw(&envelope, raw.as_bytes()))
-        .buffer_unordered(connections)
+    let sent: Vec<_> = futures::stream::iter(0..SENT_SAMPLE)
+        .map(|_| mailer.send_raw(&envelope, email.as_bytes()))
+        .buffer_unordered(SENDS_IN_FLIGHT)
         .collect()
         .await;
     let elapsed = started.elapsed().as_secs_f64();
     for outcome in sent {
         outcome?;
     }
-    Ok(count as f64 / elapsed)
+    Ok(SENT_SAMPLE as f64 / elapsed)
 }
 
 /// What the instance counts as sent so far (`maillage_reminders_sent_total`).

@@ -32,12 +32,31 @@ impl ServiceRole {
     }
 }
 
+/// A pooled connection idle for longer than this is checked (a ping) before it is lent.
+const CHECK_AFTER_IDLE: Duration = Duration::from_secs(1);
+
 /// Opens a pool. Connection failures at start-up are retried by the pool itself.
+///
+/// sqlx pings every connection it lends by default: one round trip more per transaction
+/// (four instead of three for a page of a list, nine instead of seven for an email). Only
+/// a connection that sat idle is pinged here. One used within the last second is very
+/// likely alive; if the server did go away in that second, the statement fails (an
+/// error the caller already handles, as for a server lost mid-transaction) and the pool
+/// drops the connection.
 pub fn connect_lazy(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
     let options: PgConnectOptions = url.parse()?;
     Ok(PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(5))
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > CHECK_AFTER_IDLE {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
         .connect_lazy_with(options))
 }
 

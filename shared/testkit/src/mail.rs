@@ -11,7 +11,18 @@ use mailparse::MailHeaderMap;
 pub struct SmtpSink {
     process: Child,
     maildir: tempfile::TempDir,
+    handler: Handler,
     pub port: u16,
+}
+
+/// What the sink does with a message it accepts.
+#[derive(Debug, Clone, Copy)]
+enum Handler {
+    /// Parses and stores it (maildir), fails on demand: what the tests read.
+    Stores,
+    /// Answers "250" and keeps nothing (aiosmtpd's `Sink`): for a benchmark, the cost of
+    /// a server that parses nothing, closer to a production relay than a Python parser.
+    Discards,
 }
 
 const CONTROLLED_SINK: &str = include_str!("mail/controlled_sink.py");
@@ -37,13 +48,23 @@ impl ReceivedEmail {
 
 impl SmtpSink {
     pub async fn start() -> anyhow::Result<Self> {
+        Self::start_with(Handler::Stores).await
+    }
+
+    /// A sink that takes every message and keeps none (`received` stays empty).
+    pub async fn start_discarding() -> anyhow::Result<Self> {
+        Self::start_with(Handler::Discards).await
+    }
+
+    async fn start_with(handler: Handler) -> anyhow::Result<Self> {
         let maildir = tempfile::tempdir()?;
         std::fs::write(maildir.path().join("controlled_sink.py"), CONTROLLED_SINK)?;
         let port = free_port()?;
-        let process = spawn(maildir.path(), port)?;
+        let process = spawn(maildir.path(), port, handler)?;
         let sink = Self {
             process,
             maildir,
+            handler,
             port,
         };
         sink.wait_until_listening().await?;
@@ -105,7 +126,7 @@ impl SmtpSink {
 
     /// The server comes back on the same port, with the messages it had.
     pub async fn restart(&mut self) -> anyhow::Result<()> {
-        self.process = spawn(self.maildir.path(), self.port)?;
+        self.process = spawn(self.maildir.path(), self.port, self.handler)?;
         self.wait_until_listening().await
     }
 
@@ -166,17 +187,17 @@ impl Drop for SmtpSink {
     }
 }
 
-fn spawn(dir: &std::path::Path, port: u16) -> std::io::Result<Child> {
+fn spawn(dir: &std::path::Path, port: u16, handler: Handler) -> std::io::Result<Child> {
     let python = std::env::var("MAILLAGE_PYTHON").unwrap_or_else(|_| "python3".into());
-    Command::new(python)
-        .args([
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-c",
-            "controlled_sink.ControlledMailbox",
-        ])
-        .arg(dir.join("mail"))
+    let mut command = Command::new(python);
+    command.args(["-m", "aiosmtpd", "-n", "-c"]);
+    match handler {
+        Handler::Stores => command
+            .arg("controlled_sink.ControlledMailbox")
+            .arg(dir.join("mail")),
+        Handler::Discards => command.arg("aiosmtpd.handlers.Sink"),
+    };
+    command
         .args(["-l", &format!("127.0.0.1:{port}")])
         .env("PYTHONPATH", dir)
         .stdout(Stdio::null())
