@@ -1,7 +1,6 @@
 //! What the API tests share: the real service on a random port, a fresh database per
-//! test, and actors signed in as members of a tenant.
-// Each test binary uses its part of this module.
-#![allow(dead_code)]
+//! test, actors signed in as members of a tenant, and requests that make or read a
+//! record in a line.
 
 use maillage_core_records::{Config, build_app};
 use maillage_db::ServiceRole;
@@ -10,8 +9,10 @@ use maillage_identity::{IDENTITY_HEADER, IdentityKey, InternalIdentity};
 use maillage_testkit::{INTERNAL_SECRET, TestDatabase};
 use reqwest::{Method, StatusCode};
 use secrecy::SecretString;
-use serde_json::Value;
+use serde_json::{Value, json};
 use uuid::Uuid;
+
+pub type TestResult = anyhow::Result<()>;
 
 pub struct TestApp {
     pub base: String,
@@ -111,6 +112,69 @@ impl TestApp {
         Ok((status, body))
     }
 
+    pub async fn get(&self, actor: &Actor, path: &str) -> anyhow::Result<(StatusCode, Value)> {
+        self.send(actor, Method::GET, path, None).await
+    }
+
+    pub async fn post(
+        &self,
+        actor: &Actor,
+        path: &str,
+        body: Value,
+    ) -> anyhow::Result<(StatusCode, Value)> {
+        self.send(actor, Method::POST, path, Some(body)).await
+    }
+
+    pub async fn put(
+        &self,
+        actor: &Actor,
+        path: &str,
+        body: Value,
+    ) -> anyhow::Result<(StatusCode, Value)> {
+        self.send(actor, Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, actor: &Actor, path: &str) -> anyhow::Result<(StatusCode, Value)> {
+        self.send(actor, Method::DELETE, path, None).await
+    }
+
+    /// What `actor` reads at `path`, which must answer 200.
+    pub async fn read(&self, actor: &Actor, path: &str) -> anyhow::Result<Value> {
+        let (status, body) = self.get(actor, path).await?;
+        anyhow::ensure!(status == StatusCode::OK, "GET {path}: {status} {body}");
+        Ok(body)
+    }
+
+    /// The record `actor` creates by posting `body` to `path`, which must answer 201.
+    pub async fn create(&self, actor: &Actor, path: &str, body: Value) -> anyhow::Result<Value> {
+        let (status, created) = self.post(actor, path, body).await?;
+        anyhow::ensure!(
+            status == StatusCode::CREATED,
+            "POST {path}: {status} {created}"
+        );
+        Ok(created)
+    }
+
+    /// A person `actor` creates from `body`.
+    pub async fn person(&self, actor: &Actor, body: Value) -> anyhow::Result<Value> {
+        self.create(actor, "/v1/people", body).await
+    }
+
+    /// An organisation `actor` creates with only a name and a kind.
+    pub async fn organisation(
+        &self,
+        actor: &Actor,
+        name: &str,
+        kind: &str,
+    ) -> anyhow::Result<Value> {
+        self.create(
+            actor,
+            "/v1/organisations",
+            json!({"name": name, "kind": kind}),
+        )
+        .await
+    }
+
     pub async fn search(&self, actor: &Actor, q: &str) -> anyhow::Result<(StatusCode, Value)> {
         let path = format!("/v1/search?q={}", urlencode(q));
         self.send(actor, Method::GET, &path, None).await
@@ -132,6 +196,16 @@ impl TestApp {
         let status = response.status();
         Ok((status, response.json().await.unwrap_or(Value::Null)))
     }
+}
+
+/// The text `field` of every element of `items`, in order.
+pub fn each<'a>(items: &'a Value, field: &str) -> Vec<&'a str> {
+    items
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|item| item[field].as_str())
+        .collect()
 }
 
 pub fn id_of(body: &Value) -> String {

@@ -9,23 +9,14 @@ use maillage_testkit::eventually;
 use reqwest::{Method, StatusCode, header};
 use serde_json::json;
 
-mod common;
-
-use common::TestApp;
-
-type TestResult = anyhow::Result<()>;
+use crate::helpers::{TestApp, TestResult};
 
 #[tokio::test]
 async fn past_its_bound_the_service_refuses_at_once_and_finishes_what_it_holds() -> TestResult {
     let app = TestApp::spawn_with(|config| config.max_in_flight = 2).await?;
     let editor = app.actor("asso-a", Role::Editor).await?;
     let (status, _) = app
-        .send(
-            &editor,
-            Method::POST,
-            "/v1/people",
-            Some(json!({"family_name": "Martin"})),
-        )
+        .post(&editor, "/v1/people", json!({"family_name": "Martin"}))
         .await?;
     assert_eq!(status, StatusCode::CREATED);
 
@@ -76,7 +67,7 @@ async fn past_its_bound_the_service_refuses_at_once_and_finishes_what_it_holds()
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["items"][0]["family_name"], "Martin");
     }
-    let (status, _) = app.send(&editor, Method::GET, "/v1/people", None).await?;
+    let (status, _) = app.get(&editor, "/v1/people").await?;
     assert_eq!(status, StatusCode::OK, "capacity is back");
     Ok(())
 }

@@ -5,11 +5,7 @@ use maillage_domain::Role;
 use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
 
-mod common;
-
-use common::{Actor, TestApp, urlencode};
-
-type TestResult = anyhow::Result<()>;
+use crate::helpers::{Actor, TestApp, TestResult, urlencode};
 
 /// Sends a raw request; its status, `Allow` header and problem body, after checking that
 /// the answer is a problem.
@@ -170,15 +166,12 @@ async fn names_that_show_nothing_or_reorder_what_follows_are_refused() -> TestRe
     assert_eq!(app.db.count("people").await?, 0);
 
     // Invisible characters around a real name are trimmed, not stored.
-    let (status, person) = app
-        .send(
+    let person = app
+        .person(
             &editor,
-            Method::POST,
-            "/v1/people",
-            Some(json!({"family_name": "\u{FEFF}Écoffier\u{200B}", "given_name": "Zoé"})),
+            json!({"family_name": "\u{FEFF}Écoffier\u{200B}", "given_name": "Zoé"}),
         )
         .await?;
-    assert_eq!(status, StatusCode::CREATED, "{person}");
     assert_eq!(person["family_name"], "Écoffier");
     Ok(())
 }
@@ -319,21 +312,10 @@ async fn requests_are_read_exactly_as_the_document_describes_them() -> TestResul
     let app = TestApp::spawn().await?;
     let admin = app.actor("asso-a", Role::Admin).await?;
 
-    let (status, project) = app
-        .send(
-            &admin,
-            Method::POST,
-            "/v1/projects",
-            Some(json!({"name": "Jardins", "budget_lines": [{"label": "Graines", "planned_cents": 12000.0}]})),
-        )
-        .await?;
-    assert_eq!(status, StatusCode::CREATED, "{project}");
+    let project = app.create(&admin, "/v1/projects", json!({"name": "Jardins", "budget_lines": [{"label": "Graines", "planned_cents": 12000.0}]})).await?;
     assert_eq!(project["budget"]["planned_cents"], 12000, "{project}");
 
-    let (status, page) = app
-        .send(&admin, Method::GET, "/v1/projects?after=", None)
-        .await?;
-    assert_eq!(status, StatusCode::OK, "{page}");
+    let page = app.read(&admin, "/v1/projects?after=").await?;
     assert_eq!(page["items"].as_array().map(Vec::len), Some(1));
 
     for nothing_to_find in ["!!!", "   ", "—"] {
@@ -352,9 +334,7 @@ async fn requests_are_read_exactly_as_the_document_describes_them() -> TestResul
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["errors"][0]["field"], "q");
 
-    let (_, policy) = app
-        .send(&admin, Method::GET, "/v1/reminder-policy", None)
-        .await?;
+    let policy = app.read(&admin, "/v1/reminder-policy").await?;
     let version = format!("\"{}\"", policy["version"]);
     for loose in ["8:00", " 08:00", "08:00:60", "08:00:00.5"] {
         let (status, problem) = app
@@ -400,23 +380,8 @@ async fn requests_are_read_exactly_as_the_document_describes_them() -> TestResul
 async fn control_characters_are_refused_in_every_text_of_a_body() -> TestResult {
     let app = TestApp::spawn().await?;
     let admin = app.actor("asso-a", Role::Admin).await?;
-    let (_, funder) = app
-        .send(
-            &admin,
-            Method::POST,
-            "/v1/organisations",
-            Some(json!({"name": "Région", "kind": "funder"})),
-        )
-        .await?;
-    let (status, field) = app
-        .send(
-            &admin,
-            Method::POST,
-            "/v1/custom-fields",
-            Some(json!({"record_type": "person", "key": "quartier", "label": "Quartier", "field_type": "text"})),
-        )
-        .await?;
-    assert_eq!(status, StatusCode::CREATED, "{field}");
+    let funder = app.organisation(&admin, "Région", "funder").await?;
+    app.create(&admin, "/v1/custom-fields", json!({"record_type": "person", "key": "quartier", "label": "Quartier", "field_type": "text"})).await?;
     let control = "a\u{84}b";
     let funder_id = &funder["id"];
     for (collection, body, field) in [

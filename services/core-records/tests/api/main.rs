@@ -1,0 +1,17 @@
+//! core-records over HTTP: the real service on a random port, a fresh database per test,
+//! one module per part of the API.
+
+mod access;
+mod activities;
+mod bad_input;
+mod contacts;
+mod deadlines;
+mod helpers;
+mod lists;
+mod network;
+mod openapi;
+mod overload;
+mod projects;
+mod records;
+mod reminders;
+mod search;
