@@ -115,6 +115,32 @@ impl Browser {
             .await?)
     }
 
+    /// The page at `path`, which must answer 200: its HTML.
+    pub async fn page(&self, path: &str) -> anyhow::Result<String> {
+        let response = self.get(path).await?;
+        let status = response.status();
+        let html = response.text().await?;
+        anyhow::ensure!(status == StatusCode::OK, "GET {path}: {status} {html}");
+        Ok(html)
+    }
+
+    /// Submits a form that must be taken (303 See Other): where it sends the browser.
+    pub async fn submit(&self, path: &str, form: &[(&str, &str)]) -> anyhow::Result<String> {
+        let response = self.post_form(path, form).await?;
+        if response.status() != StatusCode::SEE_OTHER {
+            let status = response.status();
+            anyhow::bail!("POST {path}: {status} {}", response.text().await?);
+        }
+        location(&response)
+    }
+
+    /// What the API answers at `path`, which must be 200.
+    pub async fn read(&self, path: &str) -> anyhow::Result<Value> {
+        let (status, body) = self.api(Method::GET, path, None).await?;
+        anyhow::ensure!(status == StatusCode::OK, "GET {path}: {status} {body}");
+        Ok(body)
+    }
+
     /// Creates a record by POSTing `body` to a collection of the API (`/api/v1/t/{slug}/people`);
     /// the record as answered. Anything but 201 Created is an error naming the answer.
     pub async fn create(&self, collection: &str, body: Value) -> anyhow::Result<Value> {

@@ -6,9 +6,7 @@ use maillage_testkit::oidc::CLIENT_ID;
 use maillage_testkit::{free_port, location};
 use reqwest::{StatusCode, header};
 
-mod common;
-
-use common::Stack;
+use crate::helpers::Stack;
 
 /// What the callback answered, and whether a session came of it.
 async fn log_in_through(stack: &Stack, defect: Defect) -> anyhow::Result<(StatusCode, bool)> {

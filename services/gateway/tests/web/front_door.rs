@@ -6,11 +6,7 @@ use maillage_testkit::{Browser, OidcProvider, location, raw_request};
 use reqwest::{StatusCode, header};
 use serde_json::json;
 
-mod common;
-
-use common::Stack;
-
-type TestResult = anyhow::Result<()>;
+use crate::helpers::{Stack, TestResult};
 
 /// The `maillage_session` cookie a response sets, if any.
 fn session_cookie(response: &reqwest::Response) -> Option<String> {
@@ -441,9 +437,7 @@ async fn the_last_owner_of_a_workspace_cannot_be_taken_away() -> TestResult {
     let owner = stack
         .member_of(stack.tenant_id, "asso-demo", "dominique", "owner")
         .await?;
-    let (_, members) = owner
-        .api(reqwest::Method::GET, "/api/v1/t/asso-demo/members", None)
-        .await?;
+    let members = owner.read("/api/v1/t/asso-demo/members").await?;
     let owner_id = members["members"]
         .as_array()
         .into_iter()
@@ -465,9 +459,7 @@ async fn the_last_owner_of_a_workspace_cannot_be_taken_away() -> TestResult {
             "L'espace doit garder au moins un propriétaire."
         );
     }
-    let (_, still) = owner
-        .api(reqwest::Method::GET, "/api/v1/t/asso-demo/members", None)
-        .await?;
+    let still = owner.read("/api/v1/t/asso-demo/members").await?;
     assert_eq!(still, members, "nothing changed");
 
     stack

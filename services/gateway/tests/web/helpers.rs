@@ -1,7 +1,5 @@
 //! What the gateway's tests share: the gateway with everything real behind it on random
 //! ports, and helpers that make a test's records in a line.
-// Each test binary uses its part of this module.
-#![allow(dead_code)]
 
 use maillage_db::ServiceRole;
 use maillage_testkit::oidc::{CLIENT_ID, CLIENT_SECRET, email_of};
@@ -12,6 +10,8 @@ use maillage_testkit::{
 use secrecy::SecretString;
 use serde_json::Value;
 use uuid::Uuid;
+
+pub type TestResult = anyhow::Result<()>;
 
 /// core-records + gateway on random ports, a fresh database, one tenant "asso-demo"
 /// to which camille (an account of the provider) is invited as editor.

@@ -6,11 +6,7 @@ use std::time::Duration;
 use maillage_gateway::RateLimitConfig;
 use reqwest::{StatusCode, header};
 
-mod common;
-
-use common::Stack;
-
-type TestResult = anyhow::Result<()>;
+use crate::helpers::{Stack, TestResult};
 
 /// Budgets small enough to exhaust in a test, over a window longer than any test.
 fn limits(per_user: u32, per_tenant: u32, per_client: u32) -> RateLimitConfig {

@@ -1,0 +1,18 @@
+//! The gateway with everything real behind it: core-records, PostgreSQL, Redis and the
+//! development OpenID provider, driven over HTTP the way a browser would; one module per
+//! part of the site.
+
+mod access;
+mod deadlines;
+mod forms;
+mod front_door;
+mod helpers;
+mod links;
+mod login;
+mod login_defects;
+mod partnerships;
+mod projects;
+mod rate_limits;
+mod records;
+mod search;
+mod timeline;
