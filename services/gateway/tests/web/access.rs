@@ -9,8 +9,7 @@ use crate::helpers::{Stack, TestResult};
 #[tokio::test]
 async fn writes_from_another_site_are_refused() -> TestResult {
     let stack = Stack::start().await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
+    let browser = stack.editor().await?;
     let response = browser
         .http
         .post(format!("{}/t/asso-demo/people/new", stack.base))
@@ -177,8 +176,7 @@ async fn no_form_reaches_another_workspaces_records() -> TestResult {
         .db
         .invite(other, "camille.martin@demo.maillage.test", "editor")
         .await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
+    let browser = stack.editor().await?;
     let mut theirs = std::collections::HashMap::new();
     for (collection, body) in [
         ("people", json!({"family_name": "Secret"})),

@@ -12,8 +12,7 @@ use crate::helpers::{Stack, TestResult, created};
 #[tokio::test]
 async fn a_deadline_is_moved_and_a_series_renamed_from_its_form() -> TestResult {
     let stack = Stack::start().await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
+    let browser = stack.editor().await?;
     let caf = created(
         &browser,
         "organisations",

@@ -13,8 +13,7 @@ use crate::helpers::{Stack, TestResult, created};
 #[tokio::test]
 async fn records_are_changed_from_their_forms_and_a_stale_form_says_what_is_stored() -> TestResult {
     let stack = Stack::start().await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
+    let browser = stack.editor().await?;
     let (status, person) = browser.api(reqwest::Method::POST, "/api/v1/t/asso-demo/people",
         Some(json!({"family_name": "Girard", "given_name": "Noël",
                     "emails": [{"address": "noel@exemple.fr", "label": "perso"}, {"address": "n.girard@mairie.fr", "label": "travail"}],
@@ -153,11 +152,10 @@ async fn records_are_changed_from_their_forms_and_a_stale_form_says_what_is_stor
     assert_eq!(person["address"]["city"], "Blagnac");
 
     // An organisation: kept what the form does not show (its tags), refused a bad site.
-    let (_, club) = browser
-        .api(
-            reqwest::Method::POST,
+    let club = browser
+        .create(
             "/api/v1/t/asso-demo/organisations",
-            Some(json!({"name": "Club de lecture", "kind": "association", "sector": "culture"})),
+            json!({"name": "Club de lecture", "kind": "association", "sector": "culture"}),
         )
         .await?;
     let club_id = club["id"].as_str().unwrap_or_default().to_owned();
@@ -202,13 +200,7 @@ async fn records_are_changed_from_their_forms_and_a_stale_form_says_what_is_stor
     assert!(page.contains("Partenaire"), "tags are kept: {page}");
 
     // A project: an end before its start is refused on the end; then saved.
-    let (_, project) = browser
-        .api(
-            reqwest::Method::POST,
-            "/api/v1/t/asso-demo/projects",
-            Some(json!({"name": "Jardins partagés", "milestones": [{"phase": "Diagnostic", "title": "Réunion publique"}]})),
-        )
-        .await?;
+    let project = browser.create("/api/v1/t/asso-demo/projects", json!({"name": "Jardins partagés", "milestones": [{"phase": "Diagnostic", "title": "Réunion publique"}]})).await?;
     let project_id = project["id"].as_str().unwrap_or_default().to_owned();
     let project_edit = format!("/t/asso-demo/projects/{project_id}/edit");
     assert_eq!(browser.get(&project_edit).await?.status(), StatusCode::OK);
@@ -273,8 +265,7 @@ async fn records_are_changed_from_their_forms_and_a_stale_form_says_what_is_stor
 #[tokio::test]
 async fn tags_are_edited_from_a_records_page() -> TestResult {
     let stack = Stack::start().await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
+    let browser = stack.editor().await?;
     let project = created(&browser, "projects", json!({"name": "Jardins partagés"})).await?;
     let page_path = format!("/t/asso-demo/projects/{project}");
     let tags_path = format!("{page_path}/tags");
@@ -363,8 +354,7 @@ async fn a_workspaces_own_fields_are_filled_from_the_form_and_shown() -> TestRes
     }
     let page = admin.page(settings).await?;
     assert!(page.contains("Choix dans une liste : Nord, Sud"), "{page}");
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
+    let browser = stack.editor().await?;
     let form = browser.page("/t/asso-demo/people/new").await?;
     assert!(form.contains("name=\"custom.choice.quartier\""), "{form}");
     assert!(form.contains("name=\"custom.number.enfants\""));

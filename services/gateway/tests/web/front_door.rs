@@ -132,8 +132,7 @@ async fn a_session_vouched_for_by_another_provider_is_not_honoured() -> TestResu
 #[tokio::test]
 async fn pages_and_api_answers_carry_the_security_headers() -> TestResult {
     let stack = Stack::start().await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
+    let browser = stack.editor().await?;
 
     for (path, private) in [
         ("/", false),
@@ -286,8 +285,7 @@ async fn the_api_forwards_only_paths_of_the_records_and_refuses_the_rest_as_prob
 #[tokio::test]
 async fn a_nul_character_is_refused_naming_the_field_in_the_api_and_the_forms() -> TestResult {
     let stack = Stack::start().await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
+    let browser = stack.editor().await?;
 
     let (status, problem) = browser
         .api(
@@ -322,8 +320,7 @@ async fn a_nul_character_is_refused_naming_the_field_in_the_api_and_the_forms() 
 async fn one_click_unsubscribe_works_from_a_webmail_and_other_writes_keep_the_origin_check()
 -> TestResult {
     let stack = Stack::start().await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
+    let browser = stack.editor().await?;
     let (tenant_id, token): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
         r#"insert into notification_preferences (tenant_id, user_id)
            select tenant_id, user_id from memberships limit 1
@@ -363,8 +360,7 @@ async fn one_click_unsubscribe_works_from_a_webmail_and_other_writes_keep_the_or
 #[tokio::test]
 async fn logging_out_ends_the_session_at_the_provider_too() -> TestResult {
     let stack = Stack::start().await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
+    let browser = stack.editor().await?;
 
     let logout = browser.post_form("/logout", &[]).await?;
     assert_eq!(logout.status(), StatusCode::SEE_OTHER);

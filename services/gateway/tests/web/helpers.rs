@@ -106,6 +106,13 @@ impl Stack {
         Browser::new(&self.base)
     }
 
+    /// camille, the editor of "asso-demo", logged in.
+    pub async fn editor(&self) -> anyhow::Result<Browser> {
+        let browser = self.browser()?;
+        browser.login("camille", "/t/asso-demo/").await?;
+        Ok(browser)
+    }
+
     /// sacha, invited as a viewer of "asso-demo", logged in.
     pub async fn viewer(&self) -> anyhow::Result<Browser> {
         self.member_of(self.tenant_id, "asso-demo", "sacha", "viewer")

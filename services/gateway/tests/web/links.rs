@@ -13,8 +13,7 @@ use crate::helpers::{Stack, TestResult, created};
 #[tokio::test]
 async fn affiliations_and_engagements_are_recorded_from_a_records_page() -> TestResult {
     let stack = Stack::start().await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
+    let browser = stack.editor().await?;
     let mut paths = Vec::new();
     for (collection, body) in [
         (
@@ -27,12 +26,8 @@ async fn affiliations_and_engagements_are_recorded_from_a_records_page() -> Test
         ),
         ("projects", json!({"name": "Jardins partagés"})),
     ] {
-        let (_, created) = browser
-            .api(
-                reqwest::Method::POST,
-                &format!("/api/v1/t/asso-demo/{collection}"),
-                Some(body),
-            )
+        let created = browser
+            .create(&format!("/api/v1/t/asso-demo/{collection}"), body)
             .await?;
         paths.push((
             collection,
@@ -174,8 +169,7 @@ async fn affiliations_and_engagements_are_recorded_from_a_records_page() -> Test
 #[tokio::test]
 async fn a_person_is_found_and_linked_from_an_organisations_page() -> TestResult {
     let stack = Stack::start().await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
+    let browser = stack.editor().await?;
     let person = created(
         &browser,
         "people",
@@ -226,8 +220,7 @@ async fn a_person_is_found_and_linked_from_an_organisations_page() -> TestResult
 #[tokio::test]
 async fn an_engagement_is_corrected_or_deleted_from_the_records_page() -> TestResult {
     let stack = Stack::start().await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
+    let browser = stack.editor().await?;
     let person = created(&browser, "people", json!({"family_name": "Girard"})).await?;
     let donation = created(
         &browser,

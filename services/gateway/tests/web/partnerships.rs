@@ -11,15 +11,13 @@ use crate::helpers::{Stack, TestResult};
 #[tokio::test]
 async fn partnerships_are_added_and_changed_from_their_form() -> TestResult {
     let stack = Stack::start().await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
+    let browser = stack.editor().await?;
     let mut ids = Vec::new();
     for name in ["Région Occitanie", "Ville de Toulouse"] {
-        let (_, created) = browser
-            .api(
-                reqwest::Method::POST,
+        let created = browser
+            .create(
                 "/api/v1/t/asso-demo/organisations",
-                Some(json!({"name": name, "kind": "public_body"})),
+                json!({"name": name, "kind": "public_body"}),
             )
             .await?;
         ids.push(created["id"].as_str().unwrap_or_default().to_owned());
@@ -178,22 +176,14 @@ async fn partnerships_are_added_and_changed_from_their_form() -> TestResult {
 #[tokio::test]
 async fn a_partnership_is_evaluated_from_its_page() -> TestResult {
     let stack = Stack::start().await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
-    let (_, caf) = browser
-        .api(
-            reqwest::Method::POST,
+    let browser = stack.editor().await?;
+    let caf = browser
+        .create(
             "/api/v1/t/asso-demo/organisations",
-            Some(json!({"name": "CAF", "kind": "funder"})),
+            json!({"name": "CAF", "kind": "funder"}),
         )
         .await?;
-    let (_, partnership) = browser
-        .api(
-            reqwest::Method::POST,
-            "/api/v1/t/asso-demo/partnerships",
-            Some(json!({"title": "Convention CAF", "kind": "funding", "partners": [{"organisation_id": caf["id"]}]})),
-        )
-        .await?;
+    let partnership = browser.create("/api/v1/t/asso-demo/partnerships", json!({"title": "Convention CAF", "kind": "funding", "partners": [{"organisation_id": caf["id"]}]})).await?;
     let id = partnership["id"].as_str().unwrap_or_default().to_owned();
     let page_path = format!("/t/asso-demo/partnerships/{id}");
     let form_path = format!("{page_path}/evaluations/new");

@@ -10,13 +10,11 @@ use crate::helpers::{Stack, TestResult};
 #[tokio::test]
 async fn a_projects_and_a_partnerships_pages_show_what_was_agreed_and_done() -> TestResult {
     let stack = Stack::start().await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
-    let (_, region) = browser
-        .api(
-            reqwest::Method::POST,
+    let browser = stack.editor().await?;
+    let region = browser
+        .create(
             "/api/v1/t/asso-demo/organisations",
-            Some(json!({"name": "Région Occitanie", "kind": "funder"})),
+            json!({"name": "Région Occitanie", "kind": "funder"}),
         )
         .await?;
     let (status, partnership) = browser
@@ -183,8 +181,7 @@ async fn a_projects_and_a_partnerships_pages_show_what_was_agreed_and_done() -> 
 #[tokio::test]
 async fn a_projects_milestones_and_budget_are_planned_from_one_form() -> TestResult {
     let stack = Stack::start().await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
+    let browser = stack.editor().await?;
     let (status, project) = browser
         .api(reqwest::Method::POST, "/api/v1/t/asso-demo/projects",
             Some(json!({"name": "Jardins partagés",

@@ -32,8 +32,7 @@ fn retry_after(response: &reqwest::Response) -> Option<u64> {
 #[tokio::test]
 async fn a_user_over_their_budget_waits_while_colleagues_go_on() -> TestResult {
     let stack = Stack::start_with(|config| config.rate_limits = limits(5, 1000, 1000)).await?;
-    let camille = stack.browser()?;
-    camille.login("camille", "/t/asso-demo/").await?;
+    let camille = stack.editor().await?;
     for _ in 0..5 {
         let page = camille.get("/api/v1/t/asso-demo/people").await?;
         assert_eq!(page.status(), StatusCode::OK);
@@ -128,8 +127,7 @@ async fn anonymous_requests_to_a_tenants_address_do_not_spend_its_budget() -> Te
             .await?;
         assert_eq!(page.status(), StatusCode::SEE_OTHER, "sent to the login");
     }
-    let camille = stack.browser()?;
-    camille.login("camille", "/t/asso-demo/").await?;
+    let camille = stack.editor().await?;
     for _ in 0..2 {
         let page = camille.get("/api/v1/t/asso-demo/people").await?;
         assert_eq!(

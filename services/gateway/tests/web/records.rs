@@ -9,8 +9,7 @@ use crate::helpers::{Stack, TestResult, created};
 #[tokio::test]
 async fn people_organisations_and_deadlines_are_created_through_pages_and_api() -> TestResult {
     let stack = Stack::start().await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
+    let browser = stack.editor().await?;
 
     browser
         .submit(
@@ -151,19 +150,14 @@ async fn people_organisations_and_deadlines_are_created_through_pages_and_api() 
 #[tokio::test]
 async fn a_persons_and_an_organisations_pages_show_details_links_and_history() -> TestResult {
     let stack = Stack::start().await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
-    let (_, person) = browser.api(reqwest::Method::POST, "/api/v1/t/asso-demo/people",
-        Some(json!({"family_name": "Girard", "given_name": "Noël", "emails": [{"address": "noel@exemple.fr", "label": "perso"}],
-                    "address": {"street": "3 rue des Lilas", "postal_code": "31000", "city": "Toulouse"}})),
-    )
-    .await?;
+    let browser = stack.editor().await?;
+    let person = browser.create("/api/v1/t/asso-demo/people", json!({"family_name": "Girard", "given_name": "Noël", "emails": [{"address": "noel@exemple.fr", "label": "perso"}],
+                    "address": {"street": "3 rue des Lilas", "postal_code": "31000", "city": "Toulouse"}})).await?;
     let person_id = person["id"].as_str().unwrap_or_default().to_owned();
-    let (_, club) = browser
-        .api(
-            reqwest::Method::POST,
+    let club = browser
+        .create(
             "/api/v1/t/asso-demo/organisations",
-            Some(json!({"name": "Club de lecture", "kind": "association"})),
+            json!({"name": "Club de lecture", "kind": "association"}),
         )
         .await?;
     browser.api(reqwest::Method::POST, "/api/v1/t/asso-demo/affiliations",
@@ -266,20 +260,17 @@ async fn a_persons_and_an_organisations_pages_show_details_links_and_history() -
 #[tokio::test]
 async fn records_go_to_the_bin_from_their_form_and_come_back_from_it() -> TestResult {
     let stack = Stack::start().await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
-    let (_, club) = browser
-        .api(
-            reqwest::Method::POST,
+    let browser = stack.editor().await?;
+    let club = browser
+        .create(
             "/api/v1/t/asso-demo/organisations",
-            Some(json!({"name": "Club de lecture", "kind": "association"})),
+            json!({"name": "Club de lecture", "kind": "association"}),
         )
         .await?;
-    let (_, person) = browser
-        .api(
-            reqwest::Method::POST,
+    let person = browser
+        .create(
             "/api/v1/t/asso-demo/people",
-            Some(json!({"family_name": "Girard", "given_name": "Noël"})),
+            json!({"family_name": "Girard", "given_name": "Noël"}),
         )
         .await?;
     let bin = browser.page("/t/asso-demo/bin").await?;
@@ -366,8 +357,7 @@ async fn records_go_to_the_bin_from_their_form_and_come_back_from_it() -> TestRe
 #[tokio::test]
 async fn a_duplicate_is_found_and_merged_from_the_kept_records_page() -> TestResult {
     let stack = Stack::start().await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
+    let browser = stack.editor().await?;
     let kept = created(
         &browser,
         "people",

@@ -11,8 +11,7 @@ use crate::helpers::{Stack, TestResult};
 #[tokio::test]
 async fn the_header_search_finds_records_forgiving_accents_and_typos() -> TestResult {
     let stack = Stack::start().await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
+    let browser = stack.editor().await?;
     let mut ids = Vec::new();
     for (collection, body) in [
         (

@@ -13,8 +13,7 @@ use crate::helpers::{Stack, TestResult, created};
 #[tokio::test]
 async fn activities_are_noted_and_tasks_ticked_off_from_a_records_page() -> TestResult {
     let stack = Stack::start().await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
+    let browser = stack.editor().await?;
     let mut records = Vec::new();
     for (collection, body) in [
         (
@@ -263,8 +262,7 @@ async fn activities_are_noted_and_tasks_ticked_off_from_a_records_page() -> Test
 #[tokio::test]
 async fn an_activity_is_corrected_or_deleted_from_the_timeline() -> TestResult {
     let stack = Stack::start().await?;
-    let browser = stack.browser()?;
-    browser.login("camille", "/t/asso-demo/").await?;
+    let browser = stack.editor().await?;
     let person = created(&browser, "people", json!({"family_name": "Girard"})).await?;
     let page_path = format!("/t/asso-demo/people/{person}");
     let (status, activity) = browser
