@@ -91,8 +91,8 @@ use maillage_runtime::api::ApiRouter;
 
 use self::checks::{Checks, present};
 use self::record::{
-    Binnable, Change, Deletable, MergeInput, Record, bin, check_version, created, delete, etag,
-    expected_version, lock, read, restore, the_one,
+    Binnable, Change, Deletable, MergeInput, Mergeable, Record, bin, check_version, created,
+    delete, etag, expected_version, lock, merge, read, restore, the_one,
 };
 use crate::state::AppState;
 

@@ -82,6 +82,22 @@ pub(super) trait Binnable: Record<Key = Uuid> {
     ) -> impl Future<Output = Result<Self, Error>> + Send;
 }
 
+/// Records of which two can become one (people, organisations): the duplicate's links
+/// move to the survivor, its details fill the survivor's blanks, and it goes to the bin.
+pub(super) trait Mergeable: Binnable {
+    /// Said of a `duplicate_id` that names no live record of this kind in the tenant.
+    const NO_SUCH_DUPLICATE: &'static str;
+
+    /// Fills the survivor's blanks from the duplicate and moves every link of the
+    /// duplicate to the survivor (where both had one, one is enough).
+    fn absorb(
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        survivor: Uuid,
+        duplicate: Uuid,
+    ) -> impl Future<Output = Result<(), Error>> + Send;
+}
+
 /// Records deleted for good (their before kept in the audit log).
 pub(super) trait Deletable: Record {
     const DELETE_SQL: &'static str;
@@ -216,6 +232,48 @@ impl<'a, T: Record> Change<'a, T> {
         self.tx.commit().await?;
         Ok((etag(after.version()), Json(after)))
     }
+}
+
+/// `POST /v1/{records}/{id}/merge`: the duplicate named in the body merges into this
+/// record, both locked, both audited.
+pub(super) async fn merge<T: Mergeable>(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<Uuid>,
+    Json(input): Json<MergeInput>,
+) -> Result<(HeaderMap, Json<T>), Error> {
+    identity.require_editor()?;
+    let tenant_id = identity.0.tenant_id;
+    let duplicate_id = input.duplicate_id;
+    let mut tx = identity.begin(&state).await?;
+    input.lock_both::<T>(&mut tx, tenant_id, id).await?;
+    let before = T::fetch(&mut tx, tenant_id, id).await?;
+    let duplicate = T::fetch(&mut tx, tenant_id, duplicate_id)
+        .await
+        .map_err(|_| Error::field("duplicate_id", T::NO_SUCH_DUPLICATE))?;
+    T::absorb(&mut tx, tenant_id, id, duplicate_id).await?;
+    sqlx::query(T::BIN_SQL)
+        .bind(tenant_id)
+        .bind(duplicate_id)
+        .bind(true)
+        .execute(&mut *tx)
+        .await?;
+    let after = T::fetch(&mut tx, tenant_id, id).await?;
+    let binned = T::fetch_binned(&mut tx, tenant_id, duplicate_id).await?;
+    for (id, before, after) in [(id, &before, &after), (duplicate_id, &duplicate, &binned)] {
+        audit::record(
+            &mut tx,
+            &identity,
+            Action::Merge,
+            T::RECORD_TYPE,
+            id,
+            Some(before),
+            Some(after),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok((etag(after.version()), Json(after)))
 }
 
 /// Moves a live record to the bin (`binned`), or a binned one back; audited.

@@ -1,160 +1,106 @@
-//! Two records of one organisation become one.
+//! Two records of one organisation become one (`records::merge`).
 
-use axum::extract::State;
-use axum::http::HeaderMap;
-use maillage_problem::{Json, Path};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::model::Organisation;
-use super::queries::fetch;
 use crate::Error;
-use crate::audit::{self, Action};
-use crate::identity::Identity;
-use crate::records::{MergeInput, etag};
-use crate::state::AppState;
+use crate::records::Mergeable;
 
-/// Merges a duplicate into this organisation: its people, partnerships, projects,
-/// activities, engagements, tags and deadlines move over; blank details are filled from
-/// the duplicate, which goes to the bin.
-pub(super) async fn merge(
-    State(state): State<AppState>,
-    identity: Identity,
-    Path(id): Path<Uuid>,
-    Json(input): Json<MergeInput>,
-) -> Result<(HeaderMap, Json<Organisation>), Error> {
-    identity.require_editor()?;
-    let tenant_id = identity.0.tenant_id;
-    let duplicate_id = input.duplicate_id;
-    let mut tx = identity.begin(&state).await?;
-    input
-        .lock_both::<Organisation>(&mut tx, tenant_id, id)
+/// Its people, partnerships, projects, activities, engagements, tags and deadlines
+/// move over; blank details are filled from the duplicate.
+impl Mergeable for Organisation {
+    const NO_SUCH_DUPLICATE: &'static str = "ne désigne aucune organisation de l'espace";
+
+    async fn absorb(
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        survivor: Uuid,
+        duplicate: Uuid,
+    ) -> Result<(), Error> {
+        sqlx::query!(
+            r#"update organisations s
+               set website = coalesce(s.website, d.website), email = coalesce(s.email, d.email),
+                   phone = coalesce(s.phone, d.phone),
+                   emails = merged_contact_entries(s.emails, d.emails, 'address'),
+                   phones = merged_contact_entries(s.phones, d.phones, 'number'),
+                   address = coalesce(s.address, d.address),
+                   sector = case when s.sector = '' then d.sector else s.sector end,
+                   territory = case when s.territory = '' then d.territory else s.territory end,
+                   notes = case when d.notes = '' or d.notes = s.notes then s.notes
+                                when s.notes = '' then d.notes
+                                else s.notes || E'\n\n' || d.notes end,
+                   version = s.version + 1, updated_at = now()
+               from organisations d
+               where s.tenant_id = $1 and s.id = $2 and d.tenant_id = $1 and d.id = $3"#,
+            tenant_id,
+            survivor,
+            duplicate,
+        )
+        .execute(&mut *conn)
         .await?;
-    let before = fetch(&mut tx, tenant_id, id, false).await?;
-    let duplicate = fetch(&mut tx, tenant_id, duplicate_id, false)
-        .await
-        .map_err(|_| Error::field("duplicate_id", "ne désigne aucune organisation de l'espace"))?;
-    sqlx::query!(
-        r#"update organisations s
-           set website = coalesce(s.website, d.website), email = coalesce(s.email, d.email),
-               phone = coalesce(s.phone, d.phone),
-               emails = case when jsonb_array_length(s.emails) = 0 then d.emails
-                             else s.emails || (select coalesce(jsonb_agg(e || '{"primary": false}'::jsonb), '[]'::jsonb)
-                                               from jsonb_array_elements(d.emails) e
-                                               where not exists (select 1 from jsonb_array_elements(s.emails) x
-                                                                 where lower(x->>'address') = lower(e->>'address'))) end,
-               phones = case when jsonb_array_length(s.phones) = 0 then d.phones
-                             else s.phones || (select coalesce(jsonb_agg(e || '{"primary": false}'::jsonb), '[]'::jsonb)
-                                               from jsonb_array_elements(d.phones) e
-                                               where not exists (select 1 from jsonb_array_elements(s.phones) x
-                                                                 where x->>'number' = e->>'number')) end,
-               address = coalesce(s.address, d.address),
-               sector = case when s.sector = '' then d.sector else s.sector end,
-               territory = case when s.territory = '' then d.territory else s.territory end,
-               notes = case when d.notes = '' or d.notes = s.notes then s.notes
-                            when s.notes = '' then d.notes
-                            else s.notes || E'\n\n' || d.notes end,
-               version = s.version + 1, updated_at = now()
-           from organisations d
-           where s.tenant_id = $1 and s.id = $2 and d.tenant_id = $1 and d.id = $3"#,
-        tenant_id,
-        id,
-        duplicate_id,
-    )
-    .execute(&mut *tx)
-    .await?;
-    // Where both take part in the same partnership, project or activity, one link is enough.
-    sqlx::query!(
-        r#"delete from partnership_partners d where d.tenant_id = $1 and d.organisation_id = $3
-             and exists (select 1 from partnership_partners s where s.tenant_id = $1
-                         and s.partnership_id = d.partnership_id and s.organisation_id = $2)"#,
-        tenant_id,
-        id,
-        duplicate_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        r#"delete from project_partners d where d.tenant_id = $1 and d.organisation_id = $3
-             and exists (select 1 from project_partners s where s.tenant_id = $1
-                         and s.project_id = d.project_id and s.organisation_id = $2)"#,
-        tenant_id,
-        id,
-        duplicate_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        r#"delete from activity_links d where d.tenant_id = $1 and d.organisation_id = $3
-             and exists (select 1 from activity_links s where s.tenant_id = $1
-                         and s.activity_id = d.activity_id and s.organisation_id = $2)"#,
-        tenant_id,
-        id,
-        duplicate_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        r#"insert into organisation_tags (tenant_id, tag_id, organisation_id)
-           select tenant_id, tag_id, $2 from organisation_tags where tenant_id = $1 and organisation_id = $3
-           on conflict do nothing"#,
-        tenant_id,
-        id,
-        duplicate_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "delete from organisation_tags where tenant_id = $1 and organisation_id = $2",
-        tenant_id,
-        duplicate_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    for statement in [
-        "update affiliations set organisation_id = $2 where tenant_id = $1 and organisation_id = $3",
-        "update partnership_partners set organisation_id = $2 where tenant_id = $1 and organisation_id = $3",
-        "update project_partners set organisation_id = $2 where tenant_id = $1 and organisation_id = $3",
-        "update activity_links set organisation_id = $2 where tenant_id = $1 and organisation_id = $3",
-        "update engagements set organisation_id = $2 where tenant_id = $1 and organisation_id = $3",
-        "update reporting_deadlines set funder_id = $2 where tenant_id = $1 and funder_id = $3",
-    ] {
-        sqlx::query(statement)
-            .bind(tenant_id)
-            .bind(id)
-            .bind(duplicate_id)
-            .execute(&mut *tx)
-            .await?;
+        // Where both take part in the same partnership, project or activity, one link is enough.
+        sqlx::query!(
+            r#"delete from partnership_partners d where d.tenant_id = $1 and d.organisation_id = $3
+                 and exists (select 1 from partnership_partners s where s.tenant_id = $1
+                             and s.partnership_id = d.partnership_id and s.organisation_id = $2)"#,
+            tenant_id,
+            survivor,
+            duplicate
+        )
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query!(
+            r#"delete from project_partners d where d.tenant_id = $1 and d.organisation_id = $3
+                 and exists (select 1 from project_partners s where s.tenant_id = $1
+                             and s.project_id = d.project_id and s.organisation_id = $2)"#,
+            tenant_id,
+            survivor,
+            duplicate
+        )
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query!(
+            r#"delete from activity_links d where d.tenant_id = $1 and d.organisation_id = $3
+                 and exists (select 1 from activity_links s where s.tenant_id = $1
+                             and s.activity_id = d.activity_id and s.organisation_id = $2)"#,
+            tenant_id,
+            survivor,
+            duplicate
+        )
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query!(
+            r#"insert into organisation_tags (tenant_id, tag_id, organisation_id)
+               select tenant_id, tag_id, $2 from organisation_tags where tenant_id = $1 and organisation_id = $3
+               on conflict do nothing"#,
+            tenant_id,
+            survivor,
+            duplicate
+        )
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query!(
+            "delete from organisation_tags where tenant_id = $1 and organisation_id = $2",
+            tenant_id,
+            duplicate
+        )
+        .execute(&mut *conn)
+        .await?;
+        // Every other link, in one statement (they touch different tables).
+        sqlx::query!(
+            r#"with affiliations as (update affiliations set organisation_id = $2 where tenant_id = $1 and organisation_id = $3),
+                    partnerships as (update partnership_partners set organisation_id = $2 where tenant_id = $1 and organisation_id = $3),
+                    projects as (update project_partners set organisation_id = $2 where tenant_id = $1 and organisation_id = $3),
+                    activities as (update activity_links set organisation_id = $2 where tenant_id = $1 and organisation_id = $3),
+                    engagements as (update engagements set organisation_id = $2 where tenant_id = $1 and organisation_id = $3)
+               update reporting_deadlines set funder_id = $2 where tenant_id = $1 and funder_id = $3"#,
+            tenant_id,
+            survivor,
+            duplicate
+        )
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
     }
-    sqlx::query!(
-        r#"update organisations set deleted_at = now(), version = version + 1, updated_at = now()
-           where tenant_id = $1 and id = $2"#,
-        tenant_id,
-        duplicate_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    let after = fetch(&mut tx, tenant_id, id, false).await?;
-    let binned = fetch(&mut tx, tenant_id, duplicate_id, true).await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Merge,
-        "organisation",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        &identity,
-        Action::Merge,
-        "organisation",
-        duplicate_id,
-        Some(&duplicate),
-        Some(&binned),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((etag(after.version), Json(after)))
 }

@@ -15,12 +15,11 @@ use sqlx::types::Json as JsonColumn;
 use uuid::Uuid;
 
 use self::fields::{OrganisationFields, OrganisationInput};
-use self::merge::merge;
 use self::model::Organisation;
 use self::queries::{fetch, fetch_many};
 use super::contact;
 use super::custom_fields;
-use super::{Change, MergeInput, bin, created, read, restore};
+use super::{Change, MergeInput, bin, created, merge, read, restore};
 use crate::Error;
 use crate::identity::Identity;
 use crate::pagination::{ChangedAfter, ListSort, Page, PageQuery};
@@ -73,7 +72,7 @@ pub fn router() -> ApiRouter<AppState> {
         )
         .post(
             "/v1/organisations/{id}/merge",
-            merge,
+            merge::<Organisation>,
             Doc::new(
                 "organisations",
                 "Fusionner un doublon dans cette organisation",

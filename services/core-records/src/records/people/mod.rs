@@ -15,12 +15,11 @@ use sqlx::types::Json as JsonColumn;
 use uuid::Uuid;
 
 use self::fields::{PersonFields, PersonInput};
-use self::merge::merge;
 use self::model::Person;
 use self::queries::{fetch, page_of};
 use super::contact;
 use super::custom_fields;
-use super::{Change, MergeInput, bin, created, read, restore};
+use super::{Change, MergeInput, bin, created, merge, read, restore};
 use crate::Error;
 use crate::identity::Identity;
 use crate::pagination::{ChangedAfter, ListSort, Page, PageQuery};
@@ -69,7 +68,7 @@ pub fn router() -> ApiRouter<AppState> {
         )
         .post(
             "/v1/people/{id}/merge",
-            merge,
+            merge::<Person>,
             Doc::new("people", "Fusionner un doublon dans cette personne")
                 .body::<MergeInput>()
                 .returns::<Person>(),
