@@ -2,52 +2,9 @@
 //! of each primary, and a postal address.
 
 use maillage_domain::EmailAddress;
-use serde::{Deserialize, Serialize};
+pub use maillage_domain::contact::{Address, EmailEntry, PhoneEntry};
 
 use super::Checks;
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct EmailEntry {
-    #[schema(format = Email)]
-    pub address: String,
-    /// "pro", "perso"…
-    #[serde(default)]
-    #[schema(max_length = 40)]
-    pub label: String,
-    #[serde(default)]
-    pub primary: bool,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PhoneEntry {
-    #[schema(
-        min_length = 1,
-        max_length = 40,
-        pattern = "^[\\s]*[0-9 +().-]*[0-9 +().-][0-9 +().-]*[\\s]*$"
-    )]
-    pub number: String,
-    #[serde(default)]
-    #[schema(max_length = 40)]
-    pub label: String,
-    #[serde(default)]
-    pub primary: bool,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields, default)]
-pub struct Address {
-    #[schema(max_length = 300)]
-    pub street: String,
-    #[schema(max_length = 20)]
-    pub postal_code: String,
-    #[schema(max_length = 100)]
-    pub city: String,
-    /// ISO 3166-1 alpha-2, e.g. FR.
-    #[schema(pattern = "^\\s*([A-Za-z]{2})?\\s*$")]
-    pub country: String,
-}
 
 /// Exactly one primary entry when there are any: the first, unless one is marked.
 fn one_primary<T>(

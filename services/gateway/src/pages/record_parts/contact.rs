@@ -2,6 +2,7 @@
 //! fields of their forms.
 
 use chrono::NaiveDate;
+pub use maillage_domain::contact::{Address, EmailEntry, PhoneEntry};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -10,29 +11,6 @@ use crate::Error;
 use crate::membership::Member;
 use crate::pages::short_date;
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize)]
-pub struct EmailEntry {
-    pub address: String,
-    pub label: String,
-    pub primary: bool,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct PhoneEntry {
-    pub number: String,
-    pub label: String,
-    pub primary: bool,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct Address {
-    pub street: String,
-    pub postal_code: String,
-    pub city: String,
-    #[serde(default)]
-    pub country: String,
-}
 
 /// A link between a person and an organisation, as either page lists it.
 #[derive(Debug, Deserialize)]
