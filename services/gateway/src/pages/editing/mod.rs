@@ -1,0 +1,272 @@
+//! What the forms that add and change records share: the form as a record's values; the
+//! one way an edit is sent (with the version it was made from) and answered: saved,
+//! refused with the fields named, or stale. The handlers every record's form is served
+//! by are in `record_pages` (`form_routes`), those of entries corrected from a record's
+//! page in `entry_pages` (`entry_routes`).
+
+mod entry_pages;
+mod record_pages;
+
+pub use self::entry_pages::{EntryPages, entry_routes};
+pub use self::record_pages::{FormPages, form_routes};
+
+use axum::http::StatusCode;
+use reqwest::Method;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use super::FormErrors;
+use crate::Error;
+use crate::membership::Member;
+use crate::state::AppState;
+
+/// A record's form: built from the record as core-records answers it, sent back as an
+/// API body, and compared field by field with what is stored when it comes back stale.
+pub trait RecordForm: Sized {
+    /// The record as core-records answers it.
+    type Stored: DeserializeOwned;
+
+    /// The form filled with the stored record (dates in `member`'s tenant's zone), and
+    /// the record's version.
+    fn of(stored: Self::Stored, member: &Member) -> (Self, i64);
+
+    /// What the API is sent, or the fields the form itself cannot read (an amount, a
+    /// date) before the API is asked.
+    fn body(&self, member: &Member) -> Result<serde_json::Value, FormErrors>;
+
+    /// Added to the path of an edit: an option the form chose (`?scope=following`).
+    fn edit_query(&self) -> &'static str {
+        ""
+    }
+
+    /// The form's values by field, as they show in it.
+    fn values(&self) -> Vec<(&'static str, String)>;
+
+    /// How a stored value reads where a stale form says what is stored: the value itself,
+    /// unless it is made of ids.
+    fn said(&self, _field: &str, value: &str) -> String {
+        value.to_owned()
+    }
+
+    /// The version an edit was made from, as the form sent it back.
+    fn version(&self) -> Option<&str>;
+}
+
+/// Who a form is for: a record to add to a collection, or one to change.
+pub struct FormTarget {
+    /// "Ajouter une personne", "Modifier « Noël Girard »"…
+    pub heading: String,
+    /// Where "Annuler" leads: the list, or the record's page.
+    pub back: String,
+    /// The version the edit is made from; none when adding.
+    pub version: Option<i64>,
+    /// The record changed; none when adding.
+    pub record: Option<Uuid>,
+}
+
+impl FormTarget {
+    /// Adding to `collection`: back to its list.
+    pub fn adding(member: &Member, collection: &str, heading: &str) -> Self {
+        Self {
+            heading: heading.into(),
+            back: format!("/t/{}/{collection}", member.tenant.slug),
+            version: None,
+            record: None,
+        }
+    }
+
+    /// Adding something (an activity, an engagement) to the record `collection/id` named
+    /// `name`: "Noter une activité · Noël Girard", back to its page.
+    pub fn adding_to(
+        member: &Member,
+        (collection, id): (&str, Uuid),
+        heading: &str,
+        name: &str,
+    ) -> Self {
+        Self {
+            heading: format!("{heading} · {name}"),
+            back: format!("/t/{}/{collection}/{id}", member.tenant.slug),
+            version: None,
+            record: None,
+        }
+    }
+
+    /// Changing the record `collection/id` named `name`, from `version`: back to its page.
+    pub fn editing(
+        member: &Member,
+        (collection, id): (&str, Uuid),
+        version: i64,
+        name: &str,
+    ) -> Self {
+        Self {
+            heading: format!("Modifier « {name} »"),
+            back: format!("/t/{}/{collection}/{id}", member.tenant.slug),
+            version: Some(version),
+            record: Some(id),
+        }
+    }
+}
+
+/// How adding went.
+enum Added {
+    /// The new record's id.
+    Saved(Uuid),
+    /// Refused: the fields named.
+    Refused(FormErrors),
+}
+
+/// Adds the record `form` describes to `collection`. `renames` maps API field names to
+/// the form's where they differ.
+async fn add<F: RecordForm>(
+    state: &AppState,
+    member: &Member,
+    collection: &str,
+    form: &F,
+    renames: &[(&str, &str)],
+) -> Result<Added, Error> {
+    #[derive(Deserialize)]
+    struct Created {
+        id: Uuid,
+    }
+    let body = match form.body(member) {
+        Ok(body) => body,
+        Err(errors) => return Ok(Added::Refused(errors)),
+    };
+    let path = format!("/v1/{collection}");
+    match state
+        .core
+        .send::<Created>(member, Method::POST, &path, &body, None)
+        .await?
+    {
+        Ok(created) => Ok(Added::Saved(created.id)),
+        Err(problem) if problem.status == 422 => {
+            Ok(Added::Refused(FormErrors::from_problem(problem, renames)))
+        }
+        Err(problem) => Err(Error::Refused(problem)),
+    }
+}
+
+/// How an edit went.
+pub enum Edited {
+    Saved,
+    /// Refused (422, the fields named) or stale (409, the record changed meanwhile: the
+    /// fields that differ show what is stored now); the form is shown again, answered
+    /// with `status`, from `version`.
+    Refused {
+        status: StatusCode,
+        errors: FormErrors,
+        version: i64,
+    },
+}
+
+/// The record `collection/id`, read to fill its edit form.
+pub async fn stored_form<F: RecordForm>(
+    state: &AppState,
+    member: &Member,
+    collection: &str,
+    id: Uuid,
+) -> Result<(F, i64), Error> {
+    let stored: F::Stored = state
+        .core
+        .get(member, &format!("/v1/{collection}/{id}"))
+        .await?;
+    Ok(F::of(stored, member))
+}
+
+/// Sends `form`, typed from the version it carries, to the record `collection/id`.
+/// `renames` maps API field names to the form's where they differ.
+pub async fn save<F: RecordForm>(
+    state: &AppState,
+    member: &Member,
+    (collection, id): (&str, Uuid),
+    form: &F,
+    renames: &[(&str, &str)],
+) -> Result<Edited, Error> {
+    // A form that lost its version is as stale as can be: it is shown again from the
+    // stored one.
+    let version = form
+        .version()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    let body = match form.body(member) {
+        Ok(body) => body,
+        Err(errors) => {
+            return Ok(Edited::Refused {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                version,
+            });
+        }
+    };
+    let path = format!("/v1/{collection}/{id}{}", form.edit_query());
+    let outcome = state
+        .core
+        .send::<serde_json::Value>(member, Method::PATCH, &path, &body, Some(version))
+        .await?;
+    match outcome {
+        Ok(_) => Ok(Edited::Saved),
+        Err(problem) if problem.status == 409 => {
+            let (stored, version) = stored_form::<F>(state, member, collection, id).await?;
+            Ok(Edited::Refused {
+                status: StatusCode::CONFLICT,
+                errors: stale(form, &stored),
+                version,
+            })
+        }
+        Err(problem) if problem.status == 422 => Ok(Edited::Refused {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            errors: FormErrors::from_problem(problem, renames),
+            version,
+        }),
+        Err(problem) => Err(Error::Refused(problem)),
+    }
+}
+
+/// What to tell someone whose form was made from a version changed since: which fields
+/// hold something else now, and what. Sending the form again keeps what they typed.
+fn stale(typed: &impl RecordForm, stored: &impl RecordForm) -> FormErrors {
+    let stored_values = stored.values();
+    let mut errors = FormErrors::summary(
+        "Quelqu'un a modifié cette fiche pendant que vous la modifiiez. Les champs signalés \
+         contiennent maintenant autre chose ; vérifiez-les, puis enregistrez à nouveau pour \
+         garder ce que vous avez saisi.",
+    );
+    for (field, value) in typed.values() {
+        let now = stored_values
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map_or("", |(_, v)| v.as_str());
+        if now.trim() != value.trim() {
+            let now = stored.said(field, now);
+            let said = if now.trim().is_empty() {
+                "actuellement enregistré : rien".to_owned()
+            } else {
+                format!("actuellement enregistré : « {} »", now.trim())
+            };
+            errors.insert(field, said);
+        }
+    }
+    errors
+}
+
+/// A blank form value is no value.
+pub fn blank_is_none(value: &str) -> Option<&str> {
+    Some(value.trim()).filter(|v| !v.is_empty())
+}
+
+/// The page that asks before deleting: what will happen, and the two ways out.
+#[derive(askama::Template)]
+#[template(path = "confirm_delete.html")]
+pub struct ConfirmDelete {
+    pub layout: super::Layout,
+    pub heading: String,
+    pub explanation: &'static str,
+    /// The button that confirms.
+    pub confirm: &'static str,
+    /// Where the confirmation is posted.
+    pub action: String,
+    pub version: i64,
+    /// Where "no" leads.
+    pub back: String,
+}

@@ -1,0 +1,224 @@
+//! Partnerships: the list, a partnership's page (partners, agreement, evaluations,
+//! timeline) and, in `form`, the form to add one or change it.
+
+mod form;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use chrono::NaiveDate;
+use maillage_domain::kinds::{PartnershipKind, PartnershipStatus};
+use maillage_problem::{Path, Query};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::editing::form_routes;
+use super::record_parts::{ListPage, ListPageQuery, Listing, Surroundings, period};
+use super::{Layout, label_in, money, page, short_date};
+use crate::Error;
+use crate::membership::Member;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/t/{slug}/partnerships", get(list))
+        .route("/t/{slug}/partnerships/{id}", get(show))
+        .merge(form_routes::<form::PartnershipForm>())
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    label_in(PartnershipKind::CHOICES, kind, "Réseau")
+}
+
+fn status_label(status: &str) -> &'static str {
+    label_in(PartnershipStatus::CHOICES, status, "Clos")
+}
+
+#[derive(Debug, Deserialize)]
+struct Partner {
+    organisation_id: Uuid,
+    name: String,
+    role: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Budget {
+    amount_cents: i64,
+    currency: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Agreement {
+    shared_values: String,
+    purpose: String,
+    roles: String,
+    phasing: String,
+    means: String,
+    budget: Option<Budget>,
+    regulation_mode: String,
+    evaluation_method: String,
+}
+
+impl Agreement {
+    /// The parts written down, titled, in the order of a convention.
+    fn parts(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("Objet", self.purpose.as_str()),
+            ("Valeurs partagées", &self.shared_values),
+            ("Rôle de chacun", &self.roles),
+            ("Phasage", &self.phasing),
+            ("Moyens", &self.means),
+            ("Mode de régulation", &self.regulation_mode),
+            ("Méthode d'évaluation", &self.evaluation_method),
+        ]
+        .into_iter()
+        .filter(|(_, text)| !text.trim().is_empty())
+        .collect()
+    }
+
+    fn budget(&self) -> Option<String> {
+        self.budget
+            .as_ref()
+            .map(|b| money(b.amount_cents, &b.currency))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Partnership {
+    id: Uuid,
+    title: String,
+    kind: String,
+    status: String,
+    starts_on: Option<NaiveDate>,
+    ends_on: Option<NaiveDate>,
+    next_evaluation_on: Option<NaiveDate>,
+    agreement: Agreement,
+    partners: Vec<Partner>,
+    notes: String,
+    /// Where it may go from its status.
+    next_statuses: Vec<String>,
+    version: i64,
+}
+
+impl Partnership {
+    fn kind_label(&self) -> &'static str {
+        kind_label(&self.kind)
+    }
+
+    fn status_label(&self) -> &'static str {
+        status_label(&self.status)
+    }
+
+    fn period(&self) -> String {
+        period(self.starts_on, self.ends_on)
+    }
+
+    fn partner_names(&self) -> String {
+        self.partners
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn next_evaluation(&self) -> Option<String> {
+        self.next_evaluation_on.map(short_date)
+    }
+
+    /// The statuses a form offers: where it stands, then where it may go, in life order.
+    fn statuses(&self) -> Vec<String> {
+        PartnershipStatus::VALUES
+            .iter()
+            .filter(|s| **s == self.status || self.next_statuses.iter().any(|n| n == *s))
+            .map(|s| (*s).to_owned())
+            .collect()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Evaluation {
+    stage: String,
+    evaluated_on: NaiveDate,
+    objectives_set: String,
+    objectives_reached: String,
+    effectiveness_score: i16,
+    effectiveness_notes: String,
+    efficiency_score: i16,
+    efficiency_notes: String,
+    impact_score: i16,
+    impact_notes: String,
+}
+
+impl Evaluation {
+    fn title(&self) -> String {
+        let stage = if self.stage == "final" {
+            "Évaluation finale"
+        } else {
+            "Évaluation intermédiaire"
+        };
+        format!("{stage} du {}", short_date(self.evaluated_on))
+    }
+
+    /// Each criterion with its score out of 5 and its notes.
+    fn criteria(&self) -> [(&'static str, i16, &str); 3] {
+        [
+            (
+                "Efficacité",
+                self.effectiveness_score,
+                &self.effectiveness_notes,
+            ),
+            ("Efficience", self.efficiency_score, &self.efficiency_notes),
+            ("Impact", self.impact_score, &self.impact_notes),
+        ]
+    }
+}
+
+#[derive(Template)]
+#[template(path = "partnerships.html")]
+struct PartnershipsPage {
+    layout: Layout,
+    list: ListPage<Partnership>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    member: Member,
+    Query(query): Query<ListPageQuery>,
+) -> Result<Response, Error> {
+    page(&PartnershipsPage {
+        list: query.fetch(&state, &member, "partnerships").await?,
+        layout: Layout::of(&member, "partnerships"),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "partnership.html")]
+struct PartnershipPage {
+    layout: Layout,
+    partnership: Partnership,
+    evaluations: Vec<Evaluation>,
+    around: Surroundings,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    member: Member,
+    Path((_slug, id)): Path<(String, Uuid)>,
+) -> Result<Response, Error> {
+    let record = format!("/v1/partnerships/{id}");
+    let evaluations = format!("{record}/evaluations");
+    // Independent reads of core-records, made at the same time.
+    let (partnership, evaluations, around): (Partnership, Listing<Evaluation>, _) = tokio::try_join!(
+        state.core.get(&member, &record),
+        state.core.get(&member, &evaluations),
+        Surroundings::of(&state, &member, &record),
+    )?;
+    page(&PartnershipPage {
+        layout: Layout::of(&member, "partnerships"),
+        partnership,
+        evaluations: evaluations.items,
+        around,
+    })
+}
