@@ -84,6 +84,7 @@ mod people;
 mod projects;
 mod record;
 mod reminder_policy;
+mod routes;
 pub(crate) mod search;
 mod tags;
 

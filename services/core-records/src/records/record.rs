@@ -31,7 +31,7 @@ pub(super) async fn lock<T: Record>(
 }
 
 /// A record of the tenant that the API reads, updates and deletes by id.
-pub(super) trait Record: Serialize + Send + Sized + 'static {
+pub(super) trait Record: Serialize + Send + Sync + Sized + 'static {
     /// Locks one by tenant and id (`lock`).
     const LOCK_SQL: &'static str;
     /// Its name in the audit log.

@@ -19,7 +19,8 @@ use self::model::Organisation;
 use self::queries::{fetch, fetch_many};
 use super::contact;
 use super::custom_fields;
-use super::{Change, MergeInput, bin, created, merge, read, restore};
+use super::routes::{BinnableDocs, binnable_routes};
+use super::{Change, MergeInput, created, merge};
 use crate::Error;
 use crate::identity::Identity;
 use crate::pagination::{ChangedAfter, ListSort, Page, PageQuery};
@@ -43,11 +44,6 @@ pub fn router() -> ApiRouter<AppState> {
                 .created()
                 .returns::<Organisation>(),
         )
-        .get(
-            "/v1/organisations/{id}",
-            read::<Organisation>,
-            Doc::new("organisations", "Lire une organisation").returns::<Organisation>(),
-        )
         .patch(
             "/v1/organisations/{id}",
             update,
@@ -55,20 +51,6 @@ pub fn router() -> ApiRouter<AppState> {
                 .if_match()
                 .body::<OrganisationInput>()
                 .returns::<Organisation>(),
-        )
-        .delete(
-            "/v1/organisations/{id}",
-            bin::<Organisation>,
-            Doc::new("organisations", "Mettre une organisation à la corbeille").no_content(),
-        )
-        .post(
-            "/v1/organisations/{id}/restore",
-            restore::<Organisation>,
-            Doc::new(
-                "organisations",
-                "Restaurer une organisation de la corbeille",
-            )
-            .returns::<Organisation>(),
         )
         .post(
             "/v1/organisations/{id}/merge",
@@ -80,6 +62,15 @@ pub fn router() -> ApiRouter<AppState> {
             .body::<MergeInput>()
             .returns::<Organisation>(),
         )
+        .merge(binnable_routes::<Organisation>(
+            "/v1/organisations",
+            BinnableDocs {
+                tag: "organisations",
+                read: "Lire une organisation",
+                bin: "Mettre une organisation à la corbeille",
+                restore: "Restaurer une organisation de la corbeille",
+            },
+        ))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -17,7 +17,8 @@ use uuid::Uuid;
 use self::fields::{PartnershipFields, PartnershipInput};
 use self::model::Partnership;
 use self::queries::{fetch, fetch_many};
-use super::{Change, bin, created, read, restore};
+use super::routes::{BinnableDocs, binnable_routes};
+use super::{Change, created};
 use crate::Error;
 use crate::identity::Identity;
 use crate::pagination::{ChangedAfter, ListSort, Page, PageQuery};
@@ -41,11 +42,6 @@ pub fn router() -> ApiRouter<AppState> {
                 .created()
                 .returns::<Partnership>(),
         )
-        .get(
-            "/v1/partnerships/{id}",
-            read::<Partnership>,
-            Doc::new("partnerships", "Lire un partenariat").returns::<Partnership>(),
-        )
         .patch(
             "/v1/partnerships/{id}",
             update,
@@ -57,17 +53,15 @@ pub fn router() -> ApiRouter<AppState> {
             .body::<PartnershipInput>()
             .returns::<Partnership>(),
         )
-        .delete(
-            "/v1/partnerships/{id}",
-            bin::<Partnership>,
-            Doc::new("partnerships", "Mettre un partenariat à la corbeille").no_content(),
-        )
-        .post(
-            "/v1/partnerships/{id}/restore",
-            restore::<Partnership>,
-            Doc::new("partnerships", "Restaurer un partenariat de la corbeille")
-                .returns::<Partnership>(),
-        )
+        .merge(binnable_routes::<Partnership>(
+            "/v1/partnerships",
+            BinnableDocs {
+                tag: "partnerships",
+                read: "Lire un partenariat",
+                bin: "Mettre un partenariat à la corbeille",
+                restore: "Restaurer un partenariat de la corbeille",
+            },
+        ))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

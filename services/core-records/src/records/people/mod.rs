@@ -19,7 +19,8 @@ use self::model::Person;
 use self::queries::{fetch, page_of};
 use super::contact;
 use super::custom_fields;
-use super::{Change, MergeInput, bin, created, merge, read, restore};
+use super::routes::{BinnableDocs, binnable_routes};
+use super::{Change, MergeInput, created, merge};
 use crate::Error;
 use crate::identity::Identity;
 use crate::pagination::{ChangedAfter, ListSort, Page, PageQuery};
@@ -43,11 +44,6 @@ pub fn router() -> ApiRouter<AppState> {
                 .created()
                 .returns::<Person>(),
         )
-        .get(
-            "/v1/people/{id}",
-            read::<Person>,
-            Doc::new("people", "Lire une personne").returns::<Person>(),
-        )
         .patch(
             "/v1/people/{id}",
             update,
@@ -56,16 +52,6 @@ pub fn router() -> ApiRouter<AppState> {
                 .body::<PersonInput>()
                 .returns::<Person>(),
         )
-        .delete(
-            "/v1/people/{id}",
-            bin::<Person>,
-            Doc::new("people", "Mettre une personne à la corbeille").no_content(),
-        )
-        .post(
-            "/v1/people/{id}/restore",
-            restore::<Person>,
-            Doc::new("people", "Restaurer une personne de la corbeille").returns::<Person>(),
-        )
         .post(
             "/v1/people/{id}/merge",
             merge::<Person>,
@@ -73,6 +59,15 @@ pub fn router() -> ApiRouter<AppState> {
                 .body::<MergeInput>()
                 .returns::<Person>(),
         )
+        .merge(binnable_routes::<Person>(
+            "/v1/people",
+            BinnableDocs {
+                tag: "people",
+                read: "Lire une personne",
+                bin: "Mettre une personne à la corbeille",
+                restore: "Restaurer une personne de la corbeille",
+            },
+        ))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

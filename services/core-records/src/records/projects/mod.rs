@@ -17,7 +17,8 @@ use uuid::Uuid;
 use self::fields::{ProjectFields, ProjectInput};
 use self::model::Project;
 use self::queries::{fetch, fetch_many};
-use super::{Change, bin, created, read, restore};
+use super::routes::{BinnableDocs, binnable_routes};
+use super::{Change, created};
 use crate::Error;
 use crate::identity::Identity;
 use crate::pagination::{ChangedAfter, ListSort, Page, PageQuery};
@@ -41,15 +42,6 @@ pub fn router() -> ApiRouter<AppState> {
                 .created()
                 .returns::<Project>(),
         )
-        .get(
-            "/v1/projects/{id}",
-            read::<Project>,
-            Doc::new(
-                "projects",
-                "Lire un projet, ses jalons, son budget et ses partenaires",
-            )
-            .returns::<Project>(),
-        )
         .patch(
             "/v1/projects/{id}",
             update,
@@ -58,16 +50,15 @@ pub fn router() -> ApiRouter<AppState> {
                 .body::<ProjectInput>()
                 .returns::<Project>(),
         )
-        .delete(
-            "/v1/projects/{id}",
-            bin::<Project>,
-            Doc::new("projects", "Mettre un projet à la corbeille").no_content(),
-        )
-        .post(
-            "/v1/projects/{id}/restore",
-            restore::<Project>,
-            Doc::new("projects", "Restaurer un projet de la corbeille").returns::<Project>(),
-        )
+        .merge(binnable_routes::<Project>(
+            "/v1/projects",
+            BinnableDocs {
+                tag: "projects",
+                read: "Lire un projet, ses jalons, son budget et ses partenaires",
+                bin: "Mettre un projet à la corbeille",
+                restore: "Restaurer un projet de la corbeille",
+            },
+        ))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
