@@ -131,6 +131,8 @@ async fn functions_running_as_their_owner_are_known_and_pin_their_search_path() 
             "announce_deadlines_of_departed_member",
             "announce_items_of_departed_member",
             "announce_items_to_new_admin",
+            "platform_workspaces",
+            "provision_tenant",
             "user_memberships"
         ]
     );

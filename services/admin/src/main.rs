@@ -3,7 +3,8 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use maillage_domain::{EmailAddress, TenantKind, TenantSlug};
+use maillage_domain::EmailAddress;
+use maillage_domain::workspace::{NewWorkspace, WorkspaceFields};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -25,6 +26,12 @@ enum Command {
     Tenant {
         #[command(subcommand)]
         command: TenantCommand,
+    },
+    /// Platform administrators (who may use the console and the provisioning API):
+    /// grant, revoke, list.
+    Platform {
+        #[command(subcommand)]
+        command: PlatformCommand,
     },
     /// Reminders the SMTP server refused or kept failing (the dead letters): list, replay.
     Reminders {
@@ -56,21 +63,38 @@ enum RemindersCommand {
 }
 
 #[derive(Subcommand)]
+enum PlatformCommand {
+    /// Makes the person with this email a platform administrator (at their next request).
+    Grant {
+        #[arg(value_parser = parse_email)]
+        email: EmailAddress,
+    },
+    /// Takes the platform administrator role back.
+    Revoke {
+        #[arg(value_parser = parse_email)]
+        email: EmailAddress,
+    },
+    /// Lists the platform administrators.
+    List,
+}
+
+#[derive(Subcommand)]
 enum TenantCommand {
     /// Creates a tenant and invites its first owner by email.
     Create {
         /// Its name in URLs: /t/{slug}/
-        #[arg(long, value_parser = parse_slug)]
-        slug: TenantSlug,
+        #[arg(long)]
+        slug: String,
         #[arg(long)]
         name: String,
-        #[arg(long, value_parser = parse_kind)]
-        kind: TenantKind,
+        /// association, municipality, federation or other.
+        #[arg(long)]
+        kind: String,
         /// Becomes owner when logging in with this (verified) email.
-        #[arg(long, value_parser = parse_email)]
-        admin_email: EmailAddress,
-        #[arg(long, default_value = "Europe/Paris", value_parser = parse_zone)]
-        time_zone: chrono_tz::Tz,
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long, default_value = "Europe/Paris")]
+        time_zone: String,
         #[arg(long, default_value = "fr-FR")]
         locale: String,
         /// Succeed without change when the slug is already taken (for scripts).
@@ -81,22 +105,16 @@ enum TenantCommand {
     List,
 }
 
-fn parse_slug(raw: &str) -> Result<TenantSlug, String> {
-    TenantSlug::parse(raw).map_err(|e| e.to_string())
-}
-
-fn parse_kind(raw: &str) -> Result<TenantKind, String> {
-    raw.parse()
-        .map_err(|e: maillage_domain::ParseError| e.to_string())
+/// The option that gave a workspace's field.
+fn flag_of(field: &str) -> String {
+    match field {
+        "owner_email" => "--admin-email".into(),
+        other => format!("--{}", other.replace('_', "-")),
+    }
 }
 
 fn parse_email(raw: &str) -> Result<EmailAddress, String> {
     EmailAddress::parse(raw).map_err(|e| e.to_string())
-}
-
-fn parse_zone(raw: &str) -> Result<chrono_tz::Tz, String> {
-    raw.parse()
-        .map_err(|_| format!("unknown time zone {raw:?} (e.g. Europe/Paris)"))
 }
 
 #[tokio::main]
@@ -147,47 +165,24 @@ async fn main() -> anyhow::Result<()> {
                     if_absent,
                 },
         } => {
-            let name = name.trim();
-            anyhow::ensure!(!name.is_empty(), "--name must not be empty");
-            let mut tx = maillage_db::begin(&pool).await?;
-            let created = sqlx::query_scalar!(
-                r#"insert into tenants (id, slug, name, kind, locale, time_zone)
-                   values ($1, $2, $3, $4, $5, $6)
-                   on conflict on constraint tenants_slug_key do nothing
-                   returning id"#,
-                Uuid::now_v7(),
-                slug.as_str(),
-                name,
-                kind.as_str(),
-                locale,
-                time_zone.name(),
-            )
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(tenant_id) = created else {
-                if if_absent {
-                    println!("tenant {slug} already exists");
-                    return Ok(());
-                }
-                anyhow::bail!("a tenant with slug {slug} already exists");
-            };
-            // The invitation is the new tenant's: row-level security wants to see it so.
-            sqlx::query_scalar!(
-                "select set_config('app.tenant_id', $1::text, true)",
-                tenant_id.to_string(),
-            )
-            .fetch_one(&mut *tx)
-            .await?;
-            sqlx::query!(
-                "insert into invitations (tenant_id, email, role) values ($1, $2, 'owner')",
-                tenant_id,
-                admin_email.as_str(),
-            )
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            println!("tenant {slug} created; {admin_email} becomes its owner at first login");
+            let workspace = NewWorkspace::parse(WorkspaceFields {
+                slug: &slug,
+                name: &name,
+                kind: &kind,
+                locale: Some(&locale),
+                time_zone: Some(&time_zone),
+                owner_email: &admin_email,
+            })
+            .map_err(|refused| {
+                let reasons: Vec<String> = refused
+                    .iter()
+                    .map(|(field, why)| format!("{} {why}", flag_of(field)))
+                    .collect();
+                anyhow::anyhow!("refused: {}", reasons.join("; "))
+            })?;
+            create_tenant(&pool, &workspace, if_absent).await?;
         }
+        Command::Platform { command } => platform(&pool, command).await?,
         Command::Reminders { .. } => {}
     }
     Ok(())
@@ -227,5 +222,131 @@ async fn reminders(database_url: &str, command: &RemindersCommand) -> anyhow::Re
             println!("{replayed} reminder(s) put back in line");
         }
     }
+    Ok(())
+}
+
+/// Makes the workspace by the platform's one rule (`provision_tenant`), and logs it.
+async fn create_tenant(
+    pool: &PgPool,
+    workspace: &NewWorkspace,
+    if_absent: bool,
+) -> anyhow::Result<()> {
+    let slug = workspace.slug.as_str();
+    let mut tx = maillage_db::begin(pool).await?;
+    let provisioned = sqlx::query!(
+        r#"select tenant_id as "tenant_id!", created as "created!"
+           from provision_tenant($1, $2, $3, $4, $5, $6, $7)"#,
+        Uuid::now_v7(),
+        slug,
+        workspace.name,
+        workspace.kind.as_str(),
+        workspace.locale,
+        workspace.time_zone.name(),
+        workspace.owner_email.as_str(),
+    )
+    .fetch_one(&mut *tx)
+    .await;
+    let provisioned = match provisioned {
+        Ok(provisioned) => provisioned,
+        Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+            if if_absent {
+                println!("tenant {slug} already exists");
+                return Ok(());
+            }
+            anyhow::bail!("a tenant with slug {slug} already exists");
+        }
+        Err(error) => return Err(error.into()),
+    };
+    if provisioned.created {
+        audit(
+            &mut tx,
+            "tenant.create",
+            slug,
+            serde_json::json!({
+                "name": workspace.name,
+                "kind": workspace.kind.as_str(),
+                "owner_email": workspace.owner_email.as_str(),
+            }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    if provisioned.created {
+        println!(
+            "tenant {slug} created; {} becomes its owner at first login",
+            workspace.owner_email
+        );
+    } else {
+        println!("tenant {slug} already exists, as asked");
+    }
+    Ok(())
+}
+
+async fn platform(pool: &PgPool, command: PlatformCommand) -> anyhow::Result<()> {
+    let mut tx = maillage_db::begin(pool).await?;
+    match command {
+        PlatformCommand::Grant { email } => {
+            let email = email.as_str().to_lowercase();
+            sqlx::query!(
+                "insert into platform_admins (email) values ($1) on conflict do nothing",
+                email
+            )
+            .execute(&mut *tx)
+            .await?;
+            audit(
+                &mut tx,
+                "platform-admin.grant",
+                &email,
+                serde_json::json!({}),
+            )
+            .await?;
+            println!("{email} is a platform administrator");
+        }
+        PlatformCommand::Revoke { email } => {
+            let email = email.as_str().to_lowercase();
+            let revoked = sqlx::query!("delete from platform_admins where email = $1", email)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            anyhow::ensure!(revoked == 1, "{email} is not a platform administrator");
+            audit(
+                &mut tx,
+                "platform-admin.revoke",
+                &email,
+                serde_json::json!({}),
+            )
+            .await?;
+            println!("{email} is no longer a platform administrator");
+        }
+        PlatformCommand::List => {
+            for admin in
+                sqlx::query!("select email, granted_at from platform_admins order by email")
+                    .fetch_all(&mut *tx)
+                    .await?
+            {
+                println!("{}\t{}", admin.email, admin.granted_at.to_rfc3339());
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One line of the platform audit log, as the command line (`cli`).
+async fn audit(
+    conn: &mut sqlx::PgConnection,
+    action: &str,
+    target: &str,
+    detail: serde_json::Value,
+) -> anyhow::Result<()> {
+    sqlx::query!(
+        "insert into platform_audit_log (id, actor, action, target, detail) values ($1, 'cli', $2, $3, $4)",
+        Uuid::now_v7(),
+        action,
+        target,
+        detail,
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }

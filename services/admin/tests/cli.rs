@@ -50,11 +50,89 @@ async fn an_operator_creates_and_lists_tenants() -> anyhow::Result<()> {
             .await?;
     assert_eq!(role, "owner");
 
+    // A retry of the same creation (a script run twice) finds it made and changes nothing.
     let again = admin(&db, &create)?;
-    assert!(!again.status.success());
-    assert!(text(&again.stderr).contains("already exists"));
-    let tolerated = admin(&db, &[&create[..], &["--if-absent"]].concat())?;
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(text(&again.stdout).contains("already exists, as asked"));
+    // The same slug for another workspace is refused, unless the script says so.
+    let mut other = create;
+    other[5] = "Ville de Lyon 2";
+    let taken = admin(&db, &other)?;
+    assert!(!taken.status.success());
+    assert!(text(&taken.stderr).contains("already exists"));
+    let tolerated = admin(&db, &[&other[..], &["--if-absent"]].concat())?;
     assert!(tolerated.status.success());
+    let tenants: i64 = sqlx::query_scalar("select count(*) from tenants")
+        .fetch_one(&db.owner)
+        .await?;
+    assert_eq!(tenants, 1);
+    let refused = admin(
+        &db,
+        &[
+            "tenant",
+            "create",
+            "--slug",
+            "X",
+            "--name",
+            "",
+            "--kind",
+            "club",
+            "--admin-email",
+            "nope",
+        ],
+    )?;
+    assert!(!refused.status.success());
+    let why = text(&refused.stderr);
+    assert!(
+        ["--slug", "--name", "--kind", "--admin-email"]
+            .iter()
+            .all(|field| why.contains(field)),
+        "every refused field named at once: {why}"
+    );
+    let logged: Vec<(String, String, String)> =
+        sqlx::query_as("select actor, action, target from platform_audit_log order by at, id")
+            .fetch_all(&db.owner)
+            .await?;
+    assert_eq!(
+        logged,
+        [("cli".into(), "tenant.create".into(), "ville-de-lyon".into())],
+        "one creation, logged once"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn platform_administrators_are_granted_and_revoked_by_the_operator_only() -> anyhow::Result<()>
+{
+    let db = TestDatabase::create().await?;
+    let granted = admin(&db, &["platform", "grant", "Ops@Federation.example"])?;
+    assert!(granted.status.success(), "{}", text(&granted.stderr));
+    let listed = text(&admin(&db, &["platform", "list"])?.stdout);
+    assert!(listed.starts_with("ops@federation.example\t"), "{listed}");
+
+    // No service role may make anyone a platform administrator.
+    for role in ["maillage_gateway", "maillage_core", "maillage_notification"] {
+        let mut tx = db.owner.begin().await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("set local role {role}")))
+            .execute(&mut *tx)
+            .await?;
+        let written =
+            sqlx::query("insert into platform_admins (email) values ('intrus@exemple.fr')")
+                .execute(&mut *tx)
+                .await;
+        assert!(written.is_err(), "{role} wrote a platform admin");
+    }
+
+    let revoked = admin(&db, &["platform", "revoke", "ops@federation.example"])?;
+    assert!(revoked.status.success(), "{}", text(&revoked.stderr));
+    assert!(text(&admin(&db, &["platform", "list"])?.stdout).is_empty());
+    let again = admin(&db, &["platform", "revoke", "ops@federation.example"])?;
+    assert!(!again.status.success(), "revoking nobody says so");
+    let actions: Vec<String> =
+        sqlx::query_scalar("select action from platform_audit_log order by at, id")
+            .fetch_all(&db.owner)
+            .await?;
+    assert_eq!(actions, ["platform-admin.grant", "platform-admin.revoke"]);
     Ok(())
 }
 
@@ -71,7 +149,7 @@ async fn bad_arguments_are_explained_and_change_nothing() -> anyhow::Result<()> 
                 "--admin-email",
                 "a@b.fr",
             ],
-            "slug must be",
+            "--slug doit compter",
         ),
         (
             [
@@ -82,7 +160,7 @@ async fn bad_arguments_are_explained_and_change_nothing() -> anyhow::Result<()> 
                 "--admin-email",
                 "a@b.fr",
             ],
-            "kind must be",
+            "--kind doit valoir",
         ),
         (
             [
@@ -93,7 +171,7 @@ async fn bad_arguments_are_explained_and_change_nothing() -> anyhow::Result<()> 
                 "--admin-email",
                 "nope",
             ],
-            "adresse e-mail invalide",
+            "--admin-email n'est pas une adresse e-mail valide",
         ),
     ] {
         let output = admin(

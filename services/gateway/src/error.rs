@@ -12,6 +12,8 @@ pub enum Error {
     NotFound,
     #[error("the member's role does not let them change records")]
     ReadOnly,
+    #[error("the user is not a platform administrator")]
+    PlatformOnly,
     #[error("the request comes from another site")]
     CrossSiteRequest,
     #[error("the login attempt is unknown, expired or already used")]
@@ -55,6 +57,11 @@ impl IntoResponse for Error {
                 StatusCode::FORBIDDEN,
                 "read-only",
                 "Votre rôle dans cet espace permet de consulter les fiches, pas de les modifier.",
+            ),
+            Self::PlatformOnly => Problem::new(
+                StatusCode::FORBIDDEN,
+                "platform-only",
+                "Cette page est réservée aux administrateurs de la plateforme.",
             ),
             Self::CrossSiteRequest => Problem::new(
                 StatusCode::FORBIDDEN,

@@ -14,6 +14,7 @@ mod members;
 mod membership;
 mod openapi;
 mod pages;
+mod platform;
 mod rate_limit;
 mod return_path;
 mod security_headers;

@@ -184,6 +184,11 @@ fn client_of(request: &Request, trust_forwarded_for: bool) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// Where a request came from (the forwarded address when the deployment trusts it), for
+/// the handlers that log it.
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub String);
+
 /// Who is asking and about which tenant, read from the request before any await (a
 /// request's body cannot be held across one).
 struct Asker {
@@ -259,6 +264,9 @@ pub async fn limit_requests(
     }
     let limiter = &state.rate_limiter;
     let asker = Asker::of(&request, limiter.config.trust_forwarded_for);
+    request
+        .extensions_mut()
+        .insert(ClientAddress(asker.client.clone()));
     let local_keys = asker.local_keys();
     if let Some(wait) = limiter.still_refused(&local_keys) {
         // A client asking again at once, ignoring Retry-After, waits a little for its

@@ -13,7 +13,8 @@ use crate::rate_limit::{self, RateLimiter};
 use crate::session::SessionStore;
 use crate::state::AppState;
 use crate::{
-    Config, Error, api, calendar, login, members, openapi, pages, security_headers, unsubscribe,
+    Config, Error, api, calendar, login, members, openapi, pages, platform, security_headers,
+    unsubscribe,
 };
 
 /// Builds the service and binds its port (port 0 picks a free one, for tests):
@@ -52,6 +53,7 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
         ));
     let (own_api, own_openapi) = api::router()
         .merge(members::router())
+        .merge(platform::router())
         .split("Maillage", env!("CARGO_PKG_VERSION"));
     let app = web
         .merge(own_api)

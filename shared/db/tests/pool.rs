@@ -47,16 +47,20 @@ async fn a_connection_closed_while_idle_is_checked_and_replaced_before_it_is_len
     Ok(())
 }
 
+/// Lent at once, a connection is not checked: if the server closed it, the statement
+/// fails (or, the connection having sat idle past the threshold meanwhile, it is checked
+/// and replaced). Either way it costs at most that one statement.
 #[tokio::test]
-async fn a_connection_closed_between_two_statements_fails_one_and_is_replaced() -> anyhow::Result<()>
+async fn a_connection_closed_between_two_statements_costs_at_most_one_of_them() -> anyhow::Result<()>
 {
     let db = TestDatabase::create().await?;
     let pool = maillage_db::connect_lazy(&db.owner_url(), 1)?;
     let first = backend_of(&pool).await?;
     terminate(&db, first).await?;
-    // Lent at once, unchecked: the statement meets the closed connection.
-    assert!(backend_of(&pool).await.is_err());
-    let second = backend_of(&pool).await?;
+    let second = match backend_of(&pool).await {
+        Ok(replaced) => replaced,
+        Err(_) => backend_of(&pool).await?,
+    };
     assert_ne!(first, second);
     Ok(())
 }

@@ -78,6 +78,16 @@ fn one_of(values: &[&str]) -> String {
 }
 
 closed_list! {
+    /// What kind of organisation a workspace is for.
+    TenantKind, "kind must be association, municipality, federation or other" {
+        Association = "association", "Association";
+        Municipality = "municipality", "Commune ou intercommunalité";
+        Federation = "federation", "Fédération ou réseau";
+        Other = "other", "Autre";
+    }
+}
+
+closed_list! {
     /// What an organisation is to the tenant.
     OrganisationKind, "unknown organisation kind" {
         Funder = "funder", "Financeur";

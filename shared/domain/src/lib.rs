@@ -9,6 +9,9 @@ pub mod contact;
 pub mod kinds;
 mod local_time;
 pub mod text;
+pub mod workspace;
+
+pub use kinds::TenantKind;
 
 pub use local_time::local_instant;
 
@@ -105,38 +108,6 @@ impl From<TenantSlug> for String {
 impl fmt::Display for TenantSlug {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TenantKind {
-    Association,
-    Municipality,
-    Other,
-}
-
-impl TenantKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Association => "association",
-            Self::Municipality => "municipality",
-            Self::Other => "other",
-        }
-    }
-}
-
-impl FromStr for TenantKind {
-    type Err = ParseError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "association" => Ok(Self::Association),
-            "municipality" => Ok(Self::Municipality),
-            "other" => Ok(Self::Other),
-            _ => Err(ParseError(
-                "kind must be association, municipality or other",
-            )),
-        }
     }
 }
 

@@ -12,6 +12,7 @@ use super::deadlines::DeadlineRow;
 use super::{Layout, page};
 use crate::Error;
 use crate::membership::{Member, workspaces_of};
+use crate::platform::is_platform_admin;
 use crate::session::CurrentUser;
 use crate::state::AppState;
 
@@ -26,6 +27,8 @@ pub fn router() -> Router<AppState> {
 #[template(path = "index.html")]
 struct IndexPage {
     user_name: Option<String>,
+    /// A link to the platform console, for its administrators.
+    platform_admin: bool,
     workspaces: Vec<(String, String)>,
     logged_out: bool,
 }
@@ -43,16 +46,19 @@ async fn index(
     let Some(user) = user else {
         return page(&IndexPage {
             user_name: None,
+            platform_admin: false,
             workspaces: Vec::new(),
             logged_out: query.logged_out.is_some(),
         });
     };
     let workspaces = workspaces_of(&state, user.id).await?;
-    if let [(slug, _)] = workspaces.as_slice() {
+    let platform_admin = is_platform_admin(&state, &user).await?;
+    if let ([(slug, _)], false) = (workspaces.as_slice(), platform_admin) {
         return Ok(Redirect::to(&format!("/t/{slug}/")).into_response());
     }
     page(&IndexPage {
         user_name: Some(user.display_name),
+        platform_admin,
         workspaces,
         logged_out: false,
     })

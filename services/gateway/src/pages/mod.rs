@@ -4,6 +4,7 @@ mod activities;
 mod affiliations;
 mod agenda;
 mod bin;
+mod console;
 mod custom_fields;
 mod deadlines;
 mod editing;
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/static/app.css", get(stylesheet))
         .merge(home::router())
+        .merge(console::router())
         .merge(people::router())
         .merge(organisations::router())
         .merge(merge::router())

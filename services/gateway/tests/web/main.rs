@@ -11,6 +11,7 @@ mod links;
 mod login;
 mod login_defects;
 mod partnerships;
+mod platform;
 mod projects;
 mod rate_limits;
 mod records;

@@ -1,0 +1,142 @@
+//! The platform console (`/admin`), for platform administrators: every workspace with
+//! what it uses, a search, and the form that makes a new one. Over the same rules as the
+//! provisioning API (`crate::platform`).
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::Form;
+use maillage_domain::TenantKind;
+use maillage_problem::Query;
+use serde::Deserialize;
+
+use super::{Choice, FormErrors, page_with_status};
+use crate::Error;
+use crate::platform::{PlatformAdmin, Provisioned, WorkspaceInput, WorkspaceView, workspaces};
+use crate::state::AppState;
+
+/// Workspaces a page of the console lists at most.
+const LISTED: i64 = 200;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(console))
+        .route("/admin/workspaces", post(create))
+}
+
+#[derive(Template)]
+#[template(path = "console.html")]
+struct ConsolePage {
+    admin_name: String,
+    query: String,
+    workspaces: Vec<WorkspaceView>,
+    /// The slug of the workspace just made, or found already made.
+    made: Option<(String, bool)>,
+    form: WorkspaceForm,
+    kinds: Vec<Choice>,
+    errors: FormErrors,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ConsoleQuery {
+    q: Option<String>,
+    created: Option<String>,
+    existed: Option<String>,
+}
+
+/// The creation form, as typed.
+#[derive(Debug, Default, Deserialize)]
+struct WorkspaceForm {
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    time_zone: String,
+    #[serde(default)]
+    owner_email: String,
+}
+
+impl ConsolePage {
+    async fn of(
+        state: &AppState,
+        admin: &PlatformAdmin,
+        query: String,
+        form: WorkspaceForm,
+        errors: FormErrors,
+    ) -> Result<Self, Error> {
+        let search = Some(query.trim()).filter(|q| !q.is_empty());
+        let kinds = Choice::list(TenantKind::CHOICES.iter().copied(), &form.kind);
+        Ok(Self {
+            admin_name: admin.user.display_name.clone(),
+            workspaces: workspaces(state, search, None, LISTED).await?,
+            query,
+            made: None,
+            form,
+            kinds,
+            errors,
+        })
+    }
+}
+
+async fn console(
+    State(state): State<AppState>,
+    admin: PlatformAdmin,
+    Query(query): Query<ConsoleQuery>,
+) -> Result<Response, Error> {
+    let form = WorkspaceForm {
+        time_zone: "Europe/Paris".into(),
+        ..WorkspaceForm::default()
+    };
+    let mut page = ConsolePage::of(
+        &state,
+        &admin,
+        query.q.unwrap_or_default(),
+        form,
+        FormErrors::default(),
+    )
+    .await?;
+    page.made = query
+        .created
+        .map(|slug| (slug, true))
+        .or(query.existed.map(|slug| (slug, false)));
+    page_with_status(StatusCode::OK, &page)
+}
+
+async fn create(
+    State(state): State<AppState>,
+    admin: PlatformAdmin,
+    Form(form): Form<WorkspaceForm>,
+) -> Result<Response, Error> {
+    let input = WorkspaceInput {
+        slug: form.slug.clone(),
+        name: form.name.clone(),
+        kind: form.kind.clone(),
+        locale: None,
+        time_zone: Some(form.time_zone.clone()),
+        owner_email: form.owner_email.clone(),
+    };
+    match crate::platform::provision(&state, &admin, &input).await? {
+        Ok(Provisioned::Created(made)) => {
+            Ok(Redirect::to(&format!("/admin?created={}", made.slug)).into_response())
+        }
+        Ok(Provisioned::AlreadyThere(made)) => {
+            Ok(Redirect::to(&format!("/admin?existed={}", made.slug)).into_response())
+        }
+        Err(problem) => {
+            let status =
+                StatusCode::from_u16(problem.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let mut errors = FormErrors::from_problem(problem, &[]);
+            if status == StatusCode::CONFLICT {
+                errors.insert("slug", "est déjà celui d'un autre espace".into());
+            }
+            let page = ConsolePage::of(&state, &admin, String::new(), form, errors).await?;
+            page_with_status(status, &page)
+        }
+    }
+}

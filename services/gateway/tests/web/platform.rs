@@ -1,0 +1,226 @@
+//! The platform console and the provisioning API: platform administrators make
+//! workspaces (a retry changes nothing, a taken slug is refused, every bad field named
+//! at once); no tenant admin nor member reaches them.
+
+use maillage_testkit::oidc::email_of;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{Stack, TestResult};
+
+const WORKSPACES: &str = "/api/v1/platform/workspaces";
+
+/// dominique, made a platform administrator the way `maillage-admin platform grant`
+/// does, signed in.
+async fn platform_admin(stack: &Stack) -> anyhow::Result<maillage_testkit::Browser> {
+    sqlx::query("insert into platform_admins (email) values ($1)")
+        .bind(email_of("dominique"))
+        .execute(&stack.db.owner)
+        .await?;
+    let browser = stack.browser()?;
+    browser.login("dominique", "/admin").await?;
+    Ok(browser)
+}
+
+fn federation() -> Value {
+    json!({
+        "slug": "reseau-sud",
+        "name": "Réseau Sud",
+        "kind": "federation",
+        "owner_email": email_of("sacha"),
+    })
+}
+
+#[tokio::test]
+async fn a_platform_admin_makes_a_workspace_whose_owner_then_signs_in_to_it() -> TestResult {
+    let stack = Stack::start().await?;
+    let admin = platform_admin(&stack).await?;
+
+    let (status, made) = admin
+        .api(Method::POST, WORKSPACES, Some(federation()))
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    assert_eq!(
+        (
+            &made["slug"],
+            &made["kind"],
+            &made["locale"],
+            &made["time_zone"]
+        ),
+        (
+            &json!("reseau-sud"),
+            &json!("federation"),
+            &json!("fr-FR"),
+            &json!("Europe/Paris")
+        )
+    );
+    assert_eq!(
+        (&made["members"], &made["pending_invitations"]),
+        (&json!(0), &json!(1))
+    );
+
+    // The same request again (a timeout, a double click): the same workspace, unchanged.
+    let (status, again) = admin
+        .api(Method::POST, WORKSPACES, Some(federation()))
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["id"], made["id"]);
+    // The same slug for another workspace: refused.
+    let mut other = federation();
+    other["name"] = json!("Réseau du Sud-Est");
+    let (status, taken) = admin.api(Method::POST, WORKSPACES, Some(other)).await?;
+    assert_eq!(status, StatusCode::CONFLICT, "{taken}");
+    assert_eq!(taken["type"], "/problems/slug-taken");
+    // Every bad field at once, nothing made.
+    let (status, refused) = admin
+        .api(
+            Method::POST,
+            WORKSPACES,
+            Some(
+                json!({"slug": "Réseau", "name": " ", "kind": "club", "locale": "de-DE",
+                        "time_zone": "Mars/Olympus", "owner_email": "personne"}),
+            ),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    let fields: Vec<&str> = refused["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(
+        fields,
+        ["slug", "name", "kind", "locale", "time_zone", "owner_email"]
+    );
+    let tenants: i64 = sqlx::query_scalar("select count(*) from tenants")
+        .fetch_one(&stack.db.owner)
+        .await?;
+    assert_eq!(tenants, 2, "asso-demo and reseau-sud, nothing more");
+
+    // Listed with what it uses, found by part of its name in any case.
+    let found = admin.read(&format!("{WORKSPACES}?q=SUD")).await?;
+    assert_eq!(found["items"].as_array().map(Vec::len), Some(1), "{found}");
+    assert_eq!(found["items"][0]["slug"], "reseau-sud");
+
+    // Its owner signs in and is at home there.
+    let owner = stack.browser()?;
+    owner.login("sacha", "/t/reseau-sud/").await?;
+    let home = owner.page("/t/reseau-sud/").await?;
+    assert!(home.contains("Réseau Sud"), "{home}");
+    let listed = admin.read(&format!("{WORKSPACES}?q=reseau-sud")).await?;
+    assert_eq!(
+        (
+            &listed["items"][0]["members"],
+            &listed["items"][0]["pending_invitations"]
+        ),
+        (&json!(1), &json!(0))
+    );
+
+    // One creation, in the platform audit log: who, what, from where.
+    let logged: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+        "select actor, action, target, client_addr from platform_audit_log order by at, id",
+    )
+    .fetch_all(&stack.db.owner)
+    .await?;
+    assert_eq!(logged.len(), 1, "{logged:?}");
+    let (actor, action, target, client) = &logged[0];
+    assert_eq!(
+        (actor.as_str(), action.as_str(), target.as_str()),
+        (
+            email_of("dominique").as_str(),
+            "tenant.create",
+            "reseau-sud"
+        )
+    );
+    assert_eq!(client.as_deref(), Some("127.0.0.1"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_console_lists_workspaces_and_makes_one_from_its_form() -> TestResult {
+    let stack = Stack::start().await?;
+    let admin = platform_admin(&stack).await?;
+    let console = admin.page("/admin").await?;
+    assert!(
+        console.contains("asso-demo") && console.contains("Créer l'espace"),
+        "{console}"
+    );
+
+    let refused = admin
+        .post_form(
+            "/admin/workspaces",
+            &[
+                ("name", ""),
+                ("slug", "x"),
+                ("kind", "federation"),
+                ("time_zone", "Europe/Paris"),
+                ("owner_email", "nope"),
+            ],
+        )
+        .await?;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let form = refused.text().await?;
+    assert!(
+        form.contains("est obligatoire") && form.contains("adresse e-mail valide"),
+        "{form}"
+    );
+    assert!(form.contains("value=\"nope\""), "what was typed is kept");
+
+    let made = admin
+        .submit(
+            "/admin/workspaces",
+            &[
+                ("name", "Ville de Sète"),
+                ("slug", "ville-de-sete"),
+                ("kind", "municipality"),
+                ("time_zone", "Europe/Paris"),
+                ("owner_email", &email_of("sacha")),
+            ],
+        )
+        .await?;
+    assert_eq!(made, "/admin?created=ville-de-sete");
+    let console = admin.page(&made).await?;
+    assert!(console.contains("est créé"), "{console}");
+    let found = admin.page("/admin?q=s%C3%A8te").await?;
+    assert!(
+        found.contains("Ville de Sète") && !found.contains("asso-demo"),
+        "{found}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn no_tenant_admin_nor_member_reaches_the_console_or_the_provisioning_api() -> TestResult {
+    let stack = Stack::start().await?;
+    let owner = stack
+        .member_of(stack.tenant_id, "asso-demo", "sacha", "owner")
+        .await?;
+    let editor = stack.editor().await?;
+    for browser in [&owner, &editor] {
+        let (status, problem) = browser.api(Method::GET, WORKSPACES, None).await?;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+        assert_eq!(problem["type"], "/problems/platform-only");
+        let (status, _) = browser
+            .api(Method::POST, WORKSPACES, Some(federation()))
+            .await?;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let page = browser.get("/admin").await?;
+        assert_eq!(page.status(), StatusCode::FORBIDDEN);
+        let posted = browser
+            .post_form(
+                "/admin/workspaces",
+                &[("name", "Intrus"), ("slug", "intrus")],
+            )
+            .await?;
+        assert_eq!(posted.status(), StatusCode::FORBIDDEN);
+    }
+    let anonymous = stack.browser()?;
+    let (status, _) = anonymous.api(Method::GET, WORKSPACES, None).await?;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let tenants: i64 = sqlx::query_scalar("select count(*) from tenants")
+        .fetch_one(&stack.db.owner)
+        .await?;
+    assert_eq!(tenants, 1, "nothing was made");
+    Ok(())
+}

@@ -1,0 +1,134 @@
+//! A workspace as the platform makes it: every field checked once, by the same rules
+//! for the console, the provisioning API and the command line.
+
+use crate::{EmailAddress, TenantKind, TenantSlug};
+
+/// The languages a workspace may speak by default.
+pub const LOCALES: &[&str] = &["fr-FR", "en-GB"];
+
+/// The longest name a workspace may have.
+const NAME_MAX: usize = 200;
+
+/// A workspace to make, every field valid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewWorkspace {
+    pub slug: TenantSlug,
+    pub name: String,
+    pub kind: TenantKind,
+    pub locale: String,
+    pub time_zone: chrono_tz::Tz,
+    /// Becomes its first owner, invited by email.
+    pub owner_email: EmailAddress,
+}
+
+/// The fields as typed; a missing locale or time zone takes the default.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WorkspaceFields<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub locale: Option<&'a str>,
+    pub time_zone: Option<&'a str>,
+    pub owner_email: &'a str,
+}
+
+impl NewWorkspace {
+    /// The workspace, or every refused field with why (in French), all at once.
+    pub fn parse(fields: WorkspaceFields<'_>) -> Result<Self, Vec<(&'static str, String)>> {
+        let mut refused = Vec::new();
+        let slug = TenantSlug::parse(fields.slug.trim()).map_err(|_| {
+            refused.push((
+                "slug",
+                "doit compter de 3 à 63 lettres minuscules, chiffres ou tirets (ni au début ni à la fin)".to_owned(),
+            ))
+        });
+        let name = fields.name.trim();
+        if name.is_empty() {
+            refused.push(("name", "est obligatoire".to_owned()));
+        } else if name.chars().count() > NAME_MAX {
+            refused.push((
+                "name",
+                format!("ne doit pas dépasser {NAME_MAX} caractères"),
+            ));
+        }
+        let kind = fields
+            .kind
+            .trim()
+            .parse::<TenantKind>()
+            .map_err(|_| refused.push(("kind", TenantKind::expected())));
+        let locale = fields.locale.map_or("fr-FR", str::trim);
+        if !LOCALES.contains(&locale) {
+            refused.push(("locale", format!("doit valoir {}", LOCALES.join(" ou "))));
+        }
+        let time_zone = fields
+            .time_zone
+            .map_or("Europe/Paris", str::trim)
+            .parse::<chrono_tz::Tz>()
+            .map_err(|_| {
+                refused.push((
+                    "time_zone",
+                    "n'est pas un fuseau horaire connu (par exemple Europe/Paris)".to_owned(),
+                ))
+            });
+        let owner_email = EmailAddress::parse(fields.owner_email).map_err(|_| {
+            refused.push((
+                "owner_email",
+                "n'est pas une adresse e-mail valide".to_owned(),
+            ))
+        });
+        match (slug, kind, time_zone, owner_email) {
+            (Ok(slug), Ok(kind), Ok(time_zone), Ok(owner_email)) if refused.is_empty() => {
+                Ok(Self {
+                    slug,
+                    name: name.to_owned(),
+                    kind,
+                    locale: locale.to_owned(),
+                    time_zone,
+                    owner_email,
+                })
+            }
+            _ => Err(refused),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_valid_workspace_takes_the_defaults_it_was_not_given() {
+        let workspace = NewWorkspace::parse(WorkspaceFields {
+            slug: "amis-du-quartier",
+            name: " Les Amis du quartier ",
+            kind: "association",
+            owner_email: "Claire@Exemple.fr",
+            ..WorkspaceFields::default()
+        });
+        let Ok(workspace) = workspace else {
+            panic!("refused: {workspace:?}");
+        };
+        assert_eq!(workspace.name, "Les Amis du quartier");
+        assert_eq!(workspace.locale, "fr-FR");
+        assert_eq!(workspace.time_zone, chrono_tz::Europe::Paris);
+    }
+
+    #[test]
+    fn every_refused_field_is_named_at_once() {
+        let refused = NewWorkspace::parse(WorkspaceFields {
+            slug: "A",
+            name: " ",
+            kind: "club",
+            locale: Some("de-DE"),
+            time_zone: Some("Mars/Olympus"),
+            owner_email: "nobody",
+        })
+        .err()
+        .unwrap_or_default();
+        let fields: Vec<&str> = refused.iter().map(|(field, _)| *field).collect();
+        assert_eq!(
+            fields,
+            ["slug", "name", "kind", "locale", "time_zone", "owner_email"]
+        );
+    }
+}
