@@ -133,7 +133,8 @@ async fn functions_running_as_their_owner_are_known_and_pin_their_search_path() 
             "announce_items_to_new_admin",
             "platform_workspaces",
             "provision_tenant",
-            "user_memberships"
+            "user_memberships",
+            "user_workspaces"
         ]
     );
     for (name, config) in &definers {
@@ -460,5 +461,59 @@ async fn the_gateway_reads_memberships_across_tenants_only_through_its_two_funct
             .fetch_one(&db.owner)
             .await?;
     assert_eq!(waiting, 2, "sacha's and someone else's invitations wait");
+    // The same user's workspaces with their state: a suspended one is listed as such
+    // (its members are told), and still nobody else's.
+    sqlx::query("update tenants set status = 'suspended' where id = $1")
+        .bind(tenant_b)
+        .execute(&db.owner)
+        .await?;
+    let mine: Vec<(String, String)> =
+        sqlx::query_as("select slug, status from user_workspaces($1)")
+            .bind(camille)
+            .fetch_all(&gateway)
+            .await?;
+    assert_eq!(
+        mine,
+        [
+            ("asso-a".to_owned(), "active".to_owned()),
+            ("asso-b".to_owned(), "suspended".to_owned())
+        ]
+    );
+    Ok(())
+}
+
+/// The platform's functions read or write across tenants under a tenant setting of
+/// their own, and give the caller's transaction back its own.
+#[tokio::test]
+async fn the_platform_functions_leave_the_callers_tenant_setting_as_it_was() -> TestResult {
+    let db = TestDatabase::create().await?;
+    let tenant_a = db.create_tenant("asso-a").await?;
+    let gateway = db.pool_as(ServiceRole::Gateway).await?;
+    let mut tx = gateway.begin().await?;
+    sqlx::query("select set_config('app.tenant_id', $1, true)")
+        .bind(tenant_a.to_string())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "select * from provision_tenant(gen_random_uuid(), 'asso-b', 'Asso B', 'association',
+                                        'fr-FR', 'Europe/Paris', 'b@example.org')",
+    )
+    .execute(&mut *tx)
+    .await?;
+    let listed: Vec<String> =
+        sqlx::query_scalar("select slug from platform_workspaces(null, null, 10) order by slug")
+            .fetch_all(&mut *tx)
+            .await?;
+    assert_eq!(listed, ["asso-a", "asso-b"]);
+    let setting: String = sqlx::query_scalar("select current_setting('app.tenant_id', true)")
+        .fetch_one(&mut *tx)
+        .await?;
+    assert_eq!(setting, tenant_a.to_string());
+    // Under tenant A's setting, B's invitation stays out of sight.
+    let invitations: i64 = sqlx::query_scalar("select count(*) from invitations")
+        .fetch_one(&mut *tx)
+        .await?;
+    assert_eq!(invitations, 0);
+    tx.commit().await?;
     Ok(())
 }

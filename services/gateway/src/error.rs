@@ -14,6 +14,8 @@ pub enum Error {
     ReadOnly,
     #[error("the user is not a platform administrator")]
     PlatformOnly,
+    #[error("the workspace is suspended")]
+    Suspended,
     #[error("the request comes from another site")]
     CrossSiteRequest,
     #[error("the login attempt is unknown, expired or already used")]
@@ -62,6 +64,14 @@ impl IntoResponse for Error {
                 StatusCode::FORBIDDEN,
                 "platform-only",
                 "Cette page est réservée aux administrateurs de la plateforme.",
+            ),
+            Self::Suspended => Problem::new(
+                StatusCode::FORBIDDEN,
+                "workspace-suspended",
+                "Cet espace est suspendu.",
+            )
+            .with_detail(
+                "Ses données sont conservées et ses rappels attendent. Pour le réactiver, adressez-vous à l'administrateur de la plateforme.",
             ),
             Self::CrossSiteRequest => Problem::new(
                 StatusCode::FORBIDDEN,

@@ -44,14 +44,18 @@ impl FromRequestParts<AppState> for Member {
         // memberships across tenants (memberships are under row-level security).
         let row = sqlx::query!(
             r#"select tenant_id as "id!", slug as "slug!", name as "name!",
-                      time_zone as "time_zone!", role as "role!"
-               from user_memberships($2) where slug = $1"#,
+                      time_zone as "time_zone!", role as "role!", status as "status!"
+               from user_workspaces($2) where slug = $1"#,
             slug,
             user.id,
         )
         .fetch_optional(&state.pool)
         .await?
         .ok_or(Error::NotFound)?;
+        // Its members are told, rather than finding no workspace at all.
+        if row.status != "active" {
+            return Err(Error::Suspended);
+        }
         let role: Role = row.role.parse().map_err(|_| Error::NotFound)?;
         maillage_runtime::record_actor(&row.id, &user.id);
         Ok(Self {

@@ -9,7 +9,7 @@ use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
 use maillage_domain::TenantKind;
 use maillage_domain::workspace::{LOCALES, NewWorkspace, WorkspaceFields};
-use maillage_problem::{FieldError, Json, Problem, Query};
+use maillage_problem::{FieldError, Json, Path, Problem, Query};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -41,6 +41,24 @@ pub fn router() -> ApiRouter<AppState> {
             .body::<WorkspaceInput>()
             .requires(&["slug", "name", "kind", "owner_email"])
             .created()
+            .returns::<WorkspaceView>(),
+        )
+        .post(
+            "/api/v1/platform/workspaces/{slug}/suspend",
+            suspend,
+            Doc::new(
+                "platform",
+                "Suspendre un espace : ses membres en sont avertis, ses rappels attendent (administrateurs de la plateforme)",
+            )
+            .returns::<WorkspaceView>(),
+        )
+        .post(
+            "/api/v1/platform/workspaces/{slug}/reactivate",
+            reactivate,
+            Doc::new(
+                "platform",
+                "Réactiver un espace suspendu : ses rappels reprennent, le plus récent de chaque échéance seulement (administrateurs de la plateforme)",
+            )
             .returns::<WorkspaceView>(),
         )
 }
@@ -307,4 +325,83 @@ async fn create(
             Provisioned::Created(view) => (StatusCode::CREATED, Json(view)),
             Provisioned::AlreadyThere(view) => (StatusCode::OK, Json(view)),
         }))
+}
+
+/// What suspending or reactivating does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusChange {
+    Suspend,
+    Reactivate,
+}
+
+impl StatusChange {
+    fn status(self) -> &'static str {
+        match self {
+            Self::Suspend => "suspended",
+            Self::Reactivate => "active",
+        }
+    }
+
+    fn action(self) -> &'static str {
+        match self {
+            Self::Suspend => "tenant.suspend",
+            Self::Reactivate => "tenant.reactivate",
+        }
+    }
+}
+
+/// Suspends or reactivates the workspace `slug`, logged when it changes anything (the
+/// same change again is a no-op); the workspace as it now is, or `NotFound`.
+pub async fn change_status(
+    state: &AppState,
+    admin: &PlatformAdmin,
+    slug: &str,
+    change: StatusChange,
+) -> Result<WorkspaceView, Error> {
+    let mut tx = maillage_db::begin(&state.pool).await?;
+    let changed = sqlx::query_scalar!(
+        "update tenants set status = $2 where slug = $1 and status <> $2 returning id",
+        slug,
+        change.status(),
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if changed.is_some() {
+        sqlx::query!(
+            r#"insert into platform_audit_log (id, actor, action, target, client_addr)
+               values ($1, $2, $3, $4, $5)"#,
+            Uuid::now_v7(),
+            admin.user.email.to_lowercase(),
+            change.action(),
+            slug,
+            admin.client,
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    workspaces(state, None, Some(slug), 1)
+        .await?
+        .pop()
+        .ok_or(Error::NotFound)
+}
+
+async fn suspend(
+    State(state): State<AppState>,
+    admin: PlatformAdmin,
+    Path(slug): Path<String>,
+) -> Result<Json<WorkspaceView>, Error> {
+    Ok(Json(
+        change_status(&state, &admin, &slug, StatusChange::Suspend).await?,
+    ))
+}
+
+async fn reactivate(
+    State(state): State<AppState>,
+    admin: PlatformAdmin,
+    Path(slug): Path<String>,
+) -> Result<Json<WorkspaceView>, Error> {
+    Ok(Json(
+        change_status(&state, &admin, &slug, StatusChange::Reactivate).await?,
+    ))
 }

@@ -59,6 +59,8 @@ pub enum Outcome {
     HeldForDigest,
     /// The recipient asked for no reminders in this tenant.
     Muted,
+    /// Its workspace is suspended: it waits to be dispatched again.
+    Paused,
 }
 
 /// Tries before a reminder is given up as failed.
@@ -123,7 +125,7 @@ impl Sender<'_> {
             r#"select r.kind, r.status, r.due_at, r.subject, r.subject_id, r.attempts, r.recipient_user_id,
                       i.title as "title?", i.context, i.all_day as "all_day?", i.path as "path?",
                       reminder_still_wanted(r) as "wanted!",
-                      t.name as tenant_name, t.slug, t.time_zone,
+                      t.name as tenant_name, t.slug, t.time_zone, t.status as tenant_status,
                       u.email, u.display_name, u.locale,
                       coalesce(p.mode, 'each') as "mode!", p.unsubscribe_token as "unsubscribe_token?"
                from reminders r
@@ -143,6 +145,19 @@ impl Sender<'_> {
         };
         if !matches!(row.status.as_str(), "pending" | "queued") {
             return Ok(Outcome::AlreadySettled);
+        }
+        // Queued before its workspace was suspended: it waits with the others, and goes
+        // out (or is superseded by a later one) once the workspace is active again.
+        if row.tenant_status != "active" {
+            sqlx::query!(
+                "update reminders set status = 'pending', queued_at = null where tenant_id = $1 and id = $2",
+                tenant_id,
+                reminder_id
+            )
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            return Ok(Outcome::Paused);
         }
         let (Some(kind), Some(subject)) =
             (ReminderKind::parse(&row.kind), Subject::parse(&row.subject))

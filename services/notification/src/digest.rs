@@ -36,14 +36,19 @@ const WEEK: u64 = 7;
 /// Sends the digests that are due; returns how many went out.
 pub async fn send_due(sender: &Sender<'_>, now: DateTime<Utc>) -> Result<usize, Error> {
     let mut scan = begin_platform_scan(sender.pool).await?;
-    // Members with reminders held, and every member who chose the weekly digest.
+    // Members with reminders held, and every member who chose the weekly digest, of the
+    // active workspaces (a suspended one's digests wait).
     let waiting = sqlx::query!(
         r#"select distinct tenant_id as "tenant_id!", user_id as "user_id!" from (
-               (select tenant_id, recipient_user_id as user_id from reminders
-                where status = 'digested' limit 500)
+               (select tenant_id, recipient_user_id as user_id from reminders r
+                where status = 'digested'
+                  and exists (select 1 from tenants t where t.id = r.tenant_id and t.status = 'active')
+                limit 500)
                union all
-               (select tenant_id, user_id from notification_preferences
-                where mode = 'weekly' and next_digest_at <= $1 limit 500)
+               (select tenant_id, user_id from notification_preferences n
+                where mode = 'weekly' and next_digest_at <= $1
+                  and exists (select 1 from tenants t where t.id = n.tenant_id and t.status = 'active')
+                limit 500)
            ) as members"#,
         now,
     )

@@ -144,8 +144,9 @@ pub async fn plan_in(
 
 /// Queues a batch of the reminders due at `now` (across tenants) on the reminders
 /// stream; returns how many it handled (a full batch: call again). When several
-/// reminders of one subject are due at once (the deadline was created late, or the
-/// service was down), only the latest goes out.
+/// reminders of one subject are due at once (the deadline was created late, the service
+/// was down, or the workspace was suspended: its reminders wait), only the latest goes
+/// out.
 pub async fn dispatch_due(
     pool: &PgPool,
     redis: &mut ConnectionManager,
@@ -162,6 +163,7 @@ pub async fn dispatch_due(
            join tenants t on t.id = r.tenant_id
            where r.next_attempt_at <= $1
              and (r.status = 'pending' or (r.status = 'queued' and r.queued_at < $2))
+             and t.status = 'active'
              and not coalesce((select in_quiet_hours($1, t.time_zone, p.quiet_hours_start, p.quiet_hours_end)
                                from reminder_policies p where p.tenant_id = r.tenant_id), false)
            order by r.next_attempt_at

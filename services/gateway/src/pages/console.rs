@@ -10,12 +10,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use maillage_domain::TenantKind;
-use maillage_problem::Query;
+use maillage_problem::{Path, Query};
 use serde::Deserialize;
 
 use super::{Choice, FormErrors, page_with_status};
 use crate::Error;
-use crate::platform::{PlatformAdmin, Provisioned, WorkspaceInput, WorkspaceView, workspaces};
+use crate::platform::{
+    PlatformAdmin, Provisioned, StatusChange, WorkspaceInput, WorkspaceView, change_status,
+    workspaces,
+};
 use crate::state::AppState;
 
 /// Workspaces a page of the console lists at most.
@@ -25,6 +28,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin", get(console))
         .route("/admin/workspaces", post(create))
+        .route("/admin/workspaces/{slug}/suspend", post(suspend))
+        .route("/admin/workspaces/{slug}/reactivate", post(reactivate))
 }
 
 #[derive(Template)]
@@ -35,6 +40,8 @@ struct ConsolePage {
     workspaces: Vec<WorkspaceView>,
     /// The slug of the workspace just made, or found already made.
     made: Option<(String, bool)>,
+    /// The workspace just suspended or reactivated, and whether it is now suspended.
+    changed: Option<(String, bool)>,
     form: WorkspaceForm,
     kinds: Vec<Choice>,
     errors: FormErrors,
@@ -45,6 +52,8 @@ struct ConsoleQuery {
     q: Option<String>,
     created: Option<String>,
     existed: Option<String>,
+    suspended: Option<String>,
+    reactivated: Option<String>,
 }
 
 /// The creation form, as typed.
@@ -77,6 +86,7 @@ impl ConsolePage {
             workspaces: workspaces(state, search, None, LISTED).await?,
             query,
             made: None,
+            changed: None,
             form,
             kinds,
             errors,
@@ -105,6 +115,10 @@ async fn console(
         .created
         .map(|slug| (slug, true))
         .or(query.existed.map(|slug| (slug, false)));
+    page.changed = query
+        .suspended
+        .map(|slug| (slug, true))
+        .or(query.reactivated.map(|slug| (slug, false)));
     page_with_status(StatusCode::OK, &page)
 }
 
@@ -139,4 +153,22 @@ async fn create(
             page_with_status(status, &page)
         }
     }
+}
+
+async fn suspend(
+    State(state): State<AppState>,
+    admin: PlatformAdmin,
+    Path(slug): Path<String>,
+) -> Result<Response, Error> {
+    let changed = change_status(&state, &admin, &slug, StatusChange::Suspend).await?;
+    Ok(Redirect::to(&format!("/admin?suspended={}", changed.slug)).into_response())
+}
+
+async fn reactivate(
+    State(state): State<AppState>,
+    admin: PlatformAdmin,
+    Path(slug): Path<String>,
+) -> Result<Response, Error> {
+    let changed = change_status(&state, &admin, &slug, StatusChange::Reactivate).await?;
+    Ok(Redirect::to(&format!("/admin?reactivated={}", changed.slug)).into_response())
 }

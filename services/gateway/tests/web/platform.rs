@@ -222,5 +222,65 @@ async fn no_tenant_admin_nor_member_reaches_the_console_or_the_provisioning_api(
         .fetch_one(&stack.db.owner)
         .await?;
     assert_eq!(tenants, 1, "nothing was made");
+    let status: String = sqlx::query_scalar("select status from tenants")
+        .fetch_one(&stack.db.owner)
+        .await?;
+    assert_eq!(status, "active", "nothing was suspended");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_suspended_workspace_tells_its_members_and_comes_back_as_it_was() -> TestResult {
+    let stack = Stack::start().await?;
+    let editor = stack.editor().await?;
+    editor
+        .create(
+            "/api/v1/t/asso-demo/people",
+            json!({"family_name": "Martin"}),
+        )
+        .await?;
+    let admin = platform_admin(&stack).await?;
+
+    let suspend = format!("{WORKSPACES}/asso-demo/suspend");
+    let (status, suspended) = admin.api(Method::POST, &suspend, None).await?;
+    assert_eq!(status, StatusCode::OK, "{suspended}");
+    assert_eq!(suspended["status"], "suspended");
+    // Said again: the same, and logged once.
+    let (status, _) = admin.api(Method::POST, &suspend, None).await?;
+    assert_eq!(status, StatusCode::OK);
+
+    // Its members are told, in the pages and in the API.
+    let page = editor.get("/t/asso-demo/people").await?;
+    assert_eq!(page.status(), StatusCode::FORBIDDEN);
+    let page = page.text().await?;
+    assert!(page.contains("Cet espace est suspendu"), "{page}");
+    let (status, problem) = editor
+        .api(Method::GET, "/api/v1/t/asso-demo/people", None)
+        .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(problem["type"], "/problems/workspace-suspended");
+    let (status, _) = admin
+        .api(
+            Method::POST,
+            &format!("{WORKSPACES}/nulle-part/suspend"),
+            None,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Reactivated from the console: everything as it was.
+    let back = admin
+        .submit("/admin/workspaces/asso-demo/reactivate", &[])
+        .await?;
+    assert_eq!(back, "/admin?reactivated=asso-demo");
+    assert!(admin.page(&back).await?.contains("de nouveau actif"));
+    let people = editor.read("/api/v1/t/asso-demo/people").await?;
+    assert_eq!(people["items"][0]["family_name"], "Martin");
+
+    let actions: Vec<String> =
+        sqlx::query_scalar("select action from platform_audit_log order by at, id")
+            .fetch_all(&stack.db.owner)
+            .await?;
+    assert_eq!(actions, ["tenant.suspend", "tenant.reactivate"]);
     Ok(())
 }

@@ -6,3 +6,4 @@ mod digests;
 mod helpers;
 mod recipients;
 mod sending;
+mod suspension;
