@@ -7,6 +7,12 @@ alter table tenants drop constraint tenants_kind_check;
 alter table tenants add constraint tenants_kind_check
     check (kind in ('association', 'municipality', 'federation', 'other'));
 
+-- A workspace to delete waits out a grace period (cancellable), suspended; then every
+-- row of every tenant table goes (`purge_due_tenants`).
+alter table tenants add column deletion_due_at timestamptz;
+create index tenants_deletion_due_idx on tenants (deletion_due_at) where deletion_due_at is not null;
+grant update (deletion_due_at) on tenants to maillage_gateway;
+
 -- Granted and taken back by `maillage-admin platform grant|revoke`, by email: the person
 -- may not have signed in yet. The gateway reads it and never writes it, so that no
 -- tenant admin can make anyone a platform admin.
@@ -80,8 +86,9 @@ grant execute on function provision_tenant(uuid, text, text, text, text, text, t
 -- setting, as row-level security wants.
 create function platform_workspaces(p_search text, p_slug text, p_limit integer)
 returns table (id uuid, slug text, name text, kind text, status text, locale text,
-               time_zone text, created_at timestamptz, members bigint, invitations bigint,
-               records bigint, emails_this_month bigint, last_activity timestamptz)
+               time_zone text, created_at timestamptz, deletion_due_at timestamptz,
+               members bigint, invitations bigint, records bigint, emails_this_month bigint,
+               last_activity timestamptz)
 language plpgsql volatile security definer set search_path = public, pg_temp as $$
 declare
     caller_tenant text := current_setting('app.tenant_id', true);
@@ -98,6 +105,7 @@ begin
         perform set_config('app.tenant_id', t.id::text, true);
         id := t.id; slug := t.slug; name := t.name; kind := t.kind; status := t.status;
         locale := t.locale; time_zone := t.time_zone; created_at := t.created_at;
+        deletion_due_at := t.deletion_due_at;
         select count(*) into members from memberships m where m.tenant_id = t.id;
         select count(*) into invitations from invitations i
             where i.tenant_id = t.id and i.accepted_at is null;
@@ -117,3 +125,29 @@ end
 $$;
 revoke all on function platform_workspaces(text, text, integer) from public;
 grant execute on function platform_workspaces(text, text, integer) to maillage_gateway;
+
+-- Deletes the workspaces whose grace period is over: with the tenants row goes every row
+-- of every tenant table (each references it, on delete cascade; tests/tenancy.rs reads
+-- the catalog to hold every table to it). Logged in the platform audit log; returns
+-- the slugs deleted. Run by the notification service's purger.
+create function purge_due_tenants(p_now timestamptz)
+returns setof text
+language plpgsql volatile security definer set search_path = public, pg_temp as $$
+declare
+    t tenants;
+begin
+    for t in
+        select * from tenants w where w.deletion_due_at <= p_now
+        order by w.deletion_due_at
+        for update skip locked
+    loop
+        delete from tenants w where w.id = t.id;
+        insert into platform_audit_log (id, actor, action, target, detail)
+        values (gen_random_uuid(), 'maillage', 'tenant.delete', t.slug,
+                jsonb_build_object('name', t.name, 'deletion_due_at', t.deletion_due_at));
+        return next t.slug;
+    end loop;
+end
+$$;
+revoke all on function purge_due_tenants(timestamptz) from public;
+grant execute on function purge_due_tenants(timestamptz) to maillage_notification;

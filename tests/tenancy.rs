@@ -133,6 +133,7 @@ async fn functions_running_as_their_owner_are_known_and_pin_their_search_path() 
             "announce_items_to_new_admin",
             "platform_workspaces",
             "provision_tenant",
+            "purge_due_tenants",
             "user_memberships",
             "user_workspaces"
         ]
@@ -515,5 +516,80 @@ async fn the_platform_functions_leave_the_callers_tenant_setting_as_it_was() -> 
         .await?;
     assert_eq!(invitations, 0);
     tx.commit().await?;
+    Ok(())
+}
+
+/// A workspace deleted after its grace period leaves no row in any tenant table (read
+/// through the catalog, so that a table added later is held to it too), and only that
+/// workspace goes.
+#[tokio::test]
+async fn a_deleted_workspace_leaves_no_row_in_any_tenant_table() -> TestResult {
+    let db = TestDatabase::create().await?;
+    let tenant_a = db.create_tenant("asso-a").await?;
+    let tenant_b = db.create_tenant("asso-b").await?;
+    let user_a = db.create_user("a@example.org").await?;
+    let user_b = db.create_user("b@example.org").await?;
+    seed(&db, tenant_a, user_a).await?;
+    seed(&db, tenant_b, user_b).await?;
+    let rows_of = |tenant: Uuid| {
+        let db = &db;
+        async move {
+            let mut counts = Vec::new();
+            for table in tenant_tables(db).await? {
+                let seen = as_role(
+                    &db.owner,
+                    Some(tenant),
+                    &format!("select 1 from {table} where tenant_id = '{tenant}'"),
+                )
+                .await?
+                .unwrap_or_default();
+                counts.push((table, seen));
+            }
+            anyhow::Ok(counts)
+        }
+    };
+    let before = rows_of(tenant_a).await?;
+    assert!(
+        before.iter().filter(|(_, n)| *n > 0).count() >= 15,
+        "the seed fills most tables: {before:?}"
+    );
+
+    let b_before = rows_of(tenant_b).await?;
+    // Asked, with a grace period not over: nothing goes.
+    sqlx::query("update tenants set status = 'suspended', deletion_due_at = now() + interval '1 day' where id = $1")
+        .bind(tenant_a)
+        .execute(&db.owner)
+        .await?;
+    let notification = db.pool_as(ServiceRole::Notification).await?;
+    let purged: Vec<String> = sqlx::query_scalar("select purge_due_tenants(now())")
+        .fetch_all(&notification)
+        .await?;
+    assert!(purged.is_empty());
+    let purged: Vec<String> =
+        sqlx::query_scalar("select purge_due_tenants(now() + interval '2 days')")
+            .fetch_all(&notification)
+            .await?;
+    assert_eq!(purged, ["asso-a"]);
+
+    let left: Vec<(String, u64)> = rows_of(tenant_a)
+        .await?
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    assert!(left.is_empty(), "rows left behind: {left:?}");
+    let tenants: Vec<String> = sqlx::query_scalar("select slug from tenants")
+        .fetch_all(&db.owner)
+        .await?;
+    assert_eq!(tenants, ["asso-b"]);
+    assert_eq!(
+        rows_of(tenant_b).await?,
+        b_before,
+        "the other workspace is untouched"
+    );
+    let logged: Vec<String> =
+        sqlx::query_scalar("select action from platform_audit_log where target = 'asso-a'")
+            .fetch_all(&db.owner)
+            .await?;
+    assert_eq!(logged, ["tenant.delete"]);
     Ok(())
 }

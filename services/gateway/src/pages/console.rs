@@ -16,8 +16,8 @@ use serde::Deserialize;
 use super::{Choice, FormErrors, page_with_status};
 use crate::Error;
 use crate::platform::{
-    PlatformAdmin, Provisioned, StatusChange, WorkspaceInput, WorkspaceView, change_status,
-    workspaces,
+    DEFAULT_GRACE_DAYS, PlatformAdmin, Provisioned, StatusChange, WorkspaceInput, WorkspaceView,
+    cancel_scheduled_deletion, change_status, schedule_deletion, workspaces,
 };
 use crate::state::AppState;
 
@@ -30,6 +30,9 @@ pub fn router() -> Router<AppState> {
         .route("/admin/workspaces", post(create))
         .route("/admin/workspaces/{slug}/suspend", post(suspend))
         .route("/admin/workspaces/{slug}/reactivate", post(reactivate))
+        .route("/admin/workspaces/{slug}/delete", get(confirm_deletion))
+        .route("/admin/workspaces/{slug}/deletion", post(delete))
+        .route("/admin/workspaces/{slug}/deletion/cancel", post(keep))
 }
 
 #[derive(Template)]
@@ -40,8 +43,8 @@ struct ConsolePage {
     workspaces: Vec<WorkspaceView>,
     /// The slug of the workspace just made, or found already made.
     made: Option<(String, bool)>,
-    /// The workspace just suspended or reactivated, and whether it is now suspended.
-    changed: Option<(String, bool)>,
+    /// What was just done to a workspace, said in a sentence.
+    changed: Option<String>,
     form: WorkspaceForm,
     kinds: Vec<Choice>,
     errors: FormErrors,
@@ -54,6 +57,8 @@ struct ConsoleQuery {
     existed: Option<String>,
     suspended: Option<String>,
     reactivated: Option<String>,
+    deleting: Option<String>,
+    kept: Option<String>,
 }
 
 /// The creation form, as typed.
@@ -115,10 +120,23 @@ async fn console(
         .created
         .map(|slug| (slug, true))
         .or(query.existed.map(|slug| (slug, false)));
-    page.changed = query
-        .suspended
-        .map(|slug| (slug, true))
-        .or(query.reactivated.map(|slug| (slug, false)));
+    page.changed = [
+        query.suspended.map(|slug| {
+            format!("L'espace {slug} est suspendu : ses membres en sont avertis, ses rappels attendent.")
+        }),
+        query
+            .reactivated
+            .map(|slug| format!("L'espace {slug} est de nouveau actif : ses rappels reprennent.")),
+        query.deleting.map(|slug| {
+            format!("La suppression de l'espace {slug} est demandée : il est suspendu d'ici là, et la suppression reste annulable.")
+        }),
+        query
+            .kept
+            .map(|slug| format!("La suppression de l'espace {slug} est annulée ; il reste suspendu.")),
+    ]
+    .into_iter()
+    .flatten()
+    .next();
     page_with_status(StatusCode::OK, &page)
 }
 
@@ -171,4 +189,87 @@ async fn reactivate(
 ) -> Result<Response, Error> {
     let changed = change_status(&state, &admin, &slug, StatusChange::Reactivate).await?;
     Ok(Redirect::to(&format!("/admin?reactivated={}", changed.slug)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "console_delete.html")]
+struct DeletionPage {
+    admin_name: String,
+    workspace: WorkspaceView,
+    grace_days: String,
+    errors: FormErrors,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct DeletionForm {
+    #[serde(default)]
+    grace_days: String,
+}
+
+async fn deletion_page(
+    state: &AppState,
+    admin: &PlatformAdmin,
+    slug: &str,
+    grace_days: String,
+    errors: FormErrors,
+) -> Result<DeletionPage, Error> {
+    let workspace = workspaces(state, None, Some(slug), 1)
+        .await?
+        .pop()
+        .ok_or(Error::NotFound)?;
+    Ok(DeletionPage {
+        admin_name: admin.user.display_name.clone(),
+        workspace,
+        grace_days,
+        errors,
+    })
+}
+
+/// Before a deletion: what it does, when, and how long it can be cancelled.
+async fn confirm_deletion(
+    State(state): State<AppState>,
+    admin: PlatformAdmin,
+    Path(slug): Path<String>,
+) -> Result<Response, Error> {
+    let page = deletion_page(
+        &state,
+        &admin,
+        &slug,
+        DEFAULT_GRACE_DAYS.to_string(),
+        FormErrors::default(),
+    )
+    .await?;
+    page_with_status(StatusCode::OK, &page)
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    admin: PlatformAdmin,
+    Path(slug): Path<String>,
+    Form(form): Form<DeletionForm>,
+) -> Result<Response, Error> {
+    let Ok(grace_days) = form.grace_days.trim().parse::<i32>() else {
+        let errors = FormErrors::field("grace_days", "doit être un nombre de jours, de 1 à 365");
+        let page = deletion_page(&state, &admin, &slug, form.grace_days, errors).await?;
+        return page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    };
+    match schedule_deletion(&state, &admin, &slug, Some(grace_days)).await? {
+        Ok(workspace) => {
+            Ok(Redirect::to(&format!("/admin?deleting={}", workspace.slug)).into_response())
+        }
+        Err(problem) => {
+            let errors = FormErrors::from_problem(problem, &[]);
+            let page = deletion_page(&state, &admin, &slug, form.grace_days, errors).await?;
+            page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+async fn keep(
+    State(state): State<AppState>,
+    admin: PlatformAdmin,
+    Path(slug): Path<String>,
+) -> Result<Response, Error> {
+    let kept = cancel_scheduled_deletion(&state, &admin, &slug).await?;
+    Ok(Redirect::to(&format!("/admin?kept={}", kept.slug)).into_response())
 }

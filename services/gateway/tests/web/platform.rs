@@ -284,3 +284,102 @@ async fn a_suspended_workspace_tells_its_members_and_comes_back_as_it_was() -> T
     assert_eq!(actions, ["tenant.suspend", "tenant.reactivate"]);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_deletion_is_confirmed_waits_its_grace_period_and_can_be_cancelled() -> TestResult {
+    let stack = Stack::start().await?;
+    let editor = stack.editor().await?;
+    let admin = platform_admin(&stack).await?;
+
+    let confirm = admin.page("/admin/workspaces/asso-demo/delete").await?;
+    assert!(
+        confirm.contains("toutes ses données seront supprimées")
+            && confirm.contains("value=\"30\""),
+        "{confirm}"
+    );
+    let refused = admin
+        .post_form(
+            "/admin/workspaces/asso-demo/deletion",
+            &[("grace_days", "bientôt")],
+        )
+        .await?;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = admin
+        .api(
+            Method::POST,
+            &format!("{WORKSPACES}/asso-demo/deletion"),
+            Some(json!({"grace_days": 400})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let tenant_status: (String, Option<String>) = sqlx::query_as(
+        "select status, deletion_due_at::text from tenants where slug = 'asso-demo'",
+    )
+    .fetch_one(&stack.db.owner)
+    .await?;
+    assert_eq!(
+        tenant_status,
+        ("active".into(), None),
+        "a refusal changes nothing"
+    );
+
+    let asked = admin
+        .submit(
+            "/admin/workspaces/asso-demo/deletion",
+            &[("grace_days", "10")],
+        )
+        .await?;
+    assert_eq!(asked, "/admin?deleting=asso-demo");
+    let listed = admin.read(&format!("{WORKSPACES}?q=asso-demo")).await?;
+    let workspace = &listed["items"][0];
+    assert_eq!(workspace["status"], "suspended");
+    let due: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(workspace["deletion_due_at"].clone())?;
+    let days = (due - chrono::Utc::now()).num_hours() as f64 / 24.0;
+    assert!((9.9..=10.1).contains(&days), "due in {days} days");
+    // Meanwhile its members are told it is suspended; it cannot be reactivated as is.
+    assert_eq!(
+        editor.get("/t/asso-demo/").await?.status(),
+        StatusCode::FORBIDDEN
+    );
+    let (status, problem) = admin
+        .api(
+            Method::POST,
+            &format!("{WORKSPACES}/asso-demo/reactivate"),
+            None,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+    assert_eq!(problem["type"], "/problems/deletion-pending");
+
+    // Cancelled from the API, reactivated from the console: as it was.
+    let (status, kept) = admin
+        .api(
+            Method::DELETE,
+            &format!("{WORKSPACES}/asso-demo/deletion"),
+            None,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{kept}");
+    assert_eq!(
+        (&kept["status"], &kept["deletion_due_at"]),
+        (&json!("suspended"), &Value::Null)
+    );
+    admin
+        .submit("/admin/workspaces/asso-demo/reactivate", &[])
+        .await?;
+    assert_eq!(editor.get("/t/asso-demo/").await?.status(), StatusCode::OK);
+    let actions: Vec<String> =
+        sqlx::query_scalar("select action from platform_audit_log order by at, id")
+            .fetch_all(&stack.db.owner)
+            .await?;
+    assert_eq!(
+        actions,
+        [
+            "tenant.deletion-requested",
+            "tenant.deletion-cancelled",
+            "tenant.reactivate"
+        ]
+    );
+    Ok(())
+}

@@ -204,6 +204,13 @@ impl World {
         Ok(user_id)
     }
 
+    /// How many workspaces there are.
+    pub async fn tenants(&self) -> anyhow::Result<i64> {
+        Ok(sqlx::query_scalar("select count(*) from tenants")
+            .fetch_one(&self.db.owner)
+            .await?)
+    }
+
     pub async fn reminder_statuses(
         &self,
         deadline_id: Uuid,

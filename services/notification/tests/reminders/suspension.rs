@@ -60,3 +60,34 @@ async fn a_suspended_workspaces_reminders_wait_and_only_the_latest_goes_out_on_r
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_workspace_whose_grace_period_is_over_is_deleted_and_reminds_no_more() -> TestResult {
+    let world = World::new().await?;
+    let _instance = world.start_instance().await?;
+    world
+        .create_deadline("Bilan annuel", due_in_two_days())
+        .await?;
+    world.wait_for_planning().await?;
+    sqlx::query("update tenants set status = 'suspended', deletion_due_at = $2 where id = $1")
+        .bind(world.tenant_id)
+        .bind(world.clock_now() + chrono::Duration::days(30))
+        .execute(&world.db.owner)
+        .await?;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        world.tenants().await?,
+        1,
+        "not before its grace period is over"
+    );
+
+    world.advance_to(world.clock_now() + chrono::Duration::days(31));
+    let gone = maillage_testkit::eventually(crate::helpers::WAIT, || async {
+        (world.tenants().await.ok()? == 0).then_some(())
+    })
+    .await;
+    assert!(gone.is_some(), "the workspace was not deleted");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(world.sink.received()?.is_empty());
+    Ok(())
+}

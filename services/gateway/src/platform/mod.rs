@@ -1,0 +1,148 @@
+//! The platform's provisioning API (`/api/v1/platform/…`), for platform administrators
+//! only: the workspaces with what they use (`listing`), making one (`provisioning`),
+//! suspending, reactivating and deleting one (`lifecycle`). The console
+//! (`pages/console.rs`) works through the same functions, and `maillage-admin` by the same
+//! rules: `NewWorkspace` checks the fields, the database's `provision_tenant` makes the
+//! workspace.
+
+mod lifecycle;
+mod listing;
+mod provisioning;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use maillage_runtime::api::{ApiRouter, Doc};
+use uuid::Uuid;
+
+use crate::Error;
+use crate::rate_limit::ClientAddress;
+use crate::session::CurrentUser;
+use crate::state::AppState;
+
+pub use self::lifecycle::{
+    DEFAULT_GRACE_DAYS, StatusChange, cancel_scheduled_deletion, change_status, schedule_deletion,
+};
+use self::lifecycle::{DeletionInput, cancel_deletion, reactivate, request_deletion, suspend};
+use self::listing::{ListQuery, Workspaces, list};
+pub use self::listing::{WorkspaceView, workspaces};
+use self::provisioning::create;
+pub use self::provisioning::{Provisioned, WorkspaceInput, provision};
+
+pub fn router() -> ApiRouter<AppState> {
+    ApiRouter::new()
+        .get(
+            "/api/v1/platform/workspaces",
+            list,
+            Doc::new(
+                "platform",
+                "Espaces de travail et leur usage (administrateurs de la plateforme)",
+            )
+            .query::<ListQuery>()
+            .returns::<Workspaces>(),
+        )
+        .post(
+            "/api/v1/platform/workspaces",
+            create,
+            Doc::new(
+                "platform",
+                "Créer un espace et inviter son premier propriétaire (administrateurs de la plateforme ; rejouable sans effet)",
+            )
+            .body::<WorkspaceInput>()
+            .requires(&["slug", "name", "kind", "owner_email"])
+            .created()
+            .returns::<WorkspaceView>(),
+        )
+        .post(
+            "/api/v1/platform/workspaces/{slug}/suspend",
+            suspend,
+            Doc::new(
+                "platform",
+                "Suspendre un espace : ses membres en sont avertis, ses rappels attendent (administrateurs de la plateforme)",
+            )
+            .returns::<WorkspaceView>(),
+        )
+        .post(
+            "/api/v1/platform/workspaces/{slug}/reactivate",
+            reactivate,
+            Doc::new(
+                "platform",
+                "Réactiver un espace suspendu : ses rappels reprennent, le plus récent de chaque échéance seulement (administrateurs de la plateforme)",
+            )
+            .returns::<WorkspaceView>(),
+        )
+        .post(
+            "/api/v1/platform/workspaces/{slug}/deletion",
+            request_deletion,
+            Doc::new(
+                "platform",
+                "Demander la suppression d'un espace : suspendu aussitôt, supprimé avec toutes ses données après le délai de grâce, annulable jusque-là (administrateurs de la plateforme)",
+            )
+            .body::<DeletionInput>()
+            .returns::<WorkspaceView>(),
+        )
+        .delete(
+            "/api/v1/platform/workspaces/{slug}/deletion",
+            cancel_deletion,
+            Doc::new(
+                "platform",
+                "Annuler la suppression demandée ; l'espace reste suspendu (administrateurs de la plateforme)",
+            )
+            .returns::<WorkspaceView>(),
+        )
+}
+
+/// Someone the operator made a platform administrator (`maillage-admin platform grant`).
+pub struct PlatformAdmin {
+    pub user: CurrentUser,
+    /// Where the request came from, for the platform audit log.
+    pub client: Option<String>,
+}
+
+impl FromRequestParts<AppState> for PlatformAdmin {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        if !is_platform_admin(state, &user).await? {
+            return Err(Error::PlatformOnly);
+        }
+        let client = parts
+            .extensions
+            .get::<ClientAddress>()
+            .map(|ClientAddress(address)| address.clone());
+        Ok(Self { user, client })
+    }
+}
+
+/// Whether the operator made `user` a platform administrator.
+pub async fn is_platform_admin(state: &AppState, user: &CurrentUser) -> Result<bool, Error> {
+    Ok(sqlx::query_scalar!(
+        r#"select exists(select 1 from platform_admins where email = lower($1)) as "granted!""#,
+        user.email,
+    )
+    .fetch_one(&state.pool)
+    .await?)
+}
+
+/// Logs one platform action on a workspace.
+async fn audit(
+    conn: &mut sqlx::PgConnection,
+    admin: &PlatformAdmin,
+    action: &str,
+    slug: &str,
+    detail: serde_json::Value,
+) -> Result<(), Error> {
+    sqlx::query!(
+        r#"insert into platform_audit_log (id, actor, action, target, detail, client_addr)
+           values ($1, $2, $3, $4, $5, $6)"#,
+        Uuid::now_v7(),
+        admin.user.email.to_lowercase(),
+        action,
+        slug,
+        detail,
+        admin.client,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
