@@ -1,6 +1,8 @@
 //! `maillage-admin`: what the platform operator runs by hand or from deploy scripts.
 //! Connects as the schema owner (`DATABASE_URL`), never as a service role.
 
+mod export;
+
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use maillage_domain::EmailAddress;
@@ -103,6 +105,15 @@ enum TenantCommand {
     },
     /// Lists the tenants.
     List,
+    /// Writes a workspace's whole data to a zip archive: every table as JSON lines,
+    /// people and organisations as CSV, and a manifest.
+    Export {
+        #[arg(long)]
+        slug: String,
+        /// The archive to write.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 /// The option that gave a workspace's field.
@@ -183,6 +194,18 @@ async fn main() -> anyhow::Result<()> {
             create_tenant(&pool, &workspace, if_absent).await?;
         }
         Command::Platform { command } => platform(&pool, command).await?,
+        Command::Tenant {
+            command: TenantCommand::Export { slug, out },
+        } => {
+            let exported = export::export(&pool, &slug, &out).await?;
+            let rows: u64 = exported.tables.iter().map(|(_, rows)| rows).sum();
+            println!(
+                "{slug} exported to {}: {rows} rows in {} tables",
+                out.display(),
+                exported.tables.len()
+            );
+            audit_export(&pool, &slug, rows).await?;
+        }
         Command::Reminders { .. } => {}
     }
     Ok(())
@@ -348,5 +371,18 @@ async fn audit(
     )
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+async fn audit_export(pool: &PgPool, slug: &str, rows: u64) -> anyhow::Result<()> {
+    let mut tx = maillage_db::begin(pool).await?;
+    audit(
+        &mut tx,
+        "tenant.export",
+        slug,
+        serde_json::json!({ "rows": rows }),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }

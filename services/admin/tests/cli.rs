@@ -188,3 +188,113 @@ async fn bad_arguments_are_explained_and_change_nothing() -> anyhow::Result<()> 
     assert_eq!(db.count("tenants").await?, 0);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_workspace_is_exported_whole_as_one_archive() -> anyhow::Result<()> {
+    use std::io::Read;
+
+    let db = TestDatabase::create().await?;
+    let tenant = db.create_tenant("amis-du-quartier").await?;
+    let other = db.create_tenant("autre-asso").await?;
+    for (tenant, family_name) in [(tenant, "Durand"), (tenant, "Zidane"), (other, "Secret")] {
+        let mut tx = db.owner.begin().await?;
+        sqlx::query("select set_config('app.tenant_id', $1::text, true)")
+            .bind(tenant.to_string())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "insert into people (tenant_id, id, given_name, family_name, email) values ($1, gen_random_uuid(), 'Hélène', $2, 'h@example.org')",
+        )
+        .bind(tenant)
+        .bind(family_name)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "insert into organisations (tenant_id, id, name, kind) values ($1, gen_random_uuid(), 'Fondation, « Lumière »', 'funder')",
+        )
+        .bind(tenant)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+    }
+    let dir = tempfile::tempdir()?;
+    let out = dir.path().join("amis.zip");
+    let exported = admin(
+        &db,
+        &[
+            "tenant",
+            "export",
+            "--slug",
+            "amis-du-quartier",
+            "--out",
+            &out.display().to_string(),
+        ],
+    )?;
+    assert!(exported.status.success(), "{}", text(&exported.stderr));
+
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&out)?)?;
+    let mut manifest = String::new();
+    archive
+        .by_name("manifest.json")?
+        .read_to_string(&mut manifest)?;
+    let manifest: serde_json::Value = serde_json::from_str(&manifest)?;
+    assert_eq!(manifest["workspace"]["slug"], "amis-du-quartier");
+    let rows_of = |name: &str| {
+        manifest["tables"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|t| t["name"] == name)
+            .map(|t| t["rows"].clone())
+    };
+    assert_eq!(rows_of("people"), Some(serde_json::json!(2)));
+    assert_eq!(rows_of("organisations"), Some(serde_json::json!(2)));
+    assert_eq!(
+        rows_of("reminder_policies"),
+        Some(serde_json::json!(1)),
+        "every tenant table is there, from the catalog"
+    );
+    let mut people = String::new();
+    archive
+        .by_name("tables/people.ndjson")?
+        .read_to_string(&mut people)?;
+    let names: Vec<String> = people
+        .lines()
+        .map(|line| Ok(serde_json::from_str::<serde_json::Value>(line)?["family_name"].to_string()))
+        .collect::<anyhow::Result<_>>()?;
+    assert_eq!(names.len(), 2);
+    assert!(!people.contains("Secret"), "nothing of another workspace");
+
+    let mut sheet = String::new();
+    archive
+        .by_name("organisations.csv")?
+        .read_to_string(&mut sheet)?;
+    let mut reader = csv::Reader::from_reader(sheet.as_bytes());
+    let first = reader.records().next().transpose()?;
+    assert_eq!(
+        first.as_ref().and_then(|r| r.get(1)),
+        Some("Fondation, « Lumière »"),
+        "a comma in a name stays in its cell"
+    );
+    let logged: Vec<String> = sqlx::query_scalar(
+        "select action from platform_audit_log where target = 'amis-du-quartier'",
+    )
+    .fetch_all(&db.owner)
+    .await?;
+    assert_eq!(logged, ["tenant.export"]);
+
+    let missing = admin(
+        &db,
+        &[
+            "tenant",
+            "export",
+            "--slug",
+            "nulle-part",
+            "--out",
+            &out.display().to_string(),
+        ],
+    )?;
+    assert!(!missing.status.success());
+    assert!(text(&missing.stderr).contains("no workspace nulle-part"));
+    Ok(())
+}
