@@ -131,6 +131,7 @@ async fn functions_running_as_their_owner_are_known_and_pin_their_search_path() 
             "announce_deadlines_of_departed_member",
             "announce_items_of_departed_member",
             "announce_items_to_new_admin",
+            "export_table_rows",
             "platform_workspaces",
             "provision_tenant",
             "purge_due_tenants",
@@ -510,6 +511,23 @@ async fn the_platform_functions_leave_the_callers_tenant_setting_as_it_was() -> 
         .fetch_one(&mut *tx)
         .await?;
     assert_eq!(setting, tenant_a.to_string());
+    // The export reads a workspace's rows of a tenant table, and nothing else.
+    let exported: Vec<String> = sqlx::query_scalar(
+        "select export_table_rows(id, 'invitations') from tenants where slug = 'asso-b'",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    assert_eq!(exported.len(), 1);
+    assert!(exported[0].contains("b@example.org"));
+    for not_a_tenant_table in ["users", "platform_admins", "people; drop table people"] {
+        let mut probe = gateway.begin().await?;
+        let refused = sqlx::query("select export_table_rows($1, $2)")
+            .bind(tenant_a)
+            .bind(not_a_tenant_table)
+            .execute(&mut *probe)
+            .await;
+        assert!(refused.is_err(), "{not_a_tenant_table} was read");
+    }
     // Under tenant A's setting, B's invitation stays out of sight.
     let invitations: i64 = sqlx::query_scalar("select count(*) from invitations")
         .fetch_one(&mut *tx)

@@ -198,7 +198,7 @@ async fn main() -> anyhow::Result<()> {
             command: TenantCommand::Export { slug, out },
         } => {
             let exported = export::export(&pool, &slug, &out).await?;
-            let rows: u64 = exported.tables.iter().map(|(_, rows)| rows).sum();
+            let rows = exported.rows();
             println!(
                 "{slug} exported to {}: {rows} rows in {} tables",
                 out.display(),

@@ -16,6 +16,8 @@ pub enum Error {
     PlatformOnly,
     #[error("the workspace is suspended")]
     Suspended,
+    #[error("export: {0}")]
+    Export(String),
     #[error("the request comes from another site")]
     CrossSiteRequest,
     #[error("the login attempt is unknown, expired or already used")]
@@ -112,6 +114,7 @@ impl IntoResponse for Error {
             | Self::Template(_)
             | Self::Identity(_)
             | Self::Json(_)
+            | Self::Export(_)
             | Self::SchemaNamedTwice(_) => {
                 tracing::error!(error = %self, "internal error");
                 Problem::internal()

@@ -12,6 +12,11 @@ pub use sqlx;
 /// Every migration of the shared schema, embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
 
+/// The version of the schema this binary knows: its last migration.
+pub fn schema_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or_default()
+}
+
 /// The database roles the services connect as (created by the migrations).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ServiceRole {

@@ -5,6 +5,7 @@
 //! rules: `NewWorkspace` checks the fields, the database's `provision_tenant` makes the
 //! workspace.
 
+mod export;
 mod lifecycle;
 mod listing;
 mod provisioning;
@@ -69,6 +70,15 @@ pub fn router() -> ApiRouter<AppState> {
                 "Réactiver un espace suspendu : ses rappels reprennent, le plus récent de chaque échéance seulement (administrateurs de la plateforme)",
             )
             .returns::<WorkspaceView>(),
+        )
+        .get(
+            "/api/v1/platform/workspaces/{slug}/export",
+            export::export,
+            Doc::new(
+                "platform",
+                "Exporter toutes les données d'un espace : une archive zip (chaque table en JSON, les personnes et organisations en CSV, un manifeste) (administrateurs de la plateforme)",
+            )
+            .returns_file("application/zip"),
         )
         .post(
             "/api/v1/platform/workspaces/{slug}/deletion",

@@ -383,3 +383,92 @@ async fn a_deletion_is_confirmed_waits_its_grace_period_and_can_be_cancelled() -
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_platform_admin_downloads_a_workspaces_whole_data_as_one_archive() -> TestResult {
+    use std::io::Read;
+
+    let stack = Stack::start().await?;
+    let editor = stack.editor().await?;
+    for family_name in ["Durand", "Zidane"] {
+        editor
+            .create(
+                "/api/v1/t/asso-demo/people",
+                json!({"family_name": family_name}),
+            )
+            .await?;
+    }
+    let admin = platform_admin(&stack).await?;
+    let confirm = admin.page("/admin/workspaces/asso-demo/delete").await?;
+    assert!(
+        confirm.contains("/api/v1/platform/workspaces/asso-demo/export"),
+        "the export is offered before a deletion: {confirm}"
+    );
+
+    let download = admin
+        .get("/api/v1/platform/workspaces/asso-demo/export")
+        .await?;
+    assert_eq!(download.status(), StatusCode::OK);
+    let header = |name: &str| {
+        download
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    assert_eq!(header("content-type").as_deref(), Some("application/zip"));
+    assert!(
+        header("content-disposition")
+            .is_some_and(|d| d.starts_with("attachment; filename=\"maillage-asso-demo-")),
+        "{:?}",
+        header("content-disposition")
+    );
+    let bytes = download.bytes().await?;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))?;
+    let mut manifest = String::new();
+    archive
+        .by_name("manifest.json")?
+        .read_to_string(&mut manifest)?;
+    let manifest: Value = serde_json::from_str(&manifest)?;
+    assert_eq!(manifest["workspace"]["slug"], "asso-demo");
+    let people = manifest["tables"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|t| t["name"] == "people")
+        .map(|t| t["rows"].clone());
+    assert_eq!(people, Some(json!(2)));
+    let mut sheet = String::new();
+    archive.by_name("people.csv")?.read_to_string(&mut sheet)?;
+    assert!(
+        sheet.starts_with("id,family_name,given_name") && sheet.contains("Zidane"),
+        "{sheet}"
+    );
+
+    let (status, _) = editor
+        .api(
+            Method::GET,
+            "/api/v1/platform/workspaces/asso-demo/export",
+            None,
+        )
+        .await?;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a workspace's own editor cannot export it here"
+    );
+    let (status, _) = admin
+        .api(
+            Method::GET,
+            "/api/v1/platform/workspaces/nulle-part/export",
+            None,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let logged: Vec<String> =
+        sqlx::query_scalar("select action from platform_audit_log order by at, id")
+            .fetch_all(&stack.db.owner)
+            .await?;
+    assert_eq!(logged, ["tenant.export"]);
+    Ok(())
+}

@@ -60,6 +60,8 @@ pub struct Doc {
     requires: &'static [&'static str],
     status: u16,
     response: Option<RefOr<Schema>>,
+    /// The media type of a file it answers with, instead of JSON.
+    file: Option<&'static str>,
     schemas: Vec<(String, RefOr<Schema>)>,
 }
 
@@ -74,6 +76,7 @@ impl Doc {
             requires: &[],
             status: 200,
             response: None,
+            file: None,
             schemas: Vec::new(),
         }
     }
@@ -93,6 +96,12 @@ impl Doc {
     /// The JSON body it answers with (200 unless [`Doc::created`]).
     pub fn returns<T: ToSchema>(mut self) -> Self {
         self.response = Some(self.reference::<T>());
+        self
+    }
+
+    /// It answers with a file of `media_type` (`application/zip`…), to download.
+    pub fn returns_file(mut self, media_type: &'static str) -> Self {
+        self.file = Some(media_type);
         self
     }
 
@@ -170,11 +179,23 @@ impl Doc {
             })
             .collect();
         parameters.extend(self.parameters);
-        let success = match &self.response {
-            Some(schema) => ResponseBuilder::new()
+        let success = match (&self.response, self.file) {
+            (_, Some(media_type)) => ResponseBuilder::new().description("Réussite").content(
+                media_type,
+                Content::new(Some(RefOr::T(
+                    utoipa::openapi::schema::ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                            utoipa::openapi::KnownFormat::Binary,
+                        )))
+                        .build()
+                        .into(),
+                ))),
+            ),
+            (Some(schema), None) => ResponseBuilder::new()
                 .description("Réussite")
                 .content("application/json", Content::new(Some(schema.clone()))),
-            None => ResponseBuilder::new().description("Réussite"),
+            (None, None) => ResponseBuilder::new().description("Réussite"),
         };
         let problem = ResponseBuilder::new()
             .description(
