@@ -48,23 +48,23 @@ pub fn router() -> ApiRouter<AppState> {
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-struct MemberView {
-    user_id: Uuid,
-    email: String,
-    display_name: String,
-    role: String,
+pub struct MemberView {
+    pub user_id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-struct InvitationView {
-    email: String,
-    role: String,
+pub struct InvitationView {
+    pub email: String,
+    pub role: String,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-struct Members {
-    members: Vec<MemberView>,
-    pending_invitations: Vec<InvitationView>,
+pub struct Members {
+    pub members: Vec<MemberView>,
+    pub pending_invitations: Vec<InvitationView>,
 }
 
 fn forbidden() -> Problem {
@@ -127,28 +127,33 @@ pub async fn names(state: &AppState, tenant_id: Uuid) -> Result<Vec<(Uuid, Strin
 }
 
 async fn list(State(state): State<AppState>, member: Member) -> Result<Json<Members>, Error> {
-    let mut tx = maillage_db::begin_tenant(&state.pool, member.tenant.id).await?;
+    Ok(Json(members_of(&state, member.tenant.id).await?))
+}
+
+/// The workspace's members by name, and the invitations waiting.
+pub async fn members_of(state: &AppState, tenant_id: Uuid) -> Result<Members, Error> {
+    let mut tx = maillage_db::begin_tenant(&state.pool, tenant_id).await?;
     let members = sqlx::query_as!(
         MemberView,
         r#"select u.id as user_id, u.email, u.display_name, m.role
            from memberships m join users u on u.id = m.user_id
            where m.tenant_id = $1 order by u.display_name, u.email"#,
-        member.tenant.id
+        tenant_id
     )
     .fetch_all(&mut *tx)
     .await?;
     let pending_invitations = sqlx::query_as!(
         InvitationView,
         "select email, role from invitations where tenant_id = $1 and accepted_at is null order by email",
-        member.tenant.id
+        tenant_id
     )
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(Json(Members {
+    Ok(Members {
         members,
         pending_invitations,
-    }))
+    })
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -160,13 +165,24 @@ struct InvitationInput {
     role: String,
 }
 
-/// Invites someone by email; the invitation becomes a membership at their first login.
 async fn invite(
     State(state): State<AppState>,
     member: Member,
     Json(input): Json<InvitationInput>,
 ) -> Result<Result<(StatusCode, Json<InvitationView>), Problem>, Error> {
-    let Ok(role) = input.role.parse::<Role>() else {
+    Ok(invite_by_email(&state, &member, &input.email, &input.role)
+        .await?
+        .map(|invited| (StatusCode::CREATED, Json(invited))))
+}
+
+/// Invites someone by email; the invitation becomes a membership at their first login.
+pub async fn invite_by_email(
+    state: &AppState,
+    member: &Member,
+    email: &str,
+    role: &str,
+) -> Result<Result<InvitationView, Problem>, Error> {
+    let Ok(role) = role.parse::<Role>() else {
         return Ok(Err(invalid(
             "role",
             "doit valoir owner, admin, editor ou viewer",
@@ -175,7 +191,7 @@ async fn invite(
     if let Err(problem) = may_manage(member.role, None, Some(role)) {
         return Ok(Err(problem));
     }
-    let Ok(email) = EmailAddress::parse(&input.email) else {
+    let Ok(email) = EmailAddress::parse(email) else {
         return Ok(Err(invalid("email", "n'est pas une adresse e-mail valide")));
     };
     let mut tx = maillage_db::begin_tenant(&state.pool, member.tenant.id).await?;
@@ -205,16 +221,13 @@ async fn invite(
     .await?;
     let invited = json!({ "email": email.as_str(), "role": role.as_str() });
     let record = Audited::Invitation(email.as_str());
-    audit(&mut tx, &member, "create", record, None, Some(invited)).await?;
+    audit(&mut tx, member, "create", record, None, Some(invited)).await?;
     tx.commit().await?;
     tracing::info!(tenant = %member.tenant.slug, %role, "member invited");
-    Ok(Ok((
-        StatusCode::CREATED,
-        Json(InvitationView {
-            email: email.into(),
-            role: role.as_str().into(),
-        }),
-    )))
+    Ok(Ok(InvitationView {
+        email: email.into(),
+        role: role.as_str().into(),
+    }))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -230,7 +243,20 @@ async fn change_role(
     Path((_slug, user_id)): Path<(String, Uuid)>,
     Json(input): Json<RoleInput>,
 ) -> Result<Result<Json<MemberView>, Problem>, Error> {
-    let Ok(role) = input.role.parse::<Role>() else {
+    Ok(set_role(&state, &member, user_id, &input.role)
+        .await?
+        .map(Json))
+}
+
+/// Gives a member another role: admins manage, only owners touch owners, and the last
+/// owner stays one.
+pub async fn set_role(
+    state: &AppState,
+    member: &Member,
+    user_id: Uuid,
+    role: &str,
+) -> Result<Result<MemberView, Problem>, Error> {
+    let Ok(role) = role.parse::<Role>() else {
         return Ok(Err(invalid(
             "role",
             "doit valoir owner, admin, editor ou viewer",
@@ -263,17 +289,9 @@ async fn change_role(
     let before = json!({ "email": changed.email, "role": current.as_str() });
     let after = json!({ "email": changed.email, "role": changed.role });
     let record = Audited::Member(user_id);
-    audit(
-        &mut tx,
-        &member,
-        "update",
-        record,
-        Some(before),
-        Some(after),
-    )
-    .await?;
+    audit(&mut tx, member, "update", record, Some(before), Some(after)).await?;
     tx.commit().await?;
-    Ok(Ok(Json(changed)))
+    Ok(Ok(changed))
 }
 
 async fn remove(
@@ -281,6 +299,18 @@ async fn remove(
     member: Member,
     Path((_slug, user_id)): Path<(String, Uuid)>,
 ) -> Result<Result<StatusCode, Problem>, Error> {
+    Ok(remove_member(&state, &member, user_id)
+        .await?
+        .map(|()| StatusCode::NO_CONTENT))
+}
+
+/// Takes someone out of the workspace (their next request there finds no workspace);
+/// the last owner stays.
+pub async fn remove_member(
+    state: &AppState,
+    member: &Member,
+    user_id: Uuid,
+) -> Result<Result<(), Problem>, Error> {
     let mut tx = maillage_db::begin_tenant(&state.pool, member.tenant.id).await?;
     let current = current_role(&mut tx, member.tenant.id, user_id)
         .await?
@@ -300,9 +330,9 @@ async fn remove(
     .await?;
     let before = json!({ "role": current.as_str() });
     let record = Audited::Member(user_id);
-    audit(&mut tx, &member, "delete", record, Some(before), None).await?;
+    audit(&mut tx, member, "delete", record, Some(before), None).await?;
     tx.commit().await?;
-    Ok(Ok(StatusCode::NO_CONTENT))
+    Ok(Ok(()))
 }
 
 /// What a member-management change is about, in the audit log.

@@ -11,6 +11,7 @@ mod editing;
 mod engagements;
 mod evaluations;
 mod home;
+mod members;
 mod merge;
 mod organisations;
 mod partnerships;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(people::router())
         .merge(organisations::router())
         .merge(merge::router())
+        .merge(members::router())
         .merge(projects::router())
         .merge(project_plan::router())
         .merge(partnerships::router())

@@ -10,6 +10,7 @@ mod helpers;
 mod links;
 mod login;
 mod login_defects;
+mod members;
 mod partnerships;
 mod platform;
 mod projects;

@@ -1,0 +1,102 @@
+//! The members page: admins invite, change roles and remove by the same rules as the
+//! API (only owners touch owners; the last owner stays); others only see who belongs.
+
+use maillage_testkit::oidc::email_of;
+use reqwest::StatusCode;
+
+use crate::helpers::{Stack, TestResult};
+
+const PAGE: &str = "/t/asso-demo/settings/members";
+
+#[tokio::test]
+async fn an_owner_invites_changes_a_role_and_removes_a_member_from_the_page() -> TestResult {
+    let stack = Stack::start().await?;
+    let editor = stack.editor().await?;
+    let owner = stack
+        .member_of(stack.tenant_id, "asso-demo", "sacha", "owner")
+        .await?;
+
+    let page = owner.page(PAGE).await?;
+    assert!(
+        page.contains(&email_of("camille")) && page.contains("Inviter"),
+        "{page}"
+    );
+
+    let refused = owner
+        .post_form(PAGE, &[("email", "pas-une-adresse"), ("role", "viewer")])
+        .await?;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let form = refused.text().await?;
+    assert!(
+        form.contains("adresse e-mail valide") && form.contains("value=\"pas-une-adresse\""),
+        "{form}"
+    );
+
+    let invited = owner
+        .submit(
+            PAGE,
+            &[("email", "Nouvelle@Exemple.fr"), ("role", "viewer")],
+        )
+        .await?;
+    assert_eq!(invited, format!("{PAGE}?done=invited"));
+    let page = owner.page(&invited).await?;
+    assert!(page.contains("Nouvelle@Exemple.fr : Lecteur"), "{page}");
+
+    // camille, editor, becomes a viewer: she reads, and no longer writes.
+    let owner_db = stack.db.owner.clone();
+    let camille_id: uuid::Uuid = sqlx::query_scalar("select id from users where email = $1")
+        .bind(email_of("camille"))
+        .fetch_one(&owner_db)
+        .await?;
+    let changed = owner
+        .submit(&format!("{PAGE}/{camille_id}/role"), &[("role", "viewer")])
+        .await?;
+    assert_eq!(changed, format!("{PAGE}?done=role"));
+    let (status, _) = editor
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/t/asso-demo/people",
+            Some(serde_json::json!({"family_name": "Martin"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // As a viewer she sees who belongs, without the means to change it.
+    let seen = editor.page(PAGE).await?;
+    assert!(
+        seen.contains(&email_of("sacha")) && !seen.contains("Inviter quelqu"),
+        "{seen}"
+    );
+    let tried = editor
+        .post_form(PAGE, &[("email", "intrus@exemple.fr"), ("role", "owner")])
+        .await?;
+    assert_eq!(tried.status(), StatusCode::FORBIDDEN);
+
+    // The last owner cannot leave; camille can be removed, and the workspace is gone for her.
+    let sacha_id: uuid::Uuid = sqlx::query_scalar("select id from users where email = $1")
+        .bind(email_of("sacha"))
+        .fetch_one(&owner_db)
+        .await?;
+    let last = owner
+        .post_form(&format!("{PAGE}/{sacha_id}/remove"), &[])
+        .await?;
+    assert_eq!(last.status(), StatusCode::CONFLICT);
+    assert!(last.text().await?.contains("au moins un propriétaire"));
+    let removed = owner
+        .submit(&format!("{PAGE}/{camille_id}/remove"), &[])
+        .await?;
+    assert_eq!(removed, format!("{PAGE}?done=removed"));
+    assert_eq!(
+        editor.get("/t/asso-demo/").await?.status(),
+        StatusCode::NOT_FOUND
+    );
+    let invitations: i64 = sqlx::query_scalar(
+        "select count(*) from audit_log where record_type in ('member', 'invitation')",
+    )
+    .fetch_one(&owner_db)
+    .await?;
+    assert_eq!(
+        invitations, 3,
+        "the invitation, the role and the removal, audited"
+    );
+    Ok(())
+}
