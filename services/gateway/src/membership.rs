@@ -25,6 +25,8 @@ pub struct Member {
     pub tenant: Tenant,
     pub role: Role,
     pub request_id: String,
+    /// The user's other active workspaces (slug, name), by name.
+    pub other_workspaces: Vec<(String, String)>,
 }
 
 impl FromRequestParts<AppState> for Member {
@@ -42,16 +44,25 @@ impl FromRequestParts<AppState> for Member {
             .ok_or(Error::NotFound)?;
         // Before a tenant is chosen: through the one function that reads a user's
         // memberships across tenants (memberships are under row-level security).
-        let row = sqlx::query!(
+        // All of them at once: the header offers to switch to the others.
+        let mut rows = sqlx::query!(
             r#"select tenant_id as "id!", slug as "slug!", name as "name!",
                       time_zone as "time_zone!", role as "role!", status as "status!"
-               from user_workspaces($2) where slug = $1"#,
-            slug,
+               from user_workspaces($1)"#,
             user.id,
         )
-        .fetch_optional(&state.pool)
-        .await?
-        .ok_or(Error::NotFound)?;
+        .fetch_all(&state.pool)
+        .await?;
+        let position = rows
+            .iter()
+            .position(|row| row.slug == slug)
+            .ok_or(Error::NotFound)?;
+        let row = rows.swap_remove(position);
+        let others = rows
+            .into_iter()
+            .filter(|other| other.status == "active")
+            .map(|other| (other.slug, other.name))
+            .collect();
         // Its members are told, rather than finding no workspace at all.
         if row.status != "active" {
             return Err(Error::Suspended);
@@ -68,6 +79,7 @@ impl FromRequestParts<AppState> for Member {
             },
             role,
             request_id: maillage_runtime::request_id_of(&parts.extensions),
+            other_workspaces: others,
         })
     }
 }
@@ -126,6 +138,8 @@ impl Member {
                 time_zone: row.time_zone,
             },
             role: row.role.parse().map_err(|_| Error::NotFound)?,
+            // A calendar app has no header to switch workspaces from.
+            other_workspaces: Vec::new(),
             request_id,
         })
     }

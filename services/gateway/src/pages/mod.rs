@@ -97,6 +97,8 @@ pub struct Layout {
     pub section: &'static str,
     /// What the header's search field holds: the search being shown, if any.
     pub query: String,
+    /// The user's other workspaces (slug, name), to switch to.
+    pub other_workspaces: Vec<(String, String)>,
 }
 
 impl Layout {
@@ -108,6 +110,7 @@ impl Layout {
             can_edit: member.role.can_edit_records(),
             section,
             query: String::new(),
+            other_workspaces: member.other_workspaces.clone(),
         }
     }
 }

@@ -100,3 +100,36 @@ async fn an_owner_invites_changes_a_role_and_removes_a_member_from_the_page() ->
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_person_in_two_workspaces_switches_between_them_from_the_header() -> TestResult {
+    let stack = Stack::start().await?;
+    let other = stack.db.create_tenant("asso-voisine").await?;
+    stack
+        .db
+        .invite(other, &email_of("camille"), "viewer")
+        .await?;
+    let camille = stack.editor().await?;
+    let page = camille.page("/t/asso-demo/people").await?;
+    assert!(
+        page.contains("Changer d'espace") && page.contains("href=\"/t/asso-voisine/\""),
+        "{page}"
+    );
+    let there = camille.page("/t/asso-voisine/").await?;
+    assert!(
+        there.contains("href=\"/t/asso-demo/\""),
+        "and back: {there}"
+    );
+
+    // Someone in one workspace only has nothing to switch to.
+    let sacha = stack
+        .member_of(stack.tenant_id, "asso-demo", "sacha", "viewer")
+        .await?;
+    assert!(
+        !sacha
+            .page("/t/asso-demo/people")
+            .await?
+            .contains("Changer d'espace")
+    );
+    Ok(())
+}
