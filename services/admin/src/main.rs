@@ -5,6 +5,7 @@ mod export;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use maillage_db::platform::{Provisioning, creation_detail, provision};
 use maillage_domain::EmailAddress;
 use maillage_domain::workspace::{NewWorkspace, WorkspaceFields};
 use sqlx::PgPool;
@@ -256,45 +257,20 @@ async fn create_tenant(
 ) -> anyhow::Result<()> {
     let slug = workspace.slug.as_str();
     let mut tx = maillage_db::begin(pool).await?;
-    let provisioned = sqlx::query!(
-        r#"select tenant_id as "tenant_id!", created as "created!"
-           from provision_tenant($1, $2, $3, $4, $5, $6, $7)"#,
-        Uuid::now_v7(),
-        slug,
-        workspace.name,
-        workspace.kind.as_str(),
-        workspace.locale,
-        workspace.time_zone.name(),
-        workspace.owner_email.as_str(),
-    )
-    .fetch_one(&mut *tx)
-    .await;
-    let provisioned = match provisioned {
-        Ok(provisioned) => provisioned,
-        Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
-            if if_absent {
-                println!("tenant {slug} already exists");
-                return Ok(());
-            }
-            anyhow::bail!("a tenant with slug {slug} already exists");
+    let created = match provision(&mut tx, workspace).await? {
+        Provisioning::Created(_) => true,
+        Provisioning::AlreadyThere(_) => false,
+        Provisioning::SlugTaken if if_absent => {
+            println!("tenant {slug} already exists");
+            return Ok(());
         }
-        Err(error) => return Err(error.into()),
+        Provisioning::SlugTaken => anyhow::bail!("a tenant with slug {slug} already exists"),
     };
-    if provisioned.created {
-        audit(
-            &mut tx,
-            "tenant.create",
-            slug,
-            serde_json::json!({
-                "name": workspace.name,
-                "kind": workspace.kind.as_str(),
-                "owner_email": workspace.owner_email.as_str(),
-            }),
-        )
-        .await?;
+    if created {
+        audit(&mut tx, "tenant.create", slug, creation_detail(workspace)).await?;
     }
     tx.commit().await?;
-    if provisioned.created {
+    if created {
         println!(
             "tenant {slug} created; {} becomes its owner at first login",
             workspace.owner_email

@@ -7,6 +7,8 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
+pub mod platform;
+
 pub use sqlx;
 
 /// Every migration of the shared schema, embedded in the binary.

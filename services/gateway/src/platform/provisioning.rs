@@ -7,7 +7,8 @@ use maillage_domain::TenantKind;
 use maillage_domain::workspace::{LOCALES, NewWorkspace, WorkspaceFields};
 use maillage_problem::{FieldError, Json, Problem};
 use serde::Deserialize;
-use uuid::Uuid;
+
+use maillage_db::platform::{self, Provisioning, creation_detail};
 
 use super::{PlatformAdmin, audit};
 use crate::Error;
@@ -82,22 +83,10 @@ pub async fn provision(
     };
     let slug = workspace.slug.as_str();
     let mut tx = maillage_db::begin(&state.pool).await?;
-    let provisioned = sqlx::query!(
-        r#"select tenant_id as "tenant_id!", created as "created!"
-           from provision_tenant($1, $2, $3, $4, $5, $6, $7)"#,
-        Uuid::now_v7(),
-        slug,
-        workspace.name,
-        workspace.kind.as_str(),
-        workspace.locale,
-        workspace.time_zone.name(),
-        workspace.owner_email.as_str(),
-    )
-    .fetch_one(&mut *tx)
-    .await;
-    let created = match provisioned {
-        Ok(provisioned) => provisioned.created,
-        Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+    let created = match platform::provision(&mut tx, &workspace).await? {
+        Provisioning::Created(_) => true,
+        Provisioning::AlreadyThere(_) => false,
+        Provisioning::SlugTaken => {
             return Ok(Err(Problem::new(
                 StatusCode::CONFLICT,
                 "slug-taken",
@@ -105,17 +94,16 @@ pub async fn provision(
             )
             .with_detail("Choisissez un autre identifiant (slug).")));
         }
-        Err(error) => return Err(error.into()),
     };
     if created {
-        let detail = serde_json::json!({
-            "name": workspace.name,
-            "kind": workspace.kind.as_str(),
-            "locale": workspace.locale,
-            "time_zone": workspace.time_zone.name(),
-            "owner_email": workspace.owner_email.as_str(),
-        });
-        audit(&mut tx, admin, "tenant.create", slug, detail).await?;
+        audit(
+            &mut tx,
+            admin,
+            "tenant.create",
+            slug,
+            creation_detail(&workspace),
+        )
+        .await?;
     }
     tx.commit().await?;
     let view = workspaces(state, None, Some(slug), 1)
