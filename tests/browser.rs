@@ -190,3 +190,88 @@ async fn a_person_logs_in_enters_a_deadline_and_logs_out_in_a_real_browser() -> 
     assert_eq!(platform.db.count("reporting_deadlines").await?, 1);
     Ok(())
 }
+
+/// A platform administrator signs in, finds the console from the home page and makes a
+/// workspace from its form, in a real browser.
+#[tokio::test]
+async fn a_platform_admin_makes_a_workspace_from_the_console_in_a_real_browser() -> TestResult {
+    let platform = Platform::start().await?;
+    sqlx::query(
+        "insert into platform_admins (email) values ('dominique.bernard@demo.maillage.test')",
+    )
+    .execute(&platform.db.owner)
+    .await?;
+    let chromium = Chromium::start().await?;
+    let browser = &chromium.client;
+
+    browser.goto(&format!("{}/login", platform.gateway)).await?;
+    browser
+        .find(Locator::Css("input[name=login]"))
+        .await?
+        .send_keys("dominique")
+        .await?;
+    browser
+        .find(Locator::Css("input[name=password]"))
+        .await?
+        .send_keys("demo")
+        .await?;
+    browser
+        .find(Locator::Css("button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait()
+        .for_element(Locator::LinkText("Console de la plateforme"))
+        .await?
+        .click()
+        .await?;
+    browser.wait().for_element(Locator::Css("main h1")).await?;
+    assert_eq!(text_of(browser, "main h1").await?, "Espaces de travail");
+    let unlabelled = browser
+        .execute(
+            "return [...document.querySelectorAll('main input:not([type=hidden]), main select')]
+                .filter(e => e.labels.length === 0).map(e => e.name)",
+            vec![],
+        )
+        .await?;
+    assert_eq!(unlabelled, serde_json::json!([]), "every field has a label");
+
+    for (id, text) in [
+        ("name", "Réseau des jardins"),
+        ("slug", "reseau-jardins"),
+        ("owner_email", "sacha.petit@demo.maillage.test"),
+    ] {
+        browser.find(Locator::Id(id)).await?.send_keys(text).await?;
+    }
+    browser
+        .find(Locator::Css("select#kind option[value=federation]"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .find(Locator::Css(
+            "form[action='/admin/workspaces'] button[type=submit]",
+        ))
+        .await?
+        .click()
+        .await?;
+    browser.wait().for_element(Locator::Css(".notice")).await?;
+    let notice = text_of(browser, ".notice").await?;
+    assert!(
+        notice.contains("reseau-jardins") && notice.contains("est créé"),
+        "{notice}"
+    );
+    let table = text_of(browser, "main table").await?;
+    assert!(
+        table.contains("Réseau des jardins") && table.contains("federation"),
+        "{table}"
+    );
+
+    chromium.client.clone().close().await?;
+    let kind: String = sqlx::query_scalar("select kind from tenants where slug = 'reseau-jardins'")
+        .fetch_one(&platform.db.owner)
+        .await?;
+    assert_eq!(kind, "federation");
+    Ok(())
+}
