@@ -17,7 +17,7 @@ use super::{Choice, FormErrors, page_with_status};
 use crate::Error;
 use crate::platform::{
     DEFAULT_GRACE_DAYS, PlatformAdmin, Provisioned, StatusChange, WorkspaceInput, WorkspaceView,
-    cancel_scheduled_deletion, change_status, schedule_deletion, workspaces,
+    cancel_scheduled_deletion, change_status, schedule_deletion, workspace, workspaces,
 };
 use crate::state::AppState;
 
@@ -213,13 +213,9 @@ async fn deletion_page(
     grace_days: String,
     errors: FormErrors,
 ) -> Result<DeletionPage, Error> {
-    let workspace = workspaces(state, None, Some(slug), 1)
-        .await?
-        .pop()
-        .ok_or(Error::NotFound)?;
     Ok(DeletionPage {
         admin_name: admin.user.display_name.clone(),
-        workspace,
+        workspace: workspace(state, slug).await?,
         grace_days,
         errors,
     })

@@ -10,7 +10,7 @@ use super::{PlatformAdmin, audit};
 use crate::Error;
 use crate::state::AppState;
 
-use super::listing::{WorkspaceView, workspaces};
+use super::listing::{WorkspaceView, workspace};
 
 /// What suspending or reactivating does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,10 +73,7 @@ pub async fn change_status(
         audit(&mut tx, admin, change.action(), slug, serde_json::json!({})).await?;
     }
     tx.commit().await?;
-    workspaces(state, None, Some(slug), 1)
-        .await?
-        .pop()
-        .ok_or(Error::NotFound)
+    workspace(state, slug).await
 }
 
 pub(super) async fn suspend(
@@ -140,10 +137,7 @@ pub async fn schedule_deletion(
         audit(&mut tx, admin, "tenant.deletion-requested", slug, detail).await?;
     }
     tx.commit().await?;
-    Ok(Ok(workspaces(state, None, Some(slug), 1)
-        .await?
-        .pop()
-        .ok_or(Error::NotFound)?))
+    Ok(Ok(workspace(state, slug).await?))
 }
 
 /// Cancels a pending deletion; the workspace stays suspended until reactivated.
@@ -170,10 +164,7 @@ pub async fn cancel_scheduled_deletion(
         .await?;
     }
     tx.commit().await?;
-    workspaces(state, None, Some(slug), 1)
-        .await?
-        .pop()
-        .ok_or(Error::NotFound)
+    workspace(state, slug).await
 }
 
 pub(super) async fn request_deletion(

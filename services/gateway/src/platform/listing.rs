@@ -92,6 +92,14 @@ pub async fn workspaces(
         .collect())
 }
 
+/// The workspace `slug` as the console shows it, or `NotFound`.
+pub async fn workspace(state: &AppState, slug: &str) -> Result<WorkspaceView, Error> {
+    workspaces(state, None, Some(slug), 1)
+        .await?
+        .pop()
+        .ok_or(Error::NotFound)
+}
+
 pub(super) async fn list(
     State(state): State<AppState>,
     _admin: PlatformAdmin,

@@ -25,7 +25,7 @@ pub use self::lifecycle::{
 };
 use self::lifecycle::{DeletionInput, cancel_deletion, reactivate, request_deletion, suspend};
 use self::listing::{ListQuery, Workspaces, list};
-pub use self::listing::{WorkspaceView, workspaces};
+pub use self::listing::{WorkspaceView, workspace, workspaces};
 use self::provisioning::create;
 pub use self::provisioning::{Provisioned, WorkspaceInput, provision};
 

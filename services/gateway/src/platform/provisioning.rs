@@ -14,7 +14,7 @@ use super::{PlatformAdmin, audit};
 use crate::Error;
 use crate::state::AppState;
 
-use super::listing::{WorkspaceView, workspaces};
+use super::listing::{self, WorkspaceView};
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -106,10 +106,7 @@ pub async fn provision(
         .await?;
     }
     tx.commit().await?;
-    let view = workspaces(state, None, Some(slug), 1)
-        .await?
-        .pop()
-        .ok_or(Error::NotFound)?;
+    let view = listing::workspace(state, slug).await?;
     Ok(Ok(if created {
         Provisioned::Created(view)
     } else {
