@@ -82,6 +82,37 @@ fn tempfile_dir() -> anyhow::Result<String> {
     Ok(dir.to_string_lossy().into_owned())
 }
 
+/// Fills and sends the development provider's login page as `account`.
+async fn sign_in_at_provider(browser: &Client, account: &str) -> anyhow::Result<()> {
+    browser
+        .find(Locator::Css("input[name=login]"))
+        .await?
+        .send_keys(account)
+        .await?;
+    browser
+        .find(Locator::Css("input[name=password]"))
+        .await?
+        .send_keys("demo")
+        .await?;
+    browser
+        .find(Locator::Css("button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}
+
+/// The names of the page's fields that no label names.
+async fn unlabelled_fields(browser: &Client) -> anyhow::Result<serde_json::Value> {
+    Ok(browser
+        .execute(
+            "return [...document.querySelectorAll('main input:not([type=hidden]), main select, main textarea')]
+                .filter(e => e.labels.length === 0).map(e => e.name)",
+            vec![],
+        )
+        .await?)
+}
+
 async fn text_of(client: &Client, css: &str) -> anyhow::Result<String> {
     Ok(client.find(Locator::Css(css)).await?.text().await?)
 }
@@ -98,22 +129,7 @@ async fn a_person_logs_in_enters_a_deadline_and_logs_out_in_a_real_browser() -> 
         .await?
         .click()
         .await?;
-    // The provider's login page.
-    browser
-        .find(Locator::Css("input[name=login]"))
-        .await?
-        .send_keys("camille")
-        .await?;
-    browser
-        .find(Locator::Css("input[name=password]"))
-        .await?
-        .send_keys("demo")
-        .await?;
-    browser
-        .find(Locator::Css("button[type=submit]"))
-        .await?
-        .click()
-        .await?;
+    sign_in_at_provider(browser, "camille").await?;
 
     browser.wait().for_element(Locator::Css("main h1")).await?;
     assert_eq!(text_of(browser, "main h1").await?, "Association asso-demo");
@@ -129,14 +145,11 @@ async fn a_person_logs_in_enters_a_deadline_and_logs_out_in_a_real_browser() -> 
         .await?
         .click()
         .await?;
-    let unlabelled = browser
-        .execute(
-            "return [...document.querySelectorAll('main input:not([type=hidden]), main select, main textarea')]
-                .filter(e => e.labels.length === 0).map(e => e.name)",
-            vec![],
-        )
-        .await?;
-    assert_eq!(unlabelled, serde_json::json!([]), "every field has a label");
+    assert_eq!(
+        unlabelled_fields(browser).await?,
+        serde_json::json!([]),
+        "every field has a label"
+    );
     browser
         .find(Locator::Id("title"))
         .await?
@@ -205,21 +218,7 @@ async fn a_platform_admin_makes_a_workspace_from_the_console_in_a_real_browser()
     let browser = &chromium.client;
 
     browser.goto(&format!("{}/login", platform.gateway)).await?;
-    browser
-        .find(Locator::Css("input[name=login]"))
-        .await?
-        .send_keys("dominique")
-        .await?;
-    browser
-        .find(Locator::Css("input[name=password]"))
-        .await?
-        .send_keys("demo")
-        .await?;
-    browser
-        .find(Locator::Css("button[type=submit]"))
-        .await?
-        .click()
-        .await?;
+    sign_in_at_provider(browser, "dominique").await?;
     browser
         .wait()
         .for_element(Locator::LinkText("Console de la plateforme"))
@@ -228,14 +227,11 @@ async fn a_platform_admin_makes_a_workspace_from_the_console_in_a_real_browser()
         .await?;
     browser.wait().for_element(Locator::Css("main h1")).await?;
     assert_eq!(text_of(browser, "main h1").await?, "Espaces de travail");
-    let unlabelled = browser
-        .execute(
-            "return [...document.querySelectorAll('main input:not([type=hidden]), main select')]
-                .filter(e => e.labels.length === 0).map(e => e.name)",
-            vec![],
-        )
-        .await?;
-    assert_eq!(unlabelled, serde_json::json!([]), "every field has a label");
+    assert_eq!(
+        unlabelled_fields(browser).await?,
+        serde_json::json!([]),
+        "every field has a label"
+    );
 
     for (id, text) in [
         ("name", "Réseau des jardins"),
