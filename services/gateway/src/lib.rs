@@ -9,6 +9,7 @@ mod config;
 mod core_client;
 mod error;
 mod html_errors;
+mod invitation_links;
 mod login;
 mod members;
 mod membership;

@@ -13,8 +13,8 @@ use crate::rate_limit::{self, RateLimiter};
 use crate::session::SessionStore;
 use crate::state::AppState;
 use crate::{
-    Config, Error, api, calendar, login, members, openapi, pages, platform, security_headers,
-    unsubscribe,
+    Config, Error, api, calendar, invitation_links, login, members, openapi, pages, platform,
+    security_headers, unsubscribe,
 };
 
 /// Builds the service and binds its port (port 0 picks a free one, for tests):
@@ -47,6 +47,7 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
     let web = pages::router()
         .merge(login::router())
         .merge(unsubscribe::router())
+        .merge(invitation_links::router())
         .merge(calendar::router())
         .layer(middleware::from_fn(
             crate::html_errors::render_problems_as_pages,

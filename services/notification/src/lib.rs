@@ -5,6 +5,7 @@
 //! ```text
 //! outbox (PostgreSQL) ─relay─► stream "events" ─planner─► reminders (PostgreSQL)
 //! reminders due ─dispatcher─► stream "reminders" ─sender─► SMTP ─► record "sent", then ack
+//! invitations due ─inviter─► SMTP ─► record "sent" (the workspace's invitation emails)
 //! ```
 //! PostgreSQL is the source of truth; Redis streams only carry work. Each stream is read
 //! by a consumer group, an entry is acknowledged only once its effect is committed, and
@@ -17,6 +18,7 @@ mod delivery;
 mod digest;
 mod email;
 mod error;
+mod invitations;
 mod metrics;
 mod planner;
 mod relay;

@@ -133,6 +133,7 @@ impl Application {
             counters.clone(),
         ));
         running.spawn(workers::digester::run(context.clone(), outbound.clone()));
+        running.spawn(workers::inviter::run(context.clone(), outbound.clone()));
         running.spawn(workers::purger::run(context.clone()));
         running.spawn(workers::sender::run(
             context,

@@ -16,7 +16,9 @@ use uuid::Uuid;
 
 use super::{Choice, FormErrors, Layout, page_with_status};
 use crate::Error;
-use crate::members::{Members, invite_by_email, members_of, remove_member, set_role};
+use crate::members::{
+    Members, VALID_FOR_DAYS, invite_by_email, members_of, remove_member, resend, revoke, set_role,
+};
 use crate::membership::Member;
 use crate::state::AppState;
 
@@ -28,6 +30,14 @@ pub fn router() -> Router<AppState> {
             post(change_role),
         )
         .route("/t/{slug}/settings/members/{user_id}/remove", post(remove))
+        .route(
+            "/t/{slug}/settings/members/invitations/{invitation_id}/resend",
+            post(resend_invitation),
+        )
+        .route(
+            "/t/{slug}/settings/members/invitations/{invitation_id}/revoke",
+            post(revoke_invitation),
+        )
 }
 
 /// Each role with its French name, most powerful first.
@@ -38,7 +48,8 @@ const ROLES: [(&str, &str); 4] = [
     ("viewer", "Lecteur"),
 ];
 
-fn role_label(role: &str) -> &'static str {
+/// A role's French name.
+pub(crate) fn role_label(role: &str) -> &'static str {
     ROLES
         .iter()
         .find(|(value, _)| *value == role)
@@ -53,7 +64,8 @@ struct MembersPage {
     /// Whether the viewer may invite, change roles and remove.
     manages: bool,
     my_id: Uuid,
-    notice: Option<&'static str>,
+    zone: chrono_tz::Tz,
+    notice: Option<String>,
     form: InvitationForm,
     errors: FormErrors,
 }
@@ -61,6 +73,21 @@ struct MembersPage {
 impl MembersPage {
     fn label(&self, role: &str) -> &'static str {
         role_label(role)
+    }
+
+    /// Where an invitation's email stands, in words.
+    fn email_status(&self, status: &str) -> &'static str {
+        match status {
+            "queued" => "e-mail en cours d'envoi",
+            "sent" => "e-mail envoyé",
+            "failed" => "l'e-mail n'a pas pu partir : renvoyez-le ou vérifiez l'adresse",
+            "expired" => "expirée : renvoyez-la pour un nouveau lien",
+            _ => "pas d'e-mail envoyé",
+        }
+    }
+
+    fn until(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        super::local_datetime(*at, self.zone)
     }
 
     fn role_choices(&self, current: &str) -> Vec<Choice> {
@@ -92,13 +119,14 @@ async fn page(
     member: &Member,
     form: InvitationForm,
     errors: FormErrors,
-    notice: Option<&'static str>,
+    notice: Option<String>,
 ) -> Result<MembersPage, Error> {
     Ok(MembersPage {
         layout: Layout::of(member, "members"),
         members: members_of(state, member.tenant.id).await?,
         manages: member.role >= Role::Admin,
         my_id: member.user.id,
+        zone: super::tenant_zone(member),
         notice,
         form,
         errors,
@@ -111,11 +139,13 @@ async fn show(
     Query(query): Query<Notice>,
 ) -> Result<Response, Error> {
     let notice = match query.done.as_deref() {
-        Some("invited") => Some(
-            "L'invitation est enregistrée : elle prend effet à la première connexion de la personne.",
-        ),
-        Some("role") => Some("Le rôle est changé."),
-        Some("removed") => Some("La personne ne fait plus partie de l'espace."),
+        Some("invited") => Some(format!(
+            "L'invitation part par e-mail : son lien sert une fois, pendant {VALID_FOR_DAYS} jours."
+        )),
+        Some("resent") => Some("L'invitation repart par e-mail, avec un nouveau lien.".into()),
+        Some("revoked") => Some("L'invitation est annulée : son lien ne sert plus.".into()),
+        Some("role") => Some("Le rôle est changé.".into()),
+        Some("removed") => Some("La personne ne fait plus partie de l'espace.".into()),
         _ => None,
     };
     let form = InvitationForm {
@@ -180,5 +210,27 @@ async fn remove(
     let outcome = remove_member(&state, &member, user_id)
         .await?
         .map(|()| "removed");
+    answer(&state, &member, outcome, InvitationForm::default()).await
+}
+
+async fn resend_invitation(
+    State(state): State<AppState>,
+    member: Member,
+    Path((_slug, invitation_id)): Path<(String, Uuid)>,
+) -> Result<Response, Error> {
+    let outcome = resend(&state, &member, invitation_id)
+        .await?
+        .map(|_| "resent");
+    answer(&state, &member, outcome, InvitationForm::default()).await
+}
+
+async fn revoke_invitation(
+    State(state): State<AppState>,
+    member: Member,
+    Path((_slug, invitation_id)): Path<(String, Uuid)>,
+) -> Result<Response, Error> {
+    let outcome = revoke(&state, &member, invitation_id)
+        .await?
+        .map(|()| "revoked");
     answer(&state, &member, outcome, InvitationForm::default()).await
 }

@@ -23,6 +23,8 @@ mod reminders;
 mod search;
 mod tags;
 
+pub(crate) use members::role_label;
+
 use std::collections::HashMap;
 
 use askama::Template;

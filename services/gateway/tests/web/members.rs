@@ -40,7 +40,12 @@ async fn an_owner_invites_changes_a_role_and_removes_a_member_from_the_page() ->
         .await?;
     assert_eq!(invited, format!("{PAGE}?done=invited"));
     let page = owner.page(&invited).await?;
-    assert!(page.contains("Nouvelle@Exemple.fr : Lecteur"), "{page}");
+    assert!(
+        page.contains("<td>nouvelle@exemple.fr</td>\n<td>Lecteur</td>")
+            && page.contains("e-mail en cours d&#39;envoi")
+            && page.contains("part par e-mail"),
+        "{page}"
+    );
 
     // camille, editor, becomes a viewer: she reads, and no longer writes.
     let owner_db = stack.db.owner.clone();
@@ -131,5 +136,86 @@ async fn a_person_in_two_workspaces_switches_between_them_from_the_header() -> T
             .await?
             .contains("Changer d'espace")
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_admin_resends_and_revokes_an_invitation_from_the_page_and_no_one_else_does()
+-> TestResult {
+    let stack = Stack::start().await?;
+    let editor = stack.editor().await?;
+    let owner = stack
+        .member_of(stack.tenant_id, "asso-demo", "sacha", "owner")
+        .await?;
+    owner
+        .submit(
+            PAGE,
+            &[("email", "nouvelle@exemple.fr"), ("role", "editor")],
+        )
+        .await?;
+    let invitation: uuid::Uuid =
+        sqlx::query_scalar("select id from invitations where email = 'nouvelle@exemple.fr'")
+            .fetch_one(&stack.db.owner)
+            .await?;
+    let resend = format!("{PAGE}/invitations/{invitation}/resend");
+    let revoke = format!("{PAGE}/invitations/{invitation}/revoke");
+
+    // Its email is on its way: sending it again now is refused, in words.
+    let refused = owner.post_form(&resend, &[]).await?;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert!(refused.text().await?.contains("Attendez une minute"));
+    // An editor neither resends nor revokes; another workspace's admin finds nothing.
+    assert_eq!(
+        editor.post_form(&revoke, &[]).await?.status(),
+        StatusCode::FORBIDDEN
+    );
+    let elsewhere = stack.db.create_tenant("asso-voisine").await?;
+    let neighbour = stack
+        .member_of(elsewhere, "asso-voisine", "dominique", "owner")
+        .await?;
+    let foreign = format!("/t/asso-voisine/settings/members/invitations/{invitation}/revoke");
+    assert_eq!(
+        neighbour.post_form(&foreign, &[]).await?.status(),
+        StatusCode::NOT_FOUND
+    );
+    let api = format!("/api/v1/t/asso-voisine/members/invitations/{invitation}");
+    let (status, _) = neighbour.api(reqwest::Method::DELETE, &api, None).await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        stack.db.count("invitations").await?,
+        4,
+        "nothing was taken back"
+    );
+
+    // Sent a while ago: sent again, with a new link; then revoked.
+    let old_hash: Vec<u8> = sqlx::query_scalar(
+        "update invitations set email_due_at = null, email_sent_at = now() - interval '5 minutes'
+         where id = $1 returning token_hash",
+    )
+    .bind(invitation)
+    .fetch_one(&stack.db.owner)
+    .await?;
+    assert_eq!(
+        owner.submit(&resend, &[]).await?,
+        format!("{PAGE}?done=resent")
+    );
+    let new_hash: Vec<u8> = sqlx::query_scalar("select token_hash from invitations where id = $1")
+        .bind(invitation)
+        .fetch_one(&stack.db.owner)
+        .await?;
+    assert_ne!(old_hash, new_hash, "the older link stops working");
+    assert_eq!(
+        owner.submit(&revoke, &[]).await?,
+        format!("{PAGE}?done=revoked")
+    );
+    let page = owner.page(PAGE).await?;
+    assert!(!page.contains("nouvelle@exemple.fr"), "{page}");
+    let audited: Vec<String> = sqlx::query_scalar(
+        "select action from audit_log where record_type = 'invitation' and record_id = $1 order by at",
+    )
+    .bind(invitation)
+    .fetch_all(&stack.db.owner)
+    .await?;
+    assert_eq!(audited, ["create", "update", "delete"]);
     Ok(())
 }

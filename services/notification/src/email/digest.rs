@@ -108,7 +108,7 @@ impl DigestContent<'_> {
             action,
             link: self.link,
             footer: &footer,
-            unsubscribe: self.unsubscribe,
+            unsubscribe: Some(self.unsubscribe),
         }
         .render(subject)
     }

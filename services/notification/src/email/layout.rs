@@ -13,7 +13,7 @@ struct ReminderHtml<'a> {
     link: &'a str,
     footer: &'a str,
     unsubscribe_label: &'a str,
-    unsubscribe: &'a str,
+    unsubscribe: Option<&'a str>,
 }
 
 #[derive(Template)]
@@ -25,7 +25,7 @@ struct ReminderText<'a> {
     link: &'a str,
     footer: &'a str,
     unsubscribe_label: &'a str,
-    unsubscribe: &'a str,
+    unsubscribe: Option<&'a str>,
 }
 
 pub struct RenderedEmail {
@@ -43,7 +43,8 @@ pub(super) struct Layout<'a> {
     pub(super) action: &'a str,
     pub(super) link: &'a str,
     pub(super) footer: &'a str,
-    pub(super) unsubscribe: &'a str,
+    /// Where one click stops these emails: none for a one-off (an invitation).
+    pub(super) unsubscribe: Option<&'a str>,
 }
 
 impl Layout<'_> {

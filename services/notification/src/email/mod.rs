@@ -1,6 +1,8 @@
-//! The reminder email, in the recipient's language, as HTML and plain text.
+//! The emails (reminders, digests, invitations), in the recipient's language, as HTML
+//! and plain text.
 
 mod digest;
+mod invitation;
 mod layout;
 mod reminder;
 mod words;
@@ -9,6 +11,7 @@ use lettre::message::MessageBuilder;
 use lettre::message::header::{HeaderName, HeaderValue};
 
 pub use self::digest::{Cadence, DigestContent, DigestItem};
+pub use self::invitation::InvitationContent;
 pub use self::layout::RenderedEmail;
 pub use self::reminder::ReminderContent;
 

@@ -122,7 +122,7 @@ impl ReminderContent<'_> {
             action: words.action,
             link: self.link,
             footer: &footer,
-            unsubscribe: self.unsubscribe,
+            unsubscribe: Some(self.unsubscribe),
         }
         .render(subject)
     }

@@ -7,12 +7,14 @@
 //! dispatcher  reminders due → stream "reminders"; interrupted sends put back
 //! sender      stream "reminders" → SMTP → "sent" recorded, entry acknowledged
 //! digester    daily and weekly digests
+//! inviter     invitation emails
 //! purger      workspaces deleted once their grace period is over
 //! sampler     the gauges /metrics serves
 //! ```
 
 pub mod digester;
 pub mod dispatcher;
+pub mod inviter;
 pub mod planner;
 pub mod purger;
 pub mod relay;

@@ -4,6 +4,7 @@
 
 mod digests;
 mod helpers;
+mod invitations;
 mod recipients;
 mod sending;
 mod suspension;

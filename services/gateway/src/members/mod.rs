@@ -1,18 +1,24 @@
-//! Members of a tenant: everyone sees who belongs; admins invite, change roles and
-//! remove; only owners make owners, and a tenant never loses its last owner.
+//! Members of a tenant: everyone sees who belongs; admins invite (`invitations`),
+//! change roles and remove, by the rules of `rules`.
+
+mod invitations;
+mod rules;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use maillage_domain::{EmailAddress, Role};
-use maillage_problem::{FieldError, Json, Path, Problem};
+use maillage_domain::Role;
+use maillage_problem::{Json, Path, Problem};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::Error;
 use crate::membership::Member;
 use crate::state::AppState;
+
+pub use self::invitations::{InvitationView, VALID_FOR_DAYS, invite_by_email, resend, revoke};
+use self::rules::{Audited, audit, current_role, last_owner, may_manage, owners, parse_role};
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()
@@ -29,6 +35,21 @@ pub fn router() -> ApiRouter<AppState> {
                 .body::<InvitationInput>()
                 .created()
                 .returns::<InvitationView>(),
+        )
+        .post(
+            "/api/v1/t/{slug}/members/invitations/{invitation_id}/resend",
+            resend_invitation,
+            Doc::new(
+                "members",
+                "Renvoyer une invitation : un nouveau lien, une nouvelle échéance (administrateurs)",
+            )
+            .returns::<InvitationView>(),
+        )
+        .delete(
+            "/api/v1/t/{slug}/members/invitations/{invitation_id}",
+            revoke_invitation,
+            Doc::new("members", "Annuler une invitation : son lien ne sert plus (administrateurs)")
+                .no_content(),
         )
         .patch(
             "/api/v1/t/{slug}/members/{user_id}",
@@ -56,59 +77,14 @@ pub struct MemberView {
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct InvitationView {
-    pub email: String,
-    pub role: String,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Members {
     pub members: Vec<MemberView>,
     pub pending_invitations: Vec<InvitationView>,
 }
 
-fn forbidden() -> Problem {
-    Problem::new(
-        StatusCode::FORBIDDEN,
-        "forbidden",
-        "Votre rôle ne permet pas cette action.",
-    )
-}
-
 /// The roles a member may be given, for the document.
 fn role_schema() -> utoipa::openapi::schema::Object {
     maillage_runtime::api::one_of(&Role::ALL.map(Role::as_str))
-}
-
-fn invalid(field: &str, message: &str) -> Problem {
-    Problem::validation(vec![FieldError::new(field, message)])
-}
-
-/// A workspace without an owner could not be managed any more: the change is refused
-/// as a conflict with the workspace's state, not as a bad input.
-fn last_owner() -> Problem {
-    Problem::new(
-        StatusCode::CONFLICT,
-        "last-owner",
-        "L'espace doit garder au moins un propriétaire.",
-    )
-    .with_detail("Nommez d'abord un autre propriétaire.")
-}
-
-/// Admins manage members; only owners hand out or take away the owner role.
-fn may_manage(
-    actor: Role,
-    target_before: Option<Role>,
-    target_after: Option<Role>,
-) -> Result<(), Problem> {
-    if actor < Role::Admin {
-        return Err(forbidden());
-    }
-    let touches_owner = target_before == Some(Role::Owner) || target_after == Some(Role::Owner);
-    if touches_owner && actor != Role::Owner {
-        return Err(forbidden());
-    }
-    Ok(())
 }
 
 /// The tenant's members, by name: who a report can fall to.
@@ -142,13 +118,7 @@ pub async fn members_of(state: &AppState, tenant_id: Uuid) -> Result<Members, Er
     )
     .fetch_all(&mut *tx)
     .await?;
-    let pending_invitations = sqlx::query_as!(
-        InvitationView,
-        "select email, role from invitations where tenant_id = $1 and accepted_at is null order by email",
-        tenant_id
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    let pending_invitations = invitations::pending(&mut tx, tenant_id).await?;
     tx.commit().await?;
     Ok(Members {
         members,
@@ -173,61 +143,6 @@ async fn invite(
     Ok(invite_by_email(&state, &member, &input.email, &input.role)
         .await?
         .map(|invited| (StatusCode::CREATED, Json(invited))))
-}
-
-/// Invites someone by email; the invitation becomes a membership at their first login.
-pub async fn invite_by_email(
-    state: &AppState,
-    member: &Member,
-    email: &str,
-    role: &str,
-) -> Result<Result<InvitationView, Problem>, Error> {
-    let Ok(role) = role.parse::<Role>() else {
-        return Ok(Err(invalid(
-            "role",
-            "doit valoir owner, admin, editor ou viewer",
-        )));
-    };
-    if let Err(problem) = may_manage(member.role, None, Some(role)) {
-        return Ok(Err(problem));
-    }
-    let Ok(email) = EmailAddress::parse(email) else {
-        return Ok(Err(invalid("email", "n'est pas une adresse e-mail valide")));
-    };
-    let mut tx = maillage_db::begin_tenant(&state.pool, member.tenant.id).await?;
-    let already = sqlx::query_scalar!(
-        r#"select exists(select 1 from memberships m join users u on u.id = m.user_id
-                         where m.tenant_id = $1 and lower(u.email) = lower($2)) as "already!""#,
-        member.tenant.id,
-        email.as_str(),
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if already {
-        return Ok(Err(Problem::new(
-            StatusCode::CONFLICT,
-            "already-member",
-            "Cette personne est déjà membre de l'espace.",
-        )));
-    }
-    sqlx::query!(
-        r#"insert into invitations (tenant_id, email, role) values ($1, $2, $3)
-           on conflict (tenant_id, email) do update set role = excluded.role, accepted_at = null, created_at = now()"#,
-        member.tenant.id,
-        email.as_str(),
-        role.as_str(),
-    )
-    .execute(&mut *tx)
-    .await?;
-    let invited = json!({ "email": email.as_str(), "role": role.as_str() });
-    let record = Audited::Invitation(email.as_str());
-    audit(&mut tx, member, "create", record, None, Some(invited)).await?;
-    tx.commit().await?;
-    tracing::info!(tenant = %member.tenant.slug, %role, "member invited");
-    Ok(Ok(InvitationView {
-        email: email.into(),
-        role: role.as_str().into(),
-    }))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -256,11 +171,9 @@ pub async fn set_role(
     user_id: Uuid,
     role: &str,
 ) -> Result<Result<MemberView, Problem>, Error> {
-    let Ok(role) = role.parse::<Role>() else {
-        return Ok(Err(invalid(
-            "role",
-            "doit valoir owner, admin, editor ou viewer",
-        )));
+    let role = match parse_role(role) {
+        Ok(role) => role,
+        Err(problem) => return Ok(Err(problem)),
     };
     let mut tx = maillage_db::begin_tenant(&state.pool, member.tenant.id).await?;
     let current = current_role(&mut tx, member.tenant.id, user_id)
@@ -335,82 +248,20 @@ pub async fn remove_member(
     Ok(Ok(()))
 }
 
-/// What a member-management change is about, in the audit log.
-enum Audited<'a> {
-    Member(Uuid),
-    /// Invitations have no id: their email stands for it.
-    Invitation(&'a str),
+async fn resend_invitation(
+    State(state): State<AppState>,
+    member: Member,
+    Path((_slug, invitation_id)): Path<(String, Uuid)>,
+) -> Result<Result<Json<InvitationView>, Problem>, Error> {
+    Ok(resend(&state, &member, invitation_id).await?.map(Json))
 }
 
-/// Writes a member-management change to the tenant's audit log, in its transaction
-/// (which `begin_tenant` scoped to the tenant).
-async fn audit(
-    conn: &mut sqlx::PgConnection,
-    actor: &Member,
-    action: &str,
-    record: Audited<'_>,
-    before: Option<Value>,
-    after: Option<Value>,
-) -> Result<(), Error> {
-    let (record_type, record_id, key) = match record {
-        Audited::Member(user_id) => ("member", Some(user_id), String::new()),
-        Audited::Invitation(email) => ("invitation", None, email.to_lowercase()),
-    };
-    sqlx::query!(
-        r#"insert into audit_log (tenant_id, id, actor_user_id, request_id, action, record_type, record_id, before, after)
-           values ($1, $2, $3, $4, $5, $6, coalesce($7, md5('invitation:' || $8)::uuid), $9, $10)"#,
-        actor.tenant.id,
-        Uuid::now_v7(),
-        actor.user.id,
-        actor.request_id,
-        action,
-        record_type,
-        record_id,
-        key,
-        before,
-        after,
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// The member's role, locked until the transaction ends.
-async fn current_role(
-    conn: &mut sqlx::PgConnection,
-    tenant_id: Uuid,
-    user_id: Uuid,
-) -> Result<Option<Role>, Error> {
-    let role = sqlx::query_scalar!(
-        "select role from memberships where tenant_id = $1 and user_id = $2 for update",
-        tenant_id,
-        user_id
-    )
-    .fetch_optional(conn)
-    .await?;
-    Ok(role.and_then(|r| r.parse().ok()))
-}
-
-async fn owners(conn: &mut sqlx::PgConnection, tenant_id: Uuid) -> Result<i64, Error> {
-    Ok(sqlx::query_scalar!(
-        r#"select count(*) as "count!" from memberships where tenant_id = $1 and role = 'owner'"#,
-        tenant_id
-    )
-    .fetch_one(conn)
-    .await?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_admins_manage_and_only_owners_touch_owners() {
-        assert!(may_manage(Role::Editor, Some(Role::Viewer), Some(Role::Editor)).is_err());
-        assert!(may_manage(Role::Admin, Some(Role::Viewer), Some(Role::Editor)).is_ok());
-        assert!(may_manage(Role::Admin, None, Some(Role::Admin)).is_ok());
-        assert!(may_manage(Role::Admin, Some(Role::Owner), Some(Role::Admin)).is_err());
-        assert!(may_manage(Role::Admin, None, Some(Role::Owner)).is_err());
-        assert!(may_manage(Role::Owner, Some(Role::Owner), Some(Role::Admin)).is_ok());
-    }
+async fn revoke_invitation(
+    State(state): State<AppState>,
+    member: Member,
+    Path((_slug, invitation_id)): Path<(String, Uuid)>,
+) -> Result<Result<StatusCode, Problem>, Error> {
+    Ok(revoke(&state, &member, invitation_id)
+        .await?
+        .map(|()| StatusCode::NO_CONTENT))
 }
