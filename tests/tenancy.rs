@@ -132,11 +132,15 @@ async fn functions_running_as_their_owner_are_known_and_pin_their_search_path() 
             "announce_items_of_departed_member",
             "announce_items_to_new_admin",
             "export_table_rows",
+            "export_tenant_users",
+            "import_table_rows",
+            "import_users",
             "platform_workspaces",
             "provision_tenant",
             "purge_due_tenants",
             "user_memberships",
-            "user_workspaces"
+            "user_workspaces",
+            "workspace_is_empty"
         ]
     );
     for (name, config) in &definers {
@@ -527,6 +531,14 @@ async fn the_platform_functions_leave_the_callers_tenant_setting_as_it_was() -> 
             .execute(&mut *probe)
             .await;
         assert!(refused.is_err(), "{not_a_tenant_table} was read");
+        drop(probe);
+        let mut probe = gateway.begin().await?;
+        let refused = sqlx::query("select import_table_rows($1, $2, '[{\"id\": 1}]', '{}')")
+            .bind(tenant_a)
+            .bind(not_a_tenant_table)
+            .execute(&mut *probe)
+            .await;
+        assert!(refused.is_err(), "{not_a_tenant_table} was written");
     }
     // Under tenant A's setting, B's invitation stays out of sight.
     let invitations: i64 = sqlx::query_scalar("select count(*) from invitations")

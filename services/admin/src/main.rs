@@ -2,6 +2,7 @@
 //! Connects as the schema owner (`DATABASE_URL`), never as a service role.
 
 mod export;
+mod import;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -115,6 +116,15 @@ enum TenantCommand {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// Loads an archive written by `export` into an empty workspace (made beforehand with
+    /// `create`): the same records, links, history and reminders. All or nothing.
+    Import {
+        #[arg(long)]
+        slug: String,
+        /// The archive to read.
+        #[arg(long)]
+        archive: std::path::PathBuf,
+    },
 }
 
 /// The option that gave a workspace's field.
@@ -206,6 +216,19 @@ async fn main() -> anyhow::Result<()> {
                 exported.tables.len()
             );
             audit_export(&pool, &slug, rows).await?;
+        }
+        Command::Tenant {
+            command: TenantCommand::Import { slug, archive },
+        } => {
+            let imported = import::import(&pool, &slug, &archive).await?;
+            println!(
+                "{} imported into {slug}: {} rows in {} tables, {} people named ({} already here)",
+                archive.display(),
+                imported.rows(),
+                imported.tables.len(),
+                imported.users,
+                imported.users_recognised,
+            );
         }
         Command::Reminders { .. } => {}
     }

@@ -217,6 +217,7 @@ async fn a_workspace_is_exported_whole_as_one_archive() -> anyhow::Result<()> {
         .await?;
         tx.commit().await?;
     }
+    db.invite(tenant, "nouveau@example.org", "editor").await?;
     let dir = tempfile::tempdir()?;
     let out = dir.path().join("amis.zip");
     let exported = admin(
@@ -264,6 +265,15 @@ async fn a_workspace_is_exported_whole_as_one_archive() -> anyhow::Result<()> {
         .collect::<anyhow::Result<_>>()?;
     assert_eq!(names.len(), 2);
     assert!(!people.contains("Secret"), "nothing of another workspace");
+    let mut invitations = String::new();
+    archive
+        .by_name("tables/invitations.ndjson")?
+        .read_to_string(&mut invitations)?;
+    assert!(invitations.contains("nouveau@example.org"));
+    assert!(
+        !invitations.contains("email_token") && !invitations.contains("token_hash"),
+        "the secret of an invitation's link stays out of the archive: {invitations}"
+    );
 
     let mut sheet = String::new();
     archive
@@ -296,5 +306,39 @@ async fn a_workspace_is_exported_whole_as_one_archive() -> anyhow::Result<()> {
     )?;
     assert!(!missing.status.success());
     assert!(text(&missing.stderr).contains("no workspace nulle-part"));
+
+    // Imported into an empty workspace: the same people; a second time: refused.
+    let copy = db.create_tenant("copie").await?;
+    let import = || {
+        admin(
+            &db,
+            &[
+                "tenant",
+                "import",
+                "--slug",
+                "copie",
+                "--archive",
+                &out.display().to_string(),
+            ],
+        )
+    };
+    let imported = import()?;
+    assert!(imported.status.success(), "{}", text(&imported.stderr));
+    assert!(text(&imported.stdout).contains("imported into copie"));
+    let copied: Vec<String> = sqlx::query_scalar(
+        "select family_name from people where tenant_id = $1 order by family_name",
+    )
+    .bind(copy)
+    .fetch_all(&db.owner)
+    .await?;
+    assert_eq!(copied, ["Durand", "Zidane"]);
+    let again = import()?;
+    assert!(!again.status.success());
+    assert!(
+        text(&again.stderr).contains("already holds records"),
+        "{}",
+        text(&again.stderr)
+    );
+    assert_eq!(db.count("people").await?, 5, "nothing merged");
     Ok(())
 }

@@ -5,22 +5,30 @@
 //! ```text
 //! manifest.json            the workspace, when, the schema version, each table's file and rows
 //! tables/{table}.ndjson    every row of every tenant table, one JSON object per line
+//! users.ndjson             the people those rows name (members, authors, recipients)
 //! people.csv               people and organisations, for a spreadsheet
 //! organisations.csv
 //! ```
 //!
 //! The tables are those of the catalog with a `tenant_id` column (`tenant_tables()` in
 //! SQL), read through `export_table_rows`: a table added later is exported unchanged.
+//! The secrets of links (invitations, calendar feeds, unsubscribing) stay out.
+//!
+//! `import` loads such an archive into an empty workspace: the same records, links,
+//! history and reminders, in another workspace or another installation.
 
-use std::io::{Seek, Write};
+mod archive;
+mod import;
+
+pub use archive::write_archive;
+pub use import::{Imported, import_archive};
 
 use chrono::{DateTime, Utc};
-use futures::TryStreamExt;
-use serde_json::{Value, json};
-use sqlx::PgConnection;
 use uuid::Uuid;
-use zip::ZipWriter;
-use zip::write::SimpleFileOptions;
+
+/// What the manifest says the archive is.
+pub const FORMAT: &str = "maillage-workspace-export";
+pub const FORMAT_VERSION: u64 = 1;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -34,6 +42,37 @@ pub enum Error {
     Json(#[from] serde_json::Error),
     #[error("spreadsheet: {0}")]
     Csv(#[from] csv::Error),
+    /// What was given to import is no archive of a workspace (or a damaged one).
+    #[error("not a workspace archive: {0}")]
+    NotAnArchive(String),
+    /// An archive written by a newer Maillage than this one.
+    #[error("the archive follows schema {archive}, newer than this installation's {here}")]
+    NewerSchema { archive: i64, here: i64 },
+    /// Archives go into empty workspaces only: records are never merged.
+    #[error("the workspace already holds records")]
+    NotEmpty,
+    /// A table's rows the database refused (a value of the wrong kind, a broken link).
+    #[error("{table}: {reason}")]
+    Refused { table: String, reason: String },
+    #[error("{file}, line {line}: {reason}")]
+    BadRow {
+        file: String,
+        line: u64,
+        reason: String,
+    },
+}
+
+impl Error {
+    /// Whether the archive itself is at fault (rather than the database or the disk).
+    pub fn is_the_archives(&self) -> bool {
+        matches!(
+            self,
+            Self::NotAnArchive(_)
+                | Self::NewerSchema { .. }
+                | Self::Refused { .. }
+                | Self::BadRow { .. }
+        )
+    }
 }
 
 /// The workspace exported, as the manifest describes it.
@@ -53,6 +92,8 @@ pub struct Workspace {
 #[derive(Debug)]
 pub struct Summary {
     pub tables: Vec<(String, u64)>,
+    /// The people the rows name.
+    pub users: u64,
 }
 
 impl Summary {
@@ -64,132 +105,4 @@ impl Summary {
 /// The archive's name, as a download offers it: `{slug}-{date}.zip`.
 pub fn file_name(slug: &str, at: DateTime<Utc>) -> String {
     format!("maillage-{slug}-{}.zip", at.format("%Y-%m-%d"))
-}
-
-/// Writes the archive of `workspace` to `out`, marked with the `schema` version (the
-/// last migration) its tables follow. Run inside a repeatable-read transaction for one
-/// snapshot of every table.
-pub async fn write_archive<W: Write + Seek>(
-    conn: &mut PgConnection,
-    workspace: &Workspace,
-    schema: i64,
-    out: W,
-) -> Result<Summary, Error> {
-    let tables: Vec<String> = sqlx::query_scalar("select tenant_tables()")
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut zip = ZipWriter::new(out);
-    let options = SimpleFileOptions::default();
-    let mut summary = Summary { tables: Vec::new() };
-    for table in tables {
-        zip.start_file(format!("tables/{table}.ndjson"), options)?;
-        let mut rows = rows_of(conn, workspace.id, &table);
-        let mut count = 0;
-        while let Some(row) = rows.try_next().await? {
-            zip.write_all(row.as_bytes())?;
-            zip.write_all(b"\n")?;
-            count += 1;
-        }
-        summary.tables.push((table, count));
-    }
-    zip.start_file("people.csv", options)?;
-    write_sheet(
-        conn,
-        workspace.id,
-        "people",
-        &[
-            "id",
-            "family_name",
-            "given_name",
-            "email",
-            "phone",
-            "notes",
-            "deleted_at",
-        ],
-        &mut zip,
-    )
-    .await?;
-    zip.start_file("organisations.csv", options)?;
-    write_sheet(
-        conn,
-        workspace.id,
-        "organisations",
-        &[
-            "id",
-            "name",
-            "kind",
-            "email",
-            "phone",
-            "website",
-            "sector",
-            "territory",
-            "notes",
-            "deleted_at",
-        ],
-        &mut zip,
-    )
-    .await?;
-    zip.start_file("manifest.json", options)?;
-    serde_json::to_writer_pretty(&mut zip, &manifest(workspace, schema, &summary))?;
-    zip.finish()?.flush()?;
-    Ok(summary)
-}
-
-fn rows_of<'c>(
-    conn: &'c mut PgConnection,
-    tenant_id: Uuid,
-    table: &str,
-) -> futures::stream::BoxStream<'c, Result<String, sqlx::Error>> {
-    sqlx::query_scalar("select export_table_rows($1, $2)")
-        .bind(tenant_id)
-        .bind(table.to_owned())
-        .fetch(conn)
-}
-
-/// A table's rows as a spreadsheet of `columns` (a date or a number as JSON writes it).
-async fn write_sheet(
-    conn: &mut PgConnection,
-    tenant_id: Uuid,
-    table: &str,
-    columns: &[&str],
-    out: &mut impl Write,
-) -> Result<(), Error> {
-    let mut sheet = csv::Writer::from_writer(out);
-    sheet.write_record(columns)?;
-    let mut rows = rows_of(conn, tenant_id, table);
-    while let Some(row) = rows.try_next().await? {
-        let row: Value = serde_json::from_str(&row)?;
-        sheet.write_record(columns.iter().map(|column| match &row[*column] {
-            Value::Null => String::new(),
-            Value::String(text) => text.clone(),
-            other => other.to_string(),
-        }))?;
-    }
-    sheet.flush()?;
-    Ok(())
-}
-
-fn manifest(workspace: &Workspace, schema: i64, summary: &Summary) -> Value {
-    json!({
-        "format": "maillage-workspace-export",
-        "version": 1,
-        "exported_at": Utc::now(),
-        "schema_version": schema,
-        "workspace": {
-            "id": workspace.id,
-            "slug": workspace.slug,
-            "name": workspace.name,
-            "kind": workspace.kind,
-            "status": workspace.status,
-            "locale": workspace.locale,
-            "time_zone": workspace.time_zone,
-            "created_at": workspace.created_at,
-        },
-        "tables": summary.tables.iter().map(|(table, rows)| json!({
-            "name": table,
-            "file": format!("tables/{table}.ndjson"),
-            "rows": rows,
-        })).collect::<Vec<_>>(),
-        "spreadsheets": ["people.csv", "organisations.csv"],
-    })
 }

@@ -6,6 +6,7 @@
 //! workspace.
 
 mod export;
+mod import;
 mod lifecycle;
 mod listing;
 mod provisioning;
@@ -79,6 +80,16 @@ pub fn router() -> ApiRouter<AppState> {
                 "Exporter toutes les données d'un espace : une archive zip (chaque table en JSON, les personnes et organisations en CSV, un manifeste) (administrateurs de la plateforme)",
             )
             .returns_file("application/zip"),
+        )
+        .post(
+            "/api/v1/platform/workspaces/{slug}/import",
+            import::import,
+            Doc::new(
+                "platform",
+                "Importer l'archive d'un espace (celle que donne l'export) dans un espace vide : les mêmes fiches, liens, historique et rappels ; tout ou rien (administrateurs de la plateforme)",
+            )
+            .takes_file("application/zip")
+            .returns::<import::ImportReport>(),
         )
         .post(
             "/api/v1/platform/workspaces/{slug}/deletion",

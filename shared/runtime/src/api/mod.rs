@@ -62,6 +62,8 @@ pub struct Doc {
     response: Option<RefOr<Schema>>,
     /// The media type of a file it answers with, instead of JSON.
     file: Option<&'static str>,
+    /// The media type of a file it takes as its body, instead of JSON.
+    upload: Option<&'static str>,
     schemas: Vec<(String, RefOr<Schema>)>,
 }
 
@@ -77,6 +79,7 @@ impl Doc {
             status: 200,
             response: None,
             file: None,
+            upload: None,
             schemas: Vec::new(),
         }
     }
@@ -96,6 +99,12 @@ impl Doc {
     /// The JSON body it answers with (200 unless [`Doc::created`]).
     pub fn returns<T: ToSchema>(mut self) -> Self {
         self.response = Some(self.reference::<T>());
+        self
+    }
+
+    /// It takes a file of `media_type` (`application/zip`…) as its body.
+    pub fn takes_file(mut self, media_type: &'static str) -> Self {
+        self.upload = Some(media_type);
         self
     }
 
@@ -180,18 +189,9 @@ impl Doc {
             .collect();
         parameters.extend(self.parameters);
         let success = match (&self.response, self.file) {
-            (_, Some(media_type)) => ResponseBuilder::new().description("Réussite").content(
-                media_type,
-                Content::new(Some(RefOr::T(
-                    utoipa::openapi::schema::ObjectBuilder::new()
-                        .schema_type(Type::String)
-                        .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
-                            utoipa::openapi::KnownFormat::Binary,
-                        )))
-                        .build()
-                        .into(),
-                ))),
-            ),
+            (_, Some(media_type)) => ResponseBuilder::new()
+                .description("Réussite")
+                .content(media_type, binary()),
             (Some(schema), None) => ResponseBuilder::new()
                 .description("Réussite")
                 .content("application/json", Content::new(Some(schema.clone()))),
@@ -210,17 +210,39 @@ impl Doc {
             .summary(Some(self.summary))
             .operation_id(Some(operation_id(method, path)))
             .parameters(Some(parameters))
-            .request_body(self.request.map(|schema| {
-                RequestBodyBuilder::new()
-                    .required(Some(Required::True))
-                    .content("application/json", Content::new(Some(schema)))
-                    .build()
-            }))
+            .request_body(match (self.request, self.upload) {
+                (_, Some(media_type)) => Some(
+                    RequestBodyBuilder::new()
+                        .required(Some(Required::True))
+                        .content(media_type, binary())
+                        .build(),
+                ),
+                (Some(schema), None) => Some(
+                    RequestBodyBuilder::new()
+                        .required(Some(Required::True))
+                        .content("application/json", Content::new(Some(schema)))
+                        .build(),
+                ),
+                (None, None) => None,
+            })
             .response(self.status.to_string(), success)
             .response("default", problem)
             .build();
         (operation, self.schemas)
     }
+}
+
+/// A file's bytes, as the document describes a body or an answer that is one.
+fn binary() -> Content {
+    Content::new(Some(RefOr::T(
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Binary,
+            )))
+            .build()
+            .into(),
+    )))
 }
 
 /// The JSON pointer to a path's item in the document: `/paths/~1v1~1people`.
