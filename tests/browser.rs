@@ -271,3 +271,115 @@ async fn a_platform_admin_makes_a_workspace_from_the_console_in_a_real_browser()
     assert_eq!(kind, "federation");
     Ok(())
 }
+
+/// An owner invites a colleague from the members page; the colleague follows the
+/// email's link, signs in, and is in the workspace: in a real browser, the invitation's
+/// page fitting a phone's width.
+#[tokio::test]
+async fn an_owner_invites_a_colleague_who_joins_by_the_emails_link_in_a_real_browser() -> TestResult
+{
+    let platform = Platform::start().await?;
+    let _notification = platform.start_notification().await?;
+    let chromium = Chromium::start().await?;
+    let browser = &chromium.client;
+
+    browser
+        .goto(&format!(
+            "{}/login?return_to=/t/asso-demo/",
+            platform.gateway
+        ))
+        .await?;
+    sign_in_at_provider(browser, "camille").await?;
+    browser
+        .wait()
+        .for_element(Locator::LinkText("Membres"))
+        .await?
+        .click()
+        .await?;
+    browser.wait().for_element(Locator::Id("email")).await?;
+    assert_eq!(unlabelled_fields(browser).await?, serde_json::json!([]));
+    browser
+        .find(Locator::Id("email"))
+        .await?
+        .send_keys("sacha.petit@demo.maillage.test")
+        .await?;
+    browser
+        .find(Locator::Css("select#role option[value=editor]"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .find(Locator::XPath("//button[normalize-space()='Inviter']"))
+        .await?
+        .click()
+        .await?;
+    browser.wait().for_element(Locator::Css(".notice")).await?;
+    assert!(
+        text_of(browser, ".notice")
+            .await?
+            .contains("part par e-mail")
+    );
+    assert!(
+        text_of(browser, "main")
+            .await?
+            .contains("sacha.petit@demo.maillage.test")
+    );
+
+    let email = maillage_testkit::eventually(Duration::from_secs(15), || async {
+        platform
+            .sink
+            .received()
+            .ok()?
+            .into_iter()
+            .find(|e| e.envelope_to == "sacha.petit@demo.maillage.test")
+    })
+    .await
+    .ok_or_else(|| anyhow::anyhow!("no invitation email"))?;
+    let start = email
+        .text
+        .find("http")
+        .ok_or_else(|| anyhow::anyhow!("no link in {}", email.text))?;
+    let link = email.text[start..]
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+
+    // Sacha, on a phone, in a browser where nobody is signed in.
+    browser.delete_all_cookies().await?;
+    browser.set_window_size(390, 844).await?;
+    browser.goto(&link).await?;
+    browser.wait().for_element(Locator::Css("main h1")).await?;
+    assert!(text_of(browser, "main h1").await?.contains("asso-demo"));
+    let overflow: serde_json::Value = browser
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        overflow,
+        serde_json::json!(0),
+        "the invitation fits a phone's width"
+    );
+    browser
+        .find(Locator::LinkText("Se connecter pour accepter"))
+        .await?
+        .click()
+        .await?;
+    sign_in_at_provider(browser, "sacha").await?;
+    browser
+        .wait()
+        .for_element(Locator::LinkText("Membres"))
+        .await?;
+    let here = browser.current_url().await?;
+    assert!(here.path().ends_with("/t/asso-demo/"), "{here}");
+    chromium.client.clone().close().await?;
+    let role: String = sqlx::query_scalar(
+        "select m.role from memberships m join users u on u.id = m.user_id where u.email = 'sacha.petit@demo.maillage.test'",
+    )
+    .fetch_one(&platform.db.owner)
+    .await?;
+    assert_eq!(role, "editor");
+    Ok(())
+}

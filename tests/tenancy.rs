@@ -177,6 +177,9 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
         format!(
             "insert into invitations (tenant_id, email, role) values ('{tenant}', 'invited@example.org', 'viewer')"
         ),
+        format!(
+            "insert into workspace_identity_providers (tenant_id, issuer, client_id, client_secret_sealed, label) values ('{tenant}', 'https://login.example.org', 'maillage', '\\x00', 'Connexion')"
+        ),
         format!("insert into calendar_feeds (tenant_id, user_id) values ('{tenant}', '{user}')"),
         format!(
             "insert into notification_preferences (tenant_id, user_id, mode) values ('{tenant}', '{user}', 'daily')"
@@ -438,7 +441,7 @@ async fn the_gateway_reads_memberships_across_tenants_only_through_its_two_funct
     // Accepting camille's invitations (her email in any case) makes her a member of
     // tenant B only; the other invitations wait.
     let mut tx = gateway.begin().await?;
-    let accepted: i32 = sqlx::query_scalar("select accept_invitations($1, $2)")
+    let accepted: i32 = sqlx::query_scalar("select accept_invitations($1, $2, null)")
         .bind(camille)
         .bind("camille@example.org")
         .fetch_one(&mut *tx)

@@ -75,6 +75,8 @@ start() {
   # shellcheck source=/dev/null
   source "$STACK/env"
   [ -f "$STACK/internal-secret" ] || head -c 48 /dev/urandom | base64 | tr -d '\n/+=' >"$STACK/internal-secret"
+  # Seals the client secrets of workspaces' own identity providers.
+  [ -f "$STACK/identity-key" ] || head -c 32 /dev/urandom | base64 >"$STACK/identity-key"
 
   log "building the services"
   (cd "$ROOT" && SQLX_OFFLINE=true cargo build --bins --quiet)
@@ -106,6 +108,7 @@ start() {
   launch gateway env GATEWAY_DATABASE_URL="postgres://maillage_gateway@$hostport/maillage" \
     GATEWAY_BIND="127.0.0.1:$GATEWAY_PORT" PUBLIC_BASE_URL="$BASE" CORE_RECORDS_URL="http://127.0.0.1:$CORE_PORT" \
     OIDC_ISSUER_URL="http://127.0.0.1:$OIDC_PORT" OIDC_CLIENT_ID=maillage-gateway OIDC_CLIENT_SECRET=maillage-dev-secret \
+    IDENTITY_SECRETS_KEY="$(cat "$STACK/identity-key")" WORKSPACE_ISSUERS_MAY_BE_LOCAL=true \
     "$bin/gateway"
   wait_for core-records "http://127.0.0.1:$CORE_PORT/readyz"
   wait_for notification "http://127.0.0.1:$NOTIFICATION_PORT/readyz"

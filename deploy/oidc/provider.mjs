@@ -2,7 +2,10 @@
 // accounts, for `make run` and the login tests. Never for production.
 //
 // Environment: OIDC_PORT (0 picks a free port), OIDC_CLIENT_ID, OIDC_CLIENT_SECRET,
-// OIDC_REDIRECT_URIS and OIDC_POST_LOGOUT_REDIRECT_URIS (comma-separated).
+// OIDC_REDIRECT_URIS and OIDC_POST_LOGOUT_REDIRECT_URIS (comma-separated);
+// OIDC_AS_PROCONNECT=1 makes it behave as the French State's ProConnect does for the
+// parts a client sees: the ID token names nobody (the email, the name and the SIRET come
+// from the userinfo endpoint, as a signed JWT), `acr_values` eidas1, no email_verified.
 // Prints "issuer <url>" on stdout once it accepts connections.
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -10,6 +13,8 @@ import Provider from 'oidc-provider';
 
 const accounts = JSON.parse(readFileSync(new URL('./accounts.json', import.meta.url), 'utf8'));
 const list = (value) => (value || '').split(',').map((s) => s.trim()).filter(Boolean);
+
+const proConnect = process.env.OIDC_AS_PROCONNECT === '1';
 
 const server = createServer();
 server.listen(Number(process.env.OIDC_PORT || 0), '127.0.0.1', () => {
@@ -22,15 +27,21 @@ server.listen(Number(process.env.OIDC_PORT || 0), '127.0.0.1', () => {
       post_logout_redirect_uris: list(process.env.OIDC_POST_LOGOUT_REDIRECT_URIS),
       grant_types: ['authorization_code'],
       response_types: ['code'],
+      ...(proConnect ? { userinfo_signed_response_alg: 'RS256' } : {}),
     }],
     pkce: { required: () => true },
-    // email and name in the ID token, as most enterprise providers do.
-    conformIdTokenClaims: false,
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'locale'] },
+    // email and name in the ID token, as most enterprise providers do (ProConnect: in the
+    // userinfo only).
+    conformIdTokenClaims: proConnect,
+    claims: proConnect
+      ? { openid: ['sub'], email: ['email'], profile: ['name', 'given_name', 'usual_name', 'siret'] }
+      : { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'locale'] },
+    ...(proConnect ? { acrValues: ['eidas1'] } : {}),
     cookies: { keys: ['maillage-dev-cookie-key-not-a-secret'] },
     // Logging out of Maillage ends the session here too (RP-initiated logout): ask in
     // French, with nothing loaded from elsewhere.
     features: {
+      jwtUserinfo: { enabled: proConnect },
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx, form) {
@@ -50,6 +61,10 @@ ${form}
       return {
         accountId: id,
         async claims() {
+          if (proConnect) {
+            const [given, ...usual] = account.name.split(' ');
+            return { sub: id, email: account.email, given_name: given, usual_name: usual.join(' '), siret: '21690123100011' };
+          }
           return { sub: id, email: account.email, email_verified: true, name: account.name, locale: account.locale };
         },
       };

@@ -74,6 +74,12 @@ impl Platform {
             session_ttl: Duration::from_secs(3600),
             rate_limits: maillage_gateway::RateLimitConfig::default(),
             max_in_flight: maillage_gateway::DEFAULT_MAX_IN_FLIGHT,
+            // A key of the tests' own; providers of the tests run on this machine.
+            identity_secrets_key: Some(SecretString::from(
+                "bWFpbGxhZ2UtdGVzdHMtb25seS0zMi1ieXRlcy1rZXk=".to_owned(),
+            )),
+            workspace_issuers_may_be_local: true,
+            self_service_workspaces_per_person: 0,
         };
         change(&mut config);
         let app = maillage_gateway::build_app(config).await?;

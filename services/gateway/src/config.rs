@@ -28,6 +28,18 @@ pub struct Config {
     pub rate_limits: RateLimitConfig,
     /// Requests served at once; more are refused with 503 (`GATEWAY_MAX_IN_FLIGHT`).
     pub max_in_flight: usize,
+    /// Seals the client secrets of workspaces' own providers (`IDENTITY_SECRETS_KEY`: 32
+    /// random bytes in base64). Without it, workspaces sign in through the platform's
+    /// provider only.
+    pub identity_secrets_key: Option<SecretString>,
+    /// Development and tests: a workspace's provider may be on `http://` and on this
+    /// machine (`WORKSPACE_ISSUERS_MAY_BE_LOCAL`, false). Never in production: a
+    /// workspace owner would make the gateway call inside the operator's network.
+    pub workspace_issuers_may_be_local: bool,
+    /// Workspaces a person signed in through the platform's provider may make for
+    /// themself (`SELF_SERVICE_WORKSPACES_PER_PERSON`; 0, the default: none, only
+    /// platform admins make workspaces).
+    pub self_service_workspaces_per_person: i64,
 }
 
 /// Twice core-records' own bound: pages and logins wait on Redis and the provider too.
@@ -52,6 +64,20 @@ fn rate_limits() -> Result<RateLimitConfig, ConfigError> {
     })
 }
 
+/// `IDENTITY_SECRETS_KEY`, when set: it must be a key (32 bytes in base64).
+fn identity_secrets_key() -> Result<Option<SecretString>, ConfigError> {
+    let Some(raw) = optional("IDENTITY_SECRETS_KEY") else {
+        return Ok(None);
+    };
+    if crate::workspace_sign_in::SealingKey::from_base64(&raw).is_none() {
+        return Err(ConfigError::Invalid {
+            name: "IDENTITY_SECRETS_KEY",
+            reason: "32 random bytes in base64 (openssl rand -base64 32)".into(),
+        });
+    }
+    Ok(Some(SecretString::from(raw)))
+}
+
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
         Ok(Self {
@@ -69,6 +95,9 @@ impl Config {
             session_ttl: Duration::from_secs(parsed_or("SESSION_TTL_SECONDS", 12 * 3600)?),
             rate_limits: rate_limits()?,
             max_in_flight: parsed_or("GATEWAY_MAX_IN_FLIGHT", DEFAULT_MAX_IN_FLIGHT)?,
+            identity_secrets_key: identity_secrets_key()?,
+            workspace_issuers_may_be_local: parsed_or("WORKSPACE_ISSUERS_MAY_BE_LOCAL", false)?,
+            self_service_workspaces_per_person: parsed_or("SELF_SERVICE_WORKSPACES_PER_PERSON", 0)?,
         })
     }
 

@@ -26,6 +26,14 @@ pub enum Error {
     LoginFromAnotherBrowser,
     #[error("the identity provider refused or failed the login: {0}")]
     LoginFailed(String),
+    /// A workspace's provider signed in an address of a domain the workspace does not
+    /// accept.
+    #[error("the address's domain is not one the workspace accepts")]
+    SignInDomainRefused,
+    /// A workspace has its own provider whose secret this gateway cannot open (no
+    /// `IDENTITY_SECRETS_KEY`, or another one).
+    #[error("the workspace's own sign-in cannot be used by this gateway")]
+    SignInNotConfigured,
     #[error("core-records is unreachable: {0}")]
     CoreUnavailable(#[from] reqwest::Error),
     #[error("database: {0}")]
@@ -100,6 +108,23 @@ impl IntoResponse for Error {
                     "login-failed",
                     "La connexion auprès du fournisseur d'identité a échoué. Réessayez.",
                 )
+            }
+            Self::SignInDomainRefused => Problem::new(
+                StatusCode::FORBIDDEN,
+                "sign-in-domain-refused",
+                "Cet espace n'accepte pas les adresses de ce domaine.",
+            )
+            .with_detail(
+                "Connectez-vous avec votre adresse professionnelle, ou demandez à un propriétaire de l'espace d'ajouter ce domaine.",
+            ),
+            Self::SignInNotConfigured => {
+                tracing::error!("a workspace's own sign-in cannot be opened: IDENTITY_SECRETS_KEY missing or changed");
+                Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "sign-in-unavailable",
+                    "La connexion propre à cet espace est indisponible pour le moment.",
+                )
+                .with_detail("L'administrateur de la plateforme en est averti.")
             }
             Self::CoreUnavailable(error) => {
                 tracing::error!(%error, "core-records call failed");

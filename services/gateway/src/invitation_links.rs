@@ -53,6 +53,7 @@ enum LinkState {
 /// The invitation a link names, as it stands.
 struct Invitation {
     id: Uuid,
+    tenant_id: Uuid,
     tenant_slug: String,
     tenant_name: String,
     zone: String,
@@ -62,6 +63,8 @@ struct Invitation {
     expired: bool,
     accepted_by: Option<Uuid>,
     accepted: bool,
+    /// The workspace has its own provider: its members sign in there.
+    own_sign_in: bool,
 }
 
 /// A token is 64 hexadecimal digits (`new_invitation_token`): anything else is no link
@@ -80,9 +83,11 @@ async fn find(
     }
     Ok(sqlx::query_as!(
         Invitation,
-        r#"select i.id, t.slug as tenant_slug, t.name as tenant_name, t.time_zone as zone,
+        r#"select i.id, i.tenant_id, t.slug as tenant_slug, t.name as tenant_name, t.time_zone as zone,
                   i.email, i.role, i.expires_at, i.expires_at <= now() as "expired!",
-                  i.accepted_by, i.accepted_at is not null as "accepted!"
+                  i.accepted_by, i.accepted_at is not null as "accepted!",
+                  exists (select 1 from workspace_identity_providers w
+                          where w.tenant_id = i.tenant_id) as "own_sign_in!"
            from invitations i join tenants t on t.id = i.tenant_id
            where i.tenant_id = $1 and i.token_hash = sha256(convert_to($2, 'UTF8'))
            for update of i"#,
@@ -93,8 +98,14 @@ async fn find(
     .await?)
 }
 
-/// How the link stands for whoever follows it.
+/// How the link stands for whoever follows it. Signed in through another provider than
+/// the workspace's is as good as not signed in here.
 fn state_for(invitation: &Invitation, user: Option<&CurrentUser>) -> LinkState {
+    let tenant_id = invitation.tenant_id;
+    let user = user.filter(|user| match user.via_workspace {
+        None => !invitation.own_sign_in,
+        Some(workspace) => invitation.own_sign_in && workspace == tenant_id,
+    });
     match user {
         _ if invitation.accepted => LinkState::AlreadyUsed,
         _ if invitation.expired => LinkState::Expired,

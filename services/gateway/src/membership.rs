@@ -47,7 +47,8 @@ impl FromRequestParts<AppState> for Member {
         // All of them at once: the header offers to switch to the others.
         let mut rows = sqlx::query!(
             r#"select tenant_id as "id!", slug as "slug!", name as "name!",
-                      time_zone as "time_zone!", role as "role!", status as "status!"
+                      time_zone as "time_zone!", role as "role!", status as "status!",
+                      sign_in_issuer
                from user_workspaces($1)"#,
             user.id,
         )
@@ -58,11 +59,24 @@ impl FromRequestParts<AppState> for Member {
             .position(|row| row.slug == slug)
             .ok_or(Error::NotFound)?;
         let row = rows.swap_remove(position);
+        // Only those this sign-in opens.
         let others = rows
             .into_iter()
             .filter(|other| other.status == "active")
+            .filter(|other| other.sign_in_issuer.is_none() && user.via_workspace.is_none())
             .map(|other| (other.slug, other.name))
             .collect();
+        // A workspace with its own provider is entered through it, and only through it;
+        // one without, through the platform's. Otherwise: sign in (`/login` then goes to
+        // the right provider for this address).
+        let signed_in_fits = match (&row.sign_in_issuer, user.via_workspace) {
+            (None, None) => true,
+            (Some(_), Some(workspace)) => workspace == row.id,
+            _ => false,
+        };
+        if !signed_in_fits {
+            return Err(Error::LoginRequired);
+        }
         // Its members are told, rather than finding no workspace at all.
         if row.status != "active" {
             return Err(Error::Suspended);
@@ -130,6 +144,7 @@ impl Member {
                 id: row.user_id,
                 email: row.email,
                 display_name: row.display_name,
+                via_workspace: None,
             },
             tenant: Tenant {
                 id: row.id,

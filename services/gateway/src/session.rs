@@ -44,6 +44,10 @@ pub struct SessionData {
     /// The ID token of the login, sent back to the provider as `id_token_hint` when
     /// logging out there too (RP-initiated logout).
     pub id_token: Option<String>,
+    /// The workspace whose own provider vouched for this session (none: the
+    /// platform's). Such a session opens that workspace and nothing else.
+    #[serde(default)]
+    pub workspace: Option<Uuid>,
 }
 
 /// What the callback needs to finish a login it started: never sent to the browser.
@@ -56,6 +60,10 @@ pub struct LoginAttempt {
     /// a callback arriving in another browser (a link sent to someone to log them in
     /// as the sender) is refused.
     pub browser: String,
+    /// The workspace whose provider the attempt went to (none: the platform's): its
+    /// callback must be that provider's.
+    #[serde(default)]
+    pub workspace: Option<Uuid>,
 }
 
 /// 256 random bits, URL-safe.
@@ -172,6 +180,8 @@ pub struct CurrentUser {
     pub id: Uuid,
     pub email: String,
     pub display_name: String,
+    /// Signed in through this workspace's own provider (none: the platform's).
+    pub via_workspace: Option<Uuid>,
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -193,11 +203,20 @@ impl FromRequestParts<AppState> for CurrentUser {
             None => state.sessions.get(&session_id).await?,
         }
         .ok_or(Error::LoginRequired)?;
-        if !state.oidc.vouches_for(&session.issuer) {
+        // The provider that vouched for it must still be the one trusted: the platform's,
+        // or the workspace's own as its settings say now.
+        let vouched = match session.workspace {
+            None => state.oidc.vouches_for(&session.issuer),
+            Some(tenant_id) => state
+                .workspace_sign_in
+                .issuer(&state.pool, tenant_id)
+                .await?
+                .is_some_and(|issuer| issuer == session.issuer),
+        };
+        if !vouched {
             return Err(Error::LoginRequired);
         }
-        let user = sqlx::query_as!(
-            CurrentUser,
+        let user = sqlx::query!(
             "select id, email, display_name from users where id = $1 and issuer = $2 and subject = $3",
             session.user_id,
             session.issuer,
@@ -206,7 +225,12 @@ impl FromRequestParts<AppState> for CurrentUser {
         .fetch_optional(&state.pool)
         .await?
         .ok_or(Error::LoginRequired)?;
-        Ok(user)
+        Ok(CurrentUser {
+            id: user.id,
+            email: user.email,
+            display_name: user.display_name,
+            via_workspace: session.workspace,
+        })
     }
 }
 

@@ -6,15 +6,16 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use maillage_identity::IdentityKey;
 use maillage_runtime::HttpService;
+use secrecy::ExposeSecret;
 
 use crate::core_client::CoreRecords;
-use crate::login::OidcProvider;
 use crate::rate_limit::{self, RateLimiter};
 use crate::session::SessionStore;
 use crate::state::AppState;
+use crate::workspace_sign_in::{SealingKey, WorkspaceSignIn};
 use crate::{
     Config, Error, api, calendar, invitation_links, login, members, openapi, pages, platform,
-    security_headers, unsubscribe,
+    security_headers, unsubscribe, workspace_sign_in,
 };
 
 /// Builds the service and binds its port (port 0 picks a free one, for tests):
@@ -32,7 +33,15 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
             config.session_ttl,
             config.secure_cookies(),
         ),
-        oidc: Arc::new(OidcProvider::new(&config)?),
+        oidc: Arc::new(login::platform_provider(&config)?),
+        workspace_sign_in: Arc::new(WorkspaceSignIn::new(
+            config
+                .identity_secrets_key
+                .as_ref()
+                .and_then(|key| SealingKey::from_base64(key.expose_secret())),
+            config.workspace_issuers_may_be_local,
+            &config.public_base_url,
+        )),
         core: Arc::new(CoreRecords::new(
             config.core_records_url.clone(),
             IdentityKey::new(&config.internal_auth_secret),
@@ -43,6 +52,7 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
             config.redis_namespace.clone(),
             config.rate_limits.clone(),
         ),
+        self_service_per_person: config.self_service_workspaces_per_person.max(0),
     };
     let web = pages::router()
         .merge(login::router())
@@ -55,6 +65,7 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
     let (own_api, own_openapi) = api::router()
         .merge(members::router())
         .merge(platform::router())
+        .merge(workspace_sign_in::router())
         .split("Maillage", env!("CARGO_PKG_VERSION"));
     let app = web
         .merge(own_api)

@@ -26,6 +26,16 @@ pub const CLIENT_SECRET: &str = "maillage-test-secret";
 
 impl OidcProvider {
     pub async fn start(redirect_uri: &str) -> anyhow::Result<Self> {
+        Self::start_as(redirect_uri, false).await
+    }
+
+    /// One that behaves as ProConnect does (see `deploy/oidc/provider.mjs`): the claims
+    /// in a signed userinfo only, `acr_values` eidas1, no `email_verified`.
+    pub async fn start_as_proconnect(redirect_uri: &str) -> anyhow::Result<Self> {
+        Self::start_as(redirect_uri, true).await
+    }
+
+    async fn start_as(redirect_uri: &str, proconnect: bool) -> anyhow::Result<Self> {
         let script = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../../deploy/oidc/provider.mjs"
@@ -35,6 +45,7 @@ impl OidcProvider {
             .env("OIDC_PORT", "0")
             .env("OIDC_CLIENT_ID", CLIENT_ID)
             .env("OIDC_CLIENT_SECRET", CLIENT_SECRET)
+            .env("OIDC_AS_PROCONNECT", if proconnect { "1" } else { "0" })
             .env("OIDC_REDIRECT_URIS", redirect_uri)
             // Where the gateway's logout sends the browser back after the provider's.
             .env(

@@ -29,6 +29,8 @@ struct IndexPage {
     user_name: Option<String>,
     /// A link to the platform console, for its administrators.
     platform_admin: bool,
+    /// A link to make one's own workspace, where the platform allows it.
+    may_create: bool,
     workspaces: Vec<(String, String)>,
     logged_out: bool,
 }
@@ -47,6 +49,7 @@ async fn index(
         return page(&IndexPage {
             user_name: None,
             platform_admin: false,
+            may_create: false,
             workspaces: Vec::new(),
             logged_out: query.logged_out.is_some(),
         });
@@ -56,9 +59,12 @@ async fn index(
     if let ([(slug, _)], false) = (workspaces.as_slice(), platform_admin) {
         return Ok(Redirect::to(&format!("/t/{slug}/")).into_response());
     }
+    let may_create =
+        workspaces.is_empty() && crate::platform::may_create_own(&state, &user).await?;
     page(&IndexPage {
         user_name: Some(user.display_name),
         platform_admin,
+        may_create,
         workspaces,
         logged_out: false,
     })

@@ -14,6 +14,7 @@ mod home;
 mod members;
 mod merge;
 mod organisations;
+mod own_workspace;
 mod partnerships;
 mod people;
 mod project_plan;
@@ -21,6 +22,7 @@ mod projects;
 mod record_parts;
 mod reminders;
 mod search;
+mod sign_in;
 mod tags;
 
 pub(crate) use members::role_label;
@@ -45,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .route("/static/app.css", get(stylesheet))
         .merge(home::router())
         .merge(console::router())
+        .merge(own_workspace::router())
         .merge(people::router())
         .merge(organisations::router())
         .merge(merge::router())
@@ -62,6 +65,7 @@ pub fn router() -> Router<AppState> {
         .merge(bin::router())
         .merge(reminders::router())
         .merge(search::router())
+        .merge(sign_in::router())
         .merge(tags::router())
 }
 

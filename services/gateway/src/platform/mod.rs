@@ -10,6 +10,7 @@ mod import;
 mod lifecycle;
 mod listing;
 mod provisioning;
+mod self_service;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -29,6 +30,7 @@ use self::listing::{ListQuery, Workspaces, list};
 pub use self::listing::{WorkspaceView, workspace, workspaces};
 use self::provisioning::create;
 pub use self::provisioning::{Provisioned, WorkspaceInput, provision};
+pub use self::self_service::{OwnWorkspaceInput, create_own, may_create_own};
 
 pub fn router() -> ApiRouter<AppState> {
     ApiRouter::new()
@@ -51,6 +53,18 @@ pub fn router() -> ApiRouter<AppState> {
             )
             .body::<WorkspaceInput>()
             .requires(&["slug", "name", "kind", "owner_email"])
+            .created()
+            .returns::<WorkspaceView>(),
+        )
+        .post(
+            "/api/v1/workspaces",
+            self_service::create,
+            Doc::new(
+                "platform",
+                "Créer l'espace de sa structure, dont on devient propriétaire (quand la plateforme le permet, dans ses limites)",
+            )
+            .body::<OwnWorkspaceInput>()
+            .requires(&["slug", "name", "kind"])
             .created()
             .returns::<WorkspaceView>(),
         )
@@ -88,7 +102,9 @@ pub fn router() -> ApiRouter<AppState> {
                 "platform",
                 "Importer l'archive d'un espace (celle que donne l'export) dans un espace vide : les mêmes fiches, liens, historique et rappels ; tout ou rien (administrateurs de la plateforme)",
             )
-            .takes_file("application/zip")
+            // The zip's bytes as they are (`application/octet-stream`: what any client
+            // and schemathesis send a file as); the gateway checks it is an archive.
+            .takes_file("application/octet-stream")
             .returns::<import::ImportReport>(),
         )
         .post(
@@ -135,8 +151,12 @@ impl FromRequestParts<AppState> for PlatformAdmin {
     }
 }
 
-/// Whether the operator made `user` a platform administrator.
+/// Whether the operator made `user` a platform administrator, signed in through the
+/// platform's provider (a workspace's own provider vouches for that workspace only).
 pub async fn is_platform_admin(state: &AppState, user: &CurrentUser) -> Result<bool, Error> {
+    if user.via_workspace.is_some() {
+        return Ok(false);
+    }
     Ok(sqlx::query_scalar!(
         r#"select exists(select 1 from platform_admins where email = lower($1)) as "granted!""#,
         user.email,
@@ -145,10 +165,31 @@ pub async fn is_platform_admin(state: &AppState, user: &CurrentUser) -> Result<b
     .await?)
 }
 
-/// Logs one platform action on a workspace.
+/// Logs one platform admin's action on a workspace.
 async fn audit(
     conn: &mut sqlx::PgConnection,
     admin: &PlatformAdmin,
+    action: &str,
+    slug: &str,
+    detail: serde_json::Value,
+) -> Result<(), Error> {
+    let actor = Actor {
+        email: &admin.user.email,
+        client: admin.client.as_deref(),
+    };
+    audit_as(conn, actor, action, slug, detail).await
+}
+
+/// Who did a platform action: a platform admin, or someone making their own workspace.
+struct Actor<'a> {
+    email: &'a str,
+    /// Where the request came from.
+    client: Option<&'a str>,
+}
+
+async fn audit_as(
+    conn: &mut sqlx::PgConnection,
+    actor: Actor<'_>,
     action: &str,
     slug: &str,
     detail: serde_json::Value,
@@ -157,11 +198,11 @@ async fn audit(
         r#"insert into platform_audit_log (id, actor, action, target, detail, client_addr)
            values ($1, $2, $3, $4, $5, $6)"#,
         Uuid::now_v7(),
-        admin.user.email.to_lowercase(),
+        actor.email.to_lowercase(),
         action,
         slug,
         detail,
-        admin.client,
+        actor.client,
     )
     .execute(conn)
     .await?;

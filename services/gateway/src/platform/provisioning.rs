@@ -40,11 +40,11 @@ pub struct WorkspaceInput {
     pub owner_email: String,
 }
 
-fn kind_schema() -> utoipa::openapi::schema::Object {
+pub(super) fn kind_schema() -> utoipa::openapi::schema::Object {
     maillage_runtime::api::one_of(TenantKind::VALUES)
 }
 
-fn locale_schema() -> utoipa::openapi::schema::Object {
+pub(super) fn locale_schema() -> utoipa::openapi::schema::Object {
     maillage_runtime::api::one_of(LOCALES)
 }
 

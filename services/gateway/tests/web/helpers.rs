@@ -71,6 +71,12 @@ impl Stack {
             session_ttl: std::time::Duration::from_secs(3600),
             rate_limits: maillage_gateway::RateLimitConfig::default(),
             max_in_flight: maillage_gateway::DEFAULT_MAX_IN_FLIGHT,
+            // A key of the tests' own; providers of the tests run on this machine.
+            identity_secrets_key: Some(SecretString::from(
+                "bWFpbGxhZ2UtdGVzdHMtb25seS0zMi1ieXRlcy1rZXk=".to_owned(),
+            )),
+            workspace_issuers_may_be_local: true,
+            self_service_workspaces_per_person: 0,
         };
         change(&mut config);
         let gateway = maillage_gateway::build_app(config.clone()).await?;

@@ -17,4 +17,6 @@ mod projects;
 mod rate_limits;
 mod records;
 mod search;
+mod self_service;
+mod sign_in;
 mod timeline;
