@@ -131,6 +131,7 @@ async fn functions_running_as_their_owner_are_known_and_pin_their_search_path() 
             "announce_deadlines_of_departed_member",
             "announce_items_of_departed_member",
             "announce_items_to_new_admin",
+            "change_workspace_settings",
             "export_table_rows",
             "export_tenant_users",
             "import_table_rows",

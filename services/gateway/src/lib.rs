@@ -23,6 +23,7 @@ mod session;
 mod startup;
 mod state;
 mod unsubscribe;
+mod workspace_settings;
 mod workspace_sign_in;
 
 pub use config::{Config, DEFAULT_MAX_IN_FLIGHT};

@@ -22,6 +22,7 @@ mod projects;
 mod record_parts;
 mod reminders;
 mod search;
+mod settings;
 mod sign_in;
 mod tags;
 
@@ -66,6 +67,7 @@ pub fn router() -> Router<AppState> {
         .merge(reminders::router())
         .merge(search::router())
         .merge(sign_in::router())
+        .merge(settings::router())
         .merge(tags::router())
 }
 

@@ -18,5 +18,6 @@ mod rate_limits;
 mod records;
 mod search;
 mod self_service;
+mod settings;
 mod sign_in;
 mod timeline;
