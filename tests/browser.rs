@@ -7,7 +7,7 @@ mod common;
 use std::process::Stdio;
 use std::time::Duration;
 
-use common::Platform;
+use common::{Platform, invitation_link};
 use fantoccini::{Client, ClientBuilder, Locator};
 use maillage_testkit::free_port;
 use tokio::process::{Child, Command};
@@ -325,25 +325,10 @@ async fn an_owner_invites_a_colleague_who_joins_by_the_emails_link_in_a_real_bro
             .contains("sacha.petit@demo.maillage.test")
     );
 
-    let email = maillage_testkit::eventually(Duration::from_secs(15), || async {
-        platform
-            .sink
-            .received()
-            .ok()?
-            .into_iter()
-            .find(|e| e.envelope_to == "sacha.petit@demo.maillage.test")
-    })
-    .await
-    .ok_or_else(|| anyhow::anyhow!("no invitation email"))?;
-    let start = email
-        .text
-        .find("http")
-        .ok_or_else(|| anyhow::anyhow!("no link in {}", email.text))?;
-    let link = email.text[start..]
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_owned();
+    let emails = platform
+        .invitations_to("sacha.petit@demo.maillage.test", 1)
+        .await?;
+    let link = format!("{}{}", platform.gateway, invitation_link(&emails[0])?);
 
     // Sacha, on a phone, in a browser where nobody is signed in.
     browser.delete_all_cookies().await?;

@@ -5,59 +5,26 @@
 //! one replaced by a resend, works no more.
 
 use maillage_testkit::oidc::email_of;
-use maillage_testkit::{Browser, ReceivedEmail, eventually, location};
+use maillage_testkit::{Browser, location};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use std::time::Duration;
 
 mod common;
 
-use common::Platform;
+use common::{Platform, invitation_link};
 
 type TestResult = anyhow::Result<()>;
 
 const API: &str = "/api/v1/t/amis-du-quartier/members";
 
-/// The invitation emails `to` has received, oldest first, once there are `count`.
-async fn invitations_to(
-    platform: &Platform,
-    to: &str,
-    count: usize,
-) -> anyhow::Result<Vec<ReceivedEmail>> {
-    eventually(Duration::from_secs(15), || async {
-        let emails: Vec<ReceivedEmail> = platform
-            .sink
-            .received()
-            .ok()?
-            .into_iter()
-            .filter(|email| email.envelope_to == to)
-            .collect();
-        (emails.len() >= count).then_some(emails)
-    })
-    .await
-    .ok_or_else(|| anyhow::anyhow!("{to} did not get {count} invitation(s)"))
-}
-
-/// The path of the invitation link an email carries (`/invitations/{tenant}/{token}`).
-fn link_of(email: &ReceivedEmail) -> anyhow::Result<String> {
-    let start = email
-        .text
-        .find("/invitations/")
-        .ok_or_else(|| anyhow::anyhow!("no invitation link in {}", email.text))?;
-    Ok(email.text[start..]
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_owned())
-}
-
 /// The link of the second invitation email `to` receives, which must differ from the
 /// first's (the sink keeps no order between them).
 async fn new_link(platform: &Platform, to: &str, first: &str) -> anyhow::Result<String> {
-    let links = invitations_to(platform, to, 2)
+    let links = platform
+        .invitations_to(to, 2)
         .await?
         .iter()
-        .map(link_of)
+        .map(invitation_link)
         .collect::<anyhow::Result<Vec<_>>>()?;
     links
         .into_iter()
@@ -98,13 +65,13 @@ async fn a_new_workspaces_owner_and_their_colleague_join_through_their_invitatio
         )
         .await?;
     assert_eq!(status, StatusCode::CREATED, "{created}");
-    let emails = invitations_to(&platform, &email_of("dominique"), 1).await?;
+    let emails = platform.invitations_to(&email_of("dominique"), 1).await?;
     assert!(
         emails[0].subject.contains("Les Amis du Quartier"),
         "{}",
         emails[0].subject
     );
-    let owner_link = link_of(&emails[0])?;
+    let owner_link = invitation_link(&emails[0])?;
 
     // Followed before signing in: it says who invites whom, and asks to sign in.
     let dominique = Browser::new(&platform.gateway)?;
@@ -146,7 +113,7 @@ async fn a_new_workspaces_owner_and_their_colleague_join_through_their_invitatio
     };
     let (status, first) = invite().await?;
     assert_eq!(status, StatusCode::CREATED, "{first}");
-    let revoked_link = link_of(&invitations_to(&platform, &email_of("sacha"), 1).await?[0])?;
+    let revoked_link = invitation_link(&platform.invitations_to(&email_of("sacha"), 1).await?[0])?;
     let (status, _) = dominique
         .api(
             Method::DELETE,
@@ -223,7 +190,7 @@ async fn an_expired_link_is_refused_and_a_resend_replaces_the_link() -> TestResu
         .await?;
     assert_eq!(status, StatusCode::CREATED, "{invited}");
     let id = invited["id"].as_str().unwrap_or_default().to_owned();
-    let first = link_of(&invitations_to(&platform, &email_of("sacha"), 1).await?[0])?;
+    let first = invitation_link(&platform.invitations_to(&email_of("sacha"), 1).await?[0])?;
 
     // Sent a moment ago: sending it again at once is refused, not a second email.
     let resend = format!("{api}/invitations/{id}/resend");

@@ -9,38 +9,15 @@
 use std::time::Duration;
 
 use maillage_testkit::oidc::{CLIENT_ID, CLIENT_SECRET, email_of};
-use maillage_testkit::{Browser, OidcProvider, ReceivedEmail, eventually, location};
+use maillage_testkit::{Browser, OidcProvider, eventually, location};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 mod common;
 
-use common::Platform;
+use common::{Platform, invitation_link};
 
 type TestResult = anyhow::Result<()>;
-
-/// The invitation link of the first email `to` received.
-async fn invitation_link(platform: &Platform, to: &str) -> anyhow::Result<String> {
-    let email: ReceivedEmail = eventually(Duration::from_secs(15), || async {
-        platform
-            .sink
-            .received()
-            .ok()?
-            .into_iter()
-            .find(|email| email.envelope_to == to)
-    })
-    .await
-    .ok_or_else(|| anyhow::anyhow!("no invitation email to {to}"))?;
-    let start = email
-        .text
-        .find("/invitations/")
-        .ok_or_else(|| anyhow::anyhow!("no link in {}", email.text))?;
-    Ok(email.text[start..]
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_owned())
-}
 
 #[tokio::test]
 async fn a_workspace_is_made_joined_on_its_own_provider_exported_suspended_and_deleted()
@@ -67,7 +44,7 @@ async fn a_workspace_is_made_joined_on_its_own_provider_exported_suspended_and_d
         .await?;
     assert_eq!(status, StatusCode::CREATED, "{made}");
     let tenant_id = made["id"].as_str().unwrap_or_default().to_owned();
-    let link = invitation_link(&platform, &email_of("dominique")).await?;
+    let link = invitation_link(&platform.invitations_to(&email_of("dominique"), 1).await?[0])?;
     let dominique = Browser::new(&platform.gateway)?;
     dominique.login("dominique", &link).await?;
     assert_eq!(location(&dominique.get(&link).await?)?, "/t/jardins/");
@@ -105,7 +82,7 @@ async fn a_workspace_is_made_joined_on_its_own_provider_exported_suspended_and_d
         )
         .await?;
     assert_eq!(status, StatusCode::CREATED, "{invited}");
-    let link = invitation_link(&platform, &email_of("sacha")).await?;
+    let link = invitation_link(&platform.invitations_to(&email_of("sacha"), 1).await?[0])?;
     let sacha = Browser::new(&platform.gateway)?;
     let (callback, _) = sacha.login("sacha", &link).await?;
     assert!(

@@ -95,6 +95,26 @@ impl Platform {
         })
     }
 
+    /// The emails `to` has received (in no particular order), once there are `count`.
+    pub async fn invitations_to(
+        &self,
+        to: &str,
+        count: usize,
+    ) -> anyhow::Result<Vec<maillage_testkit::ReceivedEmail>> {
+        maillage_testkit::eventually(Duration::from_secs(15), || async {
+            let emails: Vec<_> = self
+                .sink
+                .received()
+                .ok()?
+                .into_iter()
+                .filter(|email| email.envelope_to == to)
+                .collect();
+            (emails.len() >= count).then_some(emails)
+        })
+        .await
+        .ok_or_else(|| anyhow::anyhow!("{to} did not get {count} email(s)"))
+    }
+
     /// Starts a notification instance on the platform's clock; abort the handle to kill it.
     pub async fn start_notification(&self) -> anyhow::Result<JoinHandle<anyhow::Result<()>>> {
         let app = maillage_notification::Application::build(
@@ -120,4 +140,17 @@ impl Platform {
         .await?;
         Ok(tokio::spawn(app.run_until_stopped()))
     }
+}
+
+/// The path of the invitation link an email carries (`/invitations/{tenant}/{token}`).
+pub fn invitation_link(email: &maillage_testkit::ReceivedEmail) -> anyhow::Result<String> {
+    let start = email
+        .text
+        .find("/invitations/")
+        .ok_or_else(|| anyhow::anyhow!("no invitation link in {}", email.text))?;
+    Ok(email.text[start..]
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned())
 }

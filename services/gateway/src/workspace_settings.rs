@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use maillage_domain::Role;
 use maillage_domain::workspace::{LOCALES, WorkspaceSettings};
-use maillage_problem::{FieldError, Json, Problem};
+use maillage_problem::{Json, Problem};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -117,14 +117,7 @@ pub async fn save(
         input.time_zone.as_deref().unwrap_or(&current.time_zone),
     ) {
         Ok(settings) => settings,
-        Err(refused) => {
-            return Ok(Err(Problem::validation(
-                refused
-                    .into_iter()
-                    .map(|(field, why)| FieldError::new(field, why))
-                    .collect(),
-            )));
-        }
+        Err(refused) => return Ok(Err(Problem::refused_fields(refused))),
     };
     let mut tx = maillage_db::begin(&state.pool).await?;
     sqlx::query_scalar!(

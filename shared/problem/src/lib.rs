@@ -67,6 +67,18 @@ impl Problem {
         )
     }
 
+    /// The fields a domain check refused, each with why, as one validation problem.
+    pub fn refused_fields<F: Into<String>, W: Into<String>>(
+        refused: impl IntoIterator<Item = (F, W)>,
+    ) -> Self {
+        Self::validation(
+            refused
+                .into_iter()
+                .map(|(field, why)| FieldError::new(field, why))
+                .collect(),
+        )
+    }
+
     pub fn validation(errors: Vec<FieldError>) -> Self {
         Self {
             errors,

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use maillage_domain::TenantKind;
 use maillage_domain::workspace::{LOCALES, NewWorkspace, WorkspaceFields};
-use maillage_problem::{FieldError, Json, Problem};
+use maillage_problem::{Json, Problem};
 use serde::Deserialize;
 
 use maillage_db::platform::{self, Provisioning, creation_detail};
@@ -72,14 +72,7 @@ pub async fn provision(
         owner_email: &input.owner_email,
     }) {
         Ok(workspace) => workspace,
-        Err(refused) => {
-            return Ok(Err(Problem::validation(
-                refused
-                    .into_iter()
-                    .map(|(field, why)| FieldError::new(field, why))
-                    .collect(),
-            )));
-        }
+        Err(refused) => return Ok(Err(Problem::refused_fields(refused))),
     };
     let slug = workspace.slug.as_str();
     let mut tx = maillage_db::begin(&state.pool).await?;

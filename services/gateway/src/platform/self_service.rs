@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use maillage_db::platform::{self, Provisioning, creation_detail};
 use maillage_domain::workspace::{NewWorkspace, WorkspaceFields};
-use maillage_problem::{FieldError, Json, Problem};
+use maillage_problem::{Json, Problem};
 use serde::Deserialize;
 
 use super::listing::{self, WorkspaceView};
@@ -96,14 +96,7 @@ pub async fn create_own(
         owner_email: &user.email,
     }) {
         Ok(workspace) => workspace,
-        Err(refused) => {
-            return Ok(Err(Problem::validation(
-                refused
-                    .into_iter()
-                    .map(|(field, why)| FieldError::new(field, why))
-                    .collect(),
-            )));
-        }
+        Err(refused) => return Ok(Err(Problem::refused_fields(refused))),
     };
     let mut tx = maillage_db::begin(&state.pool).await?;
     let Provisioning::Created(tenant_id) = platform::provision(&mut tx, &workspace).await? else {
