@@ -136,11 +136,13 @@ async fn functions_running_as_their_owner_are_known_and_pin_their_search_path() 
             "export_tenant_users",
             "import_table_rows",
             "import_users",
+            "measure_tenant_usage",
             "platform_workspaces",
             "provision_tenant",
             "purge_due_tenants",
             "user_memberships",
             "user_workspaces",
+            "workspace_for_email_domain",
             "workspace_is_empty"
         ]
     );

@@ -135,6 +135,7 @@ impl Application {
         running.spawn(workers::digester::run(context.clone(), outbound.clone()));
         running.spawn(workers::inviter::run(context.clone(), outbound.clone()));
         running.spawn(workers::purger::run(context.clone()));
+        running.spawn(workers::measurer::run(context.clone()));
         running.spawn(workers::sender::run(
             context,
             outbound,

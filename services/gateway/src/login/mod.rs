@@ -39,6 +39,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/login", get(start_login))
         .route("/t/{slug}/login", get(start_workspace_login))
+        .route("/login/email", post(login_by_email))
         .route("/auth/callback", get(finish_platform_login))
         .route("/auth/callback/{tenant_id}", get(finish_workspace_login))
         .route("/logout", post(logout))
@@ -99,6 +100,37 @@ async fn start_workspace_login(
         .workspace_of_slug(&state.pool, &slug)
         .await?;
     begin(&state, jar, workspace, return_to).await
+}
+
+#[derive(Deserialize)]
+struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// `/login/email`: the sign-in page's "your address" step. An address of a domain that
+/// one workspace's own provider vouches for signs in there; any other, through the
+/// platform's provider.
+async fn login_by_email(
+    State(state): State<AppState>,
+    axum_extra::extract::Form(form): axum_extra::extract::Form<EmailForm>,
+) -> Result<Response, Error> {
+    let domain = form
+        .email
+        .trim()
+        .rsplit_once('@')
+        .map(|(_, domain)| domain.to_lowercase())
+        .filter(|domain| !domain.is_empty() && domain.len() <= 253);
+    let slug = match domain {
+        Some(domain) => {
+            sqlx::query_scalar!("select workspace_for_email_domain($1)", domain)
+                .fetch_one(&state.pool)
+                .await?
+        }
+        None => None,
+    };
+    let target = slug.map_or_else(|| "/login".to_owned(), |slug| format!("/t/{slug}/login"));
+    Ok(Redirect::to(&target).into_response())
 }
 
 /// Sends the browser to the provider of `workspace` (its own, if it has one) or to the

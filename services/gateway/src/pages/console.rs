@@ -77,6 +77,19 @@ struct WorkspaceForm {
 }
 
 impl ConsolePage {
+    /// "1,2 Mo": a size as people read it.
+    fn size(&self, bytes: &i64) -> String {
+        let exact = *bytes;
+        let bytes = exact as f64;
+        let (value, unit) = match bytes {
+            b if b >= 1e9 => (b / 1e9, "Go"),
+            b if b >= 1e6 => (b / 1e6, "Mo"),
+            b if b >= 1e3 => (b / 1e3, "ko"),
+            _ => return format!("{exact} o"),
+        };
+        format!("{value:.1} {unit}").replace('.', ",")
+    }
+
     async fn of(
         state: &AppState,
         admin: &PlatformAdmin,

@@ -38,6 +38,10 @@ pub struct WorkspaceView {
     /// People, organisations, partnerships and projects (outside the bin), and deadlines.
     pub records: i64,
     pub emails_this_month: i64,
+    /// The bytes of its rows, measured in the background at most once an hour (null: not
+    /// measured yet).
+    pub storage_bytes: Option<i64>,
+    pub storage_measured_at: Option<DateTime<Utc>>,
     /// The last change to a record.
     pub last_activity: Option<DateTime<Utc>>,
 }
@@ -62,7 +66,8 @@ pub async fn workspaces(
                   status as "status!", locale as "locale!", time_zone as "time_zone!",
                   created_at as "created_at!", deletion_due_at, members as "members!",
                   invitations as "invitations!", records as "records!",
-                  emails_this_month as "emails_this_month!", last_activity
+                  emails_this_month as "emails_this_month!", last_activity,
+                  storage_bytes, storage_measured_at
            from platform_workspaces($1, $2, $3::int)"#,
         search,
         slug,
@@ -87,6 +92,8 @@ pub async fn workspaces(
             pending_invitations: r.invitations,
             records: r.records,
             emails_this_month: r.emails_this_month,
+            storage_bytes: r.storage_bytes,
+            storage_measured_at: r.storage_measured_at,
             last_activity: r.last_activity,
         })
         .collect())

@@ -116,6 +116,28 @@ async fn a_platform_admin_makes_a_workspace_whose_owner_then_signs_in_to_it() ->
         ),
         (&json!(1), &json!(0))
     );
+    // What it stores, once the background has measured it (the notification service's
+    // measurer; here, the database's function it calls).
+    assert_eq!(
+        listed["items"][0]["storage_bytes"],
+        json!(null),
+        "not measured yet"
+    );
+    sqlx::query("select measure_tenant_usage(now(), 10)")
+        .execute(&stack.db.owner)
+        .await?;
+    let measured = admin.read(&format!("{WORKSPACES}?q=reseau-sud")).await?;
+    assert!(
+        measured["items"][0]["storage_bytes"]
+            .as_i64()
+            .is_some_and(|b| b > 0),
+        "{measured}"
+    );
+    let console = admin.page("/admin").await?;
+    assert!(
+        console.contains(" o</td>") && !console.contains("à mesurer"),
+        "{console}"
+    );
 
     // One creation, in the platform audit log: who, what, from where.
     let logged: Vec<(String, String, String, Option<String>)> = sqlx::query_as(

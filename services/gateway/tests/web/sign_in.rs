@@ -236,6 +236,24 @@ async fn the_sign_in_page_shows_the_addresses_to_register_and_saves_for_owners_o
         )
         .await?;
     assert_eq!(saved, format!("{page}?done=saved"));
+    // Starting from one's address: its domain leads to the workspace's own sign-in;
+    // another domain, to the platform's.
+    let anonymous = Browser::new(&stack.base)?;
+    let by_email = |email: &'static str| {
+        let anonymous = &anonymous;
+        async move {
+            let answer = anonymous
+                .post_form("/login/email", &[("email", email)])
+                .await?;
+            location(&answer)
+        }
+    };
+    assert_eq!(
+        by_email("Claire@Demo.Maillage.test").await?,
+        "/t/asso-demo/login"
+    );
+    assert_eq!(by_email("claire@ailleurs.example").await?, "/login");
+    assert_eq!(by_email("pas une adresse").await?, "/login");
     // The level asked for goes with each sign-in.
     let to_provider = Browser::new(&stack.base)?.get("/t/asso-demo/login").await?;
     let authorize = location(&to_provider)?;

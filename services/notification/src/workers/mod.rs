@@ -9,12 +9,14 @@
 //! digester    daily and weekly digests
 //! inviter     invitation emails
 //! purger      workspaces deleted once their grace period is over
+//! measurer    what each workspace stores, for the platform console
 //! sampler     the gauges /metrics serves
 //! ```
 
 pub mod digester;
 pub mod dispatcher;
 pub mod inviter;
+pub mod measurer;
 pub mod planner;
 pub mod purger;
 pub mod relay;

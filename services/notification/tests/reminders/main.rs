@@ -8,3 +8,4 @@ mod invitations;
 mod recipients;
 mod sending;
 mod suspension;
+mod usage;
