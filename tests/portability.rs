@@ -62,6 +62,45 @@ async fn import(
     Ok((status, response.json().await.unwrap_or(Value::Null)))
 }
 
+/// The console's import form, sent as a browser sends it (multipart), with `archive` or
+/// without a file: the status and the page.
+async fn upload(
+    platform: &Platform,
+    browser_cookie: &str,
+    slug: &str,
+    archive: Option<&[u8]>,
+) -> anyhow::Result<(StatusCode, String)> {
+    let boundary = "maillage-test-boundary";
+    let mut body = format!("--{boundary}\r\n").into_bytes();
+    match archive {
+        Some(bytes) => {
+            body.extend_from_slice(
+                b"Content-Disposition: form-data; name=\"archive\"; filename=\"archive.zip\"\r\nContent-Type: application/zip\r\n\r\n",
+            );
+            body.extend_from_slice(bytes);
+        }
+        None => body.extend_from_slice(b"Content-Disposition: form-data; name=\"other\"\r\n\r\nx"),
+    }
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?
+        .post(format!(
+            "{}/admin/workspaces/{slug}/import",
+            platform.gateway
+        ))
+        .header(reqwest::header::COOKIE, browser_cookie)
+        .header(
+            reqwest::header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await?;
+    let status = response.status();
+    Ok((status, response.text().await?))
+}
+
 #[tokio::test]
 async fn an_exported_workspace_imported_into_an_empty_one_holds_the_same_rows() -> TestResult {
     let platform = Platform::start().await?;
@@ -195,6 +234,33 @@ async fn an_exported_workspace_imported_into_an_empty_one_holds_the_same_rows() 
     // The search index is made again as the records go in.
     let found = camille.read("/api/v1/t/asso-copie/search?q=girard").await?;
     assert!(found.to_string().contains(&person), "{found}");
+
+    // The same from the console: its form uploads the archive into an empty workspace.
+    let (status, _) = camille
+        .api(
+            Method::POST,
+            "/api/v1/platform/workspaces",
+            Some(json!({"slug": "asso-console", "name": "Association (console)", "kind": "association",
+                        "owner_email": email_of("camille")})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED);
+    let form = camille
+        .page("/admin/workspaces/asso-console/import")
+        .await?;
+    assert!(
+        form.contains("enctype=\"multipart/form-data\"")
+            && form.contains("<label for=\"archive\">")
+    );
+    let (status, page) = upload(&platform, &cookie, "asso-console", None).await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("archive-error"), "no file chosen: {page}");
+    let (status, _) = upload(&platform, &cookie, "asso-console", Some(&archive)).await?;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        rows(&platform, "asso-console", "people").await?,
+        rows(&platform, "asso-demo", "people").await?
+    );
 
     // Into a workspace with records, never: nothing merges.
     let (status, problem) = import(&platform, &cookie, "asso-copie", archive).await?;

@@ -59,6 +59,8 @@ struct ConsoleQuery {
     reactivated: Option<String>,
     deleting: Option<String>,
     kept: Option<String>,
+    imported: Option<String>,
+    rows: Option<u64>,
 }
 
 /// The creation form, as typed.
@@ -146,6 +148,12 @@ async fn console(
         query
             .kept
             .map(|slug| format!("La suppression de l'espace {slug} est annulée ; il reste suspendu.")),
+        query.imported.map(|slug| {
+            format!(
+                "L'archive est importée dans l'espace {slug} : {} lignes.",
+                query.rows.unwrap_or_default()
+            )
+        }),
     ]
     .into_iter()
     .flatten()

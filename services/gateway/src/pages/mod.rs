@@ -5,6 +5,7 @@ mod affiliations;
 mod agenda;
 mod bin;
 mod console;
+mod console_import;
 mod custom_fields;
 mod deadlines;
 mod editing;
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .route("/static/app.css", get(stylesheet))
         .merge(home::router())
         .merge(console::router())
+        .merge(console_import::router())
         .merge(own_workspace::router())
         .merge(people::router())
         .merge(organisations::router())

@@ -43,11 +43,24 @@ pub(super) async fn import(
     Path(slug): Path<String>,
     body: Body,
 ) -> Result<Result<Json<ImportReport>, Problem>, Error> {
-    let workspace = super::workspace(&state, &slug).await?;
-    let file = match receive(body).await? {
+    let file = match receive(body.into_data_stream()).await? {
         Ok(file) => file,
         Err(problem) => return Ok(Err(problem)),
     };
+    Ok(load(&state, admin, &slug, file).await?.map(Json))
+}
+
+/// Loads the archive in `file` into the workspace `slug`, with its audit line: what it
+/// did, or the problem of an archive that could not go in (nothing changed then). The
+/// API and the console's upload alike.
+pub async fn load(
+    state: &AppState,
+    admin: PlatformAdmin,
+    slug: &str,
+    file: std::fs::File,
+) -> Result<Result<ImportReport, Problem>, Error> {
+    let workspace = super::workspace(state, slug).await?;
+    let slug = slug.to_owned();
     // In a task of its own: a client that goes away does not cut the import short.
     let pool = state.pool.clone();
     let loading = tokio::spawn(async move {
@@ -78,7 +91,7 @@ pub(super) async fn import(
         Ok(Ok(imported)) => imported,
         Ok(Err(error)) => return refusal(error).map(Err),
     };
-    Ok(Ok(Json(ImportReport {
+    Ok(Ok(ImportReport {
         rows: imported.rows(),
         people: imported.users,
         people_already_here: imported.users_recognised,
@@ -91,15 +104,18 @@ pub(super) async fn import(
                 loaded: t.inserted,
             })
             .collect(),
-    })))
+    }))
 }
 
-/// The request's body in a temporary file, or the problem of one too large.
-async fn receive(body: Body) -> Result<Result<std::fs::File, Problem>, Error> {
+/// Bytes as they arrive (a request's body, an uploaded file) in a temporary file, or
+/// the problem of too many.
+pub async fn receive<E: std::fmt::Display>(
+    chunks: impl futures::Stream<Item = Result<axum::body::Bytes, E>>,
+) -> Result<Result<std::fs::File, Problem>, Error> {
     let io = |error: std::io::Error| Error::Export(error.to_string());
     let mut file = tempfile::tempfile().map_err(io)?;
     let mut received = 0_u64;
-    let mut chunks = body.into_data_stream();
+    let mut chunks = std::pin::pin!(chunks);
     while let Some(chunk) = chunks
         .try_next()
         .await

@@ -22,6 +22,7 @@ use crate::rate_limit::ClientAddress;
 use crate::session::CurrentUser;
 use crate::state::AppState;
 
+pub use self::import::{load as load_archive, receive as receive_archive};
 pub use self::lifecycle::{
     DEFAULT_GRACE_DAYS, StatusChange, cancel_scheduled_deletion, change_status, schedule_deletion,
 };
@@ -129,6 +130,7 @@ pub fn router() -> ApiRouter<AppState> {
 }
 
 /// Someone the operator made a platform administrator (`maillage-admin platform grant`).
+#[derive(Clone)]
 pub struct PlatformAdmin {
     pub user: CurrentUser,
     /// Where the request came from, for the platform audit log.
