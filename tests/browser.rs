@@ -209,11 +209,7 @@ async fn a_person_logs_in_enters_a_deadline_and_logs_out_in_a_real_browser() -> 
 #[tokio::test]
 async fn a_platform_admin_makes_a_workspace_from_the_console_in_a_real_browser() -> TestResult {
     let platform = Platform::start().await?;
-    sqlx::query(
-        "insert into platform_admins (email) values ('dominique.bernard@demo.maillage.test')",
-    )
-    .execute(&platform.db.owner)
-    .await?;
+    platform.grant_platform_admin("dominique").await?;
     let chromium = Chromium::start().await?;
     let browser = &chromium.client;
 

@@ -43,10 +43,7 @@ async fn a_new_workspaces_owner_and_their_colleague_join_through_their_invitatio
 -> TestResult {
     let platform = Platform::start().await?;
     let _notification = platform.start_notification().await?;
-    sqlx::query("insert into platform_admins (email) values ($1)")
-        .bind(email_of("camille"))
-        .execute(&platform.db.owner)
-        .await?;
+    platform.grant_platform_admin("camille").await?;
     // Sacha has signed in before being invited anywhere.
     let sacha = Browser::new(&platform.gateway)?;
     sacha.login("sacha", "/").await?;

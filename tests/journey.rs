@@ -24,10 +24,7 @@ async fn a_workspace_is_made_joined_on_its_own_provider_exported_suspended_and_d
 -> TestResult {
     let platform = Platform::start().await?;
     let _notification = platform.start_notification().await?;
-    sqlx::query("insert into platform_admins (email) values ($1)")
-        .bind(email_of("camille"))
-        .execute(&platform.db.owner)
-        .await?;
+    platform.grant_platform_admin("camille").await?;
     let operator = Browser::new(&platform.gateway)?;
     operator.login("camille", "/admin").await?;
 

@@ -105,10 +105,7 @@ async fn upload(
 async fn an_exported_workspace_imported_into_an_empty_one_holds_the_same_rows() -> TestResult {
     let platform = Platform::start().await?;
     let notification = platform.start_notification().await?;
-    sqlx::query("insert into platform_admins (email) values ($1)")
-        .bind(email_of("camille"))
-        .execute(&platform.db.owner)
-        .await?;
+    platform.grant_platform_admin("camille").await?;
     let camille = Browser::new(&platform.gateway)?;
     let (_, cookie) = camille.login("camille", "/t/asso-demo/").await?;
     let api = "/api/v1/t/asso-demo";

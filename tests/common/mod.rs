@@ -95,6 +95,16 @@ impl Platform {
         })
     }
 
+    /// Makes one of the provider's accounts a platform administrator (as `maillage-admin
+    /// platform grant` does).
+    pub async fn grant_platform_admin(&self, account: &str) -> anyhow::Result<()> {
+        sqlx::query("insert into platform_admins (email) values ($1)")
+            .bind(maillage_testkit::oidc::email_of(account))
+            .execute(&self.db.owner)
+            .await?;
+        Ok(())
+    }
+
     /// The emails `to` has received (in no particular order), once there are `count`.
     pub async fn invitations_to(
         &self,

@@ -182,9 +182,7 @@ async fn create(
             Ok(Redirect::to(&format!("/admin?existed={}", made.slug)).into_response())
         }
         Err(problem) => {
-            let status =
-                StatusCode::from_u16(problem.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-            let mut errors = FormErrors::from_problem(problem, &[]);
+            let (status, mut errors) = FormErrors::refusal(problem);
             if status == StatusCode::CONFLICT {
                 errors.insert("slug", "est déjà celui d'un autre espace".into());
             }

@@ -33,11 +33,10 @@ async fn page(
     slug: &str,
     problem: Option<Problem>,
 ) -> Result<Response, Error> {
-    let status = problem
-        .as_ref()
-        .and_then(|p| StatusCode::from_u16(p.status).ok())
-        .unwrap_or(StatusCode::OK);
-    let errors = problem.map_or_else(FormErrors::default, |p| FormErrors::from_problem(p, &[]));
+    let (status, errors) = problem.map_or_else(
+        || (StatusCode::OK, FormErrors::default()),
+        FormErrors::refusal,
+    );
     let page = ImportPage {
         admin_name: admin.user.display_name.clone(),
         workspace: workspace(state, slug).await?,

@@ -170,9 +170,7 @@ async fn answer(
         ))
         .into_response()),
         Err(problem) => {
-            let status =
-                StatusCode::from_u16(problem.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-            let errors = FormErrors::from_problem(problem, &[]);
+            let (status, errors) = FormErrors::refusal(problem);
             let page = page(state, member, form, errors, None).await?;
             page_with_status(status, &page)
         }

@@ -157,6 +157,14 @@ impl FormErrors {
         }
     }
 
+    /// A refused form's page: the problem's status (422 when it names none) and its
+    /// messages.
+    pub fn refusal(problem: Problem) -> (StatusCode, Self) {
+        let status =
+            StatusCode::from_u16(problem.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+        (status, Self::from_problem(problem, &[]))
+    }
+
     pub fn field(field: &str, message: &str) -> Self {
         let mut errors = Self::summary("Certains champs sont invalides.");
         errors.insert(field, message.into());

@@ -83,9 +83,8 @@ async fn create(
     match create_own(&state, &user, client.as_deref(), &input).await? {
         Ok(made) => Ok(Redirect::to(&format!("/t/{}/", made.slug)).into_response()),
         Err(problem) => {
-            let status =
-                StatusCode::from_u16(problem.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-            page(form, FormErrors::from_problem(problem, &[]), status)
+            let (status, errors) = FormErrors::refusal(problem);
+            page(form, errors, status)
         }
     }
 }

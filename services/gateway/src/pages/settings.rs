@@ -95,9 +95,7 @@ async fn save(
             Redirect::to(&format!("/t/{}/settings?saved=1", member.tenant.slug)).into_response(),
         ),
         Err(problem) => {
-            let status: StatusCode =
-                StatusCode::from_u16(problem.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-            let errors = FormErrors::from_problem(problem, &[]);
+            let (status, errors) = FormErrors::refusal(problem);
             page_with_status(status, &page(&member, form, errors, false))
         }
     }

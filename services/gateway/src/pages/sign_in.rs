@@ -147,9 +147,7 @@ async fn answer(
         ))
         .into_response()),
         Err(problem) => {
-            let status =
-                StatusCode::from_u16(problem.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-            let errors = FormErrors::from_problem(problem, &[]);
+            let (status, errors) = FormErrors::refusal(problem);
             page_with_status(status, &page(state, member, form, errors, None).await?)
         }
     }
