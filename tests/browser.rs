@@ -364,3 +364,65 @@ async fn an_owner_invites_a_colleague_who_joins_by_the_emails_link_in_a_real_bro
     assert_eq!(role, "editor");
     Ok(())
 }
+
+#[tokio::test]
+async fn an_owner_gives_the_workspace_a_logo_that_shows_in_the_header_in_a_real_browser()
+-> TestResult {
+    let platform = Platform::start().await?;
+    let chromium = Chromium::start().await?;
+    let browser = &chromium.client;
+    let file = std::path::Path::new(&tempfile_dir()?).join("logo.png");
+    std::fs::write(
+        &file,
+        maillage_testkit::pictures::picture(
+            maillage_testkit::pictures::ImageFormat::Png,
+            960,
+            320,
+        )?,
+    )?;
+
+    browser
+        .goto(&format!(
+            "{}/login?return_to=/t/asso-demo/settings",
+            platform.gateway
+        ))
+        .await?;
+    sign_in_at_provider(browser, "camille").await?;
+    browser.wait().for_element(Locator::Id("logo")).await?;
+    assert_eq!(unlabelled_fields(browser).await?, serde_json::json!([]));
+    browser
+        .find(Locator::Id("logo"))
+        .await?
+        .send_keys(&file.to_string_lossy())
+        .await?;
+    browser
+        .find(Locator::XPath(
+            "//button[normalize-space()='Envoyer le logo']",
+        ))
+        .await?
+        .click()
+        .await?;
+    browser.wait().for_element(Locator::Css(".notice")).await?;
+    // The browser fetched it and drew it (the page's security policy lets it).
+    let mut drawn = serde_json::Value::Null;
+    for _ in 0..50 {
+        drawn = browser
+            .execute(
+                "const logo = document.querySelector('header img.tenant-logo');
+                 return logo && logo.complete ? [logo.naturalWidth, logo.naturalHeight, logo.getBoundingClientRect().height] : null",
+                vec![],
+            )
+            .await?;
+        if !drawn.is_null() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        drawn,
+        serde_json::json!([480, 160, 40]),
+        "480 × 160 pixels, drawn 40 px high"
+    );
+    chromium.client.clone().close().await?;
+    Ok(())
+}

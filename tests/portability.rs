@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 
 use maillage_testkit::oidc::email_of;
+use maillage_testkit::pictures::ImageFormat;
 use maillage_testkit::{Browser, eventually};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -41,64 +42,15 @@ async fn rows(platform: &Platform, slug: &str, table: &str) -> anyhow::Result<BT
         .collect()
 }
 
-/// Uploads `archive` into the workspace `slug`.
-async fn import(
-    platform: &Platform,
-    browser_cookie: &str,
-    slug: &str,
-    archive: Vec<u8>,
-) -> anyhow::Result<(StatusCode, Value)> {
-    let response = reqwest::Client::new()
-        .post(format!(
-            "{}/api/v1/platform/workspaces/{slug}/import",
-            platform.gateway
-        ))
-        .header(reqwest::header::COOKIE, browser_cookie)
-        .header(reqwest::header::CONTENT_TYPE, "application/zip")
-        .body(archive)
-        .send()
-        .await?;
-    let status = response.status();
-    Ok((status, response.json().await.unwrap_or(Value::Null)))
+/// The API's import into the workspace `slug`.
+fn import_path(slug: &str) -> String {
+    format!("/api/v1/platform/workspaces/{slug}/import")
 }
 
-/// The console's import form, sent as a browser sends it (multipart), with `archive` or
-/// without a file: the status and the page.
-async fn upload(
-    platform: &Platform,
-    browser_cookie: &str,
-    slug: &str,
-    archive: Option<&[u8]>,
-) -> anyhow::Result<(StatusCode, String)> {
-    let boundary = "maillage-test-boundary";
-    let mut body = format!("--{boundary}\r\n").into_bytes();
-    match archive {
-        Some(bytes) => {
-            body.extend_from_slice(
-                b"Content-Disposition: form-data; name=\"archive\"; filename=\"archive.zip\"\r\nContent-Type: application/zip\r\n\r\n",
-            );
-            body.extend_from_slice(bytes);
-        }
-        None => body.extend_from_slice(b"Content-Disposition: form-data; name=\"other\"\r\n\r\nx"),
-    }
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let response = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?
-        .post(format!(
-            "{}/admin/workspaces/{slug}/import",
-            platform.gateway
-        ))
-        .header(reqwest::header::COOKIE, browser_cookie)
-        .header(
-            reqwest::header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(body)
-        .send()
-        .await?;
-    let status = response.status();
-    Ok((status, response.text().await?))
+const CONSOLE_IMPORT: &str = "/admin/workspaces/asso-console/import";
+
+async fn status_and_page(response: reqwest::Response) -> anyhow::Result<(StatusCode, String)> {
+    Ok((response.status(), response.text().await?))
 }
 
 #[tokio::test]
@@ -107,7 +59,7 @@ async fn an_exported_workspace_imported_into_an_empty_one_holds_the_same_rows() 
     let notification = platform.start_notification().await?;
     platform.grant_platform_admin("camille").await?;
     let camille = Browser::new(&platform.gateway)?;
-    let (_, cookie) = camille.login("camille", "/t/asso-demo/").await?;
+    camille.login("camille", "/t/asso-demo/").await?;
     let api = "/api/v1/t/asso-demo";
     let create = |collection: &'static str, body: Value| {
         let camille = &camille;
@@ -167,6 +119,12 @@ async fn an_exported_workspace_imported_into_an_empty_one_holds_the_same_rows() 
     })
     .await;
     assert!(planned.is_some(), "reminders planned");
+    // Its logo too.
+    let logo = maillage_testkit::pictures::picture(ImageFormat::Png, 200, 100)?;
+    let (status, _) = camille
+        .send_file(Method::PUT, &format!("{api}/settings/logo"), logo)
+        .await?;
+    assert_eq!(status, StatusCode::OK);
     // Still while it moves: what is compared is what was exported.
     notification.abort();
 
@@ -190,7 +148,9 @@ async fn an_exported_workspace_imported_into_an_empty_one_holds_the_same_rows() 
         b"not a zip at all".to_vec(),
         archive[..archive.len() / 2].to_vec(),
     ] {
-        let (status, problem) = import(&platform, &cookie, "asso-copie", damaged).await?;
+        let (status, problem) = camille
+            .send_file(Method::POST, &import_path("asso-copie"), damaged)
+            .await?;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
         assert!(
             problem["type"]
@@ -201,7 +161,9 @@ async fn an_exported_workspace_imported_into_an_empty_one_holds_the_same_rows() 
     }
     assert!(rows(&platform, "asso-copie", "people").await?.is_empty());
 
-    let (status, report) = import(&platform, &cookie, "asso-copie", archive.clone()).await?;
+    let (status, report) = camille
+        .send_file(Method::POST, &import_path("asso-copie"), archive.clone())
+        .await?;
     assert_eq!(status, StatusCode::OK, "{report}");
     let tables: Vec<String> = sqlx::query_scalar("select tenant_tables()")
         .fetch_all(&platform.db.owner)
@@ -222,6 +184,7 @@ async fn an_exported_workspace_imported_into_an_empty_one_holds_the_same_rows() 
         "activity_links",
         "memberships",
         "reminder_policies",
+        "workspace_logos",
     ] {
         assert!(
             !rows(&platform, "asso-copie", table).await?.is_empty(),
@@ -249,10 +212,37 @@ async fn an_exported_workspace_imported_into_an_empty_one_holds_the_same_rows() 
         form.contains("enctype=\"multipart/form-data\"")
             && form.contains("<label for=\"archive\">")
     );
-    let (status, page) = upload(&platform, &cookie, "asso-console", None).await?;
+    let (status, page) = status_and_page(
+        camille
+            .upload(CONSOLE_IMPORT, "other", "notes.txt", b"x")
+            .await?,
+    )
+    .await?;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("archive-error"), "no file chosen: {page}");
-    let (status, _) = upload(&platform, &cookie, "asso-console", Some(&archive)).await?;
+    // A file larger than a form is usually allowed reaches the archive's own checks.
+    let (status, page) = status_and_page(
+        camille
+            .upload(
+                CONSOLE_IMPORT,
+                "archive",
+                "archive.zip",
+                &vec![b'x'; 3 << 20],
+            )
+            .await?,
+    )
+    .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(
+        page.contains("n&#39;est pas l&#39;archive d&#39;un espace Maillage"),
+        "{page}"
+    );
+    let (status, _) = status_and_page(
+        camille
+            .upload(CONSOLE_IMPORT, "archive", "archive.zip", &archive)
+            .await?,
+    )
+    .await?;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(
         rows(&platform, "asso-console", "people").await?,
@@ -260,7 +250,9 @@ async fn an_exported_workspace_imported_into_an_empty_one_holds_the_same_rows() 
     );
 
     // Into a workspace with records, never: nothing merges.
-    let (status, problem) = import(&platform, &cookie, "asso-copie", archive).await?;
+    let (status, problem) = camille
+        .send_file(Method::POST, &import_path("asso-copie"), archive)
+        .await?;
     assert_eq!(status, StatusCode::CONFLICT, "{problem}");
     let logged: Vec<String> = sqlx::query_scalar(
         "select action from platform_audit_log where target = 'asso-copie' order by at",

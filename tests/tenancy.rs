@@ -183,6 +183,9 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
         format!(
             "insert into workspace_identity_providers (tenant_id, issuer, client_id, client_secret_sealed, label) values ('{tenant}', 'https://login.example.org', 'maillage', '\\x00', 'Connexion')"
         ),
+        format!(
+            "insert into workspace_logos (tenant_id, png, width, height) values ('{tenant}', '\\x89504e47', 1, 1)"
+        ),
         format!("insert into calendar_feeds (tenant_id, user_id) values ('{tenant}', '{user}')"),
         format!(
             "insert into notification_preferences (tenant_id, user_id, mode) values ('{tenant}', '{user}', 'daily')"

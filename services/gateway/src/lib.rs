@@ -23,6 +23,7 @@ mod session;
 mod startup;
 mod state;
 mod unsubscribe;
+mod workspace_logo;
 mod workspace_settings;
 mod workspace_sign_in;
 

@@ -4,6 +4,7 @@
 
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
+use chrono::{DateTime, Utc};
 use maillage_domain::Role;
 use uuid::Uuid;
 
@@ -17,6 +18,8 @@ pub struct Tenant {
     pub slug: String,
     pub name: String,
     pub time_zone: String,
+    /// When its logo last changed; none without one.
+    pub logo_changed_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone)]
@@ -48,7 +51,7 @@ impl FromRequestParts<AppState> for Member {
         let mut rows = sqlx::query!(
             r#"select tenant_id as "id!", slug as "slug!", name as "name!",
                       time_zone as "time_zone!", role as "role!", status as "status!",
-                      sign_in_issuer
+                      sign_in_issuer, logo_changed_at
                from user_workspaces($1)"#,
             user.id,
         )
@@ -90,6 +93,7 @@ impl FromRequestParts<AppState> for Member {
                 slug: row.slug,
                 name: row.name,
                 time_zone: row.time_zone,
+                logo_changed_at: row.logo_changed_at,
             },
             role,
             request_id: maillage_runtime::request_id_of(&parts.extensions),
@@ -151,6 +155,8 @@ impl Member {
                 slug: row.slug,
                 name: row.name,
                 time_zone: row.time_zone,
+                // A calendar has no header to show it in.
+                logo_changed_at: None,
             },
             role: row.role.parse().map_err(|_| Error::NotFound)?,
             // A calendar app has no header to switch workspaces from.

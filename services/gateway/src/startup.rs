@@ -15,7 +15,7 @@ use crate::state::AppState;
 use crate::workspace_sign_in::{SealingKey, WorkspaceSignIn};
 use crate::{
     Config, Error, api, calendar, invitation_links, login, members, openapi, pages, platform,
-    security_headers, unsubscribe, workspace_settings, workspace_sign_in,
+    security_headers, unsubscribe, workspace_logo, workspace_settings, workspace_sign_in,
 };
 
 /// Builds the service and binds its port (port 0 picks a free one, for tests):
@@ -59,6 +59,7 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
         .merge(unsubscribe::router())
         .merge(invitation_links::router())
         .merge(calendar::router())
+        .merge(workspace_logo::image_router())
         .layer(middleware::from_fn(
             crate::html_errors::render_problems_as_pages,
         ));
@@ -67,6 +68,7 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
         .merge(platform::router())
         .merge(workspace_sign_in::router())
         .merge(workspace_settings::router())
+        .merge(workspace_logo::router())
         .split("Maillage", env!("CARGO_PKG_VERSION"));
     let app = web
         .merge(own_api)

@@ -5,6 +5,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
 use maillage_domain::Role;
 use maillage_domain::workspace::{LOCALES, WorkspaceSettings};
 use maillage_problem::{Json, Problem};
@@ -43,6 +44,17 @@ pub struct WorkspaceSettingsView {
     pub kind: String,
     pub locale: String,
     pub time_zone: String,
+    /// The logo in the header of its pages, if it has one.
+    pub logo: Option<LogoView>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LogoView {
+    /// Where members' browsers fetch it (a PNG); a new logo has a new address.
+    pub url: String,
+    pub width: i32,
+    pub height: i32,
+    pub changed_at: DateTime<Utc>,
 }
 
 /// What changes; a field left out stays.
@@ -80,13 +92,35 @@ async fn show(
 }
 
 pub async fn view(state: &AppState, tenant_id: Uuid) -> Result<WorkspaceSettingsView, Error> {
-    Ok(sqlx::query_as!(
-        WorkspaceSettingsView,
-        "select slug, name, kind, locale, time_zone from tenants where id = $1",
+    let mut tx = maillage_db::begin_tenant(&state.pool, tenant_id).await?;
+    let row = sqlx::query!(
+        r#"select t.slug, t.name, t.kind, t.locale, t.time_zone,
+                  l.width as "logo_width?", l.height as "logo_height?",
+                  l.changed_at as "logo_changed_at?"
+           from tenants t left join workspace_logos l on l.tenant_id = t.id
+           where t.id = $1"#,
         tenant_id
     )
-    .fetch_one(&state.pool)
-    .await?)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let logo = match (row.logo_width, row.logo_height, row.logo_changed_at) {
+        (Some(width), Some(height), Some(changed_at)) => Some(LogoView {
+            url: crate::workspace_logo::address(&row.slug, changed_at),
+            width,
+            height,
+            changed_at,
+        }),
+        _ => None,
+    };
+    Ok(WorkspaceSettingsView {
+        slug: row.slug,
+        name: row.name,
+        kind: row.kind,
+        locale: row.locale,
+        time_zone: row.time_zone,
+        logo,
+    })
 }
 
 async fn change(

@@ -152,6 +152,52 @@ impl Browser {
         Ok(record)
     }
 
+    /// Sends a form holding one file as a browser does (`multipart/form-data`): the
+    /// file's `bytes` in the field `field`. The answer as it is.
+    pub async fn upload(
+        &self,
+        path: &str,
+        field: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> anyhow::Result<reqwest::Response> {
+        let boundary = "maillage-test-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        Ok(self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await?)
+    }
+
+    /// Sends `bytes` as the body of an API call (a file); the answer's JSON, or null.
+    pub async fn send_file(
+        &self,
+        method: Method,
+        path: &str,
+        bytes: Vec<u8>,
+    ) -> anyhow::Result<(StatusCode, Value)> {
+        let response = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header(header::CONTENT_TYPE, "application/octet-stream")
+            .body(bytes)
+            .send()
+            .await?;
+        let status = response.status();
+        Ok((status, response.json().await.unwrap_or(Value::Null)))
+    }
+
     /// A JSON call; the body of the answer, or null when it is not JSON.
     pub async fn api(
         &self,

@@ -9,6 +9,7 @@ mod database;
 pub mod faulty_oidc;
 mod mail;
 pub mod oidc;
+pub mod pictures;
 mod raw_http;
 
 pub use browser::{Browser, location};

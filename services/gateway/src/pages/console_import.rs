@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Multipart, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -16,7 +16,11 @@ use crate::platform::{PlatformAdmin, WorkspaceView, load_archive, receive_archiv
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/admin/workspaces/{slug}/import", get(show).post(upload))
+    Router::new().route(
+        "/admin/workspaces/{slug}/import",
+        // The archive's size is checked as it arrives (`receive_archive`).
+        get(show).post(upload).layer(DefaultBodyLimit::disable()),
+    )
 }
 
 #[derive(Template)]

@@ -109,6 +109,8 @@ pub struct Layout {
     pub query: String,
     /// The user's other workspaces (slug, name), to switch to.
     pub other_workspaces: Vec<(String, String)>,
+    /// Where the workspace's logo is, if it has one.
+    pub logo_url: Option<String>,
 }
 
 impl Layout {
@@ -121,6 +123,10 @@ impl Layout {
             section,
             query: String::new(),
             other_workspaces: member.other_workspaces.clone(),
+            logo_url: member
+                .tenant
+                .logo_changed_at
+                .map(|changed_at| crate::workspace_logo::address(&member.tenant.slug, changed_at)),
         }
     }
 }

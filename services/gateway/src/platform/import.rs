@@ -109,18 +109,26 @@ pub async fn load(
 
 /// Bytes as they arrive (a request's body, an uploaded file) in a temporary file, or
 /// the problem of too many.
-pub async fn receive<E: std::fmt::Display>(
+pub async fn receive<E>(
     chunks: impl futures::Stream<Item = Result<axum::body::Bytes, E>>,
 ) -> Result<Result<std::fs::File, Problem>, Error> {
     let io = |error: std::io::Error| Error::Export(error.to_string());
     let mut file = tempfile::tempfile().map_err(io)?;
     let mut received = 0_u64;
     let mut chunks = std::pin::pin!(chunks);
-    while let Some(chunk) = chunks
-        .try_next()
-        .await
-        .map_err(|error| Error::Export(error.to_string()))?
-    {
+    loop {
+        let chunk = match chunks.try_next().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            // The client's side: a transfer cut short, a form that is not one.
+            Err(_) => {
+                return Ok(Err(Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "upload-cut-short",
+                    "L'envoi n'a pas abouti : l'archive est arrivée incomplète. Réessayez.",
+                )));
+            }
+        };
         received += chunk.len() as u64;
         if received > MAX_ARCHIVE_BYTES {
             return Ok(Err(Problem::new(
@@ -149,19 +157,38 @@ fn refusal(error: maillage_export::Error) -> Result<Problem, Error> {
             "workspace-not-empty",
             "L'espace contient déjà des fiches : une archive ne s'importe que dans un espace vide.",
         ),
-        Import::NewerSchema { .. } => Problem::new(
+        Import::NewerSchema { archive, here } => Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "archive-too-new",
             "Cette archive vient d'une version plus récente de Maillage.",
         )
-        .with_detail(error.to_string()),
+        .with_detail(format!(
+            "Elle suit le schéma {archive}, cette installation le {here} : mettez Maillage à jour, puis importez-la."
+        )),
         _ if error.is_the_archives() => Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "archive-invalid",
             "Cette archive ne peut pas être importée ; rien n'a été changé.",
         )
-        .with_detail(error.to_string()),
+        .with_detail(invalid_archive_detail(&error)),
         _ => return Err(Error::Export(error.to_string())),
     };
     Ok(problem)
+}
+
+/// Why an archive could not go in, for the person who gave it: in their words, with the
+/// technical reason after it for whoever they ask for help.
+fn invalid_archive_detail(error: &maillage_export::Error) -> String {
+    use maillage_export::Error as Import;
+    match error {
+        Import::Refused { table, reason } => format!(
+            "Des lignes de « {table} » ne peuvent pas entrer dans la base (détail technique : {reason})."
+        ),
+        Import::BadRow { file, line, reason } => format!(
+            "Le fichier « {file} » de l'archive est illisible à la ligne {line} (détail technique : {reason})."
+        ),
+        _ => format!(
+            "Ce fichier n'est pas l'archive d'un espace Maillage, ou elle est abîmée : téléchargez-la à nouveau depuis l'export (détail technique : {error})."
+        ),
+    }
 }

@@ -182,6 +182,9 @@ async fn a_weekly_digest_lists_the_week_ahead_once() -> TestResult {
     .fetch_one(&world.db.owner)
     .await?;
     assert!(next_monday, "looked at again next Monday");
+    // In one transaction: the running instance, which would look at her at once and
+    // move the date on, waits for the row until the test has read it.
+    let mut tx = world.db.owner.begin().await?;
     for mode in ["daily", "weekly"] {
         sqlx::query(
             "update notification_preferences set mode = $3 where tenant_id = $1 and user_id = $2",
@@ -189,7 +192,7 @@ async fn a_weekly_digest_lists_the_week_ahead_once() -> TestResult {
         .bind(world.tenant_id)
         .bind(world.user_id)
         .bind(mode)
-        .execute(&world.db.owner)
+        .execute(&mut *tx)
         .await?;
     }
     let at_once: bool = sqlx::query_scalar(
@@ -197,8 +200,9 @@ async fn a_weekly_digest_lists_the_week_ahead_once() -> TestResult {
     )
     .bind(world.tenant_id)
     .bind(world.user_id)
-    .fetch_one(&world.db.owner)
+    .fetch_one(&mut *tx)
     .await?;
+    tx.commit().await?;
     assert!(at_once, "looked at again at once");
     Ok(())
 }
