@@ -6,6 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub mod contact;
+pub mod dashboard;
 pub mod kinds;
 mod local_time;
 pub mod text;

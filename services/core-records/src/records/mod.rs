@@ -73,6 +73,7 @@ mod calendar;
 mod checks;
 mod contact;
 mod custom_fields;
+mod dashboard;
 mod deadlines;
 mod engagements;
 mod evaluations;
@@ -113,6 +114,7 @@ pub fn router() -> ApiRouter<AppState> {
         .merge(engagements::router())
         .merge(projects::router())
         .merge(network::router())
+        .merge(dashboard::router())
         .merge(evaluations::router())
         .merge(custom_fields::router())
         .merge(reminder_policy::router())

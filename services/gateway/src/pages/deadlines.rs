@@ -15,9 +15,10 @@ use uuid::Uuid;
 
 use super::editing::{FormPages, FormTarget, RecordForm, blank_is_none, form_routes};
 use super::organisations::{organisation_choices, tenant_organisations};
-use super::record_parts::Listing;
+use super::record_parts::{FilterQuery, Filtered, Filters, Listing};
 use super::{
-    Choice, FormErrors, Layout, local_datetime, page, page_with_status, tenant_zone, typed_instant,
+    Choice, FormErrors, Layout, label_in, local_datetime, page, page_with_status, tenant_zone,
+    typed_instant,
 };
 use crate::Error;
 use crate::members;
@@ -86,14 +87,23 @@ fn recurrence_label(frequency: &str) -> &'static str {
     }
 }
 
+/// A deadline's states, as the list filters and shows them.
+const STATUSES: [(&str, &str); 4] = [
+    ("upcoming", "À venir"),
+    ("late", "En retard"),
+    ("submitted", "Rendu"),
+    ("waived", "Dispensé"),
+];
+
+/// Who a deadline is "mine" for: its responsibles.
+const FILTERS: Filters = Filters {
+    status: &STATUSES,
+    kind: &[],
+    mine: Some("responsible_user_id"),
+};
+
 fn status_label(status: &str) -> &'static str {
-    match status {
-        "upcoming" => "À venir",
-        "late" => "En retard",
-        "submitted" => "Rendu",
-        "waived" => "Dispensé",
-        _ => "Inconnu",
-    }
+    label_in(&STATUSES, status, "Inconnu")
 }
 
 impl DeadlineRow {
@@ -114,32 +124,13 @@ impl DeadlineRow {
             version: deadline.version,
         }
     }
-
-    /// The first `limit` deadlines with this status (upcoming, late…), soonest first.
-    pub async fn list(
-        state: &AppState,
-        member: &Member,
-        status: &str,
-        limit: u32,
-    ) -> Result<Vec<Self>, Error> {
-        let listing: Listing<Deadline> = state
-            .core
-            .get(
-                member,
-                &format!("/v1/deadlines?status={status}&limit={limit}"),
-            )
-            .await?;
-        Ok(listing
-            .items
-            .into_iter()
-            .map(|d| Self::of(d, member))
-            .collect())
-    }
 }
 
 #[derive(Deserialize)]
 struct ListQuery {
     after: Option<String>,
+    #[serde(flatten)]
+    filter: FilterQuery,
 }
 
 #[derive(Template)]
@@ -148,6 +139,7 @@ struct DeadlinesPage {
     layout: Layout,
     deadlines: Vec<DeadlineRow>,
     next: Option<String>,
+    filter: Filtered,
 }
 
 async fn list(
@@ -155,13 +147,17 @@ async fn list(
     member: Member,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, Error> {
+    let filter = query.filter.check(&FILTERS, &member)?;
     let after = query
         .after
         .map(|a| format!("&after={a}"))
         .unwrap_or_default();
     let listing: Listing<Deadline> = state
         .core
-        .get(&member, &format!("/v1/deadlines?limit=50{after}"))
+        .get(
+            &member,
+            &format!("/v1/deadlines?limit=50{after}{}", filter.api),
+        )
         .await?;
     let deadlines = listing
         .items
@@ -172,6 +168,7 @@ async fn list(
         layout: Layout::of(&member, "deadlines"),
         deadlines,
         next: listing.next,
+        filter,
     })
 }
 

@@ -1,4 +1,4 @@
-//! The front door: log in, pick a workspace, see what is due.
+//! The front door: log in, pick a workspace (whose home is `dashboard`).
 
 use askama::Template;
 use axum::Router;
@@ -8,10 +8,9 @@ use axum::routing::get;
 use maillage_problem::Query;
 use serde::Deserialize;
 
-use super::deadlines::DeadlineRow;
-use super::{Layout, page};
+use super::page;
 use crate::Error;
-use crate::membership::{Member, workspaces_of};
+use crate::membership::workspaces_of;
 use crate::platform::is_platform_admin;
 use crate::session::CurrentUser;
 use crate::state::AppState;
@@ -19,8 +18,8 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(index))
-        .route("/t/{slug}", get(tenant_home))
-        .route("/t/{slug}/", get(tenant_home))
+        .route("/t/{slug}", get(super::dashboard::show))
+        .route("/t/{slug}/", get(super::dashboard::show))
 }
 
 #[derive(Template)]
@@ -67,23 +66,5 @@ async fn index(
         may_create,
         workspaces,
         logged_out: false,
-    })
-}
-
-#[derive(Template)]
-#[template(path = "tenant_home.html")]
-struct TenantHome {
-    layout: Layout,
-    late: Vec<DeadlineRow>,
-    upcoming: Vec<DeadlineRow>,
-}
-
-async fn tenant_home(State(state): State<AppState>, member: Member) -> Result<Response, Error> {
-    let late = DeadlineRow::list(&state, &member, "late", 20).await?;
-    let upcoming = DeadlineRow::list(&state, &member, "upcoming", 10).await?;
-    page(&TenantHome {
-        layout: Layout::of(&member, "home"),
-        late,
-        upcoming,
     })
 }

@@ -7,6 +7,7 @@ mod bin;
 mod console;
 mod console_import;
 mod custom_fields;
+mod dashboard;
 mod deadlines;
 mod editing;
 mod engagements;

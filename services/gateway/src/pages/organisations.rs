@@ -14,8 +14,8 @@ use uuid::Uuid;
 use super::editing::{FormPages, FormTarget, RecordForm, form_routes};
 use super::record_parts::{
     Address, AffiliationRow, ContactFields, CustomInput, CustomValues, EmailEntry, Engagements,
-    ListPage, ListPageQuery, Listing, PhoneEntry, Surroundings, affiliations, custom_facts,
-    custom_fields, engagements,
+    Filters, ListPage, ListPageQuery, Listing, PhoneEntry, Surroundings, affiliations,
+    custom_facts, custom_fields, engagements,
 };
 use super::{Choice, FormErrors, Layout, label_in, page};
 use crate::Error;
@@ -91,7 +91,18 @@ async fn list(
     Query(query): Query<ListPageQuery>,
 ) -> Result<Response, Error> {
     page(&OrganisationsPage {
-        list: query.fetch(&state, &member, "organisations").await?,
+        list: query
+            .fetch(
+                &state,
+                &member,
+                "organisations",
+                &Filters {
+                    status: &[],
+                    kind: OrganisationKind::CHOICES,
+                    mine: None,
+                },
+            )
+            .await?,
         layout: Layout::of(&member, "organisations"),
     })
 }

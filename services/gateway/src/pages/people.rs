@@ -14,8 +14,8 @@ use uuid::Uuid;
 use super::editing::{FormPages, FormTarget, RecordForm, blank_is_none, form_routes};
 use super::record_parts::{
     Address, AffiliationRow, ContactFields, CustomInput, CustomValues, EmailEntry, Engagements,
-    ListPage, ListPageQuery, PhoneEntry, Surroundings, affiliations, custom_facts, custom_fields,
-    engagements,
+    Filters, ListPage, ListPageQuery, PhoneEntry, Surroundings, affiliations, custom_facts,
+    custom_fields, engagements,
 };
 use super::{Choice, FormErrors, Layout, page};
 use crate::Error;
@@ -51,7 +51,9 @@ async fn list(
     Query(query): Query<ListPageQuery>,
 ) -> Result<Response, Error> {
     page(&PeoplePage {
-        list: query.fetch(&state, &member, "people").await?,
+        list: query
+            .fetch(&state, &member, "people", &Filters::NONE)
+            .await?,
         layout: Layout::of(&member, "people"),
     })
 }

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::editing::{FormPages, FormTarget, RecordForm, blank_is_none, form_routes};
 use super::record_parts::{
-    Engagements, ListPage, ListPageQuery, Surroundings, engagements, period,
+    Engagements, Filters, ListPage, ListPageQuery, Surroundings, engagements, period,
 };
 use super::{Choice, FormErrors, Layout, label_in, money, page, short_date};
 use crate::Error;
@@ -132,7 +132,18 @@ async fn list(
     Query(query): Query<ListPageQuery>,
 ) -> Result<Response, Error> {
     page(&ProjectsPage {
-        list: query.fetch(&state, &member, "projects").await?,
+        list: query
+            .fetch(
+                &state,
+                &member,
+                "projects",
+                &Filters {
+                    status: ProjectStatus::CHOICES,
+                    kind: &[],
+                    mine: Some("owner_user_id"),
+                },
+            )
+            .await?,
         layout: Layout::of(&member, "projects"),
     })
 }

@@ -3,6 +3,7 @@
 //! part of the site.
 
 mod access;
+mod dashboard;
 mod deadlines;
 mod forms;
 mod front_door;

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::editing::form_routes;
-use super::record_parts::{ListPage, ListPageQuery, Listing, Surroundings, period};
+use super::record_parts::{Filters, ListPage, ListPageQuery, Listing, Surroundings, period};
 use super::{Layout, label_in, money, page, short_date};
 use crate::Error;
 use crate::membership::Member;
@@ -188,7 +188,18 @@ async fn list(
     Query(query): Query<ListPageQuery>,
 ) -> Result<Response, Error> {
     page(&PartnershipsPage {
-        list: query.fetch(&state, &member, "partnerships").await?,
+        list: query
+            .fetch(
+                &state,
+                &member,
+                "partnerships",
+                &Filters {
+                    status: PartnershipStatus::CHOICES,
+                    kind: PartnershipKind::CHOICES,
+                    mine: None,
+                },
+            )
+            .await?,
         layout: Layout::of(&member, "partnerships"),
     })
 }
