@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub mod connections;
 pub mod contact;
 pub mod dashboard;
 pub mod kinds;

@@ -71,6 +71,7 @@ mod audit_trail;
 mod bin;
 mod calendar;
 mod checks;
+mod connections;
 mod contact;
 mod custom_fields;
 mod dashboard;
@@ -115,6 +116,7 @@ pub fn router() -> ApiRouter<AppState> {
         .merge(projects::router())
         .merge(network::router())
         .merge(dashboard::router())
+        .merge(connections::router())
         .merge(evaluations::router())
         .merge(custom_fields::router())
         .merge(reminder_policy::router())

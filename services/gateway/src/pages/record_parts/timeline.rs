@@ -2,10 +2,12 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use maillage_domain::connections::Connections;
 use maillage_domain::kinds::ActivityKind;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::connections::ConnectionsView;
 use super::listing::Listing;
 use crate::Error;
 use crate::membership::Member;
@@ -158,10 +160,12 @@ impl AuditRow {
     }
 }
 
-/// The tags, latest activities and latest changes of one record: `record` is its API
-/// path, `/v1/people/{id}`, `/v1/projects/{id}`…
+/// The tags, latest activities, latest changes and connections of one record: `record`
+/// is its API path, `/v1/people/{id}`, `/v1/projects/{id}`…
 pub struct Surroundings {
     pub tags: Vec<String>,
+    /// The partnerships, projects and reports it is connected to.
+    pub connections: ConnectionsView,
     pub timeline: Vec<TimelineEntry>,
     /// Newest first: who changed the record, when, what.
     pub changes: Vec<ChangeEntry>,
@@ -172,15 +176,22 @@ pub struct Surroundings {
 impl Surroundings {
     pub async fn of(state: &AppState, member: &Member, record: &str) -> Result<Self, Error> {
         let id = record.rsplit('/').next().unwrap_or_default();
-        let (tags_path, timeline_path, audit_path) = (
+        let (tags_path, timeline_path, audit_path, connections_path) = (
             format!("{record}/tags"),
             format!("{record}/timeline?limit=20"),
             format!("/v1/audit?record_id={id}&limit=10"),
+            format!("{record}/connections"),
         );
-        let (tags, activities, audit): (Tags, Listing<ActivityRow>, Listing<AuditRow>) = tokio::try_join!(
+        let (tags, activities, audit, connections): (
+            Tags,
+            Listing<ActivityRow>,
+            Listing<AuditRow>,
+            Connections,
+        ) = tokio::try_join!(
             state.core.get(member, &tags_path),
             state.core.get(member, &timeline_path),
             state.core.get(member, &audit_path),
+            state.core.get(member, &connections_path),
         )?;
         let zone = tenant_zone(member);
         let timeline = activities
@@ -207,6 +218,7 @@ impl Surroundings {
             .collect();
         Ok(Self {
             tags: tags.tags,
+            connections: ConnectionsView::of(connections, member),
             timeline,
             changes,
             page_path: format!(
