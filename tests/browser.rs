@@ -426,3 +426,129 @@ async fn an_owner_gives_the_workspace_a_logo_that_shows_in_the_header_in_a_real_
     chromium.client.clone().close().await?;
     Ok(())
 }
+
+/// Keeps what the browser shows, for people to look at (the issues' notes list them):
+/// `$TMPDIR/maillage-screenshots/{name}.png`.
+async fn screenshot(browser: &Client, name: &str) -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join("maillage-screenshots");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join(format!("{name}.png")), browser.screenshot().await?)?;
+    Ok(())
+}
+
+/// Polls the page with `script` until it answers something other than null.
+async fn eventually_in_page(browser: &Client, script: &str) -> anyhow::Result<serde_json::Value> {
+    for _ in 0..100 {
+        let value = browser.execute(script, vec![]).await?;
+        if !value.is_null() {
+            return Ok(value);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("the page never answered: {script}")
+}
+
+#[tokio::test]
+async fn the_dashboard_and_the_network_are_drawn_from_the_records_in_a_real_browser() -> TestResult
+{
+    let platform = Platform::start().await?;
+    let camille = maillage_testkit::Browser::new(&platform.gateway)?;
+    camille.login("camille", "/t/asso-demo/").await?;
+    let api = "/api/v1/t/asso-demo";
+    let mut organisations = Vec::new();
+    for (name, kind) in [
+        ("Région Sud", "public_body"),
+        ("Fondation Abbé", "funder"),
+        ("Les Voisins", "association"),
+    ] {
+        let made = camille
+            .create(
+                &format!("{api}/organisations"),
+                serde_json::json!({"name": name, "kind": kind}),
+            )
+            .await?;
+        organisations.push(made["id"].clone());
+    }
+    for (title, partner) in [
+        ("Contrat de ville", 0),
+        ("Mécénat", 1),
+        ("Fête de quartier", 2),
+    ] {
+        camille
+            .create(
+                &format!("{api}/partnerships"),
+                serde_json::json!({"title": title, "kind": "funding", "status": "active",
+                                   "partners": [{"organisation_id": organisations[partner]}]}),
+            )
+            .await?;
+    }
+    camille
+        .create(
+            &format!("{api}/deadlines"),
+            serde_json::json!({"title": "Bilan CAF", "due_at": chrono::Utc::now() - chrono::Duration::days(2)}),
+        )
+        .await?;
+    let photograph = camille.read(&format!("{api}/network/photograph")).await?;
+    let expected_nodes = photograph["nodes"].as_array().map_or(0, Vec::len);
+    assert_eq!(expected_nodes, 6);
+
+    let chromium = Chromium::start().await?;
+    let browser = &chromium.client;
+    browser
+        .goto(&format!(
+            "{}/login?return_to=/t/asso-demo/",
+            platform.gateway
+        ))
+        .await?;
+    sign_in_at_provider(browser, "camille").await?;
+    // The dashboard's figures, as the page shows them.
+    browser.wait().for_element(Locator::Id("rapports")).await?;
+    let reports = text_of(browser, "section[aria-labelledby=rapports] .figures").await?;
+    assert!(reports.contains("1 en retard"), "{reports}");
+    let network = text_of(browser, "section[aria-labelledby=reseau] .figures").await?;
+    assert!(network.contains("3 partenaires"), "{network}");
+    let overflow = browser
+        .execute("return document.querySelector('.dashboard').scrollWidth - document.querySelector('.dashboard').clientWidth", vec![])
+        .await?;
+    assert_eq!(overflow, serde_json::json!(0), "the panels fit the page");
+    screenshot(browser, "dashboard").await?;
+
+    // The network page draws the same nodes and ties, from the page.
+    browser
+        .find(Locator::LinkText(
+            "Voir le réseau dessiné, et son évolution",
+        ))
+        .await?
+        .click()
+        .await?;
+    let drawn = eventually_in_page(
+        browser,
+        "const d = document.getElementById('network-drawing'); return d && d.dataset.drawnNodes ? [Number(d.dataset.drawnNodes), Number(d.dataset.drawnTies)] : null",
+    )
+    .await?;
+    assert_eq!(drawn, serde_json::json!([expected_nodes, 3]));
+    screenshot(browser, "network").await?;
+    // The SVG export is an SVG document with a shape per node.
+    let svg = browser
+        .execute(
+            "const doc = new DOMParser().parseFromString(window.maillageNetwork.svg(), 'image/svg+xml');
+             return doc.querySelector('parsererror') ? 'error' : doc.querySelectorAll('circle, rect').length",
+            vec![],
+        )
+        .await?;
+    assert_eq!(svg, serde_json::json!(expected_nodes));
+    assert_eq!(unlabelled_fields(browser).await?, serde_json::json!([]));
+    // A click on a node opens its record.
+    let opened = browser
+        .execute(
+            "const node = window.maillageNetwork.node('Région Sud');
+             node.emit('tap'); return true",
+            vec![],
+        )
+        .await?;
+    assert_eq!(opened, serde_json::json!(true));
+    browser.wait().for_element(Locator::Css("main h1")).await?;
+    assert_eq!(text_of(browser, "main h1").await?, "Région Sud");
+    chromium.client.clone().close().await?;
+    Ok(())
+}

@@ -10,6 +10,7 @@ pub mod contact;
 pub mod dashboard;
 pub mod kinds;
 mod local_time;
+pub mod network;
 pub mod text;
 pub mod workspace;
 

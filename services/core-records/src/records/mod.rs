@@ -83,6 +83,7 @@ mod notification_preferences;
 mod organisations;
 mod partnerships;
 mod people;
+mod photograph;
 mod projects;
 mod record;
 mod reminder_policy;
@@ -117,6 +118,7 @@ pub fn router() -> ApiRouter<AppState> {
         .merge(network::router())
         .merge(dashboard::router())
         .merge(connections::router())
+        .merge(photograph::router())
         .merge(evaluations::router())
         .merge(custom_fields::router())
         .merge(reminder_policy::router())

@@ -15,6 +15,7 @@ mod evaluations;
 mod home;
 mod members;
 mod merge;
+mod network;
 mod organisations;
 mod own_workspace;
 mod partnerships;
@@ -48,6 +49,15 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/static/app.css", get(stylesheet))
+        .route(
+            "/static/network.js",
+            get(|| script(include_str!("../../static/network.js"))),
+        )
+        .route(
+            "/static/vendor/cytoscape.min.js",
+            get(|| script(include_str!("../../static/vendor/cytoscape.min.js"))),
+        )
+        .route("/t/{slug}/network", get(network::show))
         .merge(home::router())
         .merge(console::router())
         .merge(console_import::router())
@@ -81,6 +91,18 @@ async fn stylesheet() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+/// A script of the repository's (never a CDN's).
+async fn script(body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
     )
         .into_response()
 }

@@ -172,7 +172,7 @@ async fn the_dashboard_counts_what_the_workspace_holds_and_leads_to_each_list() 
         "Contrat de ville",
         "évaluation attendue depuis le",
         // The network.
-        "<strong>3</strong> partenaires",
+        "network\"><strong>3</strong> partenaires",
         "organisations?kind=funder\"><strong>1</strong> financeur",
         "<strong>2</strong> nouveaux cette année",
         "<strong>2</strong> en sommeil",

@@ -13,6 +13,7 @@ mod links;
 mod login;
 mod login_defects;
 mod members;
+mod network;
 mod partnerships;
 mod platform;
 mod projects;

@@ -218,28 +218,10 @@ pub async fn network(
                where o.tenant_id = $1 and o.deleted_at is null
                  and p.deleted_at is null and p.status <> 'closed'
            ),
-           -- When each organisation was last the subject of an activity: itself, one
-           -- of its partnerships, or one of its people. In one pass over the links.
-           touched as (
-               select l.organisation_id as organisation_id, a.occurred_at
-               from activity_links l join activities a on a.tenant_id = l.tenant_id and a.id = l.activity_id
-               where l.tenant_id = $1 and l.organisation_id is not null
-               union all
-               select pp.organisation_id, a.occurred_at
-               from activity_links l join activities a on a.tenant_id = l.tenant_id and a.id = l.activity_id
-               join partnership_partners pp on pp.tenant_id = l.tenant_id and pp.partnership_id = l.partnership_id
-               where l.tenant_id = $1 and l.partnership_id is not null
-               union all
-               select f.organisation_id, a.occurred_at
-               from activity_links l join activities a on a.tenant_id = l.tenant_id and a.id = l.activity_id
-               join affiliations f on f.tenant_id = l.tenant_id and f.person_id = l.person_id
-               where l.tenant_id = $1 and l.person_id is not null
-           ),
            last_seen as (
-               select partner.id, partner.name, max(t.occurred_at) as last_activity_at
+               select partner.id, partner.name, l.last_activity_at
                from partner
-               left join touched t on t.organisation_id = partner.id and t.occurred_at <= now()
-               group by partner.id, partner.name
+               left join organisations_last_activity($1, now()) l on l.organisation_id = partner.id
            )
            select id as "id!", name as "name!", last_activity_at,
                   count(*) over () as "dormant!"
