@@ -550,7 +550,8 @@ async fn a_member_subscribes_to_their_deadlines_and_milestones_in_a_calendar_app
         ]
     );
 
-    // The agenda page shows each of them, at the anchor reminder emails link to.
+    // The agenda page shows each of them, at the anchor reminder emails link to, each
+    // leading to its record (the milestone to its project).
     let agenda = browser.get("/t/asso-demo/agenda?mine=1").await?;
     assert_eq!(agenda.status(), reqwest::StatusCode::OK);
     let agenda = agenda.text().await?;
@@ -558,6 +559,10 @@ async fn a_member_subscribes_to_their_deadlines_and_milestones_in_a_calendar_app
         format!("id=\"task-{task_id}\""),
         format!("id=\"milestone-{milestone_id}\""),
         format!("href=\"/t/asso-demo/deadlines/{deadline_id}\""),
+        format!(
+            "href=\"/t/asso-demo/projects/{}\">Première récolte",
+            project["id"].as_str().unwrap_or_default()
+        ),
         "Appeler la mairie".to_owned(),
         "mercredi 15 septembre 2027".to_owned(),
     ] {

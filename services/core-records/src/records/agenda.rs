@@ -68,6 +68,9 @@ pub struct AgendaItem {
     pub mine: bool,
     /// Where the web app shows it, under the tenant's pages.
     pub path: String,
+    /// The page of the record it belongs to: the deadline, the milestone's project,
+    /// the partnership, what a task is about (none for a task about nothing).
+    pub record_path: Option<String>,
 }
 
 /// Everything dated, late first then soonest first.
@@ -101,7 +104,18 @@ async fn agenda(
                   i.due_at as "due_at!", i.all_day as "all_day!", i.open as "open!",
                   (i.open and i.due_at < now() and i.subject <> 'partnership-end') as "late!",
                   $2 in (select reminder_recipients(i.tenant_id, i.subject, i.id)) as "mine!",
-                  i.path as "path!"
+                  i.path as "path!",
+                  case i.subject
+                      when 'deadline' then 'deadlines/' || i.id
+                      when 'milestone' then (select 'projects/' || m.project_id from project_milestones m
+                                             where m.tenant_id = i.tenant_id and m.id = i.id)
+                      when 'task' then (select case s.kind when 'person' then 'people'
+                                                           when 'organisation' then 'organisations'
+                                                           when 'partnership' then 'partnerships'
+                                                           else 'projects' end || '/' || s.id
+                                        from activity_subject(i.tenant_id, i.id) s)
+                      else 'partnerships/' || i.id
+                  end as record_path
            from remindable_items i
            where i.tenant_id = $1
              and (i.open or $3)

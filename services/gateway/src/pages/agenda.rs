@@ -33,7 +33,8 @@ struct Item {
     all_day: bool,
     late: bool,
     mine: bool,
-    path: String,
+    /// The page of the record it belongs to.
+    record_path: Option<String>,
 }
 
 /// An agenda item as the page shows it.
@@ -46,7 +47,8 @@ struct Row {
     due: String,
     late: bool,
     mine: bool,
-    /// The item's own page, when it has one (reports).
+    /// The page of its record: the report, the milestone's project, the partnership,
+    /// what a task is about.
     href: Option<String>,
 }
 
@@ -72,8 +74,9 @@ impl Row {
         } else {
             local_datetime(item.due_at, zone)
         };
-        let href = (!item.path.starts_with("agenda"))
-            .then(|| format!("/t/{}/{}", member.tenant.slug, item.path));
+        let href = item
+            .record_path
+            .map(|path| format!("/t/{}/{path}", member.tenant.slug));
         Self {
             anchor: format!("{}-{}", item.subject, item.id),
             kind: kind_label(&item.subject),

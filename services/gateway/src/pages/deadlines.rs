@@ -40,6 +40,8 @@ pub struct Deadline {
     title: String,
     funder_id: Option<Uuid>,
     funder_name: Option<String>,
+    project_id: Option<Uuid>,
+    partnership_id: Option<Uuid>,
     due_at: DateTime<Utc>,
     status: String,
     submitted_at: Option<DateTime<Utc>>,
@@ -179,6 +181,11 @@ pub struct DeadlineForm {
     title: String,
     #[serde(default)]
     funder_id: String,
+    /// The project or partnership it is owed for (blank: none).
+    #[serde(default)]
+    project_id: String,
+    #[serde(default)]
+    partnership_id: String,
     /// `YYYY-MM-DD` and `HH:MM`, as date and time inputs send them, in the tenant's zone.
     #[serde(default)]
     due_date: String,
@@ -214,6 +221,8 @@ impl Default for DeadlineForm {
         Self {
             title: String::new(),
             funder_id: String::new(),
+            project_id: String::new(),
+            partnership_id: String::new(),
             due_date: String::new(),
             due_time: "12:00".into(),
             notes: String::new(),
@@ -241,6 +250,14 @@ impl RecordForm for DeadlineForm {
                 .funder_id
                 .map(|id| id.to_string())
                 .unwrap_or_default(),
+            project_id: stored
+                .project_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+            partnership_id: stored
+                .partnership_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
             responsible: stored
                 .responsible_user_ids
                 .iter()
@@ -264,6 +281,8 @@ impl RecordForm for DeadlineForm {
         let mut body = json!({
             "title": self.title.trim(),
             "funder_id": blank_is_none(&self.funder_id),
+            "project_id": blank_is_none(&self.project_id),
+            "partnership_id": blank_is_none(&self.partnership_id),
             "due_at": due_at,
             "notes": self.notes,
         });
@@ -291,6 +310,8 @@ impl RecordForm for DeadlineForm {
         vec![
             ("title", self.title.clone()),
             ("funder_id", self.funder_id.clone()),
+            ("project_id", self.project_id.clone()),
+            ("partnership_id", self.partnership_id.clone()),
             ("due_date", self.due_date.clone()),
             ("due_time", self.due_time.clone()),
             ("notes", self.notes.clone()),
@@ -319,6 +340,8 @@ pub struct DeadlineFormPage {
     target: FormTarget,
     form: DeadlineForm,
     funders: Vec<Choice>,
+    projects: Vec<Choice>,
+    partnerships: Vec<Choice>,
     repeats: Vec<Choice>,
     errors: FormErrors,
 }
@@ -376,6 +399,15 @@ impl FormPages for DeadlineForm {
             layout: Layout::of(member, "deadlines"),
             responsibles,
             funders: funders(state, member, &form.funder_id).await?,
+            projects: owed_for(state, member, "projects", &form.project_id, "Aucun projet").await?,
+            partnerships: owed_for(
+                state,
+                member,
+                "partnerships",
+                &form.partnership_id,
+                "Aucun partenariat",
+            )
+            .await?,
             repeats: repeats(&form.repeat),
             target,
             form,
@@ -402,6 +434,51 @@ async fn funders(state: &AppState, member: &Member, selected: &str) -> Result<Ve
     let mut organisations = tenant_organisations(state, member).await?;
     organisations.sort_by_key(|o| o.kind != "funder");
     Ok(organisation_choices(&organisations, selected))
+}
+
+/// What a report can be owed for: the workspace's projects or partnerships, by name,
+/// after "none". The one it is linked to stays among them even when the list would
+/// leave it out (in the bin, past the first 200), so that saving never unlinks it.
+async fn owed_for(
+    state: &AppState,
+    member: &Member,
+    collection: &str,
+    selected: &str,
+    none: &str,
+) -> Result<Vec<Choice>, Error> {
+    let listing: Listing<Linkable> = state
+        .core
+        .get(member, &format!("/v1/{collection}?limit=200"))
+        .await?;
+    let mut options: Vec<(String, String)> = listing
+        .items
+        .into_iter()
+        .map(|record| {
+            (
+                record.id.to_string(),
+                record.name.or(record.title).unwrap_or_default(),
+            )
+        })
+        .collect();
+    if !selected.is_empty() && !options.iter().any(|(id, _)| id == selected) {
+        options.push((selected.to_owned(), "(celui d'aujourd'hui)".to_owned()));
+    }
+    Ok(Choice::list(
+        std::iter::once(("", none)).chain(
+            options
+                .iter()
+                .map(|(id, name)| (id.as_str(), name.as_str())),
+        ),
+        selected,
+    ))
+}
+
+/// A project (its name) or a partnership (its title).
+#[derive(Deserialize)]
+struct Linkable {
+    id: Uuid,
+    name: Option<String>,
+    title: Option<String>,
 }
 
 #[derive(Template)]

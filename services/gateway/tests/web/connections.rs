@@ -133,6 +133,32 @@ async fn each_records_page_shows_its_partnerships_projects_and_reports() -> Test
     let project = page(format!("/t/asso-demo/projects/{jardins}")).await?;
     assert!(project.contains("Rapport des jardins") && !project.contains("Bilan des subventions"));
 
+    // A report is tied to a project from its form, and stays tied when edited.
+    let deadline = camille
+        .submit(
+            "/t/asso-demo/deadlines/new",
+            &[
+                ("title", "Bilan de la récolte"),
+                ("funder_id", ""),
+                ("project_id", &jardins),
+                ("partnership_id", ""),
+                ("due_date", "2030-10-15"),
+                ("due_time", "12:00"),
+                ("notes", ""),
+                ("repeat", ""),
+            ],
+        )
+        .await?;
+    let project = page(format!("/t/asso-demo/projects/{jardins}")).await?;
+    assert!(project.contains("Bilan de la récolte"), "{project}");
+    let form = page(format!("{deadline}/edit")).await?;
+    assert!(
+        form.contains(&format!(
+            "<option value=\"{jardins}\" selected>Jardins partagés</option>"
+        )),
+        "{form}"
+    );
+
     // The API says the same; a record that is not there, or another workspace's, is
     // not found.
     let connections = camille
@@ -142,8 +168,8 @@ async fn each_records_page_shows_its_partnerships_projects_and_reports() -> Test
         .await?;
     assert_eq!(
         connections["deadlines"].as_array().map(Vec::len),
-        Some(3),
-        "{connections}"
+        Some(4),
+        "the three, and the one the form tied to the project: {connections}"
     );
     let (status, _) = camille
         .api(
