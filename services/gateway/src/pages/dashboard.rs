@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use maillage_domain::dashboard::{About, Dashboard, SOON_DAYS};
 use maillage_domain::kinds::{ActivityKind, OrganisationKind, PartnershipStatus};
 
-use super::{Layout, label_in, local_datetime, money, page, short_date, tenant_zone};
+use super::{Layout, label_in, local_datetime, money, page, record_path, short_date, tenant_zone};
 use crate::Error;
 use crate::membership::Member;
 use crate::state::AppState;
@@ -83,7 +83,7 @@ impl DashboardPage {
     fn of(d: Dashboard, member: &Member) -> Self {
         let slug = &member.tenant.slug;
         let zone = tenant_zone(member);
-        let record = |about: &About| record_path(slug, about);
+        let record = |about: &About| record_path(slug, &about.kind, about.id);
         Self {
             layout: Layout::of(member, "home"),
             soon_days: SOON_DAYS,
@@ -248,17 +248,6 @@ impl DashboardPage {
                 .collect(),
         }
     }
-}
-
-/// Where a record's page is.
-fn record_path(slug: &str, about: &About) -> String {
-    let collection = match about.kind.as_str() {
-        "person" => "people",
-        "organisation" => "organisations",
-        "partnership" => "partnerships",
-        _ => "projects",
-    };
-    format!("/t/{slug}/{collection}/{}", about.id)
 }
 
 /// "1 jour", "12 jours".

@@ -224,6 +224,18 @@ pub fn local_datetime(at: DateTime<Utc>, zone: Tz) -> String {
         .to_string()
 }
 
+/// The page of a record of `kind` (person, organisation, partnership or project), as
+/// the dashboard and the network name records.
+pub fn record_path(slug: &str, kind: &str, id: uuid::Uuid) -> String {
+    let collection = match kind {
+        "person" => "people",
+        "organisation" => "organisations",
+        "partnership" => "partnerships",
+        _ => "projects",
+    };
+    format!("/t/{slug}/{collection}/{id}")
+}
+
 /// "30/06/2026".
 pub fn short_date(date: NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::record_parts::Listing;
-use super::{Choice, FormErrors, Layout, label_in, page, short_date};
+use super::{Choice, FormErrors, Layout, label_in, page, record_path, short_date};
 use crate::Error;
 use crate::membership::Member;
 use crate::state::AppState;
@@ -253,17 +253,6 @@ fn choices_of_projects(projects: &[ProjectName], current: &str) -> Vec<Choice> {
         ),
         current,
     )
-}
-
-/// Where a node's record is.
-fn record_path(slug: &str, kind: &str, id: Uuid) -> String {
-    let collection = match kind {
-        "person" => "people",
-        "organisation" => "organisations",
-        "partnership" => "partnerships",
-        _ => "projects",
-    };
-    format!("/t/{slug}/{collection}/{id}")
 }
 
 fn relation_label(relation: &str) -> &'static str {

@@ -6,6 +6,8 @@
 
 mod queries;
 
+pub(super) use queries::today;
+
 use axum::extract::State;
 use maillage_domain::dashboard::Dashboard;
 use maillage_problem::Json;

@@ -83,7 +83,7 @@ async fn photograph(
     let mut tx = identity.begin(&state).await?;
     let on = match query.on {
         Some(on) => on,
-        None => queries::today(&mut tx, tenant_id).await?,
+        None => super::dashboard::today(&mut tx, tenant_id).await?,
     };
     let mut day = narrowed_day(&mut tx, tenant_id, on, &query).await?;
     let mut earlier = match query.compare_with {

@@ -17,15 +17,6 @@ pub struct Named {
     pub label: String,
 }
 
-pub async fn today(conn: &mut PgConnection, tenant_id: Uuid) -> Result<NaiveDate, Error> {
-    Ok(sqlx::query_scalar!(
-        r#"select (now() at time zone time_zone)::date as "today!" from tenants where id = $1"#,
-        tenant_id
-    )
-    .fetch_one(conn)
-    .await?)
-}
-
 /// Every tie in force on `on`.
 pub async fn ties(
     conn: &mut PgConnection,
