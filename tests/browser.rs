@@ -8,6 +8,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use common::{Platform, invitation_link};
+use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::{Client, ClientBuilder, Locator};
 use maillage_testkit::free_port;
 use tokio::process::{Child, Command};
@@ -436,6 +437,44 @@ async fn screenshot(browser: &Client, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// axe-core, run in the page by the tests only (never served to users).
+const AXE: &str = include_str!("vendor/axe.min.js");
+
+/// What axe-core finds on the page as it is that is serious or critical, WCAG 2.1 A
+/// and AA: one line per rule, naming the elements.
+async fn serious_accessibility_violations(browser: &Client) -> anyhow::Result<Vec<String>> {
+    browser
+        .execute(&format!("{AXE}\n;return typeof window.axe;"), vec![])
+        .await?;
+    let found = browser
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] })
+               .then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+               .catch(e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await?;
+    Ok(serde_json::from_value(found)?)
+}
+
+/// The elements that stick out of the window's width, as `tag.class: right edge`
+/// (none: the page fits).
+async fn overflow(browser: &Client) -> anyhow::Result<serde_json::Value> {
+    Ok(browser
+        .execute(
+            "const width = document.documentElement.clientWidth;
+             return [...document.querySelectorAll('body *')]
+               .filter(e => e.getBoundingClientRect().right > width + 1 && getComputedStyle(e).position !== 'absolute')
+               .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > width + 1))
+               .slice(0, 10)
+               .map(e => e.tagName.toLowerCase() + (e.className && e.className.baseVal === undefined ? '.' + e.className : '') + ': ' + Math.round(e.getBoundingClientRect().right))",
+            vec![],
+        )
+        .await?)
+}
+
 /// Polls the page with `script` until it answers something other than null.
 async fn eventually_in_page(browser: &Client, script: &str) -> anyhow::Result<serde_json::Value> {
     for _ in 0..100 {
@@ -507,11 +546,19 @@ async fn the_dashboard_and_the_network_are_drawn_from_the_records_in_a_real_brow
     assert!(reports.contains("1 en retard"), "{reports}");
     let network = text_of(browser, "section[aria-labelledby=reseau] .figures").await?;
     assert!(network.contains("3 partenaires"), "{network}");
-    let overflow = browser
+    let panels_overflow = browser
         .execute("return document.querySelector('.dashboard').scrollWidth - document.querySelector('.dashboard').clientWidth", vec![])
         .await?;
-    assert_eq!(overflow, serde_json::json!(0), "the panels fit the page");
+    assert_eq!(
+        panels_overflow,
+        serde_json::json!(0),
+        "the panels fit the page"
+    );
     screenshot(browser, "dashboard").await?;
+    assert_eq!(
+        serious_accessibility_violations(browser).await?,
+        Vec::<String>::new()
+    );
 
     // The network page draws the same nodes and ties, from the page.
     browser
@@ -538,6 +585,10 @@ async fn the_dashboard_and_the_network_are_drawn_from_the_records_in_a_real_brow
         .await?;
     assert_eq!(svg, serde_json::json!(expected_nodes));
     assert_eq!(unlabelled_fields(browser).await?, serde_json::json!([]));
+    assert_eq!(
+        serious_accessibility_violations(browser).await?,
+        Vec::<String>::new()
+    );
     // A click on a node opens its record.
     let opened = browser
         .execute(
@@ -549,6 +600,252 @@ async fn the_dashboard_and_the_network_are_drawn_from_the_records_in_a_real_brow
     assert_eq!(opened, serde_json::json!(true));
     browser.wait().for_element(Locator::Css("main h1")).await?;
     assert_eq!(text_of(browser, "main h1").await?, "Région Sud");
+
+    // On a phone, the dashboard and the network fit the screen's width.
+    browser.set_window_size(390, 844).await?;
+    for (path, name) in [
+        ("/t/asso-demo/", "dashboard-phone"),
+        ("/t/asso-demo/network", "network-phone"),
+    ] {
+        browser.goto(&format!("{}{path}", platform.gateway)).await?;
+        browser.wait().for_element(Locator::Css("main h1")).await?;
+        assert_eq!(
+            overflow(browser).await?,
+            serde_json::json!([]),
+            "{path} fits 390 px"
+        );
+        screenshot(browser, name).await?;
+    }
+    chromium.client.clone().close().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_target_is_built_by_dragging_and_by_the_form_in_a_real_browser() -> TestResult {
+    let platform = Platform::start().await?;
+    let camille = maillage_testkit::Browser::new(&platform.gateway)?;
+    camille.login("camille", "/t/asso-demo/").await?;
+    camille
+        .create(
+            "/api/v1/t/asso-demo/organisations",
+            serde_json::json!({"name": "Région Sud", "kind": "public_body"}),
+        )
+        .await?;
+
+    let chromium = Chromium::start().await?;
+    let browser = &chromium.client;
+    browser
+        .goto(&format!(
+            "{}/login?return_to=/t/asso-demo/targets",
+            platform.gateway
+        ))
+        .await?;
+    sign_in_at_provider(browser, "camille").await?;
+    // Named…
+    browser
+        .wait()
+        .for_element(Locator::Id("name"))
+        .await?
+        .send_keys("Cible 2026")
+        .await?;
+    browser
+        .find(Locator::XPath("//button[text()='Dessiner']"))
+        .await?
+        .click()
+        .await?;
+    browser.wait().for_element(Locator::Id("new-name")).await?;
+    // …an organisation of the records and a prospect, each placed today and ideally…
+    for (name, today, ideal) in [("Région Sud", "3", "0"), ("Fondation du Rivage", "", "1")] {
+        browser
+            .find(Locator::Id("new-name"))
+            .await?
+            .send_keys(name)
+            .await?;
+        browser
+            .find(Locator::Id("new-today"))
+            .await?
+            .select_by_value(today)
+            .await?;
+        browser
+            .find(Locator::Id("new-ideal"))
+            .await?
+            .select_by_value(ideal)
+            .await?;
+        browser
+            .find(Locator::XPath("//button[text()='Ajouter']"))
+            .await?
+            .click()
+            .await?;
+        eventually_in_page(
+            browser,
+            &format!("return document.querySelector('#placer-section').textContent.includes('{name}') ? true : null"),
+        )
+        .await?;
+    }
+    let gaps = text_of(browser, "#ecarts-section").await?;
+    assert!(
+        gaps.contains("Région Sud : de « Contacts » à « Partenaires stratégiques »"),
+        "{gaps}"
+    );
+    let targets = camille.read("/api/v1/t/asso-demo/targets").await?;
+    let api = format!(
+        "/api/v1/t/asso-demo/targets/{}",
+        targets["items"][0]["id"].as_str().unwrap_or("")
+    );
+    let placed = camille.read(&api).await?;
+    let id_of = |label: &str| {
+        placed["stakeholders"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|s| s["label"] == label)
+            .and_then(|s| s["id"].as_str())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let (region, fondation) = (id_of("Région Sud"), id_of("Fondation du Rivage"));
+
+    // …the prospect dragged from outside the target onto its second ring, with the mouse…
+    let marker = browser
+        .find(Locator::Css(&format!(
+            "circle.today[data-stakeholder='{fondation}']"
+        )))
+        .await?;
+    let destination = browser
+        .execute(
+            "const svg = document.getElementById('target-drawing');
+             svg.scrollIntoView({block: 'center'});
+             const m = document.querySelector(arguments[0]);
+             const angle = Math.atan2(Number(m.getAttribute('cy')), Number(m.getAttribute('cx')));
+             const radius = Number(svg.dataset.radius) * 1.5 / Number(svg.dataset.rings);
+             const p = svg.createSVGPoint();
+             p.x = radius * Math.cos(angle); p.y = radius * Math.sin(angle);
+             const s = p.matrixTransform(svg.getScreenCTM());
+             return [s.x, s.y]",
+            vec![serde_json::json!(format!(
+                "circle.today[data-stakeholder='{fondation}']"
+            ))],
+        )
+        .await?;
+    let (x, y) = (
+        destination[0].as_f64().unwrap_or(0.0),
+        destination[1].as_f64().unwrap_or(0.0),
+    );
+    let drag = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement {
+            element: marker,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::MoveTo {
+            duration: Some(Duration::from_millis(300)),
+            x,
+            y,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    browser.perform_actions(drag).await?;
+    let saved = eventually_in_page(
+        browser,
+        "const s = document.getElementById('target-status').textContent;
+         return s && s !== 'Enregistrement…' ? s : null",
+    )
+    .await?;
+    assert_eq!(saved, serde_json::json!("Place enregistrée."));
+    let moved = camille.read(&api).await?;
+    let fondation_now = moved["stakeholders"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|s| s["label"] == "Fondation du Rivage")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(fondation_now["today_ring"], 1, "dropped on the second ring");
+    assert_eq!(fondation_now["gap"], 0, "where it should be");
+    let gaps = text_of(browser, "#ecarts-section").await?;
+    assert!(
+        !gaps.contains("Fondation du Rivage"),
+        "the gaps are drawn again: {gaps}"
+    );
+
+    // …Région Sud moved by the plain form (as from the keyboard)…
+    browser
+        .find(Locator::Id(&format!("today-{region}")))
+        .await?
+        .select_by_value("1")
+        .await?;
+    browser
+        .find(Locator::XPath("//button[text()='Enregistrer Région Sud']"))
+        .await?
+        .click()
+        .await?;
+    browser.wait().for_element(Locator::Id("ecarts")).await?;
+    let gaps = text_of(browser, "#ecarts-section").await?;
+    assert!(
+        gaps.contains("Région Sud : de « Partenaires réguliers » à « Partenaires stratégiques »"),
+        "{gaps}"
+    );
+    // …and its gap made a task with one click.
+    browser
+        .find(Locator::Css(
+            "button[aria-label='Créer une tâche pour Région Sud']",
+        ))
+        .await?
+        .click()
+        .await?;
+    let notice = browser
+        .wait()
+        .for_element(Locator::Css("p.notice"))
+        .await?
+        .text()
+        .await?;
+    assert!(notice.contains("Tâche créée pour Région Sud"), "{notice}");
+
+    // The SVG export parses, with a place for each; the page's fields have labels, and
+    // axe-core finds nothing serious.
+    let exported = browser
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(document.querySelector('a[href$=\"cible.svg\"]').href).then(r => r.text()).then(text => {
+               const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+               done(doc.querySelector('parsererror') ? 'error' : doc.querySelectorAll('circle.today').length);
+             });",
+            vec![],
+        )
+        .await?;
+    assert_eq!(exported, serde_json::json!(2));
+    assert_eq!(unlabelled_fields(browser).await?, serde_json::json!([]));
+    assert_eq!(
+        serious_accessibility_violations(browser).await?,
+        Vec::<String>::new()
+    );
+    browser.execute("window.scrollTo(0, 0)", vec![]).await?;
+    screenshot(browser, "target").await?;
+    browser
+        .execute(
+            "document.getElementById('target-drawing').scrollIntoView()",
+            vec![],
+        )
+        .await?;
+    screenshot(browser, "target-drawing").await?;
+
+    browser.set_window_size(390, 844).await?;
+    browser.refresh().await?;
+    browser
+        .wait()
+        .for_element(Locator::Id("target-drawing"))
+        .await?;
+    assert_eq!(
+        overflow(browser).await?,
+        serde_json::json!([]),
+        "the target fits 390 px"
+    );
+    screenshot(browser, "target-phone").await?;
     chromium.client.clone().close().await?;
     Ok(())
 }

@@ -166,7 +166,12 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
         Uuid::new_v4(),
         Uuid::new_v4(),
     );
-    let (tag, activity, project) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    let (tag, activity, project, target) = (
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+    );
     let statements = [
         format!(
             "insert into people (tenant_id, id, given_name, family_name) values ('{tenant}', '{person}', 'A', 'Secret')"
@@ -256,6 +261,18 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
         format!(
             "insert into project_partners (tenant_id, id, project_id, organisation_id) \
              values ('{tenant}', gen_random_uuid(), '{project}', '{organisation}')"
+        ),
+        format!(
+            "insert into targets (tenant_id, id, name, drawn_on, project_id, rings) \
+             values ('{tenant}', '{target}', 'Cible A', current_date, '{project}', array['Proches', 'Loin'])"
+        ),
+        format!(
+            "insert into target_stakeholders (tenant_id, id, target_id, organisation_id, today_ring) \
+             values ('{tenant}', gen_random_uuid(), '{target}', '{organisation}', 1)"
+        ),
+        format!(
+            "insert into target_stakeholders (tenant_id, id, target_id, prospect_name, ideal_ring) \
+             values ('{tenant}', gen_random_uuid(), '{target}', 'Piste A', 0)"
         ),
         format!(
             "insert into partnership_evaluations (tenant_id, id, partnership_id, stage, evaluated_on, \

@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod kinds;
 mod local_time;
 pub mod network;
+pub mod target;
 pub mod text;
 pub mod workspace;
 

@@ -90,6 +90,7 @@ mod reminder_policy;
 mod routes;
 pub(crate) mod search;
 mod tags;
+mod targets;
 
 use maillage_runtime::api::ApiRouter;
 
@@ -118,6 +119,7 @@ pub fn router() -> ApiRouter<AppState> {
         .merge(network::router())
         .merge(dashboard::router())
         .merge(connections::router())
+        .merge(targets::router())
         .merge(photograph::router())
         .merge(evaluations::router())
         .merge(custom_fields::router())

@@ -190,6 +190,16 @@ async fn every_route_called_with_another_tenants_ids_finds_nothing_and_changes_n
     let evaluations = format!("/v1/partnerships/{partnership}/evaluations");
     let evaluation = create(evaluations, json!({"stage": "interim", "evaluated_on": "2026-06-30", "effectiveness_score": 3, "efficiency_score": 3, "impact_score": 3})).await?;
     assert!(!tag.is_empty(), "{tags}");
+    let target = create(
+        "/v1/targets".into(),
+        json!({"name": "Cible secrète", "project_id": project}),
+    )
+    .await?;
+    let stakeholder = create(
+        format!("/v1/targets/{target}/stakeholders"),
+        json!({"organisation_id": organisation, "today_ring": 2, "our_reasons": "Raison secrète"}),
+    )
+    .await?;
     let secrets = [
         &person,
         &twin,
@@ -204,6 +214,8 @@ async fn every_route_called_with_another_tenants_ids_finds_nothing_and_changes_n
         &custom_field,
         &tag,
         &evaluation,
+        &target,
+        &stakeholder,
     ];
 
     let document = app.read(&alice, "/v1/openapi.json").await?;
@@ -225,11 +237,16 @@ async fn every_route_called_with_another_tenants_ids_finds_nothing_and_changes_n
             "affiliations" => &affiliation,
             "custom-fields" => &custom_field,
             "tags" => &tag,
+            "targets" => &target,
             _ => &person,
         };
-        let concrete = path
+        let mut concrete = path
             .replace("{evaluation_id}", &evaluation)
+            .replace("{stakeholder_id}", &stakeholder)
             .replace("{id}", record);
+        if path.ends_with("/comparison") {
+            concrete.push_str(&format!("?with={target}"));
+        }
         for method in item.as_object().into_iter().flat_map(|m| m.keys()) {
             let method: Method = method.to_uppercase().parse()?;
             // Bodies that would be valid in the caller's own tenant, so that only the
@@ -284,6 +301,10 @@ async fn every_route_called_with_another_tenants_ids_finds_nothing_and_changes_n
                     Some(
                         json!({"name": "Intrus", "partners": [{"organisation_id": organisation, "role": "x"}]}),
                     ),
+                    true,
+                ),
+                ("POST", "/v1/targets") => (
+                    Some(json!({"name": "Intrus", "project_id": project, "copy_from": target})),
                     true,
                 ),
                 ("POST" | "PATCH", _) => (Some(json!({})), false),

@@ -15,3 +15,4 @@ mod projects;
 mod records;
 mod reminders;
 mod search;
+mod targets;

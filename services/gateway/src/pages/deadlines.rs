@@ -102,6 +102,7 @@ const FILTERS: Filters = Filters {
     status: &STATUSES,
     kind: &[],
     mine: Some("responsible_user_id"),
+    within: Some("due_within_days"),
 };
 
 fn status_label(status: &str) -> &'static str {

@@ -20,6 +20,7 @@ mod organisations;
 mod own_workspace;
 mod partnerships;
 mod people;
+mod project_partners;
 mod project_plan;
 mod projects;
 mod record_parts;
@@ -28,6 +29,7 @@ mod search;
 mod settings;
 mod sign_in;
 mod tags;
+mod targets;
 
 pub(crate) use members::role_label;
 
@@ -57,6 +59,10 @@ pub fn router() -> Router<AppState> {
             "/static/vendor/cytoscape.min.js",
             get(|| script(include_str!("../../static/vendor/cytoscape.min.js"))),
         )
+        .route(
+            "/static/target.js",
+            get(|| script(include_str!("../../static/target.js"))),
+        )
         .route("/t/{slug}/network", get(network::show))
         .merge(home::router())
         .merge(console::router())
@@ -68,6 +74,7 @@ pub fn router() -> Router<AppState> {
         .merge(members::router())
         .merge(projects::router())
         .merge(project_plan::router())
+        .merge(project_partners::router())
         .merge(partnerships::router())
         .merge(activities::router())
         .merge(affiliations::router())
@@ -82,6 +89,7 @@ pub fn router() -> Router<AppState> {
         .merge(sign_in::router())
         .merge(settings::router())
         .merge(tags::router())
+        .merge(targets::router())
 }
 
 async fn stylesheet() -> Response {

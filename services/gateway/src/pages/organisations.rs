@@ -100,6 +100,7 @@ async fn list(
                     status: &[],
                     kind: OrganisationKind::CHOICES,
                     mine: None,
+                    within: None,
                 },
             )
             .await?,

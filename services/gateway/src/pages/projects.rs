@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::editing::{FormPages, FormTarget, RecordForm, blank_is_none, form_routes};
 use super::record_parts::{
-    Engagements, Filters, ListPage, ListPageQuery, Surroundings, engagements, period,
+    Engagements, Filters, ListPage, ListPageQuery, Listing, Surroundings, engagements, period,
 };
 use super::{Choice, FormErrors, Layout, label_in, money, page, short_date};
 use crate::Error;
@@ -141,6 +141,7 @@ async fn list(
                     status: ProjectStatus::CHOICES,
                     kind: &[],
                     mine: Some("owner_user_id"),
+                    within: None,
                 },
             )
             .await?,
@@ -155,6 +156,22 @@ struct ProjectPage {
     project: Project,
     engagements: Engagements,
     around: Surroundings,
+    /// Organisations' names, offered as a partner's name is typed.
+    organisation_names: Vec<String>,
+    /// The partnerships that may join as a whole.
+    partnerships: Vec<Choice>,
+    errors: FormErrors,
+}
+
+#[derive(Debug, Deserialize)]
+struct Named {
+    name: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Titled {
+    id: Uuid,
+    title: String,
 }
 
 async fn show(
@@ -165,16 +182,39 @@ async fn show(
     let record = format!("/v1/projects/{id}");
     let owner = format!("project_id={id}");
     // Independent reads of core-records, made at the same time.
-    let (project, engagements, around): (Project, _, _) = tokio::try_join!(
+    let (project, engagements, around, organisations, partnerships): (
+        Project,
+        _,
+        _,
+        Listing<Named>,
+        Listing<Titled>,
+    ) = tokio::try_join!(
         state.core.get(&member, &record),
         engagements(&state, &member, &owner),
         Surroundings::of(&state, &member, &record),
+        state.core.get(&member, "/v1/organisations?limit=200"),
+        state.core.get(&member, "/v1/partnerships?limit=200"),
     )?;
+    let ids: Vec<String> = partnerships
+        .items
+        .iter()
+        .map(|p| p.id.to_string())
+        .collect();
     page(&ProjectPage {
         layout: Layout::of(&member, "projects"),
         project,
         engagements,
         around,
+        organisation_names: organisations.items.into_iter().map(|o| o.name).collect(),
+        partnerships: Choice::list(
+            std::iter::once(("", "—")).chain(
+                ids.iter()
+                    .zip(&partnerships.items)
+                    .map(|(id, p)| (id.as_str(), p.title.as_str())),
+            ),
+            "",
+        ),
+        errors: FormErrors::default(),
     })
 }
 

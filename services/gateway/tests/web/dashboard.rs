@@ -156,7 +156,7 @@ async fn the_dashboard_counts_what_the_workspace_holds_and_leads_to_each_list() 
         // Reports, for the workspace and for me.
         "deadlines?status=late\"><strong>1</strong> en retard",
         "deadlines?status=late&amp;mine=1\">1 pour moi",
-        "deadlines?status=upcoming\"><strong>1</strong> à rendre sous 30 jours",
+        "deadlines?status=upcoming&amp;within=30\"><strong>1</strong> à rendre sous 30 jours",
         "en retard de 3 jours",
         "Compte rendu FDVA",
         // Projects.
@@ -205,6 +205,15 @@ async fn the_dashboard_counts_what_the_workspace_holds_and_leads_to_each_list() 
         "{late}"
     );
     assert!(!late.contains("Compte rendu FDVA"));
+    let soon = camille
+        .page("/t/asso-demo/deadlines?status=upcoming&within=30")
+        .await?;
+    assert!(
+        soon.contains("Filtré : À venir · à rendre sous 30 jours")
+            && soon.contains("Compte rendu FDVA"),
+        "{soon}"
+    );
+    assert!(!soon.contains("Rapport annuel"), "beyond the month: {soon}");
     let active = camille
         .page("/t/asso-demo/partnerships?status=active")
         .await?;
@@ -222,8 +231,16 @@ async fn the_dashboard_counts_what_the_workspace_holds_and_leads_to_each_list() 
     let refused = camille.get("/t/asso-demo/deadlines?status=perdu").await?;
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
     assert!(refused.text().await?.contains("ne se filtre pas ainsi"));
-    let refused = camille.get("/t/asso-demo/organisations?mine=1").await?;
-    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    for refused in [
+        "/t/asso-demo/organisations?mine=1",
+        "/t/asso-demo/organisations?within=30",
+        "/t/asso-demo/deadlines?within=0",
+        "/t/asso-demo/deadlines?within=trente",
+        "/t/asso-demo/deadlines?within=100000",
+    ] {
+        let response = camille.get(refused).await?;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{refused}");
+    }
 
     // Another workspace's dashboard counts none of it.
     let other = stack.db.create_tenant("autre-asso").await?;

@@ -23,4 +23,5 @@ mod search;
 mod self_service;
 mod settings;
 mod sign_in;
+mod targets;
 mod timeline;

@@ -276,3 +276,145 @@ async fn a_projects_milestones_and_budget_are_planned_from_one_form() -> TestRes
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_projects_partners_are_added_and_removed_from_its_page() -> TestResult {
+    let stack = Stack::start().await?;
+    let camille = stack.editor().await?;
+    let api = "/api/v1/t/asso-demo";
+    let region = camille
+        .create(
+            &format!("{api}/organisations"),
+            json!({"name": "Région Sud", "kind": "public_body"}),
+        )
+        .await?;
+    let contrat = camille
+        .create(
+            &format!("{api}/partnerships"),
+            json!({"title": "Contrat de ville", "kind": "funding",
+                   "partners": [{"organisation_id": region["id"]}]}),
+        )
+        .await?;
+    let project = camille
+        .create(
+            &format!("{api}/projects"),
+            json!({"name": "Jardins partagés"}),
+        )
+        .await?;
+    let page = format!(
+        "/t/asso-demo/projects/{}",
+        project["id"].as_str().unwrap_or("")
+    );
+    let shown = camille.page(&page).await?;
+    assert!(
+        shown.contains("Aucun partenaire.") && shown.contains("Ajouter un partenaire"),
+        "{shown}"
+    );
+
+    // An organisation by its name (any case), then a whole partnership.
+    let partners = format!("{page}/partners");
+    camille
+        .submit(
+            &partners,
+            &[
+                ("name", "région sud"),
+                ("role", "Cofinanceur"),
+                ("version", "1"),
+            ],
+        )
+        .await?;
+    let contrat_id = contrat["id"].as_str().unwrap_or("");
+    camille
+        .submit(
+            &partners,
+            &[
+                ("partnership_id", contrat_id),
+                ("role", ""),
+                ("version", "2"),
+            ],
+        )
+        .await?;
+    let read = camille
+        .read(&format!(
+            "{api}/projects/{}",
+            project["id"].as_str().unwrap_or("")
+        ))
+        .await?;
+    let names: Vec<_> = read["partners"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap_or(""),
+                p["role"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [("Contrat de ville", ""), ("Région Sud", "Cofinanceur")],
+        "by name"
+    );
+    let shown = camille.page(&page).await?;
+    assert!(shown.contains("Région Sud</a> — Cofinanceur"), "{shown}");
+
+    // Refused, said on a page, and nothing changes.
+    for (form, said) in [
+        (
+            vec![("name", "Région Sud"), ("version", "3")],
+            "déjà un partenaire",
+        ),
+        (
+            vec![("name", "Mairie inconnue"), ("version", "3")],
+            "Aucune organisation ne s&#39;appelle « Mairie inconnue »",
+        ),
+        (
+            vec![("name", ""), ("version", "3")],
+            "Nommez une organisation",
+        ),
+        (
+            vec![("partnership_id", "pas-un-id"), ("version", "3")],
+            "Ce partenariat n&#39;existe pas",
+        ),
+    ] {
+        let refused = camille.post_form(&partners, &form).await?;
+        assert_eq!(
+            refused.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{form:?}"
+        );
+        let text = refused.text().await?;
+        assert!(text.contains(said), "{said}: {text}");
+    }
+    let stale = camille
+        .post_form(&partners, &[("name", "Région Sud"), ("version", "1")])
+        .await?;
+    assert!(stale.status().is_client_error());
+
+    // Taken off.
+    let region_id = region["id"].as_str().unwrap_or("");
+    camille
+        .submit(
+            &format!("{partners}/remove"),
+            &[("organisation_id", region_id), ("version", "3")],
+        )
+        .await?;
+    let read = camille
+        .read(&format!(
+            "{api}/projects/{}",
+            project["id"].as_str().unwrap_or("")
+        ))
+        .await?;
+    assert_eq!(read["partners"].as_array().map(Vec::len), Some(1));
+    assert_eq!(read["partners"][0]["name"], "Contrat de ville");
+
+    let sacha = stack.viewer().await?;
+    let seen = sacha.page(&page).await?;
+    assert!(!seen.contains("Ajouter un partenaire"), "{seen}");
+    let refused = sacha
+        .post_form(&partners, &[("name", "Région Sud"), ("version", "4")])
+        .await?;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    Ok(())
+}

@@ -35,6 +35,21 @@ pub struct ActivityInput {
     links: Option<Links>,
 }
 
+impl ActivityInput {
+    /// A task, as a form would send it.
+    pub(super) fn task(subject: String, body: String, due_at: DateTime<Utc>, links: Links) -> Self {
+        Self {
+            kind: Some("task".into()),
+            occurred_at: None,
+            subject: Some(subject),
+            body: Some(body),
+            due_at: Some(Some(due_at)),
+            done: None,
+            links: Some(links),
+        }
+    }
+}
+
 pub(super) struct ActivityFields {
     pub(super) kind: String,
     pub(super) occurred_at: DateTime<Utc>,

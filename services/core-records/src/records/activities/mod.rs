@@ -14,7 +14,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use self::fields::{ActivityFields, ActivityInput};
-use self::model::{Activity, Links};
+pub(super) use self::model::{Activity, Links};
 use self::queries::{fetch, list_in};
 use super::{Change, created, delete, read};
 use crate::Error;
@@ -119,9 +119,37 @@ async fn create(
 ) -> Result<(StatusCode, HeaderMap, Json<Activity>), Error> {
     identity.require_editor()?;
     let fields = ActivityFields::merge(None, input)?;
+    let mut tx = identity.begin(&state).await?;
+    let id = insert(&mut tx, &identity, &fields).await?;
+    created(tx, &identity, id).await
+}
+
+/// A task on the timelines of the records `links` names, due at `due_at`; what the
+/// target's gaps turn into. Answered as `POST /v1/activities` answers.
+pub(super) async fn create_task(
+    mut tx: sqlx::Transaction<'static, sqlx::Postgres>,
+    identity: &Identity,
+    subject: &str,
+    body: &str,
+    due_at: chrono::DateTime<chrono::Utc>,
+    links: Links,
+) -> Result<(StatusCode, HeaderMap, Json<Activity>), Error> {
+    let fields = ActivityFields::merge(
+        None,
+        ActivityInput::task(subject.to_owned(), body.to_owned(), due_at, links),
+    )?;
+    let id = insert(&mut tx, identity, &fields).await?;
+    created(tx, identity, id).await
+}
+
+/// Writes a new activity and its links; the caller audits and commits.
+async fn insert(
+    conn: &mut sqlx::PgConnection,
+    identity: &Identity,
+    fields: &ActivityFields,
+) -> Result<Uuid, Error> {
     let tenant_id = identity.0.tenant_id;
     let id = Uuid::now_v7();
-    let mut tx = identity.begin(&state).await?;
     sqlx::query!(
         r#"insert into activities (tenant_id, id, kind, occurred_at, subject, body, due_at, done_at, author_user_id)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
@@ -135,10 +163,10 @@ async fn create(
         fields.done_at,
         identity.0.user_id,
     )
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    fields.save_links(&mut tx, tenant_id, id).await?;
-    created(tx, &identity, id).await
+    fields.save_links(conn, tenant_id, id).await?;
+    Ok(id)
 }
 
 async fn update(

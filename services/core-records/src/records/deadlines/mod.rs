@@ -92,6 +92,9 @@ struct ListQuery {
     project_id: Option<Uuid>,
     partnership_id: Option<Uuid>,
     series_id: Option<Uuid>,
+    /// Only the deadlines due before this many days from now ("à rendre sous 30 jours").
+    #[param(minimum = 1, maximum = 3660)]
+    due_within_days: Option<i32>,
     /// `due_at` (soonest first: the default) or `-due_at` (latest first).
     #[param(schema_with = crate::pagination::by_due_at)]
     sort: Option<String>,
@@ -106,6 +109,15 @@ async fn list(
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Page<Deadline>>, Error> {
     let order = DateOrder::parse(query.sort.as_deref(), "due_at", DateOrder::OldestFirst)?;
+    if query
+        .due_within_days
+        .is_some_and(|days| !(1..=3660).contains(&days))
+    {
+        return Err(Error::field(
+            "due_within_days",
+            "un nombre de jours de 1 à 3660 est attendu",
+        ));
+    }
     let page = PageQuery {
         limit: query.limit,
         after: query.after,
@@ -127,6 +139,7 @@ async fn list(
                  and ($7::uuid is null or project_id = $7)
                  and ($8::uuid is null or partnership_id = $8)
                  and ($9::uuid is null or series_id = $9)
+                 and ($11::int is null or due_at < now() + make_interval(days => $11))
                order by due_at desc, id desc
                limit $10"#,
             tenant_id,
@@ -139,6 +152,7 @@ async fn list(
             query.partnership_id,
             query.series_id,
             limit + 1,
+            query.due_within_days,
         )
         .fetch_all(&mut *tx)
         .await?
@@ -152,6 +166,7 @@ async fn list(
                  and ($7::uuid is null or project_id = $7)
                  and ($8::uuid is null or partnership_id = $8)
                  and ($9::uuid is null or series_id = $9)
+                 and ($11::int is null or due_at < now() + make_interval(days => $11))
                order by due_at, id
                limit $10"#,
             tenant_id,
@@ -164,6 +179,7 @@ async fn list(
             query.partnership_id,
             query.series_id,
             limit + 1,
+            query.due_within_days,
         )
         .fetch_all(&mut *tx)
         .await?

@@ -61,6 +61,16 @@ impl Mergeable for Organisation {
         .execute(&mut *conn)
         .await?;
         sqlx::query!(
+            r#"delete from target_stakeholders d where d.tenant_id = $1 and d.organisation_id = $3
+                 and exists (select 1 from target_stakeholders s where s.tenant_id = $1
+                             and s.target_id = d.target_id and s.organisation_id = $2)"#,
+            tenant_id,
+            survivor,
+            duplicate
+        )
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query!(
             r#"delete from activity_links d where d.tenant_id = $1 and d.organisation_id = $3
                  and exists (select 1 from activity_links s where s.tenant_id = $1
                              and s.activity_id = d.activity_id and s.organisation_id = $2)"#,
@@ -93,7 +103,8 @@ impl Mergeable for Organisation {
                     partnerships as (update partnership_partners set organisation_id = $2 where tenant_id = $1 and organisation_id = $3),
                     projects as (update project_partners set organisation_id = $2 where tenant_id = $1 and organisation_id = $3),
                     activities as (update activity_links set organisation_id = $2 where tenant_id = $1 and organisation_id = $3),
-                    engagements as (update engagements set organisation_id = $2 where tenant_id = $1 and organisation_id = $3)
+                    engagements as (update engagements set organisation_id = $2 where tenant_id = $1 and organisation_id = $3),
+                    targets as (update target_stakeholders set organisation_id = $2 where tenant_id = $1 and organisation_id = $3)
                update reporting_deadlines set funder_id = $2 where tenant_id = $1 and funder_id = $3"#,
             tenant_id,
             survivor,

@@ -81,6 +81,9 @@ struct ListQuery {
     sector: Option<String>,
     /// Only this territory (any case).
     territory: Option<String>,
+    /// Only the organisations of this very name (any case): what a form typed.
+    #[param(max_length = 300)]
+    name: Option<String>,
     /// `true` lists the bin instead of the live records.
     #[serde(default)]
     deleted: bool,
@@ -120,6 +123,7 @@ async fn list(
                                                          and lower(t.name) = lower($7)))
                      and ($8::text is null or lower(sector) = lower($8))
                      and ($9::text is null or lower(territory) = lower($9))
+                     and ($10::text is null or lower(organisations.name) = lower($10))
                    order by name, id
                    limit $5"#,
                 tenant_id,
@@ -131,6 +135,7 @@ async fn list(
                 query.tag,
                 query.sector,
                 query.territory,
+                query.name.as_deref().map(str::trim),
             )
             .fetch_all(&mut *tx)
             .await?
@@ -147,6 +152,7 @@ async fn list(
                                                          and lower(t.name) = lower($7)))
                      and ($8::text is null or lower(sector) = lower($8))
                      and ($9::text is null or lower(territory) = lower($9))
+                     and ($10::text is null or lower(organisations.name) = lower($10))
                    order by updated_at desc, id desc
                    limit $5"#,
                 tenant_id,
@@ -158,6 +164,7 @@ async fn list(
                 query.tag,
                 query.sector,
                 query.territory,
+                query.name.as_deref().map(str::trim),
             )
             .fetch_all(&mut *tx)
             .await?
@@ -212,6 +219,59 @@ async fn create(
     .execute(&mut *tx)
     .await?;
     created(tx, &identity, id).await
+}
+
+/// The live organisation of this name (any case), the oldest if there are several.
+pub(super) async fn named(
+    conn: &mut sqlx::PgConnection,
+    tenant_id: Uuid,
+    name: &str,
+) -> Result<Option<Uuid>, Error> {
+    Ok(sqlx::query_scalar!(
+        r#"select id from organisations
+           where tenant_id = $1 and deleted_at is null and lower(name) = lower($2)
+           order by created_at limit 1"#,
+        tenant_id,
+        name,
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// The live organisation of this name (any case), or a new one of that name and
+/// `kind`, audited: what a target's prospect becomes when it is promoted.
+pub(super) async fn found_or_created(
+    conn: &mut sqlx::PgConnection,
+    identity: &Identity,
+    name: &str,
+    kind: &str,
+) -> Result<Uuid, Error> {
+    let tenant_id = identity.0.tenant_id;
+    if let Some(id) = named(conn, tenant_id, name).await? {
+        return Ok(id);
+    }
+    let id = Uuid::now_v7();
+    sqlx::query!(
+        "insert into organisations (tenant_id, id, name, kind) values ($1, $2, $3, $4)",
+        tenant_id,
+        id,
+        name,
+        kind,
+    )
+    .execute(&mut *conn)
+    .await?;
+    let made = fetch(&mut *conn, tenant_id, id, false).await?;
+    crate::audit::record(
+        conn,
+        identity,
+        crate::audit::Action::Create,
+        <Organisation as super::Record>::RECORD_TYPE,
+        id,
+        None,
+        Some(&made),
+    )
+    .await?;
+    Ok(id)
 }
 
 async fn update(

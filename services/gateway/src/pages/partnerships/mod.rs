@@ -197,6 +197,7 @@ async fn list(
                     status: PartnershipStatus::CHOICES,
                     kind: PartnershipKind::CHOICES,
                     mine: None,
+                    within: None,
                 },
             )
             .await?,

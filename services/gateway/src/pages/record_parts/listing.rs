@@ -34,6 +34,8 @@ pub struct Filters {
     pub status: &'static [(&'static str, &'static str)],
     pub kind: &'static [(&'static str, &'static str)],
     pub mine: Option<&'static str>,
+    /// The API's parameter that keeps the records due within a number of days.
+    pub within: Option<&'static str>,
 }
 
 impl Filters {
@@ -41,8 +43,12 @@ impl Filters {
         status: &[],
         kind: &[],
         mine: None,
+        within: None,
     };
 }
+
+/// The longest "due within" a list page offers, in days.
+const WITHIN_DAYS: std::ops::RangeInclusive<u16> = 1..=366;
 
 /// The filters of a list page's address (`?status=late&mine=1`), as the dashboard's
 /// figures link to them.
@@ -51,6 +57,8 @@ pub struct FilterQuery {
     status: Option<String>,
     kind: Option<String>,
     mine: Option<String>,
+    /// Due within this many days.
+    within: Option<String>,
 }
 
 /// Filters checked against what the page offers.
@@ -92,6 +100,17 @@ impl FilterQuery {
                 .push_str(&format!("&{parameter}={}", member.user.id));
             filtered.link.push_str("&mine=1");
             said.push("les miens".to_owned());
+        }
+        if let Some(within) = self.within.as_deref().filter(|v| !v.is_empty()) {
+            let parameter = filters.within.ok_or_else(|| unknown_filter("within"))?;
+            let days = within
+                .parse::<u16>()
+                .ok()
+                .filter(|days| WITHIN_DAYS.contains(days))
+                .ok_or_else(|| unknown_filter("within"))?;
+            filtered.api.push_str(&format!("&{parameter}={days}"));
+            filtered.link.push_str(&format!("&within={days}"));
+            said.push(format!("à rendre sous {days} jours"));
         }
         filtered.said = (!said.is_empty()).then(|| said.join(" · "));
         Ok(filtered)
