@@ -42,7 +42,9 @@ fmt:
 
 # Search and list latency among 1,000,000 people (API and pgbench side by side, one
 # client and 8/64/200, wrk for the API), search in a workspace of 300,000; the dashboard
-# among 1,000 records of each kind (beside its JSON and a list page); then the
+# among 1,000 records of each kind (beside its JSON and a list page); the network's
+# drawing laid out in headless Chromium at 500 records and 2,000 ties (beside the
+# photograph's JSON); then the
 # reminder engine at 1,000,000 deadlines across 10,000 tenants; then the memory of the
 # release core-records and gateway under 200 and 1,000 concurrent clients.
 bench:
@@ -50,6 +52,7 @@ bench:
 	@command -v wrk >/dev/null || bash deploy/local/stack.sh install wrk
 	@source .stack/env && cargo bench -p maillage-e2e --bench search
 	@source .stack/env && cargo bench -p maillage-e2e --bench dashboard
+	@source .stack/env && cargo bench -p maillage-e2e --bench network_drawing
 	@source .stack/env && cargo bench -p maillage-e2e --bench reminders
 	@cargo build --release --locked --bins
 	@source .stack/env && cargo bench -p maillage-e2e --bench memory

@@ -4,104 +4,15 @@
 
 mod common;
 
-use std::process::Stdio;
 use std::time::Duration;
 
+use common::chromium::{Chromium, eventually_in_page, sign_in_at_provider, tempfile_dir};
+use common::network::seed_large_network;
 use common::{Platform, invitation_link};
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
-use fantoccini::{Client, ClientBuilder, Locator};
-use maillage_testkit::free_port;
-use tokio::process::{Child, Command};
+use fantoccini::{Client, Locator};
 
 type TestResult = anyhow::Result<()>;
-
-/// chromedriver with a headless Chromium of its own, killed when dropped.
-struct Chromium {
-    _driver: Child,
-    client: Client,
-}
-
-impl Chromium {
-    async fn start() -> anyhow::Result<Self> {
-        let port = free_port()?;
-        let driver = Command::new(
-            std::env::var("MAILLAGE_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()),
-        )
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| {
-            anyhow::anyhow!("chromedriver is missing (run `make test` to install it): {e}")
-        })?;
-        let profile = tempfile_dir()?;
-        let capabilities = serde_json::json!({
-            "goog:chromeOptions": {
-                "binary": std::env::var("MAILLAGE_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--no-first-run", "--lang=fr-FR", "--window-size=1280,900",
-                    format!("--user-data-dir={profile}"),
-                ]
-            }
-        });
-        let capabilities = match capabilities {
-            serde_json::Value::Object(map) => map,
-            _ => serde_json::Map::new(),
-        };
-        let url = format!("http://127.0.0.1:{port}");
-        let mut last_error = None;
-        for _ in 0..50 {
-            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            match ClientBuilder::new(connector)
-                .capabilities(capabilities.clone())
-                .connect(&url)
-                .await
-            {
-                Ok(client) => {
-                    return Ok(Self {
-                        _driver: driver,
-                        client,
-                    });
-                }
-                Err(e) => last_error = Some(e),
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        anyhow::bail!("cannot start Chromium: {last_error:?}")
-    }
-}
-
-fn tempfile_dir() -> anyhow::Result<String> {
-    let dir = std::env::temp_dir().join(format!(
-        "maillage-chromium-{}",
-        uuid::Uuid::new_v4().simple()
-    ));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir.to_string_lossy().into_owned())
-}
-
-/// Fills and sends the development provider's login page as `account`.
-async fn sign_in_at_provider(browser: &Client, account: &str) -> anyhow::Result<()> {
-    browser
-        .find(Locator::Css("input[name=login]"))
-        .await?
-        .send_keys(account)
-        .await?;
-    browser
-        .find(Locator::Css("input[name=password]"))
-        .await?
-        .send_keys("demo")
-        .await?;
-    browser
-        .find(Locator::Css("button[type=submit]"))
-        .await?
-        .click()
-        .await?;
-    Ok(())
-}
 
 /// The names of the page's fields that no label names.
 async fn unlabelled_fields(browser: &Client) -> anyhow::Result<serde_json::Value> {
@@ -280,13 +191,9 @@ async fn an_owner_invites_a_colleague_who_joins_by_the_emails_link_in_a_real_bro
     let chromium = Chromium::start().await?;
     let browser = &chromium.client;
 
-    browser
-        .goto(&format!(
-            "{}/login?return_to=/t/asso-demo/",
-            platform.gateway
-        ))
+    chromium
+        .sign_in(&platform.gateway, "camille", "/t/asso-demo/")
         .await?;
-    sign_in_at_provider(browser, "camille").await?;
     browser
         .wait()
         .for_element(Locator::LinkText("Membres"))
@@ -382,13 +289,9 @@ async fn an_owner_gives_the_workspace_a_logo_that_shows_in_the_header_in_a_real_
         )?,
     )?;
 
-    browser
-        .goto(&format!(
-            "{}/login?return_to=/t/asso-demo/settings",
-            platform.gateway
-        ))
+    chromium
+        .sign_in(&platform.gateway, "camille", "/t/asso-demo/settings")
         .await?;
-    sign_in_at_provider(browser, "camille").await?;
     browser.wait().for_element(Locator::Id("logo")).await?;
     assert_eq!(unlabelled_fields(browser).await?, serde_json::json!([]));
     browser
@@ -475,18 +378,6 @@ async fn overflow(browser: &Client) -> anyhow::Result<serde_json::Value> {
         .await?)
 }
 
-/// Polls the page with `script` until it answers something other than null.
-async fn eventually_in_page(browser: &Client, script: &str) -> anyhow::Result<serde_json::Value> {
-    for _ in 0..100 {
-        let value = browser.execute(script, vec![]).await?;
-        if !value.is_null() {
-            return Ok(value);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    anyhow::bail!("the page never answered: {script}")
-}
-
 #[tokio::test]
 async fn the_dashboard_and_the_network_are_drawn_from_the_records_in_a_real_browser() -> TestResult
 {
@@ -500,10 +391,15 @@ async fn the_dashboard_and_the_network_are_drawn_from_the_records_in_a_real_brow
         ("Fondation Abbé", "funder"),
         ("Les Voisins", "association"),
     ] {
+        let territory = if name == "Région Sud" {
+            "Marseille"
+        } else {
+            ""
+        };
         let made = camille
             .create(
                 &format!("{api}/organisations"),
-                serde_json::json!({"name": name, "kind": kind}),
+                serde_json::json!({"name": name, "kind": kind, "territory": territory}),
             )
             .await?;
         organisations.push(made["id"].clone());
@@ -533,13 +429,9 @@ async fn the_dashboard_and_the_network_are_drawn_from_the_records_in_a_real_brow
 
     let chromium = Chromium::start().await?;
     let browser = &chromium.client;
-    browser
-        .goto(&format!(
-            "{}/login?return_to=/t/asso-demo/",
-            platform.gateway
-        ))
+    chromium
+        .sign_in(&platform.gateway, "camille", "/t/asso-demo/")
         .await?;
-    sign_in_at_provider(browser, "camille").await?;
     // The dashboard's figures, as the page shows them.
     browser.wait().for_element(Locator::Id("rapports")).await?;
     let reports = text_of(browser, "section[aria-labelledby=rapports] .figures").await?;
@@ -589,6 +481,52 @@ async fn the_dashboard_and_the_network_are_drawn_from_the_records_in_a_real_brow
         serious_accessibility_violations(browser).await?,
         Vec::<String>::new()
     );
+    // A filter from the form: the territory's organisation and what it is tied to.
+    browser
+        .find(Locator::Id("territory"))
+        .await?
+        .send_keys("Marseille")
+        .await?;
+    browser
+        .find(Locator::XPath("//button[text()='Afficher']"))
+        .await?
+        .click()
+        .await?;
+    let filtered = eventually_in_page(
+        browser,
+        "const d = document.getElementById('network-drawing'); return d && location.search.includes('territory') && d.dataset.drawnNodes ? [Number(d.dataset.drawnNodes), Number(d.dataset.drawnTies)] : null",
+    )
+    .await?;
+    assert_eq!(
+        filtered,
+        serde_json::json!([2, 1]),
+        "Région Sud and its partnership"
+    );
+    // The time comparison: since yesterday, every tie appeared.
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).date_naive();
+    browser
+        .goto(&format!(
+            "{}/t/asso-demo/network?compare_with={yesterday}",
+            platform.gateway
+        ))
+        .await?;
+    let evolution = browser
+        .wait()
+        .for_element(Locator::Css("section[aria-labelledby=evolution]"))
+        .await?
+        .text()
+        .await?;
+    assert!(
+        evolution.contains("Apparus (3)") && evolution.contains("Disparus (0)"),
+        "{evolution}"
+    );
+    eventually_in_page(
+        browser,
+        "const d = document.getElementById('network-drawing'); return d && d.dataset.drawnNodes ? true : null",
+    )
+    .await?;
+    screenshot(browser, "network-compared").await?;
+
     // A click on a node opens its record.
     let opened = browser
         .execute(
@@ -634,13 +572,9 @@ async fn a_target_is_built_by_dragging_and_by_the_form_in_a_real_browser() -> Te
 
     let chromium = Chromium::start().await?;
     let browser = &chromium.client;
-    browser
-        .goto(&format!(
-            "{}/login?return_to=/t/asso-demo/targets",
-            platform.gateway
-        ))
+    chromium
+        .sign_in(&platform.gateway, "camille", "/t/asso-demo/targets")
         .await?;
-    sign_in_at_provider(browser, "camille").await?;
     // Named…
     browser
         .wait()
@@ -846,6 +780,56 @@ async fn a_target_is_built_by_dragging_and_by_the_form_in_a_real_browser() -> Te
         "the target fits 390 px"
     );
     screenshot(browser, "target-phone").await?;
+    chromium.client.clone().close().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_network_stays_readable_at_500_records_and_2000_ties_in_a_real_browser() -> TestResult {
+    let platform = Platform::start().await?;
+    seed_large_network(&platform.db.owner).await?;
+    let camille = maillage_testkit::Browser::new(&platform.gateway)?;
+    camille.login("camille", "/t/asso-demo/").await?;
+    let photograph = camille
+        .read("/api/v1/t/asso-demo/network/photograph")
+        .await?;
+    let nodes = photograph["nodes"].as_array().map_or(0, Vec::len);
+    let ties = photograph["ties"].as_array().map_or(0, Vec::len);
+    assert!(nodes >= 490 && ties == 2000, "{nodes} nodes, {ties} ties");
+
+    let chromium = Chromium::start().await?;
+    let browser = &chromium.client;
+    chromium
+        .sign_in(&platform.gateway, "camille", "/t/asso-demo/network")
+        .await?;
+    let drawn = eventually_in_page(
+        browser,
+        "const d = document.getElementById('network-drawing'); return d && d.dataset.drawnNodes ? [Number(d.dataset.drawnNodes), Number(d.dataset.drawnTies)] : null",
+    )
+    .await?;
+    assert_eq!(drawn, serde_json::json!([nodes, ties]));
+    // Readable: hardly any organisation, partnership or project drawn over another.
+    let overlapping = browser
+        .execute("return window.maillageNetwork.overlapping()", vec![])
+        .await?;
+    let overlapping = overlapping.as_u64().unwrap_or(u64::MAX);
+    browser
+        .execute(
+            "document.getElementById('network-drawing').scrollIntoView()",
+            vec![],
+        )
+        .await?;
+    screenshot(browser, "network-500").await?;
+    let layout_ms = browser
+        .execute(
+            "return document.getElementById('network-drawing').dataset.layoutMs",
+            vec![],
+        )
+        .await?;
+    assert!(
+        overlapping == 0,
+        "{overlapping} of 350 drawn over another (layout: {layout_ms} ms)"
+    );
     chromium.client.clone().close().await?;
     Ok(())
 }

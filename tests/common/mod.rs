@@ -2,6 +2,9 @@
 // Each test binary uses its part of this module.
 #![allow(dead_code)]
 
+pub mod chromium;
+pub mod network;
+
 use std::sync::Arc;
 use std::time::Duration;
 

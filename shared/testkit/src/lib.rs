@@ -10,12 +10,14 @@ pub mod faulty_oidc;
 mod mail;
 pub mod oidc;
 pub mod pictures;
+mod ports;
 mod raw_http;
 
 pub use browser::{Browser, location};
 pub use database::TestDatabase;
-pub use mail::{ReceivedEmail, SmtpSink, free_port};
+pub use mail::{ReceivedEmail, SmtpSink};
 pub use oidc::OidcProvider;
+pub use ports::free_port;
 pub use raw_http::{RawResponse, raw_request};
 
 /// The Redis server the tests use.

@@ -1,9 +1,10 @@
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use mailparse::MailHeaderMap;
+
+use crate::free_port;
 
 /// A real SMTP server (Python's aiosmtpd) that stores every message it accepts in a
 /// maildir, one per test, and fails on demand (see `mail/controlled_sink.py`).
@@ -203,9 +204,4 @@ fn spawn(dir: &std::path::Path, port: u16, handler: Handler) -> std::io::Result<
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-}
-
-/// A port nobody listens on right now.
-pub fn free_port() -> std::io::Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }

@@ -60,6 +60,18 @@ pub fn router() -> Router<AppState> {
             get(|| script(include_str!("../../static/vendor/cytoscape.min.js"))),
         )
         .route(
+            "/static/vendor/cytoscape-fcose.js",
+            get(|| script(include_str!("../../static/vendor/cytoscape-fcose.js"))),
+        )
+        .route(
+            "/static/vendor/cose-base.js",
+            get(|| script(include_str!("../../static/vendor/cose-base.js"))),
+        )
+        .route(
+            "/static/vendor/layout-base.js",
+            get(|| script(include_str!("../../static/vendor/layout-base.js"))),
+        )
+        .route(
             "/static/target.js",
             get(|| script(include_str!("../../static/target.js"))),
         )

@@ -301,9 +301,10 @@ async fn a_projects_partners_are_added_and_removed_from_its_page() -> TestResult
             json!({"name": "Jardins partagés"}),
         )
         .await?;
-    let page = format!(
-        "/t/asso-demo/projects/{}",
-        project["id"].as_str().unwrap_or("")
+    let project_id = project["id"].as_str().unwrap_or("");
+    let (page, project_api) = (
+        format!("/t/asso-demo/projects/{project_id}"),
+        format!("{api}/projects/{project_id}"),
     );
     let shown = camille.page(&page).await?;
     assert!(
@@ -334,12 +335,7 @@ async fn a_projects_partners_are_added_and_removed_from_its_page() -> TestResult
             ],
         )
         .await?;
-    let read = camille
-        .read(&format!(
-            "{api}/projects/{}",
-            project["id"].as_str().unwrap_or("")
-        ))
-        .await?;
+    let read = camille.read(&project_api).await?;
     let names: Vec<_> = read["partners"]
         .as_array()
         .into_iter()
@@ -400,12 +396,7 @@ async fn a_projects_partners_are_added_and_removed_from_its_page() -> TestResult
             &[("organisation_id", region_id), ("version", "3")],
         )
         .await?;
-    let read = camille
-        .read(&format!(
-            "{api}/projects/{}",
-            project["id"].as_str().unwrap_or("")
-        ))
-        .await?;
+    let read = camille.read(&project_api).await?;
     assert_eq!(read["partners"].as_array().map(Vec::len), Some(1));
     assert_eq!(read["partners"][0]["name"], "Contrat de ville");
 

@@ -56,6 +56,23 @@ fn back(member: &Member, target_id: Uuid, anchor: &str) -> Response {
     .into_response()
 }
 
+/// Sends a stakeholder's change to core-records; a refusal is said on a page.
+async fn write(
+    state: &AppState,
+    member: &Member,
+    method: Method,
+    path: &str,
+    body: &Value,
+    version: Option<i64>,
+) -> Result<(), Error> {
+    let _: Value = state
+        .core
+        .send(member, method, path, body, version)
+        .await?
+        .map_err(Error::Refused)?;
+    Ok(())
+}
+
 #[derive(Debug, Deserialize)]
 struct NewStakeholderForm {
     name: String,
@@ -77,17 +94,15 @@ async fn add(
         "today_ring": ring(&form.today_ring)?,
         "ideal_ring": ring(&form.ideal_ring)?,
     });
-    let _: Value = state
-        .core
-        .send(
-            &member,
-            Method::POST,
-            &format!("/v1/targets/{target_id}/stakeholders"),
-            &body,
-            None,
-        )
-        .await?
-        .map_err(Error::Refused)?;
+    write(
+        &state,
+        &member,
+        Method::POST,
+        &format!("/v1/targets/{target_id}/stakeholders"),
+        &body,
+        None,
+    )
+    .await?;
     Ok(back(&member, target_id, "#placer"))
 }
 
@@ -134,17 +149,15 @@ async fn place(
             body.insert(field.into(), Value::from(typed.as_str()));
         }
     }
-    let _: Value = state
-        .core
-        .send(
-            &member,
-            Method::PATCH,
-            &format!("/v1/targets/{target_id}/stakeholders/{id}"),
-            &Value::Object(body),
-            Some(form.version),
-        )
-        .await?
-        .map_err(Error::Refused)?;
+    write(
+        &state,
+        &member,
+        Method::PATCH,
+        &format!("/v1/targets/{target_id}/stakeholders/{id}"),
+        &Value::Object(body),
+        Some(form.version),
+    )
+    .await?;
     Ok(back(&member, target_id, &format!("#s-{id}")))
 }
 
@@ -177,17 +190,15 @@ async fn promote(
     Path((_slug, target_id, id)): Path<(String, Uuid, Uuid)>,
     Form(form): Form<VersionForm>,
 ) -> Result<Response, Error> {
-    let _: Value = state
-        .core
-        .send(
-            &member,
-            Method::POST,
-            &format!("/v1/targets/{target_id}/stakeholders/{id}/promote"),
-            &json!({}),
-            Some(form.version),
-        )
-        .await?
-        .map_err(Error::Refused)?;
+    write(
+        &state,
+        &member,
+        Method::POST,
+        &format!("/v1/targets/{target_id}/stakeholders/{id}/promote"),
+        &json!({}),
+        Some(form.version),
+    )
+    .await?;
     Ok(back(&member, target_id, &format!("#s-{id}")))
 }
 
@@ -197,16 +208,14 @@ async fn task(
     Editor(member): Editor,
     Path((_slug, target_id, id)): Path<(String, Uuid, Uuid)>,
 ) -> Result<Response, Error> {
-    let _: Value = state
-        .core
-        .send(
-            &member,
-            Method::POST,
-            &format!("/v1/targets/{target_id}/stakeholders/{id}/tasks"),
-            &json!({}),
-            None,
-        )
-        .await?
-        .map_err(Error::Refused)?;
+    write(
+        &state,
+        &member,
+        Method::POST,
+        &format!("/v1/targets/{target_id}/stakeholders/{id}/tasks"),
+        &json!({}),
+        None,
+    )
+    .await?;
     Ok(back(&member, target_id, &format!("?task_for={id}#ecarts")))
 }
