@@ -69,6 +69,7 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
         .merge(workspace_sign_in::router())
         .merge(workspace_settings::router())
         .merge(workspace_logo::router())
+        .merge(pages::export_api_router())
         .split("Maillage", env!("CARGO_PKG_VERSION"));
     let app = web
         .merge(own_api)

@@ -90,7 +90,7 @@ fn recurrence_label(frequency: &str) -> &'static str {
 }
 
 /// A deadline's states, as the list filters and shows them.
-const STATUSES: [(&str, &str); 4] = [
+pub const STATUSES: &[(&str, &str)] = &[
     ("upcoming", "À venir"),
     ("late", "En retard"),
     ("submitted", "Rendu"),
@@ -98,15 +98,15 @@ const STATUSES: [(&str, &str); 4] = [
 ];
 
 /// Who a deadline is "mine" for: its responsibles.
-const FILTERS: Filters = Filters {
-    status: &STATUSES,
+pub const FILTERS: Filters = Filters {
+    status: STATUSES,
     kind: &[],
     mine: Some("responsible_user_id"),
     within: Some("due_within_days"),
 };
 
 fn status_label(status: &str) -> &'static str {
-    label_in(&STATUSES, status, "Inconnu")
+    label_in(STATUSES, status, "Inconnu")
 }
 
 impl DeadlineRow {

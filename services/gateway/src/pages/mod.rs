@@ -12,6 +12,7 @@ mod deadlines;
 mod editing;
 mod engagements;
 mod evaluations;
+mod exports;
 mod home;
 mod members;
 mod merge;
@@ -102,6 +103,12 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(tags::router())
         .merge(targets::router())
+        .merge(exports::router())
+}
+
+/// The lists' exports through the API, served beside the API's other routes.
+pub fn export_api_router() -> maillage_runtime::api::ApiRouter<AppState> {
+    exports::api_router()
 }
 
 async fn stylesheet() -> Response {

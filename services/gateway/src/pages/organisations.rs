@@ -85,6 +85,14 @@ struct OrganisationsPage {
     list: ListPage<OrganisationRow>,
 }
 
+/// What the list (and its export) is filtered by: the kind of organisation.
+pub const FILTERS: Filters = Filters {
+    status: &[],
+    kind: OrganisationKind::CHOICES,
+    mine: None,
+    within: None,
+};
+
 async fn list(
     State(state): State<AppState>,
     member: Member,
@@ -92,17 +100,7 @@ async fn list(
 ) -> Result<Response, Error> {
     page(&OrganisationsPage {
         list: query
-            .fetch(
-                &state,
-                &member,
-                "organisations",
-                &Filters {
-                    status: &[],
-                    kind: OrganisationKind::CHOICES,
-                    mine: None,
-                    within: None,
-                },
-            )
+            .fetch(&state, &member, "organisations", &FILTERS)
             .await?,
         layout: Layout::of(&member, "organisations"),
     })

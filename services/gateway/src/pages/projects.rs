@@ -126,25 +126,21 @@ struct ProjectsPage {
     list: ListPage<Project>,
 }
 
+/// What the list (and its export) is filtered by: status, and the projects I own.
+pub const FILTERS: Filters = Filters {
+    status: ProjectStatus::CHOICES,
+    kind: &[],
+    mine: Some("owner_user_id"),
+    within: None,
+};
+
 async fn list(
     State(state): State<AppState>,
     member: Member,
     Query(query): Query<ListPageQuery>,
 ) -> Result<Response, Error> {
     page(&ProjectsPage {
-        list: query
-            .fetch(
-                &state,
-                &member,
-                "projects",
-                &Filters {
-                    status: ProjectStatus::CHOICES,
-                    kind: &[],
-                    mine: Some("owner_user_id"),
-                    within: None,
-                },
-            )
-            .await?,
+        list: query.fetch(&state, &member, "projects", &FILTERS).await?,
         layout: Layout::of(&member, "projects"),
     })
 }

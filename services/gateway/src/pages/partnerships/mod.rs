@@ -182,6 +182,14 @@ struct PartnershipsPage {
     list: ListPage<Partnership>,
 }
 
+/// What the list (and its export) is filtered by: status and kind.
+pub const FILTERS: Filters = Filters {
+    status: PartnershipStatus::CHOICES,
+    kind: PartnershipKind::CHOICES,
+    mine: None,
+    within: None,
+};
+
 async fn list(
     State(state): State<AppState>,
     member: Member,
@@ -189,17 +197,7 @@ async fn list(
 ) -> Result<Response, Error> {
     page(&PartnershipsPage {
         list: query
-            .fetch(
-                &state,
-                &member,
-                "partnerships",
-                &Filters {
-                    status: PartnershipStatus::CHOICES,
-                    kind: PartnershipKind::CHOICES,
-                    mine: None,
-                    within: None,
-                },
-            )
+            .fetch(&state, &member, "partnerships", &FILTERS)
             .await?,
         layout: Layout::of(&member, "partnerships"),
     })

@@ -1,0 +1,151 @@
+//! Lists exported as CSV from their pages and from the API: every record across pages,
+//! the list's filters, cells in words, none that a spreadsheet would run, and nothing
+//! of another workspace.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{Stack, TestResult, created};
+
+/// The file's lines as cells (`;` between them), its byte-order mark checked and left out.
+fn cells(body: &str) -> anyhow::Result<Vec<Vec<String>>> {
+    let body = body
+        .strip_prefix('\u{feff}')
+        .ok_or_else(|| anyhow::anyhow!("no byte-order mark: {body:.80}"))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .from_reader(body.as_bytes());
+    Ok(reader
+        .records()
+        .map(|r| r.map(|r| r.iter().map(str::to_owned).collect()))
+        .collect::<Result<_, _>>()?)
+}
+
+#[tokio::test]
+async fn a_list_and_its_filters_are_exported_whole_with_no_cell_a_spreadsheet_would_run()
+-> TestResult {
+    let stack = Stack::start().await?;
+    let camille = stack.editor().await?;
+    // More people than a page of the list holds.
+    sqlx::query(
+        "insert into people (tenant_id, id, given_name, family_name)
+         select $1, gen_random_uuid(), 'Prénom' || i, 'Nom' || i from generate_series(1, 250) i",
+    )
+    .bind(stack.tenant_id)
+    .execute(&stack.db.owner)
+    .await?;
+    created(
+        &camille,
+        "people",
+        json!({"given_name": "Alice", "family_name": "=cmd|' /C calc'!A0",
+               "notes": "Dit \"bonjour\"; revient mardi", "email_consent": true,
+               "consent_basis": "consent", "consent_on": "2026-01-15"}),
+    )
+    .await?;
+
+    let file = camille.get("/t/asso-demo/people/export.csv").await?;
+    assert_eq!(file.status(), StatusCode::OK);
+    assert_eq!(
+        file.headers()[reqwest::header::CONTENT_TYPE],
+        "text/csv; charset=utf-8"
+    );
+    let disposition = file.headers()[reqwest::header::CONTENT_DISPOSITION].to_str()?;
+    assert!(
+        disposition.starts_with("attachment; filename=\"personnes-"),
+        "{disposition}"
+    );
+    let lines = cells(&file.text().await?)?;
+    assert_eq!(lines.len(), 1 + 251, "the header and every person");
+    assert_eq!(lines[0][..3], ["Prénom", "Nom", "E-mail"]);
+    let alice = lines
+        .iter()
+        .find(|l| l[0] == "Alice")
+        .ok_or_else(|| anyhow::anyhow!("Alice is missing"))?;
+    assert_eq!(alice[1], "'=cmd|' /C calc'!A0", "shown, never run");
+    assert_eq!(alice[4], "Oui");
+    assert_eq!(alice[7], "Dit \"bonjour\"; revient mardi");
+
+    // The list's filters, from the page's address and from the API's parameters.
+    for (name, kind) in [
+        ("Région Sud", "public_body"),
+        ("Fondation Abbé", "funder"),
+        ("+Fonds", "funder"),
+    ] {
+        created(
+            &camille,
+            "organisations",
+            json!({"name": name, "kind": kind}),
+        )
+        .await?;
+    }
+    for path in [
+        "/t/asso-demo/organisations/export.csv?kind=funder",
+        "/api/v1/t/asso-demo/exports/organisations.csv?kind=funder&limit=1",
+    ] {
+        let file = camille.get(path).await?;
+        assert_eq!(file.status(), StatusCode::OK, "{path}");
+        let lines = cells(&file.text().await?)?;
+        let names: Vec<(&str, &str)> = lines[1..]
+            .iter()
+            .map(|l| (l[0].as_str(), l[1].as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [("'+Fonds", "Financeur"), ("Fondation Abbé", "Financeur")],
+            "{path}"
+        );
+    }
+    let list = camille
+        .page("/t/asso-demo/organisations?kind=funder")
+        .await?;
+    assert!(
+        list.contains("/t/asso-demo/organisations/export.csv?&#38;kind=funder"),
+        "the list links to its export, filtered: {list}"
+    );
+
+    // A filter the list does not offer is refused before anything is written.
+    let refused = camille
+        .get("/t/asso-demo/organisations/export.csv?kind=inconnu")
+        .await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert!(refused.text().await?.contains("ne se filtre pas ainsi"));
+    let refused = camille
+        .get("/api/v1/t/asso-demo/exports/organisations.csv?sort=au-hasard")
+        .await?;
+    assert!(refused.status().is_client_error(), "{}", refused.status());
+    assert_eq!(
+        refused.headers()[reqwest::header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+
+    // The API's document describes each export.
+    let document = camille.read("/api/v1/openapi.json").await?;
+    for collection in [
+        "people",
+        "organisations",
+        "partnerships",
+        "projects",
+        "deadlines",
+    ] {
+        let path = format!("/api/v1/t/{{slug}}/exports/{collection}.csv");
+        assert!(
+            document["paths"][&path]["get"]["responses"]["200"]["content"]["text/csv"].is_object(),
+            "{path}"
+        );
+    }
+
+    // A viewer exports too; another workspace's member gets none of it.
+    let sacha = stack.viewer().await?;
+    let file = sacha.get("/t/asso-demo/organisations/export.csv").await?;
+    assert_eq!(cells(&file.text().await?)?.len(), 4);
+    let other = stack.db.create_tenant("autre-asso").await?;
+    let dominique = stack
+        .member_of(other, "autre-asso", "dominique", "admin")
+        .await?;
+    let theirs = dominique.get("/t/autre-asso/people/export.csv").await?;
+    assert_eq!(cells(&theirs.text().await?)?.len(), 1, "the header alone");
+    let ours = dominique.get("/t/asso-demo/people/export.csv").await?;
+    assert_ne!(ours.status(), StatusCode::OK);
+    Ok(())
+}
