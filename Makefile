@@ -46,7 +46,8 @@ fmt:
 # drawing laid out in headless Chromium at 500 records and 2,000 ties (beside the
 # photograph's JSON); then the
 # reminder engine at 1,000,000 deadlines across 10,000 tenants; then the memory of the
-# release core-records and gateway under 200 and 1,000 concurrent clients.
+# release core-records and gateway under 200 and 1,000 concurrent clients; then an
+# import of 100,000 rows through the release core-records, beside COPY of the same rows.
 bench:
 	@bash deploy/local/stack.sh up
 	@command -v wrk >/dev/null || bash deploy/local/stack.sh install wrk
@@ -56,6 +57,7 @@ bench:
 	@source .stack/env && cargo bench -p maillage-e2e --bench reminders
 	@cargo build --release --locked --bins
 	@source .stack/env && cargo bench -p maillage-e2e --bench memory
+	@source .stack/env && cargo bench -p maillage-e2e --bench import
 
 # One tenant flooding the gateway while another works: the quiet tenant's p50/p95 alone
 # (the baseline) and during the flood, with and without the rate limits.

@@ -140,6 +140,7 @@ async fn functions_running_as_their_owner_are_known_and_pin_their_search_path() 
             "platform_workspaces",
             "provision_tenant",
             "purge_due_tenants",
+            "refresh_record_statistics",
             "user_memberships",
             "user_workspaces",
             "workspace_for_email_domain",
@@ -172,6 +173,7 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
         Uuid::new_v4(),
         Uuid::new_v4(),
     );
+    let import = Uuid::new_v4();
     let statements = [
         format!(
             "insert into people (tenant_id, id, given_name, family_name) values ('{tenant}', '{person}', 'A', 'Secret')"
@@ -294,6 +296,26 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
             "insert into audit_log (tenant_id, id, actor_user_id, request_id, action, record_type, record_id) \
              values ('{tenant}', gen_random_uuid(), '{user}', 'r', 'create', 'person', '{person}')"
         ),
+        format!(
+            "insert into imports (tenant_id, id, file_name, file_bytes, status, created_by) \
+             values ('{tenant}', '{import}', 'contacts.csv', 12, 'checking', '{user}')"
+        ),
+        format!(
+            "insert into import_file_parts (tenant_id, import_id, part, bytes) \
+             values ('{tenant}', '{import}', 0, 'Nom\nSecret\n'::bytea)"
+        ),
+        format!(
+            "insert into import_problems (tenant_id, import_id, line, reason, cells) \
+             values ('{tenant}', '{import}', 2, 'e-mail', array['Secret'])"
+        ),
+        format!(
+            "insert into import_duplicates (tenant_id, import_id, line, row_name, person_id, person_name) \
+             values ('{tenant}', '{import}', 3, 'A Secret', '{person}', 'A Secret')"
+        ),
+        format!(
+            "insert into import_items (tenant_id, import_id, id, record_type, record_id) \
+             values ('{tenant}', '{import}', gen_random_uuid(), 'person', '{person}')"
+        ),
     ];
     for statement in statements {
         db.owner.execute(sqlx::AssertSqlSafe(statement)).await?;
@@ -386,7 +408,7 @@ async fn through_sql_no_service_role_reaches_another_tenants_rows() -> TestResul
 }
 
 #[tokio::test]
-async fn only_the_notification_role_in_its_scan_scope_sees_work_across_tenants() -> TestResult {
+async fn only_each_services_scan_scope_sees_its_own_work_across_tenants() -> TestResult {
     let db = TestDatabase::create().await?;
     let tenant_a = db.create_tenant("asso-a").await?;
     let user = db.create_user("a@example.org").await?;
@@ -421,6 +443,21 @@ async fn only_the_notification_role_in_its_scan_scope_sees_work_across_tenants()
             "the scope opens no record table"
         );
     }
+    // The importers find waiting imports the same way, and only them.
+    assert!(
+        matches!(scan(core.clone(), "imports").await?, Some(1)),
+        "core-records' importers find waiting imports"
+    );
+    for table in ["import_file_parts", "import_items", "people"] {
+        assert!(
+            matches!(scan(core.clone(), table).await?, None | Some(0)),
+            "the scope opens {table} to core-records"
+        );
+    }
+    assert!(
+        matches!(scan(notification.clone(), "imports").await?, None | Some(0)),
+        "imports are core-records' work"
+    );
     Ok(())
 }
 

@@ -10,7 +10,6 @@
 //! `make bench` builds the release binaries first; `MAILLAGE_BENCH_IN_FLIGHT` changes
 //! the bounds (0: a million, as good as none, as before the bound existed).
 
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -25,60 +24,10 @@ use maillage_testkit::{
 };
 use secrecy::SecretString;
 
-/// A release binary running, killed when dropped.
-struct Service {
-    child: Child,
-    base: String,
-}
+#[path = "release/mod.rs"]
+mod release;
 
-impl Service {
-    async fn start(name: &str, port: u16, env: &[(&str, String)]) -> anyhow::Result<Self> {
-        let binary = format!("{}/../target/release/{name}", env!("CARGO_MANIFEST_DIR"));
-        anyhow::ensure!(
-            std::path::Path::new(&binary).exists(),
-            "{binary} is missing: cargo build --release --bins (make bench does)"
-        );
-        let child = Command::new(binary)
-            .envs(env.iter().map(|(k, v)| (k, v)))
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()?;
-        let service = Self {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-        };
-        for _ in 0..100 {
-            if reqwest::get(format!("{}/healthz", service.base))
-                .await
-                .is_ok()
-            {
-                return Ok(service);
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        anyhow::bail!("{name} did not start")
-    }
-
-    /// Resident memory, in MB.
-    fn rss_mb(&self) -> f64 {
-        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .ok()
-            .and_then(|status| {
-                status
-                    .lines()
-                    .find_map(|l| l.strip_prefix("VmRSS:"))
-                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-            })
-            .map_or(0.0, |kb| kb / 1024.0)
-    }
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use release::Service;
 
 #[derive(Default)]
 struct Tally {
@@ -208,6 +157,8 @@ async fn main() -> anyhow::Result<()> {
                 bound(maillage_core_records::DEFAULT_MAX_IN_FLIGHT),
             ),
             ("INTERNAL_AUTH_SECRET", INTERNAL_SECRET.into()),
+            ("REDIS_URL", redis_url()),
+            ("REDIS_NAMESPACE", unique_redis_namespace()),
         ],
     )
     .await?;

@@ -53,6 +53,8 @@ impl Platform {
             bind_addr: "127.0.0.1:0".parse()?,
             internal_auth_secret: secret(),
             max_in_flight: maillage_core_records::DEFAULT_MAX_IN_FLIGHT,
+            redis_url: maillage_testkit::redis_url(),
+            redis_namespace: maillage_testkit::unique_redis_namespace(),
         })
         .await?;
         let core_url = format!("http://{}", core.local_addr());

@@ -1,6 +1,6 @@
 use std::net::SocketAddr;
 
-use maillage_config::{ConfigError, parsed_or, required, secret};
+use maillage_config::{ConfigError, optional, parsed_or, required, secret};
 use secrecy::SecretString;
 
 /// Everything core-records reads from its environment (see `.env.example`).
@@ -14,6 +14,9 @@ pub struct Config {
     pub internal_auth_secret: SecretString,
     /// Requests served at once; more are refused with 503 (`CORE_RECORDS_MAX_IN_FLIGHT`).
     pub max_in_flight: usize,
+    /// Where the importers are woken when an import waits (`{namespace}:imports`).
+    pub redis_url: String,
+    pub redis_namespace: String,
 }
 
 /// A few times the database connections: enough to keep them all busy.
@@ -30,6 +33,8 @@ impl Config {
             )?,
             internal_auth_secret: secret("INTERNAL_AUTH_SECRET", 32)?,
             max_in_flight: parsed_or("CORE_RECORDS_MAX_IN_FLIGHT", DEFAULT_MAX_IN_FLIGHT)?,
+            redis_url: required("REDIS_URL")?,
+            redis_namespace: optional("REDIS_NAMESPACE").unwrap_or_else(|| "maillage".into()),
         })
     }
 }

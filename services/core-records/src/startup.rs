@@ -9,6 +9,7 @@ use maillage_runtime::HttpService;
 
 use crate::Config;
 use crate::records;
+use crate::records::imports::{self, worker::Importers};
 use crate::state::AppState;
 
 /// Request bodies are forms of a few fields: anything bigger is a mistake or an attack.
@@ -21,7 +22,13 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
     let state = AppState {
         pool: pool.clone(),
         identity_key: Arc::new(IdentityKey::new(&config.internal_auth_secret)),
+        importers: Importers::new(&config.redis_url, &config.redis_namespace),
     };
+    imports::worker::spawn(
+        pool.clone(),
+        config.redis_url.clone(),
+        config.redis_namespace.clone(),
+    );
     let (records, openapi) = records::router().split("Maillage", env!("CARGO_PKG_VERSION"));
     let records = maillage_runtime::limit_in_flight(records, config.max_in_flight, |_, _| {
         maillage_problem::Problem::overloaded().into_response()

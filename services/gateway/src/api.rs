@@ -4,7 +4,7 @@
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use maillage_problem::{Json, Problem};
@@ -21,6 +21,9 @@ const FORWARDED_ROUTE: &str = "/api/v1/t/{slug}/{*path}";
 
 /// The same cap core-records applies, answered here already.
 const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The routes that take a file, passed on as it arrives (core-records caps its size).
+const UPLOADS: [&str; 1] = ["imports"];
 
 /// The gateway's own API routes, documented; the records' routes are forwarded as they
 /// are and documented by core-records (see `openapi`).
@@ -100,13 +103,18 @@ async fn forward(
         .map(|q| format!("?{q}"))
         .unwrap_or_default();
     let headers = request.headers().clone();
-    let Ok(body) = to_bytes(request.into_body(), MAX_BODY_BYTES).await else {
-        return Ok(Problem::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload-too-large",
-            "Le contenu envoyé est trop volumineux.",
-        )
-        .into_response());
+    let body = if method == Method::POST && UPLOADS.contains(&path.as_str()) {
+        reqwest::Body::wrap_stream(request.into_body().into_data_stream())
+    } else {
+        let Ok(bytes) = to_bytes(request.into_body(), MAX_BODY_BYTES).await else {
+            return Ok(Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                "Le contenu envoyé est trop volumineux.",
+            )
+            .into_response());
+        };
+        reqwest::Body::from(bytes)
     };
     let mut outgoing = state
         .core
@@ -123,14 +131,20 @@ async fn forward(
     }
     let answer = outgoing.send().await?;
     let mut response_headers = HeaderMap::new();
-    for name in [header::CONTENT_TYPE, header::ETAG, header::ALLOW] {
+    for name in [
+        header::CONTENT_TYPE,
+        header::CONTENT_DISPOSITION,
+        header::ETAG,
+        header::ALLOW,
+    ] {
         if let Some(value) = answer.headers().get(&name) {
             response_headers.insert(name, value.clone());
         }
     }
     let status = answer.status();
-    let bytes = answer.bytes().await?;
-    Ok((status, response_headers, Body::from(bytes)).into_response())
+    // Passed on as it comes: a file (rejected rows, say) is never whole in memory here.
+    let body = Body::from_stream(answer.bytes_stream());
+    Ok((status, response_headers, body).into_response())
 }
 
 #[cfg(test)]

@@ -112,6 +112,26 @@ impl CoreRecords {
         }
     }
 
+    /// Sends a file as it arrives (`body`); a 4xx problem comes back as `Err(problem)`.
+    pub async fn upload<T: DeserializeOwned>(
+        &self,
+        member: &Member,
+        path: &str,
+        body: reqwest::Body,
+    ) -> Result<Outcome<T>, Error> {
+        let response = self
+            .request(member, Method::POST, path)?
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(body)
+            .send()
+            .await?;
+        let status = response.status();
+        if status.is_client_error() {
+            return Ok(Err(response.json().await?));
+        }
+        Ok(Ok(response.error_for_status()?.json().await?))
+    }
+
     /// Writes; a 4xx problem comes back as `Err(problem)` for the form to show.
     pub async fn send<T: DeserializeOwned>(
         &self,

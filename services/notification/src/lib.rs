@@ -24,7 +24,6 @@ mod planner;
 mod relay;
 mod schedule;
 mod startup;
-mod streams;
 mod subject;
 mod workers;
 

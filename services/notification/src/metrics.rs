@@ -18,7 +18,7 @@ use sqlx::PgPool;
 use crate::Error;
 use crate::dead_letters;
 use crate::delivery::Outcome;
-use crate::streams::WorkStream;
+use maillage_queue::WorkStream;
 
 /// What this instance did since it started.
 #[derive(Default)]

@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 use crate::Error;
 use crate::schedule::{Policy, plan};
-use crate::streams::WorkStream;
 use crate::subject::Subject;
+use maillage_queue::WorkStream;
 
 /// A reminder queued this long ago and still not sent has lost its stream entry (Redis
 /// restarted without its data, say): queue it again. Sending stays idempotent.

@@ -13,7 +13,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::Error;
-use crate::streams::WorkStream;
+use maillage_queue::WorkStream;
 
 const BATCH: i64 = 200;
 /// Time enough for a planner to act on an event, even behind a backlog.

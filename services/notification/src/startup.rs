@@ -15,8 +15,8 @@ use tokio::task::JoinSet;
 
 use crate::delivery::{Mailer, Outbound};
 use crate::metrics::Counters;
-use crate::streams::{self, WorkStream};
 use crate::{Clock, Config, metrics, workers};
+use maillage_queue::{self as streams, WorkStream};
 
 pub struct Application {
     config: Config,

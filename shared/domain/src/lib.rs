@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 pub mod connections;
 pub mod contact;
 pub mod dashboard;
+pub mod import;
 pub mod kinds;
 mod local_time;
 pub mod network;

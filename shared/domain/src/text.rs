@@ -53,6 +53,17 @@ pub fn trim_blank(text: &str) -> &str {
     text.trim_matches(is_blank)
 }
 
+/// A cell written into a CSV file that a spreadsheet will show as text, never run: one
+/// that begins with `=`, `+`, `-`, `@`, a tab or a carriage return goes after an
+/// apostrophe (OWASP's advice on CSV injection).
+pub fn inert_in_spreadsheets(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 /// Whether a search can find anything in `query`: words are made of letters and digits.
 pub fn has_a_word(query: &str) -> bool {
     query.chars().any(char::is_alphanumeric)

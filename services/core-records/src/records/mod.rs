@@ -78,6 +78,7 @@ mod dashboard;
 mod deadlines;
 mod engagements;
 mod evaluations;
+pub(crate) mod imports;
 mod network;
 mod notification_preferences;
 mod organisations;
@@ -127,6 +128,7 @@ pub fn router() -> ApiRouter<AppState> {
         .merge(notification_preferences::router())
         .merge(calendar::router())
         .merge(agenda::router())
+        .merge(imports::router())
 }
 
 #[cfg(test)]

@@ -200,7 +200,13 @@ async fn every_route_called_with_another_tenants_ids_finds_nothing_and_changes_n
         json!({"organisation_id": organisation, "today_ring": 2, "our_reasons": "Raison secrète"}),
     )
     .await?;
+    let (_, sent) = app
+        .send_file(&alice, "secret.csv", b"Nom\nSecret\n".to_vec())
+        .await?;
+    let import = id_of(&sent);
+    app.import_when(&alice, &import, "checked").await?;
     let secrets = [
+        &import,
         &person,
         &twin,
         &organisation,
@@ -238,6 +244,7 @@ async fn every_route_called_with_another_tenants_ids_finds_nothing_and_changes_n
             "custom-fields" => &custom_field,
             "tags" => &tag,
             "targets" => &target,
+            "imports" => &import,
             _ => &person,
         };
         let mut concrete = path

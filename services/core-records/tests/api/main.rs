@@ -7,6 +7,7 @@ mod bad_input;
 mod contacts;
 mod deadlines;
 mod helpers;
+mod imports;
 mod lists;
 mod network;
 mod openapi;

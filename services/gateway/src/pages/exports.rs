@@ -355,11 +355,7 @@ fn cell_text(item: &Value, cell: Cell, zone: Tz) -> String {
 /// A cell a spreadsheet will show, never run: one that would start a formula is
 /// written after an apostrophe.
 fn inert(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
-    }
+    maillage_domain::text::inert_in_spreadsheets(cell).into_owned()
 }
 
 #[cfg(test)]

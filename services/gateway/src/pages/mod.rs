@@ -14,6 +14,7 @@ mod engagements;
 mod evaluations;
 mod exports;
 mod home;
+mod imports;
 mod members;
 mod merge;
 mod network;
@@ -103,6 +104,7 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(tags::router())
         .merge(targets::router())
+        .merge(imports::router())
         .merge(exports::router())
 }
 

@@ -48,6 +48,8 @@ impl Stack {
             bind_addr: "127.0.0.1:0".parse()?,
             internal_auth_secret: SecretString::from(INTERNAL_SECRET.to_owned()),
             max_in_flight: maillage_core_records::DEFAULT_MAX_IN_FLIGHT,
+            redis_url: maillage_testkit::redis_url(),
+            redis_namespace: maillage_testkit::unique_redis_namespace(),
         })
         .await?;
         let core_url = format!("http://{}", core.local_addr());

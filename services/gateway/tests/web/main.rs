@@ -10,6 +10,7 @@ mod exports;
 mod forms;
 mod front_door;
 mod helpers;
+mod imports;
 mod links;
 mod login;
 mod login_defects;

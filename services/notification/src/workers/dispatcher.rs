@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 use super::{Context, forever};
 use crate::metrics::Counters;
 use crate::planner::{DISPATCH_BATCH, dispatch_due, resend_interrupted_sends};
-use crate::streams::WorkStream;
+use maillage_queue::WorkStream;
 
 pub async fn run(context: Context, reminders: WorkStream, counters: Arc<Counters>) {
     forever("dispatcher", &context.redis_url, |mut redis| {

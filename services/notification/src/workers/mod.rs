@@ -32,8 +32,8 @@ use redis::streams::StreamId;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::streams;
 use crate::{Clock, Error};
+use maillage_queue as streams;
 
 /// After an error (a server down), a worker waits this long before trying again.
 const RETRY_DELAY: Duration = Duration::from_secs(2);

@@ -3,8 +3,8 @@
 
 use super::{Context, forever, uuid_field};
 use crate::planner::plan_event;
-use crate::streams::WorkStream;
 use crate::subject::Subject;
+use maillage_queue::WorkStream;
 
 /// Outbox events a planner takes from the stream at once.
 const EVENTS_PER_BATCH: usize = 50;

@@ -2,7 +2,7 @@
 
 use super::{Context, forever};
 use crate::relay::relay_batch;
-use crate::streams::WorkStream;
+use maillage_queue::WorkStream;
 
 pub async fn run(context: Context, events: WorkStream) {
     forever("outbox relay", &context.redis_url, |mut redis| {

@@ -8,7 +8,7 @@ use tokio::sync::watch;
 
 use super::{Context, forever};
 use crate::metrics::{self, Gauges, Sources};
-use crate::streams::WorkStream;
+use maillage_queue::WorkStream;
 
 pub async fn run(
     context: Context,

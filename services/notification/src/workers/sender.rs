@@ -12,8 +12,8 @@ use redis::streams::StreamId;
 use super::{Context, forever, uuid_field};
 use crate::delivery::{Outbound, Outcome, Sender};
 use crate::metrics::Counters;
-use crate::streams::WorkStream;
 use crate::{Clock, Error, dead_letters};
+use maillage_queue::WorkStream;
 
 pub async fn run(
     context: Context,

@@ -1,14 +1,19 @@
-//! The Redis streams that carry work between the stages, and their consumer groups.
+//! The Redis streams that carry work between the services' stages, and their consumer
+//! groups: the notification service's events and reminders, core-records' imports.
+//! PostgreSQL keeps the work itself; a stream only says there is some, so an entry that
+//! Redis loses is published again from the database.
 
 use std::time::Duration;
 
 use redis::AsyncCommands;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::streams::{
-    StreamAutoClaimOptions, StreamId, StreamMaxlen, StreamReadOptions, StreamReadReply,
-};
+use redis::streams::{StreamAutoClaimOptions, StreamMaxlen, StreamReadOptions, StreamReadReply};
 
-use crate::Error;
+pub use redis::aio::ConnectionManager as Connection;
+pub use redis::streams::StreamId;
+
+/// What a queue operation fails with: Redis's own error.
+pub type Error = redis::RedisError;
 
 /// A work stream keeps about this many entries: acknowledged ones would otherwise stay
 /// until Redis restarts. Trimming an entry still unacknowledged loses nothing either:
@@ -41,6 +46,15 @@ impl WorkStream {
         }
     }
 
+    /// Imports to analyse or to run, read by core-records' importers.
+    pub fn imports(namespace: &str, consumer: &str) -> Self {
+        Self {
+            key: format!("{namespace}:imports"),
+            group: "importers",
+            consumer: consumer.into(),
+        }
+    }
+
     /// Creates the stream and its group if they do not exist yet.
     pub async fn ensure_group(&self, redis: &mut ConnectionManager) -> Result<(), Error> {
         let created: Result<(), redis::RedisError> = redis
@@ -48,13 +62,14 @@ impl WorkStream {
             .await;
         match created {
             Err(e) if e.code() == Some("BUSYGROUP") => Ok(()),
-            other => Ok(other?),
+            other => other,
         }
     }
 
-    pub async fn publish(
+    /// Adds an entry, on any connection (a request's short-lived one, say).
+    pub async fn publish<C: redis::aio::ConnectionLike + Send + Sync>(
         &self,
-        redis: &mut ConnectionManager,
+        redis: &mut C,
         fields: &[(&str, String)],
     ) -> Result<(), Error> {
         let _: Option<String> = redis
@@ -132,5 +147,5 @@ pub async fn connect(url: &str) -> Result<ConnectionManager, Error> {
     let config = ConnectionManagerConfig::new()
         .set_response_timeout(Some(Duration::from_secs(10)))
         .set_connection_timeout(Some(Duration::from_secs(5)));
-    Ok(client.get_connection_manager_with_config(config).await?)
+    client.get_connection_manager_with_config(config).await
 }

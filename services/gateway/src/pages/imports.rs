@@ -1,0 +1,486 @@
+//! Imports from the pages (`/t/{slug}/imports`): a file sent from a form, passed on to
+//! core-records as it arrives; the import's page, which follows its importer (it
+//! refreshes itself while one works), shows the columns' mapping and the dry run's
+//! counts, problems and likely duplicates to decide on, then the report of what was done
+//! — the "indicateurs de reprise" — with the rows refused and the undoing.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Form, Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use maillage_domain::import::{
+    DuplicateDecision, Import, ImportCounts, ImportField, ImportStatus, RecordTotals,
+};
+use maillage_problem::{Path, Problem};
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use super::{Choice, FormErrors, Layout, local_datetime, page, page_with_status, tenant_zone};
+use crate::Error;
+use crate::membership::{Editor, Member};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/t/{slug}/imports",
+            // The file's size is capped by core-records, as it arrives.
+            get(list).post(upload).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/t/{slug}/imports/{id}", get(show).post(change))
+        .route("/t/{slug}/imports/{id}/run", post(run))
+        .route("/t/{slug}/imports/{id}/undo", post(undo))
+        .route("/t/{slug}/imports/{id}/discard", post(discard))
+        .route("/t/{slug}/imports/{id}/rejected.csv", get(rejected))
+}
+
+#[derive(Deserialize)]
+struct ImportList {
+    items: Vec<Import>,
+}
+
+#[derive(Template)]
+#[template(path = "imports.html")]
+struct ImportsPage {
+    layout: Layout,
+    imports: Vec<ImportLine>,
+    errors: FormErrors,
+}
+
+struct ImportLine {
+    href: String,
+    file_name: String,
+    status: &'static str,
+    sent: String,
+    rows: u64,
+}
+
+async fn list(State(state): State<AppState>, member: Member) -> Result<Response, Error> {
+    imports_page(&state, &member, StatusCode::OK, FormErrors::default()).await
+}
+
+async fn imports_page(
+    state: &AppState,
+    member: &Member,
+    status: StatusCode,
+    errors: FormErrors,
+) -> Result<Response, Error> {
+    let imports: ImportList = state.core.get(member, "/v1/imports").await?;
+    let zone = tenant_zone(member);
+    let slug = &member.tenant.slug;
+    page_with_status(
+        status,
+        &ImportsPage {
+            layout: Layout::of(member, "imports"),
+            imports: imports
+                .items
+                .into_iter()
+                .map(|i| ImportLine {
+                    href: format!("/t/{slug}/imports/{}", i.id),
+                    file_name: i.file_name,
+                    status: i.status.label(),
+                    sent: local_datetime(i.created_at, zone),
+                    rows: i.counts.rows,
+                })
+                .collect(),
+            errors,
+        },
+    )
+}
+
+/// The form's `file`, passed on to core-records chunk by chunk as it arrives.
+async fn upload(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    mut form: Multipart,
+) -> Result<Response, Error> {
+    let mut field = loop {
+        match form.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => break Some(field),
+            Ok(Some(_)) => continue,
+            Ok(None) | Err(_) => break None,
+        }
+    };
+    let Some(field) = field
+        .as_mut()
+        .filter(|f| f.file_name().is_some_and(|n| !n.is_empty()))
+    else {
+        let errors = FormErrors::field("file", "choisissez le fichier à importer");
+        return imports_page(&state, &member, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
+    };
+    let file_name = field.file_name().unwrap_or("fichier").to_owned();
+    let path = format!(
+        "/v1/imports?file_name={}",
+        url::form_urlencoded::byte_serialize(file_name.as_bytes()).collect::<String>()
+    );
+    let (chunks, received) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    let body = reqwest::Body::wrap_stream(futures::stream::unfold(received, |mut r| async move {
+        r.recv().await.map(|chunk| (chunk, r))
+    }));
+    let sending = state.core.upload::<Import>(&member, &path, body);
+    let feeding = async move {
+        loop {
+            let chunk = match field.chunk().await {
+                Ok(Some(chunk)) => Ok(chunk),
+                Ok(None) => break,
+                // A transfer cut short: core-records sees its body end in an error and
+                // keeps nothing.
+                Err(error) => Err(std::io::Error::other(error.to_string())),
+            };
+            let failed = chunk.is_err();
+            if chunks.send(chunk).await.is_err() || failed {
+                break;
+            }
+        }
+    };
+    let (sent, ()) = tokio::join!(sending, feeding);
+    match sent? {
+        Ok(import) => Ok(
+            Redirect::to(&format!("/t/{}/imports/{}", member.tenant.slug, import.id))
+                .into_response(),
+        ),
+        Err(problem) => {
+            let (status, errors) = FormErrors::refusal(problem);
+            imports_page(&state, &member, status, errors).await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    layout: Layout,
+    import: Import,
+    base: String,
+    status: &'static str,
+    in_progress: bool,
+    checked: bool,
+    done: bool,
+    columns: Vec<ColumnLine>,
+    duplicate_choices: Vec<Choice>,
+    duplicates: Vec<DuplicateLine>,
+    counts: Vec<(&'static str, u64)>,
+    totals: Vec<TotalLine>,
+    sent: String,
+    finished: Option<String>,
+    undone: Option<String>,
+}
+
+struct ColumnLine {
+    header: String,
+    field: String,
+    examples: String,
+    choices: Vec<Choice>,
+}
+
+struct DuplicateLine {
+    line: u64,
+    row_name: String,
+    person_href: String,
+    person_name: String,
+    field: String,
+    choices: Vec<Choice>,
+}
+
+struct TotalLine {
+    kind: &'static str,
+    before: i64,
+    after: Option<i64>,
+}
+
+const DECISIONS: [(&str, &str); 3] = [
+    ("match", "c'est la même personne : compléter sa fiche"),
+    ("create", "ce n'est pas la même : créer une autre fiche"),
+    ("skip", "laisser la ligne de côté"),
+];
+
+fn decision_key(decision: DuplicateDecision) -> &'static str {
+    match decision {
+        DuplicateDecision::Match => "match",
+        DuplicateDecision::Create => "create",
+        DuplicateDecision::Skip => "skip",
+    }
+}
+
+/// What the dry run or the run counted, in the words of the report.
+fn count_lines(counts: &ImportCounts) -> Vec<(&'static str, u64)> {
+    vec![
+        ("Lignes lues", counts.rows),
+        ("Lignes refusées", counts.rejected),
+        (
+            "Lignes laissées de côté (vides ou doublons écartés)",
+            counts.skipped,
+        ),
+        ("Personnes créées", counts.people_created),
+        ("Personnes déjà connues, complétées", counts.people_updated),
+        (
+            "Personnes déjà connues, sans rien à ajouter",
+            counts.people_matched,
+        ),
+        ("Doublons probables", counts.likely_duplicates),
+        ("Organisations créées", counts.organisations_created),
+        ("Organisations déjà connues", counts.organisations_matched),
+        (
+            "Liens personne–organisation créés",
+            counts.affiliations_created,
+        ),
+        ("Étiquettes créées", counts.tags_created),
+        ("Étiquettes posées", counts.tags_attached),
+    ]
+}
+
+fn total_lines(before: Option<&RecordTotals>, after: Option<&RecordTotals>) -> Vec<TotalLine> {
+    let Some(before) = before else {
+        return Vec::new();
+    };
+    let of = |t: &RecordTotals| [t.people, t.organisations, t.affiliations, t.tags];
+    let kinds = [
+        "Personnes",
+        "Organisations",
+        "Liens personne–organisation",
+        "Étiquettes",
+    ];
+    let after = after.map(of);
+    kinds
+        .into_iter()
+        .zip(of(before))
+        .enumerate()
+        .map(|(i, (kind, before))| TotalLine {
+            kind,
+            before,
+            after: after.map(|a| a[i]),
+        })
+        .collect()
+}
+
+async fn show(
+    State(state): State<AppState>,
+    member: Member,
+    Path((_slug, id)): Path<(String, Uuid)>,
+) -> Result<Response, Error> {
+    let import: Import = state
+        .core
+        .get(&member, &format!("/v1/imports/{id}"))
+        .await?;
+    let slug = &member.tenant.slug;
+    let zone = tenant_zone(&member);
+    let field_options: Vec<(&str, &str)> = std::iter::once(("", "— ne pas importer —"))
+        .chain(ImportField::ALL.iter().map(|f| (f.key(), f.label())))
+        .collect();
+    let columns = import
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ColumnLine {
+            header: c.header.clone(),
+            field: format!("column_{i}"),
+            examples: c.examples.join(" · "),
+            choices: Choice::list(
+                field_options.iter().copied(),
+                c.field.map_or("", ImportField::key),
+            ),
+        })
+        .collect();
+    let duplicates = import
+        .likely_duplicates
+        .iter()
+        .map(|d| DuplicateLine {
+            line: d.line,
+            row_name: d.row_name.clone(),
+            person_href: format!("/t/{slug}/people/{}", d.person_id),
+            person_name: d.person_name.clone(),
+            field: format!("line_{}", d.line),
+            choices: Choice::list(DECISIONS, decision_key(d.decision)),
+        })
+        .collect();
+    page(&ImportPage {
+        layout: Layout::of(&member, "imports"),
+        base: format!("/t/{slug}/imports/{id}"),
+        status: import.status.label(),
+        in_progress: import.status.in_progress(),
+        checked: import.status == ImportStatus::Checked,
+        done: import.status == ImportStatus::Done,
+        columns,
+        duplicate_choices: Choice::list(DECISIONS, decision_key(import.duplicates)),
+        duplicates,
+        counts: count_lines(&import.counts),
+        totals: total_lines(import.totals_before.as_ref(), import.totals_after.as_ref()),
+        sent: local_datetime(import.created_at, zone),
+        finished: import.finished_at.map(|at| local_datetime(at, zone)),
+        undone: import.undone_at.map(|at| local_datetime(at, zone)),
+        import,
+    })
+}
+
+/// The mapping form, read into the import's change: `column_{i}` the field of column i,
+/// `duplicates` the default decision, `line_{n}` a row's own.
+fn change_of(form: &HashMap<String, String>) -> Value {
+    let mut columns: Vec<(usize, Value)> = form
+        .iter()
+        .filter_map(|(name, value)| {
+            let index = name.strip_prefix("column_")?.parse().ok()?;
+            let field = if value.is_empty() {
+                Value::Null
+            } else {
+                Value::String(value.clone())
+            };
+            Some((index, field))
+        })
+        .collect();
+    columns.sort_by_key(|(i, _)| *i);
+    let mut change = Map::new();
+    if !columns.is_empty() {
+        change.insert(
+            "mapping".into(),
+            Value::Array(columns.into_iter().map(|(_, f)| f).collect()),
+        );
+    }
+    if let Some(duplicates) = form.get("duplicates") {
+        change.insert("duplicates".into(), json!(duplicates));
+    }
+    let decisions: Vec<Value> = form
+        .iter()
+        .filter_map(|(name, value)| {
+            let line: i64 = name.strip_prefix("line_")?.parse().ok()?;
+            Some(json!({ "line": line, "decision": value }))
+        })
+        .collect();
+    if !decisions.is_empty() {
+        change.insert("decisions".into(), Value::Array(decisions));
+    }
+    Value::Object(change)
+}
+
+async fn change(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, Error> {
+    let path = format!("/v1/imports/{id}");
+    let sent = state
+        .core
+        .send::<Import>(&member, Method::PATCH, &path, &change_of(&form), None)
+        .await?;
+    back_to(&member, id, sent)
+}
+
+async fn run(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+) -> Result<Response, Error> {
+    step(&state, &member, id, "run").await
+}
+
+async fn undo(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+) -> Result<Response, Error> {
+    step(&state, &member, id, "undo").await
+}
+
+async fn step(state: &AppState, member: &Member, id: Uuid, step: &str) -> Result<Response, Error> {
+    let path = format!("/v1/imports/{id}/{step}");
+    let sent = state
+        .core
+        .send::<Import>(member, Method::POST, &path, &json!({}), None)
+        .await?;
+    back_to(member, id, sent)
+}
+
+/// Back to the import's page, or the refusal's.
+fn back_to(member: &Member, id: Uuid, sent: Result<Import, Problem>) -> Result<Response, Error> {
+    match sent {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/t/{}/imports/{id}", member.tenant.slug)).into_response())
+        }
+        Err(problem) => Err(Error::Refused(problem)),
+    }
+}
+
+async fn discard(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+) -> Result<Response, Error> {
+    match state
+        .core
+        .delete(&member, &format!("/v1/imports/{id}"), None)
+        .await?
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/t/{}/imports", member.tenant.slug)).into_response()),
+        Err(problem) => Err(Error::Refused(problem)),
+    }
+}
+
+/// The rows refused, passed on from core-records as they come.
+async fn rejected(
+    State(state): State<AppState>,
+    member: Member,
+    Path((_slug, id)): Path<(String, Uuid)>,
+) -> Result<Response, Error> {
+    let answer = state
+        .core
+        .request(
+            &member,
+            Method::GET,
+            &format!("/v1/imports/{id}/rejected.csv"),
+        )?
+        .send()
+        .await?;
+    if answer.status() == reqwest::StatusCode::NOT_FOUND {
+        return Err(Error::NotFound);
+    }
+    let answer = answer.error_for_status()?;
+    let mut response = Response::builder().status(StatusCode::OK);
+    for name in [
+        reqwest::header::CONTENT_TYPE,
+        reqwest::header::CONTENT_DISPOSITION,
+    ] {
+        if let Some(value) = answer.headers().get(&name) {
+            response = response.header(name, value);
+        }
+    }
+    response
+        .body(Body::from_stream(answer.bytes_stream()))
+        .map_err(|e| Error::Export(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_mapping_form_becomes_the_imports_change() {
+        let form: HashMap<String, String> = [
+            ("column_1", "family_name"),
+            ("column_0", "given_name"),
+            ("column_10", ""),
+            ("duplicates", "skip"),
+            ("line_4", "create"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let change = change_of(&form);
+        assert_eq!(
+            change["mapping"],
+            json!(["given_name", "family_name", null])
+        );
+        assert_eq!(change["duplicates"], "skip");
+        assert_eq!(
+            change["decisions"],
+            json!([{"line": 4, "decision": "create"}])
+        );
+    }
+}
