@@ -212,6 +212,25 @@ pub enum DuplicateDecision {
     Skip,
 }
 
+impl DuplicateDecision {
+    /// As the API and the database write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Match => "match",
+            Self::Create => "create",
+            Self::Skip => "skip",
+        }
+    }
+
+    /// Read back from `as_str`; anything else is the default (match).
+    pub fn parse(key: &str) -> Self {
+        [Self::Create, Self::Skip]
+            .into_iter()
+            .find(|d| d.as_str() == key)
+            .unwrap_or_default()
+    }
+}
+
 /// Counts of what an import would do (the dry run) or did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -13,9 +13,7 @@ use axum::extract::{DefaultBodyLimit, Form, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use maillage_domain::import::{
-    DuplicateDecision, Import, ImportCounts, ImportField, ImportStatus, RecordTotals,
-};
+use maillage_domain::import::{Import, ImportCounts, ImportField, ImportStatus, RecordTotals};
 use maillage_problem::{Path, Problem};
 use reqwest::Method;
 use serde::Deserialize;
@@ -202,14 +200,6 @@ const DECISIONS: [(&str, &str); 3] = [
     ("skip", "laisser la ligne de côté"),
 ];
 
-fn decision_key(decision: DuplicateDecision) -> &'static str {
-    match decision {
-        DuplicateDecision::Match => "match",
-        DuplicateDecision::Create => "create",
-        DuplicateDecision::Skip => "skip",
-    }
-}
-
 /// What the dry run or the run counted, in the words of the report.
 fn count_lines(counts: &ImportCounts) -> Vec<(&'static str, u64)> {
     vec![
@@ -298,7 +288,7 @@ async fn show(
             person_href: format!("/t/{slug}/people/{}", d.person_id),
             person_name: d.person_name.clone(),
             field: format!("line_{}", d.line),
-            choices: Choice::list(DECISIONS, decision_key(d.decision)),
+            choices: Choice::list(DECISIONS, d.decision.as_str()),
         })
         .collect();
     page(&ImportPage {
@@ -309,7 +299,7 @@ async fn show(
         checked: import.status == ImportStatus::Checked,
         done: import.status == ImportStatus::Done,
         columns,
-        duplicate_choices: Choice::list(DECISIONS, decision_key(import.duplicates)),
+        duplicate_choices: Choice::list(DECISIONS, import.duplicates.as_str()),
         duplicates,
         counts: count_lines(&import.counts),
         totals: total_lines(import.totals_before.as_ref(), import.totals_after.as_ref()),

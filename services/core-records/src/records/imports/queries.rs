@@ -104,19 +104,23 @@ pub(super) async fn set_mapping(
     id: Uuid,
     mapping: &[Option<ImportField>],
 ) -> Result<(), Error> {
-    let keys: Vec<String> = mapping
-        .iter()
-        .map(|f| f.map(ImportField::key).unwrap_or_default().to_owned())
-        .collect();
     sqlx::query!(
         "update imports set mapping = $3 where tenant_id = $1 and id = $2",
         tenant_id,
         id,
-        &keys,
+        &mapping_keys(mapping),
     )
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// A mapping as `imports.mapping` keeps it: each column's field key, '' for none.
+pub(super) fn mapping_keys(mapping: &[Option<ImportField>]) -> Vec<String> {
+    mapping
+        .iter()
+        .map(|f| f.map(ImportField::key).unwrap_or_default().to_owned())
+        .collect()
 }
 
 pub(super) async fn set_duplicates(
@@ -129,7 +133,7 @@ pub(super) async fn set_duplicates(
         "update imports set duplicates = $3 where tenant_id = $1 and id = $2",
         tenant_id,
         id,
-        decision_key(decision),
+        decision.as_str(),
     )
     .execute(conn)
     .await?;
@@ -149,7 +153,7 @@ pub(super) async fn set_line_decision(
         tenant_id,
         id,
         line,
-        decision.map(decision_key),
+        decision.map(DuplicateDecision::as_str),
     )
     .execute(conn)
     .await?;
@@ -176,22 +180,6 @@ pub(super) async fn delete(
     .execute(conn)
     .await?;
     Ok(())
-}
-
-pub(super) fn decision_key(decision: DuplicateDecision) -> &'static str {
-    match decision {
-        DuplicateDecision::Match => "match",
-        DuplicateDecision::Create => "create",
-        DuplicateDecision::Skip => "skip",
-    }
-}
-
-pub(super) fn decision_of(key: &str) -> DuplicateDecision {
-    match key {
-        "create" => DuplicateDecision::Create,
-        "skip" => DuplicateDecision::Skip,
-        _ => DuplicateDecision::Match,
-    }
 }
 
 pub(super) fn status_of(key: &str) -> ImportStatus {
@@ -244,7 +232,10 @@ pub(super) async fn fetch(
         row_name: r.row_name,
         person_id: r.person_id,
         person_name: r.person_name,
-        decision: r.decision.as_deref().map_or(import.duplicates, decision_of),
+        decision: r
+            .decision
+            .as_deref()
+            .map_or(import.duplicates, DuplicateDecision::parse),
     })
     .collect();
     Ok(import)
@@ -297,7 +288,7 @@ async fn fetch_many(
                 recognised_source: r.recognised_source,
                 error: r.error,
                 columns,
-                duplicates: decision_of(&r.duplicates),
+                duplicates: DuplicateDecision::parse(&r.duplicates),
                 counts: json::<ImportCounts>(r.counts),
                 progress_rows: u64::try_from(r.progress_rows).unwrap_or_default(),
                 problems: Vec::new(),

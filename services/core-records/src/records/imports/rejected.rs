@@ -36,7 +36,8 @@ pub(super) async fn download(
     tx.commit().await?;
     let mut head = vec!["Ligne".to_owned(), "Colonne".into(), "Raison".into()];
     head.extend(import.headers);
-    let first = line(&head, true);
+    let mut first = "\u{feff}".as_bytes().to_vec();
+    first.extend(lines([head])?);
     let pool = state.pool.clone();
     let pages = futures::stream::try_unfold(Some(0i64), move |after| {
         let pool = pool.clone();
@@ -91,35 +92,32 @@ async fn page(
     .await?;
     tx.commit().await?;
     let next = (rows.len() as i64 == PAGE).then(|| rows.last().map_or(after, |r| r.line));
-    let mut text = String::new();
-    for row in rows {
+    let text = lines(rows.into_iter().map(|row| {
         let mut cells = vec![
             row.line.to_string(),
             row.column_name.unwrap_or_default(),
             row.reason,
         ];
         cells.extend(row.cells);
-        text.push_str(&line(&cells, false));
-    }
+        cells
+    }))?;
     Ok((Bytes::from(text), next))
 }
 
-/// One CSV line, `;`-separated, quoted where needed; the first with the byte-order mark.
-fn line(cells: &[String], first: bool) -> String {
-    let mut text = String::from(if first { "\u{feff}" } else { "" });
-    for (i, cell) in cells.iter().enumerate() {
-        if i > 0 {
-            text.push(';');
-        }
-        let cell = inert_in_spreadsheets(cell);
-        if cell.contains([';', '"', '\n', '\r']) {
-            text.push('"');
-            text.push_str(&cell.replace('"', "\"\""));
-            text.push('"');
-        } else {
-            text.push_str(&cell);
-        }
+/// Lines of CSV, `;`-separated and quoted where needed (the csv crate's rules, as the
+/// exports write theirs), every cell inert in a spreadsheet.
+fn lines(rows: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>, Error> {
+    let failed = |e: &dyn std::fmt::Display| Error::Database(sqlx::Error::Protocol(e.to_string()));
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        // Rows keep the cells they were read with, trailing empty ones gone.
+        .flexible(true)
+        .from_writer(Vec::new());
+    for row in rows {
+        writer
+            .write_record(row.iter().map(|c| inert_in_spreadsheets(c).into_owned()))
+            .map_err(|e| failed(&e))?;
     }
-    text.push_str("\r\n");
-    text
+    writer.into_inner().map_err(|e| failed(&e))
 }

@@ -5,7 +5,7 @@
 
 use std::ops::ControlFlow;
 
-use maillage_domain::import::{ImportCounts, ImportField, ImportStatus};
+use maillage_domain::import::{DuplicateDecision, ImportCounts, ImportField, ImportStatus};
 use maillage_import::{FileDefect, ImportedRow, Mapping, Row, Source};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
@@ -51,14 +51,14 @@ async fn settings(pool: &PgPool, tenant_id: Uuid, import_id: Uuid) -> Result<Set
     .fetch_all(&mut *tx)
     .await?
     .into_iter()
-    .map(|r| (r.line, queries::decision_of(&r.decision)))
+    .map(|r| (r.line, DuplicateDecision::parse(&r.decision)))
     .collect();
     tx.commit().await?;
     Ok(Settings {
         file_name: row.file_name,
         mapping: row.mapping,
         decisions: Decisions {
-            default: queries::decision_of(&row.duplicates),
+            default: DuplicateDecision::parse(&row.duplicates),
             by_line,
         },
         committed_line: row.committed_line,
@@ -232,10 +232,6 @@ pub(super) async fn check(pool: &PgPool, tenant_id: Uuid, import_id: Uuid) -> Re
         .collect();
     {
         let mut tx = maillage_db::begin_tenant(pool, tenant_id).await?;
-        let keys: Vec<String> = mapping
-            .iter()
-            .map(|f| f.map(ImportField::key).unwrap_or_default().to_owned())
-            .collect();
         sqlx::query!(
             r#"update imports set headers = $3, mapping = $4, examples = $5, file_shape = $6,
                       recognised_source = coalesce($7, recognised_source), error = null
@@ -243,7 +239,7 @@ pub(super) async fn check(pool: &PgPool, tenant_id: Uuid, import_id: Uuid) -> Re
             tenant_id,
             import_id,
             &headers,
-            &keys,
+            &queries::mapping_keys(&mapping),
             json!(examples),
             batches.source.describe(),
             recognised,
@@ -369,7 +365,7 @@ async fn keep_duplicates(
             found.row_name,
             found.person_id,
             found.person_name,
-            decisions.by_line.get(&found.line).map(|d| queries::decision_key(*d)),
+            decisions.by_line.get(&found.line).map(|d| d.as_str()),
         )
         .execute(&mut *conn)
         .await?;
