@@ -75,7 +75,8 @@ async fn an_exported_workspace_imported_into_an_empty_one_holds_the_same_rows() 
     .await?;
     let person = create(
         "people",
-        json!({"family_name": "Girard", "given_name": "Noël", "emails": [{"address": "noel@exemple.fr", "label": "perso"}]}),
+        json!({"family_name": "Girard", "given_name": "Noël", "emails": [{"address": "noel@exemple.fr", "label": "perso"}],
+               "email_consent": true, "consent_basis": "consent", "consent_on": "2026-01-10"}),
     )
     .await?;
     create(
@@ -180,6 +181,7 @@ async fn an_exported_workspace_imported_into_an_empty_one_holds_the_same_rows() 
     }
     for table in [
         "people",
+        "consent_changes",
         "reminders",
         "activity_links",
         "memberships",

@@ -134,6 +134,7 @@ async fn functions_running_as_their_owner_are_known_and_pin_their_search_path() 
             "change_workspace_settings",
             "export_table_rows",
             "export_tenant_users",
+            "forget_people_in_audit_log",
             "import_table_rows",
             "import_users",
             "measure_tenant_usage",
@@ -316,6 +317,14 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
             "insert into import_items (tenant_id, import_id, id, record_type, record_id) \
              values ('{tenant}', '{import}', gen_random_uuid(), 'person', '{person}')"
         ),
+        format!(
+            "insert into consent_changes (tenant_id, person_id, email_consent, consent_basis, consent_source) \
+             values ('{tenant}', '{person}', true, 'consent', 'Secret')"
+        ),
+        format!(
+            "insert into retention_rules (tenant_id, inactive_years, purge_scheduled, set_by) \
+             values ('{tenant}', 3, true, '{user}')"
+        ),
     ];
     for statement in statements {
         db.owner.execute(sqlx::AssertSqlSafe(statement)).await?;
@@ -448,16 +457,28 @@ async fn only_each_services_scan_scope_sees_its_own_work_across_tenants() -> Tes
         matches!(scan(core.clone(), "imports").await?, Some(1)),
         "core-records' importers find waiting imports"
     );
-    for table in ["import_file_parts", "import_items", "people"] {
+    // And the retention keeper the workspaces whose purge is scheduled.
+    assert!(
+        matches!(scan(core.clone(), "retention_rules").await?, Some(1)),
+        "core-records' retention keeper finds scheduled purges"
+    );
+    for table in [
+        "import_file_parts",
+        "import_items",
+        "people",
+        "consent_changes",
+    ] {
         assert!(
             matches!(scan(core.clone(), table).await?, None | Some(0)),
             "the scope opens {table} to core-records"
         );
     }
-    assert!(
-        matches!(scan(notification.clone(), "imports").await?, None | Some(0)),
-        "imports are core-records' work"
-    );
+    for table in ["imports", "retention_rules"] {
+        assert!(
+            matches!(scan(notification.clone(), table).await?, None | Some(0)),
+            "{table} are core-records' work"
+        );
+    }
     Ok(())
 }
 
@@ -684,5 +705,49 @@ async fn a_deleted_workspace_leaves_no_row_in_any_tenant_table() -> TestResult {
             .fetch_all(&db.owner)
             .await?;
     assert_eq!(logged, ["tenant.delete"]);
+    Ok(())
+}
+
+/// The erasure's own door into the append-only audit log (`forget_people_in_audit_log`,
+/// run as its owner) opens on the caller's tenant alone, and on nothing without one.
+#[tokio::test]
+async fn an_erasure_blanks_the_audit_entries_of_its_own_tenant_only() -> TestResult {
+    let db = TestDatabase::create().await?;
+    let tenant_a = db.create_tenant("asso-a").await?;
+    let tenant_b = db.create_tenant("asso-b").await?;
+    let user = db.create_user("a@example.org").await?;
+    let entry = Uuid::new_v4();
+    db.owner
+        .execute(sqlx::AssertSqlSafe(format!(
+            "insert into audit_log (tenant_id, id, actor_user_id, request_id, action, record_type, record_id, after) \
+             values ('{tenant_a}', '{entry}', '{user}', 'r', 'create', 'person', gen_random_uuid(), \
+                     '{{\"family_name\": \"Secret\"}}')"
+        )))
+        .await?;
+    let core = db.pool_as(ServiceRole::CoreRecords).await?;
+    let forget = "select forget_people_in_audit_log(array[]::uuid[], 'secret')";
+
+    let mut tx = maillage_db::begin_tenant(&core, tenant_b).await?;
+    let blanked: i64 = sqlx::query_scalar(forget).fetch_one(&mut *tx).await?;
+    tx.commit().await?;
+    assert_eq!(blanked, 0, "tenant B blanked tenant A's entries");
+
+    let mut tx = maillage_db::begin(&core).await?;
+    let refused = sqlx::query_scalar::<_, i64>(forget)
+        .fetch_one(&mut *tx)
+        .await;
+    tx.rollback().await?;
+    assert!(refused.is_err(), "ran without a tenant");
+    let kept: Option<serde_json::Value> =
+        sqlx::query_scalar("select after from audit_log where id = $1")
+            .bind(entry)
+            .fetch_one(&db.owner)
+            .await?;
+    assert!(kept.is_some());
+
+    let mut tx = maillage_db::begin_tenant(&core, tenant_a).await?;
+    let blanked: i64 = sqlx::query_scalar(forget).fetch_one(&mut *tx).await?;
+    tx.commit().await?;
+    assert_eq!(blanked, 1);
     Ok(())
 }

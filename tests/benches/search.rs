@@ -67,6 +67,9 @@ async fn main() -> anyhow::Result<()> {
         max_in_flight: maillage_core_records::DEFAULT_MAX_IN_FLIGHT,
         redis_url: maillage_testkit::redis_url(),
         redis_namespace: maillage_testkit::unique_redis_namespace(),
+        retention_look_every: std::time::Duration::from_secs(
+            maillage_core_records::DEFAULT_RETENTION_LOOK_SECONDS,
+        ),
     })
     .await?;
     let base = format!("http://{}", service.local_addr());

@@ -55,6 +55,9 @@ impl Platform {
             max_in_flight: maillage_core_records::DEFAULT_MAX_IN_FLIGHT,
             redis_url: maillage_testkit::redis_url(),
             redis_namespace: maillage_testkit::unique_redis_namespace(),
+            retention_look_every: std::time::Duration::from_secs(
+                maillage_core_records::DEFAULT_RETENTION_LOOK_SECONDS,
+            ),
         })
         .await?;
         let core_url = format!("http://{}", core.local_addr());

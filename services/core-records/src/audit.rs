@@ -14,6 +14,10 @@ pub enum Action {
     Delete,
     Restore,
     Merge,
+    /// A copy of everything held about a person was handed out.
+    Access,
+    /// A person was erased: the entry keeps how much went, never what.
+    Erase,
 }
 
 impl Action {
@@ -24,6 +28,8 @@ impl Action {
             Self::Delete => "delete",
             Self::Restore => "restore",
             Self::Merge => "merge",
+            Self::Access => "access",
+            Self::Erase => "erase",
         }
     }
 }
@@ -37,25 +43,55 @@ pub async fn record<T: Serialize>(
     before: Option<&T>,
     after: Option<&T>,
 ) -> Result<(), Error> {
-    let to_json = |value: Option<&T>| value.map(serde_json::to_value).transpose();
-    let (before, after) = (
-        to_json(before).map_err(|e| sqlx::Error::Encode(Box::new(e)))?,
-        to_json(after).map_err(|e| sqlx::Error::Encode(Box::new(e)))?,
-    );
-    sqlx::query!(
-        r#"insert into audit_log (tenant_id, id, actor_user_id, request_id, action, record_type, record_id, before, after)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
-        actor.0.tenant_id,
-        Uuid::now_v7(),
-        actor.0.user_id,
-        actor.0.request_id,
-        action.as_str(),
-        record_type,
-        record_id,
-        before,
-        after,
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
+    let entry = Entry {
+        tenant_id: actor.0.tenant_id,
+        actor_user_id: actor.0.user_id,
+        request_id: &actor.0.request_id,
+    };
+    entry
+        .record(conn, action, record_type, record_id, before, after)
+        .await
+}
+
+/// Who an entry is in the name of, outside a request: a background task's work (an
+/// import, the retention keeper's erasures) is entered under the member who asked for it.
+pub struct Entry<'a> {
+    pub tenant_id: Uuid,
+    pub actor_user_id: Uuid,
+    /// What the change came from: a request's id, or the task's name.
+    pub request_id: &'a str,
+}
+
+impl Entry<'_> {
+    pub async fn record<T: Serialize>(
+        &self,
+        conn: &mut PgConnection,
+        action: Action,
+        record_type: &str,
+        record_id: Uuid,
+        before: Option<&T>,
+        after: Option<&T>,
+    ) -> Result<(), Error> {
+        let to_json = |value: Option<&T>| value.map(serde_json::to_value).transpose();
+        let (before, after) = (
+            to_json(before).map_err(|e| sqlx::Error::Encode(Box::new(e)))?,
+            to_json(after).map_err(|e| sqlx::Error::Encode(Box::new(e)))?,
+        );
+        sqlx::query!(
+            r#"insert into audit_log (tenant_id, id, actor_user_id, request_id, action, record_type, record_id, before, after)
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
+            self.tenant_id,
+            Uuid::now_v7(),
+            self.actor_user_id,
+            self.request_id,
+            action.as_str(),
+            record_type,
+            record_id,
+            before,
+            after,
+        )
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
 }

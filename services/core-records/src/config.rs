@@ -1,4 +1,5 @@
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use maillage_config::{ConfigError, optional, parsed_or, required, secret};
 use secrecy::SecretString;
@@ -17,7 +18,13 @@ pub struct Config {
     /// Where the importers are woken when an import waits (`{namespace}:imports`).
     pub redis_url: String,
     pub redis_namespace: String,
+    /// How often the retention keeper looks for due purges
+    /// (`CORE_RECORDS_RETENTION_LOOK_SECONDS`; each workspace's is done once a day).
+    pub retention_look_every: Duration,
 }
+
+/// Each hour: a purge is due once a day, and an hour late is no matter.
+pub const DEFAULT_RETENTION_LOOK_SECONDS: u64 = 3600;
 
 /// A few times the database connections: enough to keep them all busy.
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
@@ -35,6 +42,10 @@ impl Config {
             max_in_flight: parsed_or("CORE_RECORDS_MAX_IN_FLIGHT", DEFAULT_MAX_IN_FLIGHT)?,
             redis_url: required("REDIS_URL")?,
             redis_namespace: optional("REDIS_NAMESPACE").unwrap_or_else(|| "maillage".into()),
+            retention_look_every: Duration::from_secs(parsed_or(
+                "CORE_RECORDS_RETENTION_LOOK_SECONDS",
+                DEFAULT_RETENTION_LOOK_SECONDS,
+            )?),
         })
     }
 }

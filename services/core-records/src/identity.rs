@@ -46,8 +46,9 @@ impl Identity {
         }
     }
 
-    /// The request's one transaction, scoped to the caller's tenant.
+    /// The request's one transaction, scoped to the caller's tenant and made in their
+    /// name (for the histories kept by triggers).
     pub async fn begin(&self, state: &AppState) -> Result<Transaction<'static, Postgres>, Error> {
-        Ok(maillage_db::begin_tenant(&state.pool, self.0.tenant_id).await?)
+        Ok(maillage_db::begin_tenant_as(&state.pool, self.0.tenant_id, self.0.user_id).await?)
     }
 }

@@ -11,7 +11,7 @@ mod records;
 mod startup;
 mod state;
 
-pub use config::{Config, DEFAULT_MAX_IN_FLIGHT};
+pub use config::{Config, DEFAULT_MAX_IN_FLIGHT, DEFAULT_RETENTION_LOOK_SECONDS};
 pub use error::Error;
 // The search's queries without the HTTP around them: `make bench` times both.
 pub use records::search::{Found, SearchHit, find as search};

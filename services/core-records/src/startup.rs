@@ -29,6 +29,7 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
         config.redis_url.clone(),
         config.redis_namespace.clone(),
     );
+    records::privacy::keeper::spawn(pool.clone(), config.retention_look_every);
     let (records, openapi) = records::router().split("Maillage", env!("CARGO_PKG_VERSION"));
     let records = maillage_runtime::limit_in_flight(records, config.max_in_flight, |_, _| {
         maillage_problem::Problem::overloaded().into_response()

@@ -119,6 +119,27 @@ impl FromRequestParts<AppState> for Editor {
     }
 }
 
+/// A member who administers the workspace: what the pages reserved to admins ask for
+/// (a person's data handed out, their erasure), so that others get a clear refusal.
+pub struct Admin(pub Member);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        let member = Member::from_request_parts(parts, state).await?;
+        if member.role >= maillage_domain::Role::Admin {
+            Ok(Self(member))
+        } else {
+            Err(Error::Refused(maillage_problem::Problem::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "forbidden",
+                "Seuls les administrateurs de l'espace remettent les données d'une personne ou l'effacent.",
+            )))
+        }
+    }
+}
+
 impl Member {
     /// The member whose calendar feed this is: the feed's secret URL stands for their
     /// session, for reading their calendar and nothing else.

@@ -76,7 +76,7 @@ pub fn connect_lazy(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Err
 /// caller does not interrupt: a transaction nobody waits for any more is dropped in that
 /// task, which rolls it back.
 pub async fn begin(pool: &PgPool) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-    begin_setting(pool, None).await
+    begin_setting(pool, &[]).await
 }
 
 /// A transaction in which row-level security shows one tenant's rows and no other's.
@@ -87,7 +87,24 @@ pub async fn begin_tenant(
     pool: &PgPool,
     tenant_id: Uuid,
 ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-    begin_setting(pool, Some(("app.tenant_id", tenant_id.to_string()))).await
+    begin_setting(pool, &[("app.tenant_id", tenant_id.to_string())]).await
+}
+
+/// [`begin_tenant`], on behalf of a member: triggers that keep a history (a person's
+/// consent) read who made the change from `app.actor_user_id`.
+pub async fn begin_tenant_as(
+    pool: &PgPool,
+    tenant_id: Uuid,
+    actor_user_id: Uuid,
+) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+    begin_setting(
+        pool,
+        &[
+            ("app.tenant_id", tenant_id.to_string()),
+            ("app.actor_user_id", actor_user_id.to_string()),
+        ],
+    )
+    .await
 }
 
 /// A transaction that may see the outbox and reminders of every tenant: only the
@@ -96,24 +113,30 @@ pub async fn begin_tenant(
 pub async fn begin_platform_scan(
     pool: &PgPool,
 ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-    begin_setting(pool, Some(("app.scope", "platform-scan".into()))).await
+    begin_setting(pool, &[("app.scope", "platform-scan".into())]).await
 }
 
-/// `BEGIN` (see [`begin`]), and the transaction-local setting if any, in one round trip:
-/// both statements go as one message of the simple query protocol, where a transaction
+/// `BEGIN` (see [`begin`]), and the transaction-local settings if any, in one round trip:
+/// the statements go as one message of the simple query protocol, where a transaction
 /// of every request would otherwise wait twice (`make bench`: the list API against
 /// pgbench). The value is a tenant id or a scope written here, never text from a
 /// request, and is quoted all the same.
 async fn begin_setting(
     pool: &PgPool,
-    setting: Option<(&'static str, String)>,
+    settings: &[(&'static str, String)],
 ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
     let pool = pool.clone();
-    let statement = setting.map(|(name, value)| {
-        format!(
-            "begin; select set_config('{name}', '{}', true)",
-            value.replace('\'', "''")
-        )
+    let statement = (!settings.is_empty()).then(|| {
+        let calls: Vec<String> = settings
+            .iter()
+            .map(|(name, value)| {
+                format!(
+                    "set_config('{name}', '{}', true)",
+                    value.replace('\'', "''")
+                )
+            })
+            .collect();
+        format!("begin; select {}", calls.join(", "))
     });
     tokio::spawn(async move {
         match statement {

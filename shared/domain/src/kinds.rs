@@ -155,6 +155,18 @@ closed_list! {
     }
 }
 
+closed_list! {
+    /// The legal basis (RGPD, article 6) on which a workspace holds and writes to a person.
+    ConsentBasis, "unknown legal basis" {
+        Consent = "consent", "Consentement de la personne";
+        Contract = "contract", "Contrat (adhésion, inscription…)";
+        LegalObligation = "legal_obligation", "Obligation légale";
+        VitalInterest = "vital_interest", "Intérêts vitaux";
+        PublicTask = "public_task", "Mission d'intérêt public";
+        LegitimateInterest = "legitimate_interest", "Intérêt légitime";
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@ pub mod import;
 pub mod kinds;
 mod local_time;
 pub mod network;
+pub mod privacy;
 pub mod target;
 pub mod text;
 pub mod workspace;

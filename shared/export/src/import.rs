@@ -76,6 +76,11 @@ pub async fn import_archive(
     if !empty {
         return Err(Error::NotEmpty);
     }
+    // The archive's rows bring their own histories (a person's consent): the triggers
+    // that keep them for changes made here stand aside while it loads.
+    sqlx::query("select set_config('app.loading_archive', 'on', true)")
+        .execute(&mut *conn)
+        .await?;
     let in_archive: Vec<String> = manifest["tables"]
         .as_array()
         .into_iter()

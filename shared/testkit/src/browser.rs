@@ -213,4 +213,22 @@ impl Browser {
         let status = response.status();
         Ok((status, response.json().await.unwrap_or(Value::Null)))
     }
+
+    /// A PATCH of the API at `path`, made from the record's `version` (its `If-Match`).
+    pub async fn change(
+        &self,
+        path: &str,
+        version: &str,
+        body: Value,
+    ) -> anyhow::Result<(StatusCode, Value)> {
+        let response = self
+            .http
+            .patch(format!("{}{path}", self.base))
+            .header(header::IF_MATCH, format!("\"{version}\""))
+            .json(&body)
+            .send()
+            .await?;
+        let status = response.status();
+        Ok((status, response.json().await.unwrap_or(Value::Null)))
+    }
 }

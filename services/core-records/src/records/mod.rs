@@ -85,6 +85,7 @@ mod organisations;
 mod partnerships;
 mod people;
 mod photograph;
+pub(crate) mod privacy;
 mod projects;
 mod record;
 mod reminder_policy;
@@ -129,6 +130,7 @@ pub fn router() -> ApiRouter<AppState> {
         .merge(calendar::router())
         .merge(agenda::router())
         .merge(imports::router())
+        .merge(privacy::router())
 }
 
 #[cfg(test)]

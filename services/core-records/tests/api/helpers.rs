@@ -45,6 +45,7 @@ impl TestApp {
             max_in_flight: maillage_core_records::DEFAULT_MAX_IN_FLIGHT,
             redis_url: maillage_testkit::redis_url(),
             redis_namespace: maillage_testkit::unique_redis_namespace(),
+            retention_look_every: std::time::Duration::from_secs(1),
         };
         change(&mut config);
         let app = build_app(config).await?;

@@ -12,6 +12,7 @@ mod lists;
 mod network;
 mod openapi;
 mod overload;
+mod privacy;
 mod projects;
 mod records;
 mod reminders;

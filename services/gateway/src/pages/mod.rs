@@ -22,11 +22,13 @@ mod organisations;
 mod own_workspace;
 mod partnerships;
 mod people;
+mod privacy;
 mod project_partners;
 mod project_plan;
 mod projects;
 mod record_parts;
 mod reminders;
+mod retention;
 mod search;
 mod settings;
 mod sign_in;
@@ -83,6 +85,7 @@ pub fn router() -> Router<AppState> {
         .merge(console_import::router())
         .merge(own_workspace::router())
         .merge(people::router())
+        .merge(privacy::router())
         .merge(organisations::router())
         .merge(merge::router())
         .merge(members::router())
@@ -99,6 +102,7 @@ pub fn router() -> Router<AppState> {
         .merge(agenda::router())
         .merge(bin::router())
         .merge(reminders::router())
+        .merge(retention::router())
         .merge(search::router())
         .merge(sign_in::router())
         .merge(settings::router())

@@ -7,6 +7,9 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use chrono::NaiveDate;
+use maillage_domain::Role;
+use maillage_domain::kinds::ConsentBasis;
+use maillage_domain::privacy::{ConsentChange, ConsentHistory};
 use maillage_problem::{Path, Query};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -17,7 +20,7 @@ use super::record_parts::{
     Filters, ListPage, ListPageQuery, PhoneEntry, Surroundings, affiliations, custom_facts,
     custom_fields, engagements,
 };
-use super::{Choice, FormErrors, Layout, page};
+use super::{Choice, FormErrors, Layout, local_datetime, page, tenant_zone};
 use crate::Error;
 use crate::membership::Member;
 use crate::state::AppState;
@@ -57,17 +60,6 @@ async fn list(
         layout: Layout::of(&member, "people"),
     })
 }
-
-/// The legal bases of the GDPR for writing to someone, with their French names.
-const CONSENT_BASES: [(&str, &str); 7] = [
-    ("", "— Non renseignée —"),
-    ("consent", "Consentement de la personne"),
-    ("contract", "Contrat (adhésion, inscription…)"),
-    ("legal_obligation", "Obligation légale"),
-    ("vital_interest", "Intérêts vitaux"),
-    ("public_task", "Mission d'intérêt public"),
-    ("legitimate_interest", "Intérêt légitime"),
-];
 
 /// The form as typed: strings, checked by core-records.
 #[derive(Debug, Default, Deserialize)]
@@ -191,7 +183,12 @@ impl FormPages for PersonForm {
         Ok(PersonFormPage {
             layout: Layout::of(member, "people"),
             custom: form.custom.inputs(&fields),
-            bases: Choice::list(CONSENT_BASES, &form.consent_basis),
+            bases: Choice::list(
+                [("", "— Non renseignée —")]
+                    .into_iter()
+                    .chain(ConsentBasis::CHOICES.iter().copied()),
+                &form.consent_basis,
+            ),
             target,
             form,
             errors,
@@ -231,6 +228,10 @@ struct PersonPage {
     affiliations: Vec<AffiliationRow>,
     engagements: Engagements,
     around: Surroundings,
+    /// The states of the person's consent, the latest first, each with its day.
+    consent: Vec<(String, ConsentChange)>,
+    /// Admins may hand out the person's data and erase them.
+    is_admin: bool,
 }
 
 async fn show(
@@ -240,14 +241,24 @@ async fn show(
 ) -> Result<Response, Error> {
     let record = format!("/v1/people/{id}");
     let owner = format!("person_id={id}");
+    let consent_history = format!("{record}/consent-history");
     // Independent reads of core-records, made at the same time.
-    let (person, affiliations, engagements, around, fields): (PersonDetail, _, _, _, _) = tokio::try_join!(
+    let (person, affiliations, engagements, around, fields, consent): (
+        PersonDetail,
+        _,
+        _,
+        _,
+        _,
+        ConsentHistory,
+    ) = tokio::try_join!(
         state.core.get(&member, &record),
         affiliations(&state, &member, &record),
         engagements(&state, &member, &owner),
         Surroundings::of(&state, &member, &record),
         custom_fields(&state, &member, "person"),
+        state.core.get(&member, &consent_history),
     )?;
+    let zone = tenant_zone(&member);
     page(&PersonPage {
         layout: Layout::of(&member, "people"),
         custom: custom_facts(&fields, &person.custom),
@@ -255,5 +266,11 @@ async fn show(
         affiliations,
         engagements,
         around,
+        consent: consent
+            .changes
+            .into_iter()
+            .map(|change| (local_datetime(change.changed_at, zone), change))
+            .collect(),
+        is_admin: member.role >= Role::Admin,
     })
 }

@@ -18,6 +18,7 @@ mod members;
 mod network;
 mod partnerships;
 mod platform;
+mod privacy;
 mod projects;
 mod rate_limits;
 mod records;

@@ -25,6 +25,8 @@ const EXAMPLES: usize = 3;
 /// What the import needs to know about itself for a pass.
 struct Settings {
     file_name: String,
+    /// The member the import's changes are made in the name of.
+    created_by: Uuid,
     mapping: Vec<String>,
     decisions: Decisions,
     committed_line: i64,
@@ -35,7 +37,7 @@ struct Settings {
 async fn settings(pool: &PgPool, tenant_id: Uuid, import_id: Uuid) -> Result<Settings, Error> {
     let mut tx = maillage_db::begin_tenant(pool, tenant_id).await?;
     let row = sqlx::query!(
-        r#"select file_name, mapping, duplicates, committed_line, counts, status from imports
+        r#"select file_name, created_by, mapping, duplicates, committed_line, counts, status from imports
            where tenant_id = $1 and id = $2"#,
         tenant_id,
         import_id,
@@ -56,6 +58,7 @@ async fn settings(pool: &PgPool, tenant_id: Uuid, import_id: Uuid) -> Result<Set
     tx.commit().await?;
     Ok(Settings {
         file_name: row.file_name,
+        created_by: row.created_by,
         mapping: row.mapping,
         decisions: Decisions {
             default: DuplicateDecision::parse(&row.duplicates),
@@ -467,7 +470,7 @@ async fn write_all(
         else {
             continue;
         };
-        let mut tx = maillage_db::begin_tenant(pool, tenant_id).await?;
+        let mut tx = maillage_db::begin_tenant_as(pool, tenant_id, settings.created_by).await?;
         let (plan, _problems) = plan_batch(
             &mut tx,
             tenant_id,

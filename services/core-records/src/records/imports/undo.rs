@@ -8,6 +8,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::Error;
+use crate::records::search::vocabulary;
 
 /// Undoes a finished import, at its sender's request.
 pub(super) async fn undo(pool: &PgPool, tenant_id: Uuid, import_id: Uuid) -> Result<(), Error> {
@@ -181,15 +182,7 @@ async fn take_back(
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query!(
-        r#"delete from search_vocabulary v
-           where v.tenant_id = $1 and v.term = any($2)
-             and not exists (select 1 from search_terms t where t.tenant_id = $1 and t.term = v.term)"#,
-        tenant_id,
-        &words,
-    )
-    .execute(&mut *conn)
-    .await?;
+    vocabulary::forget_unused(conn, tenant_id, &words).await?;
     sqlx::query!(
         "delete from import_items where tenant_id = $1 and import_id = $2",
         tenant_id,

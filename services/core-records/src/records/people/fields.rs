@@ -1,6 +1,7 @@
 //! What a person's form or body may set, and the checks each field passes.
 
 use chrono::NaiveDate;
+use maillage_domain::kinds::ConsentBasis;
 use serde::Deserialize;
 use utoipa::openapi::schema::Object;
 
@@ -40,18 +41,9 @@ pub struct PersonInput {
     notes: Option<String>,
 }
 
-const CONSENT_BASES: [&str; 6] = [
-    "consent",
-    "contract",
-    "legal_obligation",
-    "vital_interest",
-    "public_task",
-    "legitimate_interest",
-];
-
 /// The GDPR legal bases, for the document.
 fn consent_basis_schema() -> Object {
-    maillage_runtime::api::one_of_or_null(&CONSENT_BASES)
+    maillage_runtime::api::one_of_or_null(ConsentBasis::VALUES)
 }
 
 /// A person's editable fields, validated.
@@ -102,7 +94,7 @@ impl PersonFields {
         let consent_basis = input.consent_basis.unwrap_or(self.consent_basis);
         let consent_on = input.consent_on.unwrap_or(self.consent_on);
         if let Some(basis) = &consent_basis
-            && !CONSENT_BASES.contains(&basis.as_str())
+            && basis.parse::<ConsentBasis>().is_err()
         {
             checks.push(
                 "consent_basis",

@@ -15,6 +15,7 @@ use crate::identity::Identity;
 use crate::state::AppState;
 
 mod terms;
+pub(crate) mod vocabulary;
 
 pub use terms::{Found, find};
 

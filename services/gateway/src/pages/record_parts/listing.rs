@@ -24,6 +24,8 @@ pub struct ListPageQuery {
     sort: Option<String>,
     /// Set after a record was added from the list, which the page then says.
     added: Option<String>,
+    /// Set after a person was erased, which the list then says.
+    erased: Option<String>,
     #[serde(flatten)]
     filter: FilterQuery,
 }
@@ -137,6 +139,7 @@ pub struct ListPage<T> {
     /// Most recently changed first, rather than by name.
     pub recent: bool,
     pub added: bool,
+    pub erased: bool,
     pub filter: Filtered,
 }
 
@@ -169,6 +172,7 @@ impl ListPageQuery {
             next: listing.next,
             recent,
             added: self.added.is_some(),
+            erased: self.erased.is_some(),
             filter,
         })
     }
