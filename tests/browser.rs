@@ -833,3 +833,88 @@ async fn the_network_stays_readable_at_500_records_and_2000_ties_in_a_real_brows
     chromium.client.clone().close().await?;
     Ok(())
 }
+
+/// A person's rights from the pages, as an admin uses them: the copy of their data, the
+/// workspace's retention rule, the imports' page, and the erasure confirmed by its box.
+/// Each page has its fields labelled, nothing serious for axe-core, and fits a phone.
+#[tokio::test]
+async fn a_persons_data_is_handed_out_then_erased_in_a_real_browser() -> TestResult {
+    let platform = Platform::start().await?;
+    let camille = maillage_testkit::Browser::new(&platform.gateway)?;
+    camille.login("camille", "/t/asso-demo/").await?;
+    let person = camille
+        .create(
+            "/api/v1/t/asso-demo/people",
+            serde_json::json!({"given_name": "Inès", "family_name": "Quérard", "email": "ines@exemple.fr",
+                               "email_consent": true, "consent_basis": "consent", "consent_on": "2026-02-01"}),
+        )
+        .await?;
+    let page = format!(
+        "/t/asso-demo/people/{}",
+        person["id"].as_str().unwrap_or_default()
+    );
+
+    let chromium = Chromium::start().await?;
+    let browser = &chromium.client;
+    chromium
+        .sign_in(&platform.gateway, "camille", &page)
+        .await?;
+    let pages = [
+        (page.clone(), "person"),
+        (format!("{page}/personal-data"), "personal-data"),
+        (format!("{page}/erasure"), "erasure"),
+        (
+            "/t/asso-demo/settings/retention?years=3".to_owned(),
+            "retention",
+        ),
+        ("/t/asso-demo/settings/register".to_owned(), "register"),
+        ("/t/asso-demo/imports".to_owned(), "imports"),
+    ];
+    for (width, suffix) in [(1280, ""), (390, "-phone")] {
+        browser.set_window_size(width, 900).await?;
+        for (path, name) in &pages {
+            browser.goto(&format!("{}{path}", platform.gateway)).await?;
+            browser.wait().for_element(Locator::Css("main h1")).await?;
+            assert_eq!(
+                unlabelled_fields(browser).await?,
+                serde_json::json!([]),
+                "{path}"
+            );
+            assert_eq!(
+                serious_accessibility_violations(browser).await?,
+                Vec::<String>::new(),
+                "{path}"
+            );
+            if width == 390 {
+                assert_eq!(
+                    overflow(browser).await?,
+                    serde_json::json!([]),
+                    "{path} fits 390 px"
+                );
+            }
+            screenshot(browser, &format!("{name}{suffix}")).await?;
+        }
+    }
+
+    browser
+        .goto(&format!("{}{page}/erasure", platform.gateway))
+        .await?;
+    browser.wait().for_element(Locator::Id("confirmed")).await?;
+    browser
+        .find(Locator::Id("confirmed"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .find(Locator::XPath(
+            "//button[normalize-space()='Effacer définitivement']",
+        ))
+        .await?
+        .click()
+        .await?;
+    browser.wait().for_element(Locator::Css(".notice")).await?;
+    let notice = text_of(browser, ".notice").await?;
+    assert!(notice.contains("La personne a été effacée"), "{notice}");
+    chromium.client.clone().close().await?;
+    Ok(())
+}

@@ -246,3 +246,41 @@ pub struct InactivePerson {
     /// the latest.
     pub last_sign_of_life: DateTime<Utc>,
 }
+
+/// The workspace's register of processing activities (registre des traitements, RGPD
+/// article 30), drawn from what it really holds today.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProcessingRegister {
+    pub produced_at: DateTime<Utc>,
+    /// The data controller.
+    pub workspace: String,
+    /// Its owners and admins, who answer for it: name and address.
+    pub answerable: Vec<String>,
+    pub activities: Vec<Processing>,
+    /// How the workspace protects what it holds.
+    pub security: Vec<String>,
+    /// The people's requests answered: copies handed out, erasures (by hand and by the
+    /// retention rule).
+    pub copies_given: i64,
+    pub erasures: i64,
+    pub erasures_by_retention: i64,
+}
+
+/// One processing activity of the register.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Processing {
+    pub name: String,
+    pub purpose: String,
+    /// Whose data, and how many of them.
+    pub subjects: String,
+    /// What is held about them.
+    pub data: Vec<String>,
+    /// On what legal basis, with how many people on each.
+    pub legal_bases: Vec<String>,
+    /// Who reads it.
+    pub recipients: String,
+    /// How long it is kept.
+    pub retention: String,
+}

@@ -475,3 +475,73 @@ async fn a_retention_rule_shows_who_would_go_then_the_keeper_erases_them() -> Te
     assert_eq!(erasure["request_id"], "retention");
     Ok(())
 }
+
+#[tokio::test]
+async fn the_register_of_processing_is_drawn_from_what_the_workspace_holds() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let admin = app.actor("asso", Role::Admin).await?;
+    app.person(&admin, json!({"given_name": "Ana", "family_name": "Roux", "email": "ana@exemple.org",
+                              "email_consent": true, "consent_basis": "consent", "consent_on": "2026-01-15"}))
+        .await?;
+    let bruno = app
+        .person(
+            &admin,
+            json!({"given_name": "Bruno", "family_name": "Petit", "consent_basis": "contract"}),
+        )
+        .await?;
+    app.person(&admin, json!({"family_name": "Sans-base"}))
+        .await?;
+    app.create(&admin, "/v1/custom-fields", json!({"record_type": "person", "key": "quartier", "label": "Quartier", "field_type": "text"}))
+        .await?;
+    app.put(&admin, "/v1/retention", json!({"inactive_years": 5}))
+        .await?;
+    app.read(
+        &admin,
+        &format!("/v1/people/{}/personal-data", id_of(&bruno)),
+    )
+    .await?;
+
+    let editor = app.member_of(admin.tenant_id, Role::Editor).await?;
+    let (status, _) = app.get(&editor, "/v1/processing-register").await?;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let register = app.read(&admin, "/v1/processing-register").await?;
+    let contacts = &register["activities"][0];
+    assert!(
+        contacts["subjects"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("3 personne(s)")),
+        "{contacts}"
+    );
+    let bases: Vec<&str> = contacts["legal_bases"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(
+        bases,
+        [
+            "Consentement de la personne : 1 personne(s)",
+            "Contrat (adhésion, inscription…) : 1 personne(s)",
+            "Base légale non renseignée : 1 personne(s)"
+        ]
+    );
+    assert!(
+        contacts["data"]
+            .to_string()
+            .contains("Adresses e-mail (1 personne(s))")
+    );
+    assert!(
+        contacts["data"]
+            .to_string()
+            .contains("Champs propres à l'espace : Quartier")
+    );
+    assert_eq!(
+        contacts["retention"],
+        "5 ans sans aucune activité, puis effacement (règle de l'espace)"
+    );
+    assert_eq!(register["copies_given"], 1);
+    assert_eq!(register["erasures"], 0);
+    assert_eq!(register["activities"].as_array().map(Vec::len), Some(4));
+    Ok(())
+}

@@ -27,6 +27,7 @@ mod project_partners;
 mod project_plan;
 mod projects;
 mod record_parts;
+mod register;
 mod reminders;
 mod retention;
 mod search;
@@ -101,6 +102,7 @@ pub fn router() -> Router<AppState> {
         .merge(evaluations::router())
         .merge(agenda::router())
         .merge(bin::router())
+        .merge(register::router())
         .merge(reminders::router())
         .merge(retention::router())
         .merge(search::router())

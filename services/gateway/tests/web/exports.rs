@@ -22,12 +22,8 @@ fn cells(body: &str) -> anyhow::Result<Vec<Vec<String>>> {
         .collect::<Result<_, _>>()?)
 }
 
-#[tokio::test]
-async fn a_list_and_its_filters_are_exported_whole_with_no_cell_a_spreadsheet_would_run()
--> TestResult {
-    let stack = Stack::start().await?;
-    let camille = stack.editor().await?;
-    // More people than a page of the list holds.
+/// 250 people in the demo workspace: more than a page of the list holds.
+async fn more_people_than_a_page(stack: &Stack) -> anyhow::Result<()> {
     sqlx::query(
         "insert into people (tenant_id, id, given_name, family_name)
          select $1, gen_random_uuid(), 'Prénom' || i, 'Nom' || i from generate_series(1, 250) i",
@@ -35,6 +31,15 @@ async fn a_list_and_its_filters_are_exported_whole_with_no_cell_a_spreadsheet_wo
     .bind(stack.tenant_id)
     .execute(&stack.db.owner)
     .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_list_and_its_filters_are_exported_whole_with_no_cell_a_spreadsheet_would_run()
+-> TestResult {
+    let stack = Stack::start().await?;
+    let camille = stack.editor().await?;
+    more_people_than_a_page(&stack).await?;
     created(
         &camille,
         "people",
@@ -147,5 +152,115 @@ async fn a_list_and_its_filters_are_exported_whole_with_no_cell_a_spreadsheet_wo
     assert_eq!(cells(&theirs.text().await?)?.len(), 1, "the header alone");
     let ours = dominique.get("/t/asso-demo/people/export.csv").await?;
     assert_ne!(ours.status(), StatusCode::OK);
+    Ok(())
+}
+
+/// The workbook's first sheet, as a spreadsheet program reads it: its name, its cells,
+/// its formulas.
+fn workbook(
+    bytes: Vec<u8>,
+) -> anyhow::Result<(
+    String,
+    calamine::Range<calamine::Data>,
+    calamine::Range<String>,
+)> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))?;
+    let name = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("no sheet"))?;
+    let cells = book.worksheet_range(&name)?;
+    let formulas = book.worksheet_formula(&name)?;
+    Ok((name, cells, formulas))
+}
+
+#[tokio::test]
+async fn a_list_is_exported_as_a_workbook_with_dates_as_dates_and_no_formula() -> TestResult {
+    let stack = Stack::start().await?;
+    let camille = stack.editor().await?;
+    more_people_than_a_page(&stack).await?;
+    created(
+        &camille,
+        "people",
+        json!({"given_name": "Alice", "family_name": "=HYPERLINK(\"http://evil\")",
+               "email_consent": true, "consent_basis": "consent", "consent_on": "2026-01-15"}),
+    )
+    .await?;
+
+    let file = camille.get("/t/asso-demo/people/export.xlsx").await?;
+    assert_eq!(file.status(), StatusCode::OK);
+    assert_eq!(
+        file.headers()[reqwest::header::CONTENT_TYPE],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let disposition = file.headers()[reqwest::header::CONTENT_DISPOSITION].to_str()?;
+    assert!(
+        disposition.starts_with("attachment; filename=\"personnes-")
+            && disposition.ends_with(".xlsx\""),
+        "{disposition}"
+    );
+    let (sheet, cells, formulas) = workbook(file.bytes().await?.to_vec())?;
+    assert_eq!(sheet, "personnes");
+    assert_eq!(cells.height(), 1 + 251, "the header and every person");
+    assert_eq!(
+        cells
+            .rows()
+            .next()
+            .map(|r| r[..3].iter().map(|c| c.to_string()).collect::<Vec<_>>()),
+        Some(vec!["Prénom".to_owned(), "Nom".into(), "E-mail".into()])
+    );
+    let alice = cells
+        .rows()
+        .find(|r| r[0] == "Alice")
+        .ok_or_else(|| anyhow::anyhow!("Alice is missing"))?;
+    assert_eq!(
+        alice[1],
+        calamine::Data::String("=HYPERLINK(\"http://evil\")".into()),
+        "a text cell, shown as typed"
+    );
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "no cell is a formula"
+    );
+    assert_eq!(alice[4].to_string(), "Oui");
+    let consent_on = match &alice[6] {
+        calamine::Data::DateTime(date) => date.as_datetime().map(|d| d.date()),
+        other => anyhow::bail!("the consent's day is not a date: {other:?}"),
+    };
+    assert_eq!(consent_on, chrono::NaiveDate::from_ymd_opt(2026, 1, 15));
+
+    // The API's export, with the list's filters.
+    for (name, kind) in [("Région Sud", "public_body"), ("Fondation Abbé", "funder")] {
+        created(
+            &camille,
+            "organisations",
+            json!({"name": name, "kind": kind}),
+        )
+        .await?;
+    }
+    let file = camille
+        .get("/api/v1/t/asso-demo/exports/organisations.xlsx?kind=funder")
+        .await?;
+    assert_eq!(file.status(), StatusCode::OK);
+    let (_, cells, _) = workbook(file.bytes().await?.to_vec())?;
+    let names: Vec<String> = cells.rows().skip(1).map(|r| r[0].to_string()).collect();
+    assert_eq!(names, ["Fondation Abbé"]);
+    let document = camille.read("/api/v1/openapi.json").await?;
+    let path = "/api/v1/t/{slug}/exports/organisations.xlsx";
+    assert!(
+        document["paths"][path]["get"]["responses"]["200"]["content"]
+            ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
+            .is_object(),
+        "{path}"
+    );
+    let list = camille
+        .page("/t/asso-demo/organisations?kind=funder")
+        .await?;
+    assert!(
+        list.contains("/t/asso-demo/organisations/export.xlsx?&#38;kind=funder"),
+        "the list links to its workbook, filtered"
+    );
     Ok(())
 }

@@ -53,7 +53,7 @@ async fn an_admin_hands_out_a_persons_data_then_erases_them() -> TestResult {
     assert!(html.contains(&format!("{person}/personal-data")), "{html}");
     let copy = sacha.page(&format!("{person}/personal-data")).await?;
     assert!(
-        copy.contains("Données personnelles de Inès Quérard"),
+        copy.contains("Données personnelles : Inès Quérard"),
         "{copy}"
     );
     assert!(copy.contains("ines.querard@exemple.org"));
@@ -153,5 +153,15 @@ async fn an_admin_tries_a_retention_period_then_schedules_it() -> TestResult {
     let rule = sacha.read("/api/v1/t/asso-demo/retention").await?;
     assert_eq!(rule["inactive_years"], 5);
     assert_eq!(rule["purge_scheduled"], true);
+
+    // The register of processing says so, among the rest.
+    let register = sacha.page("/t/asso-demo/settings/register").await?;
+    assert!(register.contains("Registre des traitements"), "{register}");
+    assert!(
+        register.contains("5 ans sans aucune activité"),
+        "{register}"
+    );
+    let refused = camille.get("/t/asso-demo/settings/register").await?;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     Ok(())
 }

@@ -8,12 +8,13 @@ mod access;
 mod consent;
 mod erasure;
 pub mod keeper;
+mod register;
 mod retention;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use maillage_domain::privacy::{
-    ConsentHistory, Erasure, PersonalData, RetentionPreview, RetentionRule,
+    ConsentHistory, Erasure, PersonalData, ProcessingRegister, RetentionPreview, RetentionRule,
 };
 use maillage_problem::{Json, Path};
 use maillage_runtime::api::{ApiRouter, Doc};
@@ -91,6 +92,26 @@ pub fn router() -> ApiRouter<AppState> {
             .query::<retention::PreviewQuery>()
             .returns::<RetentionPreview>(),
         )
+        .get(
+            "/v1/processing-register",
+            processing_register,
+            Doc::new(
+                "retention",
+                "Le registre des traitements de l'espace (RGPD art. 30), tiré de ce qu'il détient aujourd'hui",
+            )
+            .returns::<ProcessingRegister>(),
+        )
+}
+
+async fn processing_register(
+    State(state): State<AppState>,
+    identity: Identity,
+) -> Result<Json<ProcessingRegister>, Error> {
+    identity.require_admin()?;
+    let mut tx = identity.begin(&state).await?;
+    let register = register::draw(&mut tx, identity.0.tenant_id).await?;
+    tx.commit().await?;
+    Ok(Json(register))
 }
 
 async fn consent_history(

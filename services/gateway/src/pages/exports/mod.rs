@@ -1,22 +1,22 @@
-//! Lists exported as CSV, with their filters, from a list page
-//! (`/t/{slug}/{collection}/export.csv`) or the API
-//! (`/api/v1/t/{slug}/exports/{collection}.csv`, the list's own query parameters).
+//! Lists exported as CSV or XLSX, with their filters, from a list page
+//! (`/t/{slug}/{collection}/export.csv`, `….xlsx`) or the API
+//! (`/api/v1/t/{slug}/exports/{collection}.csv`, `….xlsx`, the list's own query
+//! parameters).
 //!
 //! The file is written as core-records' list is read, a page of 200 at a time, so a
-//! workspace of any size is exported in bounded memory. It opens in a French
-//! spreadsheet as it is (UTF-8 with its byte-order mark, `;` between cells), and no
-//! cell can run as a formula there: one that begins with `=`, `+`, `-`, `@`, a tab or a
-//! carriage return is written after an apostrophe (OWASP's advice on CSV injection).
+//! workspace of any size is exported in bounded memory (see [`csv`] and [`xlsx`] for
+//! each format's way). No cell can run as a formula in a spreadsheet.
+
+mod csv;
+mod xlsx;
 
 use axum::Router;
-use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use futures::StreamExt;
+use futures::Stream;
 use maillage_domain::kinds::{OrganisationKind, PartnershipKind, PartnershipStatus, ProjectStatus};
 use maillage_problem::Query;
 use maillage_runtime::api::{ApiRouter, Doc};
@@ -33,10 +33,16 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     let mut router = Router::new();
     for export in EXPORTS {
-        router = router.route(
-            &format!("/t/{{slug}}/{}/export.csv", export.collection),
-            get(move |state, member, query| from_page(export, state, member, query)),
-        );
+        for format in Format::ALL {
+            router = router.route(
+                &format!(
+                    "/t/{{slug}}/{}/export.{}",
+                    export.collection,
+                    format.extension()
+                ),
+                get(move |state, member, query| from_page(export, format, state, member, query)),
+            );
+        }
     }
     router
 }
@@ -45,13 +51,53 @@ pub fn router() -> Router<AppState> {
 pub fn api_router() -> ApiRouter<AppState> {
     let mut router = ApiRouter::new();
     for export in EXPORTS {
-        router = router.get(
-            &format!("/api/v1/t/{{slug}}/exports/{}.csv", export.collection),
-            move |state, member, raw| from_api(export, state, member, raw),
-            Doc::new("exports", export.summary).returns_file("text/csv"),
-        );
+        for format in Format::ALL {
+            router = router.get(
+                &format!(
+                    "/api/v1/t/{{slug}}/exports/{}.{}",
+                    export.collection,
+                    format.extension()
+                ),
+                move |state, member, raw| from_api(export, format, state, member, raw),
+                Doc::new("exports", format.summary(export)).returns_file(format.media_type()),
+            );
+        }
     }
     router
+}
+
+/// The file formats a list is exported in.
+#[derive(Clone, Copy)]
+enum Format {
+    /// For any program, and for a French spreadsheet as it is.
+    Csv,
+    /// A workbook: dates as dates, a header that stays in view, filters on each column.
+    Xlsx,
+}
+
+impl Format {
+    const ALL: [Self; 2] = [Self::Csv, Self::Xlsx];
+
+    fn extension(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Xlsx => "xlsx",
+        }
+    }
+
+    fn media_type(self) -> &'static str {
+        match self {
+            Self::Csv => "text/csv",
+            Self::Xlsx => xlsx::MEDIA_TYPE,
+        }
+    }
+
+    fn summary(self, export: Export) -> &'static str {
+        match self {
+            Self::Csv => export.summary,
+            Self::Xlsx => export.summary_xlsx,
+        }
+    }
 }
 
 /// How many records each read of the list brings.
@@ -65,13 +111,14 @@ pub struct Export {
     columns: &'static [(&'static str, Cell)],
     /// What the file is called, before its date.
     file: &'static str,
-    /// What the API's document says of it.
+    /// What the API's document says of it, in each format.
     summary: &'static str,
+    summary_xlsx: &'static str,
 }
 
 /// How a column is read from a record of the list (a JSON pointer) and written.
 #[derive(Clone, Copy)]
-enum Cell {
+pub(super) enum Cell {
     Text(&'static str),
     /// `true` → "Oui".
     YesNo(&'static str),
@@ -88,6 +135,7 @@ enum Cell {
 const PEOPLE: Export = Export {
     collection: "people",
     summary: "Exporter les personnes en CSV (les filtres de la liste s'appliquent)",
+    summary_xlsx: "Exporter les personnes en classeur XLSX (les filtres de la liste s'appliquent)",
     filters: &Filters::NONE,
     file: "personnes",
     columns: &[
@@ -108,6 +156,7 @@ const PEOPLE: Export = Export {
 const ORGANISATIONS: Export = Export {
     collection: "organisations",
     summary: "Exporter les organisations en CSV (les filtres de la liste s'appliquent : kind, sector, territory, tag)",
+    summary_xlsx: "Exporter les organisations en classeur XLSX (les filtres de la liste s'appliquent : kind, sector, territory, tag)",
     filters: &super::organisations::FILTERS,
     file: "organisations",
     columns: &[
@@ -128,6 +177,7 @@ const ORGANISATIONS: Export = Export {
 const PARTNERSHIPS: Export = Export {
     collection: "partnerships",
     summary: "Exporter les partenariats en CSV (les filtres de la liste s'appliquent : status, kind, tag)",
+    summary_xlsx: "Exporter les partenariats en classeur XLSX (les filtres de la liste s'appliquent : status, kind, tag)",
     filters: &super::partnerships::FILTERS,
     file: "partenariats",
     columns: &[
@@ -147,6 +197,7 @@ const PARTNERSHIPS: Export = Export {
 const PROJECTS: Export = Export {
     collection: "projects",
     summary: "Exporter les projets en CSV (les filtres de la liste s'appliquent : status, owner_user_id, tag)",
+    summary_xlsx: "Exporter les projets en classeur XLSX (les filtres de la liste s'appliquent : status, owner_user_id, tag)",
     filters: &super::projects::FILTERS,
     file: "projets",
     columns: &[
@@ -165,6 +216,7 @@ const PROJECTS: Export = Export {
 const DEADLINES: Export = Export {
     collection: "deadlines",
     summary: "Exporter les échéances en CSV (les filtres de la liste s'appliquent : status, responsible_user_id, due_within_days…)",
+    summary_xlsx: "Exporter les échéances en classeur XLSX (les filtres de la liste s'appliquent : status, responsible_user_id, due_within_days…)",
     filters: &super::deadlines::FILTERS,
     file: "echeances",
     columns: &[
@@ -186,23 +238,25 @@ const EXPORTS: [Export; 5] = [PEOPLE, ORGANISATIONS, PARTNERSHIPS, PROJECTS, DEA
 /// From a list page: its filters, as the page's address has them.
 async fn from_page(
     export: Export,
+    format: Format,
     State(state): State<AppState>,
     member: Member,
     Query(filters): Query<FilterQuery>,
 ) -> Result<Response, Error> {
     let filtered = filters.check(export.filters, &member)?;
-    csv_file(export, state, member, filtered.api).await
+    file(export, format, state, member, filtered.api).await
 }
 
 /// From the API: the list's own query parameters, the page's size and cursor aside.
 async fn from_api(
     export: Export,
+    format: Format,
     State(state): State<AppState>,
     member: Member,
     RawQuery(query): RawQuery,
 ) -> Result<Response, Error> {
     let filters = list_parameters(query.as_deref().unwrap_or_default());
-    csv_file(export, state, member, filters).await
+    file(export, format, state, member, filters).await
 }
 
 /// The API's query as the list's parameters (`&status=late…`), its page's size and
@@ -228,86 +282,84 @@ struct Listing {
     next: Option<String>,
 }
 
+/// Reads the list being exported from core-records, a page at a time.
+#[derive(Clone)]
+struct ListReader {
+    collection: &'static str,
+    state: AppState,
+    member: Member,
+    filters: String,
+}
+
+impl ListReader {
+    async fn page(&self, after: Option<String>) -> Result<Listing, Error> {
+        let cursor = after.map(|a| format!("&after={a}")).unwrap_or_default();
+        let path = format!(
+            "/v1/{}?limit={PAGE}{}{cursor}",
+            self.collection, self.filters
+        );
+        self.state
+            .core
+            .query::<Listing>(&self.member, &path)
+            .await?
+            .map_err(Error::Refused)
+    }
+
+    /// The records of the pages after the one whose cursor is `next`, each read when
+    /// the file is ready for it.
+    fn pages_after(
+        self,
+        next: Option<String>,
+    ) -> impl Stream<Item = Result<Vec<Value>, Error>> + Send + 'static {
+        futures::stream::try_unfold(next, move |after| {
+            let reader = self.clone();
+            async move {
+                let Some(after) = after else {
+                    return Ok(None);
+                };
+                let page = reader.page(Some(after)).await?;
+                Ok(Some((page.items, page.next)))
+            }
+        })
+    }
+}
+
 /// The file: the first page read before answering (a refused filter is an error page,
-/// not a broken download), the others as the download goes.
-async fn csv_file(
+/// not a broken download), the others as the file is written.
+async fn file(
     export: Export,
+    format: Format,
     state: AppState,
     member: Member,
     filters: String,
 ) -> Result<Response, Error> {
     let zone = tenant_zone(&member);
-    let read = move |after: Option<String>| {
-        let (state, member, filters) = (state.clone(), member.clone(), filters.clone());
-        async move {
-            let cursor = after.map(|a| format!("&after={a}")).unwrap_or_default();
-            let path = format!("/v1/{}?limit={PAGE}{filters}{cursor}", export.collection);
-            state
-                .core
-                .query::<Listing>(&member, &path)
-                .await?
-                .map_err(Error::Refused)
-        }
-    };
-    let first = read(None).await?;
-    let mut head = Vec::from("\u{feff}".as_bytes());
-    head.extend(rows(&export, &first.items, zone, true)?);
-    let pages = futures::stream::try_unfold(first.next, move |after| {
-        let read = read.clone();
-        async move {
-            let Some(after) = after else {
-                return Ok::<_, Error>(None);
-            };
-            let page = read(Some(after)).await?;
-            let bytes = Bytes::from(rows(&export, &page.items, zone, false)?);
-            Ok(Some((bytes, page.next)))
-        }
-    });
-    let body = futures::stream::once(async move { Ok::<_, Error>(Bytes::from(head)) }).chain(pages);
     let name = format!(
-        "{}-{}.csv",
+        "{}-{}.{}",
         export.file,
-        Utc::now().with_timezone(&zone).date_naive()
+        Utc::now().with_timezone(&zone).date_naive(),
+        format.extension()
     );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        Body::from_stream(body),
-    )
-        .into_response())
+    let reader = ListReader {
+        collection: export.collection,
+        state,
+        member,
+        filters,
+    };
+    let first = reader.page(None).await?;
+    let rest = reader.pages_after(first.next);
+    match format {
+        Format::Csv => csv::file(export, zone, first.items, rest, &name),
+        Format::Xlsx => xlsx::file(export, zone, first.items, rest, &name).await,
+    }
 }
 
-/// The records as CSV lines (after the header line, for the first page).
-fn rows(export: &Export, items: &[Value], zone: Tz, header: bool) -> Result<Vec<u8>, Error> {
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(Vec::new());
-    let failed = |e: csv::Error| Error::Export(e.to_string());
-    if header {
-        writer
-            .write_record(export.columns.iter().map(|(name, _)| *name))
-            .map_err(failed)?;
-    }
-    for item in items {
-        writer
-            .write_record(
-                export
-                    .columns
-                    .iter()
-                    .map(|(_, cell)| inert(&cell_text(item, *cell, zone))),
-            )
-            .map_err(failed)?;
-    }
-    writer
-        .into_inner()
-        .map_err(|e| Error::Export(e.to_string()))
+/// The header that makes the answer a file to keep, named `name`.
+fn attachment(name: &str) -> String {
+    format!("attachment; filename=\"{name}\"")
 }
 
+/// A cell as text: what a CSV holds, and an XLSX for all but days and instants.
 fn cell_text(item: &Value, cell: Cell, zone: Tz) -> String {
     let at = |pointer: &str| item.pointer(pointer).unwrap_or(&Value::Null);
     let text = |value: &Value| match value {
@@ -352,17 +404,9 @@ fn cell_text(item: &Value, cell: Cell, zone: Tz) -> String {
     }
 }
 
-/// A cell a spreadsheet will show, never run: one that would start a formula is
-/// written after an apostrophe.
-fn inert(cell: &str) -> String {
-    maillage_domain::text::inert_in_spreadsheets(cell).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
-
-    use super::{Cell, inert, list_parameters, rows};
+    use super::list_parameters;
 
     #[test]
     fn the_apis_query_is_the_lists_without_its_page() {
@@ -371,55 +415,5 @@ mod tests {
             "&status=late&tag=Cl%C3%A9"
         );
         assert_eq!(list_parameters(""), "");
-    }
-
-    #[test]
-    fn a_cell_that_would_run_as_a_formula_is_written_after_an_apostrophe() {
-        for (typed, written) in [
-            ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
-            ("+33 6 12 34 56 78", "'+33 6 12 34 56 78"),
-            ("-2+3", "'-2+3"),
-            ("@SUM(A1)", "'@SUM(A1)"),
-            ("\t=1", "'\t=1"),
-            ("Région Sud", "Région Sud"),
-            ("", ""),
-        ] {
-            assert_eq!(inert(typed), written);
-        }
-    }
-
-    #[test]
-    fn records_become_lines_of_cells_in_words() -> Result<(), crate::Error> {
-        let export = super::Export {
-            collection: "partnerships",
-            filters: &super::super::record_parts::Filters::NONE,
-            file: "partenariats",
-            summary: "",
-            columns: &[
-                ("Intitulé", Cell::Text("/title")),
-                (
-                    "État",
-                    Cell::Label(
-                        "/status",
-                        maillage_domain::kinds::PartnershipStatus::CHOICES,
-                    ),
-                ),
-                ("Début", Cell::Day("/starts_on")),
-                ("Partenaires", Cell::Names("/partners")),
-                ("Modifié", Cell::Instant("/updated_at")),
-            ],
-        };
-        let items = [json!({
-            "title": "Contrat; \"ville\"", "status": "active", "starts_on": "2026-01-31",
-            "partners": [{"name": "Région"}, {"name": "=Mairie"}],
-            "updated_at": "2026-06-30T22:30:00Z"
-        })];
-        let csv = String::from_utf8(rows(&export, &items, chrono_tz::Europe::Paris, true)?)
-            .unwrap_or_default();
-        assert_eq!(
-            csv,
-            "Intitulé;État;Début;Partenaires;Modifié\n\"Contrat; \"\"ville\"\"\";Actif;31/01/2026;Région, =Mairie;01/07/2026 00:30\n"
-        );
-        Ok(())
     }
 }

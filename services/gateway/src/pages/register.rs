@@ -1,0 +1,36 @@
+//! The register of processing activities (`/t/{slug}/settings/register`), as
+//! core-records draws it from what the workspace holds: a page to read and print for
+//! whoever asks for it (the CNIL, a funder, an auditor). Admins only.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use maillage_domain::privacy::ProcessingRegister;
+
+use super::{Layout, local_datetime, page, tenant_zone};
+use crate::Error;
+use crate::membership::Admin;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/t/{slug}/settings/register", get(show))
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    layout: Layout,
+    produced: String,
+    register: ProcessingRegister,
+}
+
+async fn show(State(state): State<AppState>, Admin(member): Admin) -> Result<Response, Error> {
+    let register: ProcessingRegister = state.core.get(&member, "/v1/processing-register").await?;
+    page(&RegisterPage {
+        produced: local_datetime(register.produced_at, tenant_zone(&member)),
+        layout: Layout::of(&member, "register"),
+        register,
+    })
+}
