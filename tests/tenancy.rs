@@ -318,6 +318,10 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
              values ('{tenant}', '{import}', gen_random_uuid(), 'person', '{person}')"
         ),
         format!(
+            "insert into import_templates (tenant_id, id, name, headers, mapping, transforms, created_by) \
+             values ('{tenant}', gen_random_uuid(), 'Modèle secret', array['nom'], array['family_name'], array[''], '{user}')"
+        ),
+        format!(
             "insert into consent_changes (tenant_id, person_id, email_consent, consent_basis, consent_source) \
              values ('{tenant}', '{person}', true, 'consent', 'Secret')"
         ),

@@ -36,10 +36,25 @@ pub enum ImportField {
     Role,
     /// Several, separated by commas or semicolons.
     Tags,
+    /// The day of an activity of the row's person (or organisation): a meeting, a call…
+    ActivityOn,
+    /// Réunion, appel, e-mail, événement or note (a note when not said).
+    ActivityKind,
+    ActivitySubject,
+    /// What was said or done, at length.
+    ActivityBody,
+    /// Don, cotisation, bénévolat, abonnement, achat or mécénat (a donation when not said).
+    EngagementKind,
+    /// In euros, written the French way ("1 234,50 €") or not.
+    EngagementAmount,
+    /// Hours of volunteering ("2,5", "2h30", "1:15").
+    EngagementHours,
+    EngagementOn,
+    EngagementCampaign,
 }
 
 impl ImportField {
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 30] = [
         Self::GivenName,
         Self::FamilyName,
         Self::FullName,
@@ -61,6 +76,15 @@ impl ImportField {
         Self::OrganisationTerritory,
         Self::Role,
         Self::Tags,
+        Self::ActivityOn,
+        Self::ActivityKind,
+        Self::ActivitySubject,
+        Self::ActivityBody,
+        Self::EngagementKind,
+        Self::EngagementAmount,
+        Self::EngagementHours,
+        Self::EngagementOn,
+        Self::EngagementCampaign,
     ];
 
     pub fn key(self) -> &'static str {
@@ -86,6 +110,15 @@ impl ImportField {
             Self::OrganisationTerritory => "organisation_territory",
             Self::Role => "role",
             Self::Tags => "tags",
+            Self::ActivityOn => "activity_on",
+            Self::ActivityKind => "activity_kind",
+            Self::ActivitySubject => "activity_subject",
+            Self::ActivityBody => "activity_body",
+            Self::EngagementKind => "engagement_kind",
+            Self::EngagementAmount => "engagement_amount",
+            Self::EngagementHours => "engagement_hours",
+            Self::EngagementOn => "engagement_on",
+            Self::EngagementCampaign => "engagement_campaign",
         }
     }
 
@@ -117,6 +150,77 @@ impl ImportField {
             Self::OrganisationTerritory => "Organisation : territoire",
             Self::Role => "Lien : fonction dans l'organisation",
             Self::Tags => "Étiquettes",
+            Self::ActivityOn => "Historique : date de l'activité",
+            Self::ActivityKind => "Historique : type d'activité (réunion, appel…)",
+            Self::ActivitySubject => "Historique : objet de l'activité",
+            Self::ActivityBody => "Historique : compte rendu de l'activité",
+            Self::EngagementKind => "Historique : type d'engagement (don, cotisation…)",
+            Self::EngagementAmount => "Historique : montant (€)",
+            Self::EngagementHours => "Historique : heures de bénévolat",
+            Self::EngagementOn => "Historique : date de l'engagement",
+            Self::EngagementCampaign => "Historique : campagne",
+        }
+    }
+}
+
+/// A change made to a column's cells before they are read, chosen per column where the
+/// file writes a field in a way that cannot be told from the cells alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnTransform {
+    /// "DUPONT" or "jean-pierre" written "Dupont", "Jean-Pierre".
+    Capitalise,
+    /// Full names written family name first in any case: "Martin Camille".
+    FamilyNameFirst,
+    /// Dates written month first, as American exports do: 12/31/2025.
+    MonthFirst,
+    /// "Oui" means no: a column such as "Ne pas contacter" or CiviCRM's "Do Not Email".
+    Negate,
+}
+
+impl ColumnTransform {
+    pub const ALL: [Self; 4] = [
+        Self::Capitalise,
+        Self::FamilyNameFirst,
+        Self::MonthFirst,
+        Self::Negate,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Capitalise => "capitalise",
+            Self::FamilyNameFirst => "family_name_first",
+            Self::MonthFirst => "month_first",
+            Self::Negate => "negate",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.key() == key)
+    }
+
+    /// In the mapping form, beside the column's field.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Capitalise => "Majuscule initiale (DUPONT → Dupont)",
+            Self::FamilyNameFirst => "Nom de famille d'abord (Martin Camille)",
+            Self::MonthFirst => "Mois avant le jour (12/31/2025)",
+            Self::Negate => "Inverser Oui et Non (« Ne pas contacter »)",
+        }
+    }
+
+    /// Whether it means something for a column of `field`.
+    pub fn fits(self, field: ImportField) -> bool {
+        use ImportField as F;
+        match self {
+            Self::Capitalise => matches!(
+                field,
+                F::GivenName | F::FamilyName | F::FullName | F::City | F::OrganisationName
+            ),
+            Self::FamilyNameFirst => field == F::FullName,
+            Self::MonthFirst => matches!(field, F::ConsentOn | F::ActivityOn | F::EngagementOn),
+            Self::Negate => field == F::EmailConsent,
         }
     }
 }
@@ -251,6 +355,12 @@ pub struct ImportCounts {
     pub affiliations_created: u64,
     pub tags_created: u64,
     pub tags_attached: u64,
+    pub activities_created: u64,
+    /// Already in the records (same day, kind and subject, for the same person).
+    pub activities_matched: u64,
+    pub engagements_created: u64,
+    /// Already in the records (same contributor, kind, day and amount or hours).
+    pub engagements_matched: u64,
     /// Rows whose person looks like someone already in the records.
     pub likely_duplicates: u64,
     /// Once undone: records the undoing kept, because someone changed or linked to them
@@ -285,11 +395,14 @@ pub struct LikelyDuplicate {
 /// the "indicateurs de reprise" a migration is signed off with.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
 pub struct RecordTotals {
     pub people: i64,
     pub organisations: i64,
     pub affiliations: i64,
     pub tags: i64,
+    pub activities: i64,
+    pub engagements: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -299,8 +412,32 @@ pub struct ColumnMapping {
     pub header: String,
     /// The field it fills; none: left out.
     pub field: Option<ImportField>,
+    /// How its cells are changed before they are read; none: as written.
+    pub transform: Option<ColumnTransform>,
     /// A few of its values, to recognise it.
     pub examples: Vec<String>,
+}
+
+/// A mapping saved to be used again: a file of the same headers takes it at once, in
+/// whatever order its columns come.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportTemplate {
+    pub id: Uuid,
+    pub name: String,
+    /// Each header it was made for (folded: lower case, no accents), with its field and
+    /// transform.
+    pub columns: Vec<TemplateColumn>,
+    pub duplicates: DuplicateDecision,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TemplateColumn {
+    pub header: String,
+    pub field: Option<ImportField>,
+    pub transform: Option<ColumnTransform>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -314,6 +451,8 @@ pub struct Import {
     pub file_shape: Option<String>,
     /// The export the headers were recognised as (Google Contacts, Outlook…).
     pub recognised_source: Option<String>,
+    /// The saved template whose mapping was applied, by its name.
+    pub template_name: Option<String>,
     /// Why the file was refused, or why the import failed.
     pub error: Option<String>,
     pub columns: Vec<ColumnMapping>,

@@ -152,6 +152,7 @@ closed_list! {
         Subscription = "subscription", "Abonnement";
         Purchase = "purchase", "Achat";
         Sponsorship = "sponsorship", "Mécénat";
+        Grant = "grant", "Subvention";
     }
 }
 

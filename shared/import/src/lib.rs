@@ -12,13 +12,17 @@
 //!   English, including the exports of CiviCRM, Twenty, Google Contacts and Outlook.
 //! - [`row`]: one row's cells turned into a person, an organisation, the link between
 //!   them and tags, with the transforms a migration needs (full names split, phones in
-//!   E.164, French dates, "Oui/Non").
+//!   E.164, French dates, "Oui/Non"), and those chosen per column.
+//! - [`history`]: the activity and the engagement a row may carry (a meeting, a
+//!   donation), amounts and hours read the French way.
 
+pub mod history;
 pub mod mapping;
 pub mod row;
 pub mod source;
 
-pub use mapping::{Mapping, Suggestion, suggest};
+pub use history::{ActivityPart, EngagementPart};
+pub use mapping::{Mapping, Suggestion, Template, Transforms, suggest};
 pub use row::{CellError, ImportedRow, OrganisationPart, PersonPart, read_row};
 pub use source::{FileDefect, Row, Source};
 

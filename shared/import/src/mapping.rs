@@ -7,14 +7,19 @@
 
 use std::collections::HashSet;
 
-use maillage_domain::import::ImportField;
+use maillage_domain::import::{ColumnTransform, ImportField};
 
 /// The field of each column of the file, in the file's order; `None` leaves it out.
 pub type Mapping = Vec<Option<ImportField>>;
 
+/// How each column's cells are changed before they are read, in the file's order; `None`
+/// (or a column beyond its end) as written.
+pub type Transforms = Vec<Option<ColumnTransform>>;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suggestion {
     pub mapping: Mapping,
+    pub transforms: Transforms,
     /// The tool whose export the headers are, when they say so.
     pub source: Option<&'static str>,
 }
@@ -274,7 +279,110 @@ const HEADERS: &[(ImportField, &[&str])] = &[
             "group membership",
         ],
     ),
+    (
+        ImportField::ActivityOn,
+        &[
+            "date de l activite",
+            "date activite",
+            "date du rendez vous",
+            "date de la reunion",
+            "activity date",
+            "activity date time",
+        ],
+    ),
+    (
+        ImportField::ActivityKind,
+        &["type d activite", "type activite", "activity type"],
+    ),
+    (
+        ImportField::ActivitySubject,
+        &[
+            "objet",
+            "sujet",
+            "objet de l activite",
+            "subject",
+            "activity subject",
+        ],
+    ),
+    (
+        ImportField::ActivityBody,
+        &[
+            "compte rendu",
+            "compte rendu de l activite",
+            "activity details",
+        ],
+    ),
+    (
+        ImportField::EngagementKind,
+        &[
+            "type d engagement",
+            "type de don",
+            "type de versement",
+            "financial type",
+            "contribution type",
+        ],
+    ),
+    (
+        ImportField::EngagementAmount,
+        &[
+            "montant",
+            "montant du don",
+            "montant de la cotisation",
+            "somme",
+            "amount",
+            "total amount",
+        ],
+    ),
+    (
+        ImportField::EngagementHours,
+        &[
+            "heures",
+            "heures de benevolat",
+            "nombre d heures",
+            "duree",
+            "hours",
+            "volunteer hours",
+        ],
+    ),
+    (
+        ImportField::EngagementOn,
+        &[
+            "date du don",
+            "date de paiement",
+            "date du versement",
+            "date de la cotisation",
+            "date d adhesion",
+            "date received",
+            "receive date",
+            "contribution date",
+        ],
+    ),
+    (
+        ImportField::EngagementCampaign,
+        &[
+            "campagne",
+            "campaign",
+            "contribution source",
+            "source du don",
+        ],
+    ),
 ];
+
+/// Headers that say the opposite of their field: "no" there means "yes".
+const NEGATED: &[(ImportField, &[&str])] = &[(
+    ImportField::EmailConsent,
+    &[
+        "ne pas contacter",
+        "ne pas envoyer d e mails",
+        "refuse les e mails",
+        "desinscrit",
+        "do not email",
+        "do not mail",
+        "opt out",
+        "is opt out",
+        "unsubscribed",
+    ],
+)];
 
 /// The exports recognised by a header only they have.
 const SOURCES: &[(&str, &[&str])] = &[
@@ -332,14 +440,32 @@ pub fn fold(header: &str) -> String {
 pub fn suggest(headers: &[String]) -> Suggestion {
     let folded: Vec<String> = headers.iter().map(|h| fold(h)).collect();
     let mut taken = HashSet::new();
+    let mut transforms: Transforms = vec![None; folded.len()];
     let mut mapping: Mapping = folded
         .iter()
-        .map(|header| {
+        .zip(&mut transforms)
+        .map(|(header, transform)| {
             let field = HEADERS
                 .iter()
                 .find(|(_, names)| names.contains(&header.as_str()))
-                .map(|(field, _)| *field)?;
-            taken.insert(field).then_some(field)
+                .map(|(field, _)| *field);
+            let field = match field {
+                Some(field) => field,
+                None => {
+                    let negated = NEGATED
+                        .iter()
+                        .find(|(_, names)| names.contains(&header.as_str()))
+                        .map(|(field, _)| *field)?;
+                    *transform = Some(ColumnTransform::Negate);
+                    negated
+                }
+            };
+            if taken.insert(field) {
+                Some(field)
+            } else {
+                *transform = None;
+                None
+            }
         })
         .collect();
     // A full name column is of no use beside separate given and family names.
@@ -354,7 +480,63 @@ pub fn suggest(headers: &[String]) -> Suggestion {
         .iter()
         .find(|(_, marks)| folded.iter().any(|h| marks.contains(&h.as_str())))
         .map(|(name, _)| *name);
-    Suggestion { mapping, source }
+    Suggestion {
+        mapping,
+        transforms,
+        source,
+    }
+}
+
+/// A mapping saved to be used again: the folded headers it was made for, and the field
+/// and transform of each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Template {
+    pub headers: Vec<String>,
+    pub mapping: Mapping,
+    pub transforms: Transforms,
+}
+
+impl Template {
+    /// The template of a file's `headers` (as written) and their mapping.
+    pub fn of(headers: &[String], mapping: &Mapping, transforms: &Transforms) -> Self {
+        Self {
+            headers: headers.iter().map(|h| fold(h)).collect(),
+            mapping: mapping.clone(),
+            transforms: (0..headers.len())
+                .map(|i| transforms.get(i).copied().flatten())
+                .collect(),
+        }
+    }
+
+    /// Whether a file of `headers` has the very columns it was made for, in any order.
+    pub fn fits(&self, headers: &[String]) -> bool {
+        let mut theirs: Vec<String> = headers.iter().map(|h| fold(h)).collect();
+        let mut ours = self.headers.clone();
+        theirs.sort_unstable();
+        ours.sort_unstable();
+        theirs == ours
+    }
+
+    /// The mapping of a file of `headers`: each column takes the field and transform of
+    /// the template's column of the same header; columns it does not know are left out.
+    pub fn apply(&self, headers: &[String]) -> (Mapping, Transforms) {
+        let mut taken = HashSet::new();
+        headers
+            .iter()
+            .map(|header| {
+                let folded = fold(header);
+                let Some(at) = self.headers.iter().position(|h| *h == folded) else {
+                    return (None, None);
+                };
+                match self.mapping.get(at).copied().flatten() {
+                    Some(field) if taken.insert(field) => {
+                        (Some(field), self.transforms.get(at).copied().flatten())
+                    }
+                    _ => (None, None),
+                }
+            })
+            .unzip()
+    }
 }
 
 #[cfg(test)]
@@ -454,6 +636,70 @@ mod tests {
             ]
         );
         assert_eq!(twenty.mapping[3], Some(ImportField::OrganisationName));
+    }
+
+    #[test]
+    fn history_columns_and_negated_consent_are_recognised() {
+        let suggestion = suggest(&headers(&[
+            "Email",
+            "Do Not Email",
+            "Financial Type",
+            "Total Amount",
+            "Date Received",
+            "Date de l'activité",
+            "Objet",
+        ]));
+        assert_eq!(
+            suggestion.mapping,
+            vec![
+                Some(ImportField::Email),
+                Some(ImportField::EmailConsent),
+                Some(ImportField::EngagementKind),
+                Some(ImportField::EngagementAmount),
+                Some(ImportField::EngagementOn),
+                Some(ImportField::ActivityOn),
+                Some(ImportField::ActivitySubject),
+            ]
+        );
+        assert_eq!(suggestion.transforms[1], Some(ColumnTransform::Negate));
+        assert!(suggestion.transforms.iter().skip(2).all(Option::is_none));
+    }
+
+    #[test]
+    fn a_template_is_applied_by_header_whatever_the_order() {
+        let saved = Template::of(
+            &headers(&["NOM", "Courriel", "Ne pas contacter"]),
+            &vec![
+                Some(ImportField::FullName),
+                Some(ImportField::Email),
+                Some(ImportField::EmailConsent),
+            ],
+            &vec![
+                Some(ColumnTransform::FamilyNameFirst),
+                None,
+                Some(ColumnTransform::Negate),
+            ],
+        );
+        let file = headers(&["Ne pas contacter", "nom", "courriel"]);
+        assert!(saved.fits(&file));
+        assert!(!saved.fits(&headers(&["nom", "courriel"])));
+        let (mapping, transforms) = saved.apply(&headers(&["Nom", "Ville", "Ne pas contacter"]));
+        assert_eq!(
+            mapping,
+            vec![
+                Some(ImportField::FullName),
+                None,
+                Some(ImportField::EmailConsent)
+            ]
+        );
+        assert_eq!(
+            transforms,
+            vec![
+                Some(ColumnTransform::FamilyNameFirst),
+                None,
+                Some(ColumnTransform::Negate)
+            ]
+        );
     }
 
     #[test]

@@ -3,10 +3,11 @@
 use chrono::NaiveDate;
 use maillage_domain::EmailAddress;
 use maillage_domain::contact::Address;
-use maillage_domain::import::ImportField;
+use maillage_domain::import::{ColumnTransform, ImportField};
 use maillage_domain::text;
 
-use crate::Mapping;
+use crate::history::{self, ActivityPart, EngagementPart, HistoryReading};
+use crate::{Mapping, Transforms};
 
 /// The person a row names.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -38,13 +39,15 @@ pub struct OrganisationPart {
 }
 
 /// What one row carries: a person, their organisation (or either alone), the person's
-/// role there, and tags for both.
+/// role there, tags for both, and history: an activity about them, an engagement of theirs.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ImportedRow {
     pub person: Option<PersonPart>,
     pub organisation: Option<OrganisationPart>,
     pub role: String,
     pub tags: Vec<String>,
+    pub activity: Option<ActivityPart>,
+    pub engagement: Option<EngagementPart>,
 }
 
 /// Why one cell cannot be taken.
@@ -55,11 +58,13 @@ pub struct CellError {
     pub reason: String,
 }
 
-/// Reads a row through `mapping`: `Ok(None)` for a row that fills no field (left out),
-/// or every problem of its cells.
+/// Reads a row through `mapping`, each cell changed first by its column's transform (if
+/// any): `Ok(None)` for a row that fills no field (left out), or every problem of its
+/// cells.
 pub fn read_row(
     cells: &[String],
     mapping: &Mapping,
+    transforms: &Transforms,
 ) -> Result<Option<ImportedRow>, Vec<CellError>> {
     let mut reading = Reading::default();
     for (column, field) in mapping.iter().enumerate() {
@@ -70,7 +75,12 @@ pub fn read_row(
         if value.is_empty() {
             continue;
         }
-        if let Err(reason) = reading.take(*field, value) {
+        let transform = transforms
+            .get(column)
+            .copied()
+            .flatten()
+            .filter(|t| t.fits(*field));
+        if let Err(reason) = reading.take(*field, value, transform) {
             reading.errors.push(CellError { column, reason });
         }
     }
@@ -83,6 +93,7 @@ struct Reading {
     person: PersonPart,
     organisation: OrganisationPart,
     address: Address,
+    history: HistoryReading,
     errors: Vec<CellError>,
     /// A column of the row was mapped to a person's or an organisation's field.
     names_person: bool,
@@ -90,7 +101,12 @@ struct Reading {
 }
 
 impl Reading {
-    fn take(&mut self, field: ImportField, value: &str) -> Result<(), String> {
+    fn take(
+        &mut self,
+        field: ImportField,
+        value: &str,
+        transform: Option<ColumnTransform>,
+    ) -> Result<(), String> {
         if let Some(defect) = text::defect(value) {
             return Err(defect.message().to_owned());
         }
@@ -100,6 +116,23 @@ impl Reading {
                     .into(),
             );
         }
+        let capitalised;
+        let value = if transform == Some(ColumnTransform::Capitalise) {
+            capitalised = capitalise(value);
+            capitalised.as_str()
+        } else {
+            value
+        };
+        let month_first = transform == Some(ColumnTransform::MonthFirst);
+        let date = |value: &str| {
+            written_date(value, month_first).ok_or_else(|| {
+                if month_first {
+                    format!("« {value} » n'est pas une date (12/31/2025 ou 2025-12-31)")
+                } else {
+                    format!("« {value} » n'est pas une date (31/12/2025 ou 2025-12-31)")
+                }
+            })
+        };
         use ImportField as F;
         let person = &mut self.person;
         let organisation = &mut self.organisation;
@@ -107,7 +140,11 @@ impl Reading {
             F::GivenName => person.given_name = bounded(value, 200)?,
             F::FamilyName => person.family_name = bounded(value, 200)?,
             F::FullName => {
-                let (given, family) = split_full_name(value);
+                let (given, family) = if transform == Some(ColumnTransform::FamilyNameFirst) {
+                    split_family_name_first(value)
+                } else {
+                    split_full_name(value)
+                };
                 person.given_name = bounded(&given, 200)?;
                 person.family_name = bounded(&family, 200)?;
             }
@@ -117,12 +154,11 @@ impl Reading {
             F::Street => self.address.street = bounded(value, 300)?,
             F::PostalCode => self.address.postal_code = bounded(value, 20)?,
             F::City => self.address.city = bounded(value, 100)?,
-            F::EmailConsent => person.email_consent = Some(yes_or_no(value)?),
-            F::ConsentOn => {
-                person.consent_on = Some(french_date(value).ok_or_else(|| {
-                    format!("« {value} » n'est pas une date (31/12/2025 ou 2025-12-31)")
-                })?);
+            F::EmailConsent => {
+                let yes = yes_or_no(value)?;
+                person.email_consent = Some(yes != (transform == Some(ColumnTransform::Negate)));
             }
+            F::ConsentOn => person.consent_on = Some(date(value)?),
             F::Notes => person.notes = bounded(value, 10_000)?,
             F::OrganisationName => organisation.name = bounded(value, 200)?,
             F::OrganisationKind => organisation.kind = Some(organisation_kind(value)?),
@@ -133,6 +169,17 @@ impl Reading {
             F::OrganisationTerritory => organisation.territory = bounded(value, 100)?,
             F::Role => self.row.role = bounded(value, 200)?,
             F::Tags => self.row.tags = tags(value)?,
+            F::ActivityOn => self.history.activity_on = Some(date(value)?),
+            F::ActivityKind => self.history.activity_kind = Some(history::activity_kind(value)?),
+            F::ActivitySubject => self.history.activity_subject = bounded(value, 300)?,
+            F::ActivityBody => self.history.activity_body = bounded(value, 20_000)?,
+            F::EngagementKind => {
+                self.history.engagement_kind = Some(history::engagement_kind(value)?);
+            }
+            F::EngagementAmount => self.history.amount_cents = Some(history::amount_cents(value)?),
+            F::EngagementHours => self.history.minutes = Some(history::minutes(value)?),
+            F::EngagementOn => self.history.engagement_on = Some(date(value)?),
+            F::EngagementCampaign => self.history.campaign = bounded(value, 200)?,
         }
         match field {
             F::OrganisationName
@@ -142,7 +189,17 @@ impl Reading {
             | F::OrganisationWebsite
             | F::OrganisationSector
             | F::OrganisationTerritory => self.names_organisation = true,
-            F::Role | F::Tags => {}
+            F::Role
+            | F::Tags
+            | F::ActivityOn
+            | F::ActivityKind
+            | F::ActivitySubject
+            | F::ActivityBody
+            | F::EngagementKind
+            | F::EngagementAmount
+            | F::EngagementHours
+            | F::EngagementOn
+            | F::EngagementCampaign => {}
             _ => self.names_person = true,
         }
         Ok(())
@@ -188,9 +245,24 @@ impl Reading {
             }
             self.row.organisation = Some(self.organisation);
         }
+        let (activity, engagement) = self.history.finish().map_err(|reason| {
+            vec![CellError {
+                column: 0,
+                reason: reason.to_owned(),
+            }]
+        })?;
         if self.row.person.is_none() && self.row.organisation.is_none() {
+            if activity.is_some() || engagement.is_some() {
+                return Err(vec![CellError {
+                    column: 0,
+                    reason: "l'historique de la ligne n'est rattaché à personne : ni personne ni organisation"
+                        .into(),
+                }]);
+            }
             return Ok(None);
         }
+        self.row.activity = activity;
+        self.row.engagement = engagement;
         Ok(Some(self.row))
     }
 }
@@ -340,16 +412,58 @@ pub fn split_full_name(value: &str) -> (String, String) {
     }
 }
 
+/// "Martin Camille" → (Camille, Martin): the first word is the family name, whatever
+/// its case; "Martin, Camille" as with [`split_full_name`].
+pub fn split_family_name_first(value: &str) -> (String, String) {
+    if value.contains(',') {
+        return split_full_name(value);
+    }
+    let words: Vec<&str> = value.split_whitespace().collect();
+    match words.split_first() {
+        Some((family, given)) if !given.is_empty() => (given.join(" "), (*family).to_owned()),
+        _ => (String::new(), value.trim().to_owned()),
+    }
+}
+
+/// "DUPONT", "jean-pierre" → "Dupont", "Jean-Pierre": each word's first letter in
+/// capitals, after a space, a hyphen or an apostrophe ("D'Arc").
+pub fn capitalise(value: &str) -> String {
+    let mut written = String::with_capacity(value.len());
+    let mut starts_word = true;
+    for c in value.chars() {
+        if starts_word {
+            written.extend(c.to_uppercase());
+        } else {
+            written.extend(c.to_lowercase());
+        }
+        starts_word = matches!(c, ' ' | '-' | '\'' | '’' | '\u{a0}');
+    }
+    written
+}
+
 /// A date as French spreadsheets write it (31/12/2025, 31-12-25, 31.12.2025) or ISO.
 /// Two-digit years are of this century up to 69, of the last one from 70 on.
 pub fn french_date(value: &str) -> Option<NaiveDate> {
+    written_date(value, false)
+}
+
+/// A date written day first (the French way) or, `month_first`, as American exports
+/// write it (12/31/2025); ISO either way.
+fn written_date(value: &str, month_first: bool) -> Option<NaiveDate> {
     let value = value.trim();
+    // A spreadsheet's date and time ("31/12/2025 14:30"): the day is what counts.
+    let value = value.split_once(' ').map_or(value, |(day, _)| day);
     if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
         return Some(date);
     }
     let parts: Vec<&str> = value.split(['/', '-', '.']).collect();
-    let [day, month, year] = parts[..] else {
+    let [first, second, year] = parts[..] else {
         return None;
+    };
+    let (day, month) = if month_first {
+        (second, first)
+    } else {
+        (first, second)
     };
     let number = |text: &str, digits: std::ops::RangeInclusive<usize>| {
         (digits.contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit()))
@@ -369,12 +483,14 @@ pub fn french_date(value: &str) -> Option<NaiveDate> {
 
 #[cfg(test)]
 mod tests {
+    use maillage_domain::kinds::{ActivityKind, EngagementKind};
+
     use super::*;
 
     fn row(pairs: &[(ImportField, &str)]) -> Result<Option<ImportedRow>, Vec<CellError>> {
         let mapping: Mapping = pairs.iter().map(|(f, _)| Some(*f)).collect();
         let cells: Vec<String> = pairs.iter().map(|(_, v)| (*v).to_owned()).collect();
-        read_row(&cells, &mapping)
+        read_row(&cells, &mapping, &Vec::new())
     }
 
     #[test]
@@ -482,6 +598,112 @@ mod tests {
         assert!(looks_like_a_formula("+cmd|' /C calc'!A0"));
         assert!(looks_like_a_formula("@SUM(A1)"));
         assert!(looks_like_a_formula("=1+1"));
+    }
+
+    #[test]
+    fn chosen_transforms_change_cells_before_they_are_read() {
+        let mapping: Mapping = vec![
+            Some(ImportField::FullName),
+            Some(ImportField::City),
+            Some(ImportField::EmailConsent),
+            Some(ImportField::ConsentOn),
+            // A transform that does not fit its field is not applied.
+            Some(ImportField::Email),
+        ];
+        let transforms: Transforms = vec![
+            Some(ColumnTransform::FamilyNameFirst),
+            Some(ColumnTransform::Capitalise),
+            Some(ColumnTransform::Negate),
+            Some(ColumnTransform::MonthFirst),
+            Some(ColumnTransform::Capitalise),
+        ];
+        let cells: Vec<String> = [
+            "Martin Camille",
+            "SAINT-ÉTIENNE",
+            "Oui",
+            "12/31/2025",
+            "A@B.FR",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        let Ok(Some(read)) = read_row(&cells, &mapping, &transforms) else {
+            panic!("refused");
+        };
+        let person = read.person.unwrap_or_default();
+        assert_eq!(
+            (person.given_name.as_str(), person.family_name.as_str()),
+            ("Camille", "Martin")
+        );
+        assert_eq!(
+            person.address.map(|a| a.city).as_deref(),
+            Some("Saint-Étienne")
+        );
+        assert_eq!(person.email_consent, Some(false));
+        assert_eq!(person.consent_on, NaiveDate::from_ymd_opt(2025, 12, 31));
+        assert_eq!(person.email.as_deref(), Some("a@b.fr"));
+        assert_eq!(capitalise("jeanne d'arc"), "Jeanne D'Arc");
+    }
+
+    #[test]
+    fn a_row_carries_its_history() {
+        let Ok(Some(read)) = row(&[
+            (ImportField::Email, "don@exemple.fr"),
+            (ImportField::EngagementAmount, "1 250,00 €"),
+            (ImportField::EngagementOn, "15/03/2024"),
+            (ImportField::ActivityOn, "2024-03-01 10:30"),
+            (ImportField::ActivityKind, "Réunion"),
+        ]) else {
+            panic!("refused");
+        };
+        let engagement = read.engagement.unwrap_or_else(|| panic!("no engagement"));
+        assert_eq!(engagement.kind, EngagementKind::Donation);
+        assert_eq!(engagement.amount_cents, Some(125_000));
+        let activity = read.activity.unwrap_or_else(|| panic!("no activity"));
+        assert_eq!(activity.kind, ActivityKind::Meeting);
+        assert_eq!(activity.subject, "Réunion");
+        assert_eq!(
+            activity.on,
+            NaiveDate::from_ymd_opt(2024, 3, 1).unwrap_or_default()
+        );
+
+        let hours = row(&[
+            (ImportField::FamilyName, "Martin"),
+            (ImportField::EngagementHours, "2h30"),
+            (ImportField::EngagementOn, "01/02/2024"),
+        ]);
+        let Ok(Some(hours)) = hours else {
+            panic!("{hours:?}");
+        };
+        let volunteering = hours.engagement.unwrap_or_else(|| panic!("no engagement"));
+        assert_eq!(volunteering.kind, EngagementKind::Volunteering);
+        assert_eq!(volunteering.minutes, Some(150));
+
+        for (pairs, reason) in [
+            (
+                vec![
+                    (ImportField::FamilyName, "Martin"),
+                    (ImportField::EngagementAmount, "20"),
+                ],
+                "pas de date",
+            ),
+            (
+                vec![
+                    (ImportField::FamilyName, "Martin"),
+                    (ImportField::EngagementKind, "cotisation"),
+                    (ImportField::EngagementOn, "01/02/2024"),
+                ],
+                "pas de montant",
+            ),
+            (
+                vec![(ImportField::ActivityOn, "01/02/2024")],
+                "rattaché à personne",
+            ),
+        ] {
+            let Err(errors) = row(&pairs) else {
+                panic!("accepted {pairs:?}");
+            };
+            assert!(errors[0].reason.contains(reason), "{errors:?}");
+        }
     }
 
     #[test]

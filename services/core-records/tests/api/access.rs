@@ -205,8 +205,14 @@ async fn every_route_called_with_another_tenants_ids_finds_nothing_and_changes_n
         .await?;
     let import = id_of(&sent);
     app.import_when(&alice, &import, "checked").await?;
+    let template = create(
+        "/v1/import-templates".to_owned(),
+        json!({"name": "Modèle secret", "import_id": import}),
+    )
+    .await?;
     let secrets = [
         &import,
+        &template,
         &person,
         &twin,
         &organisation,
@@ -245,6 +251,7 @@ async fn every_route_called_with_another_tenants_ids_finds_nothing_and_changes_n
             "tags" => &tag,
             "targets" => &target,
             "imports" => &import,
+            "import-templates" => &template,
             _ => &person,
         };
         let mut concrete = path

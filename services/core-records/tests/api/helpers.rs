@@ -37,16 +37,7 @@ impl TestApp {
     /// The same, with the service's configuration changed by `change` first.
     pub async fn spawn_with(change: impl FnOnce(&mut Config)) -> anyhow::Result<Self> {
         let db = TestDatabase::create().await?;
-        let mut config = Config {
-            database_url: db.url_as(ServiceRole::CoreRecords),
-            database_max_connections: 4,
-            bind_addr: "127.0.0.1:0".parse()?,
-            internal_auth_secret: SecretString::from(INTERNAL_SECRET.to_owned()),
-            max_in_flight: maillage_core_records::DEFAULT_MAX_IN_FLIGHT,
-            redis_url: maillage_testkit::redis_url(),
-            redis_namespace: maillage_testkit::unique_redis_namespace(),
-            retention_look_every: std::time::Duration::from_secs(1),
-        };
+        let mut config = config_for(&db);
         change(&mut config);
         let app = build_app(config).await?;
         let base = format!("http://{}", app.local_addr());
@@ -198,6 +189,20 @@ impl TestApp {
             .await?;
         let status = response.status();
         Ok((status, response.json().await.unwrap_or(Value::Null)))
+    }
+}
+
+/// The configuration of a core-records serving the test database `db`.
+pub fn config_for(db: &TestDatabase) -> Config {
+    Config {
+        database_url: db.url_as(ServiceRole::CoreRecords),
+        database_max_connections: 4,
+        bind_addr: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        internal_auth_secret: SecretString::from(INTERNAL_SECRET.to_owned()),
+        max_in_flight: maillage_core_records::DEFAULT_MAX_IN_FLIGHT,
+        redis_url: maillage_testkit::redis_url(),
+        redis_namespace: maillage_testkit::unique_redis_namespace(),
+        retention_look_every: std::time::Duration::from_secs(1),
     }
 }
 

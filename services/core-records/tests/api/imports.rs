@@ -53,7 +53,10 @@ impl TestApp {
 
     /// Every row of every tenant table the import may touch, as JSON, in a stable order:
     /// the imports' own tables and the audit log (which keeps the import's lines) aside.
-    async fn records_of(&self, tenant_id: Uuid) -> anyhow::Result<Vec<(String, Vec<Value>)>> {
+    pub(crate) async fn records_of(
+        &self,
+        tenant_id: Uuid,
+    ) -> anyhow::Result<Vec<(String, Vec<Value>)>> {
         let tables: Vec<String> = sqlx::query_scalar(
             "select t from tenant_tables() t where t not like 'import%' and t <> 'audit_log' order by t",
         )
@@ -132,6 +135,8 @@ async fn a_file_is_checked_then_run_then_undone_to_the_state_before_it() -> Test
         "organisations_created": 1, "organisations_matched": 1,
         "affiliations_created": 2, "tags_created": 1, "tags_attached": 2,
         "likely_duplicates": 0, "kept_after_undo": 0,
+        "activities_created": 0, "activities_matched": 0,
+        "engagements_created": 0, "engagements_matched": 0,
     });
     assert_eq!(checked["counts"], expected);
     let problems: Vec<(u64, &str)> = checked["problems"]

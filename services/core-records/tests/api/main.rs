@@ -7,6 +7,8 @@ mod bad_input;
 mod contacts;
 mod deadlines;
 mod helpers;
+mod import_crash;
+mod import_history;
 mod imports;
 mod lists;
 mod network;

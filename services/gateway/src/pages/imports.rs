@@ -13,7 +13,9 @@ use axum::extract::{DefaultBodyLimit, Form, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use maillage_domain::import::{Import, ImportCounts, ImportField, ImportStatus, RecordTotals};
+use maillage_domain::import::{
+    ColumnTransform, Import, ImportCounts, ImportField, ImportStatus, RecordTotals,
+};
 use maillage_problem::{Path, Problem};
 use reqwest::Method;
 use serde::Deserialize;
@@ -21,6 +23,7 @@ use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
+use super::import_templates::{self, TemplateLine};
 use super::{Choice, FormErrors, Layout, local_datetime, page, page_with_status, tenant_zone};
 use crate::Error;
 use crate::membership::{Editor, Member};
@@ -50,6 +53,7 @@ struct ImportList {
 struct ImportsPage {
     layout: Layout,
     imports: Vec<ImportLine>,
+    templates: Vec<TemplateLine>,
     errors: FormErrors,
 }
 
@@ -72,6 +76,7 @@ async fn imports_page(
     errors: FormErrors,
 ) -> Result<Response, Error> {
     let imports: ImportList = state.core.get(member, "/v1/imports").await?;
+    let templates = import_templates::lines(state, member).await?;
     let zone = tenant_zone(member);
     let slug = &member.tenant.slug;
     page_with_status(
@@ -89,6 +94,7 @@ async fn imports_page(
                     rows: i.counts.rows,
                 })
                 .collect(),
+            templates,
             errors,
         },
     )
@@ -167,6 +173,8 @@ struct ImportPage {
     duplicates: Vec<DuplicateLine>,
     counts: Vec<(&'static str, u64)>,
     totals: Vec<TotalLine>,
+    /// Saved templates, to apply one: (id, name).
+    template_choices: Vec<Choice>,
     sent: String,
     finished: Option<String>,
     undone: Option<String>,
@@ -177,6 +185,9 @@ struct ColumnLine {
     field: String,
     examples: String,
     choices: Vec<Choice>,
+    /// The form's name of its transform, and the transforms its field may take.
+    transform_field: String,
+    transforms: Vec<Choice>,
 }
 
 struct DuplicateLine {
@@ -224,6 +235,13 @@ fn count_lines(counts: &ImportCounts) -> Vec<(&'static str, u64)> {
         ),
         ("Étiquettes créées", counts.tags_created),
         ("Étiquettes posées", counts.tags_attached),
+        ("Activités créées (historique)", counts.activities_created),
+        ("Activités déjà enregistrées", counts.activities_matched),
+        (
+            "Engagements créés (dons, cotisations…)",
+            counts.engagements_created,
+        ),
+        ("Engagements déjà enregistrés", counts.engagements_matched),
     ]
 }
 
@@ -231,12 +249,23 @@ fn total_lines(before: Option<&RecordTotals>, after: Option<&RecordTotals>) -> V
     let Some(before) = before else {
         return Vec::new();
     };
-    let of = |t: &RecordTotals| [t.people, t.organisations, t.affiliations, t.tags];
+    let of = |t: &RecordTotals| {
+        [
+            t.people,
+            t.organisations,
+            t.affiliations,
+            t.tags,
+            t.activities,
+            t.engagements,
+        ]
+    };
     let kinds = [
         "Personnes",
         "Organisations",
         "Liens personne–organisation",
         "Étiquettes",
+        "Activités",
+        "Engagements",
     ];
     let after = after.map(of);
     kinds
@@ -277,8 +306,24 @@ async fn show(
                 field_options.iter().copied(),
                 c.field.map_or("", ImportField::key),
             ),
+            transform_field: format!("transform_{i}"),
+            transforms: c.field.map_or_else(Vec::new, |field| {
+                let fitting = ColumnTransform::ALL
+                    .into_iter()
+                    .filter(|t| t.fits(field))
+                    .map(|t| (t.key(), t.label()));
+                Choice::list(
+                    std::iter::once(("", "telle quelle")).chain(fitting),
+                    c.transform.map_or("", ColumnTransform::key),
+                )
+            }),
         })
         .collect();
+    let template_choices = if import.status == ImportStatus::Checked {
+        import_templates::choices(&state, &member).await?
+    } else {
+        Vec::new()
+    };
     let duplicates = import
         .likely_duplicates
         .iter()
@@ -303,6 +348,7 @@ async fn show(
         duplicates,
         counts: count_lines(&import.counts),
         totals: total_lines(import.totals_before.as_ref(), import.totals_after.as_ref()),
+        template_choices,
         sent: local_datetime(import.created_at, zone),
         finished: import.finished_at.map(|at| local_datetime(at, zone)),
         undone: import.undone_at.map(|at| local_datetime(at, zone)),
@@ -311,26 +357,36 @@ async fn show(
 }
 
 /// The mapping form, read into the import's change: `column_{i}` the field of column i,
-/// `duplicates` the default decision, `line_{n}` a row's own.
+/// `transform_{i}` its transform (dropped when it does not fit the field chosen with it),
+/// `template_id` a template to apply instead, `duplicates` the default decision,
+/// `line_{n}` a row's own.
 fn change_of(form: &HashMap<String, String>) -> Value {
-    let mut columns: Vec<(usize, Value)> = form
+    let mut change = Map::new();
+    if let Some(template) = form.get("template_id").filter(|t| !t.is_empty()) {
+        change.insert("template_id".into(), json!(template));
+        return Value::Object(change);
+    }
+    let mut columns: Vec<(usize, Option<ImportField>, Option<ColumnTransform>)> = form
         .iter()
         .filter_map(|(name, value)| {
-            let index = name.strip_prefix("column_")?.parse().ok()?;
-            let field = if value.is_empty() {
-                Value::Null
-            } else {
-                Value::String(value.clone())
-            };
-            Some((index, field))
+            let index: usize = name.strip_prefix("column_")?.parse().ok()?;
+            let field = ImportField::from_key(value);
+            let transform = form
+                .get(&format!("transform_{index}"))
+                .and_then(|t| ColumnTransform::from_key(t))
+                .filter(|t| field.is_some_and(|f| t.fits(f)));
+            Some((index, field, transform))
         })
         .collect();
-    columns.sort_by_key(|(i, _)| *i);
-    let mut change = Map::new();
+    columns.sort_by_key(|(i, _, _)| *i);
     if !columns.is_empty() {
         change.insert(
             "mapping".into(),
-            Value::Array(columns.into_iter().map(|(_, f)| f).collect()),
+            Value::Array(columns.iter().map(|(_, f, _)| json!(f)).collect()),
+        );
+        change.insert(
+            "transforms".into(),
+            Value::Array(columns.iter().map(|(_, _, t)| json!(t)).collect()),
         );
     }
     if let Some(duplicates) = form.get("duplicates") {
@@ -456,6 +512,9 @@ mod tests {
             ("column_1", "family_name"),
             ("column_0", "given_name"),
             ("column_10", ""),
+            ("transform_1", "capitalise"),
+            // Chosen for a full name, then the field changed: dropped.
+            ("transform_0", "family_name_first"),
             ("duplicates", "skip"),
             ("line_4", "create"),
         ]
@@ -467,6 +526,7 @@ mod tests {
             change["mapping"],
             json!(["given_name", "family_name", null])
         );
+        assert_eq!(change["transforms"], json!([null, "capitalise", null]));
         assert_eq!(change["duplicates"], "skip");
         assert_eq!(
             change["decisions"],

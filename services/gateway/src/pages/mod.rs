@@ -14,6 +14,7 @@ mod engagements;
 mod evaluations;
 mod exports;
 mod home;
+mod import_templates;
 mod imports;
 mod members;
 mod merge;
@@ -111,6 +112,7 @@ pub fn router() -> Router<AppState> {
         .merge(tags::router())
         .merge(targets::router())
         .merge(imports::router())
+        .merge(import_templates::router())
         .merge(exports::router())
 }
 

@@ -120,6 +120,90 @@ async fn a_workbook_is_sent_checked_mapped_imported_and_undone_from_the_pages() 
 }
 
 #[tokio::test]
+async fn transforms_chosen_in_the_page_are_saved_as_a_template_the_next_file_takes() -> TestResult {
+    let stack = Stack::start().await?;
+    let camille = stack.editor().await?;
+    let sent = camille
+        .upload(
+            "/t/asso-demo/imports",
+            "file",
+            "mairie.csv",
+            "Nom complet;Ville\nMartin Camille;SAINT-ÉTIENNE\n".as_bytes(),
+        )
+        .await?;
+    let path = maillage_testkit::location(&sent)?;
+    let html = page_when(&camille, &path, "Vérifié, en attente de votre accord").await?;
+    assert!(
+        html.contains(r#"<option value="family_name_first">Nom de famille"#),
+        "a full name offers its transforms: {html}"
+    );
+    let change = camille
+        .submit(
+            &path,
+            &[
+                ("column_0", "full_name"),
+                ("transform_0", "family_name_first"),
+                ("column_1", "city"),
+                ("transform_1", "capitalise"),
+            ],
+        )
+        .await?;
+    assert_eq!(change, path);
+    let html = page_when(&camille, &path, "Vérifié, en attente de votre accord").await?;
+    assert!(html.contains(r#"<option value="family_name_first" selected>"#));
+    assert!(html.contains(r#"<option value="capitalise" selected>"#));
+    let saved = camille
+        .submit(
+            &format!("{path}/template"),
+            &[("name", "Export de la mairie")],
+        )
+        .await?;
+    assert_eq!(saved, format!("{path}#modele"));
+
+    let sent = camille
+        .upload(
+            "/t/asso-demo/imports",
+            "file",
+            "mairie-2.csv",
+            "VILLE;nom complet\nLYON;Durand Hélène\n".as_bytes(),
+        )
+        .await?;
+    let next = maillage_testkit::location(&sent)?;
+    let html = page_when(&camille, &next, "Vérifié, en attente de votre accord").await?;
+    assert!(
+        html.contains("correspondance du modèle « Export de la mairie »"),
+        "{html}"
+    );
+    camille.submit(&format!("{next}/run"), &[]).await?;
+    page_when(&camille, &next, "Importé").await?;
+    let people = camille.read("/api/v1/t/asso-demo/people").await?;
+    assert_eq!(people["items"][0]["given_name"], "Hélène");
+    assert_eq!(people["items"][0]["family_name"], "Durand");
+    assert_eq!(people["items"][0]["address"]["city"], "Lyon");
+
+    let list = camille.page("/t/asso-demo/imports").await?;
+    assert!(list.contains("Modèles de correspondance"), "{list}");
+    assert!(
+        list.contains("nom complet → Personne : nom complet"),
+        "{list}"
+    );
+    let templates = camille.read("/api/v1/t/asso-demo/import-templates").await?;
+    let template_id = templates["items"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    camille
+        .submit(
+            &format!("/t/asso-demo/import-templates/{template_id}/delete"),
+            &[],
+        )
+        .await?;
+    let list = camille.page("/t/asso-demo/imports").await?;
+    assert!(!list.contains("Export de la mairie"));
+    Ok(())
+}
+
+#[tokio::test]
 async fn the_api_takes_a_file_as_its_body_and_viewers_send_none() -> TestResult {
     let stack = Stack::start().await?;
     let camille = stack.editor().await?;

@@ -3,11 +3,15 @@
 //! sender agrees, and undone as a whole if need be. The requests only record what is
 //! wanted and wake the importers (see [`worker`]), which do the work.
 
+mod check;
 mod file;
+mod history;
 mod plan;
 mod queries;
 mod rejected;
+mod run;
 mod steps;
+mod templates;
 mod undo;
 pub mod worker;
 mod write;
@@ -15,7 +19,9 @@ mod write;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::StatusCode;
-use maillage_domain::import::{DuplicateDecision, Import, ImportField, ImportStatus};
+use maillage_domain::import::{
+    ColumnTransform, DuplicateDecision, Import, ImportField, ImportStatus,
+};
 use maillage_problem::{Json, Path, Query};
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::Deserialize;
@@ -26,7 +32,7 @@ use crate::identity::Identity;
 use crate::state::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
-    ApiRouter::new()
+    templates::router()
         .get(
             "/v1/imports",
             list,
@@ -113,6 +119,11 @@ struct UploadQuery {
 struct ImportChange {
     /// The field of each column, in the file's order (null: left out).
     mapping: Option<Vec<Option<ImportField>>>,
+    /// How each column's cells are changed before they are read, in the file's order
+    /// (null: as written). Unsent: kept where they still fit the columns' fields.
+    transforms: Option<Vec<Option<ColumnTransform>>>,
+    /// A saved template to apply (by header); `mapping` and `transforms` then apply on top.
+    template_id: Option<Uuid>,
     /// What to do with rows whose person looks like someone already there.
     duplicates: Option<DuplicateDecision>,
     /// A decision for some of those rows, by line.
@@ -184,24 +195,69 @@ async fn change(
             "seul un import vérifié et pas encore lancé peut être changé",
         ));
     }
-    if let Some(mapping) = &input.mapping {
-        if mapping.len() != current.columns {
+    let columns = current.headers.len();
+    // A mapping chosen by hand is no longer a template's, unless applied on top of one.
+    let remapped = input.mapping.is_some() || input.transforms.is_some();
+    let (mut mapping, mut transforms) = (current.mapping, current.transforms);
+    let mut template_name = None;
+    if let Some(template_id) = input.template_id {
+        let found = templates::by_id(&mut tx, tenant_id, template_id).await?;
+        (mapping, transforms) = found.template.apply(&current.headers);
+        queries::set_duplicates(&mut tx, tenant_id, id, found.duplicates).await?;
+        template_name = Some(found.name);
+    }
+    if let Some(chosen) = input.mapping {
+        if chosen.len() != columns {
             return Err(Error::field(
                 "mapping",
-                &format!("le fichier a {} colonnes", current.columns),
+                &format!("le fichier a {columns} colonnes"),
             ));
         }
-        let mut seen = std::collections::HashSet::new();
-        if let Some(twice) = mapping.iter().flatten().find(|f| !seen.insert(**f)) {
-            return Err(Error::field(
-                "mapping",
-                &format!("« {} » est choisi pour deux colonnes", twice.label()),
-            ));
+        mapping = chosen;
+    }
+    check_mapping(&mapping)?;
+    match input.transforms {
+        Some(chosen) => {
+            if chosen.len() != columns {
+                return Err(Error::field(
+                    "transforms",
+                    &format!("le fichier a {columns} colonnes"),
+                ));
+            }
+            for (transform, field) in chosen.iter().zip(&mapping) {
+                if let Some(transform) = transform
+                    && !field.is_some_and(|f| transform.fits(f))
+                {
+                    return Err(Error::field(
+                        "transforms",
+                        &format!(
+                            "« {} » ne s'applique pas à « {} »",
+                            transform.label(),
+                            field.map_or("colonne ignorée", ImportField::label)
+                        ),
+                    ));
+                }
+            }
+            transforms = chosen;
         }
-        if mapping.iter().all(Option::is_none) {
-            return Err(Error::field("mapping", "choisissez au moins une colonne"));
+        None => {
+            transforms.resize(columns, None);
+            for (transform, field) in transforms.iter_mut().zip(&mapping) {
+                if !transform.zip(*field).is_some_and(|(t, f)| t.fits(f)) {
+                    *transform = None;
+                }
+            }
         }
-        queries::set_mapping(&mut tx, tenant_id, id, mapping).await?;
+    }
+    if input.template_id.is_some() || remapped {
+        queries::set_mapping(
+            &mut tx,
+            tenant_id,
+            id,
+            (&mapping, &transforms),
+            template_name.as_deref(),
+        )
+        .await?;
     }
     if let Some(duplicates) = input.duplicates {
         queries::set_duplicates(&mut tx, tenant_id, id, duplicates).await?;
@@ -215,6 +271,21 @@ async fn change(
     tx.commit().await?;
     state.importers.wake(tenant_id, id).await;
     Ok(Json(import))
+}
+
+/// A mapping fills each field once, and something.
+fn check_mapping(mapping: &[Option<ImportField>]) -> Result<(), Error> {
+    let mut seen = std::collections::HashSet::new();
+    if let Some(twice) = mapping.iter().flatten().find(|f| !seen.insert(**f)) {
+        return Err(Error::field(
+            "mapping",
+            &format!("« {} » est choisi pour deux colonnes", twice.label()),
+        ));
+    }
+    if mapping.iter().all(Option::is_none) {
+        return Err(Error::field("mapping", "choisissez au moins une colonne"));
+    }
+    Ok(())
 }
 
 async fn discard(

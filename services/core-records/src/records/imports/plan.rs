@@ -11,6 +11,7 @@ use sqlx::PgConnection;
 use sqlx::types::Json as JsonColumn;
 use uuid::Uuid;
 
+use super::history::{self, HeldHistory, HistoryMemory, NewActivity, NewEngagement};
 use crate::Error;
 use crate::records::contact::{Address, PhoneEntry};
 
@@ -28,6 +29,7 @@ pub(super) struct Memory {
     organisation_tags: HashSet<(Uuid, Uuid)>,
     /// People of the records the file already completed, or matched with nothing to add.
     seen_people: HashSet<Uuid>,
+    history: HistoryMemory,
 }
 
 /// How the rows whose person looks like someone already there are taken.
@@ -76,6 +78,8 @@ pub(super) struct Plan {
     pub(super) new_affiliations: Vec<(Uuid, Uuid, Uuid, String)>,
     pub(super) person_tags: Vec<(Uuid, Uuid)>,
     pub(super) organisation_tags: Vec<(Uuid, Uuid)>,
+    pub(super) new_activities: Vec<NewActivity>,
+    pub(super) new_engagements: Vec<NewEngagement>,
 }
 
 /// A person of the records a row may be.
@@ -100,6 +104,14 @@ pub(super) async fn plan(
     decisions: &Decisions,
 ) -> Result<Plan, Error> {
     let lookups = Lookups::read(conn, tenant_id, rows).await?;
+    let known: Vec<Uuid> = lookups
+        .people_by_email
+        .values()
+        .chain(lookups.people_by_name.values().flatten())
+        .map(|k| k.id)
+        .chain(lookups.organisations.values().copied())
+        .collect();
+    let held = HeldHistory::read(conn, tenant_id, rows, &known).await?;
     let mut plan = Plan::default();
     for (index, (line, row)) in rows.iter().enumerate() {
         let keys = &lookups.keys[index];
@@ -148,6 +160,25 @@ pub(super) async fn plan(
                     }
                 }
                 (None, None) => {}
+            }
+        }
+        let owners = (person, organisation);
+        if let Some(part) = &row.activity {
+            match history::activity_of(&held, &mut memory.history, part, owners) {
+                Some(new) => {
+                    plan.new_activities.push(new);
+                    plan.counts.activities_created += 1;
+                }
+                None => plan.counts.activities_matched += 1,
+            }
+        }
+        if let Some(part) = &row.engagement {
+            match history::engagement_of(&held, &mut memory.history, part, owners) {
+                Some(new) => {
+                    plan.new_engagements.push(new);
+                    plan.counts.engagements_created += 1;
+                }
+                None => plan.counts.engagements_matched += 1,
             }
         }
     }

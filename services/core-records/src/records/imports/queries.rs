@@ -1,9 +1,10 @@
 //! The `imports` row: created, read, moved from step to step.
 
 use maillage_domain::import::{
-    ColumnMapping, DuplicateDecision, Import, ImportCounts, ImportField, ImportStatus,
-    LikelyDuplicate, RecordTotals, RowProblem,
+    ColumnMapping, ColumnTransform, DuplicateDecision, Import, ImportCounts, ImportField,
+    ImportStatus, LikelyDuplicate, RecordTotals, RowProblem,
 };
+use maillage_import::{Mapping, Transforms};
 use serde::de::DeserializeOwned;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -57,7 +58,9 @@ pub(super) async fn set_file_bytes(
 /// What a change of an import checks first, the row locked.
 pub(super) struct Current {
     pub(super) status: ImportStatus,
-    pub(super) columns: usize,
+    pub(super) headers: Vec<String>,
+    pub(super) mapping: Mapping,
+    pub(super) transforms: Transforms,
 }
 
 pub(super) async fn lock(
@@ -66,7 +69,7 @@ pub(super) async fn lock(
     id: Uuid,
 ) -> Result<Current, Error> {
     let row = sqlx::query!(
-        r#"select status, cardinality(headers) as "columns!" from imports
+        r#"select status, headers, mapping, transforms from imports
            where tenant_id = $1 and id = $2 for update"#,
         tenant_id,
         id,
@@ -76,7 +79,9 @@ pub(super) async fn lock(
     .ok_or(Error::NotFound)?;
     Ok(Current {
         status: status_of(&row.status),
-        columns: usize::try_from(row.columns).unwrap_or_default(),
+        headers: row.headers,
+        mapping: mapping_of(&row.mapping),
+        transforms: transforms_of(&row.transforms),
     })
 }
 
@@ -98,17 +103,22 @@ pub(super) async fn set_status(
     Ok(())
 }
 
+/// Sets each column's field and transform; `template`: the template they come from.
 pub(super) async fn set_mapping(
     conn: &mut PgConnection,
     tenant_id: Uuid,
     id: Uuid,
-    mapping: &[Option<ImportField>],
+    (mapping, transforms): (&Mapping, &Transforms),
+    template: Option<&str>,
 ) -> Result<(), Error> {
     sqlx::query!(
-        "update imports set mapping = $3 where tenant_id = $1 and id = $2",
+        r#"update imports set mapping = $3, transforms = $4, template_name = $5
+           where tenant_id = $1 and id = $2"#,
         tenant_id,
         id,
         &mapping_keys(mapping),
+        &transform_keys(transforms),
+        template,
     )
     .execute(conn)
     .await?;
@@ -121,6 +131,24 @@ pub(super) fn mapping_keys(mapping: &[Option<ImportField>]) -> Vec<String> {
         .iter()
         .map(|f| f.map(ImportField::key).unwrap_or_default().to_owned())
         .collect()
+}
+
+/// The transforms as `imports.transforms` keeps them: each column's key, '' for none.
+pub(super) fn transform_keys(transforms: &[Option<ColumnTransform>]) -> Vec<String> {
+    transforms
+        .iter()
+        .map(|t| t.map(ColumnTransform::key).unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// The mapping stored as field keys, read back.
+pub(super) fn mapping_of(keys: &[String]) -> Mapping {
+    keys.iter().map(|k| ImportField::from_key(k)).collect()
+}
+
+/// The transforms stored as keys, read back.
+pub(super) fn transforms_of(keys: &[String]) -> Transforms {
+    keys.iter().map(|k| ColumnTransform::from_key(k)).collect()
 }
 
 pub(super) async fn set_duplicates(
@@ -252,8 +280,8 @@ async fn fetch_many(
     id: Option<Uuid>,
 ) -> Result<Vec<Import>, Error> {
     let rows = sqlx::query!(
-        r#"select id, file_name, file_bytes, status, file_shape, recognised_source, error, headers,
-                  examples, mapping, duplicates, counts, progress_rows, totals_before, totals_after,
+        r#"select id, file_name, file_bytes, status, file_shape, recognised_source, template_name, error,
+                  headers, examples, mapping, transforms, duplicates, counts, progress_rows, totals_before, totals_after,
                   created_at, finished_at, undone_at
            from imports
            where tenant_id = $1 and ($2::uuid is null or id = $2)
@@ -276,6 +304,10 @@ async fn fetch_many(
                 .map(|(i, header)| ColumnMapping {
                     header,
                     field: r.mapping.get(i).and_then(|k| ImportField::from_key(k)),
+                    transform: r
+                        .transforms
+                        .get(i)
+                        .and_then(|k| ColumnTransform::from_key(k)),
                     examples: examples.get(i).cloned().unwrap_or_default(),
                 })
                 .collect();
@@ -286,6 +318,7 @@ async fn fetch_many(
                 status: status_of(&r.status),
                 file_shape: r.file_shape,
                 recognised_source: r.recognised_source,
+                template_name: r.template_name,
                 error: r.error,
                 columns,
                 duplicates: DuplicateDecision::parse(&r.duplicates),
@@ -313,7 +346,9 @@ pub(super) async fn totals(
              (select count(*) from people where tenant_id = $1 and deleted_at is null) as "people!",
              (select count(*) from organisations where tenant_id = $1 and deleted_at is null) as "organisations!",
              (select count(*) from affiliations where tenant_id = $1) as "affiliations!",
-             (select count(*) from tags where tenant_id = $1) as "tags!""#,
+             (select count(*) from tags where tenant_id = $1) as "tags!",
+             (select count(*) from activities where tenant_id = $1) as "activities!",
+             (select count(*) from engagements where tenant_id = $1) as "engagements!""#,
         tenant_id,
     )
     .fetch_one(conn)
@@ -323,5 +358,7 @@ pub(super) async fn totals(
         organisations: row.organisations,
         affiliations: row.affiliations,
         tags: row.tags,
+        activities: row.activities,
+        engagements: row.engagements,
     })
 }

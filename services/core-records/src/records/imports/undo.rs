@@ -1,7 +1,7 @@
-//! An import taken back as a whole, in one transaction: the links it made removed, the
-//! people it completed put back as they were, the records it created removed — except
-//! those someone has changed or linked to since (kept, and counted), for an undo must
-//! not take a colleague's work with it.
+//! An import taken back as a whole, in one transaction: the history and links it made
+//! removed, the people it completed put back as they were, the records it created
+//! removed — except those someone has changed or linked to since (kept, and counted),
+//! for an undo must not take a colleague's work with it.
 
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool};
@@ -70,6 +70,29 @@ async fn take_back(
     tenant_id: Uuid,
     import_id: Uuid,
 ) -> Result<i64, Error> {
+    // History first: the people and organisations it hangs from go after it.
+    let engagements = sqlx::query!(
+        r#"delete from engagements e using import_items i
+           where i.tenant_id = $1 and i.import_id = $2 and i.record_type = 'engagement'
+             and e.tenant_id = $1 and e.id = i.record_id and e.version = 1"#,
+        tenant_id,
+        import_id,
+    )
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    let created_engagements = count(&mut *conn, tenant_id, import_id, "engagement", false).await?;
+    let activities = sqlx::query!(
+        r#"delete from activities a using import_items i
+           where i.tenant_id = $1 and i.import_id = $2 and i.record_type = 'activity'
+             and a.tenant_id = $1 and a.id = i.record_id and a.version = 1"#,
+        tenant_id,
+        import_id,
+    )
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    let created_activities = count(&mut *conn, tenant_id, import_id, "activity", false).await?;
     sqlx::query!(
         r#"delete from person_tags t using import_items i
            where i.tenant_id = $1 and i.import_id = $2 and i.record_type = 'person_tag'
@@ -192,7 +215,9 @@ async fn take_back(
     .await?;
     let kept = (completed - restored as i64)
         + (created_people - people as i64)
-        + (created_organisations - organisations as i64);
+        + (created_organisations - organisations as i64)
+        + (created_engagements - engagements as i64)
+        + (created_activities - activities as i64);
     Ok(kept)
 }
 

@@ -12,7 +12,7 @@ use maillage_queue::WorkStream;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::{queries, steps, undo};
+use super::{check, queries, run, undo};
 use crate::Error;
 
 /// How long an importer may stay silent on an import before another takes it over: a
@@ -126,9 +126,9 @@ async fn take_waiting(pool: &PgPool) -> Result<(), Error> {
             continue;
         };
         let worked = match status {
-            ImportStatus::Checking => steps::check(pool, tenant_id, import_id).await,
+            ImportStatus::Checking => check::check(pool, tenant_id, import_id).await,
             ImportStatus::Queued | ImportStatus::Running => {
-                steps::run(pool, tenant_id, import_id).await
+                run::run(pool, tenant_id, import_id).await
             }
             ImportStatus::Undoing => undo::undo(pool, tenant_id, import_id).await,
             _ => Ok(()),

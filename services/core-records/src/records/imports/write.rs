@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use super::history;
 use super::plan::{Completion, Plan};
 use crate::Error;
 
@@ -30,12 +31,11 @@ impl Item {
     }
 }
 
-/// Writes `plan` for the import `import_id` of the file `file_name`.
+/// Writes `plan` for the import `import_id` of the file `file_name`, sent by `author`.
 pub(super) async fn write(
     conn: &mut PgConnection,
     tenant_id: Uuid,
-    import_id: Uuid,
-    file_name: &str,
+    (import_id, file_name, author): (Uuid, &str, Uuid),
     plan: &Plan,
 ) -> Result<(), Error> {
     let mut items = Vec::new();
@@ -46,6 +46,8 @@ pub(super) async fn write(
         items.push(complete(conn, tenant_id, file_name, completion).await?);
     }
     insert_links(conn, tenant_id, plan, &mut items).await?;
+    insert_activities(conn, tenant_id, author, plan, &mut items).await?;
+    insert_engagements(conn, tenant_id, plan, &mut items).await?;
     record_items(conn, tenant_id, import_id, items).await
 }
 
@@ -351,6 +353,102 @@ async fn insert_links(
                 ..Item::created("organisation_tag", organisation)
             }),
     );
+    Ok(())
+}
+
+async fn insert_activities(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    author: Uuid,
+    plan: &Plan,
+    items: &mut Vec<Item>,
+) -> Result<(), Error> {
+    let activities = &plan.new_activities;
+    let ids: Vec<Uuid> = activities.iter().map(|a| a.id).collect();
+    let kinds: Vec<String> = activities
+        .iter()
+        .map(|a| a.part.kind.as_str().to_owned())
+        .collect();
+    let when: Vec<chrono::DateTime<chrono::Utc>> = activities
+        .iter()
+        .map(|a| history::occurred_at(a.part.on))
+        .collect();
+    let subjects: Vec<String> = activities.iter().map(|a| a.part.subject.clone()).collect();
+    let bodies: Vec<String> = activities.iter().map(|a| a.part.body.clone()).collect();
+    let people: Vec<Option<Uuid>> = activities.iter().map(|a| a.person).collect();
+    let organisations: Vec<Option<Uuid>> = activities.iter().map(|a| a.organisation).collect();
+    sqlx::query!(
+        r#"with made as (
+               insert into activities (tenant_id, id, kind, occurred_at, subject, body, author_user_id)
+               select $1, t.id, t.kind, t.occurred_at, t.subject, t.body, $2
+               from unnest($3::uuid[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
+                    as t(id, kind, occurred_at, subject, body)
+               returning id)
+           insert into activity_links (tenant_id, id, activity_id, person_id, organisation_id)
+           select $1, gen_random_uuid(), t.id, target.person_id, target.organisation_id
+           from unnest($3::uuid[], $8::uuid[], $9::uuid[]) as t(id, person_id, organisation_id)
+           cross join lateral (values (t.person_id, null::uuid), (null::uuid, t.organisation_id))
+                as target(person_id, organisation_id)
+           where num_nonnulls(target.person_id, target.organisation_id) = 1
+             and t.id in (select id from made)"#,
+        tenant_id,
+        author,
+        &ids,
+        &kinds,
+        &when,
+        &subjects,
+        &bodies,
+        &people as &[Option<Uuid>],
+        &organisations as &[Option<Uuid>],
+    )
+    .execute(&mut *conn)
+    .await?;
+    items.extend(ids.into_iter().map(|id| Item::created("activity", id)));
+    Ok(())
+}
+
+async fn insert_engagements(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    plan: &Plan,
+    items: &mut Vec<Item>,
+) -> Result<(), Error> {
+    let engagements = &plan.new_engagements;
+    let ids: Vec<Uuid> = engagements.iter().map(|e| e.id).collect();
+    let kinds: Vec<String> = engagements
+        .iter()
+        .map(|e| e.part.kind.as_str().to_owned())
+        .collect();
+    let people: Vec<Option<Uuid>> = engagements.iter().map(|e| e.person).collect();
+    let organisations: Vec<Option<Uuid>> = engagements.iter().map(|e| e.organisation).collect();
+    let amounts: Vec<Option<i64>> = engagements.iter().map(|e| e.part.amount_cents).collect();
+    let minutes: Vec<Option<i32>> = engagements.iter().map(|e| e.part.minutes).collect();
+    let days: Vec<chrono::NaiveDate> = engagements.iter().map(|e| e.part.on).collect();
+    let campaigns: Vec<String> = engagements
+        .iter()
+        .map(|e| e.part.campaign.clone())
+        .collect();
+    sqlx::query!(
+        r#"insert into engagements (tenant_id, id, kind, person_id, organisation_id, amount_cents, currency,
+                                    minutes, occurred_on, campaign)
+           select $1, t.id, t.kind, t.person_id, t.organisation_id, t.amount_cents,
+                  case when t.amount_cents is not null then 'EUR' end, t.minutes, t.occurred_on, t.campaign
+           from unnest($2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::bigint[], $7::int[], $8::date[],
+                       $9::text[])
+                as t(id, kind, person_id, organisation_id, amount_cents, minutes, occurred_on, campaign)"#,
+        tenant_id,
+        &ids,
+        &kinds,
+        &people as &[Option<Uuid>],
+        &organisations as &[Option<Uuid>],
+        &amounts as &[Option<i64>],
+        &minutes as &[Option<i32>],
+        &days,
+        &campaigns,
+    )
+    .execute(&mut *conn)
+    .await?;
+    items.extend(ids.into_iter().map(|id| Item::created("engagement", id)));
     Ok(())
 }
 
