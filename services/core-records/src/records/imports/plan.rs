@@ -413,21 +413,20 @@ impl Lookups {
         // Two lookups joined, each through its own index (an `or` would read the table).
         let people = sqlx::query!(
             r#"with found as (
-                   select p.id from unnest($2::text[]) as e (email)
-                   join people p on p.tenant_id = $1 and p.deleted_at is null and lower(p.email) = e.email
+                   select id from people
+                   where tenant_id = $1 and deleted_at is null and email_key = any($2)
                    union
-                   select p.id from unnest($3::text[]) as k (name_key)
-                   join people p on p.tenant_id = $1 and p.deleted_at is null
-                                and maillage_search_text(p.given_name || ' ' || p.family_name) = k.name_key)
-               select p.id, p.given_name, p.family_name, lower(p.email) as email,
+                   select id from people
+                   where tenant_id = $1 and deleted_at is null and name_key = any($3))
+               select p.id, p.given_name, p.family_name, p.email_key as email,
                       p.phones as "phones: JsonColumn<Vec<PhoneEntry>>",
                       p.address is not null as "has_address!", p.email_consent, p.notes <> '' as "has_notes!",
-                      maillage_search_text(p.given_name || ' ' || p.family_name) as "name_key!",
-                      array(select maillage_search_text(o.name)
+                      p.name_key as "name_key!",
+                      array(select o.name_key
                             from affiliations a
                             join organisations o on o.tenant_id = a.tenant_id and o.id = a.organisation_id
                             where a.tenant_id = p.tenant_id and a.person_id = p.id and o.deleted_at is null
-                           ) as "organisations!"
+                           ) as "organisations!: Vec<String>"
                from people p join found on found.id = p.id
                where p.tenant_id = $1
                order by p.id"#,
@@ -467,8 +466,8 @@ impl Lookups {
             }
         }
         let organisations: HashMap<String, Uuid> = sqlx::query!(
-            r#"select id, maillage_search_text(name) as "key!" from organisations
-               where tenant_id = $1 and deleted_at is null and maillage_search_text(name) = any($2)
+            r#"select id, name_key as "key!" from organisations
+               where tenant_id = $1 and deleted_at is null and name_key = any($2)
                order by created_at desc, id desc"#,
             tenant_id,
             &organisation_keys,

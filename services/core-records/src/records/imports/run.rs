@@ -10,6 +10,7 @@ use super::plan::Memory;
 use super::steps::{self, BATCH_ROWS, Settings};
 use super::{file, queries, undo, write};
 use crate::Error;
+use crate::audit::{self, Action};
 
 /// The run: the file read again, each batch planned and written in one transaction with
 /// the line it ends on. A run taken over after a crash skips the lines already written,
@@ -149,15 +150,23 @@ async fn finish(
     .fetch_one(&mut *tx)
     .await?;
     file::drop_parts(&mut tx, tenant_id, import_id).await?;
-    undo::audit(
-        &mut tx,
+    let request_id = undo::request_id(import_id);
+    let entry = audit::Entry {
         tenant_id,
-        import_id,
-        row.created_by,
-        "import",
-        json!({ "file_name": file_name, "counts": row.counts, "totals_after": totals }),
-    )
-    .await?;
+        actor_user_id: row.created_by,
+        request_id: &request_id,
+    };
+    let report = json!({ "file_name": file_name, "counts": row.counts, "totals_after": totals });
+    entry
+        .record(
+            &mut tx,
+            Action::Create,
+            "import",
+            import_id,
+            None,
+            Some(&report),
+        )
+        .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -3,11 +3,12 @@
 //! removed — except those someone has changed or linked to since (kept, and counted),
 //! for an undo must not take a colleague's work with it.
 
-use serde_json::{Value, json};
+use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::Error;
+use crate::audit::{self, Action};
 use crate::records::search::vocabulary;
 
 /// Undoes a finished import, at its sender's request.
@@ -26,15 +27,22 @@ pub(super) async fn undo(pool: &PgPool, tenant_id: Uuid, import_id: Uuid) -> Res
     )
     .fetch_one(&mut *tx)
     .await?;
-    audit(
-        &mut tx,
+    let request_id = request_id(import_id);
+    let entry = audit::Entry {
         tenant_id,
-        import_id,
-        row.created_by,
-        "undo",
-        json!({ "file_name": row.file_name, "kept_after_undo": kept }),
-    )
-    .await?;
+        actor_user_id: row.created_by,
+        request_id: &request_id,
+    };
+    entry
+        .record(
+            &mut tx,
+            Action::Delete,
+            "import",
+            import_id,
+            Some(&json!({ "file_name": row.file_name, "kept_after_undo": kept })),
+            None,
+        )
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -241,33 +249,7 @@ async fn count(
     .await?)
 }
 
-/// The import's line in the audit log: who ran it, and its report (`run`) or what its
-/// undoing kept (`undo`).
-pub(super) async fn audit(
-    conn: &mut PgConnection,
-    tenant_id: Uuid,
-    import_id: Uuid,
-    actor: Uuid,
-    what: &str,
-    detail: Value,
-) -> Result<(), Error> {
-    let (action, before, after) = match what {
-        "undo" => ("delete", Some(detail), None),
-        _ => ("create", None, Some(detail)),
-    };
-    sqlx::query!(
-        r#"insert into audit_log (tenant_id, id, actor_user_id, request_id, action, record_type, record_id, before, after)
-           values ($1, $2, $3, $4, $5, 'import', $6, $7, $8)"#,
-        tenant_id,
-        Uuid::now_v7(),
-        actor,
-        format!("import-{import_id}"),
-        action,
-        import_id,
-        before,
-        after,
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
+/// What the import's lines in the audit log come from, in place of a request's id.
+pub(super) fn request_id(import_id: Uuid) -> String {
+    format!("import-{import_id}")
 }
