@@ -109,12 +109,6 @@ async fn delete(
     Editor(member): Editor,
     Path((_slug, id)): Path<(String, Uuid)>,
 ) -> Result<Response, Error> {
-    match state
-        .core
-        .delete(&member, &format!("/v1/import-templates/{id}"), None)
-        .await?
-    {
-        Ok(()) => Ok(Redirect::to(&format!("/t/{}/imports", member.tenant.slug)).into_response()),
-        Err(problem) => Err(Error::Refused(problem)),
-    }
+    let path = format!("/v1/import-templates/{id}");
+    super::imports::delete_then_list(&state, &member, &path).await
 }

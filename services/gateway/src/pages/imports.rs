@@ -459,11 +459,16 @@ async fn discard(
     Editor(member): Editor,
     Path((_slug, id)): Path<(String, Uuid)>,
 ) -> Result<Response, Error> {
-    match state
-        .core
-        .delete(&member, &format!("/v1/imports/{id}"), None)
-        .await?
-    {
+    delete_then_list(&state, &member, &format!("/v1/imports/{id}")).await
+}
+
+/// Deletes `path` at core-records, then back to the imports' list, or the refusal's page.
+pub(super) async fn delete_then_list(
+    state: &AppState,
+    member: &Member,
+    path: &str,
+) -> Result<Response, Error> {
+    match state.core.delete(member, path, None).await? {
         Ok(()) => Ok(Redirect::to(&format!("/t/{}/imports", member.tenant.slug)).into_response()),
         Err(problem) => Err(Error::Refused(problem)),
     }

@@ -8,7 +8,9 @@ use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use maillage_domain::privacy::{RetentionPreview, RetentionRule};
+use maillage_domain::privacy::{
+    RETENTION_YEARS, RetentionPreview, RetentionRule, retention_years_expected,
+};
 use maillage_problem::Query;
 use reqwest::Method;
 use serde::Deserialize;
@@ -107,7 +109,10 @@ async fn save(
             let rule: RetentionRule = state.core.get(&member, "/v1/retention").await?;
             let errors = FormErrors::field(
                 "years",
-                "indiquez un nombre d'années entre 1 et 30, ou rien pour ne garder aucune règle",
+                &format!(
+                    "{}, ou rien pour ne garder aucune règle",
+                    retention_years_expected()
+                ),
             );
             let mut page = page_of(&member, rule, (years.to_owned(), scheduled), false);
             page.errors = errors;
@@ -127,7 +132,7 @@ async fn render(
 ) -> Result<Response, Error> {
     let mut page = page_of(member, rule, (years, scheduled), saved);
     match page.years.parse::<i32>() {
-        Ok(years) if (1..=30).contains(&years) => {
+        Ok(years) if RETENTION_YEARS.contains(&years) => {
             let preview: RetentionPreview = state
                 .core
                 .get(
@@ -145,7 +150,7 @@ async fn render(
         }
         _ if page.years.is_empty() => {}
         _ => {
-            page.errors = FormErrors::field("years", "indiquez un nombre d'années entre 1 et 30");
+            page.errors = FormErrors::field("years", &retention_years_expected());
             return page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     }

@@ -3,7 +3,9 @@
 //! it (see [`super::keeper`]).
 
 use axum::extract::State;
-use maillage_domain::privacy::{InactivePerson, RetentionPreview, RetentionRule};
+use maillage_domain::privacy::{
+    InactivePerson, RETENTION_YEARS, RetentionPreview, RetentionRule, retention_years_expected,
+};
 use maillage_problem::{Json, Query};
 use serde::Deserialize;
 use sqlx::PgConnection;
@@ -16,7 +18,6 @@ use crate::state::AppState;
 
 /// The people a preview names; the count says how many in all.
 const PREVIEW_PEOPLE: i64 = 100;
-const YEARS: std::ops::RangeInclusive<i32> = 1..=30;
 
 /// A rule to set: no `inactive_years` removes it.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -120,11 +121,8 @@ pub(super) async fn preview(
 
 fn years_checked(years: Option<i32>) -> Result<(), Error> {
     let mut checks = Checks::default();
-    if years.is_some_and(|y| !YEARS.contains(&y)) {
-        checks.push(
-            "inactive_years",
-            "indiquez un nombre d'années entre 1 et 30",
-        );
+    if years.is_some_and(|y| !RETENTION_YEARS.contains(&y)) {
+        checks.push("inactive_years", &retention_years_expected());
     }
     checks.finish()
 }
