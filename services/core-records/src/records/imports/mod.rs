@@ -9,6 +9,7 @@ mod history;
 mod plan;
 mod queries;
 mod rejected;
+mod remap;
 mod run;
 mod steps;
 mod templates;
@@ -195,69 +196,30 @@ async fn change(
             "seul un import vérifié et pas encore lancé peut être changé",
         ));
     }
-    let columns = current.headers.len();
-    // A mapping chosen by hand is no longer a template's, unless applied on top of one.
-    let remapped = input.mapping.is_some() || input.transforms.is_some();
-    let (mut mapping, mut transforms) = (current.mapping, current.transforms);
-    let mut template_name = None;
-    if let Some(template_id) = input.template_id {
-        let found = templates::by_id(&mut tx, tenant_id, template_id).await?;
-        (mapping, transforms) = found.template.apply(&current.headers);
-        queries::set_duplicates(&mut tx, tenant_id, id, found.duplicates).await?;
-        template_name = Some(found.name);
-    }
-    if let Some(chosen) = input.mapping {
-        if chosen.len() != columns {
-            return Err(Error::field(
-                "mapping",
-                &format!("le fichier a {columns} colonnes"),
-            ));
-        }
-        mapping = chosen;
-    }
-    check_mapping(&mapping)?;
-    match input.transforms {
-        Some(chosen) => {
-            if chosen.len() != columns {
-                return Err(Error::field(
-                    "transforms",
-                    &format!("le fichier a {columns} colonnes"),
-                ));
-            }
-            for (transform, field) in chosen.iter().zip(&mapping) {
-                if let Some(transform) = transform
-                    && !field.is_some_and(|f| transform.fits(f))
-                {
-                    return Err(Error::field(
-                        "transforms",
-                        &format!(
-                            "« {} » ne s'applique pas à « {} »",
-                            transform.label(),
-                            field.map_or("colonne ignorée", ImportField::label)
-                        ),
-                    ));
-                }
-            }
-            transforms = chosen;
-        }
-        None => {
-            transforms.resize(columns, None);
-            for (transform, field) in transforms.iter_mut().zip(&mapping) {
-                if !transform.zip(*field).is_some_and(|(t, f)| t.fits(f)) {
-                    *transform = None;
-                }
-            }
-        }
-    }
-    if input.template_id.is_some() || remapped {
+    let template = match input.template_id {
+        Some(template_id) => Some(templates::by_id(&mut tx, tenant_id, template_id).await?),
+        None => None,
+    };
+    if template.is_some() || input.mapping.is_some() || input.transforms.is_some() {
+        let (mapping, transforms) = remap::columns(
+            (&current.headers, current.mapping, current.transforms),
+            template.as_ref().map(|t| &t.template),
+            input.mapping,
+            input.transforms,
+        )?;
+        // A mapping chosen by hand is no longer a template's, unless applied on top of one.
+        let template_name = template.as_ref().map(|t| t.name.as_str());
         queries::set_mapping(
             &mut tx,
             tenant_id,
             id,
             (&mapping, &transforms),
-            template_name.as_deref(),
+            template_name,
         )
         .await?;
+        if let Some(template) = &template {
+            queries::set_duplicates(&mut tx, tenant_id, id, template.duplicates).await?;
+        }
     }
     if let Some(duplicates) = input.duplicates {
         queries::set_duplicates(&mut tx, tenant_id, id, duplicates).await?;
@@ -271,21 +233,6 @@ async fn change(
     tx.commit().await?;
     state.importers.wake(tenant_id, id).await;
     Ok(Json(import))
-}
-
-/// A mapping fills each field once, and something.
-fn check_mapping(mapping: &[Option<ImportField>]) -> Result<(), Error> {
-    let mut seen = std::collections::HashSet::new();
-    if let Some(twice) = mapping.iter().flatten().find(|f| !seen.insert(**f)) {
-        return Err(Error::field(
-            "mapping",
-            &format!("« {} » est choisi pour deux colonnes", twice.label()),
-        ));
-    }
-    if mapping.iter().all(Option::is_none) {
-        return Err(Error::field("mapping", "choisissez au moins une colonne"));
-    }
-    Ok(())
 }
 
 async fn discard(
