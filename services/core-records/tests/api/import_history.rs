@@ -7,6 +7,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestResult, each, id_of};
+use crate::imports::fields_of;
 
 /// The person of a list whose family name is `family_name`.
 fn person_named<'a>(people: &'a Value, family_name: &str) -> &'a Value {
@@ -38,14 +39,8 @@ async fn rows_bring_their_history_once_however_often_the_file_is_sent() -> TestR
     assert_eq!(status, StatusCode::CREATED, "{sent}");
     let id = id_of(&sent);
     let checked = app.import_when(&actor, &id, "checked").await?;
-    let fields: Vec<&str> = checked["columns"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|c| c["field"].as_str().unwrap_or("-"))
-        .collect();
     assert_eq!(
-        fields,
+        fields_of(&checked),
         [
             "email",
             "family_name",

@@ -76,6 +76,16 @@ impl TestApp {
     }
 }
 
+/// The field of each column of an import, "-" for a column left out.
+pub(crate) fn fields_of(import: &Value) -> Vec<&str> {
+    import["columns"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| c["field"].as_str().unwrap_or("-"))
+        .collect()
+}
+
 /// `text` in Windows-1252, as Excel saves a CSV on a French Windows.
 fn windows_1252(text: &str) -> Vec<u8> {
     encoding_rs::WINDOWS_1252.encode(text).0.into_owned()
@@ -110,14 +120,8 @@ async fn a_file_is_checked_then_run_then_undone_to_the_state_before_it() -> Test
     let id = id_of(&sent);
     let checked = app.import_when(&actor, &id, "checked").await?;
     assert_eq!(checked["file_shape"], "CSV, Windows-1252, séparateur « ; »");
-    let fields: Vec<&str> = checked["columns"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|c| c["field"].as_str().unwrap_or("-"))
-        .collect();
     assert_eq!(
-        fields,
+        fields_of(&checked),
         [
             "given_name",
             "family_name",

@@ -40,24 +40,18 @@ pub(super) fn occurred_at(on: NaiveDate) -> chrono::DateTime<chrono::Utc> {
         .and_utc()
 }
 
-/// The history the file already made (or, in a dry run, would have).
+/// Activities and engagements by what tells one from another: those the records hold
+/// for a batch's known people and organisations, or those the file already made.
 #[derive(Default)]
-pub(super) struct HistoryMemory {
+pub(super) struct HistoryKeys {
     activities: HashSet<ActivityKey>,
     engagements: HashSet<EngagementKey>,
 }
 
-/// The history the records hold for the batch's known people and organisations.
-#[derive(Default)]
-pub(super) struct HeldHistory {
-    activities: HashSet<ActivityKey>,
-    engagements: HashSet<EngagementKey>,
-}
-
-impl HeldHistory {
+impl HistoryKeys {
     /// Reads what `records` (people and organisations of the records) hold on the days the
     /// batch's rows name.
-    pub(super) async fn read(
+    pub(super) async fn held(
         conn: &mut PgConnection,
         tenant_id: Uuid,
         rows: &[(i64, ImportedRow)],
@@ -124,10 +118,11 @@ impl HeldHistory {
     }
 }
 
-/// What a row's history adds: `None` when the records or the file already hold it.
+/// What a row's activity adds: `None` when the records (`held`) or the file (`memory`)
+/// already hold it.
 pub(super) fn activity_of(
-    held: &HeldHistory,
-    memory: &mut HistoryMemory,
+    held: &HistoryKeys,
+    memory: &mut HistoryKeys,
     part: &ActivityPart,
     (person, organisation): (Option<Uuid>, Option<Uuid>),
 ) -> Option<NewActivity> {
@@ -144,10 +139,11 @@ pub(super) fn activity_of(
     })
 }
 
-/// What a row's engagement adds: `None` when the records or the file already hold it.
+/// What a row's engagement adds: `None` when the records (`held`) or the file
+/// (`memory`) already hold it.
 pub(super) fn engagement_of(
-    held: &HeldHistory,
-    memory: &mut HistoryMemory,
+    held: &HistoryKeys,
+    memory: &mut HistoryKeys,
     part: &EngagementPart,
     (person, organisation): (Option<Uuid>, Option<Uuid>),
 ) -> Option<NewEngagement> {

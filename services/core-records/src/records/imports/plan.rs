@@ -11,7 +11,7 @@ use sqlx::PgConnection;
 use sqlx::types::Json as JsonColumn;
 use uuid::Uuid;
 
-use super::history::{self, HeldHistory, HistoryMemory, NewActivity, NewEngagement};
+use super::history::{self, HistoryKeys, NewActivity, NewEngagement};
 use crate::Error;
 use crate::records::contact::{Address, PhoneEntry};
 
@@ -29,7 +29,8 @@ pub(super) struct Memory {
     organisation_tags: HashSet<(Uuid, Uuid)>,
     /// People of the records the file already completed, or matched with nothing to add.
     seen_people: HashSet<Uuid>,
-    history: HistoryMemory,
+    /// The history the file made (or, in a dry run, would have).
+    history: HistoryKeys,
 }
 
 /// How the rows whose person looks like someone already there are taken.
@@ -105,13 +106,12 @@ pub(super) async fn plan(
 ) -> Result<Plan, Error> {
     let lookups = Lookups::read(conn, tenant_id, rows).await?;
     let known: Vec<Uuid> = lookups
-        .people_by_email
-        .values()
-        .chain(lookups.people_by_name.values().flatten())
-        .map(|k| k.id)
-        .chain(lookups.organisations.values().copied())
+        .known_people
+        .iter()
+        .chain(lookups.organisations.values())
+        .copied()
         .collect();
-    let held = HeldHistory::read(conn, tenant_id, rows, &known).await?;
+    let held = HistoryKeys::held(conn, tenant_id, rows, &known).await?;
     let mut plan = Plan::default();
     for (index, (line, row)) in rows.iter().enumerate() {
         let keys = &lookups.keys[index];
@@ -343,6 +343,8 @@ struct Lookups {
     keys: Vec<RowKeys>,
     people_by_email: HashMap<String, Known>,
     people_by_name: HashMap<String, Vec<Known>>,
+    /// The ids of those people, by either key.
+    known_people: Vec<Uuid>,
     organisations: HashMap<String, Uuid>,
     tags: HashMap<String, Uuid>,
     affiliations: HashSet<(Uuid, Uuid)>,
@@ -530,6 +532,7 @@ impl Lookups {
             keys,
             people_by_email,
             people_by_name,
+            known_people,
             organisations,
             tags,
             affiliations,
