@@ -918,3 +918,141 @@ async fn a_persons_data_is_handed_out_then_erased_in_a_real_browser() -> TestRes
     chromium.client.clone().close().await?;
     Ok(())
 }
+
+/// Every main page of a workspace with records in it, at a desktop's width and at a
+/// phone's (390 px): nothing sticks out sideways, nothing serious for axe-core. On the
+/// phone the menu folds behind its button, and tables read as cards labelled by column.
+#[tokio::test]
+async fn every_main_page_fits_a_phone_and_a_desktop_in_a_real_browser() -> TestResult {
+    let platform = Platform::start().await?;
+    let camille = maillage_testkit::Browser::new(&platform.gateway)?;
+    camille.login("camille", "/t/asso-demo/").await?;
+    let create = |collection: &'static str, body: serde_json::Value| {
+        let camille = &camille;
+        async move {
+            let made = camille
+                .create(&format!("/api/v1/t/asso-demo/{collection}"), body)
+                .await?;
+            anyhow::Ok(format!(
+                "/t/asso-demo/{collection}/{}",
+                made["id"].as_str().unwrap_or_default()
+            ))
+        }
+    };
+    // Long words and addresses, as real records have them.
+    let organisation = create(
+        "organisations",
+        serde_json::json!({"name": "Communauté d'agglomération du Grand Villeneuvois-et-Environs",
+                           "kind": "public_body", "email": "service.developpement.associatif@agglomeration-grand-villeneuvois.fr",
+                           "website": "https://www.agglomeration-grand-villeneuvois.fr/vie-associative/subventions"}),
+    )
+    .await?;
+    let organisation_id = organisation.rsplit('/').next().unwrap_or_default();
+    let person = create(
+        "people",
+        serde_json::json!({"given_name": "Marie-Françoise", "family_name": "de La Tour-d'Auvergne-Lauraguais",
+                           "email": "marie-francoise.de-la-tour-dauvergne@association-exemple.org"}),
+    )
+    .await?;
+    let project = create(
+        "projects",
+        serde_json::json!({"name": "Jardins partagés", "territory": "Quartier des Capucins"}),
+    )
+    .await?;
+    let partnership = create(
+        "partnerships",
+        serde_json::json!({"title": "Convention pluriannuelle d'objectifs", "kind": "funding",
+                           "partners": [{"organisation_id": organisation_id, "role": "financeur"}]}),
+    )
+    .await?;
+    let deadline = create(
+        "deadlines",
+        serde_json::json!({"title": "Compte rendu financier", "due_at": "2027-06-30T15:00:00Z",
+                           "funder_id": organisation_id}),
+    )
+    .await?;
+
+    let chromium = Chromium::start().await?;
+    let browser = &chromium.client;
+    chromium
+        .sign_in(&platform.gateway, "camille", "/t/asso-demo/")
+        .await?;
+    let pages = [
+        ("/t/asso-demo/".to_owned(), "home"),
+        ("/t/asso-demo/deadlines".to_owned(), "deadlines"),
+        (deadline.clone(), "deadline"),
+        ("/t/asso-demo/deadlines/new".to_owned(), "deadline-form"),
+        ("/t/asso-demo/agenda".to_owned(), "agenda"),
+        ("/t/asso-demo/people".to_owned(), "people"),
+        (person.clone(), "person"),
+        (format!("{person}/edit"), "person-form"),
+        ("/t/asso-demo/organisations".to_owned(), "organisations"),
+        (organisation.clone(), "organisation"),
+        ("/t/asso-demo/projects".to_owned(), "projects"),
+        (project.clone(), "project"),
+        ("/t/asso-demo/partnerships".to_owned(), "partnerships"),
+        (partnership.clone(), "partnership"),
+        (format!("{partnership}/edit"), "partnership-form"),
+        ("/t/asso-demo/targets".to_owned(), "targets"),
+        ("/t/asso-demo/search?q=jardins".to_owned(), "search"),
+        ("/t/asso-demo/settings/reminders".to_owned(), "reminders"),
+        ("/t/asso-demo/settings".to_owned(), "settings"),
+        ("/t/asso-demo/settings/members".to_owned(), "members"),
+        ("/t/asso-demo/settings/fields".to_owned(), "fields"),
+        ("/t/asso-demo/bin".to_owned(), "bin"),
+        ("/t/asso-demo/no-such-page".to_owned(), "not-found"),
+    ];
+    for (width, suffix) in [(1280, ""), (390, "-phone")] {
+        browser.set_window_size(width, 900).await?;
+        for (path, name) in &pages {
+            browser.goto(&format!("{}{path}", platform.gateway)).await?;
+            browser.wait().for_element(Locator::Css("main h1")).await?;
+            screenshot(browser, &format!("layout-{name}{suffix}")).await?;
+            assert_eq!(
+                overflow(browser).await?,
+                serde_json::json!([]),
+                "{path} fits {width} px"
+            );
+            assert_eq!(
+                serious_accessibility_violations(browser).await?,
+                Vec::<String>::new(),
+                "{path} at {width} px"
+            );
+        }
+    }
+
+    // On the phone: the menu is folded until its button opens it.
+    browser
+        .goto(&format!("{}/t/asso-demo/", platform.gateway))
+        .await?;
+    let menu_link = Locator::Css("#menu a[href='/t/asso-demo/people']");
+    browser
+        .wait()
+        .for_element(Locator::Css(".menu-toggle"))
+        .await?;
+    assert!(!browser.find(menu_link).await?.is_displayed().await?);
+    browser
+        .find(Locator::Css(".menu-toggle"))
+        .await?
+        .click()
+        .await?;
+    assert!(browser.find(menu_link).await?.is_displayed().await?);
+    browser.find(menu_link).await?.click().await?;
+    browser.wait().for_element(Locator::Css("main h1")).await?;
+    assert_eq!(text_of(browser, "main h1").await?, "Personnes");
+    // The people list reads as cards, each value under its column's heading.
+    let labelled = browser
+        .execute(
+            "const cell = document.querySelector('main table tbody td');
+             return cell ? [cell.getAttribute('data-label'), getComputedStyle(cell).display] : null",
+            vec![],
+        )
+        .await?;
+    assert_eq!(labelled[1], serde_json::json!("block"), "{labelled}");
+    assert!(
+        labelled[0].as_str().is_some_and(|l| !l.is_empty()),
+        "{labelled}"
+    );
+    chromium.client.clone().close().await?;
+    Ok(())
+}

@@ -600,3 +600,93 @@ async fn a_member_subscribes_to_their_deadlines_and_milestones_in_a_calendar_app
     );
     Ok(())
 }
+
+/// A deadline entered by mistake or no longer owed is cancelled from its page, with its
+/// reason: its pending reminders are withdrawn and no email goes out afterwards.
+#[tokio::test]
+async fn a_deadline_cancelled_from_its_page_sends_no_more_reminders() -> TestResult {
+    let platform = Platform::start().await?;
+    let _notification = platform.start_notification().await?;
+    let browser = Browser::new(&platform.gateway)?;
+    browser.login("camille", "/t/asso-demo/").await?;
+
+    let paris = chrono_tz::Europe::Paris;
+    let today = Utc::now().with_timezone(&paris).date_naive();
+    let due_day = (today + chrono::Days::new(2))
+        .format("%Y-%m-%d")
+        .to_string();
+    let created = browser
+        .post_form(
+            "/t/asso-demo/deadlines/new",
+            &[
+                ("title", "Bilan annulé"),
+                ("due_date", &due_day),
+                ("due_time", "12:00"),
+            ],
+        )
+        .await?;
+    assert_eq!(created.status(), reqwest::StatusCode::SEE_OTHER);
+    let deadline_path = location(&created)?;
+    let pending = || async {
+        sqlx::query_scalar::<_, i64>(
+            "select count(*) from reminders where status in ('pending', 'queued')",
+        )
+        .fetch_one(&platform.db.owner)
+        .await
+        .ok()
+    };
+    eventually(Duration::from_secs(20), || async {
+        (pending().await? > 0).then_some(())
+    })
+    .await
+    .ok_or_else(|| anyhow::anyhow!("the deadline was never planned"))?;
+
+    // Without a reason, the page asks for one and nothing changes.
+    let status_path = format!("{deadline_path}/status");
+    let refused = browser
+        .post_form(&status_path, &[("status", "waived"), ("version", "1")])
+        .await?;
+    assert_eq!(refused.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await?;
+    assert!(page.contains("indiquez pourquoi"), "{page}");
+    assert!(pending().await.unwrap_or_default() > 0);
+
+    let cancelled = browser
+        .post_form(
+            &status_path,
+            &[
+                ("status", "waived"),
+                ("version", "1"),
+                ("waiver_reason", "Le financeur a renoncé au bilan"),
+            ],
+        )
+        .await?;
+    assert_eq!(cancelled.status(), reqwest::StatusCode::SEE_OTHER);
+    let page = browser.page(&deadline_path).await?;
+    assert!(
+        page.contains("Annulée") && page.contains("Le financeur a renoncé au bilan"),
+        "{page}"
+    );
+    eventually(Duration::from_secs(20), || async {
+        (pending().await? == 0).then_some(())
+    })
+    .await
+    .ok_or_else(|| anyhow::anyhow!("the reminders were not withdrawn"))?;
+
+    // The day before, when the reminder would have gone: nothing.
+    let nine_tomorrow = (today + chrono::Days::new(1))
+        .and_hms_opt(9, 0, 0)
+        .and_then(|at| at.and_local_timezone(paris).earliest())
+        .map(|at| at.with_timezone(&Utc))
+        .ok_or_else(|| anyhow::anyhow!("no 09:00 tomorrow"))?;
+    platform
+        .clock
+        .advance(nine_tomorrow - maillage_notification::Clock::now(&*platform.clock));
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        platform.sink.received()?.len(),
+        0,
+        "no email after cancelling"
+    );
+    Ok(())
+}

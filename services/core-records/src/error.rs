@@ -21,6 +21,9 @@ pub enum Error {
     Database(#[from] sqlx::Error),
 }
 
+/// PostgreSQL's `read_only_sql_transaction`.
+const READ_ONLY: &str = "25006";
+
 impl Error {
     pub fn field(field: &str, message: &str) -> Self {
         Self::Validation(vec![FieldError::new(field, message)])
@@ -55,6 +58,11 @@ impl IntoResponse for Error {
             .with_detail(format!(
                 "Rechargez la fiche (version actuelle : {current}) puis refaites votre modification."
             )),
+            // A checked-only request passed every check and reached its first write,
+            // which its read-only transaction refused: nothing was written.
+            Self::Database(sqlx::Error::Database(db)) if db.code().as_deref() == Some(READ_ONLY) => {
+                return StatusCode::NO_CONTENT.into_response();
+            }
             Self::Database(error) => {
                 // Logged in full here, never shown to the client.
                 tracing::error!(%error, "database error");

@@ -1,13 +1,19 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use maillage_identity::{IDENTITY_HEADER, InternalIdentity};
+use maillage_identity::{CHECK_ONLY_HEADER, IDENTITY_HEADER, InternalIdentity};
 use sqlx::{Postgres, Transaction};
 
 use crate::Error;
 use crate::state::AppState;
 
-/// The verified identity of the caller: the only source of tenant, user and role.
-pub struct Identity(pub InternalIdentity);
+/// The verified identity of the caller: the only source of tenant, user and role; and
+/// whether the request only asks what its body would be refused for (`CHECK_ONLY_HEADER`).
+pub struct Identity(pub InternalIdentity, CheckOnly);
+
+/// A request that is checked and never written: its transaction is read-only, so that
+/// PostgreSQL itself refuses the first write once every check has passed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct CheckOnly(bool);
 
 impl FromRequestParts<AppState> for Identity {
     type Rejection = Error;
@@ -23,7 +29,8 @@ impl FromRequestParts<AppState> for Identity {
             Error::Unauthenticated
         })?;
         maillage_runtime::record_actor(&identity.tenant_id, &identity.user_id);
-        Ok(Self(identity))
+        let check_only = parts.headers.contains_key(CHECK_ONLY_HEADER);
+        Ok(Self(identity, CheckOnly(check_only)))
     }
 }
 
@@ -49,6 +56,19 @@ impl Identity {
     /// The request's one transaction, scoped to the caller's tenant and made in their
     /// name (for the histories kept by triggers).
     pub async fn begin(&self, state: &AppState) -> Result<Transaction<'static, Postgres>, Error> {
-        Ok(maillage_db::begin_tenant_as(&state.pool, self.0.tenant_id, self.0.user_id).await?)
+        let mut tx =
+            maillage_db::begin_tenant_as(&state.pool, self.0.tenant_id, self.0.user_id).await?;
+        if self.checks_only() {
+            sqlx::query("set transaction read only")
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(tx)
+    }
+
+    /// Whether the request is only checked (see `CheckOnly`): rows are then read without
+    /// being locked, which a read-only transaction cannot do.
+    pub fn checks_only(&self) -> bool {
+        self.1 == CheckOnly(true)
     }
 }

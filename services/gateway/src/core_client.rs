@@ -1,7 +1,7 @@
 //! Calls to core-records, on behalf of a member, with a signed internal identity and the
 //! request id, so that one request can be followed across both services' logs.
 
-use maillage_identity::{IDENTITY_HEADER, IdentityKey, InternalIdentity};
+use maillage_identity::{CHECK_ONLY_HEADER, IDENTITY_HEADER, IdentityKey, InternalIdentity};
 use maillage_problem::Problem;
 use maillage_runtime::REQUEST_ID_HEADER;
 use reqwest::{Method, RequestBuilder, StatusCode};
@@ -154,5 +154,35 @@ impl CoreRecords {
             return Ok(Err(response.json().await?));
         }
         Ok(Ok(response.error_for_status()?.json().await?))
+    }
+
+    /// Asks what `body` would be refused for, writing nothing (`CHECK_ONLY_HEADER`): the
+    /// refusal, or none when the checks pass (204) or could not be run (the record is
+    /// gone, the version moved on: the real send will say so).
+    pub async fn check(
+        &self,
+        member: &Member,
+        method: Method,
+        path: &str,
+        body: &impl Serialize,
+        if_match: Option<i64>,
+    ) -> Result<Option<Problem>, Error> {
+        let mut request = self
+            .request(member, method, path)?
+            .header(CHECK_ONLY_HEADER, "1")
+            .json(body);
+        if let Some(version) = if_match {
+            request = request.header(reqwest::header::IF_MATCH, format!("\"{version}\""));
+        }
+        let response = request.send().await?;
+        match response.status() {
+            StatusCode::UNPROCESSABLE_ENTITY => Ok(Some(response.json().await?)),
+            status if status.is_client_error() => Ok(None),
+            // A server error fails the page as any other would.
+            _ => {
+                response.error_for_status()?;
+                Ok(None)
+            }
+        }
     }
 }

@@ -15,6 +15,7 @@ pub mod network;
 pub mod privacy;
 pub mod target;
 pub mod text;
+pub mod working_days;
 pub mod workspace;
 
 pub use kinds::TenantKind;

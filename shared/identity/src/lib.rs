@@ -12,6 +12,10 @@ use uuid::Uuid;
 /// The header that carries the token between services.
 pub const IDENTITY_HEADER: &str = "x-maillage-identity";
 
+/// Set by the gateway on a write it only wants checked: core-records answers with what
+/// the body is refused for (422), or 204 when nothing is, and writes nothing.
+pub const CHECK_ONLY_HEADER: &str = "x-maillage-check-only";
+
 const ISSUER: &str = "maillage-gateway";
 const AUDIENCE: &str = "maillage-core-records";
 /// Long enough for one internal call, short enough that a leaked token is soon useless.

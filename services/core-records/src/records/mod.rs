@@ -99,7 +99,7 @@ use maillage_runtime::api::ApiRouter;
 use self::checks::{Checks, present};
 use self::record::{
     Binnable, Change, Deletable, MergeInput, Mergeable, Record, bin, check_version, created,
-    delete, etag, expected_version, lock, merge, read, restore, the_one,
+    delete, etag, expected_version, lock, lock_for, merge, read, restore, the_one,
 };
 use crate::state::AppState;
 

@@ -30,6 +30,19 @@ pub(super) async fn lock<T: Record>(
         .ok_or(Error::NotFound)
 }
 
+/// `lock` for a change `identity` asks, except when it is only checked: its read-only
+/// transaction may not lock rows, and it writes nothing the lock would protect.
+pub(super) async fn lock_for<T: Record>(
+    conn: &mut PgConnection,
+    identity: &Identity,
+    id: Uuid,
+) -> Result<(), Error> {
+    if identity.checks_only() {
+        return Ok(());
+    }
+    lock::<T>(conn, identity.0.tenant_id, id).await
+}
+
 /// A record of the tenant that the API reads, updates and deletes by id.
 pub(super) trait Record: Serialize + Send + Sync + Sized + 'static {
     /// Locks one by tenant and id (`lock`).
@@ -196,7 +209,7 @@ impl<'a, T: Record> Change<'a, T> {
         let expected = expected_version(headers)?;
         let tenant_id = identity.0.tenant_id;
         let mut tx = identity.begin(state).await?;
-        lock::<T>(&mut tx, tenant_id, key.id()).await?;
+        lock_for::<T>(&mut tx, identity, key.id()).await?;
         let before = T::fetch(&mut tx, tenant_id, key).await?;
         check_version(expected, before.version())?;
         Ok(Self {

@@ -450,3 +450,102 @@ async fn admins_define_custom_fields_and_every_write_respects_them() -> TestResu
     assert_eq!(status, StatusCode::OK, "{written}");
     Ok(())
 }
+
+/// What the gateway's forms ask before they say everything wrong at once: a write sent
+/// only to be checked (`x-maillage-check-only`) answers 422 with every refused field, or
+/// 204 when nothing is refused, and writes nothing either way — creations, changes and
+/// series alike.
+#[tokio::test]
+async fn a_write_sent_only_to_be_checked_is_answered_and_writes_nothing() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    let person = app
+        .person(
+            &editor,
+            json!({"given_name": "Inès", "family_name": "Quérard"}),
+        )
+        .await?;
+    let person_id = id_of(&person);
+    let deadline = app
+        .create(
+            &editor,
+            "/v1/deadlines",
+            json!({"title": "Bilan", "due_at": "2027-03-31T15:00:00Z"}),
+        )
+        .await?;
+    let deadline_id = id_of(&deadline);
+    let rows = || async {
+        sqlx::query_scalar::<_, i64>(
+            "select (select count(*) from people) + (select count(*) from reporting_deadlines)
+                    + (select count(*) from audit_log) + (select count(*) from outbox)
+                    + (select sum(version) from people) + (select sum(version) from reporting_deadlines)",
+        )
+        .fetch_one(&app.db.owner)
+        .await
+    };
+    let before = rows().await?;
+    let checked = |method: Method, path: &str, body: Value| {
+        let request = app.request(&editor, method, path).map(|r| {
+            r.header("x-maillage-check-only", "1")
+                .header("if-match", "\"1\"")
+                .json(&body)
+        });
+        async move {
+            let response = request?.send().await?;
+            let status = response.status();
+            anyhow::Ok((
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            ))
+        }
+    };
+    let cases = [
+        (
+            Method::POST,
+            "/v1/people".to_owned(),
+            json!({"given_name": "Noé", "family_name": "Girard"}),
+        ),
+        (
+            Method::POST,
+            "/v1/deadlines".to_owned(),
+            json!({"title": "Point", "due_at": "2027-01-31T16:00:00Z",
+                   "recurrence": {"frequency": "monthly", "count": 3}}),
+        ),
+        (
+            Method::PATCH,
+            format!("/v1/people/{person_id}"),
+            json!({"family_name": "Girard"}),
+        ),
+        (
+            Method::PATCH,
+            format!("/v1/deadlines/{deadline_id}"),
+            json!({"title": "Bilan final"}),
+        ),
+    ];
+    for (method, path, body) in cases {
+        let (status, answer) = checked(method.clone(), &path, body).await?;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{method} {path}: {answer}");
+    }
+    // Refused: every field at once.
+    let (status, problem) = checked(
+        Method::POST,
+        "/v1/deadlines",
+        json!({"title": " ", "due_at": null, "status": "lost"}),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        each(&problem["errors"], "field"),
+        ["title", "due_at", "status"]
+    );
+    let (status, problem) = checked(
+        Method::PATCH,
+        &format!("/v1/people/{person_id}"),
+        json!({"family_name": "", "email": "pas-un-email"}),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(each(&problem["errors"], "field").len(), 2, "{problem}");
+    assert_eq!(rows().await?, before, "nothing was written");
+    Ok(())
+}

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::editing::{EntryPages, FormTarget, RecordForm, entry_routes};
+use super::editing::{Added, EntryPages, FormTarget, RecordForm, add, entry_routes};
 use super::record_parts::{activity_label, record_name};
 use super::{
     Choice, FormErrors, Layout, back_in_workspace, page, page_with_status, tenant_zone,
@@ -95,6 +95,16 @@ pub struct Activity {
 impl RecordForm for ActivityForm {
     type Stored = Activity;
 
+    fn labels() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("kind", "Type"),
+            ("subject", "Objet (obligatoire)"),
+            ("date", "Date"),
+            ("time", "Heure"),
+            ("body", "Compte rendu, notes"),
+        ]
+    }
+
     fn of(stored: Activity, member: &Member) -> (Self, i64) {
         let when = match (stored.kind.as_str(), stored.due_at) {
             ("task", Some(due)) => due,
@@ -115,8 +125,13 @@ impl RecordForm for ActivityForm {
 
     /// A task is due at the date and time typed (and noted when it was); anything else
     /// took place then, and has no due date nor done state.
-    fn body(&self, member: &Member) -> Result<serde_json::Value, FormErrors> {
-        let when = typed_instant(member, (&self.date, "date"), (&self.time, "time"))?;
+    fn body(&self, member: &Member) -> (serde_json::Value, FormErrors) {
+        let mut refused = FormErrors::default();
+        let when = refused.keep(typed_instant(
+            member,
+            (&self.date, "date"),
+            (&self.time, "time"),
+        ));
         let mut body = json!({
             "kind": self.kind,
             "subject": self.subject.trim(),
@@ -129,7 +144,7 @@ impl RecordForm for ActivityForm {
             body["due_at"] = json!(null);
             body["done"] = json!(false);
         }
-        Ok(body)
+        (body, refused)
     }
 
     fn values(&self) -> Vec<(&'static str, String)> {
@@ -235,25 +250,13 @@ async fn create(
     Path((_slug, id)): Path<(String, Uuid)>,
     Form(form): Form<ActivityForm>,
 ) -> Result<Response, Error> {
-    let errors = match form.body(&member) {
-        Err(errors) => errors,
-        Ok(mut body) => {
-            body["links"] = json!({ collection: [id] });
-            match state
-                .core
-                .send::<serde_json::Value>(&member, Method::POST, "/v1/activities", &body, None)
-                .await?
-            {
-                Ok(_) => {
-                    let back = format!("/t/{}/{collection}/{id}#historique", member.tenant.slug);
-                    return Ok(Redirect::to(&back).into_response());
-                }
-                Err(problem) if problem.status == 422 => {
-                    FormErrors::from_problem(problem, &RENAMES)
-                }
-                Err(problem) => return Err(Error::Refused(problem)),
-            }
+    let attach = |body: &mut serde_json::Value| body["links"] = json!({ collection: [id] });
+    let errors = match add(&state, &member, ("activities", &form), &RENAMES, attach).await? {
+        Added::Saved(_) => {
+            let back = format!("/t/{}/{collection}/{id}#historique", member.tenant.slug);
+            return Ok(Redirect::to(&back).into_response());
         }
+        Added::Refused(errors) => errors,
     };
     let name = record_name(&state, &member, collection, id).await?;
     let target = FormTarget::adding_to(&member, (collection, id), NOTING, &name);

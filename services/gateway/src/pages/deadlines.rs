@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/t/{slug}/deadlines/{id}", get(show))
         .merge(form_routes::<DeadlineForm>())
         .route("/t/{slug}/deadlines/{id}/status", post(change_status))
+        .route("/t/{slug}/deadlines/{id}/delete", post(delete))
 }
 
 /// A deadline as core-records returns it.
@@ -46,6 +47,7 @@ pub struct Deadline {
     status: String,
     submitted_at: Option<DateTime<Utc>>,
     submission_reference: Option<String>,
+    waiver_reason: Option<String>,
     notes: String,
     occurrence: Option<i64>,
     recurrence: Option<String>,
@@ -72,6 +74,8 @@ pub struct DeadlineRow {
     pub status_label: &'static str,
     pub submitted: Option<String>,
     pub submission_reference: Option<String>,
+    /// Why it was cancelled, when it was.
+    pub waiver_reason: Option<String>,
     pub notes: String,
     /// "Occurrence 2 d'une série trimestrielle", for a recurring report.
     pub series: Option<String>,
@@ -94,7 +98,7 @@ pub const STATUSES: &[(&str, &str)] = &[
     ("upcoming", "À venir"),
     ("late", "En retard"),
     ("submitted", "Rendu"),
-    ("waived", "Dispensé"),
+    ("waived", "Annulée"),
 ];
 
 /// Who a deadline is "mine" for: its responsibles.
@@ -122,6 +126,7 @@ impl DeadlineRow {
             status: deadline.status,
             submitted: deadline.submitted_at.map(|at| local_datetime(at, zone)),
             submission_reference: deadline.submission_reference,
+            waiver_reason: deadline.waiver_reason,
             notes: deadline.notes,
             responsible_user_ids: deadline.responsible_user_ids,
             version: deadline.version,
@@ -200,6 +205,9 @@ pub struct DeadlineForm {
     /// Adding: `YYYY-MM-DD`, the last day a repeated report may fall on.
     #[serde(default)]
     repeat_until: String,
+    /// Adding a series: occurrences on a weekend or a public holiday move to the working
+    /// day before (a checkbox).
+    working_days: Option<String>,
     /// Changing one of a series: "following" passes the title, funder and notes on to
     /// the later ones.
     scope: Option<String>,
@@ -229,6 +237,8 @@ impl Default for DeadlineForm {
             notes: String::new(),
             repeat: String::new(),
             repeat_until: String::new(),
+            // A report is rarely expected on a Sunday: proposed, and can be unticked.
+            working_days: Some("1".into()),
             scope: None,
             responsible: Vec::new(),
             responsibles_listed: None,
@@ -240,6 +250,21 @@ impl Default for DeadlineForm {
 
 impl RecordForm for DeadlineForm {
     type Stored = Deadline;
+
+    fn labels() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("title", "Rapport attendu (obligatoire)"),
+            ("funder_id", "Financeur"),
+            ("project_id", "Pour le projet"),
+            ("partnership_id", "Pour le partenariat"),
+            ("responsible", "Responsables"),
+            ("due_date", "À rendre le (obligatoire)"),
+            ("due_time", "à (heure)"),
+            ("repeat", "Répéter"),
+            ("repeat_until", "Répéter jusqu'au (fin de la convention)"),
+            ("notes", "Notes"),
+        ]
+    }
 
     fn of(stored: Deadline, member: &Member) -> (Self, i64) {
         let due = stored.due_at.with_timezone(&tenant_zone(member));
@@ -273,12 +298,13 @@ impl RecordForm for DeadlineForm {
     }
 
     /// The due date-time read in the tenant's zone; a series when adding a repeated one.
-    fn body(&self, member: &Member) -> Result<serde_json::Value, FormErrors> {
-        let due_at = typed_instant(
+    fn body(&self, member: &Member) -> (serde_json::Value, FormErrors) {
+        let mut refused = FormErrors::default();
+        let due_at = refused.keep(typed_instant(
             member,
             (&self.due_date, "due_date"),
             (&self.due_time, "due_time"),
-        )?;
+        ));
         let mut body = json!({
             "title": self.title.trim(),
             "funder_id": blank_is_none(&self.funder_id),
@@ -296,15 +322,20 @@ impl RecordForm for DeadlineForm {
             body["responsible_user_ids"] = json!(chosen);
         }
         if !self.repeat.is_empty() {
-            let until = blank_is_none(&self.repeat_until).ok_or_else(|| {
-                FormErrors::field(
+            let until = blank_is_none(&self.repeat_until);
+            if until.is_none() {
+                refused.insert(
                     "repeat_until",
-                    "indiquez jusqu'à quelle date répéter l'échéance",
-                )
-            })?;
-            body["recurrence"] = json!({"frequency": self.repeat, "until": until});
+                    "indiquez jusqu'à quelle date répéter l'échéance".into(),
+                );
+            }
+            body["recurrence"] = json!({
+                "frequency": self.repeat,
+                "until": until,
+                "working_days": self.working_days.is_some(),
+            });
         }
-        Ok(body)
+        (body, refused)
     }
 
     fn values(&self) -> Vec<(&'static str, String)> {
@@ -534,9 +565,13 @@ struct StatusForm {
     status: String,
     #[serde(default)]
     submission_reference: String,
+    /// Why it is cancelled (status waived): required by the page.
+    #[serde(default)]
+    waiver_reason: String,
     version: i64,
 }
 
+/// Marks the deadline submitted, cancelled (with its reason: reminders stop) or owed again.
 async fn change_status(
     State(state): State<AppState>,
     Editor(member): Editor,
@@ -544,8 +579,28 @@ async fn change_status(
     Form(form): Form<StatusForm>,
 ) -> Result<Response, Error> {
     let path = format!("/v1/deadlines/{id}");
-    let reference = Some(form.submission_reference.trim()).filter(|r| !r.is_empty());
-    let body = json!({ "status": form.status, "submission_reference": reference });
+    let refused = |errors: FormErrors| async {
+        let deadline: Deadline = state.core.get(&member, &path).await?;
+        page_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &DeadlinePage::new(&state, &member, deadline, errors).await?,
+        )
+    };
+    let reason = blank_is_none(&form.waiver_reason);
+    if form.status == "waived" && reason.is_none() {
+        return refused(FormErrors::field(
+            "waiver_reason",
+            "indiquez pourquoi l'échéance est annulée",
+        ))
+        .await;
+    }
+    let mut body = json!({
+        "status": form.status,
+        "submission_reference": blank_is_none(&form.submission_reference),
+    });
+    if form.status == "waived" {
+        body["waiver_reason"] = json!(reason);
+    }
     match state
         .core
         .send::<Deadline>(&member, Method::PATCH, &path, &body, Some(form.version))
@@ -555,17 +610,60 @@ async fn change_status(
             Ok(Redirect::to(&format!("/t/{}/deadlines/{id}", member.tenant.slug)).into_response())
         }
         Err(problem) => {
+            let (status, errors) = FormErrors::refusal(problem);
             let deadline: Deadline = state.core.get(&member, &path).await?;
             page_with_status(
-                StatusCode::CONFLICT,
-                &DeadlinePage::new(
-                    &state,
-                    &member,
-                    deadline,
-                    FormErrors::from_problem(problem, &[]),
-                )
-                .await?,
+                status,
+                &DeadlinePage::new(&state, &member, deadline, errors).await?,
             )
         }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct DeleteForm {
+    /// "following": this deadline and the later ones of its series.
+    #[serde(default)]
+    scope: String,
+    /// Set once the person confirmed.
+    confirmed: Option<String>,
+}
+
+/// The page that asks before a deadline entered by mistake is deleted for good.
+#[derive(Template)]
+#[template(path = "deadline_delete.html")]
+struct DeleteDeadlinePage {
+    layout: Layout,
+    deadline: DeadlineRow,
+}
+
+/// Deleting is for good (audited, reminders withdrawn): the first press asks to confirm
+/// (and, for one of a series, whether the following go too), the second deletes.
+async fn delete(
+    State(state): State<AppState>,
+    Editor(member): Editor,
+    Path((_slug, id)): Path<(String, Uuid)>,
+    Form(form): Form<DeleteForm>,
+) -> Result<Response, Error> {
+    let path = format!("/v1/deadlines/{id}");
+    if form.confirmed.is_none() {
+        let deadline: Deadline = state.core.get(&member, &path).await?;
+        return page(&DeleteDeadlinePage {
+            layout: Layout::of(&member, "deadlines"),
+            deadline: DeadlineRow::of(deadline, &member),
+        });
+    }
+    let scope = if form.scope == "following" {
+        "?scope=following"
+    } else {
+        ""
+    };
+    match state
+        .core
+        .delete(&member, &format!("{path}{scope}"), None)
+        .await?
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/t/{}/deadlines", member.tenant.slug)).into_response()),
+        Err(problem) => Err(Error::Refused(problem)),
     }
 }

@@ -11,12 +11,11 @@ use axum::routing::get;
 use chrono::{NaiveDate, Utc};
 use maillage_domain::kinds::EngagementKind;
 use maillage_problem::Path;
-use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::editing::{EntryPages, FormTarget, RecordForm, blank_is_none, entry_routes};
+use super::editing::{Added, EntryPages, FormTarget, RecordForm, add, blank_is_none, entry_routes};
 use super::record_parts::{Listing, record_name};
 use super::{
     Choice, FormErrors, Layout, cents_typed, duration, page_with_status, tenant_zone, typed_cents,
@@ -103,6 +102,18 @@ pub struct Engagement {
 impl RecordForm for EngagementForm {
     type Stored = Engagement;
 
+    fn labels() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("kind", "Type"),
+            ("occurred_on", "Date"),
+            ("amount", "Montant en euros (sauf bénévolat)"),
+            ("duration", "Durée du bénévolat (par exemple 2 h 30)"),
+            ("project_id", "Pour le projet"),
+            ("campaign", "Campagne (appel aux dons, fête de quartier…)"),
+            ("notes", "Notes"),
+        ]
+    }
+
     fn of(stored: Engagement, _member: &Member) -> (Self, i64) {
         let form = Self {
             kind: stored.kind,
@@ -126,7 +137,8 @@ impl RecordForm for EngagementForm {
 
     /// An amount for anything but volunteering, a duration for it; who gave is not the
     /// form's to change.
-    fn body(&self, _member: &Member) -> Result<serde_json::Value, FormErrors> {
+    fn body(&self, _member: &Member) -> (serde_json::Value, FormErrors) {
+        let mut refused = FormErrors::default();
         let mut body = json!({
             "kind": self.kind,
             "occurred_on": blank_is_none(&self.occurred_on),
@@ -135,20 +147,20 @@ impl RecordForm for EngagementForm {
             "notes": self.notes,
         });
         if self.kind == "volunteering" {
-            let minutes = typed_minutes(&self.duration).map_err(|()| {
+            let minutes = refused.keep(typed_minutes(&self.duration).map_err(|()| {
                 FormErrors::field("duration", "indiquez une durée, par exemple 2 h 30 ou 1,5")
-            })?;
+            }));
             body["minutes"] = json!(minutes);
         } else {
-            let cents = typed_cents(&self.amount).map_err(|()| {
+            let cents = refused.keep(typed_cents(&self.amount).map_err(|()| {
                 FormErrors::field(
                     "amount",
                     "indiquez un montant en euros, par exemple 50 ou 12,50",
                 )
-            })?;
+            }));
             body["amount_cents"] = json!(cents);
         }
-        Ok(body)
+        (body, refused)
     }
 
     fn values(&self) -> Vec<(&'static str, String)> {
@@ -280,25 +292,13 @@ async fn create(
     Path((_slug, id)): Path<(String, Uuid)>,
     Form(form): Form<EngagementForm>,
 ) -> Result<Response, Error> {
-    let errors = match form.body(&member) {
-        Err(errors) => errors,
-        Ok(mut body) => {
-            body[contributor] = json!(id);
-            match state
-                .core
-                .send::<serde_json::Value>(&member, Method::POST, "/v1/engagements", &body, None)
-                .await?
-            {
-                Ok(_) => {
-                    let back = format!("/t/{}/{collection}/{id}#engagements", member.tenant.slug);
-                    return Ok(Redirect::to(&back).into_response());
-                }
-                Err(problem) if problem.status == 422 => {
-                    FormErrors::from_problem(problem, &RENAMES)
-                }
-                Err(problem) => return Err(Error::Refused(problem)),
-            }
+    let attach = |body: &mut serde_json::Value| body[contributor] = json!(id);
+    let errors = match add(&state, &member, ("engagements", &form), &RENAMES, attach).await? {
+        Added::Saved(_) => {
+            let back = format!("/t/{}/{collection}/{id}#engagements", member.tenant.slug);
+            return Ok(Redirect::to(&back).into_response());
         }
+        Added::Refused(errors) => errors,
     };
     let name = record_name(&state, &member, collection, id).await?;
     let target = FormTarget::adding_to(&member, (collection, id), RECORDING, &name);

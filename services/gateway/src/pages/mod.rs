@@ -13,6 +13,7 @@ mod editing;
 mod engagements;
 mod evaluations;
 mod exports;
+mod form_errors;
 mod home;
 mod import_templates;
 mod imports;
@@ -37,9 +38,8 @@ mod sign_in;
 mod tags;
 mod targets;
 
+pub use form_errors::FormErrors;
 pub(crate) use members::role_label;
-
-use std::collections::HashMap;
 
 use askama::Template;
 use axum::Router;
@@ -48,7 +48,6 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Locale, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use maillage_problem::Problem;
 
 use crate::Error;
 use crate::membership::Member;
@@ -57,6 +56,10 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/static/app.css", get(stylesheet))
+        .route(
+            "/static/layout.js",
+            get(|| script(include_str!("../../static/layout.js"))),
+        )
         .route(
             "/static/network.js",
             get(|| script(include_str!("../../static/network.js"))),
@@ -188,69 +191,6 @@ impl Layout {
                 .logo_changed_at
                 .map(|changed_at| crate::workspace_logo::address(&member.tenant.slug, changed_at)),
         }
-    }
-}
-
-/// Field messages of a refused form, and the sentence that sums them up.
-#[derive(Default)]
-pub struct FormErrors {
-    pub summary: Option<String>,
-    fields: HashMap<String, String>,
-}
-
-impl FormErrors {
-    /// `renames` maps API field names to the form's, where they differ.
-    pub fn from_problem(problem: Problem, renames: &[(&str, &str)]) -> Self {
-        let fields = problem
-            .errors
-            .into_iter()
-            .map(|e| {
-                let field = renames
-                    .iter()
-                    .find(|(api, _)| *api == e.field)
-                    .map(|(_, form)| (*form).to_owned())
-                    .unwrap_or(e.field);
-                (field, e.message)
-            })
-            .collect();
-        let summary = match problem.detail {
-            Some(detail) => format!("{} {detail}", problem.title),
-            None => problem.title,
-        };
-        Self {
-            summary: Some(summary),
-            fields,
-        }
-    }
-
-    /// A refused form's page: the problem's status (422 when it names none) and its
-    /// messages.
-    pub fn refusal(problem: Problem) -> (StatusCode, Self) {
-        let status =
-            StatusCode::from_u16(problem.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-        (status, Self::from_problem(problem, &[]))
-    }
-
-    pub fn field(field: &str, message: &str) -> Self {
-        let mut errors = Self::summary("Certains champs sont invalides.");
-        errors.insert(field, message.into());
-        errors
-    }
-
-    /// The sentence alone; fields are added with `insert`.
-    pub fn summary(summary: &str) -> Self {
-        Self {
-            summary: Some(summary.into()),
-            fields: HashMap::new(),
-        }
-    }
-
-    pub fn insert(&mut self, field: &str, message: String) {
-        self.fields.insert(field.into(), message);
-    }
-
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.fields.get(field).map(String::as_str)
     }
 }
 

@@ -107,10 +107,12 @@ async fn list(
 }
 
 /// The form as typed: strings, checked by core-records.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct OrganisationForm {
     #[serde(default)]
     name: String,
+    /// Chosen by the person, blank on a new form: a default would be a guess
+    /// ("Financeur" was, wrongly).
     #[serde(default)]
     kind: String,
     #[serde(default)]
@@ -130,24 +132,22 @@ pub struct OrganisationForm {
     version: Option<String>,
 }
 
-impl Default for OrganisationForm {
-    fn default() -> Self {
-        Self {
-            name: String::new(),
-            kind: "funder".into(),
-            sector: String::new(),
-            territory: String::new(),
-            contact: ContactFields::default(),
-            custom: CustomValues::default(),
-            website: String::new(),
-            notes: String::new(),
-            version: None,
-        }
-    }
-}
-
 impl RecordForm for OrganisationForm {
     type Stored = OrganisationDetail;
+
+    fn labels() -> Vec<(&'static str, &'static str)> {
+        [
+            ("name", "Nom (obligatoire)"),
+            ("kind", "Type (obligatoire)"),
+            ("sector", "Secteur (social, culture, sport…)"),
+            ("territory", "Territoire (quartier, commune, département…)"),
+            ("website", "Site web (https://…)"),
+            ("notes", "Notes"),
+        ]
+        .into_iter()
+        .chain(ContactFields::LABELS)
+        .collect()
+    }
 
     fn of(stored: OrganisationDetail, _member: &Member) -> (Self, i64) {
         let form = Self {
@@ -164,17 +164,21 @@ impl RecordForm for OrganisationForm {
         (form, stored.version)
     }
 
-    fn body(&self, _member: &Member) -> Result<serde_json::Value, FormErrors> {
+    fn body(&self, _member: &Member) -> (serde_json::Value, FormErrors) {
+        let mut refused = FormErrors::default();
         let mut body = serde_json::Map::new();
         body.insert("name".into(), self.name.trim().into());
+        if self.kind.is_empty() {
+            refused.insert("kind", "choisissez le type d'organisation".into());
+        }
         body.insert("kind".into(), self.kind.as_str().into());
         body.insert("sector".into(), self.sector.trim().into());
         body.insert("territory".into(), self.territory.trim().into());
         self.contact.add_to(&mut body);
-        self.custom.add_to(&mut body)?;
+        refused.keep(self.custom.add_to(&mut body));
         body.insert("website".into(), self.website.trim().into());
         body.insert("notes".into(), self.notes.as_str().into());
-        Ok(body.into())
+        (body.into(), refused)
     }
 
     fn values(&self) -> Vec<(&'static str, String)> {
@@ -229,7 +233,11 @@ impl FormPages for OrganisationForm {
         Ok(OrganisationFormPage {
             layout: Layout::of(member, "organisations"),
             custom: form.custom.inputs(&fields),
-            kinds: Choice::list(OrganisationKind::CHOICES.iter().copied(), &form.kind),
+            kinds: Choice::list(
+                std::iter::once(("", "— Choisissez le type —"))
+                    .chain(OrganisationKind::CHOICES.iter().copied()),
+                &form.kind,
+            ),
             target,
             form,
             errors,

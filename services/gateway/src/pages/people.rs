@@ -90,6 +90,23 @@ pub struct PersonForm {
 impl RecordForm for PersonForm {
     type Stored = PersonDetail;
 
+    fn labels() -> Vec<(&'static str, &'static str)> {
+        [
+            ("family_name", "Nom (obligatoire)"),
+            ("given_name", "Prénom"),
+            ("consent_basis", "Base légale"),
+            ("consent_on", "Date du consentement"),
+            (
+                "consent_source",
+                "Recueilli comment (formulaire d'adhésion, salon…)",
+            ),
+            ("notes", "Notes"),
+        ]
+        .into_iter()
+        .chain(ContactFields::LABELS)
+        .collect()
+    }
+
     fn of(stored: PersonDetail, _member: &Member) -> (Self, i64) {
         let form = Self {
             contact: ContactFields::of(&stored.emails, &stored.phones, stored.address),
@@ -106,12 +123,13 @@ impl RecordForm for PersonForm {
         (form, stored.version)
     }
 
-    fn body(&self, _member: &Member) -> Result<serde_json::Value, FormErrors> {
+    fn body(&self, _member: &Member) -> (serde_json::Value, FormErrors) {
+        let mut refused = FormErrors::default();
         let mut body = serde_json::Map::new();
         body.insert("given_name".into(), self.given_name.trim().into());
         body.insert("family_name".into(), self.family_name.trim().into());
         self.contact.add_to(&mut body);
-        self.custom.add_to(&mut body)?;
+        refused.keep(self.custom.add_to(&mut body));
         body.insert("email_consent".into(), self.email_consent.is_some().into());
         body.insert(
             "consent_basis".into(),
@@ -120,7 +138,7 @@ impl RecordForm for PersonForm {
         body.insert("consent_on".into(), blank_is_none(&self.consent_on).into());
         body.insert("consent_source".into(), self.consent_source.trim().into());
         body.insert("notes".into(), self.notes.as_str().into());
-        Ok(body.into())
+        (body.into(), refused)
     }
 
     fn values(&self) -> Vec<(&'static str, String)> {

@@ -175,7 +175,8 @@ impl RecordForm for PlanForm {
 
     /// Milestones keep their identity (and their reminders) by their id; an amount that
     /// is not one is refused on its line.
-    fn body(&self, _member: &Member) -> Result<serde_json::Value, FormErrors> {
+    fn body(&self, _member: &Member) -> (serde_json::Value, FormErrors) {
+        let mut refused = FormErrors::default();
         let milestones: Vec<serde_json::Value> = self
             .milestone_lines(0)
             .iter()
@@ -203,11 +204,12 @@ impl RecordForm for PlanForm {
             };
             budget_lines.push(json!({
                 "label": line.label,
-                "planned_cents": amount(line.planned, "budget_planned")?,
-                "actual_cents": amount(line.actual, "budget_actual")?,
+                "planned_cents": refused.keep(amount(line.planned, "budget_planned")),
+                "actual_cents": refused.keep(amount(line.actual, "budget_actual")),
             }));
         }
-        Ok(json!({ "milestones": milestones, "budget_lines": budget_lines }))
+        let body = json!({ "milestones": milestones, "budget_lines": budget_lines });
+        (body, refused)
     }
 
     fn values(&self) -> Vec<(&'static str, String)> {

@@ -253,6 +253,18 @@ impl Default for ProjectForm {
 impl RecordForm for ProjectForm {
     type Stored = Project;
 
+    fn labels() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("name", "Nom (obligatoire)"),
+            ("status", "État"),
+            ("territory", "Territoire (quartier, commune…)"),
+            ("target_population", "Public visé"),
+            ("starts_on", "Début"),
+            ("ends_on", "Fin"),
+            ("description", "Description"),
+        ]
+    }
+
     fn of(stored: Project, _member: &Member) -> (Self, i64) {
         let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
         let form = Self {
@@ -269,8 +281,8 @@ impl RecordForm for ProjectForm {
     }
 
     /// A date left blank is no date.
-    fn body(&self, _member: &Member) -> Result<serde_json::Value, FormErrors> {
-        Ok(json!({
+    fn body(&self, _member: &Member) -> (serde_json::Value, FormErrors) {
+        let body = json!({
             "name": self.name.trim(),
             "status": self.status,
             "territory": self.territory.trim(),
@@ -278,7 +290,8 @@ impl RecordForm for ProjectForm {
             "starts_on": blank_is_none(&self.starts_on),
             "ends_on": blank_is_none(&self.ends_on),
             "description": self.description,
-        }))
+        });
+        (body, FormErrors::default())
     }
 
     fn values(&self) -> Vec<(&'static str, String)> {

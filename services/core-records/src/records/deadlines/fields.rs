@@ -35,6 +35,11 @@ pub struct DeadlineInput {
     #[serde(default, deserialize_with = "present")]
     #[schema(max_length = 200)]
     submission_reference: Option<Option<String>>,
+    /// Why the deadline is no longer owed, with `status` waived (kept while it stays
+    /// waived, cleared when it is reopened or submitted).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(max_length = 500)]
+    waiver_reason: Option<Option<String>>,
     responsible_user_ids: Option<Vec<Uuid>>,
     #[serde(default, deserialize_with = "present")]
     project_id: Option<Option<Uuid>>,
@@ -70,6 +75,7 @@ pub(super) struct DeadlineFields {
     pub(super) status: String,
     pub(super) submitted_at: Option<DateTime<Utc>>,
     pub(super) submission_reference: Option<String>,
+    pub(super) waiver_reason: Option<String>,
     pub(super) responsible_user_ids: Vec<Uuid>,
     pub(super) project_id: Option<Uuid>,
     pub(super) partnership_id: Option<Uuid>,
@@ -85,6 +91,7 @@ impl DeadlineFields {
             status: deadline.recorded_status.clone(),
             submitted_at: deadline.submitted_at,
             submission_reference: deadline.submission_reference.clone(),
+            waiver_reason: deadline.waiver_reason.clone(),
             responsible_user_ids: deadline.responsible_user_ids.clone(),
             project_id: deadline.project_id,
             partnership_id: deadline.partnership_id,
@@ -137,6 +144,24 @@ impl DeadlineFields {
                 .as_ref()
                 .and_then(|p| p.submission_reference.clone())
         });
+        let waiver_reason = if status == "waived" {
+            let reason = input
+                .waiver_reason
+                .unwrap_or_else(|| previous.as_ref().and_then(|p| p.waiver_reason.clone()));
+            checks.optional_text("waiver_reason", reason.as_deref(), 500)
+        } else {
+            if input
+                .waiver_reason
+                .flatten()
+                .is_some_and(|r| !r.trim().is_empty())
+            {
+                checks.push(
+                    "waiver_reason",
+                    "ne s'emploie qu'avec le statut waived (échéance annulée)",
+                );
+            }
+            None
+        };
         let mut responsible_user_ids = input
             .responsible_user_ids
             .or_else(|| previous.as_ref().map(|p| p.responsible_user_ids.clone()))
@@ -173,6 +198,7 @@ impl DeadlineFields {
                 reference.as_deref(),
                 200,
             ),
+            waiver_reason,
             project_id: input
                 .project_id
                 .unwrap_or_else(|| previous.as_ref().and_then(|p| p.project_id)),

@@ -20,7 +20,7 @@ use uuid::Uuid;
 use self::fields::{DeadlineFields, DeadlineInput, NewDeadline};
 use self::model::Deadline;
 use self::queries::{fetch, fetch_many, following, tenant_zone};
-use super::{check_version, etag, expected_version, lock, read};
+use super::{check_version, etag, expected_version, lock, lock_for, read};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
@@ -209,10 +209,11 @@ async fn create(
                 recurrence::occurrences(fields.due_at, zone, &rule).map_err(Error::Validation)?;
             let series_id = Uuid::now_v7();
             sqlx::query!(
-                "insert into deadline_series (tenant_id, id, frequency) values ($1, $2, $3)",
+                "insert into deadline_series (tenant_id, id, frequency, working_days) values ($1, $2, $3, $4)",
                 tenant_id,
                 series_id,
                 rule.frequency,
+                rule.working_days,
             )
             .execute(&mut *tx)
             .await?;
@@ -224,6 +225,7 @@ async fn create(
         status: "upcoming".into(),
         submitted_at: None,
         submission_reference: None,
+        waiver_reason: None,
         ..fields.clone()
     };
     let mut first = None;
@@ -308,7 +310,7 @@ async fn update_one(
     expected: Option<i32>,
 ) -> Result<Deadline, Error> {
     let tenant_id = identity.0.tenant_id;
-    lock::<Deadline>(&mut *conn, tenant_id, id).await?;
+    lock_for::<Deadline>(&mut *conn, identity, id).await?;
     let before = fetch(&mut *conn, tenant_id, id).await?;
     if let Some(expected) = expected {
         check_version(expected, before.version)?;

@@ -17,6 +17,8 @@ pub struct Deadline {
     pub recorded_status: String,
     pub submitted_at: Option<DateTime<Utc>>,
     pub submission_reference: Option<String>,
+    /// Why a waived (cancelled) deadline is no longer owed.
+    pub waiver_reason: Option<String>,
     /// The members who answer for it and are reminded of it.
     pub responsible_user_ids: Vec<Uuid>,
     /// The project or partnership the report is owed for, if any.
@@ -29,6 +31,8 @@ pub struct Deadline {
     pub series_id: Option<Uuid>,
     pub occurrence: Option<i32>,
     pub recurrence: Option<String>,
+    /// For a series: whether its occurrences are kept on working days.
+    pub working_days: Option<bool>,
     pub notes: String,
     pub version: i32,
     pub created_at: DateTime<Utc>,

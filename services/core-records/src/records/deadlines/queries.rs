@@ -25,8 +25,8 @@ impl DeadlineFields {
                 sqlx::query!(
                     r#"insert into reporting_deadlines
                            (tenant_id, id, title, funder_id, due_at, status, submitted_at, submission_reference,
-                            notes, project_id, partnership_id, series_id, occurrence)
-                       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"#,
+                            notes, project_id, partnership_id, series_id, occurrence, waiver_reason)
+                       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"#,
                     tenant_id,
                     id,
                     self.title,
@@ -40,6 +40,7 @@ impl DeadlineFields {
                     self.partnership_id,
                     new.series_id,
                     new.occurrence,
+                    self.waiver_reason,
                 )
                 .execute(&mut *conn)
                 .await
@@ -49,7 +50,7 @@ impl DeadlineFields {
                     r#"update reporting_deadlines
                        set title = $3, funder_id = $4, due_at = $5, status = $6, submitted_at = $7,
                            submission_reference = $8, notes = $9, project_id = $10, partnership_id = $11,
-                           version = version + 1, updated_at = now()
+                           waiver_reason = $12, version = version + 1, updated_at = now()
                        where tenant_id = $1 and id = $2"#,
                     tenant_id,
                     id,
@@ -62,6 +63,7 @@ impl DeadlineFields {
                     self.notes,
                     self.project_id,
                     self.partnership_id,
+                    self.waiver_reason,
                 )
                 .execute(&mut *conn)
                 .await
@@ -155,9 +157,9 @@ pub(super) async fn fetch_many(
         Deadline,
         r#"select id as "id!", title as "title!", funder_id, funder_name as "funder_name?", due_at as "due_at!",
                   status as "status!", recorded_status as "recorded_status!", submitted_at, submission_reference,
-                  responsible_user_ids as "responsible_user_ids!", project_id, project_name as "project_name?",
+                  waiver_reason, responsible_user_ids as "responsible_user_ids!", project_id, project_name as "project_name?",
                   partnership_id, partnership_title as "partnership_title?", series_id, occurrence,
-                  recurrence as "recurrence?", notes as "notes!", version as "version!",
+                  recurrence as "recurrence?", series_working_days as "working_days?", notes as "notes!", version as "version!",
                   created_at as "created_at!", updated_at as "updated_at!"
            from deadline_overview
            where tenant_id = $1 and id = any($2)

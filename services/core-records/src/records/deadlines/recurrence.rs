@@ -8,6 +8,7 @@
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use chrono_tz::Tz;
 use maillage_domain::local_instant;
+use maillage_domain::working_days::working_day_on_or_before;
 use maillage_problem::FieldError;
 use serde::Deserialize;
 
@@ -34,6 +35,11 @@ pub struct RecurrenceInput {
     /// For `dates`: the occurrences after the first.
     #[schema(max_items = 119)]
     pub dates: Option<Vec<DateTime<Utc>>>,
+    /// For `monthly`, `quarterly` and `yearly`: an occurrence that would fall on a
+    /// Saturday, a Sunday or a French public holiday is due the working day before, at
+    /// the same time. The first one stays as given.
+    #[serde(default)]
+    pub working_days: bool,
 }
 
 /// The due dates of every occurrence, the first (`first`) included, in order; or what
@@ -105,6 +111,11 @@ pub fn occurrences(
                 ),
             )]);
         }
+        let local = if rule.working_days && n > 0 {
+            working_day_on_or_before(local.date()).and_time(local.time())
+        } else {
+            local
+        };
         dates.push(local_instant(zone, local));
     }
     if dates.len() < 2 {
@@ -131,6 +142,12 @@ fn explicit(
         errors.push(FieldError::new(
             "recurrence",
             "until et count ne s'emploient pas avec la fréquence dates",
+        ));
+    }
+    if rule.working_days {
+        errors.push(FieldError::new(
+            "recurrence.working_days",
+            "ne s'emploie pas avec la fréquence dates : les dates données sont gardées",
         ));
     }
     let mut dates = vec![first];
@@ -169,6 +186,7 @@ mod tests {
             until: None,
             count: None,
             dates: None,
+            working_days: false,
         }
     }
 
@@ -201,6 +219,28 @@ mod tests {
                 // Back on the 31st, and 17:00 is now UTC+2.
                 utc("2027-03-31T15:00:00Z"),
                 utc("2027-04-30T15:00:00Z"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_series_on_working_days_moves_a_sunday_to_the_friday_before() {
+        // Sunday 31 January 2027 stays as given; Sunday 28 February moves to Friday 26.
+        let dates = occurrences(
+            utc("2027-01-31T16:00:00Z"),
+            chrono_tz::Europe::Paris,
+            &RecurrenceInput {
+                count: Some(3),
+                working_days: true,
+                ..rule("monthly")
+            },
+        );
+        assert_eq!(
+            dates.unwrap_or_default(),
+            [
+                utc("2027-01-31T16:00:00Z"),
+                utc("2027-02-26T16:00:00Z"),
+                utc("2027-03-31T15:00:00Z"),
             ]
         );
     }

@@ -31,9 +31,10 @@ pub trait RecordForm: Sized {
     /// the record's version.
     fn of(stored: Self::Stored, member: &Member) -> (Self, i64);
 
-    /// What the API is sent, or the fields the form itself cannot read (an amount, a
-    /// date) before the API is asked.
-    fn body(&self, member: &Member) -> Result<serde_json::Value, FormErrors>;
+    /// What the API is sent, and the fields the form itself could not read (an amount, a
+    /// date), left out of it: the API is then only asked what else it refuses, so that
+    /// every refused field is reported at once.
+    fn body(&self, member: &Member) -> (serde_json::Value, FormErrors);
 
     /// Added to the path of an edit: an option the form chose (`?scope=following`).
     fn edit_query(&self) -> &'static str {
@@ -51,6 +52,20 @@ pub trait RecordForm: Sized {
 
     /// The version an edit was made from, as the form sent it back.
     fn version(&self) -> Option<&str>;
+
+    /// The form's fields and their labels, in the order the page shows them: the page
+    /// and the banner that lists refused fields say the same.
+    fn labels() -> Vec<(&'static str, &'static str)> {
+        Vec::new()
+    }
+
+    /// The label of `field` as the page shows it.
+    fn label(&self, field: &str) -> &'static str {
+        Self::labels()
+            .into_iter()
+            .find(|(f, _)| *f == field)
+            .map_or("", |(_, label)| label)
+    }
 }
 
 /// Who a form is for: a record to add to a collection, or one to change.
@@ -109,7 +124,7 @@ impl FormTarget {
 }
 
 /// How adding went.
-enum Added {
+pub enum Added {
     /// The new record's id.
     Saved(Uuid),
     /// Refused: the fields named.
@@ -117,32 +132,39 @@ enum Added {
 }
 
 /// Adds the record `form` describes to `collection`. `renames` maps API field names to
-/// the form's where they differ.
-async fn add<F: RecordForm>(
+/// the form's where they differ; `attach` adds to the body what the page knows beside
+/// the form (the record an activity is noted on).
+pub async fn add<F: RecordForm>(
     state: &AppState,
     member: &Member,
-    collection: &str,
-    form: &F,
+    (collection, form): (&str, &F),
     renames: &[(&str, &str)],
+    attach: impl FnOnce(&mut serde_json::Value),
 ) -> Result<Added, Error> {
     #[derive(Deserialize)]
     struct Created {
         id: Uuid,
     }
-    let body = match form.body(member) {
-        Ok(body) => body,
-        Err(errors) => return Ok(Added::Refused(errors)),
-    };
     let path = format!("/v1/{collection}");
+    let (mut body, refused) = form.body(member);
+    attach(&mut body);
+    if refused.any() {
+        let checked = state
+            .core
+            .check(member, Method::POST, &path, &body, None)
+            .await?;
+        let errors = refused.beside(checked, renames).labelled(F::labels());
+        return Ok(Added::Refused(errors));
+    }
     match state
         .core
         .send::<Created>(member, Method::POST, &path, &body, None)
         .await?
     {
         Ok(created) => Ok(Added::Saved(created.id)),
-        Err(problem) if problem.status == 422 => {
-            Ok(Added::Refused(FormErrors::from_problem(problem, renames)))
-        }
+        Err(problem) if problem.status == 422 => Ok(Added::Refused(
+            FormErrors::from_problem(problem, renames).labelled(F::labels()),
+        )),
         Err(problem) => Err(Error::Refused(problem)),
     }
 }
@@ -189,17 +211,19 @@ pub async fn save<F: RecordForm>(
         .version()
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(0);
-    let body = match form.body(member) {
-        Ok(body) => body,
-        Err(errors) => {
-            return Ok(Edited::Refused {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-                version,
-            });
-        }
-    };
     let path = format!("/v1/{collection}/{id}{}", form.edit_query());
+    let (body, refused) = form.body(member);
+    if refused.any() {
+        let checked = state
+            .core
+            .check(member, Method::PATCH, &path, &body, Some(version))
+            .await?;
+        return Ok(Edited::Refused {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            errors: refused.beside(checked, renames).labelled(F::labels()),
+            version,
+        });
+    }
     let outcome = state
         .core
         .send::<serde_json::Value>(member, Method::PATCH, &path, &body, Some(version))
@@ -210,13 +234,13 @@ pub async fn save<F: RecordForm>(
             let (stored, version) = stored_form::<F>(state, member, collection, id).await?;
             Ok(Edited::Refused {
                 status: StatusCode::CONFLICT,
-                errors: stale(form, &stored),
+                errors: stale(form, &stored).labelled(F::labels()),
                 version,
             })
         }
         Err(problem) if problem.status == 422 => Ok(Edited::Refused {
             status: StatusCode::UNPROCESSABLE_ENTITY,
-            errors: FormErrors::from_problem(problem, renames),
+            errors: FormErrors::from_problem(problem, renames).labelled(F::labels()),
             version,
         }),
         Err(problem) => Err(Error::Refused(problem)),

@@ -75,7 +75,7 @@ async fn create<F: FormPages>(
     Editor(member): Editor,
     Form(form): Form<F>,
 ) -> Result<Response, Error> {
-    match add(&state, &member, F::COLLECTION, &form, F::RENAMES).await? {
+    match add(&state, &member, (F::COLLECTION, &form), F::RENAMES, |_| {}).await? {
         Added::Saved(id) => Ok(Redirect::to(&F::added(&member, id)).into_response()),
         Added::Refused(errors) => {
             let target = FormTarget::adding(&member, F::COLLECTION, F::ADDING);

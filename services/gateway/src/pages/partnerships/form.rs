@@ -120,6 +120,26 @@ impl PartnershipForm {
 impl RecordForm for PartnershipForm {
     type Stored = Partnership;
 
+    fn labels() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("title", "Intitulé (obligatoire)"),
+            ("kind", "Type"),
+            ("status", "État"),
+            ("starts_on", "Début"),
+            ("ends_on", "Fin"),
+            ("next_evaluation_on", "Prochaine évaluation"),
+            ("purpose", "Objet"),
+            ("shared_values", "Valeurs partagées"),
+            ("roles", "Rôle de chacun"),
+            ("phasing", "Phasage"),
+            ("means", "Moyens"),
+            ("budget", "Budget en euros (par exemple 45 000)"),
+            ("regulation_mode", "Mode de régulation"),
+            ("evaluation_method", "Méthode d'évaluation"),
+            ("notes", "Notes"),
+        ]
+    }
+
     fn of(stored: Partnership, _member: &Member) -> (Self, i64) {
         let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
         let allowed_statuses = stored.statuses();
@@ -163,15 +183,17 @@ impl RecordForm for PartnershipForm {
         (form, stored.version)
     }
 
-    fn body(&self, _member: &Member) -> Result<serde_json::Value, FormErrors> {
-        let budget = self
-            .budget_cents()?
+    fn body(&self, _member: &Member) -> (serde_json::Value, FormErrors) {
+        let mut refused = FormErrors::default();
+        let budget = refused
+            .keep(self.budget_cents())
+            .flatten()
             .map(|cents| json!({"amount_cents": cents, "currency": "EUR"}));
         let partners: Vec<serde_json::Value> = self
             .partners()
             .map(|(id, role)| json!({"organisation_id": id, "role": role}))
             .collect();
-        Ok(json!({
+        let body = json!({
             "title": self.title.trim(),
             "kind": self.kind,
             "status": self.status,
@@ -186,7 +208,8 @@ impl RecordForm for PartnershipForm {
                 "evaluation_method": self.evaluation_method,
             },
             "notes": self.notes,
-        }))
+        });
+        (body, refused)
     }
 
     fn values(&self) -> Vec<(&'static str, String)> {

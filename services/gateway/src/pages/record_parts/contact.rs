@@ -74,6 +74,16 @@ pub struct ContactFields {
 
 impl ContactFields {
     /// API field names and the form's, where they differ.
+    /// The contact fields' labels, in the form's order.
+    pub const LABELS: [(&str, &str); 6] = [
+        ("email", "E-mail principal"),
+        ("phone", "Téléphone principal"),
+        ("street", "Numéro et rue"),
+        ("postal_code", "Code postal"),
+        ("city", "Commune"),
+        ("country", "Pays (code à deux lettres : FR, BE…)"),
+    ];
+
     pub const RENAMES: [(&str, &str); 6] = [
         ("address.street", "street"),
         ("address.postal_code", "postal_code"),
