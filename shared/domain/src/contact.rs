@@ -48,7 +48,15 @@ pub struct Address {
     pub postal_code: String,
     #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub city: String,
-    /// ISO 3166-1 alpha-2, e.g. FR.
-    #[cfg_attr(feature = "openapi", schema(pattern = "^\\s*([A-Za-z]{2})?\\s*$"))]
+    /// ISO 3166-1 alpha-2, e.g. FR: sent as that code, or as the country's French or
+    /// English name ("France", "Royaume-Uni"); always stored and answered as the code.
+    #[cfg_attr(feature = "openapi", schema(max_length = 100, example = "FR"))]
     pub country: String,
+}
+
+impl Address {
+    /// The country's French name, or its code if it is none the list knows.
+    pub fn country_name(&self) -> &str {
+        crate::countries::by_code(&self.country).map_or(self.country.as_str(), |c| c.fr)
+    }
 }

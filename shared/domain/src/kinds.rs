@@ -144,15 +144,18 @@ closed_list! {
 }
 
 closed_list! {
-    /// What a person or organisation gave or paid.
+    /// What a person or organisation gave or paid; a grant first, the most common
+    /// income of an association.
     EngagementKind, "unknown engagement kind" {
+        Grant = "grant", "Subvention";
         Donation = "donation", "Don";
+        InKind = "in_kind", "Don en nature";
+        Bequest = "bequest", "Legs";
         MembershipFee = "membership_fee", "Cotisation";
+        Sponsorship = "sponsorship", "Mécénat";
         Volunteering = "volunteering", "Bénévolat";
         Subscription = "subscription", "Abonnement";
         Purchase = "purchase", "Achat";
-        Sponsorship = "sponsorship", "Mécénat";
-        Grant = "grant", "Subvention";
     }
 }
 

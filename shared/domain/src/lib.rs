@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod connections;
 pub mod contact;
+pub mod countries;
 pub mod dashboard;
 pub mod import;
 pub mod kinds;

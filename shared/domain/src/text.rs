@@ -37,6 +37,32 @@ pub fn defect(text: &str) -> Option<TextDefect> {
     })
 }
 
+/// `text` as two spellings of one name compare: lower case, without accents or
+/// punctuation, words separated by one space ("Fondation de France" and "fondation
+/// de  FRANCE", "Côte-d'Ivoire" and "cote d ivoire").
+pub fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let mut folded = String::with_capacity(text.len());
+    for c in text.nfd().filter(|c| !is_combining_mark(*c)) {
+        let spelled = match c {
+            'œ' | 'Œ' => "oe",
+            'æ' | 'Æ' => "ae",
+            'ß' => "ss",
+            c if c.is_alphanumeric() => {
+                folded.extend(c.to_lowercase());
+                continue;
+            }
+            _ => " ",
+        };
+        if spelled != " " || !folded.is_empty() && !folded.ends_with(' ') {
+            folded.push_str(spelled);
+        }
+    }
+    folded.truncate(folded.trim_end().len());
+    folded
+}
+
 /// Characters that take no room: spaces of every width, and the invisible format
 /// characters (zero-width space and joiners, word joiner, byte-order mark, soft hyphen).
 fn is_blank(c: char) -> bool {
@@ -97,7 +123,18 @@ pub fn non_blank_pattern() -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{TextDefect, defect, non_blank_pattern, pattern, trim_blank, web_address_pattern};
+    use super::{
+        TextDefect, defect, fold, non_blank_pattern, pattern, trim_blank, web_address_pattern,
+    };
+
+    #[test]
+    fn two_spellings_of_one_name_fold_alike() {
+        assert_eq!(fold("Fondation de  FRANCE"), "fondation de france");
+        assert_eq!(fold("Côte-d'Ivoire"), "cote d ivoire");
+        assert_eq!(fold(" Œuvre  des Élèves… "), "oeuvre des eleves");
+        assert_eq!(fold("Ünïcödé Straße"), "unicode strasse");
+        assert_eq!(fold("--"), "");
+    }
 
     #[test]
     fn names_made_only_of_invisible_characters_are_empty() {

@@ -139,9 +139,11 @@ pub fn engagement_kind(value: &str) -> Result<EngagementKind, String> {
         "achat" | "vente" | "billetterie" | "purchase" | "event fee" => EngagementKind::Purchase,
         "mecenat" | "parrainage" | "sponsoring" | "sponsorship" => EngagementKind::Sponsorship,
         "subvention" | "grant" => EngagementKind::Grant,
+        "don en nature" | "in kind" | "in kind donation" | "gift in kind" => EngagementKind::InKind,
+        "legs" | "bequest" | "legacy" => EngagementKind::Bequest,
         _ => {
             return Err(format!(
-                "type d'engagement « {value} » inconnu : don, cotisation, bénévolat, abonnement, achat, mécénat ou subvention"
+                "type d'engagement « {value} » inconnu : subvention, don, don en nature, legs, cotisation, mécénat, bénévolat, abonnement ou achat"
             ));
         }
     };

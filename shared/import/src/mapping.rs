@@ -410,30 +410,7 @@ const SOURCES: &[(&str, &[&str])] = &[
 ];
 
 /// `header` in lower case, without accents or punctuation, words separated by one space.
-pub fn fold(header: &str) -> String {
-    let mut folded = String::with_capacity(header.len());
-    for c in header.chars().flat_map(char::to_lowercase) {
-        let c = match c {
-            'à' | 'â' | 'ä' | 'á' | 'ã' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' | 'í' => 'i',
-            'ô' | 'ö' | 'ó' => 'o',
-            'ù' | 'û' | 'ü' | 'ú' => 'u',
-            'ç' => 'c',
-            'ÿ' => 'y',
-            'œ' => {
-                folded.push('o');
-                'e'
-            }
-            c if c.is_alphanumeric() => c,
-            _ => ' ',
-        };
-        if c != ' ' || !folded.ends_with(' ') && !folded.is_empty() {
-            folded.push(c);
-        }
-    }
-    folded.trim_end().to_owned()
-}
+pub use maillage_domain::text::fold;
 
 /// The field of each header; a field goes to its first column only, so that "Phone 1"
 /// and "Phone 2" do not both fill one phone.

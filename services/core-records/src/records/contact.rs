@@ -70,15 +70,19 @@ pub fn check_address(checks: &mut Checks, address: Option<Address>) -> Option<Ad
     address.street = checks.text("address.street", &address.street, false, 300);
     address.postal_code = checks.text("address.postal_code", &address.postal_code, false, 20);
     address.city = checks.text("address.city", &address.city, false, 100);
-    address.country = checks.text("address.country", &address.country.to_uppercase(), false, 2);
-    let is_code =
-        address.country.len() == 2 && address.country.chars().all(|c| c.is_ascii_uppercase());
-    if !address.country.is_empty() && !is_code {
-        checks.push(
-            "address.country",
-            "doit être un code pays à deux lettres, par exemple FR",
-        );
-    }
+    // A code or a name ("France", "Royaume-Uni"), stored as the code; "XX" is no country.
+    let country = checks.text("address.country", &address.country, false, 100);
+    address.country = match maillage_domain::countries::find(&country) {
+        Some(found) => found.code.to_owned(),
+        None if country.is_empty() => country,
+        None => {
+            checks.push(
+                "address.country",
+                "pays inconnu : donnez son nom (France) ou son code ISO à deux lettres (FR)",
+            );
+            country
+        }
+    };
     (address != Address::default()).then_some(address)
 }
 

@@ -363,7 +363,11 @@ async fn people_have_several_emails_and_phones_an_address_and_a_recorded_consent
             "emails",
         ),
         (json!({"phones": [{"number": "appelez-moi"}]}), "phones"),
-        (json!({"address": {"country": "France"}}), "address.country"),
+        (json!({"address": {"country": "XX"}}), "address.country"),
+        (
+            json!({"address": {"country": "Atlantide"}}),
+            "address.country",
+        ),
         (
             json!({"email_consent": true, "consent_basis": null}),
             "consent_basis",
@@ -378,5 +382,15 @@ async fn people_have_several_emails_and_phones_an_address_and_a_recorded_consent
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
         assert_eq!(problem["errors"][0]["field"], field, "{problem}");
     }
+    // A country may be named, in French or English: it is kept as its code.
+    let (_, moved) = app
+        .patch(
+            &editor,
+            &path,
+            "\"2\"",
+            json!({"address": {"city": "Londres", "country": "Royaume-Uni"}}),
+        )
+        .await?;
+    assert_eq!(moved["address"]["country"], "GB", "{moved}");
     Ok(())
 }

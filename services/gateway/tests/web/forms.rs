@@ -39,6 +39,9 @@ async fn records_are_changed_from_their_forms_and_a_stale_form_says_what_is_stor
         "value=\"noel@exemple.fr\"",
         "value=\"05 61 00 00 00\"",
         "value=\"Toulouse\"",
+        // Countries are chosen by name.
+        "<option value=\"FR\" selected>France</option>",
+        "<option value=\"BE\">Belgique</option>",
         "name=\"version\" value=\"1\"",
     ] {
         assert!(form.contains(shown), "{shown}: {form}");
@@ -53,7 +56,7 @@ async fn records_are_changed_from_their_forms_and_a_stale_form_says_what_is_stor
         ("street", "3 rue des Lilas"),
         ("postal_code", "31700"),
         ("city", "Blagnac"),
-        ("country", "FR"),
+        ("country", "BE"),
         ("email_consent", "on"),
         ("consent_basis", ""),
         ("consent_on", ""),
@@ -90,6 +93,7 @@ async fn records_are_changed_from_their_forms_and_a_stale_form_says_what_is_stor
     assert_eq!(person["version"], 2);
     assert_eq!(person["family_name"], "Girard-Martin");
     assert_eq!(person["address"]["city"], "Blagnac");
+    assert_eq!(person["address"]["country"], "BE");
     assert_eq!(person["email_consent"], true);
     assert_eq!(person["consent_basis"], "consent");
     assert_eq!(person["consent_on"], "2026-03-01");
@@ -101,8 +105,9 @@ async fn records_are_changed_from_their_forms_and_a_stale_form_says_what_is_stor
         "the primary email sent back unchanged keeps its label, the other stays"
     );
 
-    // The page tells who changed what, newest first.
+    // The page tells who changed what, newest first; the country by its name.
     let page = browser.page(&page_path).await?;
+    assert!(page.contains("31700 Blagnac<br>Belgique"), "{page}");
     let changes = page
         .split("Modifications de la fiche")
         .nth(1)

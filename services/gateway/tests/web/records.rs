@@ -179,6 +179,7 @@ async fn a_persons_and_an_organisations_pages_show_details_links_and_history() -
     for engagement in [
         json!({"kind": "donation", "person_id": person_id, "amount_cents": 5000, "occurred_on": "2026-03-01"}),
         json!({"kind": "volunteering", "person_id": person_id, "minutes": 150, "occurred_on": "2026-04-05"}),
+        json!({"kind": "grant", "person_id": person_id, "amount_cents": 120000, "occurred_on": "2026-05-02"}),
     ] {
         let (status, created) = browser
             .api(
@@ -211,8 +212,11 @@ async fn a_persons_and_an_organisations_pages_show_details_links_and_history() -
         "Point rentrée",
         "mercredi 2 septembre 2026 à 10:00",
         "Bénévole",
-        "Dons",
+        "<td>Don</td>",
         "50,00\u{a0}€",
+        // Each kind by its own name ("Subvention" once read "Mécénat").
+        "<td>Subvention</td>",
+        "1\u{202f}200,00\u{a0}€",
         "Bénévolat",
         "2 h 30",
     ] {

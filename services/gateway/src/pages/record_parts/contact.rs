@@ -3,13 +3,14 @@
 
 use chrono::NaiveDate;
 pub use maillage_domain::contact::{Address, EmailEntry, PhoneEntry};
+use maillage_domain::countries;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::listing::Listing;
 use crate::Error;
 use crate::membership::Member;
-use crate::pages::short_date;
+use crate::pages::{Choice, short_date};
 use crate::state::AppState;
 
 /// A link between a person and an organisation, as either page lists it.
@@ -81,7 +82,7 @@ impl ContactFields {
         ("street", "Numéro et rue"),
         ("postal_code", "Code postal"),
         ("city", "Commune"),
-        ("country", "Pays (code à deux lettres : FR, BE…)"),
+        ("country", "Pays"),
     ];
 
     pub const RENAMES: [(&str, &str); 6] = [
@@ -130,6 +131,33 @@ impl ContactFields {
         body.insert("address".into(), address.into());
     }
 
+    /// The countries a form offers: the common ones (and the one stored, if another),
+    /// the current one selected; then every country by its French name.
+    pub fn countries(&self) -> (Vec<Choice>, Vec<Choice>) {
+        let current = countries::find(&self.country).map_or(self.country.trim(), |c| c.code);
+        let mut common: Vec<Choice> = countries::COMMON
+            .iter()
+            .filter_map(|code| countries::by_code(code))
+            .map(|c| choice(c, current))
+            .collect();
+        if !current.is_empty() && !countries::COMMON.contains(&current) {
+            common.push(countries::by_code(current).map_or_else(
+                // A code the list no longer knows is kept as it is, never dropped.
+                || Choice {
+                    value: current.to_owned(),
+                    label: current.to_owned(),
+                    selected: true,
+                },
+                |c| choice(c, current),
+            ));
+        }
+        let all = countries::by_french_name()
+            .into_iter()
+            .map(|c| choice(c, ""))
+            .collect();
+        (common, all)
+    }
+
     pub fn values(&self) -> [(&'static str, String); 6] {
         [
             ("email", self.email.clone()),
@@ -139,5 +167,13 @@ impl ContactFields {
             ("city", self.city.clone()),
             ("country", self.country.clone()),
         ]
+    }
+}
+
+fn choice(country: countries::Country, current: &str) -> Choice {
+    Choice {
+        value: country.code.to_owned(),
+        label: country.fr.to_owned(),
+        selected: country.code == current,
     }
 }

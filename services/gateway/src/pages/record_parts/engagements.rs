@@ -1,6 +1,7 @@
 //! What a person or an organisation gave, or what a project received.
 
 use chrono::NaiveDate;
+use maillage_domain::kinds::EngagementKind;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -23,28 +24,23 @@ struct YearTotal {
 /// One line of a record's engagements, per year and kind: "2026 · Dons · 3 · 125,00 €".
 pub struct EngagementTotal {
     pub year: i32,
-    pub kind: &'static str,
+    pub kind: String,
     pub count: i64,
     /// An amount, or hours of volunteering.
     pub total: String,
 }
 
-fn engagement_label(kind: &str) -> &'static str {
-    match kind {
-        "donation" => "Dons",
-        "membership_fee" => "Cotisations",
-        "volunteering" => "Bénévolat",
-        "subscription" => "Abonnements",
-        "purchase" => "Achats",
-        _ => "Mécénat",
-    }
+/// A kind's name, or the value itself if it is one this gateway does not know yet.
+fn engagement_label(kind: &str) -> String {
+    kind.parse::<EngagementKind>()
+        .map_or_else(|_| kind.to_owned(), |k| k.label().to_owned())
 }
 
 /// One engagement as a record's page lists it: "12/05/2026 · Don · 50,00 €".
 pub struct EngagementLine {
     pub id: Uuid,
     pub when: String,
-    pub kind: &'static str,
+    pub kind: String,
     /// An amount, or hours of volunteering.
     pub given: String,
     pub campaign: String,
