@@ -91,6 +91,7 @@ mod record;
 mod reminder_policy;
 mod routes;
 pub(crate) mod search;
+mod similar;
 mod tags;
 mod targets;
 
@@ -110,6 +111,7 @@ pub fn router() -> ApiRouter<AppState> {
         .merge(organisations::router())
         .merge(deadlines::router())
         .merge(search::router())
+        .merge(similar::router())
         .merge(affiliations::router())
         .merge(partnerships::router())
         .merge(audit_trail::router())

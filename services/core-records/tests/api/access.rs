@@ -261,6 +261,14 @@ async fn every_route_called_with_another_tenants_ids_finds_nothing_and_changes_n
         if path.ends_with("/comparison") {
             concrete.push_str(&format!("?with={target}"));
         }
+        // The names of this tenant's records, asked as duplicates of a new one.
+        if path.ends_with("/similar") {
+            concrete.push_str(if collection == "people" {
+                "?given_name=H%C3%A9l%C3%A8ne&family_name=Secret"
+            } else {
+                "?name=financeur%20secret"
+            });
+        }
         for method in item.as_object().into_iter().flat_map(|m| m.keys()) {
             let method: Method = method.to_uppercase().parse()?;
             // Bodies that would be valid in the caller's own tenant, so that only the

@@ -394,3 +394,131 @@ async fn people_have_several_emails_and_phones_an_address_and_a_recorded_consent
     assert_eq!(moved["address"]["country"], "GB", "{moved}");
     Ok(())
 }
+
+/// Before a person or an organisation is added, the ones it may duplicate: the same
+/// email (any case), or the same name with accents, case and spacing aside; a person's
+/// current organisation tells them apart. Another workspace's are never named, binned
+/// ones neither.
+#[tokio::test]
+async fn the_records_a_new_one_may_duplicate_are_found_by_email_or_name() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    let stranger = app.actor("asso-b", Role::Editor).await?;
+    let foundation = app
+        .create(
+            &editor,
+            "/v1/organisations",
+            json!({"name": "Fondation de France", "kind": "funder", "territory": "Paris"}),
+        )
+        .await?;
+    let helene = app
+        .person(&editor, json!({"given_name": "Hélène", "family_name": "Durand", "email": "helene.durand@exemple.fr"}))
+        .await?;
+    app.post(
+        &editor,
+        "/v1/affiliations",
+        json!({"person_id": id_of(&helene), "organisation_id": id_of(&foundation), "role": "Chargée de mission"}),
+    )
+    .await?;
+    app.organisation(&stranger, "Fondation de France", "funder")
+        .await?;
+
+    let similar = |actor, path: &'static str| {
+        let app = &app;
+        async move {
+            let found = app.read(actor, path).await?;
+            anyhow::Ok(
+                each(&found["items"], "label")
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>(),
+            )
+        }
+    };
+    let found = app
+        .read(
+            &editor,
+            "/v1/organisations/similar?name=fondation%20%20de%20FRANCE%20",
+        )
+        .await?;
+    assert_eq!(found["items"].as_array().map(Vec::len), Some(1), "{found}");
+    assert_eq!(
+        found["items"][0]["id"], foundation["id"],
+        "this workspace's only"
+    );
+    assert_eq!(found["items"][0]["detail"], "Paris");
+    assert_eq!(found["items"][0]["matched"], "name");
+    assert!(
+        similar(
+            &editor,
+            "/v1/organisations/similar?name=Fondation%20de%20Lyon"
+        )
+        .await?
+        .is_empty()
+    );
+
+    let found = app
+        .read(
+            &editor,
+            "/v1/people/similar?given_name=helene&family_name=DURAND",
+        )
+        .await?;
+    assert_eq!(found["items"][0]["label"], "Hélène Durand", "{found}");
+    assert_eq!(found["items"][0]["matched"], "name");
+    assert_eq!(
+        found["items"][0]["detail"], "Fondation de France · helene.durand@exemple.fr",
+        "her current organisation and email tell her apart"
+    );
+    let found = app
+        .read(
+            &editor,
+            "/v1/people/similar?family_name=Martin&email=Helene.Durand%40exemple.fr",
+        )
+        .await?;
+    assert_eq!(found["items"][0]["matched"], "email", "{found}");
+    assert!(
+        similar(&editor, "/v1/people/similar?family_name=Durand")
+            .await?
+            .is_empty(),
+        "a family name alone is another person"
+    );
+    assert!(similar(&editor, "/v1/people/similar").await?.is_empty());
+    assert!(
+        similar(
+            &stranger,
+            "/v1/people/similar?given_name=H%C3%A9l%C3%A8ne&family_name=Durand"
+        )
+        .await?
+        .is_empty()
+    );
+
+    // Binned, it is no longer a duplicate.
+    let (status, _) = app
+        .delete(
+            &editor,
+            &format!("/v1/organisations/{}", id_of(&foundation)),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(
+        similar(
+            &editor,
+            "/v1/organisations/similar?name=Fondation%20de%20France"
+        )
+        .await?
+        .is_empty()
+    );
+    let (status, problem) = app
+        .get(
+            &editor,
+            &format!("/v1/organisations/similar?name={}", "x".repeat(201)),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let (status, problem) = app
+        .get(&editor, "/v1/people/similar?family_name=Du%00rand")
+        .await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "family_name", "{problem}");
+    Ok(())
+}

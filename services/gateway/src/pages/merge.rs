@@ -18,7 +18,7 @@ use super::record_parts::record_name;
 use super::search::{Hit, hits_of_kind};
 use super::{FormErrors, Layout, page, page_with_status};
 use crate::Error;
-use crate::membership::Editor;
+use crate::membership::{Editor, Member};
 use crate::state::AppState;
 
 /// What can be merged: the collection, and what search calls one of it.
@@ -40,6 +40,8 @@ pub fn router() -> Router<AppState> {
 struct FindQuery {
     #[serde(default)]
     q: String,
+    /// The duplicate already known (one just added to be merged): straight to confirming.
+    duplicate_id: Option<Uuid>,
 }
 
 #[derive(Template)]
@@ -62,6 +64,9 @@ async fn find(
     Path((_slug, id)): Path<(String, Uuid)>,
     Query(query): Query<FindQuery>,
 ) -> Result<Response, Error> {
+    if let Some(duplicate_id) = query.duplicate_id {
+        return confirm(&state, &member, (collection, id), duplicate_id).await;
+    }
     let kept_name = record_name(&state, &member, collection, id).await?;
     let q = query.q.trim().to_owned();
     let (status, candidates, errors) = if q.is_empty() {
@@ -113,20 +118,10 @@ async fn merge(
     Path((_slug, id)): Path<(String, Uuid)>,
     Form(form): Form<MergeForm>,
 ) -> Result<Response, Error> {
-    let kept_path = format!("/t/{}/{collection}/{id}", member.tenant.slug);
     if form.confirmed.is_none() {
-        let (kept_name, duplicate_name) = tokio::try_join!(
-            record_name(&state, &member, collection, id),
-            record_name(&state, &member, collection, form.duplicate_id),
-        )?;
-        return page(&ConfirmPage {
-            layout: Layout::of(&member, collection),
-            kept_name,
-            kept_path,
-            duplicate_name,
-            duplicate_id: form.duplicate_id,
-        });
+        return confirm(&state, &member, (collection, id), form.duplicate_id).await;
     }
+    let kept_path = format!("/t/{}/{collection}/{id}", member.tenant.slug);
     let path = format!("/v1/{collection}/{id}/merge");
     let body = json!({ "duplicate_id": form.duplicate_id });
     match state
@@ -137,4 +132,27 @@ async fn merge(
         Ok(_) => Ok(Redirect::to(&kept_path).into_response()),
         Err(problem) => Err(Error::Refused(problem)),
     }
+}
+
+/// The page that asks to confirm merging `duplicate_id` into `collection/id`, naming both.
+async fn confirm(
+    state: &AppState,
+    member: &Member,
+    (collection, id): (&'static str, Uuid),
+    duplicate_id: Uuid,
+) -> Result<Response, Error> {
+    if duplicate_id == id {
+        return Err(Error::NotFound);
+    }
+    let (kept_name, duplicate_name) = tokio::try_join!(
+        record_name(state, member, collection, id),
+        record_name(state, member, collection, duplicate_id),
+    )?;
+    page(&ConfirmPage {
+        layout: Layout::of(member, collection),
+        kept_name,
+        kept_path: format!("/t/{}/{collection}/{id}", member.tenant.slug),
+        duplicate_name,
+        duplicate_id,
+    })
 }

@@ -222,6 +222,15 @@ impl FormPages for OrganisationForm {
         self.name.trim().to_owned()
     }
 
+    fn similar_lookup(&self) -> Option<String> {
+        Some(format!(
+            "/v1/organisations/similar?{}",
+            url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("name", &self.name)
+                .finish()
+        ))
+    }
+
     async fn page(
         state: &AppState,
         member: &Member,

@@ -190,6 +190,17 @@ impl FormPages for PersonForm {
             .to_owned()
     }
 
+    fn similar_lookup(&self) -> Option<String> {
+        Some(format!(
+            "/v1/people/similar?{}",
+            url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("given_name", &self.given_name)
+                .append_pair("family_name", &self.family_name)
+                .append_pair("email", &self.contact.email)
+                .finish()
+        ))
+    }
+
     async fn page(
         state: &AppState,
         member: &Member,

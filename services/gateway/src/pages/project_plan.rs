@@ -264,6 +264,7 @@ fn planning(member: &Member, id: Uuid, version: i64, name: &str) -> FormTarget {
         back: format!("/t/{}/projects/{id}", member.tenant.slug),
         version: Some(version),
         record: Some(id),
+        similar: Vec::new(),
     }
 }
 

@@ -6,6 +6,7 @@ mod access;
 mod connections;
 mod dashboard;
 mod deadlines;
+mod duplicates;
 mod exports;
 mod forms;
 mod front_door;

@@ -74,6 +74,7 @@ fn correcting<F: EntryPages>(id: Uuid, back: String, version: i64) -> FormTarget
         back,
         version: Some(version),
         record: Some(id),
+        similar: Vec::new(),
     }
 }
 

@@ -6,9 +6,11 @@
 
 mod entry_pages;
 mod record_pages;
+mod similar;
 
 pub use self::entry_pages::{EntryPages, entry_routes};
 pub use self::record_pages::{FormPages, form_routes};
+pub use self::similar::Similar;
 
 use axum::http::StatusCode;
 use reqwest::Method;
@@ -78,6 +80,8 @@ pub struct FormTarget {
     pub version: Option<i64>,
     /// The record changed; none when adding.
     pub record: Option<Uuid>,
+    /// When adding: the records the new one may duplicate, named before it is added.
+    pub similar: Vec<Similar>,
 }
 
 impl FormTarget {
@@ -88,6 +92,7 @@ impl FormTarget {
             back: format!("/t/{}/{collection}", member.tenant.slug),
             version: None,
             record: None,
+            similar: Vec::new(),
         }
     }
 
@@ -104,6 +109,7 @@ impl FormTarget {
             back: format!("/t/{}/{collection}/{id}", member.tenant.slug),
             version: None,
             record: None,
+            similar: Vec::new(),
         }
     }
 
@@ -119,6 +125,7 @@ impl FormTarget {
             back: format!("/t/{}/{collection}/{id}", member.tenant.slug),
             version: Some(version),
             record: Some(id),
+            similar: Vec::new(),
         }
     }
 }

@@ -9,10 +9,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum_extra::extract::Form;
-use maillage_problem::Path;
+use maillage_problem::{Path, Query};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
+use super::similar::{AddOptions, similar};
 use super::{Added, Edited, FormTarget, RecordForm, add, save, stored_form};
 use crate::Error;
 use crate::membership::{Editor, Member};
@@ -47,6 +48,12 @@ pub trait FormPages: RecordForm + Default + DeserializeOwned + Send + Sync + 'st
     fn added(member: &Member, id: Uuid) -> String {
         format!("/t/{}/{}/{id}", member.tenant.slug, Self::COLLECTION)
     }
+
+    /// Where core-records finds the records a new one may duplicate
+    /// (`/v1/people/similar?…`); none for records that are not mergeable.
+    fn similar_lookup(&self) -> Option<String> {
+        None
+    }
 }
 
 /// The add and edit pages of `F`'s records.
@@ -70,13 +77,35 @@ async fn new_form<F: FormPages>(
     page(&F::page(&state, &member, target, F::default(), FormErrors::default()).await?)
 }
 
+/// Adds the record, once the records it may duplicate were shown and answered: opened
+/// (a link), merged into (added, then the merge to confirm) or added anyway.
 async fn create<F: FormPages>(
     State(state): State<AppState>,
     Editor(member): Editor,
+    Query(options): Query<AddOptions>,
     Form(form): Form<F>,
 ) -> Result<Response, Error> {
+    if !options.answered()
+        && let Some(lookup) = form.similar_lookup()
+    {
+        let found = similar(&state, &member, &lookup).await?;
+        if !found.is_empty() {
+            let mut target = FormTarget::adding(&member, F::COLLECTION, F::ADDING);
+            target.similar = found;
+            let page = F::page(&state, &member, target, form, FormErrors::default()).await?;
+            return page_with_status(StatusCode::CONFLICT, &page);
+        }
+    }
     match add(&state, &member, (F::COLLECTION, &form), F::RENAMES, |_| {}).await? {
-        Added::Saved(id) => Ok(Redirect::to(&F::added(&member, id)).into_response()),
+        Added::Saved(id) => Ok(Redirect::to(&match options.merge_into {
+            Some(kept) => format!(
+                "/t/{}/{}/{kept}/merge?duplicate_id={id}",
+                member.tenant.slug,
+                F::COLLECTION
+            ),
+            None => F::added(&member, id),
+        })
+        .into_response()),
         Added::Refused(errors) => {
             let target = FormTarget::adding(&member, F::COLLECTION, F::ADDING);
             let page = F::page(&state, &member, target, form, errors).await?;
