@@ -72,14 +72,7 @@ async fn a_deadline_due_tomorrow_brings_exactly_one_reminder_the_day_before() ->
     .ok_or_else(|| anyhow::anyhow!("the deadline was never planned"))?;
     // …tomorrow at 09:00, Paris time, the J-1 reminder is due (and it is not the quiet
     // hours, 20:00 to 08:00).
-    let nine_tomorrow = (today + chrono::Days::new(1))
-        .and_hms_opt(9, 0, 0)
-        .and_then(|at| at.and_local_timezone(paris).earliest())
-        .map(|at| at.with_timezone(&Utc))
-        .ok_or_else(|| anyhow::anyhow!("no 09:00 tomorrow"))?;
-    platform
-        .clock
-        .advance(nine_tomorrow - maillage_notification::Clock::now(&*platform.clock));
+    advance_to_nine_tomorrow(&platform, today)?;
     let emails = eventually(Duration::from_secs(20), || async {
         let emails = platform.sink.received().ok()?;
         (!emails.is_empty()).then_some(emails)
@@ -674,19 +667,26 @@ async fn a_deadline_cancelled_from_its_page_sends_no_more_reminders() -> TestRes
     .ok_or_else(|| anyhow::anyhow!("the reminders were not withdrawn"))?;
 
     // The day before, when the reminder would have gone: nothing.
-    let nine_tomorrow = (today + chrono::Days::new(1))
-        .and_hms_opt(9, 0, 0)
-        .and_then(|at| at.and_local_timezone(paris).earliest())
-        .map(|at| at.with_timezone(&Utc))
-        .ok_or_else(|| anyhow::anyhow!("no 09:00 tomorrow"))?;
-    platform
-        .clock
-        .advance(nine_tomorrow - maillage_notification::Clock::now(&*platform.clock));
+    advance_to_nine_tomorrow(&platform, today)?;
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(
         platform.sink.received()?.len(),
         0,
         "no email after cancelling"
     );
+    Ok(())
+}
+
+/// Moves the platform's clock to 09:00 tomorrow, Paris time: when the J-1 reminder of a
+/// deadline due the day after is sent (outside the quiet hours, 20:00 to 08:00).
+fn advance_to_nine_tomorrow(platform: &Platform, today: chrono::NaiveDate) -> anyhow::Result<()> {
+    let nine_tomorrow = (today + chrono::Days::new(1))
+        .and_hms_opt(9, 0, 0)
+        .and_then(|at| at.and_local_timezone(chrono_tz::Europe::Paris).earliest())
+        .map(|at| at.with_timezone(&Utc))
+        .ok_or_else(|| anyhow::anyhow!("no 09:00 tomorrow"))?;
+    platform
+        .clock
+        .advance(nine_tomorrow - maillage_notification::Clock::now(&*platform.clock));
     Ok(())
 }

@@ -97,11 +97,8 @@ impl CoreRecords {
         path: &str,
         if_match: Option<i64>,
     ) -> Result<Outcome<()>, Error> {
-        let mut request = self.request(member, Method::DELETE, path)?;
-        if let Some(version) = if_match {
-            request = request.header(reqwest::header::IF_MATCH, format!("\"{version}\""));
-        }
-        let response = request.send().await?;
+        let request = self.request(member, Method::DELETE, path)?;
+        let response = with_version(request, if_match).send().await?;
         match response.status() {
             StatusCode::NOT_FOUND => Err(Error::NotFound),
             status if status.is_client_error() => Ok(Err(response.json().await?)),
@@ -141,11 +138,8 @@ impl CoreRecords {
         body: &impl Serialize,
         if_match: Option<i64>,
     ) -> Result<Outcome<T>, Error> {
-        let mut request = self.request(member, method, path)?.json(body);
-        if let Some(version) = if_match {
-            request = request.header(reqwest::header::IF_MATCH, format!("\"{version}\""));
-        }
-        let response = request.send().await?;
+        let request = self.request(member, method, path)?.json(body);
+        let response = with_version(request, if_match).send().await?;
         let status = response.status();
         if status == StatusCode::NOT_FOUND {
             return Err(Error::NotFound);
@@ -167,13 +161,11 @@ impl CoreRecords {
         body: &impl Serialize,
         if_match: Option<i64>,
     ) -> Result<Option<Problem>, Error> {
-        let mut request = self
+        let request = self
             .request(member, method, path)?
             .header(CHECK_ONLY_HEADER, "1")
             .json(body);
-        if let Some(version) = if_match {
-            request = request.header(reqwest::header::IF_MATCH, format!("\"{version}\""));
-        }
+        let request = with_version(request, if_match);
         let response = request.send().await?;
         match response.status() {
             StatusCode::UNPROCESSABLE_ENTITY => Ok(Some(response.json().await?)),
@@ -184,5 +176,13 @@ impl CoreRecords {
                 Ok(None)
             }
         }
+    }
+}
+
+/// `request` made from `version` of its record (If-Match), when it has versions.
+fn with_version(request: reqwest::RequestBuilder, version: Option<i64>) -> reqwest::RequestBuilder {
+    match version {
+        Some(version) => request.header(reqwest::header::IF_MATCH, format!("\"{version}\"")),
+        None => request,
     }
 }

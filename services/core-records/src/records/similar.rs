@@ -83,6 +83,15 @@ fn spaced(name: &str) -> String {
     name.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The parts known, "Paris · contact@exemple.fr"; none if none is.
+fn joined(parts: [Option<String>; 2]) -> Option<String> {
+    parts
+        .into_iter()
+        .flatten()
+        .filter(|part| !part.is_empty())
+        .reduce(|a, b| format!("{a} · {b}"))
+}
+
 /// A value asked about that could not be a record's. (What no text may hold, the NUL
 /// character, every query refuses before it gets here.)
 fn refused(field: &'static str, value: &str, max: usize) -> Result<(), Error> {
@@ -146,10 +155,7 @@ async fn similar_people(
             label: format!("{} {}", r.given_name, r.family_name)
                 .trim()
                 .to_owned(),
-            detail: [r.organisation, r.email]
-                .into_iter()
-                .flatten()
-                .reduce(|a, b| format!("{a} · {b}")),
+            detail: joined([r.organisation, r.email]),
             matched: r.matched,
         })
         .collect();
@@ -184,11 +190,7 @@ async fn similar_organisations(
         .map(|r| SimilarRecord {
             id: r.id,
             label: r.name,
-            detail: [Some(r.territory), r.email]
-                .into_iter()
-                .flatten()
-                .filter(|part| !part.is_empty())
-                .reduce(|a, b| format!("{a} · {b}")),
+            detail: joined([Some(r.territory), r.email]),
             matched: "name".to_owned(),
         })
         .collect();
