@@ -265,6 +265,7 @@ fn planning(member: &Member, id: Uuid, version: i64, name: &str) -> FormTarget {
         version: Some(version),
         record: Some(id),
         similar: Vec::new(),
+        base: None,
     }
 }
 
@@ -298,7 +299,7 @@ async fn update(
     Path((_slug, id)): Path<(String, Uuid)>,
     Form(form): Form<PlanForm>,
 ) -> Result<Response, Error> {
-    match save(&state, &member, ("projects", id), &form, &RENAMES).await? {
+    match save(&state, &member, ("projects", id), (&form, None), &RENAMES).await? {
         Edited::Saved => Ok(Redirect::to(&format!(
             "/t/{}/projects/{id}#jalons",
             member.tenant.slug
@@ -308,6 +309,7 @@ async fn update(
             status,
             errors,
             version,
+            ..
         } => {
             let (stored, _) = stored_form::<PlanForm>(&state, &member, "projects", id).await?;
             page_with_status(

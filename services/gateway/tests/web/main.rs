@@ -27,5 +27,6 @@ mod search;
 mod self_service;
 mod settings;
 mod sign_in;
+mod stale_forms;
 mod targets;
 mod timeline;

@@ -75,6 +75,7 @@ fn correcting<F: EntryPages>(id: Uuid, back: String, version: i64) -> FormTarget
         version: Some(version),
         record: Some(id),
         similar: Vec::new(),
+        base: None,
     }
 }
 
@@ -102,12 +103,21 @@ async fn correct<F: EntryPages>(
     Form(form): Form<F>,
 ) -> Result<Response, Error> {
     let back = crate::pages::back_in_workspace(&member, form.back());
-    match save(&state, &member, (F::COLLECTION, id), &form, F::RENAMES).await? {
+    match save(
+        &state,
+        &member,
+        (F::COLLECTION, id),
+        (&form, None),
+        F::RENAMES,
+    )
+    .await?
+    {
         Edited::Saved => Ok(Redirect::to(&format!("{back}#{}", F::ANCHOR)).into_response()),
         Edited::Refused {
             status,
             errors,
             version,
+            ..
         } => {
             let target = correcting::<F>(id, back, version);
             page_with_status(

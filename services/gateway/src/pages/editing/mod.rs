@@ -4,10 +4,12 @@
 //! by are in `record_pages` (`form_routes`), those of entries corrected from a record's
 //! page in `entry_pages` (`entry_routes`).
 
+mod changes;
 mod entry_pages;
 mod record_pages;
 mod similar;
 
+pub use self::changes::Sent;
 pub use self::entry_pages::{EntryPages, entry_routes};
 pub use self::record_pages::{FormPages, form_routes};
 pub use self::similar::Similar;
@@ -82,6 +84,9 @@ pub struct FormTarget {
     pub record: Option<Uuid>,
     /// When adding: the records the new one may duplicate, named before it is added.
     pub similar: Vec<Similar>,
+    /// When changing: the API body the form was filled from (JSON), sent back with it
+    /// so that only what the person changed is sent (`changes`).
+    pub base: Option<String>,
 }
 
 impl FormTarget {
@@ -93,6 +98,7 @@ impl FormTarget {
             version: None,
             record: None,
             similar: Vec::new(),
+            base: None,
         }
     }
 
@@ -110,6 +116,7 @@ impl FormTarget {
             version: None,
             record: None,
             similar: Vec::new(),
+            base: None,
         }
     }
 
@@ -126,6 +133,7 @@ impl FormTarget {
             version: Some(version),
             record: Some(id),
             similar: Vec::new(),
+            base: None,
         }
     }
 }
@@ -181,11 +189,13 @@ pub enum Edited {
     Saved,
     /// Refused (422, the fields named) or stale (409, the record changed meanwhile: the
     /// fields that differ show what is stored now); the form is shown again, answered
-    /// with `status`, from `version`.
+    /// with `status`, from `version` (and `base`, the body its next sending is told
+    /// apart from).
     Refused {
         status: StatusCode,
         errors: FormErrors,
         version: i64,
+        base: Option<serde_json::Value>,
     },
 }
 
@@ -204,12 +214,14 @@ pub async fn stored_form<F: RecordForm>(
 }
 
 /// Sends `form`, typed from the version it carries, to the record `collection/id`.
-/// `renames` maps API field names to the form's where they differ.
+/// `renames` maps API field names to the form's where they differ. A form that carries
+/// its `base` sends only what the person changed, merged onto the record as it is now
+/// (`changes::merge`); one without sends all its fields, from its version.
 pub async fn save<F: RecordForm>(
     state: &AppState,
     member: &Member,
     (collection, id): (&str, Uuid),
-    form: &F,
+    (form, base): (&F, Option<&serde_json::Value>),
     renames: &[(&str, &str)],
 ) -> Result<Edited, Error> {
     // A form that lost its version is as stale as can be: it is shown again from the
@@ -229,8 +241,76 @@ pub async fn save<F: RecordForm>(
             status: StatusCode::UNPROCESSABLE_ENTITY,
             errors: refused.beside(checked, renames).labelled(F::labels()),
             version,
+            base: base.cloned(),
         });
     }
+    let Some(base) = base else {
+        return send_whole(
+            state,
+            member,
+            (collection, id),
+            (form, body, version),
+            renames,
+        )
+        .await;
+    };
+    // The record as it is now, read again if it changes between the reading and the
+    // sending (a few times at most: then the person is shown what is stored).
+    for _ in 0..MERGE_TRIES {
+        let (stored, now_version) = stored_form::<F>(state, member, collection, id).await?;
+        let now = stored.body(member).0;
+        let merge = changes::merge(&body, base, &now);
+        if !merge.conflicts.is_empty() {
+            return Ok(Edited::Refused {
+                status: StatusCode::CONFLICT,
+                errors: conflicts(&stored, &merge, renames).labelled(F::labels()),
+                version: now_version,
+                base: Some(changes::rebased(&body, base, &now)),
+            });
+        }
+        if merge.body.is_empty() {
+            return Ok(Edited::Saved);
+        }
+        let sent = serde_json::Value::Object(merge.body);
+        match state
+            .core
+            .send::<serde_json::Value>(member, Method::PATCH, &path, &sent, Some(now_version))
+            .await?
+        {
+            Ok(_) => return Ok(Edited::Saved),
+            Err(problem) if problem.status == 409 => continue,
+            Err(problem) if problem.status == 422 => {
+                return Ok(Edited::Refused {
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                    errors: FormErrors::from_problem(problem, renames).labelled(F::labels()),
+                    version,
+                    base: Some(base.clone()),
+                });
+            }
+            Err(problem) => return Err(Error::Refused(problem)),
+        }
+    }
+    let (stored, version) = stored_form::<F>(state, member, collection, id).await?;
+    Ok(Edited::Refused {
+        status: StatusCode::CONFLICT,
+        errors: stale(form, &stored).labelled(F::labels()),
+        base: Some(stored.body(member).0),
+        version,
+    })
+}
+
+/// Times the record is read again when it changes between reading and sending.
+const MERGE_TRIES: usize = 3;
+
+/// Sends the whole form from `version`: refused if the record changed since.
+async fn send_whole<F: RecordForm>(
+    state: &AppState,
+    member: &Member,
+    (collection, id): (&str, Uuid),
+    (form, body, version): (&F, serde_json::Value, i64),
+    renames: &[(&str, &str)],
+) -> Result<Edited, Error> {
+    let path = format!("/v1/{collection}/{id}{}", form.edit_query());
     let outcome = state
         .core
         .send::<serde_json::Value>(member, Method::PATCH, &path, &body, Some(version))
@@ -243,15 +323,65 @@ pub async fn save<F: RecordForm>(
                 status: StatusCode::CONFLICT,
                 errors: stale(form, &stored).labelled(F::labels()),
                 version,
+                base: None,
             })
         }
         Err(problem) if problem.status == 422 => Ok(Edited::Refused {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             errors: FormErrors::from_problem(problem, renames).labelled(F::labels()),
             version,
+            base: None,
         }),
         Err(problem) => Err(Error::Refused(problem)),
     }
+}
+
+/// What to tell someone whose changes met a colleague's: each field both changed, with
+/// the colleague's value beside theirs (in the field), and each field only the colleague
+/// changed, kept.
+fn conflicts(
+    stored: &impl RecordForm,
+    merge: &changes::Merge,
+    renames: &[(&str, &str)],
+) -> FormErrors {
+    let mut errors = FormErrors::summary(
+        "Quelqu'un a modifié cette fiche pendant que vous la modifiiez, et certains champs \
+         que vous avez changés aussi. Rien n'est encore enregistré : pour chaque champ \
+         signalé, gardez votre saisie ou reprenez la sienne, puis enregistrez.",
+    );
+    let form_field = |field: &str| -> String {
+        renames
+            .iter()
+            .find(|(api, _)| *api == field)
+            .map_or_else(|| field.to_owned(), |(_, form)| (*form).to_owned())
+    };
+    for theirs in &merge.conflicts {
+        let field = form_field(&theirs.field);
+        let value = stored.said(&field, &changes::said(&theirs.value));
+        errors.insert(
+            &field,
+            if value.trim().is_empty() {
+                "modifié aussi par quelqu'un d'autre, qui l'a vidé : gardez votre saisie ou videz le champ".to_owned()
+            } else {
+                format!(
+                    "modifié aussi par quelqu'un d'autre, qui a enregistré « {} » : gardez votre saisie ou reprenez la sienne",
+                    value.trim()
+                )
+            },
+        );
+    }
+    for theirs in &merge.kept {
+        let field = form_field(&theirs.field);
+        let value = stored.said(&field, &changes::said(&theirs.value));
+        errors.insert(
+            &field,
+            format!(
+                "modifié entre-temps par quelqu'un d'autre : « {} » est gardé, sauf si vous changez ce champ",
+                value.trim()
+            ),
+        );
+    }
+    errors
 }
 
 /// What to tell someone whose form was made from a version changed since: which fields

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use super::similar::{AddOptions, similar};
-use super::{Added, Edited, FormTarget, RecordForm, add, save, stored_form};
+use super::{Added, Edited, FormTarget, RecordForm, Sent, add, save, stored_form};
 use crate::Error;
 use crate::membership::{Editor, Member};
 use crate::pages::{FormErrors, page, page_with_status};
@@ -120,7 +120,8 @@ async fn edit_form<F: FormPages>(
     Path((_slug, id)): Path<(String, Uuid)>,
 ) -> Result<Response, Error> {
     let (form, version) = stored_form::<F>(&state, &member, F::COLLECTION, id).await?;
-    let target = FormTarget::editing(&member, (F::COLLECTION, id), version, &form.name());
+    let mut target = FormTarget::editing(&member, (F::COLLECTION, id), version, &form.name());
+    target.base = Some(form.body(&member).0.to_string());
     page(&F::page(&state, &member, target, form, FormErrors::default()).await?)
 }
 
@@ -128,10 +129,10 @@ async fn update<F: FormPages>(
     State(state): State<AppState>,
     Editor(member): Editor,
     Path((_slug, id)): Path<(String, Uuid)>,
-    Form(form): Form<F>,
+    Sent { form, base }: Sent<F>,
 ) -> Result<Response, Error> {
     let record = (F::COLLECTION, id);
-    match save(&state, &member, record, &form, F::RENAMES).await? {
+    match save(&state, &member, record, (&form, base.as_ref()), F::RENAMES).await? {
         Edited::Saved => {
             let page = format!("/t/{}/{}/{id}", member.tenant.slug, F::COLLECTION);
             Ok(Redirect::to(&page).into_response())
@@ -140,8 +141,10 @@ async fn update<F: FormPages>(
             status,
             errors,
             version,
+            base,
         } => {
-            let target = FormTarget::editing(&member, record, version, &form.name());
+            let mut target = FormTarget::editing(&member, record, version, &form.name());
+            target.base = base.map(|base| base.to_string());
             page_with_status(
                 status,
                 &F::page(&state, &member, target, form, errors).await?,
