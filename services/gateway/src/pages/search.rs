@@ -1,5 +1,6 @@
-//! Search: the field in every page's header finds people, organisations and projects,
-//! accents and typing mistakes forgiven (core-records' `/v1/search`).
+//! Search: the field in every page's header finds people, organisations, projects,
+//! partnerships, deadlines and activities, accents and typing mistakes forgiven
+//! (core-records' `/v1/search`).
 
 use askama::Template;
 use axum::Router;
@@ -36,6 +37,47 @@ pub struct Hit {
     pub id: Uuid,
     pub label: String,
     pub detail: Option<String>,
+    /// For an activity: a record it is about, on whose page it is read.
+    #[serde(default)]
+    about: Option<RecordRef>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RecordRef {
+    kind: String,
+    id: Uuid,
+}
+
+/// What search finds, in the order its groups show: kind, heading, collection.
+const GROUPS: [(&str, &str, &str); 6] = [
+    ("person", "Personnes", "people"),
+    ("organisation", "Organisations", "organisations"),
+    ("partnership", "Partenariats", "partnerships"),
+    ("project", "Projets", "projects"),
+    ("deadline", "Échéances", "deadlines"),
+    ("activity", "Activités", "activities"),
+];
+
+fn collection_of(kind: &str) -> Option<&'static str> {
+    GROUPS
+        .iter()
+        .find(|(k, _, _)| *k == kind)
+        .map(|(_, _, collection)| *collection)
+}
+
+impl Hit {
+    /// Its page: an activity's is the page of a record it is about, at its history.
+    pub fn path(&self, slug: &str) -> String {
+        match (&self.about, collection_of(&self.kind)) {
+            (Some(about), _) => format!(
+                "/t/{slug}/{}/{}#historique",
+                collection_of(&about.kind).unwrap_or("people"),
+                about.id
+            ),
+            (None, Some(collection)) => format!("/t/{slug}/{collection}/{}", self.id),
+            (None, None) => format!("/t/{slug}/search"),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -53,13 +95,9 @@ pub async fn hits_of_kind(
     kind: &str,
 ) -> Result<Result<Vec<Hit>, FormErrors>, Error> {
     let encoded: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
-    let path = format!("/v1/search?q={encoded}&limit={LIMIT}");
+    let path = format!("/v1/search?q={encoded}&limit={LIMIT}&kind={kind}");
     Ok(match state.core.query::<Results>(member, &path).await? {
-        Ok(results) => Ok(results
-            .items
-            .into_iter()
-            .filter(|hit| hit.kind == kind)
-            .collect()),
+        Ok(results) => Ok(results.items),
         Err(problem) => Err(FormErrors::from_problem(problem, &[])),
     })
 }
@@ -127,23 +165,15 @@ async fn search(
 impl SearchPage {
     /// The hits grouped by kind, best first within each.
     fn found(layout: Layout, results: Results) -> Self {
-        let mut groups = [
-            ("person", "Personnes", "people"),
-            ("organisation", "Organisations", "organisations"),
-            ("project", "Projets", "projects"),
-        ]
-        .map(|(_, title, collection)| Group {
+        let mut groups = GROUPS.map(|(_, title, collection)| Group {
             title,
             collection,
             hits: Vec::new(),
         });
         for hit in results.items {
-            let index = match hit.kind.as_str() {
-                "person" => 0,
-                "organisation" => 1,
-                _ => 2,
-            };
-            groups[index].hits.push(hit);
+            if let Some(index) = GROUPS.iter().position(|(kind, _, _)| *kind == hit.kind) {
+                groups[index].hits.push(hit);
+            }
         }
         Self {
             layout,

@@ -4,42 +4,53 @@ use reqwest::StatusCode;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::helpers::{Stack, TestResult};
+use crate::helpers::{Stack, TestResult, created};
 
-/// The field in every page's header finds people, organisations and projects of the
-/// workspace (only of it), accents and typing mistakes forgiven.
+/// The field in every page's header finds people, organisations, projects,
+/// partnerships, deadlines and activities of the workspace (only of it), accents and
+/// typing mistakes forgiven; an activity leads to the history of a record it is about.
 #[tokio::test]
 async fn the_header_search_finds_records_forgiving_accents_and_typos() -> TestResult {
     let stack = Stack::start().await?;
     let browser = stack.editor().await?;
-    let mut ids = Vec::new();
-    for (collection, body) in [
-        (
-            "people",
-            json!({"family_name": "Dupré", "given_name": "Hélène", "email": "helene@exemple.fr"}),
-        ),
-        (
-            "organisations",
-            json!({"name": "Maison des Jeunes", "kind": "association"}),
-        ),
-        (
-            "projects",
-            json!({"name": "Jardins partagés", "territory": "Quartier Nord"}),
-        ),
-    ] {
-        let (status, created) = browser
-            .api(
-                reqwest::Method::POST,
-                &format!("/api/v1/t/asso-demo/{collection}"),
-                Some(body),
-            )
-            .await?;
-        assert_eq!(status, StatusCode::CREATED, "{created}");
-        ids.push(format!(
-            "/t/asso-demo/{collection}/{}",
-            created["id"].as_str().unwrap_or_default()
-        ));
-    }
+    let person = created(
+        &browser,
+        "people",
+        json!({"family_name": "Dupré", "given_name": "Hélène", "email": "helene@exemple.fr"}),
+    )
+    .await?;
+    let organisation = created(
+        &browser,
+        "organisations",
+        json!({"name": "Maison des Jeunes", "kind": "association"}),
+    )
+    .await?;
+    let project = created(
+        &browser,
+        "projects",
+        json!({"name": "Jardins partagés", "territory": "Quartier Nord"}),
+    )
+    .await?;
+    let partnership = created(&browser, "partnerships", json!({"title": "Contrat de ville", "kind": "funding", "partners": [{"organisation_id": organisation}]})).await?;
+    let deadline = created(
+        &browser,
+        "deadlines",
+        json!({"title": "Bilan du contrat de ville", "due_at": "2027-06-30T15:00:00Z"}),
+    )
+    .await?;
+    created(
+        &browser,
+        "activities",
+        json!({"kind": "call", "subject": "Appel pour le contrat", "links": {"people": [person]}}),
+    )
+    .await?;
+    let ids = [
+        format!("/t/asso-demo/people/{person}"),
+        format!("/t/asso-demo/organisations/{organisation}"),
+        format!("/t/asso-demo/projects/{project}"),
+        format!("/t/asso-demo/partnerships/{partnership}"),
+        format!("/t/asso-demo/deadlines/{deadline}"),
+    ];
     let other = stack.db.create_tenant("autre-asso").await?;
     sqlx::query(
         "insert into people (tenant_id, id, family_name, given_name) values ($1, $2, 'Secret', 'Hélène')",
@@ -87,12 +98,23 @@ async fn the_header_search_finds_records_forgiving_accents_and_typos() -> TestRe
         html.contains(&ids[2]) && html.contains("Quartier Nord"),
         "{html}"
     );
+    let (_, html) = found("contrat").await?;
+    for shown in [
+        "Partenariats",
+        &format!("href=\"{}\">Contrat de ville</a>", ids[3]),
+        "Échéances",
+        &format!("href=\"{}\">Bilan du contrat de ville</a>", ids[4]),
+        "Activités",
+        &format!("href=\"{}#historique\">Appel pour le contrat</a>", ids[0]),
+    ] {
+        assert!(html.contains(shown), "{shown}: {html}");
+    }
     let (_, html) = found("duprez").await?;
     assert!(html.contains("Aucun résultat exact"), "{html}");
     assert!(html.contains(&ids[0]), "a typo still finds her: {html}");
     let (status, html) = found("zzzzqx").await?;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Aucune personne, organisation ni projet ne correspond"));
+    assert!(html.contains("Aucune fiche ne correspond"));
     let (status, html) = found("%21%21%21").await?;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("au moins une lettre ou un chiffre"), "{html}");

@@ -78,6 +78,18 @@ async fn take_back(
     tenant_id: Uuid,
     import_id: Uuid,
 ) -> Result<i64, Error> {
+    // The words of the records it created (read before any goes), to forget those no
+    // record has any more: the typo pass's vocabulary keeps words otherwise.
+    let words = sqlx::query_scalar!(
+        r#"select distinct t.term as "term!" from search_terms t join import_items i
+             on i.tenant_id = t.tenant_id and i.record_id = t.record_id
+           where i.tenant_id = $1 and i.import_id = $2 and i.before is null
+             and i.record_type in ('person', 'organisation', 'activity')"#,
+        tenant_id,
+        import_id,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     // History first: the people and organisations it hangs from go after it.
     let engagements = sqlx::query!(
         r#"delete from engagements e using import_items i
@@ -154,18 +166,6 @@ async fn take_back(
     .await?
     .rows_affected();
     let completed = count(&mut *conn, tenant_id, import_id, "person", true).await?;
-    // The words of the records it created, to forget those no record has any more:
-    // the typo pass's vocabulary keeps words otherwise.
-    let words = sqlx::query_scalar!(
-        r#"select distinct t.term as "term!" from search_terms t join import_items i
-             on i.tenant_id = t.tenant_id and i.record_id = t.record_id
-           where i.tenant_id = $1 and i.import_id = $2 and i.before is null
-             and i.record_type in ('person', 'organisation')"#,
-        tenant_id,
-        import_id,
-    )
-    .fetch_all(&mut *conn)
-    .await?;
     let people = sqlx::query!(
         r#"delete from people p using import_items i
            where i.tenant_id = $1 and i.import_id = $2 and i.record_type = 'person' and i.before is null

@@ -35,6 +35,20 @@ pub(super) async fn erase(
         &person.phones.0,
     );
     let mut erased = what_goes_with(conn, tenant_id, person_id).await?;
+    // The index's words of the person and of the activities about them (read
+    // before they go) leave the vocabulary too once no record has them: the
+    // typo-tolerant search would otherwise still suggest them.
+    let words = sqlx::query_scalar!(
+        r#"select distinct t.term as "term!" from search_terms t
+           where t.tenant_id = $1
+             and (t.record_id = $2
+                  or t.record_id in (select l.activity_id from activity_links l
+                                     where l.tenant_id = $1 and l.person_id = $2))"#,
+        tenant_id,
+        person_id,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     erased.activities_removed = sqlx::query!(
         r#"delete from activities a
            where a.tenant_id = $1
@@ -59,16 +73,6 @@ pub(super) async fn erase(
     .fetch_one(&mut *conn)
     .await?;
     erased.import_traces = import_traces(conn, tenant_id, person_id, &traces).await?;
-    // The index's words that only this person had leave the vocabulary too, which the
-    // typo-tolerant search would otherwise still suggest.
-    let words = sqlx::query_scalar!(
-        r#"select distinct term as "term!" from search_terms
-           where tenant_id = $1 and record_kind = 'person' and record_id = $2"#,
-        tenant_id,
-        person_id,
-    )
-    .fetch_all(&mut *conn)
-    .await?;
     sqlx::query!(
         "delete from people where tenant_id = $1 and id = $2",
         tenant_id,
@@ -76,13 +80,14 @@ pub(super) async fn erase(
     )
     .execute(&mut *conn)
     .await?;
-    vocabulary::forget_unused(conn, tenant_id, &words).await?;
     if let Some(pattern) = traces.pattern() {
         erased.mentions_replaced =
             sqlx::query_scalar!(r#"select replace_person_mentions($1) as "count!""#, pattern)
                 .fetch_one(&mut *conn)
                 .await?;
     }
+    // Once the mentions are gone too: a note searched (an activity's) held her name.
+    vocabulary::forget_unused(conn, tenant_id, &words).await?;
     erased.audit_entries_blanked = sqlx::query_scalar!(
         r#"select forget_people_in_audit_log($1, $2) as "count!""#,
         &[person_id],

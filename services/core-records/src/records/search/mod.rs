@@ -20,7 +20,7 @@ pub(crate) mod vocabulary;
 pub use terms::{Found, find};
 
 pub fn router() -> ApiRouter<AppState> {
-    ApiRouter::new().get("/v1/search", search, Doc::new("search", "Rechercher personnes, organisations et projets (sans accents, par début de mot, avec fautes)").query::<SearchQuery>().returns::<SearchResults>())
+    ApiRouter::new().get("/v1/search", search, Doc::new("search", "Rechercher personnes, organisations, projets, partenariats, échéances et activités (sans accents, par début de mot, avec fautes ; un mot du nom ou du titre avant un mot de l'e-mail ou des notes)").query::<SearchQuery>().returns::<SearchResults>())
 }
 
 const DEFAULT_LIMIT: i64 = 20;
@@ -35,17 +35,46 @@ struct SearchQuery {
     q: String,
     #[param(minimum = 1, maximum = 50)]
     limit: Option<i64>,
+    /// Only records of this kind.
+    #[param(schema_with = searched_kinds)]
+    kind: Option<String>,
+}
+
+/// The kinds of record search finds.
+const KINDS: [&str; 6] = [
+    "person",
+    "organisation",
+    "project",
+    "partnership",
+    "deadline",
+    "activity",
+];
+
+fn searched_kinds() -> utoipa::openapi::schema::Object {
+    maillage_runtime::api::one_of(&KINDS)
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SearchHit {
-    /// `person`, `organisation` or `project`.
+    /// `person`, `organisation`, `project`, `partnership`, `deadline` or `activity`.
     pub kind: String,
     pub id: Uuid,
+    /// The name or title.
     pub label: String,
     pub detail: Option<String>,
+    /// For an activity: a record it is about, on whose page it is read.
+    pub about: Option<RecordRef>,
     /// Higher is closer; only meaningful within one answer.
     pub score: f32,
+}
+
+/// A record by its kind and id.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = SearchRecordRef)]
+pub struct RecordRef {
+    /// `person`, `organisation`, `partnership` or `project`.
+    pub kind: String,
+    pub id: Uuid,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -68,6 +97,14 @@ async fn search(
         Some(n) if (1..=MAX_LIMIT).contains(&n) => n,
         Some(_) => return Err(Error::field("limit", "doit être compris entre 1 et 50")),
     };
+    if let Some(kind) = &query.kind
+        && !KINDS.contains(&kind.as_str())
+    {
+        return Err(Error::field(
+            "kind",
+            &format!("doit valoir {}", KINDS.join(", ")),
+        ));
+    }
     let text = query.q.trim();
     if !maillage_domain::text::has_a_word(text) {
         return Ok(Json(SearchResults {
@@ -76,7 +113,13 @@ async fn search(
         }));
     }
     let mut tx = identity.begin(&state).await?;
-    let found = terms::find(&mut tx, identity.0.tenant_id, text, limit).await?;
+    let found = terms::find_of_kind(
+        &mut tx,
+        identity.0.tenant_id,
+        (text, query.kind.as_deref()),
+        limit,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(SearchResults {
         items: found.hits,

@@ -6,8 +6,10 @@
 //! its start, each entry checked for the other words (every entry holds all its
 //! record's words), until a page is found; a broad prefix ("m" in a workspace of
 //! 300,000 people) stops after a few dozen entries instead of ranking every match.
-//! Records come by the word they matched (the word typed itself first, then the longer
-//! ones in alphabetical order), then by label.
+//! Records come by where the word they matched is (a word of their name or title before
+//! a word of their email or notes: the index holds the two apart, each read as a range),
+//! then by the word (the word typed itself first, then the longer ones in alphabetical
+//! order), then by label.
 //!
 //! When that finds nothing, each word that finds nothing alone is replaced by the
 //! nearest word of the tenant's vocabulary (trigram distance: "durnad" → "durand"), and
@@ -19,7 +21,10 @@ use std::collections::HashMap;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::SearchHit;
+use super::{RecordRef, SearchHit};
+
+/// A record found: its label, its detail, and the record it is read on, if another.
+type Labelled = (String, Option<String>, Option<RecordRef>);
 use crate::Error;
 
 /// Matches counted per word to choose the one that leads: beyond this, a word is broad.
@@ -52,6 +57,16 @@ pub async fn find(
     text: &str,
     limit: i64,
 ) -> Result<Found, Error> {
+    find_of_kind(conn, tenant_id, (text, None), limit).await
+}
+
+/// As `find`, only records of `kind` (`person`…) when one is given.
+pub async fn find_of_kind(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    (text, kind): (&str, Option<&str>),
+    limit: i64,
+) -> Result<Found, Error> {
     // Made searchable (no accents, lower case, split into words) by the database, as the
     // records' words were.
     let words = sqlx::query_scalar!(r#"select maillage_query_words($1) as "words!""#, text)
@@ -65,7 +80,7 @@ pub async fn find(
     }
     let matches = matches_per_word(conn, tenant_id, &words).await?;
     if matches.iter().all(|&count| count > 0) {
-        let hits = walk(conn, tenant_id, &words, &matches, limit).await?;
+        let hits = walk(conn, tenant_id, (&words, kind), &matches, limit).await?;
         if !hits.is_empty() {
             return Ok(Found {
                 hits,
@@ -118,7 +133,7 @@ pub async fn find(
             .iter()
             .map(|word| counts.get(word.as_str()).copied().unwrap_or(0))
             .collect();
-        let hits = walk(conn, tenant_id, &corrected, &matches, limit).await?;
+        let hits = walk(conn, tenant_id, (&corrected, kind), &matches, limit).await?;
         if !hits.is_empty() {
             return Ok(Found {
                 hits,
@@ -175,7 +190,8 @@ async fn matches_per_word(
     let (from, to) = prefix_ranges(words.iter());
     Ok(sqlx::query_scalar!(
         r#"select (select count(*) from (select 1 from search_terms s
-                                          where s.tenant_id = $1 and s.term >= w.from_term and s.term < w.to_term
+                                          where s.tenant_id = $1 and s.label_rank in (0, 1)
+                                            and s.term >= w.from_term and s.term < w.to_term
                                           limit $4) as counted) as "matches!"
            from unnest($2::text[], $3::text[]) with ordinality as w (from_term, to_term, n)
            order by w.n"#,
@@ -193,7 +209,7 @@ async fn matches_per_word(
 async fn walk(
     conn: &mut PgConnection,
     tenant_id: Uuid,
-    words: &[String],
+    (words, kind): (&[String], Option<&str>),
     matches: &[i64],
     limit: i64,
 ) -> Result<Vec<SearchHit>, Error> {
@@ -216,15 +232,26 @@ async fn walk(
         .collect();
     let found = sqlx::query!(
         r#"with walked as (
-               select t.term, t.rank_key, t.record_kind, t.record_id from search_terms t
-               where t.tenant_id = $1 and t.term >= $2 and t.term < $3
-                 and not exists (select 1 from unnest($4::text[]) as o (word)
-                                 where strpos(t.words, o.word) = 0)
-               order by t.term, t.rank_key, t.record_kind, t.record_id
-               limit $5
+               -- The words of names and titles first, then the others: each a range of
+               -- the index read from its start, up to the entries wanted.
+               (select t.label_rank, t.term, t.rank_key, t.record_kind, t.record_id from search_terms t
+                where t.tenant_id = $1 and t.label_rank = 0 and t.term >= $2 and t.term < $3
+                  and ($7::text is null or t.record_kind = $7)
+                  and not exists (select 1 from unnest($4::text[]) as o (word)
+                                  where strpos(t.words, o.word) = 0)
+                order by t.term, t.rank_key, t.record_kind, t.record_id
+                limit $5)
+               union all
+               (select t.label_rank, t.term, t.rank_key, t.record_kind, t.record_id from search_terms t
+                where t.tenant_id = $1 and t.label_rank = 1 and t.term >= $2 and t.term < $3
+                  and ($7::text is null or t.record_kind = $7)
+                  and not exists (select 1 from unnest($4::text[]) as o (word)
+                                  where strpos(t.words, o.word) = 0)
+                order by t.term, t.rank_key, t.record_kind, t.record_id
+                limit $5)
            ), met as (
                select record_kind, record_id,
-                      row_number() over (order by term, rank_key, record_kind, record_id) as position
+                      row_number() over (order by label_rank, term, rank_key, record_kind, record_id) as position
                from walked
            )
            select record_kind as "kind!", record_id as "id!" from met
@@ -237,6 +264,7 @@ async fn walk(
         &others,
         limit * ENTRIES_PER_RESULT,
         limit,
+        kind,
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -259,36 +287,70 @@ async fn labelled(
             .collect()
     };
     let rows = sqlx::query!(
-        r#"select 'person' as "kind!", id as "id!", trim(family_name || ' ' || given_name) as "label!", email as detail
+        r#"select 'person' as "kind!", id as "id!", trim(family_name || ' ' || given_name) as "label!", email as detail,
+                  null::text as about_kind, null::uuid as about_id
            from people where tenant_id = $1 and id = any($2) and deleted_at is null
            union all
-           select 'organisation', id, name, email
+           select 'organisation', id, name, email, null, null
            from organisations where tenant_id = $1 and id = any($3) and deleted_at is null
            union all
-           select 'project', id, name, nullif(territory, '')
-           from projects where tenant_id = $1 and id = any($4) and deleted_at is null"#,
+           select 'project', id, name, nullif(territory, ''), null, null
+           from projects where tenant_id = $1 and id = any($4) and deleted_at is null
+           union all
+           select 'partnership', id, title, null, null, null
+           from partnerships where tenant_id = $1 and id = any($5) and deleted_at is null
+           union all
+           select 'deadline', d.id, d.title, o.name, null, null
+           from reporting_deadlines d
+           left join organisations o on o.tenant_id = d.tenant_id and o.id = d.funder_id and o.deleted_at is null
+           where d.tenant_id = $1 and d.id = any($6)
+           union all
+           -- An activity is read on the page of a record it is about.
+           select 'activity', a.id, a.subject, null, l.kind, l.id
+           from activities a
+           left join lateral (
+               select case when person_id is not null then 'person'
+                           when organisation_id is not null then 'organisation'
+                           when partnership_id is not null then 'partnership'
+                           else 'project' end as kind,
+                      coalesce(person_id, organisation_id, partnership_id, project_id) as id
+               from activity_links
+               where tenant_id = a.tenant_id and activity_id = a.id
+               order by person_id nulls last, organisation_id nulls last, partnership_id nulls last
+               limit 1) l on true
+           where a.tenant_id = $1 and a.id = any($7)"#,
         tenant_id,
         &ids_of("person"),
         &ids_of("organisation"),
         &ids_of("project"),
+        &ids_of("partnership"),
+        &ids_of("deadline"),
+        &ids_of("activity"),
     )
     .fetch_all(&mut *conn)
     .await?;
-    let mut by_record: HashMap<(String, Uuid), (String, Option<String>)> = rows
+    let mut by_record: HashMap<(String, Uuid), Labelled> = rows
         .into_iter()
-        .map(|row| ((row.kind, row.id), (row.label, row.detail)))
+        .map(|row| {
+            let about = row
+                .about_kind
+                .zip(row.about_id)
+                .map(|(kind, id)| RecordRef { kind, id });
+            ((row.kind, row.id), (row.label, row.detail, about))
+        })
         .collect();
     let count = found.len() as f32;
     Ok(found
         .iter()
         .enumerate()
         .filter_map(|(rank, (kind, id))| {
-            let (label, detail) = by_record.remove(&(kind.clone(), *id))?;
+            let (label, detail, about) = by_record.remove(&(kind.clone(), *id))?;
             Some(SearchHit {
                 kind: kind.clone(),
                 id: *id,
                 label,
                 detail,
+                about,
                 score: (count - rank as f32) / count,
             })
         })
@@ -320,7 +382,8 @@ async fn nearest_words(
                 limit $4)
            ) near
            where (similarity(near.term, $2) >= $3 or levenshtein_less_equal(near.term, $2, $8) <= $8)
-             and exists (select 1 from search_terms t where t.tenant_id = $1 and t.term = near.term)
+             and exists (select 1 from search_terms t
+                         where t.tenant_id = $1 and t.label_rank in (0, 1) and t.term = near.term)
            order by levenshtein_less_equal(near.term, $2, $8), similarity(near.term, $2) desc, near.term
            limit $5"#,
         tenant_id,

@@ -17,7 +17,8 @@ pub(crate) async fn forget_unused(
     sqlx::query!(
         r#"delete from search_vocabulary v
            where v.tenant_id = $1 and v.term = any($2)
-             and not exists (select 1 from search_terms t where t.tenant_id = $1 and t.term = v.term)"#,
+             and not exists (select 1 from search_terms t
+                             where t.tenant_id = $1 and t.label_rank in (0, 1) and t.term = v.term)"#,
         tenant_id,
         words,
     )
