@@ -983,6 +983,10 @@ async fn every_main_page_fits_a_phone_and_a_desktop_in_a_real_browser() -> TestR
         (deadline.clone(), "deadline"),
         ("/t/asso-demo/deadlines/new".to_owned(), "deadline-form"),
         ("/t/asso-demo/agenda".to_owned(), "agenda"),
+        (
+            "/t/asso-demo/agenda/month?month=2027-06".to_owned(),
+            "agenda-month",
+        ),
         ("/t/asso-demo/people".to_owned(), "people"),
         (person.clone(), "person"),
         (format!("{person}/edit"), "person-form"),

@@ -3,6 +3,7 @@
 //! part of the site.
 
 mod access;
+mod agenda;
 mod connections;
 mod dashboard;
 mod deadlines;

@@ -1,6 +1,9 @@
 //! The agenda: everything dated the workspace must not forget (reports, milestones,
-//! tasks, partnership ends and evaluations), late first, then soonest first. Reminder
-//! emails about anything but a report link here, to the item's anchor.
+//! tasks, partnership ends and evaluations), as a list (late first, then soonest first;
+//! reminder emails about anything but a report link here, to the item's anchor) or as
+//! a month (`month`).
+
+mod month;
 
 use askama::Template;
 use axum::Router;
@@ -19,7 +22,9 @@ use crate::membership::Member;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/t/{slug}/agenda", get(agenda))
+    Router::new()
+        .route("/t/{slug}/agenda", get(agenda))
+        .route("/t/{slug}/agenda/month", get(month::show))
 }
 
 /// An agenda item as core-records returns it.
@@ -31,6 +36,8 @@ struct Item {
     context: Option<String>,
     due_at: DateTime<Utc>,
     all_day: bool,
+    /// Still to do.
+    open: bool,
     late: bool,
     mine: bool,
     /// The page of the record it belongs to.
