@@ -40,11 +40,7 @@ async fn a_deadline_due_tomorrow_brings_exactly_one_reminder_the_day_before() ->
         .to_owned();
 
     // Due the day after tomorrow at noon, Paris time.
-    let paris = chrono_tz::Europe::Paris;
-    let today = Utc::now().with_timezone(&paris).date_naive();
-    let due_day = (today + chrono::Days::new(2))
-        .format("%Y-%m-%d")
-        .to_string();
+    let (today, due_day) = today_and_the_day_after_tomorrow();
     let created = browser
         .post_form(
             "/t/asso-demo/deadlines/new",
@@ -603,11 +599,7 @@ async fn a_deadline_cancelled_from_its_page_sends_no_more_reminders() -> TestRes
     let browser = Browser::new(&platform.gateway)?;
     browser.login("camille", "/t/asso-demo/").await?;
 
-    let paris = chrono_tz::Europe::Paris;
-    let today = Utc::now().with_timezone(&paris).date_naive();
-    let due_day = (today + chrono::Days::new(2))
-        .format("%Y-%m-%d")
-        .to_string();
+    let (today, due_day) = today_and_the_day_after_tomorrow();
     let created = browser
         .post_form(
             "/t/asso-demo/deadlines/new",
@@ -689,4 +681,15 @@ fn advance_to_nine_tomorrow(platform: &Platform, today: chrono::NaiveDate) -> an
         .clock
         .advance(nine_tomorrow - maillage_notification::Clock::now(&*platform.clock));
     Ok(())
+}
+
+/// Today in Paris, and the day after tomorrow as a form takes it ("2026-12-05").
+fn today_and_the_day_after_tomorrow() -> (chrono::NaiveDate, String) {
+    let today = Utc::now()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive();
+    let due_day = (today + chrono::Days::new(2))
+        .format("%Y-%m-%d")
+        .to_string();
+    (today, due_day)
 }

@@ -46,11 +46,21 @@ pub fn find(typed: &str) -> Option<Country> {
     if folded.is_empty() {
         return None;
     }
-    list::LIST
+    FOLDED_NAMES
         .iter()
-        .copied()
-        .find(|c| fold(c.fr) == folded || fold(c.en) == folded)
+        .find(|(fr, en, _)| *fr == folded || *en == folded)
+        .map(|(_, _, country)| *country)
 }
+
+/// Each country's French and English names folded, once: an import reads a country on
+/// every row.
+static FOLDED_NAMES: std::sync::LazyLock<Vec<(String, String, Country)>> =
+    std::sync::LazyLock::new(|| {
+        list::LIST
+            .iter()
+            .map(|c| (fold(c.fr), fold(c.en), *c))
+            .collect()
+    });
 
 #[cfg(test)]
 mod tests {
