@@ -257,9 +257,10 @@ async fn an_owner_invites_a_colleague_who_joins_by_the_emails_link_in_a_real_bro
         .click()
         .await?;
     sign_in_at_provider(browser, "sacha").await?;
+    // sacha's provider says English: the workspace's pages speak it.
     browser
         .wait()
-        .for_element(Locator::LinkText("Membres"))
+        .for_element(Locator::LinkText("Members"))
         .await?;
     let here = browser.current_url().await?;
     assert!(here.path().ends_with("/t/asso-demo/"), "{here}");
@@ -1004,6 +1005,7 @@ async fn every_main_page_fits_a_phone_and_a_desktop_in_a_real_browser() -> TestR
         ("/t/asso-demo/settings/members".to_owned(), "members"),
         ("/t/asso-demo/settings/fields".to_owned(), "fields"),
         ("/t/asso-demo/bin".to_owned(), "bin"),
+        ("/t/asso-demo/account".to_owned(), "account"),
         ("/t/asso-demo/no-such-page".to_owned(), "not-found"),
     ];
     for (width, suffix) in [(1280, ""), (390, "-phone")] {
@@ -1057,6 +1059,49 @@ async fn every_main_page_fits_a_phone_and_a_desktop_in_a_real_browser() -> TestR
         labelled[0].as_str().is_some_and(|l| !l.is_empty()),
         "{labelled}"
     );
+
+    // In English, chosen on the account page: the pages speak it, and still fit and
+    // pass axe (longer or shorter words move things).
+    browser.set_window_size(1280, 900).await?;
+    browser
+        .goto(&format!("{}/t/asso-demo/account", platform.gateway))
+        .await?;
+    browser
+        .find(Locator::Css("input[name=language][value=en]"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .find(Locator::Css("main form button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    browser.wait().for_element(Locator::Css(".notice")).await?;
+    assert_eq!(text_of(browser, "main h1").await?, "My account");
+    for (width, suffix) in [(1280, "-en"), (390, "-en-phone")] {
+        browser.set_window_size(width, 900).await?;
+        for (path, name) in pages.iter().filter(|(_, name)| {
+            ["home", "people", "organisations", "account", "not-found"].contains(name)
+        }) {
+            browser.goto(&format!("{}{path}", platform.gateway)).await?;
+            browser.wait().for_element(Locator::Css("main h1")).await?;
+            screenshot(browser, &format!("layout-{name}{suffix}")).await?;
+            let lang = browser
+                .execute("return document.documentElement.lang", vec![])
+                .await?;
+            assert_eq!(lang, "en", "{path}");
+            assert_eq!(
+                overflow(browser).await?,
+                serde_json::json!([]),
+                "{path} fits {width} px in English"
+            );
+            assert_eq!(
+                serious_accessibility_violations(browser).await?,
+                Vec::<String>::new(),
+                "{path} at {width} px in English"
+            );
+        }
+    }
     chromium.client.clone().close().await?;
     Ok(())
 }

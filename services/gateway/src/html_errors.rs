@@ -7,18 +7,25 @@ use axum::extract::Request;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use maillage_i18n::Lang;
 use maillage_problem::{CONTENT_TYPE, Problem};
+
+use crate::lang;
 
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
-    title: &'a str,
+    lang: Lang,
+    title: String,
     detail: Option<&'a str>,
+    /// For a page not found: where what was deleted may be.
+    hint: Option<String>,
     /// What was refused, field by field: "tags : pas plus de 50 tags par fiche".
     errors: Vec<String>,
 }
 
 pub async fn render_problems_as_pages(request: Request, next: Next) -> Response {
+    let lang = lang::of_request(request.headers());
     let return_to = request
         .uri()
         .path_and_query()
@@ -43,17 +50,17 @@ pub async fn render_problems_as_pages(request: Request, next: Next) -> Response 
         .await
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok());
-    error_page(status, &problem.unwrap_or_else(Problem::internal))
+    error_page(lang, status, &problem.unwrap_or_else(Problem::internal))
 }
 
 /// A path the gateway has no route for: a problem for API clients, a page for people.
-pub async fn no_such_page(uri: Uri) -> Response {
-    problem_or_page(&uri, Problem::not_found())
+pub async fn no_such_page(uri: Uri, headers: HeaderMap) -> Response {
+    problem_or_page(&uri, &headers, Problem::not_found())
 }
 
 /// A known path asked with a method it does not take (axum adds the `Allow` header).
-pub async fn method_not_allowed(uri: Uri) -> Response {
-    problem_or_page(&uri, Problem::method_not_allowed())
+pub async fn method_not_allowed(uri: Uri, headers: HeaderMap) -> Response {
+    problem_or_page(&uri, &headers, Problem::method_not_allowed())
 }
 
 /// More requests than the gateway takes at once: a page for a browser outside the API,
@@ -64,34 +71,62 @@ pub fn overloaded(uri: &Uri, headers: &HeaderMap) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"));
     if wants_page {
-        problem_or_page(uri, Problem::overloaded())
+        problem_or_page(uri, headers, Problem::overloaded())
     } else {
         Problem::overloaded().into_response()
     }
 }
 
-pub(crate) fn problem_or_page(uri: &Uri, problem: Problem) -> Response {
+pub(crate) fn problem_or_page(uri: &Uri, headers: &HeaderMap, problem: Problem) -> Response {
     if uri.path().starts_with("/api/") {
         problem.into_response()
     } else {
         let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::NOT_FOUND);
-        error_page(status, &problem)
+        error_page(lang::of_request(headers), status, &problem)
     }
 }
 
-fn error_page(status: StatusCode, problem: &Problem) -> Response {
+const GENERIC_PROBLEMS: [&str; 4] = [
+    "/problems/not-found",
+    "/problems/method-not-allowed",
+    "/problems/internal",
+    "/problems/overloaded",
+];
+
+/// The page of a problem in the reader's language. The services word their problems in
+/// French: a French reader gets their own words, an English one the status's; the
+/// fields refused are listed either way, since they say what to correct.
+fn error_page(lang: Lang, status: StatusCode, problem: &Problem) -> Response {
+    let said =
+        |status: StatusCode| lang.t_with("error-status", &[("status", status.as_u16().into())]);
+    // Problems any address may meet are said the catalogue's way in both languages.
+    let generic = GENERIC_PROBLEMS.contains(&problem.kind.as_str());
+    let (title, detail) = match lang {
+        Lang::Fr if !generic => (problem.title.clone(), problem.detail.as_deref()),
+        _ => (said(status), None),
+    };
     let page = ErrorPage {
-        title: &problem.title,
-        detail: problem.detail.as_deref(),
+        lang,
+        title,
+        detail,
+        hint: (status == StatusCode::NOT_FOUND).then(|| lang.t("error-not-found-hint")),
         errors: problem
             .errors
             .iter()
-            .map(|e| format!("{} : {}", e.field, e.message))
+            .map(|e| {
+                lang.t_with(
+                    "error-field",
+                    &[
+                        ("field", e.field.as_str().into()),
+                        ("message", e.message.as_str().into()),
+                    ],
+                )
+            })
             .collect(),
     };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
-        Err(_) => (status, problem.title.clone()).into_response(),
+        Err(_) => (status, page.title).into_response(),
     }
 }
 

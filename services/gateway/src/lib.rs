@@ -10,6 +10,7 @@ mod core_client;
 mod error;
 mod html_errors;
 mod invitation_links;
+mod lang;
 mod login;
 mod members;
 mod membership;

@@ -6,6 +6,7 @@ use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
 use maillage_domain::Role;
+use maillage_i18n::Lang;
 use uuid::Uuid;
 
 use crate::Error;
@@ -18,6 +19,8 @@ pub struct Tenant {
     pub slug: String,
     pub name: String,
     pub time_zone: String,
+    /// Its language, for members who have not chosen theirs: "fr-FR", "en-GB".
+    pub locale: String,
     /// When its logo last changed; none without one.
     pub logo_changed_at: Option<DateTime<Utc>>,
 }
@@ -51,7 +54,7 @@ impl FromRequestParts<AppState> for Member {
         let mut rows = sqlx::query!(
             r#"select tenant_id as "id!", slug as "slug!", name as "name!",
                       time_zone as "time_zone!", role as "role!", status as "status!",
-                      sign_in_issuer, logo_changed_at
+                      sign_in_issuer, logo_changed_at, locale as "locale!"
                from user_workspaces($1)"#,
             user.id,
         )
@@ -93,6 +96,7 @@ impl FromRequestParts<AppState> for Member {
                 slug: row.slug,
                 name: row.name,
                 time_zone: row.time_zone,
+                locale: row.locale,
                 logo_changed_at: row.logo_changed_at,
             },
             role,
@@ -141,6 +145,16 @@ impl FromRequestParts<AppState> for Admin {
 }
 
 impl Member {
+    /// The language this member reads: theirs if they chose one, else the workspace's.
+    pub fn lang(&self) -> Lang {
+        self.user
+            .locale
+            .as_deref()
+            .and_then(Lang::from_tag)
+            .or_else(|| Lang::from_tag(&self.tenant.locale))
+            .unwrap_or_default()
+    }
+
     /// The member whose calendar feed this is: the feed's secret URL stands for their
     /// session, for reading their calendar and nothing else.
     pub async fn of_calendar_feed(
@@ -151,7 +165,8 @@ impl Member {
     ) -> Result<Self, Error> {
         let mut tx = maillage_db::begin_tenant(&state.pool, tenant_id).await?;
         let row = sqlx::query!(
-            r#"select t.id, t.slug, t.name, t.time_zone, m.role, u.id as user_id, u.email, u.display_name
+            r#"select t.id, t.slug, t.name, t.time_zone, t.locale, m.role, u.id as user_id, u.email,
+                      u.display_name, u.locale as user_locale
                from calendar_feeds f
                join memberships m on m.tenant_id = f.tenant_id and m.user_id = f.user_id
                join tenants t on t.id = f.tenant_id
@@ -169,6 +184,7 @@ impl Member {
                 id: row.user_id,
                 email: row.email,
                 display_name: row.display_name,
+                locale: row.user_locale,
                 via_workspace: None,
             },
             tenant: Tenant {
@@ -176,6 +192,7 @@ impl Member {
                 slug: row.slug,
                 name: row.name,
                 time_zone: row.time_zone,
+                locale: row.locale,
                 // A calendar has no header to show it in.
                 logo_changed_at: None,
             },

@@ -272,7 +272,7 @@ pub async fn limit_requests(
         // A client asking again at once, ignoring Retry-After, waits a little for its
         // answer: a script retrying in a loop then costs next to nothing.
         tokio::time::sleep(REFUSAL_PAUSE).await;
-        return too_many_requests(request.uri(), wait);
+        return too_many_requests(request.uri(), request.headers(), wait);
     }
     let (budgets, lookup) = budgets_of(&state, asker).await;
     for budget in budgets {
@@ -289,7 +289,7 @@ pub async fn limit_requests(
                 if let Some(key) = key {
                     limiter.remember_refusal(key, wait);
                 }
-                return too_many_requests(request.uri(), wait);
+                return too_many_requests(request.uri(), request.headers(), wait);
             }
             Err(error) => {
                 tracing::warn!(%error, "rate limits unavailable: request let through");
@@ -303,14 +303,18 @@ pub async fn limit_requests(
     next.run(request).await
 }
 
-fn too_many_requests(uri: &axum::http::Uri, wait_seconds: u64) -> Response {
+fn too_many_requests(
+    uri: &axum::http::Uri,
+    headers: &axum::http::HeaderMap,
+    wait_seconds: u64,
+) -> Response {
     let problem = Problem::new(
         StatusCode::TOO_MANY_REQUESTS,
         "too-many-requests",
         "Trop de demandes en peu de temps. Patientez un instant avant de réessayer.",
     )
     .with_detail(format!("Réessayez dans {wait_seconds} s."));
-    let mut response = crate::html_errors::problem_or_page(uri, problem);
+    let mut response = crate::html_errors::problem_or_page(uri, headers, problem);
     if let Ok(value) = HeaderValue::from_str(&wait_seconds.to_string()) {
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }

@@ -9,6 +9,7 @@ use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use maillage_i18n::Lang;
 use rand::RngCore;
 use redis::AsyncCommands;
 use redis::aio::ConnectionManager;
@@ -21,6 +22,9 @@ use crate::state::AppState;
 pub const SESSION_COOKIE: &str = "maillage_session";
 /// Binds a login attempt to the browser that started it (see `LoginAttempt::browser`).
 pub const LOGIN_COOKIE: &str = "maillage_login";
+
+/// The language the user chose, for pages read before any workspace is (see `crate::lang`).
+pub const LANGUAGE_COOKIE: &str = "maillage_lang";
 /// How long someone has to come back from the identity provider.
 const LOGIN_ATTEMPT_TTL_SECONDS: u64 = 600;
 
@@ -154,6 +158,19 @@ impl SessionStore {
             .build()
     }
 
+    /// The language a user chose, kept by the browser too: what the pages outside a
+    /// workspace (the error pages, the sign-in) speak to them in. A year, as a choice is.
+    pub fn language_cookie(&self, lang: Lang) -> Cookie<'static> {
+        let mut cookie = self.private_cookie(LANGUAGE_COOKIE, lang.code().to_owned());
+        cookie.set_max_age(time::Duration::days(365));
+        cookie
+    }
+
+    /// Forgets the language cookie: the user reads each workspace's own again.
+    pub fn language_removal_cookie(&self) -> Cookie<'static> {
+        Cookie::build((LANGUAGE_COOKIE, "")).path("/").build()
+    }
+
     pub fn removal_cookie(&self) -> Cookie<'static> {
         Cookie::build((SESSION_COOKIE, "")).path("/").build()
     }
@@ -180,6 +197,8 @@ pub struct CurrentUser {
     pub id: Uuid,
     pub email: String,
     pub display_name: String,
+    /// The language they chose ("fr", "en"); none: each workspace's own.
+    pub locale: Option<String>,
     /// Signed in through this workspace's own provider (none: the platform's).
     pub via_workspace: Option<Uuid>,
 }
@@ -217,7 +236,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             return Err(Error::LoginRequired);
         }
         let user = sqlx::query!(
-            "select id, email, display_name from users where id = $1 and issuer = $2 and subject = $3",
+            "select id, email, display_name, locale from users where id = $1 and issuer = $2 and subject = $3",
             session.user_id,
             session.issuer,
             session.subject,
@@ -229,6 +248,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             id: user.id,
             email: user.email,
             display_name: user.display_name,
+            locale: user.locale,
             via_workspace: session.workspace,
         })
     }

@@ -126,7 +126,7 @@ impl Sender<'_> {
                       i.title as "title?", i.context, i.all_day as "all_day?", i.path as "path?",
                       reminder_still_wanted(r) as "wanted!",
                       t.name as tenant_name, t.slug, t.time_zone, t.status as tenant_status,
-                      u.email, u.display_name, u.locale,
+                      u.email, u.display_name, coalesce(u.locale, t.locale) as "locale!",
                       coalesce(p.mode, 'each') as "mode!", p.unsubscribe_token as "unsubscribe_token?"
                from reminders r
                left join lateral remindable_item(r.tenant_id, r.subject, r.subject_id) i on true

@@ -116,7 +116,7 @@ async fn send_one(
 ) -> Result<Round, Error> {
     let mut tx = begin_tenant(sender.pool, tenant_id).await?;
     let who = sqlx::query!(
-        r#"select t.name as tenant_name, t.slug, t.time_zone, u.email, u.display_name, u.locale,
+        r#"select t.name as tenant_name, t.slug, t.time_zone, u.email, u.display_name, coalesce(u.locale, t.locale) as "locale!",
                   p.send_at, coalesce(n.mode, 'each') as "mode!",
                   in_quiet_hours($3, t.time_zone, p.quiet_hours_start, p.quiet_hours_end) as "quiet!"
            from tenants t

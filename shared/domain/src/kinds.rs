@@ -9,11 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::ParseError;
 
-/// An enum of the values of one list, with the value and French name of each.
+/// An enum of the values of one list, with the value and French name of each; the
+/// pages name them from the message catalogues, under the list's message prefix.
 macro_rules! closed_list {
     (
         $(#[$doc:meta])*
-        $name:ident, $refusal:literal {
+        $name:ident, $refusal:literal, $message:literal {
             $($variant:ident = $value:literal, $label:literal;)+
         }
     ) => {
@@ -41,6 +42,14 @@ macro_rules! closed_list {
             pub fn label(self) -> &'static str {
                 match self {
                     $(Self::$variant => $label,)+
+                }
+            }
+
+            /// The id of its name in the pages' message catalogues (`maillage_i18n`):
+            /// "organisation-kind-funder", for the pages to name it in their language.
+            pub fn message_id(self) -> &'static str {
+                match self {
+                    $(Self::$variant => concat!($message, "-", $value),)+
                 }
             }
 
@@ -79,7 +88,7 @@ fn one_of(values: &[&str]) -> String {
 
 closed_list! {
     /// What kind of organisation a workspace is for.
-    TenantKind, "kind must be association, municipality, federation or other" {
+    TenantKind, "kind must be association, municipality, federation or other", "tenant-kind" {
         Association = "association", "Association";
         Municipality = "municipality", "Commune ou intercommunalité";
         Federation = "federation", "Fédération ou réseau";
@@ -89,7 +98,7 @@ closed_list! {
 
 closed_list! {
     /// What an organisation is to the tenant.
-    OrganisationKind, "unknown organisation kind" {
+    OrganisationKind, "unknown organisation kind", "organisation-kind" {
         Funder = "funder", "Financeur";
         PublicBody = "public_body", "Organisme public";
         Association = "association", "Association";
@@ -101,7 +110,7 @@ closed_list! {
 
 closed_list! {
     /// What a partnership is for.
-    PartnershipKind, "unknown partnership kind" {
+    PartnershipKind, "unknown partnership kind", "partnership-kind" {
         Funding = "funding", "Financement";
         Operational = "operational", "Opérationnel";
         Institutional = "institutional", "Institutionnel";
@@ -111,7 +120,7 @@ closed_list! {
 
 closed_list! {
     /// Where a partnership stands, in the order of its life.
-    PartnershipStatus, "unknown partnership status" {
+    PartnershipStatus, "unknown partnership status", "partnership-status" {
         Prospect = "prospect", "Piste";
         Negotiating = "negotiating", "En négociation";
         Active = "active", "Actif";
@@ -122,7 +131,7 @@ closed_list! {
 
 closed_list! {
     /// Where a project stands.
-    ProjectStatus, "unknown project status" {
+    ProjectStatus, "unknown project status", "project-status" {
         Planned = "planned", "Prévu";
         Running = "running", "En cours";
         Suspended = "suspended", "Suspendu";
@@ -133,7 +142,7 @@ closed_list! {
 
 closed_list! {
     /// What an activity of a timeline was (or, for a task, is to be).
-    ActivityKind, "unknown activity kind" {
+    ActivityKind, "unknown activity kind", "activity-kind" {
         Meeting = "meeting", "Réunion";
         Call = "call", "Appel";
         Email = "email", "E-mail";
@@ -146,7 +155,7 @@ closed_list! {
 closed_list! {
     /// What a person or organisation gave or paid; a grant first, the most common
     /// income of an association.
-    EngagementKind, "unknown engagement kind" {
+    EngagementKind, "unknown engagement kind", "engagement-kind" {
         Grant = "grant", "Subvention";
         Donation = "donation", "Don";
         InKind = "in_kind", "Don en nature";
@@ -161,7 +170,7 @@ closed_list! {
 
 closed_list! {
     /// The legal basis (RGPD, article 6) on which a workspace holds and writes to a person.
-    ConsentBasis, "unknown legal basis" {
+    ConsentBasis, "unknown legal basis", "consent-basis" {
         Consent = "consent", "Consentement de la personne";
         Contract = "contract", "Contrat (adhésion, inscription…)";
         LegalObligation = "legal_obligation", "Obligation légale";

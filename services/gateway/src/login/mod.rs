@@ -20,6 +20,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
+use maillage_i18n::Lang;
 use maillage_problem::{Path, Query};
 use openidconnect::core::{CoreAuthenticationFlow, CoreGenderClaim};
 use openidconnect::{
@@ -366,7 +367,7 @@ async fn finish_login(
             .await?;
         profile.email_verified |= vouched;
     }
-    let user_id = record_login(state, &profile, workspace).await?;
+    let (user_id, language) = record_login(state, &profile, workspace).await?;
 
     if let Some(old) = jar.get(SESSION_COOKIE) {
         state.sessions.destroy(old.value()).await?;
@@ -383,7 +384,11 @@ async fn finish_login(
         .await?;
     tracing::info!(%user_id, ?workspace, "logged in");
     // The login cookie stays: another tab's login may still come back with it.
-    let jar = jar.add(state.sessions.cookie(session_id));
+    let mut jar = jar.add(state.sessions.cookie(session_id));
+    // The pages outside a workspace speak the user's language too.
+    if let Some(lang) = language {
+        jar = jar.add(state.sessions.language_cookie(lang));
+    }
     Ok((jar, Redirect::to(&attempt.return_to)).into_response())
 }
 
@@ -405,23 +410,26 @@ struct LoginProfile {
 
 /// Creates or refreshes the user, and turns invitations sent to a verified email into
 /// memberships: through a workspace's provider, that workspace's only. Returns the
-/// user's id.
+/// user's id and the language they chose, if they did.
 async fn record_login(
     state: &AppState,
     profile: &LoginProfile,
     workspace: Option<Uuid>,
-) -> Result<Uuid, Error> {
-    let locale = match profile.locale.as_deref() {
-        Some(l) if l.starts_with("en") => "en",
-        _ => "fr",
-    };
+) -> Result<(Uuid, Option<Lang>), Error> {
+    // The provider's word for the language, when it says one the pages speak; else the
+    // user reads each workspace's own until they choose.
+    let locale = profile
+        .locale
+        .as_deref()
+        .and_then(Lang::from_tag)
+        .map(Lang::code);
     let mut tx = maillage_db::begin(&state.pool).await?;
-    let user_id = sqlx::query_scalar!(
+    let user = sqlx::query!(
         r#"insert into users (id, issuer, subject, email, display_name, locale, last_login_at)
            values ($1, $2, $3, $4, $5, $6, now())
            on conflict on constraint users_issuer_subject_key do update
            set email = excluded.email, display_name = excluded.display_name, last_login_at = now()
-           returning id"#,
+           returning id, locale"#,
         Uuid::now_v7(),
         profile.issuer,
         profile.subject,
@@ -436,7 +444,7 @@ async fn record_login(
         // that accepts them across tenants does it for this email only.
         sqlx::query_scalar!(
             "select accept_invitations($1, $2, $3)",
-            user_id,
+            user.id,
             profile.email,
             workspace,
         )
@@ -444,7 +452,8 @@ async fn record_login(
         .await?;
     }
     tx.commit().await?;
-    Ok(user_id)
+    let language = user.locale.as_deref().and_then(Lang::from_tag);
+    Ok((user.id, language))
 }
 
 /// Ends the session here, then at its provider when it offers RP-initiated logout (with

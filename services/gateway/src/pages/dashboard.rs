@@ -7,9 +7,8 @@ use axum::extract::State;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use maillage_domain::dashboard::{About, Dashboard, SOON_DAYS};
-use maillage_domain::kinds::{ActivityKind, OrganisationKind, PartnershipStatus};
 
-use super::{Layout, label_in, local_datetime, money, page, record_path, short_date, tenant_zone};
+use super::{Layout, page, record_path, tenant_zone};
 use crate::Error;
 use crate::membership::Member;
 use crate::state::AppState;
@@ -43,7 +42,7 @@ struct DashboardPage {
 /// A count, what it counts, and the list behind it.
 struct Figure {
     count: i64,
-    label: &'static str,
+    label: String,
     href: String,
 }
 
@@ -64,7 +63,7 @@ struct ReportLine {
 struct ProjectLine {
     name: String,
     href: String,
-    status: &'static str,
+    status: String,
     milestones_done: i64,
     milestones: i64,
     budget: Option<String>,
@@ -84,8 +83,11 @@ impl DashboardPage {
         let slug = &member.tenant.slug;
         let zone = tenant_zone(member);
         let record = |about: &About| record_path(slug, &about.kind, about.id);
+        let layout = Layout::of(member, "home");
+        let lang = layout.lang;
+        let day = |at: DateTime<Utc>| lang.date(at.with_timezone(&zone).date_naive());
+        let dated = |id: &str, date: NaiveDate| layout.t1(id, "date", lang.date(date));
         Self {
-            layout: Layout::of(member, "home"),
             soon_days: SOON_DAYS,
             late: d.reports.late,
             late_mine: d.reports.late_mine,
@@ -99,9 +101,9 @@ impl DashboardPage {
                     line: Line {
                         href: format!("/t/{slug}/deadlines/{}", r.id),
                         said: if r.days_late > 0 {
-                            format!("en retard de {}", days(i64::from(r.days_late)))
+                            layout.t1("home-late-by", "days", r.days_late)
                         } else {
-                            format!("à rendre le {}", local_datetime(r.due_at, zone))
+                            layout.t1("home-due-on", "when", lang.date_time(r.due_at, zone))
                         },
                         warn: r.days_late > 0,
                         title: r.title,
@@ -122,18 +124,16 @@ impl DashboardPage {
                     ProjectLine {
                         href: format!("/t/{slug}/projects/{}", p.id),
                         name: p.name,
-                        status: label_in(
-                            maillage_domain::kinds::ProjectStatus::CHOICES,
-                            &p.status,
-                            "En cours",
-                        ),
+                        status: layout.value_name("project-status", &p.status),
                         milestones_done: p.milestones_done,
                         milestones: p.milestones,
                         budget: (planned > 0).then(|| {
-                            format!(
-                                "{} dépensés sur {}",
-                                money(p.budget_actual_cents, "EUR"),
-                                money(planned, "EUR")
+                            layout.t2(
+                                "home-spent-of",
+                                "spent",
+                                lang.money(p.budget_actual_cents, "EUR"),
+                                "planned",
+                                lang.money(planned, "EUR"),
                             )
                         }),
                         budget_used: (planned > 0).then(|| {
@@ -149,7 +149,7 @@ impl DashboardPage {
                 .by_status
                 .into_iter()
                 .map(|c| Figure {
-                    label: label_in(PartnershipStatus::CHOICES, &c.key, "Clos"),
+                    label: layout.value_name("partnership-status", &c.key),
                     href: format!("/t/{slug}/partnerships?status={}", c.key),
                     count: c.count,
                 })
@@ -160,7 +160,7 @@ impl DashboardPage {
                 .into_iter()
                 .map(|p| Line {
                     href: format!("/t/{slug}/partnerships/{}", p.id),
-                    said: format!("se termine le {}", short_date(p.on)),
+                    said: dated("home-ends-on", p.on),
                     warn: false,
                     title: p.title,
                 })
@@ -172,9 +172,9 @@ impl DashboardPage {
                 .map(|p| Line {
                     href: format!("/t/{slug}/partnerships/{}", p.id),
                     said: if p.overdue {
-                        format!("évaluation attendue depuis le {}", short_date(p.on))
+                        dated("home-evaluation-overdue", p.on)
                     } else {
-                        format!("évaluation le {}", short_date(p.on))
+                        dated("home-evaluation-on", p.on)
                     },
                     warn: p.overdue,
                     title: p.title,
@@ -186,7 +186,7 @@ impl DashboardPage {
                 .partners_by_kind
                 .into_iter()
                 .map(|c| Figure {
-                    label: label_in(OrganisationKind::CHOICES, &c.key, "Autre"),
+                    label: layout.value_name("organisation-kind", &c.key),
                     href: format!("/t/{slug}/organisations?kind={}", c.key),
                     count: c.count,
                 })
@@ -200,8 +200,8 @@ impl DashboardPage {
                 .map(|p| Line {
                     href: format!("/t/{slug}/organisations/{}", p.id),
                     said: p.last_activity_at.map_or_else(
-                        || "aucune activité enregistrée".to_owned(),
-                        |at| format!("dernière activité le {}", local_day(at, member)),
+                        || layout.t("home-no-activity"),
+                        |at| layout.t1("home-last-activity", "date", day(at)),
                     ),
                     warn: false,
                     title: p.name,
@@ -214,13 +214,13 @@ impl DashboardPage {
                     href: a.about.as_ref().map(&record).unwrap_or_default(),
                     said: format!(
                         "{} · {}{} · {}",
-                        label_in(ActivityKind::CHOICES, &a.kind, "Note"),
+                        layout.value_name("activity-kind", &a.kind),
                         a.author_name,
                         a.about
                             .as_ref()
                             .map(|about| format!(" · {}", about.label))
                             .unwrap_or_default(),
-                        local_day(a.occurred_at, member)
+                        day(a.occurred_at)
                     ),
                     warn: false,
                     title: a.subject,
@@ -232,11 +232,9 @@ impl DashboardPage {
                 .map(|t| Line {
                     href: t.about.as_ref().map(&record).unwrap_or_default(),
                     said: match t.due_at {
-                        Some(due) if t.overdue => {
-                            format!("en retard : à faire le {}", local_day(due, member))
-                        }
-                        Some(due) => format!("à faire le {}", local_day(due, member)),
-                        None => "sans date".to_owned(),
+                        Some(due) if t.overdue => layout.t1("home-task-late", "date", day(due)),
+                        Some(due) => layout.t1("home-task-on", "date", day(due)),
+                        None => layout.t("home-task-undated"),
                     } + &t
                         .about
                         .as_ref()
@@ -246,21 +244,7 @@ impl DashboardPage {
                     title: t.subject,
                 })
                 .collect(),
+            layout,
         }
     }
-}
-
-/// "1 jour", "12 jours".
-fn days(count: i64) -> String {
-    if count == 1 {
-        "1 jour".to_owned()
-    } else {
-        format!("{count} jours")
-    }
-}
-
-/// "30/06/2026", the day an instant falls on in the workspace.
-fn local_day(at: DateTime<Utc>, member: &Member) -> String {
-    let day: NaiveDate = at.with_timezone(&tenant_zone(member)).date_naive();
-    short_date(day)
 }

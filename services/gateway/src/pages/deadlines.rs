@@ -121,7 +121,7 @@ impl DeadlineRow {
             id: deadline.id,
             title: deadline.title,
             funder_name: deadline.funder_name,
-            due: local_datetime(deadline.due_at, zone),
+            due: member.lang().date_time(deadline.due_at, zone),
             status_label: status_label(&deadline.status),
             status: deadline.status,
             submitted: deadline.submitted_at.map(|at| local_datetime(at, zone)),

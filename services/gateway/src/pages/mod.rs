@@ -1,5 +1,6 @@
 //! The web pages: server-rendered, in French, usable without JavaScript.
 
+mod account;
 mod activities;
 mod affiliations;
 mod agenda;
@@ -19,6 +20,8 @@ mod import_templates;
 mod imports;
 mod members;
 mod merge;
+#[cfg(test)]
+mod messages_used;
 mod network;
 mod organisations;
 mod own_workspace;
@@ -48,6 +51,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Locale, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
+use maillage_i18n::{FluentValue, Lang};
 
 use crate::Error;
 use crate::membership::Member;
@@ -85,6 +89,7 @@ pub fn router() -> Router<AppState> {
             get(|| script(include_str!("../../static/target.js"))),
         )
         .route("/t/{slug}/network", get(network::show))
+        .merge(account::router())
         .merge(home::router())
         .merge(console::router())
         .merge(console_import::router())
@@ -174,6 +179,8 @@ pub struct Layout {
     pub other_workspaces: Vec<(String, String)>,
     /// Where the workspace's logo is, if it has one.
     pub logo_url: Option<String>,
+    /// The language the page speaks.
+    pub lang: Lang,
 }
 
 impl Layout {
@@ -190,7 +197,44 @@ impl Layout {
                 .tenant
                 .logo_changed_at
                 .map(|changed_at| crate::workspace_logo::address(&member.tenant.slug, changed_at)),
+            lang: member.lang(),
         }
+    }
+
+    /// The message `id` in the page's language.
+    pub fn t(&self, id: &str) -> String {
+        self.lang.t(id)
+    }
+
+    /// The name of `value` in the closed list `list` ("organisation-kind", "project-status"),
+    /// in the page's language; the value itself when the catalogue has no name for it.
+    pub fn value_name(&self, list: &str, value: &str) -> String {
+        let id = format!("{list}-{value}");
+        if self.lang.has(&id) {
+            self.lang.t(&id)
+        } else {
+            value.to_owned()
+        }
+    }
+
+    /// The message `id` with one argument: `layout.t1("home-partners", "count", partners)`.
+    pub fn t1<'a>(&self, id: &str, name: &str, value: impl Into<FluentValue<'a>>) -> String {
+        self.lang.t_with(id, &[(name, value.into())])
+    }
+
+    /// The message `id` with two arguments.
+    pub fn t2<'a, 'b>(
+        &self,
+        id: &str,
+        first: &str,
+        first_value: impl Into<FluentValue<'a>>,
+        second: &str,
+        second_value: impl Into<FluentValue<'b>>,
+    ) -> String {
+        self.lang.t_with(
+            id,
+            &[(first, first_value.into()), (second, second_value.into())],
+        )
     }
 }
 

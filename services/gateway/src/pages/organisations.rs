@@ -42,12 +42,6 @@ pub struct OrganisationRow {
     pub website: Option<String>,
 }
 
-impl OrganisationRow {
-    pub fn kind_label(&self) -> &'static str {
-        kind_label(&self.kind)
-    }
-}
-
 /// The tenant's organisations by name, for the forms that choose some (the first 200, a
 /// page's most: beyond, a search field would serve better than a list).
 pub async fn tenant_organisations(

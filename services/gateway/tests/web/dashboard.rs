@@ -35,7 +35,7 @@ async fn the_dashboard_counts_what_the_workspace_holds_and_leads_to_each_list() 
     let empty = camille.page(HOME).await?;
     assert!(
         empty.contains("Aucun rapport en retard ni à rendre")
-            && empty.contains("<strong>0</strong> partenaires"),
+            && empty.contains("<strong>0</strong> partenaire<"),
         "{empty}"
     );
 
@@ -162,7 +162,7 @@ async fn the_dashboard_counts_what_the_workspace_holds_and_leads_to_each_list() 
         // Projects.
         "projects?status=running\"><strong>1</strong> en cours",
         "projects?status=running&amp;mine=1\">1 dont je suis responsable",
-        "projects?status=planned\"><strong>1</strong> prévus",
+        "projects?status=planned\"><strong>1</strong> prévu<",
         "Jalons : 1 sur 2",
         "250,00\u{a0}€ dépensés sur 1\u{202f}000,00\u{a0}€",
         // Partnerships.
@@ -249,7 +249,7 @@ async fn the_dashboard_counts_what_the_workspace_holds_and_leads_to_each_list() 
         .await?;
     let theirs = dominique.page("/t/autre-asso/").await?;
     assert!(
-        theirs.contains("<strong>0</strong> partenaires") && !theirs.contains("Contrat de ville"),
+        theirs.contains("<strong>0</strong> partenaire<") && !theirs.contains("Contrat de ville"),
         "{theirs}"
     );
     let (status, _) = dominique

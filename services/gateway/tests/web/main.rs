@@ -13,6 +13,7 @@ mod forms;
 mod front_door;
 mod helpers;
 mod imports;
+mod languages;
 mod links;
 mod login;
 mod login_defects;

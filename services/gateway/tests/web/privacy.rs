@@ -89,7 +89,7 @@ async fn an_admin_hands_out_a_persons_data_then_erases_them() -> TestResult {
         sacha
             .page(&back)
             .await?
-            .contains("La personne a été effacée")
+            .contains("The person has been erased")
     );
     assert_eq!(sacha.get(&person).await?.status(), StatusCode::NOT_FOUND);
     let (_, found) = sacha

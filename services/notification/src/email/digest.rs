@@ -43,7 +43,7 @@ pub struct DigestContent<'a> {
 
 impl DigestContent<'_> {
     pub fn render(&self) -> Result<RenderedEmail, askama::Error> {
-        let english = self.language == "en";
+        let english = self.language.starts_with("en");
         let count = self.items.len();
         let tenant = self.tenant_name;
         let subject = match (english, self.cadence, count) {

@@ -31,7 +31,7 @@ pub struct ReminderContent<'a> {
 
 impl ReminderContent<'_> {
     pub fn render(&self) -> Result<RenderedEmail, askama::Error> {
-        let english = self.language == "en";
+        let english = self.language.starts_with("en");
         let when = local_when(self.due_at, self.zone, self.all_day, english);
         let title = self.title;
         let words = words(self.subject, english);

@@ -1,0 +1,60 @@
+//! The language of a page read outside a workspace (an error page, the sign-in): the
+//! one the user chose, as their browser keeps it, or else the first of the browser's
+//! languages the pages speak, or else French. Inside a workspace, `Member::lang` says.
+
+use axum::http::{HeaderMap, header};
+use axum_extra::extract::CookieJar;
+use maillage_i18n::Lang;
+
+use crate::session::LANGUAGE_COOKIE;
+
+pub fn of_request(headers: &HeaderMap) -> Lang {
+    let chosen = CookieJar::from_headers(headers)
+        .get(LANGUAGE_COOKIE)
+        .and_then(|cookie| Lang::from_tag(cookie.value()));
+    chosen
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::{HeaderMap, HeaderValue, header};
+    use maillage_i18n::Lang;
+
+    use super::of_request;
+
+    fn headers(pairs: &[(header::HeaderName, &'static str)]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for (name, value) in pairs {
+            headers.append(name.clone(), HeaderValue::from_static(value));
+        }
+        headers
+    }
+
+    #[test]
+    fn the_users_choice_comes_before_the_browsers_languages() {
+        assert_eq!(of_request(&HeaderMap::new()), Lang::Fr);
+        let english_browser = (header::ACCEPT_LANGUAGE, "en-GB,en;q=0.9");
+        assert_eq!(
+            of_request(&headers(std::slice::from_ref(&english_browser))),
+            Lang::En
+        );
+        let chose_french = (header::COOKIE, "maillage_session=x; maillage_lang=fr");
+        assert_eq!(
+            of_request(&headers(&[english_browser, chose_french])),
+            Lang::Fr
+        );
+        // A cookie naming a language the pages do not speak is not a choice.
+        let odd = (header::COOKIE, "maillage_lang=de");
+        assert_eq!(
+            of_request(&headers(&[odd, (header::ACCEPT_LANGUAGE, "en")])),
+            Lang::En
+        );
+    }
+}

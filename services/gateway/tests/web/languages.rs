@@ -1,0 +1,178 @@
+//! The pages in the reader's language: the provider's `locale` at first login, then
+//! their choice on the account page, the workspace's when they have none; the error
+//! pages too, before and outside any workspace.
+
+use reqwest::StatusCode;
+use reqwest::header::ACCEPT_LANGUAGE;
+
+use serde_json::json;
+
+use crate::helpers::{Stack, TestResult, created};
+
+fn speaks(html: &str, lang: &str, words: &[&str]) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        html.contains(&format!("<html lang=\"{lang}\">")),
+        "the page is not marked {lang}"
+    );
+    for word in words {
+        anyhow::ensure!(html.contains(word), "no {word:?} in the page");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn each_member_reads_their_language_and_may_choose_another() -> TestResult {
+    let stack = Stack::start().await?;
+    // camille's provider says French, sacha's English.
+    let camille = stack.editor().await?;
+    let sacha = stack.viewer().await?;
+    let home = camille.page("/t/asso-demo/").await?;
+    speaks(&home, "fr", &["Personnes", "Se déconnecter", "Rapports"])?;
+    let home = sacha.page("/t/asso-demo/").await?;
+    speaks(
+        &home,
+        "en",
+        &["People", "Log out", "Reports", "Skip to content"],
+    )?;
+    anyhow::ensure!(!home.contains("Personnes"), "French left in: {home}");
+    let people = sacha.page("/t/asso-demo/people").await?;
+    speaks(&people, "en", &["<h1>People</h1>", "No person yet."])?;
+    // The values records choose from, and amounts and dates, are said in English too.
+    created(
+        &camille,
+        "projects",
+        json!({"name": "Jardins partagés", "status": "planned"}),
+    )
+    .await?;
+    created(
+        &camille,
+        "deadlines",
+        json!({"title": "Bilan", "due_at": "2027-06-30T15:00:00Z"}),
+    )
+    .await?;
+    let projects = sacha.page("/t/asso-demo/projects").await?;
+    speaks(&projects, "en", &["<td>Planned</td>", "Planned budget"])?;
+    let deadlines = sacha.page("/t/asso-demo/deadlines").await?;
+    speaks(
+        &deadlines,
+        "en",
+        &["Upcoming", "Due on", "Wednesday 30 June 2027 at 17:00"],
+    )?;
+    let home = sacha.page("/t/asso-demo/").await?;
+    speaks(
+        &home,
+        "en",
+        &[
+            "1</strong> planned",
+            "Jardins partagés</a> <span class=\"said\">Planned",
+        ],
+    )?;
+    let home = camille.page("/t/asso-demo/").await?;
+    speaks(
+        &home,
+        "fr",
+        &["1</strong> prévu", "<span class=\"said\">Prévu"],
+    )?;
+
+    // camille chooses English: every page follows, and the error pages too.
+    let account = camille.page("/t/asso-demo/account").await?;
+    speaks(
+        &account,
+        "fr",
+        &["Mon compte", "Celle de l&#39;espace (Français)"],
+    )?;
+    let back = camille
+        .submit("/t/asso-demo/account", &[("language", "en")])
+        .await?;
+    let saved = camille.page(&back).await?;
+    speaks(&saved, "en", &["Your language is saved.", "My account"])?;
+    let people = camille.page("/t/asso-demo/people").await?;
+    speaks(&people, "en", &["Add a person", "No person yet."])?;
+    let missing = camille.get("/t/asso-demo/no-such-page").await?;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    speaks(&missing.text().await?, "en", &["This page does not exist."])?;
+
+    // "As the workspace": camille then reads the workspace's language, whichever it is.
+    camille
+        .submit("/t/asso-demo/account", &[("language", "workspace")])
+        .await?;
+    speaks(&camille.page("/t/asso-demo/").await?, "fr", &["Accueil"])?;
+    sqlx::query("update tenants set locale = 'en-GB' where id = $1")
+        .bind(stack.tenant_id)
+        .execute(&stack.db.owner)
+        .await?;
+    let home = camille.page("/t/asso-demo/").await?;
+    speaks(&home, "en", &["Home", "Running projects"])?;
+    // sacha's own choice stands over the workspace's.
+    sqlx::query("update tenants set locale = 'fr-FR' where id = $1")
+        .bind(stack.tenant_id)
+        .execute(&stack.db.owner)
+        .await?;
+    speaks(&sacha.page("/t/asso-demo/").await?, "en", &["Home"])?;
+    speaks(&camille.page("/t/asso-demo/").await?, "fr", &["Accueil"])?;
+    Ok(())
+}
+
+/// A language the pages do not speak, or none, is refused and changes nothing.
+#[tokio::test]
+async fn a_language_not_offered_is_refused() -> TestResult {
+    let stack = Stack::start().await?;
+    let camille = stack.editor().await?;
+    for sent in [&[("language", "de")][..], &[("language", "")][..], &[][..]] {
+        let refused = camille.post_form("/t/asso-demo/account", sent).await?;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = refused.text().await?;
+        speaks(&page, "fr", &["Choisissez une des langues proposées."])?;
+    }
+    let locale: Option<String> = sqlx::query_scalar(
+        "select locale from users where email = 'camille.martin@demo.maillage.test'",
+    )
+    .fetch_one(&stack.db.owner)
+    .await?;
+    assert_eq!(locale.as_deref(), Some("fr"));
+    Ok(())
+}
+
+/// Before anyone logs in, an error page speaks the browser's language.
+#[tokio::test]
+async fn error_pages_speak_the_browsers_language() -> TestResult {
+    let stack = Stack::start().await?;
+    let http = reqwest::Client::new();
+    let ask = |accept: &'static str| {
+        http.get(format!("{}/no/such/page", stack.base))
+            .header(ACCEPT_LANGUAGE, accept)
+            .send()
+    };
+    let english = ask("en-GB,en;q=0.9,fr;q=0.5").await?;
+    assert_eq!(english.status(), StatusCode::NOT_FOUND);
+    speaks(
+        &english.text().await?,
+        "en",
+        &["This page does not exist.", "Back to the home page"],
+    )?;
+    let french = ask("fr-FR,fr;q=0.9").await?;
+    speaks(
+        &french.text().await?,
+        "fr",
+        &["Cette page n&#39;existe pas.", "Revenir à l&#39;accueil"],
+    )?;
+    let other = ask("de-DE").await?;
+    speaks(
+        &other.text().await?,
+        "fr",
+        &["Cette page n&#39;existe pas."],
+    )?;
+    // The API keeps answering problems, whatever the language.
+    let api = http
+        .get(format!("{}/api/v1/no-such", stack.base))
+        .header(ACCEPT_LANGUAGE, "en")
+        .send()
+        .await?;
+    assert_eq!(
+        api.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/problem+json")
+    );
+    Ok(())
+}

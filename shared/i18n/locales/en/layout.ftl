@@ -1,0 +1,27 @@
+# Around every page of a workspace: the header, its menu, the search, the footer.
+skip-to-content = Skip to content
+switch-workspace = Switch workspace
+menu = Menu
+main-navigation = Main navigation
+nav-home = Home
+nav-deadlines = Deadlines
+nav-agenda = Agenda
+nav-people = People
+nav-organisations = Organisations
+nav-projects = Projects
+nav-partnerships = Partnerships
+nav-network = Network
+nav-targets = Targets
+nav-reminders = Reminders
+search-label = Search for a person, an organisation or a project
+search-placeholder = Person, organisation, project…
+search-button = Search
+account-link = My account
+log-out = Log out
+footer-import = Import
+footer-bin = Bin
+footer-settings = Settings
+footer-fields = Workspace fields
+footer-members = Members
+footer-sign-in = Sign-in
+back-home = Back to the home page

@@ -1,0 +1,27 @@
+# Around every page of a workspace: the header, its menu, the search, the footer.
+skip-to-content = Aller au contenu
+switch-workspace = Changer d'espace
+menu = Menu
+main-navigation = Navigation principale
+nav-home = Accueil
+nav-deadlines = Échéances
+nav-agenda = Agenda
+nav-people = Personnes
+nav-organisations = Organisations
+nav-projects = Projets
+nav-partnerships = Partenariats
+nav-network = Réseau
+nav-targets = Cibles
+nav-reminders = Rappels
+search-label = Rechercher une personne, une organisation ou un projet
+search-placeholder = Personne, organisation, projet…
+search-button = Rechercher
+account-link = Mon compte
+log-out = Se déconnecter
+footer-import = Importer
+footer-bin = Corbeille
+footer-settings = Paramètres
+footer-fields = Champs propres à l'espace
+footer-members = Membres
+footer-sign-in = Connexion
+back-home = Revenir à l'accueil
