@@ -28,6 +28,8 @@ catalogues!(
     "home.ftl",
     "lists.ftl",
     "kinds.ftl",
+    "search.ftl",
+    "agenda.ftl",
 );
 
 type Bundle = FluentBundle<FluentResource>;

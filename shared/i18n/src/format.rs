@@ -23,6 +23,15 @@ impl Lang {
             .to_string()
     }
 
+    /// "mardi 30 juin 2026", "Tuesday 30 June 2026".
+    pub fn long_date(self, date: NaiveDate) -> String {
+        let locale = match self {
+            Lang::Fr => Locale::fr_FR,
+            Lang::En => Locale::en_GB,
+        };
+        date.format_localized("%A %-d %B %Y", locale).to_string()
+    }
+
     /// "juin 2026", "June 2026".
     pub fn month(self, first_day: NaiveDate) -> String {
         let locale = match self {
@@ -105,5 +114,7 @@ mod tests {
         assert_eq!(Lang::Fr.month(june), "juin 2026");
         assert_eq!(Lang::En.month(june), "June 2026");
         assert_eq!(Lang::En.date(june), "01/06/2026");
+        assert_eq!(Lang::Fr.long_date(june), "lundi 1 juin 2026");
+        assert_eq!(Lang::En.long_date(june), "Monday 1 June 2026");
     }
 }

@@ -48,14 +48,15 @@ struct RecordRef {
     id: Uuid,
 }
 
-/// What search finds, in the order its groups show: kind, heading, collection.
+/// What search finds, in the order its groups show: kind, heading (a message id),
+/// collection.
 const GROUPS: [(&str, &str, &str); 6] = [
-    ("person", "Personnes", "people"),
-    ("organisation", "Organisations", "organisations"),
-    ("partnership", "Partenariats", "partnerships"),
-    ("project", "Projets", "projects"),
-    ("deadline", "Échéances", "deadlines"),
-    ("activity", "Activités", "activities"),
+    ("person", "nav-people", "people"),
+    ("organisation", "nav-organisations", "organisations"),
+    ("partnership", "nav-partnerships", "partnerships"),
+    ("project", "nav-projects", "projects"),
+    ("deadline", "nav-deadlines", "deadlines"),
+    ("activity", "search-group-activities", "activities"),
 ];
 
 fn collection_of(kind: &str) -> Option<&'static str> {

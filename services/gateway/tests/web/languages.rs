@@ -73,6 +73,27 @@ async fn each_member_reads_their_language_and_may_choose_another() -> TestResult
         "fr",
         &["1</strong> prévu", "<span class=\"said\">Prévu"],
     )?;
+    let found = sacha.page("/t/asso-demo/search?q=jardins").await?;
+    speaks(
+        &found,
+        "en",
+        &[
+            "Results for “jardins”",
+            "<h2 id=\"resultats-projects\">Projects</h2>",
+        ],
+    )?;
+    let agenda = sacha.page("/t/asso-demo/agenda").await?;
+    speaks(
+        &agenda,
+        "en",
+        &["<td>Report</td>", "Upcoming", "Month view"],
+    )?;
+    let agenda = camille.page("/t/asso-demo/agenda").await?;
+    speaks(
+        &agenda,
+        "fr",
+        &["<td>Rapport</td>", "À venir", "Vue par mois"],
+    )?;
 
     // camille chooses English: every page follows, and the error pages too.
     let account = camille.page("/t/asso-demo/account").await?;

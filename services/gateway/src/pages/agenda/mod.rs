@@ -10,13 +10,13 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use chrono::{DateTime, Locale, Utc};
+use chrono::{DateTime, Utc};
 use maillage_problem::Query;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::record_parts::Listing;
-use super::{Layout, local_datetime, page, tenant_zone};
+use super::{Layout, page, tenant_zone};
 use crate::Error;
 use crate::membership::Member;
 use crate::state::AppState;
@@ -59,27 +59,26 @@ struct Row {
     href: Option<String>,
 }
 
+/// The message naming what an entry of the agenda is: a report, a milestone…
 fn kind_label(subject: &str) -> &'static str {
     match subject {
-        "deadline" => "Rapport",
-        "milestone" => "Jalon",
-        "task" => "Tâche",
-        "partnership-end" => "Fin de partenariat",
-        "partnership-evaluation" => "Évaluation",
-        _ => "Autre",
+        "deadline" => "agenda-kind-deadline",
+        "milestone" => "agenda-kind-milestone",
+        "task" => "agenda-kind-task",
+        "partnership-end" => "agenda-kind-partnership-end",
+        "partnership-evaluation" => "agenda-kind-partnership-evaluation",
+        _ => "agenda-kind-other",
     }
 }
 
 impl Row {
     fn of(item: Item, member: &Member) -> Self {
         let zone = tenant_zone(member);
+        let lang = member.lang();
         let due = if item.all_day {
-            item.due_at
-                .with_timezone(&zone)
-                .format_localized("%A %-d %B %Y", Locale::fr_FR)
-                .to_string()
+            lang.long_date(item.due_at.with_timezone(&zone).date_naive())
         } else {
-            local_datetime(item.due_at, zone)
+            lang.date_time(item.due_at, zone)
         };
         let href = item
             .record_path
@@ -134,4 +133,28 @@ async fn agenda(
         rows,
         only_mine,
     })
+}
+
+#[cfg(test)]
+mod kind_names {
+    use maillage_i18n::Lang;
+
+    /// What each entry is, named in both languages (the ids are built here, not in a
+    /// template the catalogue test reads).
+    #[test]
+    fn every_kind_of_entry_is_named_in_both_languages() {
+        let subjects = [
+            "deadline",
+            "milestone",
+            "task",
+            "partnership-end",
+            "partnership-evaluation",
+            "something-new",
+        ];
+        for subject in subjects {
+            for lang in Lang::ALL {
+                assert!(lang.has(super::kind_label(subject)), "{subject} in {lang}");
+            }
+        }
+    }
 }

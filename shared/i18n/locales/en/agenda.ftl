@@ -1,0 +1,20 @@
+# The agenda: a list, or a month.
+agenda-title = Agenda
+agenda-intro = Everything dated in the workspace that reminders follow: reports, project milestones, tasks, partnership ends and evaluations.
+agenda-list-view = List view
+agenda-month-view = Month view
+agenda-everything = See the whole workspace
+agenda-only-mine = Only what I look after
+agenda-nothing = Nothing coming up yet.
+agenda-column-what = What
+agenda-column-title = Title
+agenda-column-due = Due
+agenda-you = you
+agenda-late = Late
+agenda-upcoming = Upcoming
+agenda-kind-deadline = Report
+agenda-kind-milestone = Milestone
+agenda-kind-task = Task
+agenda-kind-partnership-end = Partnership end
+agenda-kind-partnership-evaluation = Evaluation
+agenda-kind-other = Other

@@ -1,0 +1,20 @@
+# The agenda: a list, or a month.
+agenda-title = Agenda
+agenda-intro = Tout ce qui est daté dans l'espace et fait l'objet de rappels : rapports, jalons des projets, tâches, fins et évaluations des partenariats.
+agenda-list-view = Vue en liste
+agenda-month-view = Vue par mois
+agenda-everything = Voir tout l'espace
+agenda-only-mine = Seulement ce dont je m'occupe
+agenda-nothing = Rien à venir pour l'instant.
+agenda-column-what = Quoi
+agenda-column-title = Intitulé
+agenda-column-due = Pour le
+agenda-you = vous
+agenda-late = En retard
+agenda-upcoming = À venir
+agenda-kind-deadline = Rapport
+agenda-kind-milestone = Jalon
+agenda-kind-task = Tâche
+agenda-kind-partnership-end = Fin de partenariat
+agenda-kind-partnership-evaluation = Évaluation
+agenda-kind-other = Autre
