@@ -44,6 +44,8 @@ mod targets;
 pub use form_errors::FormErrors;
 pub(crate) use members::role_label;
 
+use std::borrow::Borrow;
+
 use askama::Template;
 use axum::Router;
 use axum::http::{StatusCode, header};
@@ -214,6 +216,30 @@ impl Layout {
             self.lang.t(&id)
         } else {
             value.to_owned()
+        }
+    }
+
+    /// An amount in euros, the language's way: "1 500,00 €", "€1,500.00".
+    /// (Templates hand values by reference, Rust by value: both are taken.)
+    pub fn money(&self, cents: impl Borrow<i64>) -> String {
+        self.lang.money(*cents.borrow(), "EUR")
+    }
+
+    /// "du 01/09/2025 au 30/06/2026", "since 01/09/2025"…; empty without dates.
+    pub fn period(
+        &self,
+        starts_on: impl Borrow<Option<NaiveDate>>,
+        ends_on: impl Borrow<Option<NaiveDate>>,
+    ) -> String {
+        let date = |d: NaiveDate| FluentValue::from(self.lang.date(d));
+        match (*starts_on.borrow(), *ends_on.borrow()) {
+            (Some(start), Some(end)) => self.lang.t_with(
+                "period-between",
+                &[("start", date(start)), ("end", date(end))],
+            ),
+            (Some(start), None) => self.lang.t_with("period-from", &[("start", date(start))]),
+            (None, Some(end)) => self.lang.t_with("period-until", &[("end", date(end))]),
+            (None, None) => String::new(),
         }
     }
 

@@ -41,7 +41,8 @@ async fn each_member_reads_their_language_and_may_choose_another() -> TestResult
     created(
         &camille,
         "projects",
-        json!({"name": "Jardins partagés", "status": "planned"}),
+        json!({"name": "Jardins partagés", "status": "planned",
+               "starts_on": "2027-01-01", "ends_on": "2027-12-31"}),
     )
     .await?;
     created(
@@ -51,7 +52,21 @@ async fn each_member_reads_their_language_and_may_choose_another() -> TestResult
     )
     .await?;
     let projects = sacha.page("/t/asso-demo/projects").await?;
-    speaks(&projects, "en", &["<td>Planned</td>", "Planned budget"])?;
+    speaks(
+        &projects,
+        "en",
+        &[
+            "<td>Planned</td>",
+            "Planned budget",
+            "01/01/2027 to 31/12/2027",
+        ],
+    )?;
+    let projects = camille.page("/t/asso-demo/projects").await?;
+    speaks(
+        &projects,
+        "fr",
+        &["<td>Prévu</td>", "du 01/01/2027 au 31/12/2027"],
+    )?;
     let deadlines = sacha.page("/t/asso-demo/deadlines").await?;
     speaks(
         &deadlines,

@@ -51,3 +51,6 @@ partnerships-add = Add a partnership
 partnerships-none = No partnership yet.
 column-partnership = Partnership
 column-partners = Partners
+period-between = { $start } to { $end }
+period-from = since { $start }
+period-until = until { $end }

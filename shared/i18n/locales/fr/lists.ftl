@@ -51,3 +51,6 @@ partnerships-add = Ajouter un partenariat
 partnerships-none = Aucun partenariat pour l'instant.
 column-partnership = Partenariat
 column-partners = Partenaires
+period-between = du { $start } au { $end }
+period-from = depuis le { $start }
+period-until = jusqu'au { $end }
