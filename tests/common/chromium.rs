@@ -37,7 +37,10 @@ impl Chromium {
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--no-first-run", "--lang=fr-FR", "--window-size=1280,900",
                     format!("--user-data-dir={profile}"),
-                ]
+                ],
+                // A French person's browser: headless Chromium asks for English pages
+                // whatever `--lang` says, unless its preferences say otherwise.
+                "prefs": { "intl": { "accept_languages": "fr-FR,fr" } }
             }
         });
         let capabilities = match capabilities {

@@ -30,6 +30,7 @@ catalogues!(
     "kinds.ftl",
     "search.ftl",
     "agenda.ftl",
+    "public.ftl",
 );
 
 type Bundle = FluentBundle<FluentResource>;

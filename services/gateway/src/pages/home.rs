@@ -3,8 +3,10 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use maillage_i18n::Lang;
 use maillage_problem::Query;
 use serde::Deserialize;
 
@@ -25,6 +27,7 @@ pub fn router() -> Router<AppState> {
 #[derive(Template)]
 #[template(path = "index.html")]
 struct IndexPage {
+    lang: Lang,
     user_name: Option<String>,
     /// A link to the platform console, for its administrators.
     platform_admin: bool,
@@ -32,6 +35,12 @@ struct IndexPage {
     may_create: bool,
     workspaces: Vec<(String, String)>,
     logged_out: bool,
+}
+
+impl IndexPage {
+    fn hello(&self, name: &str) -> String {
+        self.lang.t_with("index-hello", &[("name", name.into())])
+    }
 }
 
 #[derive(Deserialize)]
@@ -42,10 +51,13 @@ struct IndexQuery {
 async fn index(
     State(state): State<AppState>,
     user: Option<CurrentUser>,
+    headers: HeaderMap,
     Query(query): Query<IndexQuery>,
 ) -> Result<Response, Error> {
+    let browsers = crate::lang::of_request(&headers);
     let Some(user) = user else {
         return page(&IndexPage {
+            lang: browsers,
             user_name: None,
             platform_admin: false,
             may_create: false,
@@ -61,6 +73,12 @@ async fn index(
     let may_create =
         workspaces.is_empty() && crate::platform::may_create_own(&state, &user).await?;
     page(&IndexPage {
+        // Theirs if they chose one; no workspace here to take it from.
+        lang: user
+            .locale
+            .as_deref()
+            .and_then(Lang::from_tag)
+            .unwrap_or(browsers),
         user_name: Some(user.display_name),
         platform_admin,
         may_create,

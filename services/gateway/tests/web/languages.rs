@@ -169,9 +169,9 @@ async fn a_language_not_offered_is_refused() -> TestResult {
     Ok(())
 }
 
-/// Before anyone logs in, an error page speaks the browser's language.
+/// Before anyone logs in, the welcome and error pages speak the browser's language.
 #[tokio::test]
-async fn error_pages_speak_the_browsers_language() -> TestResult {
+async fn pages_before_login_speak_the_browsers_language() -> TestResult {
     let stack = Stack::start().await?;
     let http = reqwest::Client::new();
     let ask = |accept: &'static str| {
@@ -197,6 +197,20 @@ async fn error_pages_speak_the_browsers_language() -> TestResult {
         &other.text().await?,
         "fr",
         &["Cette page n&#39;existe pas."],
+    )?;
+    // The welcome page too, before anyone logs in.
+    let welcome = |accept: &'static str| {
+        http.get(format!("{}/", stack.base))
+            .header(ACCEPT_LANGUAGE, accept)
+            .send()
+    };
+    let english = welcome("en-US").await?.text().await?;
+    speaks(&english, "en", &["Log in", "Work email address"])?;
+    let french = welcome("fr").await?.text().await?;
+    speaks(
+        &french,
+        "fr",
+        &["Se connecter", "Adresse e-mail professionnelle"],
     )?;
     // The API keeps answering problems, whatever the language.
     let api = http
