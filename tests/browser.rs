@@ -1011,19 +1011,8 @@ async fn every_main_page_fits_a_phone_and_a_desktop_in_a_real_browser() -> TestR
     for (width, suffix) in [(1280, ""), (390, "-phone")] {
         browser.set_window_size(width, 900).await?;
         for (path, name) in &pages {
-            browser.goto(&format!("{}{path}", platform.gateway)).await?;
-            browser.wait().for_element(Locator::Css("main h1")).await?;
-            screenshot(browser, &format!("layout-{name}{suffix}")).await?;
-            assert_eq!(
-                overflow(browser).await?,
-                serde_json::json!([]),
-                "{path} fits {width} px"
-            );
-            assert_eq!(
-                serious_accessibility_violations(browser).await?,
-                Vec::<String>::new(),
-                "{path} at {width} px"
-            );
+            let page = format!("{}{path}", platform.gateway);
+            fits_and_passes_axe(browser, &page, &format!("{name}{suffix}"), "fr").await?;
         }
     }
 
@@ -1083,25 +1072,33 @@ async fn every_main_page_fits_a_phone_and_a_desktop_in_a_real_browser() -> TestR
         for (path, name) in pages.iter().filter(|(_, name)| {
             ["home", "people", "organisations", "account", "not-found"].contains(name)
         }) {
-            browser.goto(&format!("{}{path}", platform.gateway)).await?;
-            browser.wait().for_element(Locator::Css("main h1")).await?;
-            screenshot(browser, &format!("layout-{name}{suffix}")).await?;
-            let lang = browser
-                .execute("return document.documentElement.lang", vec![])
-                .await?;
-            assert_eq!(lang, "en", "{path}");
-            assert_eq!(
-                overflow(browser).await?,
-                serde_json::json!([]),
-                "{path} fits {width} px in English"
-            );
-            assert_eq!(
-                serious_accessibility_violations(browser).await?,
-                Vec::<String>::new(),
-                "{path} at {width} px in English"
-            );
+            let page = format!("{}{path}", platform.gateway);
+            fits_and_passes_axe(browser, &page, &format!("{name}{suffix}"), "en").await?;
         }
     }
     chromium.client.clone().close().await?;
+    Ok(())
+}
+
+/// Opens `page`, keeps its screenshot as `layout-{name}`, and checks that it speaks
+/// `lang`, that nothing sticks out past the window and that axe finds nothing serious.
+async fn fits_and_passes_axe(browser: &Client, page: &str, name: &str, lang: &str) -> TestResult {
+    browser.goto(page).await?;
+    browser.wait().for_element(Locator::Css("main h1")).await?;
+    screenshot(browser, &format!("layout-{name}")).await?;
+    let spoken = browser
+        .execute("return document.documentElement.lang", vec![])
+        .await?;
+    assert_eq!(spoken, lang, "{page}");
+    assert_eq!(
+        overflow(browser).await?,
+        serde_json::json!([]),
+        "{page} fits ({name})"
+    );
+    assert_eq!(
+        serious_accessibility_violations(browser).await?,
+        Vec::<String>::new(),
+        "{page} ({name})"
+    );
     Ok(())
 }
