@@ -31,6 +31,7 @@ catalogues!(
     "search.ftl",
     "agenda.ftl",
     "public.ftl",
+    "settings.ftl",
 );
 
 type Bundle = FluentBundle<FluentResource>;

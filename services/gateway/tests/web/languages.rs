@@ -97,6 +97,15 @@ async fn each_member_reads_their_language_and_may_choose_another() -> TestResult
             "<h2 id=\"resultats-projects\">Projects</h2>",
         ],
     )?;
+    let settings = sacha.page("/t/asso-demo/settings").await?;
+    speaks(
+        &settings,
+        "en",
+        &[
+            "Workspace settings",
+            "Only the workspace&#39;s administrators change them.",
+        ],
+    )?;
     let agenda = sacha.page("/t/asso-demo/agenda").await?;
     speaks(
         &agenda,

@@ -1,0 +1,27 @@
+# The workspace's settings page.
+settings-title = Settings
+settings-heading = Workspace settings
+settings-saved = Saved.
+settings-workspace = The workspace
+settings-name = Name
+settings-locale = Workspace language (pages, emails and invitations of those who have not chosen their own)
+settings-time-zone = Time zone (reminders follow it; for example Europe/Paris, America/Cayenne)
+settings-save = Save
+settings-admins-only = Only the workspace's administrators change them.
+settings-logo = Logo
+settings-logo-current = The workspace's current logo
+settings-no-logo = The workspace has no logo: the pages' header shows its name alone.
+settings-another-logo = Another logo
+settings-a-logo = A logo
+settings-logo-hint = A PNG, JPEG or WebP image of 5 MB at most; it is reduced to 480 × 160 pixels at most.
+settings-send-logo = Send the logo
+settings-remove-logo = Remove the logo
+settings-others = The other settings
+settings-members-hint = : who belongs to the workspace, invitations, roles
+settings-sign-in-hint = : through the platform's identity provider, or your organisation's
+settings-reminders-hint = : when the workspace reminds of deadlines, and how you are told
+settings-fields-hint = : what your records hold besides
+settings-retention = Retention period
+settings-retention-hint = : how long the workspace keeps people with no activity (GDPR)
+settings-register = Record of processing
+settings-register-hint = : what the workspace does with personal data, to print (GDPR)

@@ -1,0 +1,27 @@
+# The workspace's settings page.
+settings-title = Paramètres
+settings-heading = Paramètres de l'espace
+settings-saved = C'est enregistré.
+settings-workspace = L'espace
+settings-name = Nom
+settings-locale = Langue de l'espace (pages, e-mails et invitations de qui n'a pas choisi la sienne)
+settings-time-zone = Fuseau horaire (les rappels le suivent ; par exemple Europe/Paris, America/Cayenne)
+settings-save = Enregistrer
+settings-admins-only = Seuls les administrateurs de l'espace les changent.
+settings-logo = Logo
+settings-logo-current = Le logo actuel de l'espace
+settings-no-logo = L'espace n'a pas de logo : l'en-tête des pages montre son nom seul.
+settings-another-logo = Un autre logo
+settings-a-logo = Un logo
+settings-logo-hint = Une image PNG, JPEG ou WebP de 5 Mo au plus ; elle est réduite à 480 × 160 pixels au plus.
+settings-send-logo = Envoyer le logo
+settings-remove-logo = Retirer le logo
+settings-others = Les autres paramètres
+settings-members-hint = : qui fait partie de l'espace, les invitations, les rôles
+settings-sign-in-hint = : par le fournisseur d'identité de la plateforme, ou celui de votre structure
+settings-reminders-hint = : quand l'espace rappelle les échéances, et comment vous êtes prévenu·e
+settings-fields-hint = : ce que vos fiches retiennent en plus
+settings-retention = Durée de conservation
+settings-retention-hint = : combien de temps l'espace garde les personnes sans activité (RGPD)
+settings-register = Registre des traitements
+settings-register-hint = : ce que l'espace fait des données personnelles, à imprimer (RGPD)
