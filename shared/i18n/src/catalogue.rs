@@ -32,6 +32,7 @@ catalogues!(
     "agenda.ftl",
     "public.ftl",
     "settings.ftl",
+    "bin.ftl",
 );
 
 type Bundle = FluentBundle<FluentResource>;

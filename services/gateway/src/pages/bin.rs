@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::editing::ConfirmDelete;
 use super::record_parts::{Listing, record_name};
-use super::{Layout, local_datetime, page, tenant_zone};
+use super::{Layout, page, tenant_zone};
 use crate::Error;
 use crate::membership::{Editor, Member};
 use crate::state::AppState;
@@ -98,18 +98,19 @@ async fn list(
         .items
         .into_iter()
         .map(|b| {
+            // The collection, and the message naming the kind of record.
             let (collection, kind) = match b.kind.as_str() {
-                "person" => ("people", "Personne"),
-                "organisation" => ("organisations", "Organisation"),
-                "project" => ("projects", "Projet"),
-                _ => ("partnerships", "Partenariat"),
+                "person" => ("people", "record-kind-person"),
+                "organisation" => ("organisations", "record-kind-organisation"),
+                "project" => ("projects", "record-kind-project"),
+                _ => ("partnerships", "record-kind-partnership"),
             };
             BinLine {
                 kind,
                 collection,
                 id: b.id,
                 label: b.label,
-                deleted: local_datetime(b.deleted_at, zone),
+                deleted: member.lang().date_time(b.deleted_at, zone),
             }
         })
         .collect();
@@ -180,5 +181,21 @@ async fn restore(
             Redirect::to(&format!("/t/{}/{collection}/{id}", member.tenant.slug)).into_response(),
         ),
         Err(problem) => Err(Error::Refused(problem)),
+    }
+}
+
+#[cfg(test)]
+mod kind_names {
+    use maillage_i18n::Lang;
+
+    /// The kinds of record the bin names, in both languages (ids built in the code, not
+    /// in a template the catalogue test reads).
+    #[test]
+    fn every_kind_in_the_bin_is_named_in_both_languages() {
+        for kind in ["person", "organisation", "project", "partnership"] {
+            for lang in Lang::ALL {
+                assert!(lang.has(&format!("record-kind-{kind}")), "{kind} in {lang}");
+            }
+        }
     }
 }

@@ -97,6 +97,8 @@ async fn each_member_reads_their_language_and_may_choose_another() -> TestResult
             "<h2 id=\"resultats-projects\">Projects</h2>",
         ],
     )?;
+    let bin = sacha.page("/t/asso-demo/bin").await?;
+    speaks(&bin, "en", &["<h1>Bin</h1>", "The bin is empty."])?;
     let settings = sacha.page("/t/asso-demo/settings").await?;
     speaks(
         &settings,
