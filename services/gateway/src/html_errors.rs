@@ -25,7 +25,8 @@ struct ErrorPage<'a> {
 }
 
 pub async fn render_problems_as_pages(request: Request, next: Next) -> Response {
-    let lang = lang::of_request(request.headers());
+    // What says the reader's language, kept aside: read only if a problem comes back.
+    let language_headers = lang::headers_of(request.headers());
     let return_to = request
         .uri()
         .path_and_query()
@@ -50,6 +51,7 @@ pub async fn render_problems_as_pages(request: Request, next: Next) -> Response 
         .await
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    let lang = lang::of_request(&language_headers);
     error_page(lang, status, &problem.unwrap_or_else(Problem::internal))
 }
 
@@ -97,13 +99,14 @@ const GENERIC_PROBLEMS: [&str; 4] = [
 /// French: a French reader gets their own words, an English one the status's; the
 /// fields refused are listed either way, since they say what to correct.
 fn error_page(lang: Lang, status: StatusCode, problem: &Problem) -> Response {
-    let said =
-        |status: StatusCode| lang.t_with("error-status", &[("status", status.as_u16().into())]);
     // Problems any address may meet are said the catalogue's way in both languages.
     let generic = GENERIC_PROBLEMS.contains(&problem.kind.as_str());
     let (title, detail) = match lang {
         Lang::Fr if !generic => (problem.title.clone(), problem.detail.as_deref()),
-        _ => (said(status), None),
+        _ => (
+            lang.t_with("error-status", &[("status", status.as_u16().into())]),
+            None,
+        ),
     };
     let page = ErrorPage {
         lang,

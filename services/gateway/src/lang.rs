@@ -8,6 +8,18 @@ use maillage_i18n::Lang;
 
 use crate::session::LANGUAGE_COOKIE;
 
+/// The headers `of_request` reads, copied out of a request that is about to be handed on
+/// (their values share the request's bytes).
+pub fn headers_of(headers: &HeaderMap) -> HeaderMap {
+    let mut kept = HeaderMap::new();
+    for name in [header::COOKIE, header::ACCEPT_LANGUAGE] {
+        for value in headers.get_all(&name) {
+            kept.append(name.clone(), value.clone());
+        }
+    }
+    kept
+}
+
 pub fn of_request(headers: &HeaderMap) -> Lang {
     let chosen = CookieJar::from_headers(headers)
         .get(LANGUAGE_COOKIE)

@@ -51,7 +51,7 @@ use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use chrono::{DateTime, Locale, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use maillage_i18n::{FluentValue, Lang};
 
@@ -231,16 +231,7 @@ impl Layout {
         starts_on: impl Borrow<Option<NaiveDate>>,
         ends_on: impl Borrow<Option<NaiveDate>>,
     ) -> String {
-        let date = |d: NaiveDate| FluentValue::from(self.lang.date(d));
-        match (*starts_on.borrow(), *ends_on.borrow()) {
-            (Some(start), Some(end)) => self.lang.t_with(
-                "period-between",
-                &[("start", date(start)), ("end", date(end))],
-            ),
-            (Some(start), None) => self.lang.t_with("period-from", &[("start", date(start))]),
-            (None, Some(end)) => self.lang.t_with("period-until", &[("end", date(end))]),
-            (None, None) => String::new(),
-        }
+        period_in(self.lang, *starts_on.borrow(), *ends_on.borrow())
     }
 
     /// The message `id` with one argument: `layout.t1("home-partners", "count", partners)`.
@@ -265,10 +256,9 @@ impl Layout {
 }
 
 /// "vendredi 27 novembre 2026 à 09:00", in the tenant's time zone.
+/// (French, for the pages not yet in the reader's language: `Layout::lang` says.)
 pub fn local_datetime(at: DateTime<Utc>, zone: Tz) -> String {
-    at.with_timezone(&zone)
-        .format_localized("%A %-d %B %Y à %H:%M", Locale::fr_FR)
-        .to_string()
+    Lang::Fr.date_time(at, zone)
 }
 
 /// The page of a record of `kind` (person, organisation, partnership or project), as
@@ -283,27 +273,28 @@ pub fn record_path(slug: &str, kind: &str, id: uuid::Uuid) -> String {
     format!("/t/{slug}/{collection}/{id}")
 }
 
+/// "du 01/09/2025 au 30/06/2026", "since 01/09/2025"…, in `lang`; empty without dates.
+pub fn period_in(lang: Lang, starts_on: Option<NaiveDate>, ends_on: Option<NaiveDate>) -> String {
+    let date = |d: NaiveDate| FluentValue::from(lang.date(d));
+    match (starts_on, ends_on) {
+        (Some(start), Some(end)) => lang.t_with(
+            "period-between",
+            &[("start", date(start)), ("end", date(end))],
+        ),
+        (Some(start), None) => lang.t_with("period-from", &[("start", date(start))]),
+        (None, Some(end)) => lang.t_with("period-until", &[("end", date(end))]),
+        (None, None) => String::new(),
+    }
+}
+
 /// "30/06/2026".
 pub fn short_date(date: NaiveDate) -> String {
-    date.format("%d/%m/%Y").to_string()
+    Lang::Fr.date(date)
 }
 
 /// "1 500,00 €" from cents: French grouping (a narrow no-break space) and decimal comma.
 pub fn money(cents: i64, currency: &str) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let units = (cents / 100).unsigned_abs().to_string();
-    let mut grouped = String::new();
-    for (i, digit) in units.chars().enumerate() {
-        if i > 0 && (units.len() - i).is_multiple_of(3) {
-            grouped.push('\u{202f}');
-        }
-        grouped.push(digit);
-    }
-    let symbol = if currency == "EUR" { "€" } else { currency };
-    format!(
-        "{sign}{grouped},{:02}\u{a0}{symbol}",
-        (cents % 100).unsigned_abs()
-    )
+    Lang::Fr.money(cents, currency)
 }
 
 /// The instant a date and a time typed in a form name, read in the tenant's time zone;

@@ -166,7 +166,7 @@ pub(super) async fn show(
         .collect();
     page(&MonthPage {
         layout: Layout::of(&member, "agenda"),
-        title: first.format_localized("%B %Y", Locale::fr_FR).to_string(),
+        title: member.lang().month(first),
         month: first.format("%Y-%m").to_string(),
         previous: (first - Months::new(1)).format("%Y-%m").to_string(),
         next: (first + Months::new(1)).format("%Y-%m").to_string(),

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::listing::Listing;
 use crate::Error;
 use crate::membership::Member;
-use crate::pages::{Choice, short_date};
+use crate::pages::Choice;
 use crate::state::AppState;
 
 /// A link between a person and an organisation, as either page lists it.
@@ -33,13 +33,9 @@ impl AffiliationRow {
 }
 
 /// "du 01/09/2025 au 30/06/2026", "depuis le 01/09/2025"…; empty without dates.
+/// (French, for the pages not yet in the reader's language.)
 pub fn period(starts_on: Option<NaiveDate>, ends_on: Option<NaiveDate>) -> String {
-    match (starts_on, ends_on) {
-        (Some(start), Some(end)) => format!("du {} au {}", short_date(start), short_date(end)),
-        (Some(start), None) => format!("depuis le {}", short_date(start)),
-        (None, Some(end)) => format!("jusqu'au {}", short_date(end)),
-        (None, None) => String::new(),
-    }
+    crate::pages::period_in(maillage_i18n::Lang::Fr, starts_on, ends_on)
 }
 
 /// A person's organisations, or an organisation's people, current first.
