@@ -116,6 +116,136 @@ async fn a_person_logs_in_enters_a_deadline_and_logs_out_in_a_real_browser() -> 
     Ok(())
 }
 
+/// A coordinator filters a list from its bar, saves the view, opens it again from its
+/// link, and bins two ticked records at once, in a real browser.
+#[tokio::test]
+async fn a_list_is_filtered_saved_as_a_view_and_acted_on_in_a_real_browser() -> TestResult {
+    let platform = Platform::start().await?;
+    let camille = maillage_testkit::Browser::new(&platform.gateway)?;
+    camille.login("camille", "/t/asso-demo/").await?;
+    for (name, kind) in [
+        ("CAF du Rhône", "funder"),
+        ("Fondation Abbé", "funder"),
+        ("Les Voisins", "association"),
+    ] {
+        camille
+            .create(
+                "/api/v1/t/asso-demo/organisations",
+                serde_json::json!({"name": name, "kind": kind}),
+            )
+            .await?;
+    }
+    let chromium = Chromium::start().await?;
+    let browser = &chromium.client;
+    chromium
+        .sign_in(&platform.gateway, "camille", "/t/asso-demo/organisations")
+        .await?;
+    browser
+        .wait()
+        .for_element(Locator::Id("filter-kind"))
+        .await?;
+    browser
+        .execute(
+            "document.getElementById('filter-kind').value = 'funder'",
+            vec![],
+        )
+        .await?;
+    browser
+        .find(Locator::Css("form.list-filters button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    browser.wait().for_element(Locator::Css(".notice")).await?;
+    assert_eq!(
+        browser.current_url().await?.query(),
+        Some("kind=funder"),
+        "the filters are in the address, for the view to be shared"
+    );
+    let rows = |browser: &Client| {
+        let browser = browser.clone();
+        async move {
+            browser
+                .execute(
+                    "return [...document.querySelectorAll('main tbody tr td:nth-child(2) a')].map(a => a.textContent)",
+                    vec![],
+                )
+                .await
+        }
+    };
+    assert_eq!(
+        rows(browser).await?,
+        serde_json::json!(["CAF du Rhône", "Fondation Abbé"])
+    );
+
+    // Save the view, then come back to it from the whole list.
+    browser
+        .find(Locator::Css(".list-views details summary"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .find(Locator::Id("view-name"))
+        .await?
+        .send_keys("Financeurs")
+        .await?;
+    browser
+        .find(Locator::Css(".list-views form[action$='/views'] button"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait()
+        .for_element(Locator::LinkText("Financeurs"))
+        .await?;
+    browser
+        .goto(&format!("{}/t/asso-demo/organisations", platform.gateway))
+        .await?;
+    assert_eq!(rows(browser).await?.as_array().map(Vec::len), Some(3));
+    browser
+        .find(Locator::LinkText("Financeurs"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait()
+        .for_element(Locator::Css("a[aria-current=true]"))
+        .await?;
+    assert_eq!(
+        rows(browser).await?,
+        serde_json::json!(["CAF du Rhône", "Fondation Abbé"])
+    );
+
+    // Tick both and move them to the bin.
+    for checkbox in browser.find_all(Locator::Css("td.select input")).await? {
+        checkbox.click().await?;
+    }
+    browser
+        .execute(
+            "document.getElementById('bulk-action').value = 'bin'",
+            vec![],
+        )
+        .await?;
+    browser
+        .find(Locator::Css("form#bulk button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    browser.wait().for_element(Locator::Css(".notice")).await?;
+    let said = text_of(browser, "main .notice").await?;
+    assert_eq!(said, "2 fiches mises à la corbeille.");
+    assert_eq!(
+        serious_accessibility_violations(browser).await?,
+        Vec::<String>::new()
+    );
+    chromium.client.clone().close().await?;
+    let live: i64 =
+        sqlx::query_scalar("select count(*) from organisations where deleted_at is null")
+            .fetch_one(&platform.db.owner)
+            .await?;
+    assert_eq!(live, 1);
+    Ok(())
+}
+
 /// A platform administrator signs in, finds the console from the home page and makes a
 /// workspace from its form, in a real browser.
 #[tokio::test]

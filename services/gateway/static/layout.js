@@ -1,8 +1,21 @@
 // What every page's layout does on a narrow screen, once the page is read:
 // - the header's menu folds behind a "Menu" button (without JavaScript it simply wraps);
 // - tables read as cards, each cell labelled with its column's heading, so that no page
-//   scrolls sideways on a phone (the stylesheet does the rest below 40rem).
+//   scrolls sideways on a phone (the stylesheet does the rest below 40rem);
+// - a list's filter bar leaves its blank filters out of the address, which is the view
+//   a member shares or saves ("?kind=funder", not "?kind=funder&tag=&territory=").
 (function () {
+  for (const form of document.querySelectorAll('form.list-filters')) {
+    form.addEventListener('submit', function () {
+      for (const field of form.elements) {
+        if (field.name && field.value === '') field.disabled = true;
+      }
+    });
+    // Back to the page from the browser's cache: its fields usable again.
+    window.addEventListener('pageshow', function () {
+      for (const field of form.elements) field.disabled = false;
+    });
+  }
   const toggle = document.querySelector('.menu-toggle');
   const menu = document.getElementById('menu');
   if (toggle && menu) {

@@ -31,6 +31,8 @@ macro_rules! closed_list {
             pub const VALUES: &'static [&'static str] = &[$($value,)+];
             /// Each value with its French name, in that order: a form's choices.
             pub const CHOICES: &'static [(&'static str, &'static str)] = &[$(($value, $label),)+];
+            /// What the ids of their names in the message catalogues begin with.
+            pub const MESSAGE_PREFIX: &'static str = $message;
 
             pub fn as_str(self) -> &'static str {
                 match self {

@@ -149,32 +149,61 @@ where
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
-        let invalid = |field: String, message: String| {
-            Problem {
-                errors: vec![FieldError::new(field.clone(), message.clone())],
-                ..Problem::new(
-                    StatusCode::BAD_REQUEST,
-                    "invalid-query",
-                    "Un paramètre de la requête est invalide.",
-                )
-            }
-            .with_detail(format!("{field}: {message}"))
-        };
-        if let Some((name, _)) = form_urlencoded::parse(query.as_bytes())
-            .find(|(name, value)| name.contains('\0') || value.contains('\0'))
-        {
-            return Err(invalid(name.replace('\0', ""), NUL_MESSAGE.into()));
-        }
-        let deserializer =
-            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        serde_path_to_error::deserialize(deserializer)
-            .map(Query)
-            .map_err(|error| {
-                let Wording { field, message } =
-                    in_french(&error.path().to_string(), &error.into_inner().to_string());
-                invalid(field, message)
-            })
+        deserialize_query(query, |pairs| {
+            serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(pairs))
+        })
+        .map(Query)
     }
+}
+
+/// The query string of an HTML form sent with GET, where a key repeats as ticked
+/// checkboxes do (`column=email&column=phone`, read into a `Vec`); refused as [`Query`]
+/// refuses.
+pub struct FormQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for FormQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        deserialize_query(query, |pairs| {
+            serde_path_to_error::deserialize(serde_html_form::Deserializer::new(pairs))
+        })
+        .map(FormQuery)
+    }
+}
+
+/// Reads `query` with `deserialize`, after refusing U+0000 in any name or value; a
+/// refusal names the parameter.
+fn deserialize_query<'a, T, E: std::fmt::Display>(
+    query: &'a str,
+    deserialize: impl FnOnce(form_urlencoded::Parse<'a>) -> Result<T, serde_path_to_error::Error<E>>,
+) -> Result<T, Problem> {
+    let invalid = |field: String, message: String| {
+        Problem {
+            errors: vec![FieldError::new(field.clone(), message.clone())],
+            ..Problem::new(
+                StatusCode::BAD_REQUEST,
+                "invalid-query",
+                "Un paramètre de la requête est invalide.",
+            )
+        }
+        .with_detail(format!("{field}: {message}"))
+    };
+    if let Some((name, _)) = form_urlencoded::parse(query.as_bytes())
+        .find(|(name, value)| name.contains('\0') || value.contains('\0'))
+    {
+        return Err(invalid(name.replace('\0', ""), NUL_MESSAGE.into()));
+    }
+    deserialize(form_urlencoded::parse(query.as_bytes())).map_err(|error| {
+        let Wording { field, message } =
+            in_french(&error.path().to_string(), &error.into_inner().to_string());
+        invalid(field, message)
+    })
 }
 
 /// Path parameters. One that does not parse (an id that is not a UUID) names nothing
@@ -200,7 +229,38 @@ where
 mod tests {
     use serde_json::json;
 
-    use super::{integral_numbers_as_integers, nul_in};
+    use serde::Deserialize;
+
+    use super::{deserialize_query, integral_numbers_as_integers, nul_in};
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Columns {
+        #[serde(default)]
+        column: Vec<String>,
+        sort: Option<String>,
+    }
+
+    fn form_query(query: &str) -> Result<Columns, crate::Problem> {
+        deserialize_query(query, |pairs| {
+            serde_path_to_error::deserialize(serde_html_form::Deserializer::new(pairs))
+        })
+    }
+
+    #[test]
+    fn a_forms_query_reads_repeated_keys_and_refuses_as_a_query_does() -> Result<(), crate::Problem>
+    {
+        let read = form_query("column=email&sort=recent&column=city")?;
+        assert_eq!(read.column, ["email", "city"]);
+        assert_eq!(read.sort.as_deref(), Some("recent"));
+        assert_eq!(form_query("column=email")?.column, ["email"]);
+        assert!(form_query("")?.column.is_empty());
+        for refused in ["column=a%00b", "colour=red", "sort=a&sort=b"] {
+            let problem = form_query(refused).err();
+            assert_eq!(problem.map(|p| p.status), Some(400), "{refused}");
+        }
+        Ok(())
+    }
 
     #[test]
     fn whole_numbers_written_with_a_fraction_are_integers() {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 mod extract;
 mod wording;
 
-pub use extract::{Json, Path, Query};
+pub use extract::{FormQuery, Json, Path, Query};
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
 

@@ -14,8 +14,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::editing::{FormPages, FormTarget, RecordForm, blank_is_none, form_routes};
+use super::lists::{Choices, FilterBar, FilterQuery, Filtered, Filters, ListSpec};
 use super::organisations::{organisation_choices, tenant_organisations};
-use super::record_parts::{FilterQuery, Filtered, Filters, Listing};
+use super::record_parts::Listing;
 use super::{
     Choice, FormErrors, Layout, label_in, local_datetime, page, page_with_status, tenant_zone,
     typed_instant,
@@ -103,10 +104,23 @@ pub const STATUSES: &[(&str, &str)] = &[
 
 /// Who a deadline is "mine" for: its responsibles.
 pub const FILTERS: Filters = Filters {
-    status: STATUSES,
-    kind: &[],
-    mine: Some("responsible_user_id"),
+    status: Some(Choices {
+        list: "deadline-status",
+        values: STATUSES,
+    }),
+    owner: Some("responsible_user_id"),
     within: Some("due_within_days"),
+    ..Filters::NONE
+};
+
+/// The list of deadlines, for its filter bar (its columns are fixed, its order the due
+/// date's).
+static DEADLINES: ListSpec = ListSpec {
+    collection: "deadlines",
+    filters: FILTERS,
+    columns: &[],
+    assign: None,
+    tags: false,
 };
 
 fn status_label(status: &str) -> &'static str {
@@ -148,6 +162,7 @@ struct DeadlinesPage {
     deadlines: Vec<DeadlineRow>,
     next: Option<String>,
     filter: Filtered,
+    bar: FilterBar,
 }
 
 async fn list(
@@ -155,7 +170,8 @@ async fn list(
     member: Member,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, Error> {
-    let filter = query.filter.check(&FILTERS, &member)?;
+    let filter = query.filter.check(&FILTERS, &state, &member).await?;
+    let bar = FilterBar::of(&state, &member, &DEADLINES, &filter).await?;
     let after = query
         .after
         .map(|a| format!("&after={a}"))
@@ -177,6 +193,7 @@ async fn list(
         deadlines,
         next: listing.next,
         filter,
+        bar,
     })
 }
 

@@ -18,6 +18,7 @@ mod form_errors;
 mod home;
 mod import_templates;
 mod imports;
+mod lists;
 mod members;
 mod merge;
 #[cfg(test)]
@@ -97,6 +98,7 @@ pub fn router() -> Router<AppState> {
         .merge(console_import::router())
         .merge(own_workspace::router())
         .merge(people::router())
+        .merge(lists::router())
         .merge(privacy::router())
         .merge(organisations::router())
         .merge(merge::router())
@@ -183,6 +185,8 @@ pub struct Layout {
     pub logo_url: Option<String>,
     /// The language the page speaks.
     pub lang: Lang,
+    /// The workspace's time zone, that days are read in.
+    pub zone: Tz,
 }
 
 impl Layout {
@@ -200,7 +204,14 @@ impl Layout {
                 .logo_changed_at
                 .map(|changed_at| crate::workspace_logo::address(&member.tenant.slug, changed_at)),
             lang: member.lang(),
+            zone: tenant_zone(member),
         }
+    }
+
+    /// The day of `at` in the workspace's zone, the language's way: "27/11/2026".
+    pub fn day(&self, at: impl Borrow<DateTime<Utc>>) -> String {
+        self.lang
+            .date(at.borrow().with_timezone(&self.zone).date_naive())
     }
 
     /// The message `id` in the page's language.

@@ -6,16 +6,17 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
+use chrono::{DateTime, Utc};
 use maillage_domain::kinds::OrganisationKind;
-use maillage_problem::{Path, Query};
+use maillage_problem::{FormQuery, Path, Query};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::editing::{FormPages, FormTarget, RecordForm, form_routes};
+use super::lists::{FilterQuery, ListPage, ListPageQuery, ORGANISATIONS};
 use super::record_parts::{
     Address, AffiliationRow, ContactFields, CustomInput, CustomValues, EmailEntry, Engagements,
-    Filters, ListPage, ListPageQuery, Listing, PhoneEntry, Surroundings, affiliations,
-    custom_facts, custom_fields, engagements,
+    Listing, PhoneEntry, Surroundings, affiliations, custom_facts, custom_fields, engagements,
 };
 use super::{Choice, FormErrors, Layout, label_in, page};
 use crate::Error;
@@ -40,6 +41,13 @@ pub struct OrganisationRow {
     pub kind: String,
     pub email: Option<String>,
     pub website: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub sector: String,
+    #[serde(default)]
+    pub territory: String,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// The tenant's organisations by name, for the forms that choose some (the first 200, a
@@ -79,23 +87,14 @@ struct OrganisationsPage {
     list: ListPage<OrganisationRow>,
 }
 
-/// What the list (and its export) is filtered by: the kind of organisation.
-pub const FILTERS: Filters = Filters {
-    status: &[],
-    kind: OrganisationKind::CHOICES,
-    mine: None,
-    within: None,
-};
-
 async fn list(
     State(state): State<AppState>,
     member: Member,
-    Query(query): Query<ListPageQuery>,
+    FormQuery(query): FormQuery<ListPageQuery>,
+    Query(filter): Query<FilterQuery>,
 ) -> Result<Response, Error> {
     page(&OrganisationsPage {
-        list: query
-            .fetch(&state, &member, "organisations", &FILTERS)
-            .await?,
+        list: query.fetch(&state, &member, &ORGANISATIONS, filter).await?,
         layout: Layout::of(&member, "organisations"),
     })
 }

@@ -6,19 +6,19 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use maillage_domain::Role;
 use maillage_domain::kinds::ConsentBasis;
 use maillage_domain::privacy::{ConsentChange, ConsentHistory};
-use maillage_problem::{Path, Query};
+use maillage_problem::{FormQuery, Path, Query};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::editing::{FormPages, FormTarget, RecordForm, blank_is_none, form_routes};
+use super::lists::{FilterQuery, ListPage, ListPageQuery, PEOPLE};
 use super::record_parts::{
     Address, AffiliationRow, ContactFields, CustomInput, CustomValues, EmailEntry, Engagements,
-    Filters, ListPage, ListPageQuery, PhoneEntry, Surroundings, affiliations, custom_facts,
-    custom_fields, engagements,
+    PhoneEntry, Surroundings, affiliations, custom_facts, custom_fields, engagements,
 };
 use super::{Choice, FormErrors, Layout, local_datetime, page, tenant_zone};
 use crate::Error;
@@ -39,6 +39,31 @@ pub struct PersonRow {
     pub family_name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
+    pub address: Option<Address>,
+    pub email_consent: bool,
+    /// Where they belong today.
+    #[serde(default)]
+    pub current_organisations: Vec<OrganisationName>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An organisation a person belongs to, as a list names it.
+#[derive(Debug, Deserialize)]
+pub struct OrganisationName {
+    pub id: Uuid,
+    pub name: String,
+}
+
+impl PersonRow {
+    /// Given name, then family name.
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.given_name, self.family_name)
+    }
+
+    /// The town of their address, if any.
+    pub fn city(&self) -> &str {
+        self.address.as_ref().map_or("", |a| a.city.as_str())
+    }
 }
 
 #[derive(Template)]
@@ -51,12 +76,11 @@ struct PeoplePage {
 async fn list(
     State(state): State<AppState>,
     member: Member,
-    Query(query): Query<ListPageQuery>,
+    FormQuery(query): FormQuery<ListPageQuery>,
+    Query(filter): Query<FilterQuery>,
 ) -> Result<Response, Error> {
     page(&PeoplePage {
-        list: query
-            .fetch(&state, &member, "people", &Filters::NONE)
-            .await?,
+        list: query.fetch(&state, &member, &PEOPLE, filter).await?,
         layout: Layout::of(&member, "people"),
     })
 }

@@ -6,17 +6,16 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use maillage_domain::kinds::ProjectStatus;
-use maillage_problem::{Path, Query};
+use maillage_problem::{FormQuery, Path, Query};
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
 use super::editing::{FormPages, FormTarget, RecordForm, blank_is_none, form_routes};
-use super::record_parts::{
-    Engagements, Filters, ListPage, ListPageQuery, Listing, Surroundings, engagements, period,
-};
+use super::lists::{FilterQuery, ListPage, ListPageQuery, PROJECTS};
+use super::record_parts::{Engagements, Listing, Surroundings, engagements, period};
 use super::{Choice, FormErrors, Layout, label_in, money, page, short_date};
 use crate::Error;
 use crate::membership::Member;
@@ -81,12 +80,14 @@ pub struct Project {
     status: String,
     target_population: String,
     territory: String,
+    owner_user_id: Option<Uuid>,
     starts_on: Option<NaiveDate>,
     ends_on: Option<NaiveDate>,
     milestones: Vec<Milestone>,
     budget: Budget,
     partners: Vec<ProjectPartner>,
     version: i64,
+    updated_at: DateTime<Utc>,
 }
 
 impl Project {
@@ -126,21 +127,31 @@ struct ProjectsPage {
     list: ListPage<Project>,
 }
 
-/// What the list (and its export) is filtered by: status, and the projects I own.
-pub const FILTERS: Filters = Filters {
-    status: ProjectStatus::CHOICES,
-    kind: &[],
-    mine: Some("owner_user_id"),
-    within: None,
-};
+impl ProjectsPage {
+    /// The name of the member who owns `project`, if any.
+    fn owner_name(&self, project: &Project) -> String {
+        project
+            .owner_user_id
+            .and_then(|owner| {
+                self.list
+                    .bar
+                    .members
+                    .iter()
+                    .find(|member| member.value == owner.to_string())
+            })
+            .map(|member| member.label.clone())
+            .unwrap_or_default()
+    }
+}
 
 async fn list(
     State(state): State<AppState>,
     member: Member,
-    Query(query): Query<ListPageQuery>,
+    FormQuery(query): FormQuery<ListPageQuery>,
+    Query(filter): Query<FilterQuery>,
 ) -> Result<Response, Error> {
     page(&ProjectsPage {
-        list: query.fetch(&state, &member, "projects", &FILTERS).await?,
+        list: query.fetch(&state, &member, &PROJECTS, filter).await?,
         layout: Layout::of(&member, "projects"),
     })
 }

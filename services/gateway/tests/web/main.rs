@@ -15,6 +15,7 @@ mod helpers;
 mod imports;
 mod languages;
 mod links;
+mod lists;
 mod login;
 mod login_defects;
 mod members;

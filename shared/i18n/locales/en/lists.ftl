@@ -54,3 +54,71 @@ column-partners = Partners
 period-between = { $start } to { $end }
 period-from = since { $start }
 period-until = until { $end }
+
+## Lists as a CRM's: the filter bar, saved views, columns, actions on a selection.
+column-organisation = Organisation
+column-city = Town
+column-consent = Email consent
+column-updated = Changed on
+column-sector = Sector
+column-owner = Owner
+column-tag = Tag
+list-filters = Filter the list
+list-filter-apply = Filter
+list-filter-all = All
+list-filter-me = Me
+list-filter-mine = mine
+list-filter-owner = { $name }'s
+list-filter-within = due within { $days } days
+list-filter-tag = tag “{ $value }”
+list-filter-territory = territory “{ $value }”
+list-none-filtered = No record matches these filters.
+list-consent-yes = Yes
+list-consent-no = No
+list-views = Saved views
+list-view-shared = shared
+list-view-delete = Delete
+list-view-delete-named = Delete the view “{ $name }”
+list-view-save = Save this view
+list-view-name = Name of the view
+list-view-share = Offer it to the whole workspace
+list-view-save-button = Save the view
+list-view-saved = The view is saved.
+list-view-deleted = The view is deleted.
+list-view-name-refused = Give the view a name of 1 to { $max } characters.
+list-view-too-long = This view has too many filters to be saved.
+list-columns = Choose columns
+list-columns-legend = Columns shown beside the name
+list-columns-save = Show these columns
+list-select-column = Selection
+list-select = Select { $name }
+list-bulk-label = For the ticked records
+list-bulk-tag = Add a tag
+list-bulk-assign = Give to
+list-bulk-bin = Move to the bin
+list-bulk-tag-name = Tag
+list-bulk-owner = Owner
+list-bulk-apply = Apply
+list-bulk-tagged = { $count ->
+    [one] { $count } record tagged.
+   *[other] { $count } records tagged.
+}
+list-bulk-assigned = { $count ->
+    [one] { $count } record given.
+   *[other] { $count } records given.
+}
+list-bulk-binned = { $count ->
+    [one] { $count } record moved to the bin.
+   *[other] { $count } records moved to the bin.
+}
+list-bulk-failed = { $count ->
+    [one] { $count } could not be (deleted or changed meanwhile).
+   *[other] { $count } could not be (deleted or changed meanwhile).
+}
+list-bulk-unknown-record = One of the ticked records does not exist.
+list-bulk-none-ticked = Tick the records to change first.
+list-bulk-too-many = Tick at most 200 records at a time.
+list-bulk-tag-refused = Give a tag of 1 to 100 characters.
+list-bulk-owner-refused = Choose a member of the workspace.
+list-bulk-action-refused = This action does not exist for this list.
+deadlines-within = Due within (days)

@@ -54,3 +54,71 @@ column-partners = Partenaires
 period-between = du { $start } au { $end }
 period-from = depuis le { $start }
 period-until = jusqu'au { $end }
+
+## Lists as a CRM's: the filter bar, saved views, columns, actions on a selection.
+column-organisation = Organisation
+column-city = Commune
+column-consent = Accord e-mail
+column-updated = Modifiée le
+column-sector = Secteur
+column-owner = Responsable
+column-tag = Étiquette
+list-filters = Filtrer la liste
+list-filter-apply = Filtrer
+list-filter-all = Tous
+list-filter-me = Moi
+list-filter-mine = les miens
+list-filter-owner = de { $name }
+list-filter-within = à rendre sous { $days } jours
+list-filter-tag = étiquette « { $value } »
+list-filter-territory = territoire « { $value } »
+list-none-filtered = Aucune fiche ne correspond à ces filtres.
+list-consent-yes = Oui
+list-consent-no = Non
+list-views = Vues enregistrées
+list-view-shared = partagée
+list-view-delete = Supprimer
+list-view-delete-named = Supprimer la vue « { $name } »
+list-view-save = Enregistrer cette vue
+list-view-name = Nom de la vue
+list-view-share = La proposer à tout l'espace
+list-view-save-button = Enregistrer la vue
+list-view-saved = La vue est enregistrée.
+list-view-deleted = La vue est supprimée.
+list-view-name-refused = Donnez à la vue un nom de 1 à { $max } caractères.
+list-view-too-long = Cette vue a trop de filtres pour être enregistrée.
+list-columns = Choisir les colonnes
+list-columns-legend = Colonnes affichées à côté du nom
+list-columns-save = Afficher ces colonnes
+list-select-column = Sélection
+list-select = Sélectionner { $name }
+list-bulk-label = Pour les fiches cochées
+list-bulk-tag = Ajouter une étiquette
+list-bulk-assign = Confier à
+list-bulk-bin = Mettre à la corbeille
+list-bulk-tag-name = Étiquette
+list-bulk-owner = Responsable
+list-bulk-apply = Appliquer
+list-bulk-tagged = { $count ->
+    [one] { $count } fiche étiquetée.
+   *[other] { $count } fiches étiquetées.
+}
+list-bulk-assigned = { $count ->
+    [one] { $count } fiche confiée.
+   *[other] { $count } fiches confiées.
+}
+list-bulk-binned = { $count ->
+    [one] { $count } fiche mise à la corbeille.
+   *[other] { $count } fiches mises à la corbeille.
+}
+list-bulk-failed = { $count ->
+    [one] { $count } n'a pas pu l'être (supprimée ou changée entre-temps).
+   *[other] { $count } n'ont pas pu l'être (supprimées ou changées entre-temps).
+}
+list-bulk-unknown-record = Une des fiches cochées n'existe pas.
+list-bulk-none-ticked = Cochez d'abord les fiches à changer.
+list-bulk-too-many = Cochez au plus 200 fiches à la fois.
+list-bulk-tag-refused = Donnez une étiquette de 1 à 100 caractères.
+list-bulk-owner-refused = Choisissez un membre de l'espace.
+list-bulk-action-refused = Cette action n'existe pas pour cette liste.
+deadlines-within = À rendre sous (jours)

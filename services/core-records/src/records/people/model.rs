@@ -1,7 +1,7 @@
 //! A person as the API shows it.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::types::Json as JsonColumn;
 use uuid::Uuid;
 
@@ -29,9 +29,20 @@ pub struct Person {
     /// The tenant's own fields (see /v1/custom-fields), by key.
     pub custom: serde_json::Value,
     pub notes: String,
+    /// The organisations the person belongs to today (an affiliation begun and not
+    /// ended), by name: what a list of people shows beside each.
+    #[schema(value_type = Vec<OrganisationName>)]
+    pub current_organisations: JsonColumn<Vec<OrganisationName>>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Set while the record is in the bin.
     pub deleted_at: Option<DateTime<Utc>>,
+}
+
+/// An organisation named where a person is shown.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OrganisationName {
+    pub id: Uuid,
+    pub name: String,
 }

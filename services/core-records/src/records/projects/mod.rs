@@ -69,6 +69,9 @@ struct ListQuery {
     owner_user_id: Option<Uuid>,
     /// Only the projects carrying this tag (by name, any case).
     tag: Option<String>,
+    /// Only the projects of this territory (any case).
+    #[param(max_length = 300)]
+    territory: Option<String>,
     #[serde(default)]
     deleted: bool,
     /// `name` (the default) or `-updated_at` (most recently changed first).
@@ -104,6 +107,7 @@ async fn list(
                      and ($8::text is null or exists (select 1 from project_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
                                                        where l.tenant_id = projects.tenant_id and l.project_id = projects.id
                                                          and lower(t.name) = lower($8)))
+                     and ($9::text is null or lower(territory) = lower($9))
                    order by name, id
                    limit $6"#,
                 tenant_id,
@@ -114,6 +118,7 @@ async fn list(
                 limit + 1,
                 query.owner_user_id,
                 query.tag,
+                query.territory.as_deref().map(str::trim),
             )
             .fetch_all(&mut *tx)
             .await?
@@ -128,6 +133,7 @@ async fn list(
                      and ($8::text is null or exists (select 1 from project_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
                                                        where l.tenant_id = projects.tenant_id and l.project_id = projects.id
                                                          and lower(t.name) = lower($8)))
+                     and ($9::text is null or lower(territory) = lower($9))
                    order by updated_at desc, id desc
                    limit $6"#,
                 tenant_id,
@@ -138,6 +144,7 @@ async fn list(
                 limit + 1,
                 query.owner_user_id,
                 query.tag,
+                query.territory.as_deref().map(str::trim),
             )
             .fetch_all(&mut *tx)
             .await?

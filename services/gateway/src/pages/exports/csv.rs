@@ -93,7 +93,7 @@ mod tests {
     fn records_become_lines_of_cells_in_words() -> Result<(), crate::Error> {
         let export = Export {
             collection: "partnerships",
-            filters: &crate::pages::record_parts::Filters::NONE,
+            filters: &crate::pages::lists::Filters::NONE,
             file: "partenariats",
             summary: "",
             summary_xlsx: "",

@@ -23,7 +23,7 @@ use maillage_runtime::api::{ApiRouter, Doc};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::record_parts::{FilterQuery, Filters};
+use super::lists::{FilterQuery, Filters};
 use super::{short_date, tenant_zone};
 use crate::Error;
 use crate::membership::Member;
@@ -136,7 +136,7 @@ const PEOPLE: Export = Export {
     collection: "people",
     summary: "Exporter les personnes en CSV (les filtres de la liste s'appliquent)",
     summary_xlsx: "Exporter les personnes en classeur XLSX (les filtres de la liste s'appliquent)",
-    filters: &Filters::NONE,
+    filters: &super::lists::PEOPLE.filters,
     file: "personnes",
     columns: &[
         ("Prénom", Cell::Text("/given_name")),
@@ -157,7 +157,7 @@ const ORGANISATIONS: Export = Export {
     collection: "organisations",
     summary: "Exporter les organisations en CSV (les filtres de la liste s'appliquent : kind, sector, territory, tag)",
     summary_xlsx: "Exporter les organisations en classeur XLSX (les filtres de la liste s'appliquent : kind, sector, territory, tag)",
-    filters: &super::organisations::FILTERS,
+    filters: &super::lists::ORGANISATIONS.filters,
     file: "organisations",
     columns: &[
         ("Nom", Cell::Text("/name")),
@@ -178,7 +178,7 @@ const PARTNERSHIPS: Export = Export {
     collection: "partnerships",
     summary: "Exporter les partenariats en CSV (les filtres de la liste s'appliquent : status, kind, tag)",
     summary_xlsx: "Exporter les partenariats en classeur XLSX (les filtres de la liste s'appliquent : status, kind, tag)",
-    filters: &super::partnerships::FILTERS,
+    filters: &super::lists::PARTNERSHIPS.filters,
     file: "partenariats",
     columns: &[
         ("Intitulé", Cell::Text("/title")),
@@ -198,7 +198,7 @@ const PROJECTS: Export = Export {
     collection: "projects",
     summary: "Exporter les projets en CSV (les filtres de la liste s'appliquent : status, owner_user_id, tag)",
     summary_xlsx: "Exporter les projets en classeur XLSX (les filtres de la liste s'appliquent : status, owner_user_id, tag)",
-    filters: &super::projects::FILTERS,
+    filters: &super::lists::PROJECTS.filters,
     file: "projets",
     columns: &[
         ("Nom", Cell::Text("/name")),
@@ -243,7 +243,7 @@ async fn from_page(
     member: Member,
     Query(filters): Query<FilterQuery>,
 ) -> Result<Response, Error> {
-    let filtered = filters.check(export.filters, &member)?;
+    let filtered = filters.check(export.filters, &state, &member).await?;
     file(export, format, state, member, filtered.api).await
 }
 

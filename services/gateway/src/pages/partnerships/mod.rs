@@ -8,14 +8,15 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use maillage_domain::kinds::{PartnershipKind, PartnershipStatus};
-use maillage_problem::{Path, Query};
+use maillage_problem::{FormQuery, Path, Query};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::editing::form_routes;
-use super::record_parts::{Filters, ListPage, ListPageQuery, Listing, Surroundings, period};
+use super::lists::{FilterQuery, ListPage, ListPageQuery, PARTNERSHIPS};
+use super::record_parts::{Listing, Surroundings, period};
 use super::{Layout, label_in, money, page, short_date};
 use crate::Error;
 use crate::membership::Member;
@@ -100,6 +101,7 @@ pub struct Partnership {
     /// Where it may go from its status.
     next_statuses: Vec<String>,
     version: i64,
+    updated_at: DateTime<Utc>,
 }
 
 impl Partnership {
@@ -182,23 +184,14 @@ struct PartnershipsPage {
     list: ListPage<Partnership>,
 }
 
-/// What the list (and its export) is filtered by: status and kind.
-pub const FILTERS: Filters = Filters {
-    status: PartnershipStatus::CHOICES,
-    kind: PartnershipKind::CHOICES,
-    mine: None,
-    within: None,
-};
-
 async fn list(
     State(state): State<AppState>,
     member: Member,
-    Query(query): Query<ListPageQuery>,
+    FormQuery(query): FormQuery<ListPageQuery>,
+    Query(filter): Query<FilterQuery>,
 ) -> Result<Response, Error> {
     page(&PartnershipsPage {
-        list: query
-            .fetch(&state, &member, "partnerships", &FILTERS)
-            .await?,
+        list: query.fetch(&state, &member, &PARTNERSHIPS, filter).await?,
         layout: Layout::of(&member, "partnerships"),
     })
 }
