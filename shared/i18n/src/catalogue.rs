@@ -33,6 +33,7 @@ catalogues!(
     "public.ftl",
     "settings.ftl",
     "bin.ftl",
+    "records.ftl",
 );
 
 type Bundle = FluentBundle<FluentResource>;

@@ -268,12 +268,6 @@ pub struct OrganisationDetail {
     version: i64,
 }
 
-impl OrganisationDetail {
-    fn kind_label(&self) -> &'static str {
-        kind_label(&self.kind)
-    }
-}
-
 #[derive(Template)]
 #[template(path = "organisation.html")]
 struct OrganisationPage {

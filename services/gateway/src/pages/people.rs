@@ -20,7 +20,7 @@ use super::record_parts::{
     Address, AffiliationRow, ContactFields, CustomInput, CustomValues, EmailEntry, Engagements,
     PhoneEntry, Surroundings, affiliations, custom_facts, custom_fields, engagements,
 };
-use super::{Choice, FormErrors, Layout, local_datetime, page, tenant_zone};
+use super::{Choice, FormErrors, Layout, page, tenant_zone};
 use crate::Error;
 use crate::membership::Member;
 use crate::state::AppState;
@@ -312,6 +312,7 @@ async fn show(
         state.core.get(&member, &consent_history),
     )?;
     let zone = tenant_zone(&member);
+    let lang = member.lang();
     page(&PersonPage {
         layout: Layout::of(&member, "people"),
         custom: custom_facts(&fields, &person.custom),
@@ -322,7 +323,7 @@ async fn show(
         consent: consent
             .changes
             .into_iter()
-            .map(|change| (local_datetime(change.changed_at, zone), change))
+            .map(|change| (lang.date_time(change.changed_at, zone), change))
             .collect(),
         is_admin: member.role >= Role::Admin,
     })

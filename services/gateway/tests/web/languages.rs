@@ -237,3 +237,57 @@ async fn pages_before_login_speak_the_browsers_language() -> TestResult {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_records_page_and_its_history_speak_the_readers_language() -> TestResult {
+    let stack = Stack::start().await?;
+    let camille = stack.editor().await?;
+    let sacha = stack.viewer().await?;
+    let lea = created(
+        &camille,
+        "people",
+        json!({"given_name": "Léa", "family_name": "Durand", "email_consent": true,
+               "consent_basis": "consent", "consent_on": "2026-01-15",
+               "emails": [{"address": "lea@example.org", "primary": true}]}),
+    )
+    .await?;
+    created(
+        &camille,
+        "activities",
+        json!({"kind": "task", "subject": "Rappeler Léa", "occurred_at": "2026-11-02T09:00:00Z",
+               "due_at": "2027-01-04T09:00:00Z", "links": {"people": [lea]}}),
+    )
+    .await?;
+    let page = sacha.page(&format!("/t/asso-demo/people/{lea}")).await?;
+    speaks(
+        &page,
+        "en",
+        &[
+            "← All people",
+            "Accepts emails",
+            "<dd>Yes</dd>",
+            "The person&#39;s consent",
+            "Email, main",
+            "<h2 id=\"historique\">History</h2>",
+            "<strong>Task</strong>",
+            "to do by Monday 4 January 2027 at 10:00",
+            "created the record",
+            "Personal data (GDPR)",
+        ],
+    )?;
+    anyhow::ensure!(!page.contains("Historique"), "French left in: {page}");
+    let page = camille.page(&format!("/t/asso-demo/people/{lea}")).await?;
+    speaks(
+        &page,
+        "fr",
+        &[
+            "← Toutes les personnes",
+            "Consentement de la personne",
+            "E-mail, principal",
+            "<strong>Tâche</strong>",
+            "à faire pour le lundi 4 janvier 2027 à 10:00",
+            "a créé la fiche",
+        ],
+    )?;
+    Ok(())
+}

@@ -5,7 +5,7 @@ use maillage_domain::connections::Connections;
 use maillage_domain::kinds::{PartnershipStatus, ProjectStatus};
 
 use crate::membership::Member;
-use crate::pages::{label_in, local_datetime, tenant_zone};
+use crate::pages::tenant_zone;
 
 /// One connected record: its name, its page, and what to know about it.
 pub struct ConnectedLine {
@@ -26,6 +26,7 @@ impl ConnectionsView {
     pub fn of(connections: Connections, member: &Member) -> Self {
         let slug = &member.tenant.slug;
         let zone = tenant_zone(member);
+        let lang = member.lang();
         let said = |parts: &[&str]| {
             parts
                 .iter()
@@ -34,11 +35,12 @@ impl ConnectionsView {
                 .collect::<Vec<_>>()
                 .join(" · ")
         };
-        let through = |name: &Option<String>| {
+        let named = |id: &str, name: &Option<String>| {
             name.as_ref()
-                .map(|name| format!("par {name}"))
+                .map(|name| lang.t_with(id, &[("name", name.as_str().into())]))
                 .unwrap_or_default()
         };
+        let value = |list: &str, value: &str| lang.t(&format!("{list}-{value}"));
         Self {
             partnerships: connections
                 .partnerships
@@ -46,9 +48,9 @@ impl ConnectionsView {
                 .map(|p| ConnectedLine {
                     href: format!("/t/{slug}/partnerships/{}", p.id),
                     said: said(&[
-                        label_in(PartnershipStatus::CHOICES, &p.status, "Clos"),
+                        &value(PartnershipStatus::MESSAGE_PREFIX, &p.status),
                         &p.role,
-                        &through(&p.through),
+                        &named("record-through", &p.through),
                     ]),
                     warn: false,
                     title: p.title,
@@ -60,9 +62,9 @@ impl ConnectionsView {
                 .map(|p| ConnectedLine {
                     href: format!("/t/{slug}/projects/{}", p.id),
                     said: said(&[
-                        label_in(ProjectStatus::CHOICES, &p.status, "Abandonné"),
+                        &value(ProjectStatus::MESSAGE_PREFIX, &p.status),
                         &p.role,
-                        &through(&p.through),
+                        &named("record-through", &p.through),
                     ]),
                     warn: false,
                     title: p.name,
@@ -72,23 +74,20 @@ impl ConnectionsView {
                 .deadlines
                 .into_iter()
                 .map(|d| {
-                    let relation = match (d.relation.as_str(), &d.for_name) {
-                        ("funder", _) => "dû à cette organisation".to_owned(),
-                        (_, Some(name)) => format!("pour {name}"),
-                        _ => String::new(),
+                    let relation = match d.relation.as_str() {
+                        "funder" => lang.t("record-owed-to-this-organisation"),
+                        _ => named("record-owed-for", &d.for_name),
                     };
-                    let state = match d.status.as_str() {
-                        "late" => "en retard",
-                        "submitted" => "rendu",
-                        "waived" => "dispensé",
-                        _ => "à rendre",
-                    };
+                    let state = lang.t_with(
+                        "record-deadline-state",
+                        &[
+                            ("status", d.status.as_str().into()),
+                            ("at", lang.date_time(d.due_at, zone).into()),
+                        ],
+                    );
                     ConnectedLine {
                         href: format!("/t/{slug}/deadlines/{}", d.id),
-                        said: said(&[
-                            &format!("{state}, le {}", local_datetime(d.due_at, zone)),
-                            &relation,
-                        ]),
+                        said: said(&[&state, &relation]),
                         warn: d.status == "late",
                         title: d.title,
                     }

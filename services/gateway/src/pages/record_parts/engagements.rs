@@ -2,13 +2,14 @@
 
 use chrono::NaiveDate;
 use maillage_domain::kinds::EngagementKind;
+use maillage_i18n::Lang;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::listing::Listing;
 use crate::Error;
 use crate::membership::Member;
-use crate::pages::{duration, money, short_date};
+use crate::pages::duration;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -30,10 +31,11 @@ pub struct EngagementTotal {
     pub total: String,
 }
 
-/// A kind's name, or the value itself if it is one this gateway does not know yet.
-fn engagement_label(kind: &str) -> String {
+/// A kind's name in `lang`, or the value itself if it is one this gateway does not know
+/// yet.
+fn engagement_label(lang: Lang, kind: &str) -> String {
     kind.parse::<EngagementKind>()
-        .map_or_else(|_| kind.to_owned(), |k| k.label().to_owned())
+        .map_or_else(|_| kind.to_owned(), |k| lang.t(k.message_id()))
 }
 
 /// One engagement as a record's page lists it: "12/05/2026 · Don · 50,00 €".
@@ -79,8 +81,9 @@ pub async fn engagements(
         state.core.get(member, &totals_path),
         state.core.get(member, &recent_path),
     )?;
+    let lang = member.lang();
     let given = |currency: Option<String>, cents: i64, minutes: i64| match currency {
-        Some(currency) => money(cents, &currency),
+        Some(currency) => lang.money(cents, &currency),
         None => duration(minutes),
     };
     Ok(Engagements {
@@ -89,7 +92,7 @@ pub async fn engagements(
             .into_iter()
             .map(|t| EngagementTotal {
                 year: t.year,
-                kind: engagement_label(&t.kind),
+                kind: engagement_label(lang, &t.kind),
                 count: t.count,
                 total: given(t.currency, t.amount_cents, t.minutes),
             })
@@ -99,8 +102,8 @@ pub async fn engagements(
             .into_iter()
             .map(|e| EngagementLine {
                 id: e.id,
-                when: short_date(e.occurred_on),
-                kind: engagement_label(&e.kind),
+                when: lang.date(e.occurred_on),
+                kind: engagement_label(lang, &e.kind),
                 given: given(
                     e.currency,
                     e.amount_cents.unwrap_or_default(),

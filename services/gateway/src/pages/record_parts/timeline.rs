@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use maillage_domain::connections::Connections;
 use maillage_domain::kinds::ActivityKind;
+use maillage_i18n::Lang;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -11,18 +12,18 @@ use super::connections::ConnectionsView;
 use super::listing::Listing;
 use crate::Error;
 use crate::membership::Member;
-use crate::pages::{label_in, local_datetime, tenant_zone};
+use crate::pages::{label_in, tenant_zone};
 use crate::state::AppState;
 
 /// An activity as the timeline shows it.
 pub struct TimelineEntry {
     pub id: Uuid,
     pub version: i64,
-    pub kind: &'static str,
+    pub kind: String,
     pub when: String,
     pub subject: String,
     pub body: String,
-    /// A task's state: "à faire pour le …", "faite le …"; none for other activities.
+    /// A task's state: "to do by …", "done on …"; none for other activities.
     pub task: Option<TaskState>,
 }
 
@@ -44,22 +45,25 @@ struct ActivityRow {
 }
 
 impl ActivityRow {
-    fn task_state(&self, zone: Tz) -> Option<TaskState> {
+    fn task_state(&self, lang: Lang, zone: Tz) -> Option<TaskState> {
         if self.kind != "task" {
             return None;
         }
+        let at = |id: &str, at: DateTime<Utc>| {
+            lang.t_with(id, &[("at", lang.date_time(at, zone).into())])
+        };
         Some(match (self.done_at, self.due_at) {
             (Some(done), _) => TaskState {
                 done: true,
-                said: format!("faite le {}", local_datetime(done, zone)),
+                said: at("record-task-done", done),
             },
             (None, Some(due)) => TaskState {
                 done: false,
-                said: format!("à faire pour le {}", local_datetime(due, zone)),
+                said: at("record-task-due", due),
             },
             (None, None) => TaskState {
                 done: false,
-                said: "à faire".into(),
+                said: lang.t("record-task-to-do"),
             },
         })
     }
@@ -67,6 +71,16 @@ impl ActivityRow {
 
 pub fn activity_label(kind: &str) -> &'static str {
     label_in(ActivityKind::CHOICES, kind, "Note")
+}
+
+/// The name of an activity's kind in `lang` (a note's, for a kind not known here).
+fn activity_name(lang: Lang, kind: &str) -> String {
+    let id = format!("{}-{kind}", ActivityKind::MESSAGE_PREFIX);
+    lang.t(if lang.has(&id) {
+        &id
+    } else {
+        "activity-kind-note"
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -90,73 +104,87 @@ struct AuditRow {
     after: Option<serde_json::Value>,
 }
 
-/// A record's field as people call it; none for what changes with every write.
-fn field_said(field: &str) -> Option<&str> {
+/// A record's field as people call it, in `lang`; none for what changes with every
+/// write.
+fn field_said(lang: Lang, field: &str) -> Option<String> {
+    if matches!(
+        field,
+        "version" | "updated_at" | "created_at" | "deleted_at" | "id" | "next_statuses"
+    ) {
+        return None;
+    }
+    Some(field_message(field).map_or_else(|| field.to_owned(), |id| lang.t(id)))
+}
+
+/// The catalogue's name of a record's field, when it has one.
+fn field_message(field: &str) -> Option<&'static str> {
     Some(match field {
-        "version" | "updated_at" | "created_at" | "deleted_at" | "id" | "next_statuses" => {
-            return None;
+        "given_name" => "record-field-given-name",
+        "family_name" => "record-field-name",
+        "name" => "record-field-name",
+        "title" => "record-field-title",
+        "email" | "emails" => "record-field-emails",
+        "phone" | "phones" => "record-field-phones",
+        "address" => "record-field-address",
+        "email_consent" | "consent_basis" | "consent_on" | "consent_source" => {
+            "record-field-consent"
         }
-        "given_name" => "prénom",
-        "family_name" => "nom",
-        "name" => "nom",
-        "title" => "intitulé",
-        "email" | "emails" => "e-mails",
-        "phone" | "phones" => "téléphones",
-        "address" => "adresse",
-        "email_consent" | "consent_basis" | "consent_on" | "consent_source" => "consentement",
-        "notes" => "notes",
-        "status" => "état",
-        "kind" => "type",
-        "sector" => "secteur",
-        "territory" => "territoire",
-        "website" => "site web",
-        "starts_on" => "début",
-        "ends_on" => "fin",
-        "description" => "description",
-        "target_population" => "public visé",
-        "owner_user_id" => "responsable",
-        "milestones" => "jalons",
-        "budget" | "budget_lines" => "budget",
-        "partners" => "partenaires",
-        "agreement" => "convention",
-        "next_evaluation_on" => "prochaine évaluation",
-        "custom" => "champs personnalisés",
-        other => other,
+        "notes" => "record-field-notes",
+        "status" => "record-field-status",
+        "kind" => "record-field-kind",
+        "sector" => "record-field-sector",
+        "territory" => "record-field-territory",
+        "website" => "record-field-website",
+        "starts_on" => "record-field-starts-on",
+        "ends_on" => "record-field-ends-on",
+        "description" => "record-field-description",
+        "target_population" => "record-field-target-population",
+        "owner_user_id" => "record-field-owner",
+        "milestones" => "record-field-milestones",
+        "budget" | "budget_lines" => "record-field-budget",
+        "partners" => "record-field-partners",
+        "agreement" => "record-field-agreement",
+        "next_evaluation_on" => "record-field-next-evaluation",
+        "custom" => "record-field-custom",
+        _ => return None,
     })
 }
 
 impl AuditRow {
-    /// "a modifié : nom, adresse", "a créé la fiche"…
-    fn what(&self) -> String {
-        match self.action.as_str() {
-            "create" => "a créé la fiche".into(),
-            "delete" => "a mis la fiche à la corbeille".into(),
-            "restore" => "a restauré la fiche".into(),
-            "merge" => "y a fusionné un doublon".into(),
+    /// "changed: name, address", "created the record"…, in `lang`.
+    fn what(&self, lang: Lang) -> String {
+        let id = match self.action.as_str() {
+            "create" => "record-change-created",
+            "delete" => "record-change-binned",
+            "restore" => "record-change-restored",
+            "merge" => "record-change-merged",
             _ => {
                 let (before, after) = (self.before.as_ref(), self.after.as_ref());
                 let empty = serde_json::Map::new();
                 let before = before.and_then(|b| b.as_object()).unwrap_or(&empty);
                 let after = after.and_then(|a| a.as_object()).unwrap_or(&empty);
-                let mut changed: Vec<&str> = before
+                let mut changed: Vec<String> = Vec::new();
+                for field in before
                     .keys()
                     .chain(after.keys())
                     .filter(|key| before.get(*key) != after.get(*key))
-                    .filter_map(|key| field_said(key))
-                    .collect();
-                let mut seen = Vec::new();
-                changed.retain(|f| {
-                    let first = !seen.contains(f);
-                    seen.push(*f);
-                    first
-                });
+                    .filter_map(|key| field_said(lang, key))
+                {
+                    if !changed.contains(&field) {
+                        changed.push(field);
+                    }
+                }
                 if changed.is_empty() {
-                    "a modifié la fiche".into()
+                    "record-change-changed"
                 } else {
-                    format!("a modifié : {}", changed.join(", "))
+                    return lang.t_with(
+                        "record-change-changed-fields",
+                        &[("fields", changed.join(", ").into())],
+                    );
                 }
             }
-        }
+        };
+        lang.t(id)
     }
 }
 
@@ -194,15 +222,16 @@ impl Surroundings {
             state.core.get(member, &connections_path),
         )?;
         let zone = tenant_zone(member);
+        let lang = member.lang();
         let timeline = activities
             .items
             .into_iter()
             .map(|a| TimelineEntry {
-                task: a.task_state(zone),
+                task: a.task_state(lang, zone),
                 id: a.id,
                 version: a.version,
-                kind: activity_label(&a.kind),
-                when: local_datetime(a.occurred_at, zone),
+                kind: activity_name(lang, &a.kind),
+                when: lang.date_time(a.occurred_at, zone),
                 subject: a.subject,
                 body: a.body,
             })
@@ -211,9 +240,12 @@ impl Surroundings {
             .items
             .into_iter()
             .map(|row| ChangeEntry {
-                when: local_datetime(row.at, zone),
-                who: row.actor_name.clone().unwrap_or_else(|| "Quelqu'un".into()),
-                what: row.what(),
+                when: lang.date_time(row.at, zone),
+                who: row
+                    .actor_name
+                    .clone()
+                    .unwrap_or_else(|| lang.t("record-someone")),
+                what: row.what(lang),
             })
             .collect();
         Ok(Self {
