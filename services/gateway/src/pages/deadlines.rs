@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
+use maillage_i18n::Lang;
 use maillage_problem::{Path, Query};
 use reqwest::Method;
 use serde::Deserialize;
@@ -17,10 +18,7 @@ use super::editing::{FormPages, FormTarget, RecordForm, blank_is_none, form_rout
 use super::lists::{Choices, FilterBar, FilterQuery, Filtered, Filters, ListSpec};
 use super::organisations::{organisation_choices, tenant_organisations};
 use super::record_parts::Listing;
-use super::{
-    Choice, FormErrors, Layout, label_in, local_datetime, page, page_with_status, tenant_zone,
-    typed_instant,
-};
+use super::{Choice, FormErrors, Layout, page, page_with_status, tenant_zone, typed_instant};
 use crate::Error;
 use crate::members;
 use crate::membership::{Editor, Member};
@@ -59,9 +57,19 @@ pub struct Deadline {
 impl Deadline {
     /// "Échéance n° 2 d'une série trimestrielle", for one of a series.
     fn series(&self) -> Option<String> {
+        self.series_in(Lang::Fr)
+    }
+
+    /// "Deadline no. 2 of a quarterly series", in `lang`.
+    fn series_in(&self, lang: Lang) -> Option<String> {
         self.occurrence
             .zip(self.recurrence.as_deref())
-            .map(|(n, f)| format!("Échéance n° {n} d'une série {}", recurrence_label(f)))
+            .map(|(n, frequency)| {
+                lang.t_with(
+                    "deadline-series",
+                    &[("number", n.into()), ("frequency", frequency.into())],
+                )
+            })
     }
 }
 
@@ -72,7 +80,6 @@ pub struct DeadlineRow {
     pub funder_name: Option<String>,
     pub due: String,
     pub status: String,
-    pub status_label: &'static str,
     pub submitted: Option<String>,
     pub submission_reference: Option<String>,
     /// Why it was cancelled, when it was.
@@ -83,15 +90,6 @@ pub struct DeadlineRow {
     /// Who it falls to (reminded before it is due).
     pub responsible_user_ids: Vec<Uuid>,
     pub version: i64,
-}
-
-fn recurrence_label(frequency: &str) -> &'static str {
-    match frequency {
-        "monthly" => "mensuelle",
-        "quarterly" => "trimestrielle",
-        "yearly" => "annuelle",
-        _ => "à dates fixées",
-    }
 }
 
 /// A deadline's states, as the list filters and shows them.
@@ -123,22 +121,18 @@ static DEADLINES: ListSpec = ListSpec {
     tags: false,
 };
 
-fn status_label(status: &str) -> &'static str {
-    label_in(STATUSES, status, "Inconnu")
-}
-
 impl DeadlineRow {
     fn of(deadline: Deadline, member: &Member) -> Self {
         let zone = tenant_zone(member);
+        let lang = member.lang();
         Self {
-            series: deadline.series(),
+            series: deadline.series_in(lang),
             id: deadline.id,
             title: deadline.title,
             funder_name: deadline.funder_name,
             due: member.lang().date_time(deadline.due_at, zone),
-            status_label: status_label(&deadline.status),
             status: deadline.status,
-            submitted: deadline.submitted_at.map(|at| local_datetime(at, zone)),
+            submitted: deadline.submitted_at.map(|at| lang.date_time(at, zone)),
             submission_reference: deadline.submission_reference,
             waiver_reason: deadline.waiver_reason,
             notes: deadline.notes,

@@ -8,6 +8,7 @@ use axum::response::Response;
 use axum::routing::get;
 use chrono::{DateTime, NaiveDate, Utc};
 use maillage_domain::kinds::ProjectStatus;
+use maillage_i18n::Lang;
 use maillage_problem::{FormQuery, Path, Query};
 use serde::Deserialize;
 use serde_json::json;
@@ -15,8 +16,8 @@ use uuid::Uuid;
 
 use super::editing::{FormPages, FormTarget, RecordForm, blank_is_none, form_routes};
 use super::lists::{FilterQuery, ListPage, ListPageQuery, PROJECTS};
-use super::record_parts::{Engagements, Listing, Surroundings, engagements, period};
-use super::{Choice, FormErrors, Layout, label_in, money, page, short_date};
+use super::record_parts::{Engagements, Listing, Surroundings, engagements};
+use super::{Choice, FormErrors, Layout, label_in, page};
 use crate::Error;
 use crate::membership::Member;
 use crate::state::AppState;
@@ -41,11 +42,14 @@ struct Milestone {
 }
 
 impl Milestone {
-    fn when(&self) -> String {
+    /// "done on …", "due on …" or "no date", in `lang`.
+    fn when(&self, lang: impl std::borrow::Borrow<Lang>) -> String {
+        let lang = *lang.borrow();
+        let on = |id: &str, day: NaiveDate| lang.t_with(id, &[("date", lang.date(day).into())]);
         match (self.done_on, self.due_on) {
-            (Some(done), _) => format!("fait le {}", short_date(done)),
-            (None, Some(due)) => format!("prévu le {}", short_date(due)),
-            (None, None) => "sans date".into(),
+            (Some(done), _) => on("project-milestone-done", done),
+            (None, Some(due)) => on("project-milestone-due", due),
+            (None, None) => lang.t("project-milestone-no-date"),
         }
     }
 }
@@ -88,36 +92,6 @@ pub struct Project {
     partners: Vec<ProjectPartner>,
     version: i64,
     updated_at: DateTime<Utc>,
-}
-
-impl Project {
-    fn status_label(&self) -> &'static str {
-        status_label(&self.status)
-    }
-
-    fn period(&self) -> String {
-        period(self.starts_on, self.ends_on)
-    }
-}
-
-impl BudgetLine {
-    fn planned(&self) -> String {
-        money(self.planned_cents, "EUR")
-    }
-
-    fn actual(&self) -> String {
-        money(self.actual_cents, "EUR")
-    }
-}
-
-impl Budget {
-    fn planned(&self) -> String {
-        money(self.planned_cents, "EUR")
-    }
-
-    fn actual(&self) -> String {
-        money(self.actual_cents, "EUR")
-    }
 }
 
 #[derive(Template)]

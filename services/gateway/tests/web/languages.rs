@@ -276,6 +276,48 @@ async fn a_records_page_and_its_history_speak_the_readers_language() -> TestResu
         ],
     )?;
     anyhow::ensure!(!page.contains("Historique"), "French left in: {page}");
+    let garden = created(
+        &camille,
+        "projects",
+        json!({"name": "Jardins", "status": "running",
+               "milestones": [{"title": "Réunion publique", "due_on": "2027-04-15"}],
+               "budget_lines": [{"label": "Outils", "planned_cents": 150000, "actual_cents": 0}]}),
+    )
+    .await?;
+    let page = sacha
+        .page(&format!("/t/asso-demo/projects/{garden}"))
+        .await?;
+    speaks(
+        &page,
+        "en",
+        &[
+            "← All projects",
+            "Running",
+            "Milestones",
+            "due on 15/04/2027",
+            "€1,500.00",
+            "No partner.",
+        ],
+    )?;
+    let report = created(
+        &camille,
+        "deadlines",
+        json!({"title": "Bilan", "due_at": "2027-06-30T15:00:00Z"}),
+    )
+    .await?;
+    let page = sacha
+        .page(&format!("/t/asso-demo/deadlines/{report}"))
+        .await?;
+    speaks(
+        &page,
+        "en",
+        &[
+            "← All deadlines",
+            "Upcoming",
+            "Wednesday 30 June 2027 at 17:00",
+            "Due on",
+        ],
+    )?;
     let page = camille.page(&format!("/t/asso-demo/people/{lea}")).await?;
     speaks(
         &page,

@@ -102,3 +102,73 @@ column-date = Date
 column-campaign = Campaign
 column-amount-or-time = Amount or time
 column-action = Action
+
+## A deadline's page.
+deadline-all = All deadlines
+deadline-edit = Edit the deadline
+deadline-recurrence = Recurrence
+deadline-series = Deadline no. { $number } of { $frequency ->
+    [monthly] a monthly series
+    [quarterly] a quarterly series
+    [yearly] a yearly series
+   *[other] a series on set dates
+}
+deadline-responsibles = Responsible
+deadline-submitted-on = Submitted on
+deadline-reference = Reference
+deadline-waiver-reason = Reason for cancelling
+deadline-submitted-question = Has the report been submitted?
+deadline-submission-reference = Submission reference (optional)
+deadline-mark-submitted = Mark as submitted
+deadline-waive = Cancel the deadline
+deadline-waive-hint = The report is no longer owed (the funder waived it, the deadline does not apply): it stays in the history, marked cancelled, and no reminder is sent any more.
+deadline-reopen = Reopen the deadline
+deadline-delete-hint = Entered by mistake? Deleting it removes it from the list and the agenda; the log keeps what it was.
+deadline-delete = Delete the deadline…
+
+## A project's page.
+project-all = All projects
+project-target-population = Target population
+project-milestones = Milestones
+project-edit-plan = Edit milestones and budget
+project-milestones-none = No milestone.
+project-milestone-done = done on { $date }
+project-milestone-due = due on { $date }
+project-milestone-no-date = no date
+project-budget = Budget
+project-budget-none = No budget line.
+project-budget-line = Item
+project-planned = Planned
+project-actual = Actual
+project-partners-none = No partner.
+project-partner-remove = Remove { $name }
+project-partner-add = Add a partner
+project-partner-name-hint = Its name, as on its record.
+project-partner-partnership = Or a whole partnership
+project-partner-role = Role in the project
+project-partner-role-example = Co-funder, operator…
+project-partner-add-button = Add this partner
+
+## A partnership's page.
+partnership-all = All partnerships
+partnership-next-evaluation = Next evaluation
+partnership-agreement = Agreement
+partnership-evaluations = Evaluations
+partnership-evaluate = Evaluate the partnership
+partnership-evaluations-none = No evaluation yet.
+agreement-purpose = Purpose
+agreement-shared-values = Shared values
+agreement-roles = Who does what
+agreement-phasing = Phasing
+agreement-means = Means
+agreement-regulation-mode = How it is regulated
+agreement-evaluation-method = How it is evaluated
+evaluation-title = { $stage ->
+    [final] Final evaluation
+   *[other] Interim evaluation
+} of { $date }
+evaluation-objectives-set = Objectives set:
+evaluation-objectives-reached = Objectives reached:
+evaluation-effectiveness = Effectiveness
+evaluation-efficiency = Efficiency
+evaluation-impact = Impact

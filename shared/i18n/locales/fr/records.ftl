@@ -102,3 +102,73 @@ column-date = Date
 column-campaign = Campagne
 column-amount-or-time = Montant ou durée
 column-action = Action
+
+## A deadline's page.
+deadline-all = Toutes les échéances
+deadline-edit = Modifier l'échéance
+deadline-recurrence = Récurrence
+deadline-series = Échéance n° { $number } d'une série { $frequency ->
+    [monthly] mensuelle
+    [quarterly] trimestrielle
+    [yearly] annuelle
+   *[other] à dates fixées
+}
+deadline-responsibles = Responsables
+deadline-submitted-on = Rendu le
+deadline-reference = Référence
+deadline-waiver-reason = Motif de l'annulation
+deadline-submitted-question = Le rapport est rendu ?
+deadline-submission-reference = Référence du dépôt (facultatif)
+deadline-mark-submitted = Marquer comme rendu
+deadline-waive = Annuler l'échéance
+deadline-waive-hint = Le rapport n'est plus dû (le financeur y a renoncé, l'échéance ne s'applique pas) : elle reste dans l'historique, marquée annulée, et plus aucun rappel n'est envoyé.
+deadline-reopen = Rouvrir l'échéance
+deadline-delete-hint = Saisie par erreur ? La supprimer l'efface de la liste et de l'agenda ; le journal garde ce qu'elle était.
+deadline-delete = Supprimer l'échéance…
+
+## A project's page.
+project-all = Tous les projets
+project-target-population = Public visé
+project-milestones = Jalons
+project-edit-plan = Modifier les jalons et le budget
+project-milestones-none = Aucun jalon.
+project-milestone-done = fait le { $date }
+project-milestone-due = prévu le { $date }
+project-milestone-no-date = sans date
+project-budget = Budget
+project-budget-none = Aucune ligne de budget.
+project-budget-line = Poste
+project-planned = Prévu
+project-actual = Réalisé
+project-partners-none = Aucun partenaire.
+project-partner-remove = Retirer { $name }
+project-partner-add = Ajouter un partenaire
+project-partner-name-hint = Son nom, tel qu'il est sur sa fiche.
+project-partner-partnership = Ou tout un partenariat
+project-partner-role = Rôle dans le projet
+project-partner-role-example = Cofinanceur, opérateur…
+project-partner-add-button = Ajouter ce partenaire
+
+## A partnership's page.
+partnership-all = Tous les partenariats
+partnership-next-evaluation = Prochaine évaluation
+partnership-agreement = Convention
+partnership-evaluations = Évaluations
+partnership-evaluate = Évaluer le partenariat
+partnership-evaluations-none = Aucune évaluation pour l'instant.
+agreement-purpose = Objet
+agreement-shared-values = Valeurs partagées
+agreement-roles = Rôle de chacun
+agreement-phasing = Phasage
+agreement-means = Moyens
+agreement-regulation-mode = Mode de régulation
+agreement-evaluation-method = Méthode d'évaluation
+evaluation-title = { $stage ->
+    [final] Évaluation finale
+   *[other] Évaluation intermédiaire
+} du { $date }
+evaluation-objectives-set = Objectifs fixés :
+evaluation-objectives-reached = Objectifs atteints :
+evaluation-effectiveness = Efficacité
+evaluation-efficiency = Efficience
+evaluation-impact = Impact

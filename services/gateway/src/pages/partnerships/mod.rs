@@ -8,16 +8,19 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
+use std::borrow::Borrow;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use maillage_domain::kinds::{PartnershipKind, PartnershipStatus};
+use maillage_i18n::Lang;
 use maillage_problem::{FormQuery, Path, Query};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::editing::form_routes;
 use super::lists::{FilterQuery, ListPage, ListPageQuery, PARTNERSHIPS};
-use super::record_parts::{Listing, Surroundings, period};
-use super::{Layout, label_in, money, page, short_date};
+use super::record_parts::{Listing, Surroundings};
+use super::{Layout, label_in, page};
 use crate::Error;
 use crate::membership::Member;
 use crate::state::AppState;
@@ -63,26 +66,27 @@ struct Agreement {
 }
 
 impl Agreement {
-    /// The parts written down, titled, in the order of a convention.
+    /// The parts written down, with their titles' messages, in the order of a
+    /// convention.
     fn parts(&self) -> Vec<(&'static str, &str)> {
         [
-            ("Objet", self.purpose.as_str()),
-            ("Valeurs partagées", &self.shared_values),
-            ("Rôle de chacun", &self.roles),
-            ("Phasage", &self.phasing),
-            ("Moyens", &self.means),
-            ("Mode de régulation", &self.regulation_mode),
-            ("Méthode d'évaluation", &self.evaluation_method),
+            ("agreement-purpose", self.purpose.as_str()),
+            ("agreement-shared-values", &self.shared_values),
+            ("agreement-roles", &self.roles),
+            ("agreement-phasing", &self.phasing),
+            ("agreement-means", &self.means),
+            ("agreement-regulation-mode", &self.regulation_mode),
+            ("agreement-evaluation-method", &self.evaluation_method),
         ]
         .into_iter()
         .filter(|(_, text)| !text.trim().is_empty())
         .collect()
     }
 
-    fn budget(&self) -> Option<String> {
+    fn budget(&self, lang: impl Borrow<Lang>) -> Option<String> {
         self.budget
             .as_ref()
-            .map(|b| money(b.amount_cents, &b.currency))
+            .map(|b| lang.borrow().money(b.amount_cents, &b.currency))
     }
 }
 
@@ -105,18 +109,6 @@ pub struct Partnership {
 }
 
 impl Partnership {
-    fn kind_label(&self) -> &'static str {
-        kind_label(&self.kind)
-    }
-
-    fn status_label(&self) -> &'static str {
-        status_label(&self.status)
-    }
-
-    fn period(&self) -> String {
-        period(self.starts_on, self.ends_on)
-    }
-
     fn partner_names(&self) -> String {
         self.partners
             .iter()
@@ -125,8 +117,8 @@ impl Partnership {
             .join(", ")
     }
 
-    fn next_evaluation(&self) -> Option<String> {
-        self.next_evaluation_on.map(short_date)
+    fn next_evaluation(&self, lang: impl Borrow<Lang>) -> Option<String> {
+        self.next_evaluation_on.map(|on| lang.borrow().date(on))
     }
 
     /// The statuses a form offers: where it stands, then where it may go, in life order.
@@ -154,25 +146,32 @@ struct Evaluation {
 }
 
 impl Evaluation {
-    fn title(&self) -> String {
-        let stage = if self.stage == "final" {
-            "Évaluation finale"
-        } else {
-            "Évaluation intermédiaire"
-        };
-        format!("{stage} du {}", short_date(self.evaluated_on))
+    /// "Interim evaluation of 30/06/2026", in `lang`.
+    fn title(&self, lang: impl Borrow<Lang>) -> String {
+        let lang = *lang.borrow();
+        lang.t_with(
+            "evaluation-title",
+            &[
+                ("stage", self.stage.as_str().into()),
+                ("date", lang.date(self.evaluated_on).into()),
+            ],
+        )
     }
 
-    /// Each criterion with its score out of 5 and its notes.
+    /// Each criterion's message, with its score out of 5 and its notes.
     fn criteria(&self) -> [(&'static str, i16, &str); 3] {
         [
             (
-                "Efficacité",
+                "evaluation-effectiveness",
                 self.effectiveness_score,
                 &self.effectiveness_notes,
             ),
-            ("Efficience", self.efficiency_score, &self.efficiency_notes),
-            ("Impact", self.impact_score, &self.impact_notes),
+            (
+                "evaluation-efficiency",
+                self.efficiency_score,
+                &self.efficiency_notes,
+            ),
+            ("evaluation-impact", self.impact_score, &self.impact_notes),
         ]
     }
 }
