@@ -34,6 +34,7 @@ catalogues!(
     "settings.ftl",
     "bin.ftl",
     "records.ftl",
+    "forms.ftl",
 );
 
 type Bundle = FluentBundle<FluentResource>;

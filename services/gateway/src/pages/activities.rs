@@ -97,11 +97,11 @@ impl RecordForm for ActivityForm {
 
     fn labels() -> Vec<(&'static str, &'static str)> {
         vec![
-            ("kind", "Type"),
-            ("subject", "Objet (obligatoire)"),
-            ("date", "Date"),
-            ("time", "Heure"),
-            ("body", "Compte rendu, notes"),
+            ("kind", "activity-form-kind"),
+            ("subject", "activity-form-subject"),
+            ("date", "activity-form-date"),
+            ("time", "activity-form-time"),
+            ("body", "activity-form-body"),
         ]
     }
 
@@ -167,7 +167,7 @@ const RENAMES: [(&str, &str); 2] = [("occurred_at", "date"), ("due_at", "date")]
 
 impl EntryPages for ActivityForm {
     const COLLECTION: &'static str = "activities";
-    const CORRECTING: &'static str = "Corriger une activité";
+    const CORRECTING: &'static str = "activity-form-correcting";
     const ANCHOR: &'static str = "historique";
     const DELETING: &'static str = "L'activité disparaîtra de l'historique de toutes les fiches \
                                     auxquelles elle est liée. Cette suppression est définitive.";
@@ -214,7 +214,13 @@ impl ActivityFormPage {
     ) -> Self {
         Self {
             layout: Layout::of(member, section),
-            kinds: Choice::list(ActivityKind::CHOICES.iter().copied(), &form.kind),
+            kinds: Choice::named(
+                member.lang(),
+                None,
+                ActivityKind::MESSAGE_PREFIX,
+                ActivityKind::VALUES.iter().copied(),
+                &form.kind,
+            ),
             target,
             form,
             errors,
@@ -223,7 +229,7 @@ impl ActivityFormPage {
 }
 
 /// The heading of the form, before the record's name.
-const NOTING: &str = "Noter une activité";
+const NOTING: &str = "record-note-activity";
 
 async fn new_form(
     collection: &'static str,

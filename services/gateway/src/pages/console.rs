@@ -13,7 +13,7 @@ use maillage_domain::TenantKind;
 use maillage_problem::{Path, Query};
 use serde::Deserialize;
 
-use super::{Choice, FormErrors, page_with_status};
+use super::{Choice, ConsoleWords, FormErrors, page_with_status};
 use crate::Error;
 use crate::platform::{
     DEFAULT_GRACE_DAYS, PlatformAdmin, Provisioned, StatusChange, WorkspaceInput, WorkspaceView,
@@ -48,6 +48,8 @@ struct ConsolePage {
     form: WorkspaceForm,
     kinds: Vec<Choice>,
     errors: FormErrors,
+    /// What `_errors.html` says its words with.
+    layout: ConsoleWords,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -102,6 +104,7 @@ impl ConsolePage {
         let search = Some(query.trim()).filter(|q| !q.is_empty());
         let kinds = Choice::list(TenantKind::CHOICES.iter().copied(), &form.kind);
         Ok(Self {
+            layout: ConsoleWords::FRENCH,
             admin_name: admin.user.display_name.clone(),
             workspaces: workspaces(state, search, None, LISTED).await?,
             query,
@@ -217,6 +220,8 @@ struct DeletionPage {
     workspace: WorkspaceView,
     grace_days: String,
     errors: FormErrors,
+    /// What `_errors.html` says its words with.
+    layout: ConsoleWords,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -233,6 +238,7 @@ async fn deletion_page(
     errors: FormErrors,
 ) -> Result<DeletionPage, Error> {
     Ok(DeletionPage {
+        layout: ConsoleWords::FRENCH,
         admin_name: admin.user.display_name.clone(),
         workspace: workspace(state, slug).await?,
         grace_days,

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use maillage_problem::{Path, Problem};
 
-use super::{FormErrors, page_with_status};
+use super::{ConsoleWords, FormErrors, page_with_status};
 use crate::Error;
 use crate::platform::{PlatformAdmin, WorkspaceView, load_archive, receive_archive, workspace};
 use crate::state::AppState;
@@ -29,6 +29,8 @@ struct ImportPage {
     admin_name: String,
     workspace: WorkspaceView,
     errors: FormErrors,
+    /// What `_errors.html` says its words with.
+    layout: ConsoleWords,
 }
 
 async fn page(
@@ -42,6 +44,7 @@ async fn page(
         FormErrors::refusal,
     );
     let page = ImportPage {
+        layout: ConsoleWords::FRENCH,
         admin_name: admin.user.display_name.clone(),
         workspace: workspace(state, slug).await?,
         errors,

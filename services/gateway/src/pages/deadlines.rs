@@ -264,16 +264,16 @@ impl RecordForm for DeadlineForm {
 
     fn labels() -> Vec<(&'static str, &'static str)> {
         vec![
-            ("title", "Rapport attendu (obligatoire)"),
-            ("funder_id", "Financeur"),
-            ("project_id", "Pour le projet"),
-            ("partnership_id", "Pour le partenariat"),
-            ("responsible", "Responsables"),
-            ("due_date", "À rendre le (obligatoire)"),
-            ("due_time", "à (heure)"),
-            ("repeat", "Répéter"),
-            ("repeat_until", "Répéter jusqu'au (fin de la convention)"),
-            ("notes", "Notes"),
+            ("title", "deadline-form-title"),
+            ("funder_id", "deadline-form-funder"),
+            ("project_id", "deadline-form-project"),
+            ("partnership_id", "deadline-form-partnership"),
+            ("responsible", "deadline-responsibles"),
+            ("due_date", "deadline-form-due-date"),
+            ("due_time", "deadline-form-due-time"),
+            ("repeat", "deadline-form-repeat"),
+            ("repeat_until", "deadline-form-repeat-until"),
+            ("notes", "form-notes"),
         ]
     }
 
@@ -391,7 +391,7 @@ pub struct DeadlineFormPage {
 
 impl FormPages for DeadlineForm {
     const COLLECTION: &'static str = "deadlines";
-    const ADDING: &'static str = "Nouvelle échéance de rapport";
+    const ADDING: &'static str = "deadline-form-adding";
     const RENAMES: &'static [(&'static str, &'static str)] = &[
         ("due_at", "due_date"),
         ("recurrence", "repeat_until"),

@@ -104,13 +104,13 @@ impl RecordForm for EngagementForm {
 
     fn labels() -> Vec<(&'static str, &'static str)> {
         vec![
-            ("kind", "Type"),
-            ("occurred_on", "Date"),
-            ("amount", "Montant en euros (sauf bénévolat)"),
-            ("duration", "Durée du bénévolat (par exemple 2 h 30)"),
-            ("project_id", "Pour le projet"),
-            ("campaign", "Campagne (appel aux dons, fête de quartier…)"),
-            ("notes", "Notes"),
+            ("kind", "engagement-form-kind"),
+            ("occurred_on", "engagement-form-date"),
+            ("amount", "engagement-form-amount"),
+            ("duration", "engagement-form-duration"),
+            ("project_id", "engagement-form-project"),
+            ("campaign", "engagement-form-campaign"),
+            ("notes", "form-notes"),
         ]
     }
 
@@ -185,7 +185,7 @@ const RENAMES: [(&str, &str); 2] = [("amount_cents", "amount"), ("minutes", "dur
 
 impl EntryPages for EngagementForm {
     const COLLECTION: &'static str = "engagements";
-    const CORRECTING: &'static str = "Corriger un engagement";
+    const CORRECTING: &'static str = "engagement-form-correcting";
     const ANCHOR: &'static str = "engagements";
     const DELETING: &'static str =
         "Il disparaît des totaux de l'année. Cette suppression est définitive.";
@@ -249,7 +249,13 @@ impl EngagementFormPage {
             .collect();
         Ok(Self {
             layout: Layout::of(member, section),
-            kinds: Choice::list(EngagementKind::CHOICES.iter().copied(), &form.kind),
+            kinds: Choice::named(
+                member.lang(),
+                None,
+                EngagementKind::MESSAGE_PREFIX,
+                EngagementKind::VALUES.iter().copied(),
+                &form.kind,
+            ),
             projects: Choice::list(
                 std::iter::once(("", "— Aucun —"))
                     .chain(projects.iter().map(|(v, l)| (v.as_str(), l.as_str()))),
@@ -263,7 +269,7 @@ impl EngagementFormPage {
 }
 
 /// The heading of the form, before the record's name.
-const RECORDING: &str = "Enregistrer un engagement";
+const RECORDING: &str = "record-engagements-add";
 
 async fn new_form(
     (collection, _): (&'static str, &'static str),

@@ -4,7 +4,10 @@
 
 use std::collections::HashMap;
 
+use std::borrow::Borrow;
+
 use axum::http::StatusCode;
+use maillage_i18n::Lang;
 use maillage_problem::Problem;
 
 /// Field messages of a refused form, and the sentence that sums them up.
@@ -16,8 +19,9 @@ pub struct FormErrors {
     labels: Vec<(&'static str, &'static str)>,
 }
 
-/// Said above a form whose own fields (dates, amounts…) could not be read.
-const SOME_FIELDS_REFUSED: &str = "Certains champs sont invalides.";
+/// Said above a form whose own fields (dates, amounts…) could not be read: a message
+/// of the catalogues, as every label is.
+const SOME_FIELDS_REFUSED: &str = "form-some-fields-refused";
 
 impl FormErrors {
     /// `renames` maps API field names to the form's, where they differ.
@@ -108,26 +112,32 @@ impl FormErrors {
         self
     }
 
-    /// The same refusals, listed in the banner with the form's labels.
+    /// The same refusals, listed in the banner with the form's labels (the catalogues'
+    /// ids of their names, or their names).
     pub fn labelled(mut self, labels: Vec<(&'static str, &'static str)>) -> Self {
         self.labels = labels;
         self
     }
 
-    /// Each refused field as the banner lists it: the id it links to, its label (the
-    /// field's name when the form gave none) and the message, in the form's order.
-    pub fn listed(&self) -> Vec<(&str, &str, &str)> {
-        let mut listed: Vec<(usize, &str, &str, &str)> = self
+    /// Each refused field as the banner lists it: the id it links to, its label in
+    /// `lang` (the field's name when the form gave none) and the message, in the form's
+    /// order.
+    pub fn listed_in(&self, lang: impl Borrow<Lang>) -> Vec<(String, String, String)> {
+        let lang = *lang.borrow();
+        let mut listed: Vec<(usize, String, String, String)> = self
             .fields
             .iter()
             .map(|(field, message)| {
                 let known = self.labels.iter().position(|(f, _)| f == field);
-                let label = known.map_or(field.as_str(), |i| short_label(self.labels[i].1));
+                let label = known.map_or_else(
+                    || field.clone(),
+                    |i| short_label(&lang.t(self.labels[i].1)).to_owned(),
+                );
                 (
                     known.unwrap_or(usize::MAX),
-                    field.as_str(),
+                    field.clone(),
                     label,
-                    message.as_str(),
+                    message.clone(),
                 )
             })
             .collect();
@@ -153,7 +163,7 @@ mod tests {
     use super::*;
 
     const LABELS: [(&str, &str); 2] = [
-        ("title", "Rapport attendu (obligatoire)"),
+        ("title", "deadline-form-title"),
         ("due_date", "À rendre le"),
     ];
 
@@ -167,14 +177,30 @@ mod tests {
         errors.insert("colour", "inconnue".into());
         assert_eq!((date, title), (None, Some("Bilan")));
         let errors = errors.labelled(LABELS.to_vec());
+        let listed = |lang| {
+            errors
+                .listed_in(lang)
+                .into_iter()
+                .map(|(field, label, _)| format!("{field}: {label}"))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(
-            errors.listed(),
+            listed(Lang::Fr),
             [
-                ("title", "Rapport attendu", "est obligatoire"),
-                ("due_date", "À rendre le", "indiquez une date"),
-                ("colour", "colour", "inconnue"),
+                "title: Rapport attendu",
+                "due_date: À rendre le",
+                "colour: colour"
             ]
         );
+        assert_eq!(
+            listed(Lang::En),
+            [
+                "title: Report expected",
+                "due_date: À rendre le",
+                "colour: colour"
+            ]
+        );
+        assert_eq!(errors.listed_in(Lang::Fr)[0].2, "est obligatoire");
         assert_eq!(errors.summary.as_deref(), Some(SOME_FIELDS_REFUSED));
         assert!(errors.any());
         assert!(!FormErrors::default().any());

@@ -134,3 +134,48 @@ fn every_value_records_choose_from_is_named_in_both_languages() {
         ConsentBasis::label,
     );
 }
+
+/// Every record form's labels and headings, given as the catalogues' ids, are in both.
+#[test]
+fn every_forms_labels_and_headings_are_in_both_languages() {
+    use super::editing::{EntryPages, FormPages, RecordForm};
+    fn form<F: RecordForm>(also: &[&'static str]) -> Vec<&'static str> {
+        F::labels()
+            .into_iter()
+            .map(|(_, id)| id)
+            .chain(also.iter().copied())
+            .collect()
+    }
+    let ids = [
+        form::<super::people::PersonForm>(&[<super::people::PersonForm as FormPages>::ADDING]),
+        form::<super::organisations::OrganisationForm>(&[
+            <super::organisations::OrganisationForm as FormPages>::ADDING,
+        ]),
+        form::<super::projects::ProjectForm>(&[
+            <super::projects::ProjectForm as FormPages>::ADDING,
+        ]),
+        form::<super::partnerships::form::PartnershipForm>(&[
+            <super::partnerships::form::PartnershipForm as FormPages>::ADDING,
+        ]),
+        form::<super::deadlines::DeadlineForm>(&[
+            <super::deadlines::DeadlineForm as FormPages>::ADDING,
+        ]),
+        form::<super::activities::ActivityForm>(&[
+            <super::activities::ActivityForm as EntryPages>::CORRECTING,
+        ]),
+        form::<super::engagements::EngagementForm>(&[
+            <super::engagements::EngagementForm as EntryPages>::CORRECTING,
+        ]),
+    ]
+    .concat();
+    assert!(
+        ids.len() > 40,
+        "only {} ids: are the forms' labels still ids?",
+        ids.len()
+    );
+    for id in ids {
+        for lang in Lang::ALL {
+            assert!(lang.has(id), "{id} ({lang})");
+        }
+    }
+}

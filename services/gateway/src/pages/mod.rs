@@ -443,6 +443,20 @@ pub fn label_in(
         .map_or(otherwise, |(_, label)| *label)
 }
 
+/// What a page outside any workspace (the platform's console) says its shared parts
+/// with: the `layout` of its template, in French, its operators' language.
+pub struct ConsoleWords {
+    pub lang: Lang,
+}
+
+impl ConsoleWords {
+    pub const FRENCH: Self = Self { lang: Lang::Fr };
+
+    pub fn t(&self, id: &str) -> String {
+        self.lang.t(id)
+    }
+}
+
 /// One option of a `<select>`.
 pub struct Choice {
     pub value: String,
@@ -451,6 +465,31 @@ pub struct Choice {
 }
 
 impl Choice {
+    /// The values of a closed list named in `lang` (the catalogue's `{prefix}-{value}`),
+    /// after `first` (a blank choice's words, if any), `current` selected.
+    pub fn named(
+        lang: Lang,
+        first: Option<&str>,
+        prefix: &str,
+        values: impl IntoIterator<Item = &'static str>,
+        current: &str,
+    ) -> Vec<Self> {
+        first
+            .map(|words| (String::new(), lang.t(words)))
+            .into_iter()
+            .chain(
+                values
+                    .into_iter()
+                    .map(|value| (value.to_owned(), lang.t(&format!("{prefix}-{value}")))),
+            )
+            .map(|(value, label)| Self {
+                selected: value == current,
+                value,
+                label,
+            })
+            .collect()
+    }
+
     pub fn list<'a>(
         options: impl IntoIterator<Item = (&'a str, &'a str)>,
         current: &str,

@@ -130,12 +130,12 @@ impl RecordForm for OrganisationForm {
 
     fn labels() -> Vec<(&'static str, &'static str)> {
         [
-            ("name", "Nom (obligatoire)"),
-            ("kind", "Type (obligatoire)"),
-            ("sector", "Secteur (social, culture, sport…)"),
-            ("territory", "Territoire (quartier, commune, département…)"),
-            ("website", "Site web (https://…)"),
-            ("notes", "Notes"),
+            ("name", "organisation-form-name"),
+            ("kind", "organisation-form-kind"),
+            ("sector", "organisation-form-sector"),
+            ("territory", "organisation-form-territory"),
+            ("website", "organisation-form-website"),
+            ("notes", "form-notes"),
         ]
         .into_iter()
         .chain(ContactFields::LABELS)
@@ -206,7 +206,7 @@ pub struct OrganisationFormPage {
 
 impl FormPages for OrganisationForm {
     const COLLECTION: &'static str = "organisations";
-    const ADDING: &'static str = "Ajouter une organisation";
+    const ADDING: &'static str = "organisation-form-adding";
     const RENAMES: &'static [(&'static str, &'static str)] = &ContactFields::RENAMES;
 
     type Page = OrganisationFormPage;
@@ -235,9 +235,11 @@ impl FormPages for OrganisationForm {
         Ok(OrganisationFormPage {
             layout: Layout::of(member, "organisations"),
             custom: form.custom.inputs(&fields),
-            kinds: Choice::list(
-                std::iter::once(("", "— Choisissez le type —"))
-                    .chain(OrganisationKind::CHOICES.iter().copied()),
+            kinds: Choice::named(
+                member.lang(),
+                Some("form-choose-kind"),
+                OrganisationKind::MESSAGE_PREFIX,
+                OrganisationKind::VALUES.iter().copied(),
                 &form.kind,
             ),
             target,

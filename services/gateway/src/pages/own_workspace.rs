@@ -11,7 +11,7 @@ use axum_extra::extract::Form;
 use maillage_domain::TenantKind;
 use serde::Deserialize;
 
-use super::{Choice, FormErrors, page_with_status};
+use super::{Choice, ConsoleWords, FormErrors, page_with_status};
 use crate::Error;
 use crate::platform::{OwnWorkspaceInput, create_own};
 use crate::rate_limit::ClientAddress;
@@ -28,6 +28,8 @@ struct OwnWorkspacePage {
     form: OwnWorkspaceForm,
     kinds: Vec<Choice>,
     errors: FormErrors,
+    /// What `_errors.html` says its words with.
+    layout: ConsoleWords,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -47,6 +49,7 @@ fn page(form: OwnWorkspaceForm, errors: FormErrors, status: StatusCode) -> Resul
     page_with_status(
         status,
         &OwnWorkspacePage {
+            layout: ConsoleWords::FRENCH,
             form,
             kinds,
             errors,

@@ -116,15 +116,12 @@ impl RecordForm for PersonForm {
 
     fn labels() -> Vec<(&'static str, &'static str)> {
         [
-            ("family_name", "Nom (obligatoire)"),
-            ("given_name", "Prénom"),
-            ("consent_basis", "Base légale"),
-            ("consent_on", "Date du consentement"),
-            (
-                "consent_source",
-                "Recueilli comment (formulaire d'adhésion, salon…)",
-            ),
-            ("notes", "Notes"),
+            ("family_name", "person-form-family-name"),
+            ("given_name", "person-form-given-name"),
+            ("consent_basis", "person-form-consent-basis"),
+            ("consent_on", "person-form-consent-on"),
+            ("consent_source", "person-form-consent-source"),
+            ("notes", "form-notes"),
         ]
         .into_iter()
         .chain(ContactFields::LABELS)
@@ -203,7 +200,7 @@ pub struct PersonFormPage {
 
 impl FormPages for PersonForm {
     const COLLECTION: &'static str = "people";
-    const ADDING: &'static str = "Ajouter une personne";
+    const ADDING: &'static str = "person-form-adding";
     const RENAMES: &'static [(&'static str, &'static str)] = &ContactFields::RENAMES;
 
     type Page = PersonFormPage;
@@ -236,10 +233,11 @@ impl FormPages for PersonForm {
         Ok(PersonFormPage {
             layout: Layout::of(member, "people"),
             custom: form.custom.inputs(&fields),
-            bases: Choice::list(
-                [("", "— Non renseignée —")]
-                    .into_iter()
-                    .chain(ConsentBasis::CHOICES.iter().copied()),
+            bases: Choice::named(
+                member.lang(),
+                Some("form-basis-not-given"),
+                ConsentBasis::MESSAGE_PREFIX,
+                ConsentBasis::VALUES.iter().copied(),
                 &form.consent_basis,
             ),
             target,

@@ -240,13 +240,13 @@ impl RecordForm for ProjectForm {
 
     fn labels() -> Vec<(&'static str, &'static str)> {
         vec![
-            ("name", "Nom (obligatoire)"),
-            ("status", "État"),
-            ("territory", "Territoire (quartier, commune…)"),
-            ("target_population", "Public visé"),
-            ("starts_on", "Début"),
-            ("ends_on", "Fin"),
-            ("description", "Description"),
+            ("name", "project-form-name"),
+            ("status", "project-form-status"),
+            ("territory", "project-form-territory"),
+            ("target_population", "project-form-target-population"),
+            ("starts_on", "form-starts-on"),
+            ("ends_on", "form-ends-on"),
+            ("description", "project-form-description"),
         ]
     }
 
@@ -308,7 +308,7 @@ pub struct ProjectFormPage {
 
 impl FormPages for ProjectForm {
     const COLLECTION: &'static str = "projects";
-    const ADDING: &'static str = "Ajouter un projet";
+    const ADDING: &'static str = "project-form-adding";
 
     type Page = ProjectFormPage;
 
@@ -325,7 +325,13 @@ impl FormPages for ProjectForm {
     ) -> Result<ProjectFormPage, Error> {
         Ok(ProjectFormPage {
             layout: Layout::of(member, "projects"),
-            statuses: Choice::list(ProjectStatus::CHOICES.iter().copied(), &form.status),
+            statuses: Choice::named(
+                member.lang(),
+                None,
+                ProjectStatus::MESSAGE_PREFIX,
+                ProjectStatus::VALUES.iter().copied(),
+                &form.status,
+            ),
             target,
             form,
             errors,

@@ -333,3 +333,49 @@ async fn a_records_page_and_its_history_speak_the_readers_language() -> TestResu
     )?;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_form_its_choices_and_its_refusals_speak_the_readers_language() -> TestResult {
+    let stack = Stack::start().await?;
+    let camille = stack.editor().await?;
+    camille
+        .submit("/t/asso-demo/account", &[("language", "en")])
+        .await?;
+    let form = camille.page("/t/asso-demo/organisations/new").await?;
+    speaks(
+        &form,
+        "en",
+        &[
+            "<h1>Add an organisation</h1>",
+            "Name (required)",
+            "— Choose the type —",
+            ">Funder</option>",
+            "Postal address",
+            "<button type=\"submit\">Save</button>",
+        ],
+    )?;
+    let response = camille
+        .post_form(
+            "/t/asso-demo/organisations/new",
+            &[("name", ""), ("kind", "")],
+        )
+        .await?;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = response.text().await?;
+    speaks(
+        &refused,
+        "en",
+        &["<a href=\"#name\">Name :", "<a href=\"#kind\">Type :"],
+    )?;
+    let form = camille.page("/t/asso-demo/deadlines/new").await?;
+    speaks(
+        &form,
+        "en",
+        &[
+            "New report deadline",
+            "Report expected (required)",
+            "Responsible (they receive the reminders)",
+        ],
+    )?;
+    Ok(())
+}

@@ -27,7 +27,7 @@ use crate::state::AppState;
 pub trait EntryPages: RecordForm + DeserializeOwned + Send + Sync + 'static {
     /// The collection, in web and API paths alike.
     const COLLECTION: &'static str;
-    /// The heading of the page that corrects one.
+    /// The catalogue's id of the heading of the page that corrects one.
     const CORRECTING: &'static str;
     /// Where the record's page shows it: the anchor gone back to.
     const ANCHOR: &'static str;
@@ -68,9 +68,9 @@ pub fn entry_routes<F: EntryPages>() -> Router<AppState> {
 }
 
 /// Correcting the entry `id` from `version`, then back to `back`.
-fn correcting<F: EntryPages>(id: Uuid, back: String, version: i64) -> FormTarget {
+fn correcting<F: EntryPages>(member: &Member, id: Uuid, back: String, version: i64) -> FormTarget {
     FormTarget {
-        heading: F::CORRECTING.into(),
+        heading: member.lang().t(F::CORRECTING),
         back,
         version: Some(version),
         record: Some(id),
@@ -92,7 +92,7 @@ async fn correct_form<F: EntryPages>(
 ) -> Result<Response, Error> {
     let (form, version) = stored_form::<F>(&state, &member, F::COLLECTION, id).await?;
     let back = crate::pages::back_in_workspace(&member, query.back.as_deref());
-    let target = correcting::<F>(id, back, version);
+    let target = correcting::<F>(&member, id, back, version);
     page(&F::page(&state, &member, target, form, FormErrors::default()).await?)
 }
 
@@ -119,7 +119,7 @@ async fn correct<F: EntryPages>(
             version,
             ..
         } => {
-            let target = correcting::<F>(id, back, version);
+            let target = correcting::<F>(&member, id, back, version);
             page_with_status(
                 status,
                 &F::page(&state, &member, target, form, errors).await?,

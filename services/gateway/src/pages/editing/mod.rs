@@ -90,10 +90,11 @@ pub struct FormTarget {
 }
 
 impl FormTarget {
-    /// Adding to `collection`: back to its list.
+    /// Adding to `collection`: back to its list. `heading` is the catalogue's id of the
+    /// page's heading.
     pub fn adding(member: &Member, collection: &str, heading: &str) -> Self {
         Self {
-            heading: heading.into(),
+            heading: member.lang().t(heading),
             back: format!("/t/{}/{collection}", member.tenant.slug),
             version: None,
             record: None,
@@ -111,7 +112,7 @@ impl FormTarget {
         name: &str,
     ) -> Self {
         Self {
-            heading: format!("{heading} · {name}"),
+            heading: format!("{} · {name}", member.lang().t(heading)),
             back: format!("/t/{}/{collection}/{id}", member.tenant.slug),
             version: None,
             record: None,
@@ -128,7 +129,9 @@ impl FormTarget {
         name: &str,
     ) -> Self {
         Self {
-            heading: format!("Modifier « {name} »"),
+            heading: member
+                .lang()
+                .t_with("form-edit-heading", &[("name", name.into())]),
             back: format!("/t/{}/{collection}/{id}", member.tenant.slug),
             version: Some(version),
             record: Some(id),

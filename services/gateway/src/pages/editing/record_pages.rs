@@ -25,7 +25,7 @@ use crate::state::AppState;
 pub trait FormPages: RecordForm + Default + DeserializeOwned + Send + Sync + 'static {
     /// The collection, in web and API paths alike.
     const COLLECTION: &'static str;
-    /// The heading of the page that adds one.
+    /// The catalogue's id of the heading of the page that adds one.
     const ADDING: &'static str;
     /// API field names and the form's, where they differ.
     const RENAMES: &'static [(&'static str, &'static str)] = &[];

@@ -21,11 +21,12 @@ pub struct Similar {
 
 impl Similar {
     /// "même e-mail", "même nom".
+    /// The catalogue's words for why it may be the same record.
     pub fn why(&self) -> &'static str {
         if self.matched == "email" {
-            "même e-mail"
+            "form-similar-same-email"
         } else {
-            "même nom"
+            "form-similar-same-name"
         }
     }
 }

@@ -122,21 +122,21 @@ impl RecordForm for PartnershipForm {
 
     fn labels() -> Vec<(&'static str, &'static str)> {
         vec![
-            ("title", "Intitulé (obligatoire)"),
-            ("kind", "Type"),
-            ("status", "État"),
-            ("starts_on", "Début"),
-            ("ends_on", "Fin"),
-            ("next_evaluation_on", "Prochaine évaluation"),
-            ("purpose", "Objet"),
-            ("shared_values", "Valeurs partagées"),
-            ("roles", "Rôle de chacun"),
-            ("phasing", "Phasage"),
-            ("means", "Moyens"),
-            ("budget", "Budget en euros (par exemple 45 000)"),
-            ("regulation_mode", "Mode de régulation"),
-            ("evaluation_method", "Méthode d'évaluation"),
-            ("notes", "Notes"),
+            ("title", "partnership-form-title"),
+            ("kind", "partnership-form-kind"),
+            ("status", "partnership-form-status"),
+            ("starts_on", "form-starts-on"),
+            ("ends_on", "form-ends-on"),
+            ("next_evaluation_on", "partnership-next-evaluation"),
+            ("purpose", "agreement-purpose"),
+            ("shared_values", "agreement-shared-values"),
+            ("roles", "agreement-roles"),
+            ("phasing", "agreement-phasing"),
+            ("means", "agreement-means"),
+            ("budget", "partnership-form-budget"),
+            ("regulation_mode", "agreement-regulation-mode"),
+            ("evaluation_method", "agreement-evaluation-method"),
+            ("notes", "form-notes"),
         ]
     }
 
@@ -278,7 +278,7 @@ pub struct PartnershipFormPage {
 
 impl FormPages for PartnershipForm {
     const COLLECTION: &'static str = "partnerships";
-    const ADDING: &'static str = "Ajouter un partenariat";
+    const ADDING: &'static str = "partnership-form-adding";
     const RENAMES: &'static [(&'static str, &'static str)] = &[
         ("agreement.purpose", "purpose"),
         ("agreement.shared_values", "shared_values"),
@@ -332,18 +332,30 @@ impl FormPages for PartnershipForm {
                 }
             })
             .collect();
-        let statuses: Vec<(&str, &str)> = if form.allowed_statuses.is_empty() {
-            PartnershipStatus::CHOICES.to_vec()
-        } else {
-            form.allowed_statuses
-                .iter()
-                .map(|s| (s.as_str(), status_label(s)))
-                .collect()
-        };
+        let statuses: Vec<&'static str> = PartnershipStatus::VALUES
+            .iter()
+            .copied()
+            .filter(|s| {
+                form.allowed_statuses.is_empty() || form.allowed_statuses.iter().any(|a| a == s)
+            })
+            .collect();
+        let lang = member.lang();
         Ok(PartnershipFormPage {
             layout: Layout::of(member, "partnerships"),
-            kinds: Choice::list(PartnershipKind::CHOICES.iter().copied(), &form.kind),
-            statuses: Choice::list(statuses, &form.status),
+            kinds: Choice::named(
+                lang,
+                None,
+                PartnershipKind::MESSAGE_PREFIX,
+                PartnershipKind::VALUES.iter().copied(),
+                &form.kind,
+            ),
+            statuses: Choice::named(
+                lang,
+                None,
+                PartnershipStatus::MESSAGE_PREFIX,
+                statuses,
+                &form.status,
+            ),
             partners,
             target,
             form,

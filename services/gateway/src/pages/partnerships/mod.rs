@@ -1,7 +1,7 @@
 //! Partnerships: the list, a partnership's page (partners, agreement, evaluations,
 //! timeline) and, in `form`, the form to add one or change it.
 
-mod form;
+pub(super) mod form;
 
 use askama::Template;
 use axum::Router;

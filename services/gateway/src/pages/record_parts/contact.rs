@@ -73,12 +73,12 @@ impl ContactFields {
     /// API field names and the form's, where they differ.
     /// The contact fields' labels, in the form's order.
     pub const LABELS: [(&str, &str); 6] = [
-        ("email", "E-mail principal"),
-        ("phone", "Téléphone principal"),
-        ("street", "Numéro et rue"),
-        ("postal_code", "Code postal"),
-        ("city", "Commune"),
-        ("country", "Pays"),
+        ("email", "form-primary-email"),
+        ("phone", "form-primary-phone"),
+        ("street", "form-street"),
+        ("postal_code", "form-postal-code"),
+        ("city", "form-city"),
+        ("country", "form-country"),
     ];
 
     pub const RENAMES: [(&str, &str); 6] = [
