@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use maillage_domain::kinds::ActivityKind;
+use maillage_i18n::Lang;
 use maillage_problem::Path;
 use reqwest::Method;
 use serde::Deserialize;
@@ -169,8 +170,7 @@ impl EntryPages for ActivityForm {
     const COLLECTION: &'static str = "activities";
     const CORRECTING: &'static str = "activity-form-correcting";
     const ANCHOR: &'static str = "historique";
-    const DELETING: &'static str = "L'activité disparaîtra de l'historique de toutes les fiches \
-                                    auxquelles elle est liée. Cette suppression est définitive.";
+    const DELETING: &'static str = "activity-delete-explanation";
     const RENAMES: &'static [(&'static str, &'static str)] = &RENAMES;
 
     type Page = ActivityFormPage;
@@ -179,8 +179,11 @@ impl EntryPages for ActivityForm {
         self.back.as_deref()
     }
 
-    fn delete_question(stored: &Activity) -> String {
-        format!("Supprimer « {} » ?", stored.subject)
+    fn delete_question(stored: &Activity, lang: Lang) -> String {
+        lang.t_with(
+            "activity-delete-question",
+            &[("subject", stored.subject.as_str().into())],
+        )
     }
 
     async fn page(

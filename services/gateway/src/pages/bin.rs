@@ -142,10 +142,11 @@ async fn bin(
         let name = record_name(&state, &member, collection, id).await?;
         return page(&ConfirmDelete {
             layout: Layout::of(&member, collection),
-            heading: format!("Mettre « {name} » à la corbeille ?"),
-            explanation: "La fiche disparaît des listes, des recherches et des rappels. \
-                          Elle reste dans la corbeille, d'où elle peut être restaurée telle quelle.",
-            confirm: "Oui, mettre à la corbeille",
+            heading: member
+                .lang()
+                .t_with("bin-question", &[("name", name.as_str().into())]),
+            explanation: "bin-explanation",
+            confirm: "bin-confirm",
             action: format!("{page_path}/delete"),
             version: form.version,
             back: page_path,

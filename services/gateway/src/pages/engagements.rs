@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::{NaiveDate, Utc};
 use maillage_domain::kinds::EngagementKind;
+use maillage_i18n::Lang;
 use maillage_problem::Path;
 use serde::Deserialize;
 use serde_json::json;
@@ -187,8 +188,7 @@ impl EntryPages for EngagementForm {
     const COLLECTION: &'static str = "engagements";
     const CORRECTING: &'static str = "engagement-form-correcting";
     const ANCHOR: &'static str = "engagements";
-    const DELETING: &'static str =
-        "Il disparaît des totaux de l'année. Cette suppression est définitive.";
+    const DELETING: &'static str = "engagement-delete-explanation";
     const RENAMES: &'static [(&'static str, &'static str)] = &RENAMES;
 
     type Page = EngagementFormPage;
@@ -197,10 +197,10 @@ impl EntryPages for EngagementForm {
         self.back.as_deref()
     }
 
-    fn delete_question(stored: &Engagement) -> String {
-        format!(
-            "Supprimer cet engagement du {} ?",
-            stored.occurred_on.format("%d/%m/%Y")
+    fn delete_question(stored: &Engagement, lang: Lang) -> String {
+        lang.t_with(
+            "engagement-delete-question",
+            &[("date", lang.date(stored.occurred_on).into())],
         )
     }
 

@@ -28,17 +28,12 @@ pub fn router() -> Router<AppState> {
     )
 }
 
-const STAGES: [(&str, &str); 2] = [("interim", "Intermédiaire"), ("final", "Finale")];
+/// The stages of an evaluation, named in the catalogues (`evaluation-stage-…`).
+const STAGES: [&str; 2] = ["interim", "final"];
 
-/// The scale every criterion is scored on.
-const SCORES: [(&str, &str); 6] = [
-    ("", "— Choisir une note —"),
-    ("1", "1 — très insuffisant"),
-    ("2", "2 — insuffisant"),
-    ("3", "3 — correct"),
-    ("4", "4 — bon"),
-    ("5", "5 — excellent"),
-];
+/// The scale every criterion is scored on, named in the catalogues
+/// (`evaluation-score-…`).
+const SCORES: [&str; 5] = ["1", "2", "3", "4", "5"];
 
 /// The form as typed.
 #[derive(Debug, Default, Deserialize)]
@@ -87,6 +82,7 @@ impl EvaluationForm {
 
 /// One criterion of the form: its score's field and choices, its notes' field.
 struct Criterion {
+    /// The catalogue's ids of its name and of the question it answers.
     title: &'static str,
     question: &'static str,
     score_field: &'static str,
@@ -115,28 +111,38 @@ impl EvaluationFormPage {
         form: EvaluationForm,
         errors: FormErrors,
     ) -> Result<Self, Error> {
+        let lang = member.lang();
+        let scores = |current: &str| {
+            Choice::named(
+                lang,
+                Some("evaluation-score-choose"),
+                "evaluation-score",
+                SCORES,
+                current,
+            )
+        };
         let criteria = vec![
             Criterion {
-                title: "Efficacité",
-                question: "Les objectifs fixés sont-ils atteints ?",
+                title: "evaluation-effectiveness",
+                question: "evaluation-effectiveness-question",
                 score_field: "effectiveness_score",
-                scores: Choice::list(SCORES, &form.effectiveness_score),
+                scores: scores(&form.effectiveness_score),
                 notes_field: "effectiveness_notes",
                 notes: form.effectiveness_notes.clone(),
             },
             Criterion {
-                title: "Efficience",
-                question: "Les moyens engagés sont-ils à la mesure des résultats ?",
+                title: "evaluation-efficiency",
+                question: "evaluation-efficiency-question",
                 score_field: "efficiency_score",
-                scores: Choice::list(SCORES, &form.efficiency_score),
+                scores: scores(&form.efficiency_score),
                 notes_field: "efficiency_notes",
                 notes: form.efficiency_notes.clone(),
             },
             Criterion {
-                title: "Impact",
-                question: "Qu'est-ce que le partenariat a changé pour le public et le territoire ?",
+                title: "evaluation-impact",
+                question: "evaluation-impact-question",
                 score_field: "impact_score",
-                scores: Choice::list(SCORES, &form.impact_score),
+                scores: scores(&form.impact_score),
                 notes_field: "impact_notes",
                 notes: form.impact_notes.clone(),
             },
@@ -145,7 +151,7 @@ impl EvaluationFormPage {
             layout: Layout::of(member, "partnerships"),
             partnership_name: record_name(state, member, "partnerships", id).await?,
             partnership_path: format!("/t/{}/partnerships/{id}", member.tenant.slug),
-            stages: Choice::list(STAGES, &form.stage),
+            stages: Choice::named(lang, None, "evaluation-stage", STAGES, &form.stage),
             criteria,
             form,
             errors,
@@ -191,4 +197,27 @@ async fn create(
     };
     let page = EvaluationFormPage::new(&state, &member, id, form, errors).await?;
     page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+#[cfg(test)]
+mod tests {
+    use maillage_i18n::Lang;
+
+    #[test]
+    fn every_stage_and_score_is_named_in_both_languages() {
+        let ids = super::STAGES
+            .iter()
+            .map(|stage| format!("evaluation-stage-{stage}"))
+            .chain(
+                super::SCORES
+                    .iter()
+                    .map(|score| format!("evaluation-score-{score}")),
+            )
+            .chain(["evaluation-score-choose".to_owned()]);
+        for id in ids {
+            for lang in Lang::ALL {
+                assert!(lang.has(&id), "{id} ({lang})");
+            }
+        }
+    }
 }

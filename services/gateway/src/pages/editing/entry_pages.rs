@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum_extra::extract::Form;
+use maillage_i18n::Lang;
 use maillage_problem::Path;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -41,8 +42,9 @@ pub trait EntryPages: RecordForm + DeserializeOwned + Send + Sync + 'static {
     /// The page to go back to, as the form sent it back.
     fn back(&self) -> Option<&str>;
 
-    /// The question asked before deleting the stored entry: "Supprimer « Réunion » ?".
-    fn delete_question(stored: &Self::Stored) -> String;
+    /// The question asked before deleting the stored entry, in `lang`: "Supprimer
+    /// « Réunion » ?".
+    fn delete_question(stored: &Self::Stored, lang: Lang) -> String;
 
     /// The page showing the form.
     fn page(
@@ -149,9 +151,9 @@ async fn delete_entry<F: EntryPages>(
         let stored: F::Stored = state.core.get(&member, &path).await?;
         return page(&ConfirmDelete {
             layout: crate::pages::Layout::of(&member, "home"),
-            heading: F::delete_question(&stored),
+            heading: F::delete_question(&stored, member.lang()),
             explanation: F::DELETING,
-            confirm: "Oui, supprimer",
+            confirm: "confirm-delete-yes",
             action: format!("/t/{}/{}/{id}/delete", member.tenant.slug, F::COLLECTION),
             version: form.version,
             back,

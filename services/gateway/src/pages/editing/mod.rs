@@ -425,8 +425,8 @@ pub fn blank_is_none(value: &str) -> Option<&str> {
 pub struct ConfirmDelete {
     pub layout: super::Layout,
     pub heading: String,
+    /// The catalogue's ids of what will happen, and of the button that confirms.
     pub explanation: &'static str,
-    /// The button that confirms.
     pub confirm: &'static str,
     /// Where the confirmation is posted.
     pub action: String,
