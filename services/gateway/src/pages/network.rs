@@ -10,12 +10,13 @@ use axum::extract::State;
 use axum::response::Response;
 use maillage_domain::kinds::{PartnershipKind, PartnershipStatus};
 use maillage_domain::network::{NODE_KINDS, Photograph, RELATIONS, TieLine};
+use maillage_i18n::Lang;
 use maillage_problem::Query;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::record_parts::Listing;
-use super::{Choice, FormErrors, Layout, label_in, page, record_path, short_date};
+use super::{Choice, FormErrors, Layout, page, record_path};
 use crate::Error;
 use crate::membership::Member;
 use crate::state::AppState;
@@ -80,9 +81,10 @@ struct NetworkPage {
     isolated_items: Vec<Linked>,
     dormant_ties: u64,
     /// The ties by relation: the relation's name and its ties in words.
-    ties_by_relation: Vec<(&'static str, Vec<TieWords>)>,
+    ties_by_relation: Vec<(String, Vec<TieWords>)>,
     comparison: Option<ComparisonWords>,
-    legend: Vec<(&'static str, &'static str)>,
+    /// Each kind of node and its name.
+    legend: Vec<(&'static str, String)>,
     /// The selects' (none: the filters are free).
     errors: FormErrors,
 }
@@ -95,7 +97,7 @@ struct Linked {
 
 struct TieWords {
     source: Linked,
-    relation: &'static str,
+    relation: String,
     target: Linked,
 }
 
@@ -136,6 +138,21 @@ pub async fn show(
 }
 
 impl NetworkPage {
+    /// "On 01/01/2026: 12 linked records and 20 ties; on …: 14 and 25."
+    fn comparison_said(&self, c: &ComparisonWords) -> String {
+        self.layout.lang.t_with(
+            "network-comparison",
+            &[
+                ("earlier", c.earlier.as_str().into()),
+                ("nodes_then", c.nodes_then.into()),
+                ("ties_then", c.ties_then.into()),
+                ("on", self.on.as_str().into()),
+                ("nodes", self.nodes.into()),
+                ("ties", self.ties.into()),
+            ],
+        )
+    }
+
     fn of(
         photograph: Photograph,
         projects: Vec<ProjectName>,
@@ -144,6 +161,15 @@ impl NetworkPage {
         member: &Member,
     ) -> Self {
         let slug = &member.tenant.slug;
+        let lang = member.lang();
+        let relation_name = |relation: &str| {
+            let id = format!("network-relation-{relation}");
+            lang.t(if lang.has(&id) {
+                &id
+            } else {
+                "network-relation-other"
+            })
+        };
         let link = |kind: &str, id: Uuid, label: &str, said: String| Linked {
             label: label.to_owned(),
             href: record_path(slug, kind, id),
@@ -161,7 +187,7 @@ impl NetworkPage {
                 &line.source_label,
                 String::new(),
             ),
-            relation: relation_label(&line.relation),
+            relation: relation_name(&line.relation),
             target: link(
                 &line.target_kind,
                 line.target,
@@ -171,7 +197,7 @@ impl NetworkPage {
         };
         let ties_by_relation = RELATIONS
             .iter()
-            .map(|(relation, name)| {
+            .map(|(relation, _)| {
                 let ties = photograph
                     .ties
                     .iter()
@@ -179,33 +205,38 @@ impl NetworkPage {
                     .filter_map(|tie| {
                         let (source_kind, source_label) = nodes.get(&tie.source)?;
                         let (target_kind, target_label) = nodes.get(&tie.target)?;
-                        let since = format!("depuis le {}", short_date(tie.since));
+                        let since =
+                            lang.t_with("network-since", &[("date", lang.date(tie.since).into())]);
                         Some(TieWords {
                             source: link(source_kind, tie.source, source_label, String::new()),
-                            relation: name,
+                            relation: relation_name(relation),
                             target: link(target_kind, tie.target, target_label, since),
                         })
                     })
                     .collect();
-                (*name, ties)
+                (relation_name(relation), ties)
             })
             .collect();
         let figures = &photograph.figures;
         Self {
             layout: Layout::of(member, "network"),
-            projects: choices_of_projects(&projects, &form.project_id),
-            kinds: Choice::list(
-                std::iter::once(("", "Tous les types"))
-                    .chain(PartnershipKind::CHOICES.iter().copied()),
+            projects: choices_of_projects(lang, &projects, &form.project_id),
+            kinds: Choice::named(
+                lang,
+                Some("network-all-kinds"),
+                PartnershipKind::MESSAGE_PREFIX,
+                PartnershipKind::VALUES.iter().copied(),
                 &form.partnership_kind,
             ),
-            statuses: Choice::list(
-                std::iter::once(("", "Tous les états"))
-                    .chain(PartnershipStatus::CHOICES.iter().copied()),
+            statuses: Choice::named(
+                lang,
+                Some("network-all-statuses"),
+                PartnershipStatus::MESSAGE_PREFIX,
+                PartnershipStatus::VALUES.iter().copied(),
                 &form.partnership_status,
             ),
             source: format!("/api/v1/t/{slug}/network/photograph?{query}"),
-            on: short_date(photograph.on),
+            on: lang.date(photograph.on),
             nodes: figures.nodes,
             ties: figures.ties,
             density: format!("{:.1} %", figures.density * 100.0),
@@ -213,11 +244,7 @@ impl NetworkPage {
                 .most_connected
                 .iter()
                 .map(|n| {
-                    let ties = if n.degree == 1 {
-                        "1 lien".to_owned()
-                    } else {
-                        format!("{} liens", n.degree)
-                    };
+                    let ties = lang.t_with("network-ties-count", &[("count", n.degree.into())]);
                     link(&n.kind, n.id, &n.label, ties)
                 })
                 .collect(),
@@ -230,31 +257,31 @@ impl NetworkPage {
             dormant_ties: figures.dormant_ties,
             ties_by_relation,
             comparison: photograph.comparison.as_ref().map(|c| ComparisonWords {
-                earlier: short_date(c.earlier),
+                earlier: lang.date(c.earlier),
                 nodes_then: c.nodes_then,
                 ties_then: c.ties_then,
                 appeared: c.appeared.iter().map(words).collect(),
                 disappeared: c.disappeared.iter().map(words).collect(),
             }),
-            legend: NODE_KINDS.to_vec(),
+            legend: NODE_KINDS
+                .iter()
+                .map(|(kind, _)| (*kind, lang.t(&format!("network-kind-{kind}"))))
+                .collect(),
             errors: FormErrors::default(),
             form,
         }
     }
 }
 
-fn choices_of_projects(projects: &[ProjectName], current: &str) -> Vec<Choice> {
+fn choices_of_projects(lang: Lang, projects: &[ProjectName], current: &str) -> Vec<Choice> {
     let ids: Vec<String> = projects.iter().map(|p| p.id.to_string()).collect();
+    let all = lang.t("network-all-projects");
     Choice::list(
-        std::iter::once(("", "Tous les projets")).chain(
+        std::iter::once(("", all.as_str())).chain(
             ids.iter()
                 .zip(projects)
                 .map(|(id, p)| (id.as_str(), p.name.as_str())),
         ),
         current,
     )
-}
-
-fn relation_label(relation: &str) -> &'static str {
-    label_in(&RELATIONS, relation, "lié à")
 }

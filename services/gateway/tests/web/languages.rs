@@ -276,6 +276,18 @@ async fn a_records_page_and_its_history_speak_the_readers_language() -> TestResu
         ],
     )?;
     anyhow::ensure!(!page.contains("Historique"), "French left in: {page}");
+    let network = sacha.page("/t/asso-demo/network").await?;
+    speaks(
+        &network,
+        "en",
+        &[
+            "<h1>The network on",
+            "In figures",
+            "All types",
+            "All ties",
+            ">People</li>",
+        ],
+    )?;
     let garden = created(
         &camille,
         "projects",

@@ -94,7 +94,7 @@ async fn the_network_page_shows_the_ties_of_a_day_and_what_changed_since_another
         "<strong>6</strong> fiches liées",
         "<strong>5</strong> liens",
         "<strong>2</strong> organisations isolées",
-        "<strong>1</strong> liens en sommeil",
+        "<strong>1</strong> lien en sommeil",
         "Alice Girard</a> — membre de — <a href=\"/t/asso-demo/organisations/",
         "Région Sud</a> — partenaire de — <a href=\"/t/asso-demo/partnerships/",
         "Contrat de ville</a> — travaille sur — <a href=\"/t/asso-demo/projects/",
@@ -193,6 +193,6 @@ async fn the_network_page_shows_the_ties_of_a_day_and_what_changed_since_another
         .member_of(other, "autre-asso", "dominique", "admin")
         .await?;
     let theirs = dominique.page("/t/autre-asso/network").await?;
-    assert!(theirs.contains("<strong>0</strong> liens") && !theirs.contains("Région Sud"));
+    assert!(theirs.contains("<strong>0</strong> lien") && !theirs.contains("Région Sud"));
     Ok(())
 }

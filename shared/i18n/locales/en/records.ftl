@@ -172,3 +172,66 @@ evaluation-objectives-reached = Objectives reached:
 evaluation-effectiveness = Effectiveness
 evaluation-efficiency = Efficiency
 evaluation-impact = Impact
+
+## The network page.
+network-title = Network
+network-heading = The network on { $date }
+network-filter = Filter the network
+network-on = As it was on
+network-compare-with = Compare with
+network-partnership-kind = Type of partnership
+network-partnership-status = Status of the partnership
+network-all-kinds = All types
+network-all-statuses = All statuses
+network-all-projects = All projects
+network-show = Show
+network-today = Today, unfiltered
+network-drawing = The drawing
+network-legend = Legend
+network-download-png = Download as PNG
+network-download-svg = Download as SVG
+network-drawing-label = The drawing of the network; the same ties are listed below.
+network-drawing-noscript = The drawing needs JavaScript; the ties are listed below.
+network-drawing-hint = A click on a record opens it. The wheel or two fingers zoom.
+network-figures = In figures
+network-nodes = { $count ->
+    [one] linked record
+   *[other] linked records
+}
+network-ties = { $count ->
+    [one] tie
+   *[other] ties
+}
+network-density = density
+network-isolated = { $count ->
+    [one] isolated organisation
+   *[other] isolated organisations
+}
+network-dormant = { $count ->
+    [one] dormant tie (no activity for 12 months)
+   *[other] dormant ties (no activity for 12 months)
+}
+network-ties-count = { $count ->
+    [one] { $count } tie
+   *[other] { $count } ties
+}
+network-most-connected = The most connected
+network-isolated-list = Isolated organisations
+network-since-heading = Since { $date }
+network-since = since { $date }
+network-comparison = On { $earlier }: { $nodes_then } linked records and { $ties_then } ties; on { $on }: { $nodes } and { $ties }.
+network-appeared = Appeared ({ $count })
+network-appeared-none = No new tie.
+network-disappeared = Gone ({ $count })
+network-disappeared-none = No tie gone.
+network-all-ties = All ties
+network-no-ties = No tie that day with these filters.
+network-relation-partner_in = partner in
+network-relation-affiliated_to = member of
+network-relation-works_on = works on
+network-relation-funds = funds
+network-relation-other = linked to
+network-kind-organisation = Organisations
+network-kind-person = People
+network-kind-partnership = Partnerships
+network-kind-project = Projects

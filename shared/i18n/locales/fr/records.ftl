@@ -172,3 +172,66 @@ evaluation-objectives-reached = Objectifs atteints :
 evaluation-effectiveness = Efficacité
 evaluation-efficiency = Efficience
 evaluation-impact = Impact
+
+## The network page.
+network-title = Réseau
+network-heading = Le réseau au { $date }
+network-filter = Filtrer le réseau
+network-on = Tel qu'il était le
+network-compare-with = Comparer avec le
+network-partnership-kind = Type de partenariat
+network-partnership-status = État du partenariat
+network-all-kinds = Tous les types
+network-all-statuses = Tous les états
+network-all-projects = Tous les projets
+network-show = Afficher
+network-today = Aujourd'hui, sans filtre
+network-drawing = Le dessin
+network-legend = Légende
+network-download-png = Télécharger en PNG
+network-download-svg = Télécharger en SVG
+network-drawing-label = Le dessin du réseau ; les mêmes liens sont listés ci-dessous.
+network-drawing-noscript = Le dessin demande JavaScript ; les liens sont listés ci-dessous.
+network-drawing-hint = Un clic sur une fiche l'ouvre. La molette ou deux doigts agrandissent.
+network-figures = En chiffres
+network-nodes = { $count ->
+    [one] fiche liée
+   *[other] fiches liées
+}
+network-ties = { $count ->
+    [one] lien
+   *[other] liens
+}
+network-density = de densité
+network-isolated = { $count ->
+    [one] organisation isolée
+   *[other] organisations isolées
+}
+network-dormant = { $count ->
+    [one] lien en sommeil (aucune activité depuis 12 mois)
+   *[other] liens en sommeil (aucune activité depuis 12 mois)
+}
+network-ties-count = { $count ->
+    [one] { $count } lien
+   *[other] { $count } liens
+}
+network-most-connected = Les plus reliées
+network-isolated-list = Organisations isolées
+network-since-heading = Depuis le { $date }
+network-since = depuis le { $date }
+network-comparison = Le { $earlier } : { $nodes_then } fiches liées et { $ties_then } liens ; au { $on } : { $nodes } et { $ties }.
+network-appeared = Apparus ({ $count })
+network-appeared-none = Aucun lien nouveau.
+network-disappeared = Disparus ({ $count })
+network-disappeared-none = Aucun lien disparu.
+network-all-ties = Tous les liens
+network-no-ties = Aucun lien ce jour-là avec ces filtres.
+network-relation-partner_in = partenaire de
+network-relation-affiliated_to = membre de
+network-relation-works_on = travaille sur
+network-relation-funds = finance
+network-relation-other = lié à
+network-kind-organisation = Organisations
+network-kind-person = Personnes
+network-kind-partnership = Partenariats
+network-kind-project = Projets
