@@ -35,6 +35,7 @@ catalogues!(
     "bin.ftl",
     "records.ftl",
     "forms.ftl",
+    "members.ftl",
 );
 
 type Bundle = FluentBundle<FluentResource>;

@@ -71,27 +71,37 @@ struct MembersPage {
 }
 
 impl MembersPage {
-    fn label(&self, role: &str) -> &'static str {
-        role_label(role)
+    /// A role's name in the reader's language.
+    fn label(&self, role: &str) -> String {
+        let role = if ROLES.iter().any(|(value, _)| *value == role) {
+            role
+        } else {
+            "viewer"
+        };
+        self.layout.t(&format!("role-{role}"))
     }
 
     /// Where an invitation's email stands, in words.
-    fn email_status(&self, status: &str) -> &'static str {
-        match status {
-            "queued" => "e-mail en cours d'envoi",
-            "sent" => "e-mail envoyé",
-            "failed" => "l'e-mail n'a pas pu partir : renvoyez-le ou vérifiez l'adresse",
-            "expired" => "expirée : renvoyez-la pour un nouveau lien",
-            _ => "pas d'e-mail envoyé",
-        }
+    fn email_status(&self, status: &str) -> String {
+        let status = match status {
+            "queued" | "sent" | "failed" | "expired" => status,
+            _ => "none",
+        };
+        self.layout.t(&format!("members-email-{status}"))
     }
 
     fn until(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
-        super::local_datetime(*at, self.zone)
+        self.layout.lang.date_time(*at, self.zone)
     }
 
     fn role_choices(&self, current: &str) -> Vec<Choice> {
-        Choice::list(ROLES.iter().copied(), current)
+        Choice::named(
+            self.layout.lang,
+            None,
+            "role",
+            ROLES.iter().map(|(value, _)| *value),
+            current,
+        )
     }
 }
 
@@ -138,14 +148,14 @@ async fn show(
     member: Member,
     Query(query): Query<Notice>,
 ) -> Result<Response, Error> {
+    let lang = member.lang();
     let notice = match query.done.as_deref() {
-        Some("invited") => Some(format!(
-            "L'invitation part par e-mail : son lien sert une fois, pendant {VALID_FOR_DAYS} jours."
-        )),
-        Some("resent") => Some("L'invitation repart par e-mail, avec un nouveau lien.".into()),
-        Some("revoked") => Some("L'invitation est annulée : son lien ne sert plus.".into()),
-        Some("role") => Some("Le rôle est changé.".into()),
-        Some("removed") => Some("La personne ne fait plus partie de l'espace.".into()),
+        Some("invited") => {
+            Some(lang.t_with("members-done-invited", &[("days", VALID_FOR_DAYS.into())]))
+        }
+        Some(done @ ("resent" | "revoked" | "role" | "removed")) => {
+            Some(lang.t(&format!("members-done-{done}")))
+        }
         _ => None,
     };
     let form = InvitationForm {
@@ -231,4 +241,29 @@ async fn revoke_invitation(
         .await?
         .map(|()| "revoked");
     answer(&state, &member, outcome, InvitationForm::default()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use maillage_i18n::Lang;
+
+    #[test]
+    fn every_role_email_state_and_notice_is_said_in_both_languages() {
+        let ids = super::ROLES
+            .iter()
+            .map(|(role, _)| format!("role-{role}"))
+            .chain(
+                ["queued", "sent", "failed", "expired", "none"]
+                    .map(|status| format!("members-email-{status}")),
+            )
+            .chain(
+                ["invited", "resent", "revoked", "role", "removed"]
+                    .map(|done| format!("members-done-{done}")),
+            );
+        for id in ids {
+            for lang in Lang::ALL {
+                assert!(lang.has(&id), "{id} ({lang})");
+            }
+        }
+    }
 }

@@ -18,7 +18,7 @@ async fn an_owner_invites_changes_a_role_and_removes_a_member_from_the_page() ->
 
     let page = owner.page(PAGE).await?;
     assert!(
-        page.contains(&email_of("camille")) && page.contains("Inviter"),
+        page.contains(&email_of("camille")) && page.contains("Invite someone"),
         "{page}"
     );
 
@@ -41,9 +41,9 @@ async fn an_owner_invites_changes_a_role_and_removes_a_member_from_the_page() ->
     assert_eq!(invited, format!("{PAGE}?done=invited"));
     let page = owner.page(&invited).await?;
     assert!(
-        page.contains("<td>nouvelle@exemple.fr</td>\n<td>Lecteur</td>")
-            && page.contains("e-mail en cours d&#39;envoi")
-            && page.contains("part par e-mail"),
+        page.contains("<td>nouvelle@exemple.fr</td>\n<td>Viewer</td>")
+            && page.contains("email being sent")
+            && page.contains("goes by email"),
         "{page}"
     );
 
