@@ -41,3 +41,16 @@ create policy tenant_isolation on saved_views
     using (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid)
     with check (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
 grant select, insert, update, delete on saved_views to maillage_gateway;
+
+-- The organisations a person belongs to today (an affiliation begun and not ended), by
+-- name: what a list of people shows beside each. Read under the caller's row-level
+-- security, as the tables it reads.
+create function maillage_current_organisations(p_tenant_id uuid, p_person_id uuid) returns jsonb
+language sql stable as $$
+    select coalesce(jsonb_agg(jsonb_build_object('id', o.id, 'name', o.name) order by o.name, o.id), '[]')
+    from affiliations a
+    join organisations o on o.tenant_id = a.tenant_id and o.id = a.organisation_id
+    where a.tenant_id = p_tenant_id and a.person_id = p_person_id and o.deleted_at is null
+      and (a.starts_on is null or a.starts_on <= current_date)
+      and (a.ends_on is null or a.ends_on >= current_date)
+$$;

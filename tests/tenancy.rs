@@ -322,6 +322,14 @@ async fn seed(db: &TestDatabase, tenant: Uuid, user: Uuid) -> anyhow::Result<()>
              values ('{tenant}', gen_random_uuid(), 'Modèle secret', array['nom'], array['family_name'], array[''], '{user}')"
         ),
         format!(
+            "insert into list_columns (tenant_id, user_id, collection, columns) \
+             values ('{tenant}', '{user}', 'people', array['email'])"
+        ),
+        format!(
+            "insert into saved_views (tenant_id, id, user_id, collection, name, query, shared) \
+             values ('{tenant}', gen_random_uuid(), '{user}', 'people', 'Vue secrète', 'tag=Secret', true)"
+        ),
+        format!(
             "insert into consent_changes (tenant_id, person_id, email_consent, consent_basis, consent_source) \
              values ('{tenant}', '{person}', true, 'consent', 'Secret')"
         ),

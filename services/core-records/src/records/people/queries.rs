@@ -33,11 +33,7 @@ pub(super) async fn fetch_many(
                   phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
                   email_consent, consent_basis, consent_on, consent_source,
                   notes, version, created_at, updated_at, deleted_at,
-                  (select coalesce(jsonb_agg(jsonb_build_object('id', o.id, 'name', o.name) order by o.name, o.id), '[]')
-                   from affiliations a join organisations o on o.tenant_id = a.tenant_id and o.id = a.organisation_id
-                   where a.tenant_id = people.tenant_id and a.person_id = people.id and o.deleted_at is null
-                     and (a.starts_on is null or a.starts_on <= current_date)
-                     and (a.ends_on is null or a.ends_on >= current_date)) as "current_organisations!: JsonColumn<Vec<OrganisationName>>"
+                  maillage_current_organisations(people.tenant_id, people.id) as "current_organisations!: JsonColumn<Vec<OrganisationName>>"
            from people where tenant_id = $1 and id = any($2) and (deleted_at is not null) = $3
            order by array_position($2, id)"#,
         tenant_id,
@@ -71,11 +67,7 @@ pub(super) async fn page_of(
                           phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
                           email_consent, consent_basis, consent_on, consent_source,
                           notes, version, created_at, updated_at, deleted_at,
-                          (select coalesce(jsonb_agg(jsonb_build_object('id', o.id, 'name', o.name) order by o.name, o.id), '[]')
-                           from affiliations a join organisations o on o.tenant_id = a.tenant_id and o.id = a.organisation_id
-                           where a.tenant_id = people.tenant_id and a.person_id = people.id and o.deleted_at is null
-                             and (a.starts_on is null or a.starts_on <= current_date)
-                             and (a.ends_on is null or a.ends_on >= current_date)) as "current_organisations!: JsonColumn<Vec<OrganisationName>>"
+                          maillage_current_organisations(people.tenant_id, people.id) as "current_organisations!: JsonColumn<Vec<OrganisationName>>"
                    from people
                    where tenant_id = $1 and (deleted_at is not null) = $6
                      and id = any(array(
@@ -107,11 +99,7 @@ pub(super) async fn page_of(
                           phones as "phones: JsonColumn<Vec<PhoneEntry>>", address as "address: JsonColumn<Address>", custom,
                           email_consent, consent_basis, consent_on, consent_source,
                           notes, version, created_at, updated_at, deleted_at,
-                          (select coalesce(jsonb_agg(jsonb_build_object('id', o.id, 'name', o.name) order by o.name, o.id), '[]')
-                           from affiliations a join organisations o on o.tenant_id = a.tenant_id and o.id = a.organisation_id
-                           where a.tenant_id = people.tenant_id and a.person_id = people.id and o.deleted_at is null
-                             and (a.starts_on is null or a.starts_on <= current_date)
-                             and (a.ends_on is null or a.ends_on >= current_date)) as "current_organisations!: JsonColumn<Vec<OrganisationName>>"
+                          maillage_current_organisations(people.tenant_id, people.id) as "current_organisations!: JsonColumn<Vec<OrganisationName>>"
                    from people
                    where tenant_id = $1 and (deleted_at is not null) = $5
                      and id = any(array(
