@@ -36,6 +36,7 @@ catalogues!(
     "records.ftl",
     "forms.ftl",
     "members.ftl",
+    "reminders.ftl",
 );
 
 type Bundle = FluentBundle<FluentResource>;

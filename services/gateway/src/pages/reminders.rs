@@ -7,6 +7,7 @@ use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use maillage_i18n::Lang;
 use maillage_problem::Query;
 use reqwest::Method;
 use serde::Deserialize;
@@ -16,6 +17,10 @@ use super::{Choice, FormErrors, Layout, page_with_status};
 use crate::Error;
 use crate::membership::Member;
 use crate::state::AppState;
+
+/// How a member may be told of their deadlines, named in the catalogues
+/// (`reminders-mode-…`).
+const MODES: [&str; 4] = ["each", "daily", "weekly", "off"];
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -91,7 +96,7 @@ impl PolicyForm {
     }
 
     /// The API body, or the fields that cannot be read.
-    fn body(&self) -> Result<Value, FormErrors> {
+    fn body(&self, lang: Lang) -> Result<Value, FormErrors> {
         let days: Result<Vec<i64>, _> = self
             .days_before
             .split([',', ';', ' '])
@@ -99,30 +104,24 @@ impl PolicyForm {
             .map(str::parse)
             .collect();
         let days = days.map_err(|_| {
-            FormErrors::field(
-                "days_before",
-                "indiquez des nombres de jours, par exemple 30, 7, 1",
-            )
+            FormErrors::field("days_before", &lang.t("reminders-days-before-refused"))
         })?;
         let every: i64 = self.overdue_every_days.trim().parse().map_err(|_| {
             FormErrors::field(
                 "overdue_every_days",
-                "indiquez un nombre de jours (0 : aucune relance)",
+                &lang.t("reminders-overdue-every-refused"),
             )
         })?;
         let escalate = match self.escalate_after_days.trim() {
             "" => None,
             raw => Some(raw.parse::<i64>().map_err(|_| {
-                FormErrors::field(
-                    "escalate_after_days",
-                    "indiquez un nombre de jours, ou laissez vide",
-                )
+                FormErrors::field("escalate_after_days", &lang.t("reminders-escalate-refused"))
             })?),
         };
         let time = |field: &str, raw: &str| {
             chrono::NaiveTime::parse_from_str(raw.trim(), "%H:%M")
                 .map(|t| t.format("%H:%M:%S").to_string())
-                .map_err(|_| FormErrors::field(field, "indiquez une heure, par exemple 08:00"))
+                .map_err(|_| FormErrors::field(field, &lang.t("reminders-time-refused")))
         };
         Ok(json!({
             "days_before": days,
@@ -194,13 +193,11 @@ async fn render(
         status,
         &SettingsPage {
             layout: Layout::of(member, "reminders"),
-            modes: Choice::list(
-                [
-                    ("each", "Chaque rappel, au moment prévu"),
-                    ("daily", "Un récapitulatif par jour"),
-                    ("weekly", "Un récapitulatif par semaine, le lundi"),
-                    ("off", "Aucun rappel"),
-                ],
+            modes: Choice::named(
+                member.lang(),
+                None,
+                "reminders-mode",
+                MODES,
                 &preferences.mode,
             ),
             preferences_version: preferences.version,
@@ -278,7 +275,7 @@ async fn change_policy(
     member: Member,
     Form(form): Form<PolicyForm>,
 ) -> Result<Response, Error> {
-    let body = match form.body() {
+    let body = match form.body(member.lang()) {
         Ok(body) => body,
         Err(errors) => return render(&state, &member, Some(form), false, errors).await,
     };
@@ -324,4 +321,21 @@ async fn change_calendar(
         .await?;
     response.error_for_status()?;
     Ok(saved(&member))
+}
+
+#[cfg(test)]
+mod modes {
+    use maillage_i18n::Lang;
+
+    #[test]
+    fn every_way_of_being_told_is_named_in_both_languages() {
+        for mode in super::MODES {
+            for lang in Lang::ALL {
+                assert!(
+                    lang.has(&format!("reminders-mode-{mode}")),
+                    "{mode} ({lang})"
+                );
+            }
+        }
+    }
 }

@@ -276,6 +276,16 @@ async fn a_records_page_and_its_history_speak_the_readers_language() -> TestResu
         ],
     )?;
     anyhow::ensure!(!page.contains("Historique"), "French left in: {page}");
+    let reminders = sacha.page("/t/asso-demo/settings/reminders").await?;
+    speaks(
+        &reminders,
+        "en",
+        &[
+            "<h1>Email reminders</h1>",
+            "One summary a day",
+            "Only the workspace",
+        ],
+    )?;
     let network = sacha.page("/t/asso-demo/network").await?;
     speaks(
         &network,

@@ -199,36 +199,41 @@ impl ListPageQuery {
             .map(|a| format!("&after={}", encoded(a)))
             .unwrap_or_default();
         let order = if recent { "&sort=-updated_at" } else { "" };
-        let listing: Listing<T> = state
-            .core
-            .get(
-                member,
-                &format!(
-                    "/v1/{}?limit=50{after}{order}{}",
-                    spec.collection, filter.api
-                ),
-            )
-            .await?;
-        let (columns, columns_link) = if self.column.is_empty() {
-            let columns = match columns::chosen(state, member, spec).await? {
-                Some(chosen) => chosen,
-                None => spec.default_columns(),
-            };
-            (columns, String::new())
-        } else {
-            let columns = spec.columns_named(self.column.iter().map(String::as_str));
-            let link = if columns.is_empty() {
-                "&column=".to_owned()
-            } else {
-                columns
-                    .iter()
-                    .map(|c| format!("&column={}", c.id))
-                    .collect()
-            };
-            (columns, link)
+        let path = format!(
+            "/v1/{}?limit=50{after}{order}{}",
+            spec.collection, filter.api
+        );
+        let named = (!self.column.is_empty())
+            .then(|| spec.columns_named(self.column.iter().map(String::as_str)));
+        // The page's independent reads, made at the same time.
+        let (listing, chosen, bar, views): (Listing<T>, _, _, _) = tokio::try_join!(
+            state.core.get(member, &path),
+            async {
+                if named.is_some() {
+                    return Ok(None);
+                }
+                columns::chosen(state, member, spec).await
+            },
+            FilterBar::of(state, member, spec, &filter),
+            views::for_list(state, member, spec),
+        )?;
+        let (columns, columns_link) = match named {
+            Some(columns) => {
+                let link = if columns.is_empty() {
+                    "&column=".to_owned()
+                } else {
+                    columns
+                        .iter()
+                        .map(|c| format!("&column={}", c.id))
+                        .collect()
+                };
+                (columns, link)
+            }
+            None => (
+                chosen.unwrap_or_else(|| spec.default_columns()),
+                String::new(),
+            ),
         };
-        let bar = FilterBar::of(state, member, spec, &filter).await?;
-        let views = views::for_list(state, member, spec).await?;
         let done = bulk::said(
             lang,
             self.done.as_deref(),
@@ -273,17 +278,26 @@ impl FilterBar {
             label: lang.t("list-filter-all"),
             selected: false,
         };
-        let tag_names: Vec<String> = if spec.tags {
-            let tags: Listing<TagName> = state.core.get(member, "/v1/tags").await?;
-            tags.items.into_iter().map(|tag| tag.name).collect()
-        } else {
-            Vec::new()
-        };
-        let names = if filters.owner.is_some() || spec.assign.is_some() {
-            crate::members::names(state, member.tenant.id).await?
-        } else {
-            Vec::new()
-        };
+        let (tag_names, names) = tokio::try_join!(
+            async {
+                if !spec.tags {
+                    return Ok(Vec::new());
+                }
+                let tags: Listing<TagName> = state.core.get(member, "/v1/tags").await?;
+                Ok::<_, Error>(
+                    tags.items
+                        .into_iter()
+                        .map(|tag| tag.name)
+                        .collect::<Vec<_>>(),
+                )
+            },
+            async {
+                if filters.owner.is_none() && spec.assign.is_none() {
+                    return Ok(Vec::new());
+                }
+                crate::members::names(state, member.tenant.id).await
+            },
+        )?;
         let chosen_owner = if filter.value("mine").is_empty() {
             filter.value("owner")
         } else {
