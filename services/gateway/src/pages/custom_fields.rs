@@ -1,6 +1,8 @@
 //! The workspace's own fields on people and organisations: listed for every member,
 //! added and removed by its admins (core-records checks the role).
 
+use std::borrow::Borrow;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, State};
@@ -8,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maillage_domain::Role;
+use maillage_i18n::Lang;
 use maillage_problem::Path;
 use reqwest::Method;
 use serde::Deserialize;
@@ -15,7 +18,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::record_parts::Listing;
-use super::{Choice, FormErrors, Layout, label_in, page_with_status};
+use super::{Choice, FormErrors, Layout, page_with_status};
 use crate::Error;
 use crate::membership::Member;
 use crate::state::AppState;
@@ -26,15 +29,12 @@ pub fn router() -> Router<AppState> {
         .route("/t/{slug}/settings/fields/{id}/delete", post(remove))
 }
 
-const RECORD_TYPES: [(&str, &str); 2] =
-    [("person", "Personnes"), ("organisation", "Organisations")];
+/// The records that take fields of their own, named in the catalogues
+/// (`fields-record-…`).
+const RECORD_TYPES: [&str; 2] = ["person", "organisation"];
 
-const FIELD_TYPES: [(&str, &str); 4] = [
-    ("text", "Texte"),
-    ("number", "Nombre"),
-    ("date", "Date"),
-    ("choice", "Choix dans une liste"),
-];
+/// The types of a field, named in the catalogues (`fields-type-…`).
+const FIELD_TYPES: [&str; 4] = ["text", "number", "date", "choice"];
 
 /// A field as the page lists it.
 #[derive(Debug, Deserialize)]
@@ -48,18 +48,35 @@ struct FieldRow {
 }
 
 impl FieldRow {
-    fn record_type_label(&self) -> &'static str {
-        label_in(&RECORD_TYPES, &self.record_type, "")
+    fn record_type_label(&self, lang: impl Borrow<Lang>) -> String {
+        named(*lang.borrow(), "fields-record", &self.record_type)
     }
 
-    /// "Choix dans une liste : Nord, Sud".
-    fn kind(&self) -> String {
-        let kind = label_in(&FIELD_TYPES, &self.field_type, "");
+    /// "Choix dans une liste : Nord, Sud", in `lang`.
+    fn kind(&self, lang: impl Borrow<Lang>) -> String {
+        let lang = *lang.borrow();
+        let kind = named(lang, "fields-type", &self.field_type);
         if self.choices.is_empty() {
-            kind.to_owned()
+            kind
         } else {
-            format!("{kind} : {}", self.choices.join(", "))
+            lang.t_with(
+                "fields-type-with-choices",
+                &[
+                    ("kind", kind.into()),
+                    ("choices", self.choices.join(", ").into()),
+                ],
+            )
         }
+    }
+}
+
+/// The catalogue's name of `value` in the list `prefix`; the value itself when it has none.
+fn named(lang: Lang, prefix: &str, value: &str) -> String {
+    let id = format!("{prefix}-{value}");
+    if lang.has(&id) {
+        lang.t(&id)
+    } else {
+        value.to_owned()
     }
 }
 
@@ -151,8 +168,20 @@ impl FieldsPage {
             layout: Layout::of(member, "fields"),
             is_admin: member.role >= Role::Admin,
             fields: fields.items,
-            record_types: Choice::list(RECORD_TYPES, &form.record_type),
-            field_types: Choice::list(FIELD_TYPES, &form.field_type),
+            record_types: Choice::named(
+                member.lang(),
+                None,
+                "fields-record",
+                RECORD_TYPES,
+                &form.record_type,
+            ),
+            field_types: Choice::named(
+                member.lang(),
+                None,
+                "fields-type",
+                FIELD_TYPES,
+                &form.field_type,
+            ),
             form,
             errors,
         })
@@ -219,7 +248,26 @@ async fn remove(
 
 #[cfg(test)]
 mod tests {
+    use maillage_i18n::Lang;
+
     use super::key_of;
+
+    #[test]
+    fn every_record_and_field_type_is_named_in_both_languages() {
+        let ids = super::RECORD_TYPES
+            .iter()
+            .map(|t| format!("fields-record-{t}"))
+            .chain(
+                super::FIELD_TYPES
+                    .iter()
+                    .map(|t| format!("fields-type-{t}")),
+            );
+        for id in ids {
+            for lang in Lang::ALL {
+                assert!(lang.has(&id), "{id} ({lang})");
+            }
+        }
+    }
 
     #[test]
     fn a_fields_key_comes_from_its_label() {

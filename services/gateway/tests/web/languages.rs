@@ -286,6 +286,15 @@ async fn a_records_page_and_its_history_speak_the_readers_language() -> TestResu
             "Only the workspace",
         ],
     )?;
+    let fields = sacha.page("/t/asso-demo/settings/fields").await?;
+    speaks(
+        &fields,
+        "en",
+        &[
+            "No field yet.",
+            "Only the workspace&#39;s administrators add or remove fields.",
+        ],
+    )?;
     let network = sacha.page("/t/asso-demo/network").await?;
     speaks(
         &network,

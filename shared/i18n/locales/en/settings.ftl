@@ -25,3 +25,24 @@ settings-retention = Retention period
 settings-retention-hint = : how long the workspace keeps people with no activity (GDPR)
 settings-register = Record of processing
 settings-register-hint = : what the workspace does with personal data, to print (GDPR)
+
+## The workspace's own fields.
+fields-hint = What the workspace adds to the records of people and organisations: it shows in their forms and on their pages.
+fields-none = No field yet.
+fields-records = Records
+fields-field = Field
+fields-required = Required
+fields-remove-hint = Removing a field also erases the values typed in the records.
+fields-add-heading = Add a field
+fields-on-records = On the records of
+fields-name = Name of the field (required)
+fields-choices = Possible values, separated by commas (for a choice)
+fields-add = Add the field
+fields-only-admins = Only the workspace's administrators add or remove fields.
+fields-record-person = People
+fields-record-organisation = Organisations
+fields-type-text = Text
+fields-type-number = Number
+fields-type-date = Date
+fields-type-choice = Choice from a list
+fields-type-with-choices = { $kind }: { $choices }

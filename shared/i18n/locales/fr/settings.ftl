@@ -25,3 +25,24 @@ settings-retention = Durée de conservation
 settings-retention-hint = : combien de temps l'espace garde les personnes sans activité (RGPD)
 settings-register = Registre des traitements
 settings-register-hint = : ce que l'espace fait des données personnelles, à imprimer (RGPD)
+
+## The workspace's own fields.
+fields-hint = Les informations que l'espace ajoute aux fiches des personnes et des organisations : elles apparaissent dans leurs formulaires et sur leurs pages.
+fields-none = Aucun champ pour l'instant.
+fields-records = Fiches
+fields-field = Champ
+fields-required = Obligatoire
+fields-remove-hint = Retirer un champ efface aussi les valeurs saisies dans les fiches.
+fields-add-heading = Ajouter un champ
+fields-on-records = Sur les fiches des
+fields-name = Nom du champ (obligatoire)
+fields-choices = Valeurs possibles, séparées par des virgules (pour un choix)
+fields-add = Ajouter le champ
+fields-only-admins = Seuls les administrateurs de l'espace ajoutent ou retirent des champs.
+fields-record-person = Personnes
+fields-record-organisation = Organisations
+fields-type-text = Texte
+fields-type-number = Nombre
+fields-type-date = Date
+fields-type-choice = Choix dans une liste
+fields-type-with-choices = { $kind } : { $choices }
