@@ -15,8 +15,11 @@ use chrono_tz::Tz;
 use maillage_problem::{Path, Problem};
 use uuid::Uuid;
 
+use maillage_i18n::Lang;
+
 use crate::Error;
-use crate::pages::{local_datetime, page_with_status};
+use crate::lang::ReaderLang;
+use crate::pages::page_with_status;
 use crate::session::CurrentUser;
 use crate::state::AppState;
 
@@ -28,9 +31,10 @@ pub fn router() -> Router<AppState> {
 #[derive(Template)]
 #[template(path = "invitation.html")]
 struct InvitationPage {
+    lang: Lang,
     state: LinkState,
     tenant_name: String,
-    role: &'static str,
+    role: String,
     /// The invited address, and the one signed in when they differ.
     invited_email: String,
     signed_in_as: Option<String>,
@@ -116,21 +120,19 @@ fn state_for(invitation: &Invitation, user: Option<&CurrentUser>) -> LinkState {
 }
 
 /// A link that names no invitation: mistyped, revoked, or replaced by a newer one.
-fn dead_link() -> Response {
+fn dead_link(lang: Lang) -> Response {
     Problem::new(
         StatusCode::NOT_FOUND,
         "invitation-link-dead",
-        "Ce lien d'invitation ne sert plus",
+        lang.t("invitation-dead"),
     )
-    .with_detail(
-        "L'invitation a peut-être été annulée, ou renvoyée depuis avec un nouveau lien. \
-         Demandez à un administrateur de l'espace de vous inviter de nouveau.",
-    )
+    .with_detail(lang.t("invitation-dead-detail"))
     .into_response()
 }
 
 async fn show(
     State(state): State<AppState>,
+    ReaderLang(lang): ReaderLang,
     user: Option<CurrentUser>,
     Path((tenant_id, token)): Path<(Uuid, String)>,
 ) -> Result<Response, Error> {
@@ -138,7 +140,7 @@ async fn show(
     let found = find(&mut tx, tenant_id, &token).await?;
     tx.commit().await?;
     let Some(invitation) = found else {
-        return Ok(dead_link());
+        return Ok(dead_link(lang));
     };
     // Signing in with the invited address accepts it (at login): the person is in.
     if let (true, Some(user)) = (invitation.accepted, &user)
@@ -147,15 +149,21 @@ async fn show(
         return Ok(Redirect::to(&format!("/t/{}/", invitation.tenant_slug)).into_response());
     }
     let link_state = state_for(&invitation, user.as_ref());
-    answer(link_state, &invitation, user.as_ref(), &tenant_id, &token)
+    answer(
+        lang,
+        link_state,
+        &invitation,
+        user.as_ref(),
+        (&tenant_id, &token),
+    )
 }
 
 fn answer(
+    lang: Lang,
     link_state: LinkState,
     invitation: &Invitation,
     user: Option<&CurrentUser>,
-    tenant_id: &Uuid,
-    token: &str,
+    (tenant_id, token): (&Uuid, &str),
 ) -> Result<Response, Error> {
     let status = match link_state {
         LinkState::SignIn | LinkState::Join => StatusCode::OK,
@@ -173,12 +181,13 @@ fn answer(
     page_with_status(
         status,
         &InvitationPage {
+            lang,
             state: link_state,
             tenant_name: invitation.tenant_name.clone(),
-            role: crate::pages::role_label(&invitation.role),
+            role: crate::pages::role_name(lang, &invitation.role),
             invited_email: invitation.email.clone(),
             signed_in_as: user.map(|user| user.email.clone()),
-            expires: local_datetime(invitation.expires_at, zone),
+            expires: lang.date_time(invitation.expires_at, zone),
             login: format!("/login?{login}"),
         },
     )
@@ -186,18 +195,25 @@ fn answer(
 
 async fn accept(
     State(state): State<AppState>,
+    ReaderLang(lang): ReaderLang,
     user: CurrentUser,
     extensions: Extensions,
     Path((tenant_id, token)): Path<(Uuid, String)>,
 ) -> Result<Response, Error> {
     let mut tx = maillage_db::begin_tenant(&state.pool, tenant_id).await?;
     let Some(invitation) = find(&mut tx, tenant_id, &token).await? else {
-        return Ok(dead_link());
+        return Ok(dead_link(lang));
     };
     let link_state = state_for(&invitation, Some(&user));
     if link_state != LinkState::Join {
         tx.commit().await?;
-        return answer(link_state, &invitation, Some(&user), &tenant_id, &token);
+        return answer(
+            lang,
+            link_state,
+            &invitation,
+            Some(&user),
+            (&tenant_id, &token),
+        );
     }
     sqlx::query!(
         "insert into memberships (tenant_id, user_id, role) values ($1, $2, $3) on conflict do nothing",

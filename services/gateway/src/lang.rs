@@ -2,6 +2,10 @@
 //! one the user chose, as their browser keeps it, or else the first of the browser's
 //! languages the pages speak, or else French. Inside a workspace, `Member::lang` says.
 
+use std::convert::Infallible;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum_extra::extract::CookieJar;
 use maillage_i18n::Lang;
@@ -18,6 +22,17 @@ pub fn headers_of(headers: &HeaderMap) -> HeaderMap {
         }
     }
     kept
+}
+
+/// The language of a page read outside a workspace, as a handler's argument.
+pub struct ReaderLang(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for ReaderLang {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(of_request(&parts.headers)))
+    }
 }
 
 pub fn of_request(headers: &HeaderMap) -> Lang {

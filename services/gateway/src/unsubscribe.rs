@@ -11,7 +11,10 @@ use axum::routing::get;
 use maillage_problem::Path;
 use uuid::Uuid;
 
+use maillage_i18n::Lang;
+
 use crate::Error;
+use crate::lang::ReaderLang;
 use crate::pages::page;
 use crate::state::AppState;
 
@@ -28,6 +31,7 @@ pub fn router() -> Router<AppState> {
 #[derive(Template)]
 #[template(path = "unsubscribe.html")]
 struct UnsubscribePage {
+    lang: Lang,
     tenant_name: String,
     done: bool,
 }
@@ -51,12 +55,14 @@ async fn tenant_of(
 
 async fn confirm(
     State(state): State<AppState>,
+    ReaderLang(lang): ReaderLang,
     Path((tenant_id, token)): Path<(Uuid, Uuid)>,
 ) -> Result<Response, Error> {
     let mut tx = maillage_db::begin_tenant(&state.pool, tenant_id).await?;
     let tenant_name = tenant_of(&mut tx, tenant_id, token).await?;
     tx.commit().await?;
     page(&UnsubscribePage {
+        lang,
         tenant_name,
         done: false,
     })
@@ -64,6 +70,7 @@ async fn confirm(
 
 async fn unsubscribe(
     State(state): State<AppState>,
+    ReaderLang(lang): ReaderLang,
     Path((tenant_id, token)): Path<(Uuid, Uuid)>,
 ) -> Result<Response, Error> {
     let mut tx = maillage_db::begin_tenant(&state.pool, tenant_id).await?;
@@ -80,6 +87,7 @@ async fn unsubscribe(
     tx.commit().await?;
     tracing::info!(%tenant_id, "member unsubscribed from reminders");
     page(&UnsubscribePage {
+        lang,
         tenant_name,
         done: true,
     })

@@ -20,6 +20,12 @@
     return document.querySelector(".target-frame");
   }
 
+  // What the page says, in the reader's language: the frame's data-said-* attributes.
+  function words(name) {
+    var shown = frame();
+    return (shown && shown.dataset["said" + name]) || "";
+  }
+
   function drawing() {
     return document.getElementById("target-drawing");
   }
@@ -86,7 +92,7 @@
       var page = new DOMParser().parseFromString(answer.html, "text/html");
       if (!answer.ok) {
         var refusal = page.querySelector("main h1");
-        reload("Le déplacement n'a pas été enregistré : " + (refusal ? refusal.textContent : "erreur") + ".");
+        reload(words("Refused") + " " + (refusal ? refusal.textContent.trim() : "") + ".");
         return;
       }
       ["target-view", "placer-section"].forEach(function (id) {
@@ -97,14 +103,14 @@
         }
       });
       showExport();
-      say("Place enregistrée.");
+      say(words("Saved"));
     }).catch(function () {
-      reload("Le déplacement n'a pas été enregistré (réseau).");
+      reload(words("Offline"));
     });
   });
 
   function reload(message) {
-    say(message + " La page est rechargée.");
+    say(message + " " + words("Reloading"));
     window.setTimeout(function () { window.location.reload(); }, 1500);
   }
 

@@ -248,6 +248,18 @@ pub enum ImportStatus {
 }
 
 impl ImportStatus {
+    pub const ALL: [Self; 9] = [
+        Self::Checking,
+        Self::Checked,
+        Self::Refused,
+        Self::Queued,
+        Self::Running,
+        Self::Done,
+        Self::Failed,
+        Self::Undoing,
+        Self::Undone,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Checking => "checking",
@@ -263,19 +275,7 @@ impl ImportStatus {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [
-            Self::Checking,
-            Self::Checked,
-            Self::Refused,
-            Self::Queued,
-            Self::Running,
-            Self::Done,
-            Self::Failed,
-            Self::Undoing,
-            Self::Undone,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == text)
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
     pub fn label(self) -> &'static str {

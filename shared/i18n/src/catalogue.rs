@@ -37,6 +37,9 @@ catalogues!(
     "forms.ftl",
     "members.ftl",
     "reminders.ftl",
+    "targets.ftl",
+    "privacy.ftl",
+    "imports.ftl",
 );
 
 type Bundle = FluentBundle<FluentResource>;

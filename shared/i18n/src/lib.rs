@@ -98,6 +98,27 @@ impl Lang {
     pub fn t_with(self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
         catalogue::message(self, id, args)
     }
+
+    /// The message `id` with one argument: `lang.t1("home-partners", "count", 3)`
+    /// (the shape templates can write).
+    pub fn t1<'a>(self, id: &str, name: &str, value: impl Into<FluentValue<'a>>) -> String {
+        self.t_with(id, &[(name, value.into())])
+    }
+
+    /// The message `id` with two arguments.
+    pub fn t2<'a, 'b>(
+        self,
+        id: &str,
+        first: &str,
+        first_value: impl Into<FluentValue<'a>>,
+        second: &str,
+        second_value: impl Into<FluentValue<'b>>,
+    ) -> String {
+        self.t_with(
+            id,
+            &[(first, first_value.into()), (second, second_value.into())],
+        )
+    }
 }
 
 impl fmt::Display for Lang {

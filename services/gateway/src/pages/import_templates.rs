@@ -50,7 +50,10 @@ pub async fn lines(state: &AppState, member: &Member) -> Result<Vec<TemplateLine
             columns: t
                 .columns
                 .iter()
-                .filter_map(|c| Some(format!("{} → {}", c.header, c.field?.label())))
+                .filter_map(|c| {
+                    let field = super::imports::field_name(member.lang(), c.field?);
+                    Some(format!("{} → {field}", c.header))
+                })
                 .collect::<Vec<_>>()
                 .join(" · "),
             delete_action: format!("/t/{slug}/import-templates/{}/delete", t.id),

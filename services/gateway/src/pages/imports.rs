@@ -24,7 +24,9 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use super::import_templates::{self, TemplateLine};
-use super::{Choice, FormErrors, Layout, local_datetime, page, page_with_status, tenant_zone};
+use maillage_i18n::Lang;
+
+use super::{Choice, FormErrors, Layout, page, page_with_status, tenant_zone};
 use crate::Error;
 use crate::membership::{Editor, Member};
 use crate::state::AppState;
@@ -60,7 +62,7 @@ struct ImportsPage {
 struct ImportLine {
     href: String,
     file_name: String,
-    status: &'static str,
+    status: String,
     sent: String,
     rows: u64,
 }
@@ -78,6 +80,7 @@ async fn imports_page(
     let imports: ImportList = state.core.get(member, "/v1/imports").await?;
     let templates = import_templates::lines(state, member).await?;
     let zone = tenant_zone(member);
+    let lang = member.lang();
     let slug = &member.tenant.slug;
     page_with_status(
         status,
@@ -89,8 +92,8 @@ async fn imports_page(
                 .map(|i| ImportLine {
                     href: format!("/t/{slug}/imports/{}", i.id),
                     file_name: i.file_name,
-                    status: i.status.label(),
-                    sent: local_datetime(i.created_at, zone),
+                    status: status_name(lang, i.status),
+                    sent: lang.date_time(i.created_at, zone),
                     rows: i.counts.rows,
                 })
                 .collect(),
@@ -117,7 +120,7 @@ async fn upload(
         .as_mut()
         .filter(|f| f.file_name().is_some_and(|n| !n.is_empty()))
     else {
-        let errors = FormErrors::field("file", "choisissez le fichier à importer");
+        let errors = FormErrors::field("file", &member.lang().t("imports-file-missing"));
         return imports_page(&state, &member, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
     };
     let file_name = field.file_name().unwrap_or("fichier").to_owned();
@@ -164,7 +167,7 @@ struct ImportPage {
     layout: Layout,
     import: Import,
     base: String,
-    status: &'static str,
+    status: String,
     in_progress: bool,
     checked: bool,
     done: bool,
@@ -200,48 +203,59 @@ struct DuplicateLine {
 }
 
 struct TotalLine {
+    /// The message that names the kind of record.
     kind: &'static str,
     before: i64,
     after: Option<i64>,
 }
 
-const DECISIONS: [(&str, &str); 3] = [
-    ("match", "c'est la même personne : compléter sa fiche"),
-    ("create", "ce n'est pas la même : créer une autre fiche"),
-    ("skip", "laisser la ligne de côté"),
-];
+/// What may be decided of a likely duplicate; each is named by `import-decision-{value}`.
+const DECISIONS: [&str; 3] = ["match", "create", "skip"];
 
-/// What the dry run or the run counted, in the words of the report.
+/// An import's status in `lang`.
+fn status_name(lang: Lang, status: ImportStatus) -> String {
+    lang.t(&format!("import-status-{}", status.as_str()))
+}
+
+/// A field of Maillage a column may go into, in `lang`.
+pub(super) fn field_name(lang: Lang, field: ImportField) -> String {
+    lang.t(&format!("import-field-{}", field.key()))
+}
+
+/// What the dry run or the run counted, each with the message that names it.
 fn count_lines(counts: &ImportCounts) -> Vec<(&'static str, u64)> {
     vec![
-        ("Lignes lues", counts.rows),
-        ("Lignes refusées", counts.rejected),
+        ("import-count-rows", counts.rows),
+        ("import-count-rejected", counts.rejected),
+        ("import-count-skipped", counts.skipped),
+        ("import-count-people-created", counts.people_created),
+        ("import-count-people-updated", counts.people_updated),
+        ("import-count-people-matched", counts.people_matched),
+        ("import-count-likely-duplicates", counts.likely_duplicates),
         (
-            "Lignes laissées de côté (vides ou doublons écartés)",
-            counts.skipped,
+            "import-count-organisations-created",
+            counts.organisations_created,
         ),
-        ("Personnes créées", counts.people_created),
-        ("Personnes déjà connues, complétées", counts.people_updated),
         (
-            "Personnes déjà connues, sans rien à ajouter",
-            counts.people_matched,
+            "import-count-organisations-matched",
+            counts.organisations_matched,
         ),
-        ("Doublons probables", counts.likely_duplicates),
-        ("Organisations créées", counts.organisations_created),
-        ("Organisations déjà connues", counts.organisations_matched),
         (
-            "Liens personne–organisation créés",
+            "import-count-affiliations-created",
             counts.affiliations_created,
         ),
-        ("Étiquettes créées", counts.tags_created),
-        ("Étiquettes posées", counts.tags_attached),
-        ("Activités créées (historique)", counts.activities_created),
-        ("Activités déjà enregistrées", counts.activities_matched),
+        ("import-count-tags-created", counts.tags_created),
+        ("import-count-tags-attached", counts.tags_attached),
+        ("import-count-activities-created", counts.activities_created),
+        ("import-count-activities-matched", counts.activities_matched),
         (
-            "Engagements créés (dons, cotisations…)",
+            "import-count-engagements-created",
             counts.engagements_created,
         ),
-        ("Engagements déjà enregistrés", counts.engagements_matched),
+        (
+            "import-count-engagements-matched",
+            counts.engagements_matched,
+        ),
     ]
 }
 
@@ -260,12 +274,12 @@ fn total_lines(before: Option<&RecordTotals>, after: Option<&RecordTotals>) -> V
         ]
     };
     let kinds = [
-        "Personnes",
-        "Organisations",
-        "Liens personne–organisation",
-        "Étiquettes",
-        "Activités",
-        "Engagements",
+        "import-total-people",
+        "import-total-organisations",
+        "import-total-affiliations",
+        "import-total-tags",
+        "import-total-activities",
+        "import-total-engagements",
     ];
     let after = after.map(of);
     kinds
@@ -291,9 +305,8 @@ async fn show(
         .await?;
     let slug = &member.tenant.slug;
     let zone = tenant_zone(&member);
-    let field_options: Vec<(&str, &str)> = std::iter::once(("", "— ne pas importer —"))
-        .chain(ImportField::ALL.iter().map(|f| (f.key(), f.label())))
-        .collect();
+    let lang = member.lang();
+
     let columns = import
         .columns
         .iter()
@@ -302,8 +315,11 @@ async fn show(
             header: c.header.clone(),
             field: format!("column_{i}"),
             examples: c.examples.join(" · "),
-            choices: Choice::list(
-                field_options.iter().copied(),
+            choices: Choice::named(
+                lang,
+                Some("import-do-not-import"),
+                "import-field",
+                ImportField::ALL.map(ImportField::key),
                 c.field.map_or("", ImportField::key),
             ),
             transform_field: format!("transform_{i}"),
@@ -311,9 +327,12 @@ async fn show(
                 let fitting = ColumnTransform::ALL
                     .into_iter()
                     .filter(|t| t.fits(field))
-                    .map(|t| (t.key(), t.label()));
-                Choice::list(
-                    std::iter::once(("", "telle quelle")).chain(fitting),
+                    .map(ColumnTransform::key);
+                Choice::named(
+                    lang,
+                    Some("import-as-is"),
+                    "import-transform",
+                    fitting,
                     c.transform.map_or("", ColumnTransform::key),
                 )
             }),
@@ -333,25 +352,37 @@ async fn show(
             person_href: format!("/t/{slug}/people/{}", d.person_id),
             person_name: d.person_name.clone(),
             field: format!("line_{}", d.line),
-            choices: Choice::list(DECISIONS, d.decision.as_str()),
+            choices: Choice::named(
+                lang,
+                None,
+                "import-decision",
+                DECISIONS,
+                d.decision.as_str(),
+            ),
         })
         .collect();
     page(&ImportPage {
         layout: Layout::of(&member, "imports"),
         base: format!("/t/{slug}/imports/{id}"),
-        status: import.status.label(),
+        status: status_name(lang, import.status),
         in_progress: import.status.in_progress(),
         checked: import.status == ImportStatus::Checked,
         done: import.status == ImportStatus::Done,
         columns,
-        duplicate_choices: Choice::list(DECISIONS, import.duplicates.as_str()),
+        duplicate_choices: Choice::named(
+            lang,
+            None,
+            "import-decision",
+            DECISIONS,
+            import.duplicates.as_str(),
+        ),
         duplicates,
         counts: count_lines(&import.counts),
         totals: total_lines(import.totals_before.as_ref(), import.totals_after.as_ref()),
         template_choices,
-        sent: local_datetime(import.created_at, zone),
-        finished: import.finished_at.map(|at| local_datetime(at, zone)),
-        undone: import.undone_at.map(|at| local_datetime(at, zone)),
+        sent: lang.date_time(import.created_at, zone),
+        finished: import.finished_at.map(|at| lang.date_time(at, zone)),
+        undone: import.undone_at.map(|at| lang.date_time(at, zone)),
         import,
     })
 }
@@ -510,6 +541,31 @@ async fn rejected(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_status_field_transform_decision_and_count_is_said_in_both_languages() {
+        let ids = ImportStatus::ALL
+            .map(|s| format!("import-status-{}", s.as_str()))
+            .into_iter()
+            .chain(ImportField::ALL.map(|f| format!("import-field-{}", f.key())))
+            .chain(ColumnTransform::ALL.map(|t| format!("import-transform-{}", t.key())))
+            .chain(DECISIONS.map(|d| format!("import-decision-{d}")))
+            .chain(
+                count_lines(&ImportCounts::default())
+                    .into_iter()
+                    .map(|(id, _)| id.to_owned()),
+            )
+            .chain(
+                total_lines(Some(&RecordTotals::default()), None)
+                    .into_iter()
+                    .map(|t| t.kind.to_owned()),
+            );
+        for id in ids {
+            for lang in [Lang::Fr, Lang::En] {
+                assert!(lang.has(&id), "{id} is missing in {lang}");
+            }
+        }
+    }
 
     #[test]
     fn the_mapping_form_becomes_the_imports_change() {

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use maillage_domain::Role;
+use maillage_i18n::Lang;
 use maillage_problem::{Path, Problem, Query};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -40,20 +41,17 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// Each role with its French name, most powerful first.
-const ROLES: [(&str, &str); 4] = [
-    ("owner", "Propriétaire"),
-    ("admin", "Administrateur"),
-    ("editor", "Éditeur"),
-    ("viewer", "Lecteur"),
-];
+/// Each role, most powerful first; its name is the message `role-{value}`.
+const ROLES: [&str; 4] = ["owner", "admin", "editor", "viewer"];
 
-/// A role's French name.
-pub(crate) fn role_label(role: &str) -> &'static str {
-    ROLES
-        .iter()
-        .find(|(value, _)| *value == role)
-        .map_or("Lecteur", |(_, label)| label)
+/// A role's name in `lang`; a role the pages do not know reads as the least powerful.
+pub(crate) fn role_name(lang: Lang, role: &str) -> String {
+    let role = if ROLES.contains(&role) {
+        role
+    } else {
+        "viewer"
+    };
+    lang.t(&format!("role-{role}"))
 }
 
 #[derive(Template)]
@@ -73,12 +71,7 @@ struct MembersPage {
 impl MembersPage {
     /// A role's name in the reader's language.
     fn label(&self, role: &str) -> String {
-        let role = if ROLES.iter().any(|(value, _)| *value == role) {
-            role
-        } else {
-            "viewer"
-        };
-        self.layout.t(&format!("role-{role}"))
+        role_name(self.layout.lang, role)
     }
 
     /// Where an invitation's email stands, in words.
@@ -95,13 +88,7 @@ impl MembersPage {
     }
 
     fn role_choices(&self, current: &str) -> Vec<Choice> {
-        Choice::named(
-            self.layout.lang,
-            None,
-            "role",
-            ROLES.iter().map(|(value, _)| *value),
-            current,
-        )
+        Choice::named(self.layout.lang, None, "role", ROLES, current)
     }
 }
 
@@ -251,7 +238,7 @@ mod tests {
     fn every_role_email_state_and_notice_is_said_in_both_languages() {
         let ids = super::ROLES
             .iter()
-            .map(|(role, _)| format!("role-{role}"))
+            .map(|role| format!("role-{role}"))
             .chain(
                 ["queued", "sent", "failed", "expired", "none"]
                     .map(|status| format!("members-email-{status}")),

@@ -43,7 +43,7 @@ mod tags;
 mod targets;
 
 pub use form_errors::FormErrors;
-pub(crate) use members::role_label;
+pub(crate) use members::role_name;
 
 use std::borrow::Borrow;
 
@@ -247,7 +247,7 @@ impl Layout {
 
     /// The message `id` with one argument: `layout.t1("home-partners", "count", partners)`.
     pub fn t1<'a>(&self, id: &str, name: &str, value: impl Into<FluentValue<'a>>) -> String {
-        self.lang.t_with(id, &[(name, value.into())])
+        self.lang.t1(id, name, value)
     }
 
     /// The message `id` with two arguments.
@@ -259,10 +259,7 @@ impl Layout {
         second: &str,
         second_value: impl Into<FluentValue<'b>>,
     ) -> String {
-        self.lang.t_with(
-            id,
-            &[(first, first_value.into()), (second, second_value.into())],
-        )
+        self.lang.t2(id, first, first_value, second, second_value)
     }
 }
 
@@ -301,11 +298,6 @@ pub fn period_in(lang: Lang, starts_on: Option<NaiveDate>, ends_on: Option<Naive
 /// "30/06/2026".
 pub fn short_date(date: NaiveDate) -> String {
     Lang::Fr.date(date)
-}
-
-/// "1 500,00 €" from cents: French grouping (a narrow no-break space) and decimal comma.
-pub fn money(cents: i64, currency: &str) -> String {
-    Lang::Fr.money(cents, currency)
 }
 
 /// The instant a date and a time typed in a form name, read in the tenant's time zone;
@@ -507,7 +499,7 @@ impl Choice {
 
 #[cfg(test)]
 mod tests {
-    use super::{cents_typed, duration, money, typed_cents, typed_minutes};
+    use super::{cents_typed, duration, typed_cents, typed_minutes};
 
     #[test]
     fn durations_are_read_as_people_type_them() {
@@ -540,15 +532,5 @@ mod tests {
             assert_eq!(typed_cents(wrong), Err(()), "{wrong}");
         }
         assert_eq!(typed_cents(&cents_typed(4_500_050)), Ok(Some(4_500_050)));
-    }
-
-    #[test]
-    fn money_reads_the_french_way() {
-        assert_eq!(money(150_000, "EUR"), "1\u{202f}500,00\u{a0}€");
-        assert_eq!(money(5, "EUR"), "0,05\u{a0}€");
-        assert_eq!(
-            money(-123_456_789, "CHF"),
-            "-1\u{202f}234\u{202f}567,89\u{a0}CHF"
-        );
     }
 }

@@ -15,9 +15,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::record_parts::record_name;
-use super::{
-    Layout, duration, local_datetime, money, page, page_with_status, short_date, tenant_zone,
-};
+use super::{Layout, duration, page, page_with_status, tenant_zone};
 use crate::Error;
 use crate::membership::{Admin, Member};
 use crate::state::AppState;
@@ -38,6 +36,7 @@ struct PersonalDataPage {
     person_path: String,
     download_path: String,
     produced: String,
+    full_name: String,
     data: PersonalData,
     /// Each audit entry, its moment written out.
     changes: Vec<(String, HeldChange)>,
@@ -45,11 +44,31 @@ struct PersonalDataPage {
 
 impl PersonalDataPage {
     fn date(&self, date: &chrono::NaiveDate) -> String {
-        short_date(*date)
+        self.layout.lang.date(*date)
     }
 
     fn money(&self, cents: &i64, currency: &Option<String>) -> String {
-        money(*cents, currency.as_deref().unwrap_or("EUR"))
+        self.layout
+            .lang
+            .money(*cents, currency.as_deref().unwrap_or("EUR"))
+    }
+
+    fn yes_no(&self, yes: &bool) -> String {
+        self.layout
+            .t(if *yes { "privacy-yes" } else { "privacy-no" })
+    }
+
+    /// A legal basis's name; one the catalogue does not know, as stored.
+    fn basis(&self, basis: &Option<String>) -> String {
+        match basis {
+            None => self.layout.t("privacy-basis-not-given"),
+            Some(value) => self.layout.value_name("consent-basis", value),
+        }
+    }
+
+    /// What an audit entry did; an action the catalogue does not know, as stored.
+    fn action(&self, action: &str) -> String {
+        self.layout.value_name("privacy-action", action)
     }
 
     fn duration(&self, minutes: &i32) -> String {
@@ -79,12 +98,13 @@ async fn personal_data(
     let changes = data
         .audit
         .iter()
-        .map(|change| (local_datetime(change.at, zone), change.clone()))
+        .map(|change| (member.lang().date_time(change.at, zone), change.clone()))
         .collect();
     page(&PersonalDataPage {
         person_path: format!("/t/{slug}/people/{id}"),
         download_path: format!("/api/v1/t/{slug}/people/{id}/personal-data"),
-        produced: local_datetime(data.produced_at, zone),
+        produced: member.lang().date_time(data.produced_at, zone),
+        full_name: format!("{} {}", data.person.given_name, data.person.family_name),
         changes,
         data,
         layout: Layout::of(&member, "people"),

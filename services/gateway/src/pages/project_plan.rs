@@ -175,8 +175,9 @@ impl RecordForm for PlanForm {
 
     /// Milestones keep their identity (and their reminders) by their id; an amount that
     /// is not one is refused on its line.
-    fn body(&self, _member: &Member) -> (serde_json::Value, FormErrors) {
+    fn body(&self, member: &Member) -> (serde_json::Value, FormErrors) {
         let mut refused = FormErrors::default();
+        let not_an_amount = member.lang().t("plan-amount-refused");
         let milestones: Vec<serde_json::Value> = self
             .milestone_lines(0)
             .iter()
@@ -196,10 +197,7 @@ impl RecordForm for PlanForm {
                 typed_cents(typed)
                     .map(Option::unwrap_or_default)
                     .map_err(|()| {
-                        FormErrors::field(
-                            &format!("{field}_{}", line.number),
-                            "indiquez un montant en euros, par exemple 1 500",
-                        )
+                        FormErrors::field(&format!("{field}_{}", line.number), &not_an_amount)
                     })
             };
             budget_lines.push(json!({
@@ -260,7 +258,7 @@ struct PlanPage<'a> {
 /// Changing the plan of the project `id`, from `version`.
 fn planning(member: &Member, id: Uuid, version: i64, name: &str) -> FormTarget {
     FormTarget {
-        heading: format!("Jalons et budget · {name}"),
+        heading: format!("{} · {name}", member.lang().t("plan-heading")),
         back: format!("/t/{}/projects/{id}", member.tenant.slug),
         version: Some(version),
         record: Some(id),

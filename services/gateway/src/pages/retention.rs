@@ -8,15 +8,14 @@ use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use maillage_domain::privacy::{
-    RETENTION_YEARS, RetentionPreview, RetentionRule, retention_years_expected,
-};
+use maillage_domain::privacy::{RETENTION_YEARS, RetentionPreview, RetentionRule};
+use maillage_i18n::Lang;
 use maillage_problem::Query;
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{FormErrors, Layout, local_datetime, page_with_status, short_date, tenant_zone};
+use super::{FormErrors, Layout, page_with_status, tenant_zone};
 use crate::Error;
 use crate::membership::{Admin, Member};
 use crate::state::AppState;
@@ -109,10 +108,7 @@ async fn save(
             let rule: RetentionRule = state.core.get(&member, "/v1/retention").await?;
             let errors = FormErrors::field(
                 "years",
-                &format!(
-                    "{}, ou rien pour ne garder aucune règle",
-                    retention_years_expected()
-                ),
+                &years_expected(member.lang(), "retention-years-or-nothing"),
             );
             let mut page = page_of(&member, rule, (years.to_owned(), scheduled), false);
             page.errors = errors;
@@ -144,17 +140,35 @@ async fn render(
             let days = preview
                 .people
                 .iter()
-                .map(|p| short_date(p.last_sign_of_life.with_timezone(&zone).date_naive()))
+                .map(|p| {
+                    member
+                        .lang()
+                        .date(p.last_sign_of_life.with_timezone(&zone).date_naive())
+                })
                 .collect();
             page.preview = Some((preview, days));
         }
         _ if page.years.is_empty() => {}
         _ => {
-            page.errors = FormErrors::field("years", &retention_years_expected());
+            page.errors = FormErrors::field(
+                "years",
+                &years_expected(member.lang(), "retention-years-expected"),
+            );
             return page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     }
     page_with_status(StatusCode::OK, &page)
+}
+
+/// The years a rule may keep people, said by the message `id`.
+fn years_expected(lang: Lang, id: &str) -> String {
+    lang.t_with(
+        id,
+        &[
+            ("min", (*RETENTION_YEARS.start()).into()),
+            ("max", (*RETENTION_YEARS.end()).into()),
+        ],
+    )
 }
 
 fn page_of(
@@ -166,8 +180,10 @@ fn page_of(
     let zone = tenant_zone(member);
     RetentionPage {
         layout: Layout::of(member, "retention"),
-        set_at: rule.set_at.map(|at| local_datetime(at, zone)),
-        last_purge_at: rule.last_purge_at.map(|at| local_datetime(at, zone)),
+        set_at: rule.set_at.map(|at| member.lang().date_time(at, zone)),
+        last_purge_at: rule
+            .last_purge_at
+            .map(|at| member.lang().date_time(at, zone)),
         rule,
         years,
         scheduled,

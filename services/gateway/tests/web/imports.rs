@@ -58,7 +58,7 @@ async fn a_workbook_is_sent_checked_mapped_imported_and_undone_from_the_pages() 
         html.contains("classeur XLSX, feuille « Adhérents »"),
         "{html}"
     );
-    assert!(html.contains("Essai à blanc : ce que l'import ferait"));
+    assert!(html.contains("Essai à blanc : ce que l&#39;import ferait"));
     assert!(
         html.contains("anais@exemple.fr · pas une adresse · chloe@exemple.fr"),
         "examples of each column"

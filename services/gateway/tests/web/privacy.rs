@@ -52,12 +52,9 @@ async fn an_admin_hands_out_a_persons_data_then_erases_them() -> TestResult {
     let html = sacha.page(&person).await?;
     assert!(html.contains(&format!("{person}/personal-data")), "{html}");
     let copy = sacha.page(&format!("{person}/personal-data")).await?;
-    assert!(
-        copy.contains("Données personnelles : Inès Quérard"),
-        "{copy}"
-    );
+    assert!(copy.contains("Personal data: Inès Quérard"), "{copy}");
     assert!(copy.contains("ines.querard@exemple.org"));
-    assert!(copy.contains("Historique du consentement"));
+    assert!(copy.contains("Consent history"));
     let download = sacha
         .get(&format!("/api/v1/t/asso-demo/people/{id}/personal-data"))
         .await?;
@@ -71,10 +68,15 @@ async fn an_admin_hands_out_a_persons_data_then_erases_them() -> TestResult {
     );
 
     let preview = sacha.page(&format!("{person}/erasure")).await?;
-    assert!(preview.contains("Effacer Inès Quérard ?"), "{preview}");
+    assert!(preview.contains("Erase Inès Quérard?"), "{preview}");
     let unconfirmed = sacha.post_form(&format!("{person}/erasure"), &[]).await?;
     assert_eq!(unconfirmed.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(unconfirmed.text().await?.contains("Cochez cette case"));
+    assert!(
+        unconfirmed
+            .text()
+            .await?
+            .contains("Tick this box to erase.")
+    );
     assert_eq!(
         sacha.get(&person).await?.status(),
         StatusCode::OK,
@@ -124,14 +126,17 @@ async fn an_admin_tries_a_retention_period_then_schedules_it() -> TestResult {
         .member_of(stack.tenant_id, "asso-demo", "sacha", "admin")
         .await?;
     let html = sacha.page("/t/asso-demo/settings/retention").await?;
-    assert!(html.contains("Aucune règle"), "{html}");
+    assert!(
+        html.contains("No rule: the workspace keeps people"),
+        "{html}"
+    );
     let tried = sacha
         .page("/t/asso-demo/settings/retention?years=5")
         .await?;
     assert!(tried.contains("Oublié Depuis-Longtemps"), "{tried}");
     let wrong = sacha.get("/t/asso-demo/settings/retention?years=0").await?;
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(wrong.text().await?.contains("entre 1 et 30"));
+    assert!(wrong.text().await?.contains("between 1 and 30"));
 
     let back = sacha
         .submit("/t/asso-demo/settings/retention", &[("years", "5")])
@@ -139,7 +144,7 @@ async fn an_admin_tries_a_retention_period_then_schedules_it() -> TestResult {
     assert_eq!(back, "/t/asso-demo/settings/retention?saved=1");
     let html = sacha.page(&back).await?;
     assert!(
-        html.contains("sont montrées ci-dessous, mais pas effacées"),
+        html.contains("People with no activity for 5 years are shown below, but not erased."),
         "{html}"
     );
     sacha
@@ -149,7 +154,10 @@ async fn an_admin_tries_a_retention_period_then_schedules_it() -> TestResult {
         )
         .await?;
     let html = sacha.page("/t/asso-demo/settings/retention").await?;
-    assert!(html.contains("sont effacées chaque jour"), "{html}");
+    assert!(
+        html.contains("People with no activity for 5 years are erased every day."),
+        "{html}"
+    );
     let rule = sacha.read("/api/v1/t/asso-demo/retention").await?;
     assert_eq!(rule["inactive_years"], 5);
     assert_eq!(rule["purge_scheduled"], true);

@@ -35,7 +35,10 @@ async fn a_target_is_built_from_its_page_and_each_gap_becomes_a_task() -> TestRe
     .await?;
 
     let empty = camille.page(TARGETS).await?;
-    assert!(empty.contains("Aucune cible pour l'instant."), "{empty}");
+    assert!(
+        empty.contains("Aucune cible pour l&#39;instant."),
+        "{empty}"
+    );
     let page = camille
         .submit(
             TARGETS,

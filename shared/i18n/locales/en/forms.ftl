@@ -141,3 +141,26 @@ evaluation-score-2 = 2 — poor
 evaluation-score-3 = 3 — fair
 evaluation-score-4 = 4 — good
 evaluation-score-5 = 5 — excellent
+
+## A project's plan: milestones and budget.
+
+plan-heading = Milestones and budget
+plan-milestones = Milestones
+plan-milestones-hint = A milestone whose title is cleared is removed. A "done on" date marks the milestone as reached.
+plan-phase = Phase
+plan-title = Title
+plan-due-on = Due on
+plan-done-on = Done on
+plan-milestone-phase = Phase of milestone { $number }
+plan-milestone-title = Title of milestone { $number }
+plan-milestone-due-on = Milestone { $number } due on
+plan-milestone-done-on = Milestone { $number } done on
+plan-budget = Budget
+plan-budget-hint = Amounts in euros, for example "1 500" or "980,50". A line whose label is cleared is removed.
+plan-label = Label
+plan-planned = Planned (€)
+plan-actual = Actual (€)
+plan-line-label = Label of line { $number }
+plan-line-planned = Line { $number }, planned
+plan-line-actual = Line { $number }, actual
+plan-amount-refused = give an amount in euros, for example 1 500

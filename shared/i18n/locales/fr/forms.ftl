@@ -141,3 +141,26 @@ evaluation-score-2 = 2 — insuffisant
 evaluation-score-3 = 3 — correct
 evaluation-score-4 = 4 — bon
 evaluation-score-5 = 5 — excellent
+
+## A project's plan: milestones and budget.
+
+plan-heading = Jalons et budget
+plan-milestones = Jalons
+plan-milestones-hint = Un jalon dont on efface le titre est retiré. Une date « fait le » marque le jalon comme atteint.
+plan-phase = Phase
+plan-title = Titre
+plan-due-on = Prévu le
+plan-done-on = Fait le
+plan-milestone-phase = Phase du jalon { $number }
+plan-milestone-title = Titre du jalon { $number }
+plan-milestone-due-on = Jalon { $number } prévu le
+plan-milestone-done-on = Jalon { $number } fait le
+plan-budget = Budget
+plan-budget-hint = Montants en euros, par exemple « 1 500 » ou « 980,50 ». Une ligne dont on efface le libellé est retirée.
+plan-label = Libellé
+plan-planned = Prévu (€)
+plan-actual = Réalisé (€)
+plan-line-label = Libellé de la ligne { $number }
+plan-line-planned = Ligne { $number }, prévu
+plan-line-actual = Ligne { $number }, réalisé
+plan-amount-refused = indiquez un montant en euros, par exemple 1 500

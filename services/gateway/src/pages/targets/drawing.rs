@@ -4,6 +4,7 @@
 //! `i·R/n` and `(i+1)·R/n`, and a stakeholder outside the target is drawn past `R`.
 
 use maillage_domain::target::{Stakeholder, Target};
+use maillage_i18n::Lang;
 
 /// The radius of the outer ring.
 pub const RADIUS: f64 = 300.0;
@@ -50,6 +51,8 @@ pub struct Placed {
     pub label_anchor: &'static str,
     /// Its places in words, for the markers' tooltips and screen readers.
     pub said: String,
+    /// The same, for its ideal's marker.
+    pub said_ideal: String,
 }
 
 /// A point, its coordinates rounded as SVG writes them.
@@ -75,15 +78,15 @@ fn radius_of(ring: Option<i16>, ring_count: usize) -> f64 {
     }
 }
 
-/// The name of `ring` of `target`, or "hors de la cible".
-pub fn ring_name(target: &Target, ring: Option<i16>) -> String {
+/// The name of `ring` of `target`, or "off the target" in `lang`.
+pub fn ring_name(target: &Target, ring: Option<i16>, lang: Lang) -> String {
     ring.and_then(|r| target.rings.get(usize::try_from(r).ok()?))
         .cloned()
-        .unwrap_or_else(|| "hors de la cible".to_owned())
+        .unwrap_or_else(|| lang.t("target-outside"))
 }
 
 impl Drawing {
-    pub fn of(target: &Target) -> Self {
+    pub fn of(target: &Target, lang: Lang) -> Self {
         let ring_count = target.rings.len().max(1);
         let rings = target
             .rings
@@ -103,10 +106,10 @@ impl Drawing {
         let stakeholders = target
             .stakeholders
             .iter()
-            .map(|s| placed(target, s, ring_count))
+            .map(|s| placed(target, s, ring_count, lang))
             .collect();
         Self {
-            title: format!("La cible « {} »", target.name),
+            title: lang.t_with("target-svg-title", &[("name", target.name.as_str().into())]),
             view_box: "-480 -350 960 700",
             radius: RADIUS,
             ring_count,
@@ -116,7 +119,7 @@ impl Drawing {
     }
 }
 
-fn placed(target: &Target, stakeholder: &Stakeholder, ring_count: usize) -> Placed {
+fn placed(target: &Target, stakeholder: &Stakeholder, ring_count: usize, lang: Lang) -> Placed {
     let angle = f64::from(stakeholder.angle).to_radians();
     let (cos, sin) = (angle.cos(), angle.sin());
     let today = radius_of(stakeholder.today_ring, ring_count);
@@ -132,6 +135,20 @@ fn placed(target: &Target, stakeholder: &Stakeholder, ring_count: usize) -> Plac
         )
     });
     let label_x = today * cos + if cos >= 0.0 { 14.0 } else { -14.0 };
+    let said = lang.t_with(
+        "target-placed",
+        &[
+            ("who", stakeholder.label.as_str().into()),
+            (
+                "today",
+                ring_name(target, stakeholder.today_ring, lang).into(),
+            ),
+            (
+                "ideal",
+                ring_name(target, stakeholder.ideal_ring, lang).into(),
+            ),
+        ],
+    );
     Placed {
         id: stakeholder.id.to_string(),
         version: stakeholder.version,
@@ -142,12 +159,8 @@ fn placed(target: &Target, stakeholder: &Stakeholder, ring_count: usize) -> Plac
         arrow,
         label_at: Point::at(label_x, today * sin + 4.0),
         label_anchor: if cos >= 0.0 { "start" } else { "end" },
-        said: format!(
-            "{} : aujourd'hui {}, idéalement {}",
-            stakeholder.label,
-            ring_name(target, stakeholder.today_ring),
-            ring_name(target, stakeholder.ideal_ring)
-        ),
+        said_ideal: lang.t_with("target-ideal-marker", &[("said", said.as_str().into())]),
+        said,
     }
 }
 
@@ -155,6 +168,7 @@ fn placed(target: &Target, stakeholder: &Stakeholder, ring_count: usize) -> Plac
 mod tests {
     use chrono::{NaiveDate, Utc};
     use maillage_domain::target::{Stakeholder, Target};
+    use maillage_i18n::Lang;
     use uuid::Uuid;
 
     use super::{Drawing, OUTSIDE, RADIUS};
@@ -194,7 +208,7 @@ mod tests {
 
     #[test]
     fn each_place_is_drawn_in_the_middle_of_its_ring_along_the_stakeholders_angle() {
-        let drawing = Drawing::of(&target(Some(3), Some(0), 90.0));
+        let drawing = Drawing::of(&target(Some(3), Some(0), 90.0), Lang::Fr);
         let placed = &drawing.stakeholders[0];
         // Straight down (SVG's y grows downwards): the fourth ring, then the centre's.
         assert!(number(&placed.today.x).abs() < 0.1);
@@ -221,7 +235,7 @@ mod tests {
 
     #[test]
     fn outside_is_past_the_last_ring_and_a_stakeholder_in_place_has_no_arrow() {
-        let drawing = Drawing::of(&target(None, None, 0.0));
+        let drawing = Drawing::of(&target(None, None, 0.0), Lang::Fr);
         let placed = &drawing.stakeholders[0];
         assert!((number(&placed.today.x) - OUTSIDE).abs() < 0.1);
         assert!(placed.arrow.is_none());
@@ -229,5 +243,11 @@ mod tests {
             placed.said,
             "Piste : aujourd'hui hors de la cible, idéalement hors de la cible"
         );
+        let in_english = Drawing::of(&target(None, Some(0), 0.0), Lang::En);
+        assert_eq!(
+            in_english.stakeholders[0].said,
+            "Piste: today off the target, ideally A"
+        );
+        assert_eq!(in_english.title, "The target \"Cible\"");
     }
 }

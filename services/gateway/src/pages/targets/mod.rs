@@ -13,6 +13,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maillage_domain::target::{Target, TargetComparison, TargetList};
+use maillage_i18n::Lang;
 use maillage_problem::{Path, Query};
 use reqwest::Method;
 use serde::Deserialize;
@@ -82,7 +83,7 @@ async fn list(State(state): State<AppState>, member: Member) -> Result<Response,
                 gaps: t.gaps,
             })
             .collect(),
-        projects: project_choices(&projects.items),
+        projects: project_choices(&projects.items, member.lang()),
         errors: FormErrors::default(),
     })
 }
@@ -110,13 +111,14 @@ fn source_choices(targets: &TargetList, except: Option<Uuid>) -> Vec<Choice> {
     )
 }
 
-fn project_choices(projects: &[Named]) -> Vec<Choice> {
+fn project_choices(projects: &[Named], lang: Lang) -> Vec<Choice> {
+    let everyone = lang.t("targets-whole-organisation");
     let options: Vec<(String, &str)> = projects
         .iter()
         .map(|p| (p.id.to_string(), p.name.as_str()))
         .collect();
     Choice::list(
-        std::iter::once(("", "Toute l'organisation"))
+        std::iter::once(("", everyone.as_str()))
             .chain(options.iter().map(|(id, name)| (id.as_str(), *name))),
         "",
     )
@@ -228,11 +230,9 @@ struct MoveWords {
     class: &'static str,
 }
 
-fn rings_said(count: i16) -> String {
-    match count.abs() {
-        1 => "1 cercle".to_owned(),
-        n => format!("{n} cercles"),
-    }
+/// A count of rings in words, by the message `id` ("2 cercles à gagner").
+fn rings_said(lang: Lang, id: &str, count: i16) -> String {
+    lang.t_with(id, &[("count", count.abs().into())])
 }
 
 async fn show(
@@ -260,7 +260,7 @@ async fn show(
             .query(&member, &path)
             .await?
             .map_err(Error::Refused)?;
-        Some(comparison_words(&compared))
+        Some(comparison_words(&compared, member.lang()))
     };
     let task_made_for = target
         .stakeholders
@@ -291,6 +291,7 @@ impl TargetPage {
         task_made_for: Option<String>,
     ) -> Self {
         let slug = &member.tenant.slug;
+        let lang = member.lang();
         let href = |organisation: Option<Uuid>| {
             organisation.map(|id| format!("/t/{slug}/organisations/{id}"))
         };
@@ -302,18 +303,18 @@ impl TargetPage {
                 id: s.id,
                 label: s.label.clone(),
                 href: href(s.organisation_id),
-                from: ring_name(&target, s.today_ring),
-                to: ring_name(&target, s.ideal_ring),
+                from: ring_name(&target, s.today_ring, lang),
+                to: ring_name(&target, s.ideal_ring, lang),
                 said: if s.gap > 0 {
-                    format!("{} à gagner", rings_said(s.gap))
+                    rings_said(lang, "target-gap-closer", s.gap)
                 } else {
-                    format!("{} de trop près", rings_said(s.gap))
+                    rings_said(lang, "target-gap-too-close", s.gap)
                 },
                 closer: s.gap > 0,
             })
             .collect();
         gaps.sort_by_key(|g| std::cmp::Reverse(g.closer));
-        let ring_choices = std::iter::once((String::new(), "Hors de la cible".to_owned()))
+        let ring_choices = std::iter::once((String::new(), lang.t("target-outside-choice")))
             .chain(
                 target
                     .rings
@@ -340,7 +341,7 @@ impl TargetPage {
             .collect();
         Self {
             layout: Layout::of(member, "targets"),
-            drawing: Drawing::of(&target),
+            drawing: Drawing::of(&target, lang),
             drawn_on: short_date(target.drawn_on),
             rings_typed: target.rings.join("\n"),
             ring_choices,
@@ -356,14 +357,14 @@ impl TargetPage {
     }
 }
 
-fn comparison_words(compared: &TargetComparison) -> ComparisonWords {
+fn comparison_words(compared: &TargetComparison, lang: Lang) -> ComparisonWords {
     let ring = |rings: &[String], ring: Option<i16>, there: bool| {
         if !there {
-            return "absente".to_owned();
+            return lang.t("target-absent");
         }
         ring.and_then(|r| rings.get(usize::try_from(r).ok()?))
             .cloned()
-            .unwrap_or_else(|| "hors de la cible".to_owned())
+            .unwrap_or_else(|| lang.t("target-outside"))
     };
     ComparisonWords {
         earlier: format!(
@@ -376,16 +377,15 @@ fn comparison_words(compared: &TargetComparison) -> ComparisonWords {
             .iter()
             .map(|m| {
                 let (said, class) = match (m.was_there, m.is_there, m.came_closer) {
-                    (false, _, _) => ("nouvelle sur la cible".to_owned(), "appeared"),
-                    (_, false, _) => ("n'est plus sur la cible".to_owned(), "disappeared"),
+                    (false, _, _) => (lang.t("target-appeared"), "appeared"),
+                    (_, false, _) => (lang.t("target-disappeared"), "disappeared"),
                     (_, _, Some(n)) if n > 0 => {
-                        (format!("s'est rapprochée de {}", rings_said(n)), "appeared")
+                        (rings_said(lang, "target-came-closer", n), "appeared")
                     }
-                    (_, _, Some(n)) if n < 0 => (
-                        format!("s'est éloignée de {}", rings_said(n)),
-                        "disappeared",
-                    ),
-                    _ => ("au même cercle".to_owned(), ""),
+                    (_, _, Some(n)) if n < 0 => {
+                        (rings_said(lang, "target-went-away", n), "disappeared")
+                    }
+                    _ => (lang.t("target-same-ring"), ""),
                 };
                 MoveWords {
                     label: m.label.clone(),
@@ -410,7 +410,7 @@ async fn svg_file(
         .get(&member, &format!("/v1/targets/{id}"))
         .await?;
     let file = TargetSvg {
-        drawing: Drawing::of(&target),
+        drawing: Drawing::of(&target, member.lang()),
     };
     let name = format!("cible-{}.svg", target.drawn_on);
     Ok((

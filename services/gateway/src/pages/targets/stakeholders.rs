@@ -13,6 +13,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
+use maillage_i18n::Lang;
+
 use crate::Error;
 use crate::membership::{Editor, Member};
 use crate::state::AppState;
@@ -28,7 +30,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A ring as a select sends it: blank is outside the target.
-fn ring(typed: &str) -> Result<Value, Error> {
+fn ring(typed: &str, lang: Lang) -> Result<Value, Error> {
     let typed = typed.trim();
     if typed.is_empty() {
         return Ok(Value::Null);
@@ -36,11 +38,11 @@ fn ring(typed: &str) -> Result<Value, Error> {
     typed
         .parse::<i16>()
         .map(Value::from)
-        .map_err(|_| refused("Ce cercle n'existe pas sur la cible."))
+        .map_err(|_| refused(lang.t("target-ring-unknown")))
 }
 
 /// What the form sent cannot be read: said on a page, and nothing changes.
-fn refused(title: &str) -> Error {
+fn refused(title: String) -> Error {
     Error::Refused(Problem::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation",
@@ -91,8 +93,8 @@ async fn add(
 ) -> Result<Response, Error> {
     let body = json!({
         "name": form.name,
-        "today_ring": ring(&form.today_ring)?,
-        "ideal_ring": ring(&form.ideal_ring)?,
+        "today_ring": ring(&form.today_ring, member.lang())?,
+        "ideal_ring": ring(&form.ideal_ring, member.lang())?,
     });
     write(
         &state,
@@ -129,7 +131,7 @@ async fn place(
         ("ideal_ring", &form.ideal_ring),
     ] {
         if let Some(typed) = typed {
-            body.insert(field.into(), ring(typed)?);
+            body.insert(field.into(), ring(typed, member.lang())?);
         }
     }
     if let Some(angle) = &form.angle {
@@ -138,7 +140,7 @@ async fn place(
             .parse()
             .ok()
             .filter(|a: &f64| a.is_finite())
-            .ok_or_else(|| refused("Cet angle n'est pas un nombre."))?;
+            .ok_or_else(|| refused(member.lang().t("target-angle-unknown")))?;
         body.insert("angle".into(), Value::from(angle));
     }
     for (field, typed) in [
