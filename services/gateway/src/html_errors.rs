@@ -14,10 +14,10 @@ use crate::lang;
 
 #[derive(Template)]
 #[template(path = "error.html")]
-struct ErrorPage<'a> {
+struct ErrorPage {
     lang: Lang,
     title: String,
-    detail: Option<&'a str>,
+    detail: Option<String>,
     /// For a page not found: where what was deleted may be.
     hint: Option<String>,
     /// What was refused, field by field: "tags : pas plus de 50 tags par fiche".
@@ -95,14 +95,28 @@ const GENERIC_PROBLEMS: [&str; 4] = [
     "/problems/overloaded",
 ];
 
-/// The page of a problem in the reader's language. The services word their problems in
-/// French: a French reader gets their own words, an English one the status's; the
-/// fields refused are listed either way, since they say what to correct.
+/// The page of a problem in the reader's language. A kind of problem the catalogue
+/// names (`problem-{kind}`, and `problem-{kind}-detail`) is said its way; otherwise the
+/// services' own words, which are French, for a French reader, and the status's for an
+/// English one. The fields refused are listed either way, since they say what to correct.
 fn error_page(lang: Lang, status: StatusCode, problem: &Problem) -> Response {
+    let kind = problem.kind.strip_prefix("/problems/").unwrap_or_default();
+    let named = format!("problem-{kind}");
+    let described = format!("{named}-detail");
     // Problems any address may meet are said the catalogue's way in both languages.
     let generic = GENERIC_PROBLEMS.contains(&problem.kind.as_str());
     let (title, detail) = match lang {
-        Lang::Fr if !generic => (problem.title.clone(), problem.detail.as_deref()),
+        _ if !kind.is_empty() && lang.has(&named) => (
+            lang.t(&named),
+            if lang.has(&described) {
+                Some(lang.t(&described))
+            } else {
+                // The services' detail may carry figures ("try again in 12 s"): kept
+                // for the language it is written in.
+                problem.detail.clone().filter(|_| lang == Lang::Fr)
+            },
+        ),
+        Lang::Fr if !generic => (problem.title.clone(), problem.detail.clone()),
         _ => (
             lang.t_with("error-status", &[("status", status.as_u16().into())]),
             None,

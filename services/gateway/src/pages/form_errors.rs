@@ -14,6 +14,8 @@ use maillage_problem::Problem;
 #[derive(Default)]
 pub struct FormErrors {
     pub summary: Option<String>,
+    /// What to do about it, when the catalogue says it (a message id).
+    pub detail: Option<String>,
     fields: HashMap<String, String>,
     /// The form's fields and labels, in the order the form shows them.
     labels: Vec<(&'static str, &'static str)>,
@@ -38,12 +40,24 @@ impl FormErrors {
                 (field, e.message)
             })
             .collect();
-        let summary = match problem.detail {
-            Some(detail) => format!("{} {detail}", problem.title),
-            None => problem.title,
+        // A kind of problem the catalogues name is said in the reader's language;
+        // another in the service's own words.
+        let named = problem
+            .kind
+            .strip_prefix("/problems/")
+            .map(|kind| format!("problem-{kind}"))
+            .filter(|id| Lang::Fr.has(id));
+        let (summary, detail) = match (named, problem.detail) {
+            (Some(id), _) => {
+                let detail = Some(format!("{id}-detail")).filter(|d| Lang::Fr.has(d));
+                (id, detail)
+            }
+            (None, Some(detail)) => (format!("{} {detail}", problem.title), None),
+            (None, None) => (problem.title, None),
         };
         Self {
             summary: Some(summary),
+            detail,
             fields,
             labels: Vec::new(),
         }

@@ -263,12 +263,6 @@ impl Layout {
     }
 }
 
-/// "vendredi 27 novembre 2026 à 09:00", in the tenant's time zone.
-/// (French, for the pages not yet in the reader's language: `Layout::lang` says.)
-pub fn local_datetime(at: DateTime<Utc>, zone: Tz) -> String {
-    Lang::Fr.date_time(at, zone)
-}
-
 /// The page of a record of `kind` (person, organisation, partnership or project), as
 /// the dashboard and the network name records.
 pub fn record_path(slug: &str, kind: &str, id: uuid::Uuid) -> String {
@@ -446,6 +440,17 @@ impl ConsoleWords {
 
     pub fn t(&self, id: &str) -> String {
         self.lang.t(id)
+    }
+
+    pub fn t2<'a, 'b>(
+        &self,
+        id: &str,
+        first: &str,
+        first_value: impl Into<FluentValue<'a>>,
+        second: &str,
+        second_value: impl Into<FluentValue<'b>>,
+    ) -> String {
+        self.lang.t2(id, first, first_value, second, second_value)
     }
 }
 

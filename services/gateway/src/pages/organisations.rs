@@ -305,7 +305,7 @@ async fn show(
     )?;
     page(&OrganisationPage {
         layout: Layout::of(&member, "organisations"),
-        custom: custom_facts(&fields, &organisation.custom),
+        custom: custom_facts(&fields, &organisation.custom, member.lang()),
         organisation,
         affiliations,
         engagements,

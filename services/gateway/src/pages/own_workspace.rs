@@ -9,10 +9,13 @@ use axum::routing::get;
 use axum::{Extension, Router};
 use axum_extra::extract::Form;
 use maillage_domain::TenantKind;
+use maillage_i18n::Lang;
 use serde::Deserialize;
 
 use super::{Choice, ConsoleWords, FormErrors, page_with_status};
+
 use crate::Error;
+use crate::lang::ReaderLang;
 use crate::platform::{OwnWorkspaceInput, create_own};
 use crate::rate_limit::ClientAddress;
 use crate::session::CurrentUser;
@@ -44,12 +47,23 @@ struct OwnWorkspaceForm {
     time_zone: String,
 }
 
-fn page(form: OwnWorkspaceForm, errors: FormErrors, status: StatusCode) -> Result<Response, Error> {
-    let kinds = Choice::list(TenantKind::CHOICES.iter().copied(), &form.kind);
+fn page(
+    lang: Lang,
+    form: OwnWorkspaceForm,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, Error> {
+    let kinds = Choice::named(
+        lang,
+        None,
+        TenantKind::MESSAGE_PREFIX,
+        TenantKind::VALUES.iter().copied(),
+        &form.kind,
+    );
     page_with_status(
         status,
         &OwnWorkspacePage {
-            layout: ConsoleWords::FRENCH,
+            layout: ConsoleWords { lang },
             form,
             kinds,
             errors,
@@ -57,7 +71,11 @@ fn page(form: OwnWorkspaceForm, errors: FormErrors, status: StatusCode) -> Resul
     )
 }
 
-async fn show(State(state): State<AppState>, user: CurrentUser) -> Result<Response, Error> {
+async fn show(
+    State(state): State<AppState>,
+    ReaderLang(lang): ReaderLang,
+    user: CurrentUser,
+) -> Result<Response, Error> {
     if !crate::platform::may_create_own(&state, &user).await? {
         return Ok(Redirect::to("/").into_response());
     }
@@ -66,11 +84,12 @@ async fn show(State(state): State<AppState>, user: CurrentUser) -> Result<Respon
         time_zone: "Europe/Paris".into(),
         ..OwnWorkspaceForm::default()
     };
-    page(form, FormErrors::default(), StatusCode::OK)
+    page(lang, form, FormErrors::default(), StatusCode::OK)
 }
 
 async fn create(
     State(state): State<AppState>,
+    ReaderLang(lang): ReaderLang,
     user: CurrentUser,
     client: Option<Extension<ClientAddress>>,
     Form(form): Form<OwnWorkspaceForm>,
@@ -87,7 +106,7 @@ async fn create(
         Ok(made) => Ok(Redirect::to(&format!("/t/{}/", made.slug)).into_response()),
         Err(problem) => {
             let (status, errors) = FormErrors::refusal(problem);
-            page(form, errors, status)
+            page(lang, form, errors, status)
         }
     }
 }

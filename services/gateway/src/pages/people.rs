@@ -313,7 +313,7 @@ async fn show(
     let lang = member.lang();
     page(&PersonPage {
         layout: Layout::of(&member, "people"),
-        custom: custom_facts(&fields, &person.custom),
+        custom: custom_facts(&fields, &person.custom, lang),
         person,
         affiliations,
         engagements,

@@ -9,7 +9,7 @@ use axum::response::Response;
 use axum::routing::get;
 use maillage_domain::privacy::ProcessingRegister;
 
-use super::{Layout, local_datetime, page, tenant_zone};
+use super::{Layout, page, tenant_zone};
 use crate::Error;
 use crate::membership::Admin;
 use crate::state::AppState;
@@ -26,10 +26,26 @@ struct RegisterPage {
     register: ProcessingRegister,
 }
 
+impl RegisterPage {
+    /// The people's requests answered, in figures.
+    fn rights(&self) -> String {
+        self.layout.lang.t_with(
+            "register-rights-figures",
+            &[
+                ("copies", self.register.copies_given.into()),
+                ("erasures", self.register.erasures.into()),
+                ("by_retention", self.register.erasures_by_retention.into()),
+            ],
+        )
+    }
+}
+
 async fn show(State(state): State<AppState>, Admin(member): Admin) -> Result<Response, Error> {
     let register: ProcessingRegister = state.core.get(&member, "/v1/processing-register").await?;
     page(&RegisterPage {
-        produced: local_datetime(register.produced_at, tenant_zone(&member)),
+        produced: member
+            .lang()
+            .date_time(register.produced_at, tenant_zone(&member)),
         layout: Layout::of(&member, "register"),
         register,
     })

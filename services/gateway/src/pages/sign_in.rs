@@ -116,16 +116,12 @@ async fn show(
         return Err(Error::Refused(Problem::new(
             StatusCode::FORBIDDEN,
             "forbidden",
-            "Seuls les administrateurs de l'espace voient comment ses membres se connectent.",
+            member.lang().t("sign-in-admins-only"),
         )));
     }
     let notice = match query.done.as_deref() {
-        Some("saved") => Some(
-            "C'est enregistré : les membres se connectent désormais par ce fournisseur. Chacun garde son rôle en s'y connectant avec son adresse.",
-        ),
-        Some("removed") => Some(
-            "Les membres se connectent de nouveau par le fournisseur de la plateforme, et y gardent leur rôle.",
-        ),
+        Some("saved") => Some("sign-in-saved"),
+        Some("removed") => Some("sign-in-removed"),
         _ => None,
     };
     page_with_status(

@@ -396,7 +396,7 @@ async fn a_form_its_choices_and_its_refusals_speak_the_readers_language() -> Tes
     speaks(
         &refused,
         "en",
-        &["<a href=\"#name\">Name :", "<a href=\"#kind\">Type :"],
+        &["<a href=\"#name\">Name: ", "<a href=\"#kind\">Type: "],
     )?;
     let form = camille.page("/t/asso-demo/deadlines/new").await?;
     speaks(

@@ -85,7 +85,11 @@ async fn an_owner_invites_changes_a_role_and_removes_a_member_from_the_page() ->
         .post_form(&format!("{PAGE}/{sacha_id}/remove"), &[])
         .await?;
     assert_eq!(last.status(), StatusCode::CONFLICT);
-    assert!(last.text().await?.contains("au moins un propriétaire"));
+    assert!(
+        last.text()
+            .await?
+            .contains("The workspace must keep at least one owner.")
+    );
     let removed = owner
         .submit(&format!("{PAGE}/{camille_id}/remove"), &[])
         .await?;
@@ -163,7 +167,12 @@ async fn an_admin_resends_and_revokes_an_invitation_from_the_page_and_no_one_els
     // Its email is on its way: sending it again now is refused, in words.
     let refused = owner.post_form(&resend, &[]).await?;
     assert_eq!(refused.status(), StatusCode::CONFLICT);
-    assert!(refused.text().await?.contains("Attendez une minute"));
+    assert!(
+        refused
+            .text()
+            .await?
+            .contains("Wait a minute before sending it again.")
+    );
     // An editor neither resends nor revokes; another workspace's admin finds nothing.
     assert_eq!(
         editor.post_form(&revoke, &[]).await?.status(),

@@ -164,7 +164,7 @@ async fn an_admin_tries_a_retention_period_then_schedules_it() -> TestResult {
 
     // The register of processing says so, among the rest.
     let register = sacha.page("/t/asso-demo/settings/register").await?;
-    assert!(register.contains("Registre des traitements"), "{register}");
+    assert!(register.contains("Record of processing"), "{register}");
     assert!(
         register.contains("5 ans sans aucune activité"),
         "{register}"

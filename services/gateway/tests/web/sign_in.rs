@@ -198,7 +198,7 @@ async fn the_sign_in_page_shows_the_addresses_to_register_and_saves_for_owners_o
     let html = sacha.page(page).await?;
     assert!(
         html.contains(&format!("{}/auth/callback/{}", stack.base, stack.tenant_id))
-            && html.contains("fournisseur d'identité de la plateforme"),
+            && html.contains("sign in through the platform"),
         "{html}"
     );
     // Every refused field is said at once, and the secret typed is not sent back.

@@ -41,3 +41,14 @@ unsubscribe-done = Done: you will no longer receive reminders from the workspace
 unsubscribe-again = You can turn them back on at any time from your preferences in Maillage.
 unsubscribe-question = Stop receiving any deadline reminder from the workspace { $workspace }?
 unsubscribe-button = Unsubscribe
+
+## Creating one's own workspace.
+
+own-title = Create your organisation's workspace · Maillage
+own-heading = Create your organisation's workspace
+own-intro = You will be its owner: you will then invite your colleagues.
+own-name = Name of the organisation
+own-slug = Identifier in addresses (/t/identifier/): lower-case letters, digits and hyphens
+own-kind = Type
+own-time-zone = Time zone (reminders follow it)
+own-create = Create the workspace

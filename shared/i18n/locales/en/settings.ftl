@@ -46,3 +46,31 @@ fields-type-number = Number
 fields-type-date = Date
 fields-type-choice = Choice from a list
 fields-type-with-choices = { $kind }: { $choices }
+
+## How members sign in (the workspace's own identity provider).
+
+sign-in-title = Sign-in
+sign-in-heading = How members sign in
+sign-in-through-own = The workspace's members sign in through { $provider }, your organisation's identity provider.
+sign-in-through-own-domains = The workspace's members sign in through { $provider }, your organisation's identity provider, with an address at { $domains }.
+sign-in-through-platform = The workspace's members sign in through the platform's identity provider.
+sign-in-address = Sign-in address to give the members:
+sign-in-unavailable = This platform does not yet let workspaces have their own sign-in: its administrator must turn it on first.
+sign-in-change = Change the workspace's provider
+sign-in-use-own = Use your organisation's identity provider
+sign-in-declare = Your Keycloak, Microsoft Entra ID or ProConnect (public servants). First declare Maillage as a client at this provider, with these addresses:
+sign-in-redirect-uri = redirect URI:
+sign-in-post-logout-uri = post-logout redirect URI:
+sign-in-checked-first = The provider is checked before it is saved. Then each member keeps their role by signing in through this provider with their email address.
+sign-in-label = Name shown on the sign-in button (e.g. ProConnect)
+sign-in-issuer = Issuer, as the provider names it
+sign-in-client-id = Client ID
+sign-in-client-secret = Client secret (leave blank to keep the saved one)
+sign-in-allowed-domains = Domains of accepted addresses, one per line (blank: all)
+sign-in-acr-values = Authentication level asked for (acr_values; ProConnect: eidas1)
+sign-in-save = Check and save
+sign-in-back-to-platform = Go back to the platform's provider
+sign-in-owners-only = Only the workspace's owners choose how its members sign in.
+sign-in-admins-only = Only the workspace's administrators see how its members sign in.
+sign-in-saved = Saved: members now sign in through this provider. Each keeps their role by signing in there with their address.
+sign-in-removed = Members sign in through the platform's provider again, and keep their role there.

@@ -41,3 +41,14 @@ unsubscribe-done = C'est fait : vous ne recevrez plus de rappels de l'espace { $
 unsubscribe-again = Vous pourrez les réactiver à tout moment depuis vos préférences dans Maillage.
 unsubscribe-question = Ne plus recevoir aucun rappel d'échéance de l'espace { $workspace } ?
 unsubscribe-button = Me désabonner
+
+## Creating one's own workspace.
+
+own-title = Créer l'espace de votre structure · Maillage
+own-heading = Créer l'espace de votre structure
+own-intro = Vous en serez le propriétaire : vous y inviterez ensuite vos collègues.
+own-name = Nom de la structure
+own-slug = Identifiant dans les adresses (/t/identifiant/) : minuscules, chiffres et tirets
+own-kind = Type
+own-time-zone = Fuseau horaire (les rappels le suivent)
+own-create = Créer l'espace

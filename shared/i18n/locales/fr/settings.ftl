@@ -46,3 +46,31 @@ fields-type-number = Nombre
 fields-type-date = Date
 fields-type-choice = Choix dans une liste
 fields-type-with-choices = { $kind } : { $choices }
+
+## How members sign in (the workspace's own identity provider).
+
+sign-in-title = Connexion
+sign-in-heading = Comment les membres se connectent
+sign-in-through-own = Les membres de l'espace se connectent par { $provider }, le fournisseur d'identité de votre structure.
+sign-in-through-own-domains = Les membres de l'espace se connectent par { $provider }, le fournisseur d'identité de votre structure, avec une adresse de { $domains }.
+sign-in-through-platform = Les membres de l'espace se connectent par le fournisseur d'identité de la plateforme.
+sign-in-address = Adresse de connexion à donner aux membres :
+sign-in-unavailable = Cette plateforme ne permet pas encore aux espaces d'avoir leur propre connexion : son administrateur doit d'abord l'activer.
+sign-in-change = Changer le fournisseur de l'espace
+sign-in-use-own = Utiliser le fournisseur d'identité de votre structure
+sign-in-declare = Votre Keycloak, Microsoft Entra ID ou ProConnect (agents publics). Déclarez d'abord Maillage comme client chez ce fournisseur, avec ces adresses :
+sign-in-redirect-uri = adresse de retour (redirect URI) :
+sign-in-post-logout-uri = adresse après déconnexion (post-logout redirect URI) :
+sign-in-checked-first = Le fournisseur est vérifié avant d'être enregistré. Ensuite, chaque membre garde son rôle en se connectant par ce fournisseur avec son adresse e-mail.
+sign-in-label = Nom affiché sur le bouton de connexion (ex. : ProConnect)
+sign-in-issuer = Émetteur (issuer), tel que le fournisseur le nomme
+sign-in-client-id = Identifiant du client (client ID)
+sign-in-client-secret = Secret du client (laissez vide pour garder celui enregistré)
+sign-in-allowed-domains = Domaines des adresses acceptées, un par ligne (vide : toutes)
+sign-in-acr-values = Niveau d'authentification demandé (acr_values ; ProConnect : eidas1)
+sign-in-save = Vérifier et enregistrer
+sign-in-back-to-platform = Revenir au fournisseur de la plateforme
+sign-in-owners-only = Seuls les propriétaires de l'espace choisissent comment ses membres se connectent.
+sign-in-admins-only = Seuls les administrateurs de l'espace voient comment ses membres se connectent.
+sign-in-saved = C'est enregistré : les membres se connectent désormais par ce fournisseur. Chacun garde son rôle en s'y connectant avec son adresse.
+sign-in-removed = Les membres se connectent de nouveau par le fournisseur de la plateforme, et y gardent leur rôle.

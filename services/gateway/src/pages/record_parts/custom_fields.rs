@@ -1,12 +1,13 @@
 //! The fields a tenant added to people or organisations: on pages and in forms.
 
 use chrono::NaiveDate;
+use maillage_i18n::Lang;
 use serde::Deserialize;
 
 use super::listing::Listing;
 use crate::Error;
 use crate::membership::Member;
-use crate::pages::{Choice, FormErrors, short_date};
+use crate::pages::{Choice, FormErrors};
 use crate::state::AppState;
 
 /// A field the tenant added to people or organisations, as core-records defines it.
@@ -51,6 +52,7 @@ pub struct CustomInput {
 pub fn custom_facts(
     fields: &[CustomField],
     values: &serde_json::Map<String, serde_json::Value>,
+    lang: Lang,
 ) -> Vec<(String, String)> {
     fields
         .iter()
@@ -60,7 +62,7 @@ pub fn custom_facts(
                 field.field_type.as_str(),
                 NaiveDate::parse_from_str(&value, "%Y-%m-%d"),
             ) {
-                ("date", Ok(date)) => short_date(date),
+                ("date", Ok(date)) => lang.date(date),
                 _ => value,
             };
             Some((field.label.clone(), value))

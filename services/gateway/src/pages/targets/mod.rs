@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 use self::drawing::{Drawing, ring_name};
 use super::record_parts::Listing;
-use super::{Choice, FormErrors, Layout, page, short_date};
+use super::{Choice, FormErrors, Layout, page};
 use crate::Error;
 use crate::membership::{Editor, Member};
 use crate::state::AppState;
@@ -70,14 +70,14 @@ async fn list(State(state): State<AppState>, member: Member) -> Result<Response,
     let slug = &member.tenant.slug;
     page(&TargetsPage {
         layout: Layout::of(&member, "targets"),
-        sources: source_choices(&targets, None),
+        sources: source_choices(&targets, None, member.lang()),
         targets: targets
             .items
             .into_iter()
             .map(|t| TargetLine {
                 href: format!("/t/{slug}/targets/{}", t.id),
                 name: t.name,
-                drawn_on: short_date(t.drawn_on),
+                drawn_on: member.lang().date(t.drawn_on),
                 project: t.project_name,
                 stakeholders: t.stakeholders,
                 gaps: t.gaps,
@@ -89,7 +89,7 @@ async fn list(State(state): State<AppState>, member: Member) -> Result<Response,
 }
 
 /// The targets another can start from or be compared with, `except` itself.
-fn source_choices(targets: &TargetList, except: Option<Uuid>) -> Vec<Choice> {
+fn source_choices(targets: &TargetList, except: Option<Uuid>, lang: Lang) -> Vec<Choice> {
     let options: Vec<(String, String)> = targets
         .items
         .iter()
@@ -97,7 +97,7 @@ fn source_choices(targets: &TargetList, except: Option<Uuid>) -> Vec<Choice> {
         .map(|t| {
             (
                 t.id.to_string(),
-                format!("{} ({})", t.name, short_date(t.drawn_on)),
+                format!("{} ({})", t.name, lang.date(t.drawn_on)),
             )
         })
         .collect();
@@ -267,7 +267,7 @@ async fn show(
         .iter()
         .find(|s| s.id.to_string() == query.task_for)
         .map(|s| s.label.clone());
-    let mut others = source_choices(&targets, Some(id));
+    let mut others = source_choices(&targets, Some(id), member.lang());
     for choice in &mut others {
         choice.selected = choice.value == compare_with && !compare_with.is_empty();
     }
@@ -342,7 +342,7 @@ impl TargetPage {
         Self {
             layout: Layout::of(member, "targets"),
             drawing: Drawing::of(&target, lang),
-            drawn_on: short_date(target.drawn_on),
+            drawn_on: lang.date(target.drawn_on),
             rings_typed: target.rings.join("\n"),
             ring_choices,
             gaps,
@@ -370,7 +370,7 @@ fn comparison_words(compared: &TargetComparison, lang: Lang) -> ComparisonWords 
         earlier: format!(
             "{} ({})",
             compared.earlier.name,
-            short_date(compared.earlier.drawn_on)
+            lang.date(compared.earlier.drawn_on)
         ),
         lines: compared
             .moves
