@@ -138,7 +138,7 @@ async fn a_new_workspaces_owner_and_their_colleague_join_through_their_invitatio
     // Sacha, already signed in, joins with the page's button.
     let (status, page) = visit(&sacha, &link).await?;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("Rejoindre l&#39;espace"), "{page}");
+    assert!(page.contains("Join the workspace"), "{page}");
     let joined = sacha.post_form(&link, &[]).await?;
     assert_eq!(location(&joined)?, "/t/amis-du-quartier/");
     let members = sacha.read(API).await?;
