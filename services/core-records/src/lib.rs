@@ -5,6 +5,7 @@ mod audit;
 mod config;
 mod error;
 mod identity;
+mod language;
 mod outbox;
 mod pagination;
 mod records;

@@ -8,6 +8,7 @@ use maillage_identity::IdentityKey;
 use maillage_runtime::HttpService;
 
 use crate::Config;
+use crate::language;
 use crate::records;
 use crate::records::imports::{self, worker::Importers};
 use crate::state::AppState;
@@ -40,7 +41,10 @@ pub async fn build_app(config: Config) -> anyhow::Result<HttpService> {
             get(move || async move { Json(openapi) }),
         )
         .with_state(state)
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(
+            language::speak_the_readers_language,
+        ));
     let router = maillage_problem::with_problem_fallbacks(
         maillage_runtime::with_request_tracing(api).merge(maillage_runtime::health_routes(
             move || {

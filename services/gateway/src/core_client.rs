@@ -62,7 +62,9 @@ impl CoreRecords {
             .http
             .request(method, format!("{}{path}", self.base_url))
             .header(IDENTITY_HEADER, token)
-            .header(REQUEST_ID_HEADER, &member.request_id))
+            .header(REQUEST_ID_HEADER, &member.request_id)
+            // Refused fields come back worded in the member's language.
+            .header(reqwest::header::ACCEPT_LANGUAGE, member.lang().code()))
     }
 
     /// Reads a resource; a 404 from core-records is a 404 here.

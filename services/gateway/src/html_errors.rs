@@ -135,7 +135,7 @@ fn error_page(lang: Lang, status: StatusCode, problem: &Problem) -> Response {
                     "error-field",
                     &[
                         ("field", e.field.as_str().into()),
-                        ("message", e.message.as_str().into()),
+                        ("message", lang.t(&e.message).into()),
                     ],
                 )
             })

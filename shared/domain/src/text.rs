@@ -15,6 +15,16 @@ pub enum TextDefect {
 }
 
 impl TextDefect {
+    /// The catalogues' message for it, for a service that words refusals in the
+    /// reader's language.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Self::Nul => "check-nul",
+            Self::Control => "check-control",
+            Self::DirectionOverride => "check-direction",
+        }
+    }
+
     pub fn message(self) -> &'static str {
         match self {
             Self::Nul => "ne doit pas contenir le caractère nul (U+0000)",

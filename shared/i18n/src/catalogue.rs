@@ -40,6 +40,7 @@ catalogues!(
     "targets.ftl",
     "privacy.ftl",
     "imports.ftl",
+    "checks.ftl",
 );
 
 type Bundle = FluentBundle<FluentResource>;

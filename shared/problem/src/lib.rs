@@ -15,6 +15,10 @@ pub use extract::{FormQuery, Json, Path, Query};
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
 
+/// The title of a problem that lists refused fields (readers in another language are
+/// told it from their own catalogue).
+pub const FIELDS_REFUSED: &str = "Certains champs sont invalides.";
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct FieldError {
     pub field: String,
@@ -85,7 +89,7 @@ impl Problem {
             ..Self::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "validation",
-                "Certains champs sont invalides.",
+                FIELDS_REFUSED,
             )
         }
     }

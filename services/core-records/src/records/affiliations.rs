@@ -14,6 +14,7 @@ use super::{Change, Checks, created, delete, present, read};
 use crate::Error;
 use crate::error::ResultExt;
 use crate::identity::Identity;
+use crate::language::said;
 use crate::state::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
@@ -115,10 +116,10 @@ impl AffiliationFields {
             .organisation_id
             .or(previous.map(|p| p.organisation_id));
         if person_id.is_none() {
-            checks.push("person_id", "est obligatoire");
+            checks.push("person_id", &said("check-required"));
         }
         if organisation_id.is_none() {
-            checks.push("organisation_id", "est obligatoire");
+            checks.push("organisation_id", &said("check-required"));
         }
         let starts_on = input
             .starts_on
@@ -127,7 +128,7 @@ impl AffiliationFields {
         if let (Some(start), Some(end)) = (starts_on, ends_on)
             && end < start
         {
-            checks.push("ends_on", "doit être postérieure à la date de début");
+            checks.push("ends_on", &said("check-after-start"));
         }
         let role = input
             .role

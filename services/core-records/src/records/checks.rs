@@ -5,6 +5,7 @@ use maillage_problem::FieldError;
 use serde::{Deserialize, Deserializer};
 
 use crate::Error;
+use crate::language::{reader, said};
 
 /// For PATCH bodies: tells "absent" (`None`) from "set to null" (`Some(None)`).
 pub(super) fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
@@ -28,14 +29,13 @@ impl Checks {
     pub(super) fn text(&mut self, field: &str, sent: &str, required: bool, max: usize) -> String {
         let value = text::trim_blank(sent);
         if let Some(defect) = text::defect(sent) {
-            self.0.push(FieldError::new(field, defect.message()));
+            self.0
+                .push(FieldError::new(field, said(defect.message_id())));
         } else if required && value.is_empty() {
-            self.0.push(FieldError::new(field, "est obligatoire"));
+            self.0.push(FieldError::new(field, said("check-required")));
         } else if sent.chars().count() > max {
-            self.0.push(FieldError::new(
-                field,
-                format!("ne doit pas dépasser {max} caractères"),
-            ));
+            let too_long = reader().t1("check-too-long", "max", max);
+            self.0.push(FieldError::new(field, too_long));
         }
         value.to_owned()
     }
@@ -57,10 +57,7 @@ impl Checks {
         match EmailAddress::parse(value) {
             Ok(email) => Some(email.into()),
             Err(_) => {
-                self.0.push(FieldError::new(
-                    field,
-                    "n'est pas une adresse e-mail valide",
-                ));
+                self.0.push(FieldError::new(field, said("check-email")));
                 None
             }
         }

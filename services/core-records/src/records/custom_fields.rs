@@ -18,6 +18,7 @@ use crate::Error;
 use crate::audit::{self, Action};
 use crate::error::ResultExt;
 use crate::identity::Identity;
+use crate::language::said;
 use crate::state::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
@@ -293,7 +294,7 @@ pub async fn check_values(
         match values.get(&field.key) {
             None | Some(Value::Null) => {
                 if field.required {
-                    errors.push(FieldError::new(name, "est obligatoire"));
+                    errors.push(FieldError::new(name, said("check-required")));
                 }
             }
             Some(value) => {

@@ -17,6 +17,7 @@ use super::{Change, Checks, created, delete, present, read, the_one};
 use crate::Error;
 use crate::error::ResultExt;
 use crate::identity::Identity;
+use crate::language::{one_of, said};
 use crate::pagination::{DateOrder, Page, PageQuery};
 use crate::state::AppState;
 
@@ -141,7 +142,7 @@ impl EngagementFields {
             .or(previous.map(|p| p.kind.clone()))
             .unwrap_or_default();
         if !EngagementKind::VALUES.contains(&kind.as_str()) {
-            checks.push("kind", &EngagementKind::expected());
+            checks.push("kind", &one_of(EngagementKind::VALUES));
         }
         // Naming one contributor replaces the other.
         let (person_id, organisation_id) = match (input.person_id, input.organisation_id) {
@@ -174,13 +175,13 @@ impl EngagementFields {
                 checks.push("amount_cents", "indiquez le montant, en centimes");
             }
             if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
-                checks.push("currency", "doit être un code ISO 4217, par exemple EUR");
+                checks.push("currency", &said("check-currency"));
             }
             (amount, Some(currency), None)
         };
         let occurred_on = input.occurred_on.or(previous.map(|p| p.occurred_on));
         if occurred_on.is_none() {
-            checks.push("occurred_on", "est obligatoire (AAAA-MM-JJ)");
+            checks.push("occurred_on", &said("check-date-required"));
         }
         let campaign = input
             .campaign

@@ -14,6 +14,7 @@ use super::{Change, Checks, created, delete, read};
 use crate::Error;
 use crate::error::ResultExt;
 use crate::identity::Identity;
+use crate::language::said;
 use crate::state::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
@@ -134,7 +135,7 @@ impl EvaluationFields {
         }
         let evaluated_on = input.evaluated_on.or(previous.map(|p| p.evaluated_on));
         if evaluated_on.is_none() {
-            checks.push("evaluated_on", "est obligatoire (AAAA-MM-JJ)");
+            checks.push("evaluated_on", &said("check-date-required"));
         }
         let mut score = |field: &str, new: Option<i16>, old: Option<i16>| {
             let value = new.or(old);

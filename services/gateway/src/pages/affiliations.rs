@@ -129,7 +129,7 @@ async fn link_from_person(
     Form(form): Form<AffiliationForm>,
 ) -> Result<Response, Error> {
     let errors = match form.organisation_id.trim().parse::<Uuid>() {
-        Err(_) => FormErrors::field("organisation_id", "choisissez une organisation"),
+        Err(_) => FormErrors::field("organisation_id", "refused-organisation"),
         Ok(organisation) => match link(&state, &member, (id, organisation), &form).await? {
             None => {
                 let back = format!("/t/{}/people/{id}#affiliations", member.tenant.slug);
@@ -208,7 +208,7 @@ async fn link_from_organisation(
     Form(form): Form<AffiliationForm>,
 ) -> Result<Response, Error> {
     let errors = match form.person_id.trim().parse::<Uuid>() {
-        Err(_) => FormErrors::field("person_id", "choisissez une personne"),
+        Err(_) => FormErrors::field("person_id", "refused-person"),
         Ok(person) => match link(&state, &member, (person, id), &form).await? {
             None => {
                 let back = format!("/t/{}/organisations/{id}#affiliations", member.tenant.slug);

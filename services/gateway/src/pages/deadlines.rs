@@ -335,10 +335,7 @@ impl RecordForm for DeadlineForm {
         if !self.repeat.is_empty() {
             let until = blank_is_none(&self.repeat_until);
             if until.is_none() {
-                refused.insert(
-                    "repeat_until",
-                    "indiquez jusqu'à quelle date répéter l'échéance".into(),
-                );
+                refused.insert("repeat_until", "refused-repeat-until".into());
             }
             body["recurrence"] = json!({
                 "frequency": self.repeat,
@@ -599,11 +596,7 @@ async fn change_status(
     };
     let reason = blank_is_none(&form.waiver_reason);
     if form.status == "waived" && reason.is_none() {
-        return refused(FormErrors::field(
-            "waiver_reason",
-            "indiquez pourquoi l'échéance est annulée",
-        ))
-        .await;
+        return refused(FormErrors::field("waiver_reason", "refused-waiver-reason")).await;
     }
     let mut body = json!({
         "status": form.status,

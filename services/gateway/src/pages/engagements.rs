@@ -148,17 +148,16 @@ impl RecordForm for EngagementForm {
             "notes": self.notes,
         });
         if self.kind == "volunteering" {
-            let minutes = refused.keep(typed_minutes(&self.duration).map_err(|()| {
-                FormErrors::field("duration", "indiquez une durée, par exemple 2 h 30 ou 1,5")
-            }));
+            let minutes = refused.keep(
+                typed_minutes(&self.duration)
+                    .map_err(|()| FormErrors::field("duration", "refused-duration")),
+            );
             body["minutes"] = json!(minutes);
         } else {
-            let cents = refused.keep(typed_cents(&self.amount).map_err(|()| {
-                FormErrors::field(
-                    "amount",
-                    "indiquez un montant en euros, par exemple 50 ou 12,50",
-                )
-            }));
+            let cents = refused.keep(
+                typed_cents(&self.amount)
+                    .map_err(|()| FormErrors::field("amount", "refused-amount")),
+            );
             body["amount_cents"] = json!(cents);
         }
         (body, refused)

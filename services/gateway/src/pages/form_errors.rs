@@ -8,9 +8,11 @@ use std::borrow::Borrow;
 
 use axum::http::StatusCode;
 use maillage_i18n::Lang;
-use maillage_problem::Problem;
+use maillage_problem::{FIELDS_REFUSED, Problem};
 
-/// Field messages of a refused form, and the sentence that sums them up.
+/// Field messages of a refused form, and the sentence that sums them up. A message is
+/// either words (core-records words its refusals in the member's language) or the id
+/// of a catalogue message, which pages say in the reader's language.
 #[derive(Default)]
 pub struct FormErrors {
     pub summary: Option<String>,
@@ -48,6 +50,7 @@ impl FormErrors {
             .map(|kind| format!("problem-{kind}"))
             .filter(|id| Lang::Fr.has(id));
         let (summary, detail) = match (named, problem.detail) {
+            _ if problem.title == FIELDS_REFUSED => (SOME_FIELDS_REFUSED.to_owned(), None),
             (Some(id), _) => {
                 let detail = Some(format!("{id}-detail")).filter(|d| Lang::Fr.has(d));
                 (id, detail)
@@ -151,7 +154,7 @@ impl FormErrors {
                     known.unwrap_or(usize::MAX),
                     field.clone(),
                     label,
-                    message.clone(),
+                    lang.t(message),
                 )
             })
             .collect();

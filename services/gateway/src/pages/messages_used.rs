@@ -7,10 +7,23 @@ use std::path::Path;
 
 use maillage_i18n::Lang;
 
-/// The message ids named in `source`: the string literal after each call.
+/// Families of ids code hands on as they are (a refused field's message, a banner's
+/// summary), to be said where the page is written.
+const HANDED_ON: [&str; 2] = ["\"refused-", "\"stale-"];
+
+/// The message ids named in `source`: the string literal after each call, and each
+/// literal of a family handed on.
 fn ids_in(source: &str) -> Vec<String> {
     const CALLS: [&str; 4] = ["t(\"", "t1(\"", "t2(\"", "t_with(\""];
     let mut ids = Vec::new();
+    for family in HANDED_ON {
+        for (start, _) in source.match_indices(family) {
+            let id = &source[start + 1..];
+            if let Some(end) = id.find('"') {
+                ids.push(id[..end].to_owned());
+            }
+        }
+    }
     for call in CALLS {
         let mut rest = source;
         while let Some(start) = rest.find(call) {
@@ -76,10 +89,17 @@ fn every_message_a_page_asks_for_is_in_both_languages() -> std::io::Result<()> {
 #[test]
 fn the_scan_finds_the_ids_of_each_kind_of_call() {
     let source = r#"{{ layout.t("nav-home") }} {{ layout.t1("home-for-me", "count", n) }}
-        lang.t_with("error-field", &[]) self.t2("a-b", "x", 1, "y", 2) format("x")"#;
+        lang.t_with("error-field", &[]) self.t2("a-b", "x", 1, "y", 2) format("x")
+        FormErrors::field("q", "refused-search")"#;
     assert_eq!(
         ids_in(source),
-        ["nav-home", "home-for-me", "a-b", "error-field"]
+        [
+            "refused-search",
+            "nav-home",
+            "home-for-me",
+            "a-b",
+            "error-field"
+        ]
     );
 }
 

@@ -302,9 +302,9 @@ pub fn typed_instant(
     (time, time_field): (&str, &str),
 ) -> Result<DateTime<Utc>, FormErrors> {
     let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
-        .map_err(|_| FormErrors::field(date_field, "indiquez une date, par exemple 31/12/2026"))?;
+        .map_err(|_| FormErrors::field(date_field, "refused-date"))?;
     let time = NaiveTime::parse_from_str(time.trim(), "%H:%M")
-        .map_err(|_| FormErrors::field(time_field, "indiquez une heure, par exemple 17:00"))?;
+        .map_err(|_| FormErrors::field(time_field, "refused-time"))?;
     tenant_zone(member)
         .from_local_datetime(&date.and_time(time))
         .earliest()

@@ -162,7 +162,7 @@ impl RecordForm for OrganisationForm {
         let mut body = serde_json::Map::new();
         body.insert("name".into(), self.name.trim().into());
         if self.kind.is_empty() {
-            refused.insert("kind", "choisissez le type d'organisation".into());
+            refused.insert("kind", "refused-organisation-kind".into());
         }
         body.insert("kind".into(), self.kind.as_str().into());
         body.insert("sector".into(), self.sector.trim().into());

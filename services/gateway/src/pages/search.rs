@@ -142,7 +142,7 @@ async fn search(
             layout,
             results: None,
             approximate: false,
-            errors: FormErrors::field("q", "indiquez au moins une lettre ou un chiffre"),
+            errors: FormErrors::field("q", "refused-search"),
         };
         return page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &hint);
     }

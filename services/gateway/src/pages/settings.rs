@@ -139,7 +139,7 @@ async fn upload_logo(
     let stored_logo = match received {
         Some(Ok(bytes)) => workspace_logo::store(&state, &member, bytes).await?,
         Some(Err(problem)) => Err(problem),
-        None => Err(Problem::refused_fields([("logo", "choisissez une image")])),
+        None => Err(Problem::refused_fields([("logo", "refused-image")])),
     };
     match stored_logo {
         Ok(_) => Ok(

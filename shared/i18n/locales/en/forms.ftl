@@ -164,3 +164,26 @@ plan-line-label = Label of line { $number }
 plan-line-planned = Line { $number }, planned
 plan-line-actual = Line { $number }, actual
 plan-amount-refused = give an amount in euros, for example 1 500
+
+## Why the gateway refuses a field it reads itself (dates, amounts, choices).
+
+refused-date = give a date, for example 31/12/2026
+refused-time = give a time, for example 17:00
+refused-organisation = choose an organisation
+refused-person = choose a person
+refused-search = type at least one letter or digit
+refused-budget = give an amount in euros, for example 45 000
+refused-duration = give a duration, for example 2 h 30 or 1.5
+refused-amount = give an amount in euros, for example 50 or 12.50
+refused-organisation-kind = choose the type of organisation
+refused-image = choose an image
+refused-repeat-until = give the date until which the deadline repeats
+refused-waiver-reason = say why the deadline is cancelled
+refused-month = must be a month written YYYY-MM, for example 2026-12
+
+## Two people changed the same record: what the form says of each field.
+
+stale-summary = Someone changed this record while you were changing it, and some fields you changed too. Nothing is saved yet: for each field marked, keep what you typed or take theirs, then save.
+stale-emptied = also changed by someone else, who emptied it: keep what you typed or empty the field
+stale-theirs = also changed by someone else, who saved "{ $value }": keep what you typed or take theirs
+stale-kept = changed meanwhile by someone else: "{ $value }" is kept, unless you change this field

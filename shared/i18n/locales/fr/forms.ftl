@@ -164,3 +164,26 @@ plan-line-label = Libellé de la ligne { $number }
 plan-line-planned = Ligne { $number }, prévu
 plan-line-actual = Ligne { $number }, réalisé
 plan-amount-refused = indiquez un montant en euros, par exemple 1 500
+
+## Why the gateway refuses a field it reads itself (dates, amounts, choices).
+
+refused-date = indiquez une date, par exemple 31/12/2026
+refused-time = indiquez une heure, par exemple 17:00
+refused-organisation = choisissez une organisation
+refused-person = choisissez une personne
+refused-search = indiquez au moins une lettre ou un chiffre
+refused-budget = indiquez un montant en euros, par exemple 45 000
+refused-duration = indiquez une durée, par exemple 2 h 30 ou 1,5
+refused-amount = indiquez un montant en euros, par exemple 50 ou 12,50
+refused-organisation-kind = choisissez le type d'organisation
+refused-image = choisissez une image
+refused-repeat-until = indiquez jusqu'à quelle date répéter l'échéance
+refused-waiver-reason = indiquez pourquoi l'échéance est annulée
+refused-month = doit être un mois écrit AAAA-MM, par exemple 2026-12
+
+## Two people changed the same record: what the form says of each field.
+
+stale-summary = Quelqu'un a modifié cette fiche pendant que vous la modifiiez, et certains champs que vous avez changés aussi. Rien n'est encore enregistré : pour chaque champ signalé, gardez votre saisie ou reprenez la sienne, puis enregistrez.
+stale-emptied = modifié aussi par quelqu'un d'autre, qui l'a vidé : gardez votre saisie ou videz le champ
+stale-theirs = modifié aussi par quelqu'un d'autre, qui a enregistré « { $value } » : gardez votre saisie ou reprenez la sienne
+stale-kept = modifié entre-temps par quelqu'un d'autre : « { $value } » est gardé, sauf si vous changez ce champ

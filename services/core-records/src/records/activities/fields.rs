@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::model::{Activity, Links};
 use crate::Error;
 use crate::error::ResultExt;
+use crate::language::one_of;
 use crate::records::{Checks, present};
 
 /// The kinds of activity, for the document.
@@ -68,7 +69,7 @@ impl ActivityFields {
             .or(previous.map(|p| p.kind.clone()))
             .unwrap_or_default();
         if !ActivityKind::VALUES.contains(&kind.as_str()) {
-            checks.push("kind", &ActivityKind::expected());
+            checks.push("kind", &one_of(ActivityKind::VALUES));
         }
         let is_task = kind == "task";
         let due_at = input.due_at.unwrap_or(previous.and_then(|p| p.due_at));

@@ -6,6 +6,7 @@ use utoipa::openapi::schema::Object;
 
 use super::model::Organisation;
 use crate::Error;
+use crate::language::one_of;
 use crate::records::contact::{self, Address, EmailEntry, PhoneEntry};
 use crate::records::{Checks, present};
 
@@ -101,7 +102,7 @@ impl OrganisationFields {
         let mut checks = Checks::default();
         let kind = input.kind.unwrap_or(self.kind);
         if !OrganisationKind::VALUES.contains(&kind.as_str()) {
-            checks.push("kind", &OrganisationKind::expected());
+            checks.push("kind", &one_of(OrganisationKind::VALUES));
         }
         let website = checks.optional_text(
             "website",

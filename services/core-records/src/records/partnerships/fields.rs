@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::model::{Agreement, Partnership, next_statuses};
 use crate::Error;
 use crate::error::ResultExt;
+use crate::language::{one_of, said};
 use crate::records::{Checks, present};
 
 /// The kinds of partnership, for the document.
@@ -96,13 +97,13 @@ impl PartnershipFields {
             .or(previous.map(|p| p.kind.clone()))
             .unwrap_or_default();
         if !PartnershipKind::VALUES.contains(&kind.as_str()) {
-            checks.push("kind", &PartnershipKind::expected());
+            checks.push("kind", &one_of(PartnershipKind::VALUES));
         }
         let status = match (previous, input.status) {
             (None, status) => {
                 let status = status.unwrap_or_else(|| "prospect".into());
                 if !PartnershipStatus::VALUES.contains(&status.as_str()) {
-                    checks.push("status", &PartnershipStatus::expected());
+                    checks.push("status", &one_of(PartnershipStatus::VALUES));
                 }
                 status
             }
@@ -135,7 +136,7 @@ impl PartnershipFields {
         if let (Some(start), Some(end)) = (starts_on, ends_on)
             && end < start
         {
-            checks.push("ends_on", "doit être postérieure à la date de début");
+            checks.push("ends_on", &said("check-after-start"));
         }
         let next_evaluation_on = input
             .next_evaluation_on
@@ -151,18 +152,13 @@ impl PartnershipFields {
             if budget.currency.len() != 3
                 || !budget.currency.chars().all(|c| c.is_ascii_uppercase())
             {
-                checks.push(
-                    "agreement.budget.currency",
-                    "doit être un code ISO 4217, par exemple EUR",
-                );
+                checks.push("agreement.budget.currency", &said("check-currency"));
             }
         }
         match (&input.partners, previous) {
-            (None, None) => {
-                checks.push("partners", "indiquez au moins une organisation partenaire")
-            }
+            (None, None) => checks.push("partners", &said("check-partner-required")),
             (Some(partners), _) if partners.is_empty() => {
-                checks.push("partners", "indiquez au moins une organisation partenaire")
+                checks.push("partners", &said("check-partner-required"))
             }
             (Some(partners), _) => {
                 let mut ids: Vec<Uuid> = partners.iter().map(|p| p.organisation_id).collect();

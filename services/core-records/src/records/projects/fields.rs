@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::model::{BudgetLine, Milestone, Project, ProjectPartnerInput};
 use crate::Error;
 use crate::error::ResultExt;
+use crate::language::{one_of, said};
 use crate::records::{Checks, present};
 
 /// The statuses of a project, for the document.
@@ -68,7 +69,7 @@ impl ProjectFields {
             .or(previous.map(|p| p.status.clone()))
             .unwrap_or_else(|| "planned".into());
         if !ProjectStatus::VALUES.contains(&status.as_str()) {
-            checks.push("status", &ProjectStatus::expected());
+            checks.push("status", &one_of(ProjectStatus::VALUES));
         }
         let starts_on = input
             .starts_on
@@ -77,7 +78,7 @@ impl ProjectFields {
         if let (Some(start), Some(end)) = (starts_on, ends_on)
             && end < start
         {
-            checks.push("ends_on", "doit être postérieure à la date de début");
+            checks.push("ends_on", &said("check-after-start"));
         }
         let mut milestones = input.milestones;
         for milestone in milestones.iter_mut().flatten() {

@@ -17,6 +17,7 @@ use super::{queries, ring_count};
 use crate::Error;
 use crate::error::ResultExt;
 use crate::identity::Identity;
+use crate::language::one_of;
 use crate::records::activities::{self, Activity, Links};
 use crate::records::organisations;
 use crate::records::{Change, created, delete, read};
@@ -217,7 +218,7 @@ async fn promote(
 ) -> Result<(HeaderMap, Json<Stakeholder>), Error> {
     let kind = input.kind.unwrap_or_else(|| "other".into());
     if !OrganisationKind::VALUES.contains(&kind.as_str()) {
-        return Err(Error::field("kind", &OrganisationKind::expected()));
+        return Err(Error::field("kind", &one_of(OrganisationKind::VALUES)));
     }
     let mut change = Change::<Stakeholder>::begin(&state, &identity, key, &headers).await?;
     let Some(name) = change.before.prospect_name.clone() else {

@@ -77,7 +77,7 @@ fn first_day(typed: Option<&str>, today: NaiveDate) -> Result<NaiveDate, Error> 
         .ok_or_else(|| {
             Error::Refused(Problem::validation(vec![FieldError::new(
                 "month",
-                "doit être un mois écrit AAAA-MM, par exemple 2026-12",
+                "refused-month",
             )]))
         })
 }

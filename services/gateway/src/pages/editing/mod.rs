@@ -15,6 +15,7 @@ pub use self::record_pages::{FormPages, form_routes};
 pub use self::similar::Similar;
 
 use axum::http::StatusCode;
+use maillage_i18n::Lang;
 use reqwest::Method;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -266,7 +267,7 @@ pub async fn save<F: RecordForm>(
         if !merge.conflicts.is_empty() {
             return Ok(Edited::Refused {
                 status: StatusCode::CONFLICT,
-                errors: conflicts(&stored, &merge, renames).labelled(F::labels()),
+                errors: conflicts(&stored, &merge, renames, member.lang()).labelled(F::labels()),
                 version: now_version,
                 base: Some(changes::rebased(&body, base, &now)),
             });
@@ -346,12 +347,9 @@ fn conflicts(
     stored: &impl RecordForm,
     merge: &changes::Merge,
     renames: &[(&str, &str)],
+    lang: Lang,
 ) -> FormErrors {
-    let mut errors = FormErrors::summary(
-        "Quelqu'un a modifié cette fiche pendant que vous la modifiiez, et certains champs \
-         que vous avez changés aussi. Rien n'est encore enregistré : pour chaque champ \
-         signalé, gardez votre saisie ou reprenez la sienne, puis enregistrez.",
-    );
+    let mut errors = FormErrors::summary("stale-summary");
     let form_field = |field: &str| -> String {
         renames
             .iter()
@@ -364,25 +362,16 @@ fn conflicts(
         errors.insert(
             &field,
             if value.trim().is_empty() {
-                "modifié aussi par quelqu'un d'autre, qui l'a vidé : gardez votre saisie ou videz le champ".to_owned()
+                lang.t("stale-emptied")
             } else {
-                format!(
-                    "modifié aussi par quelqu'un d'autre, qui a enregistré « {} » : gardez votre saisie ou reprenez la sienne",
-                    value.trim()
-                )
+                lang.t1("stale-theirs", "value", value.trim())
             },
         );
     }
     for theirs in &merge.kept {
         let field = form_field(&theirs.field);
         let value = stored.said(&field, &changes::said(&theirs.value));
-        errors.insert(
-            &field,
-            format!(
-                "modifié entre-temps par quelqu'un d'autre : « {} » est gardé, sauf si vous changez ce champ",
-                value.trim()
-            ),
-        );
+        errors.insert(&field, lang.t1("stale-kept", "value", value.trim()));
     }
     errors
 }

@@ -111,9 +111,7 @@ impl PartnershipForm {
 
     /// The budget in cents, or the message for a budget that is not an amount.
     fn budget_cents(&self) -> Result<Option<i64>, FormErrors> {
-        typed_cents(&self.budget).map_err(|()| {
-            FormErrors::field("budget", "indiquez un montant en euros, par exemple 45 000")
-        })
+        typed_cents(&self.budget).map_err(|()| FormErrors::field("budget", "refused-budget"))
     }
 }
 
