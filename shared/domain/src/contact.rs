@@ -53,10 +53,3 @@ pub struct Address {
     #[cfg_attr(feature = "openapi", schema(max_length = 100, example = "FR"))]
     pub country: String,
 }
-
-impl Address {
-    /// The country's French name, or its code if it is none the list knows.
-    pub fn country_name(&self) -> &str {
-        crate::countries::by_code(&self.country).map_or(self.country.as_str(), |c| c.fr)
-    }
-}

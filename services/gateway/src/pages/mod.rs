@@ -230,6 +230,15 @@ impl Layout {
         }
     }
 
+    /// The country of `code` by its name in the page's language; a code the list does
+    /// not know, as it is.
+    pub fn country(&self, code: &str) -> String {
+        maillage_domain::countries::by_code(code).map_or_else(
+            || code.to_owned(),
+            |c| record_parts::country_name(&c, self.lang).to_owned(),
+        )
+    }
+
     /// An amount in euros, the language's way: "1 500,00 €", "€1,500.00".
     /// (Templates hand values by reference, Rust by value: both are taken.)
     pub fn money(&self, cents: impl Borrow<i64>) -> String {

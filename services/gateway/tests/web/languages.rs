@@ -248,7 +248,9 @@ async fn a_records_page_and_its_history_speak_the_readers_language() -> TestResu
         "people",
         json!({"given_name": "Léa", "family_name": "Durand", "email_consent": true,
                "consent_basis": "consent", "consent_on": "2026-01-15",
-               "emails": [{"address": "lea@example.org", "primary": true}]}),
+               "emails": [{"address": "lea@example.org", "primary": true}],
+               "address": {"street": "1 Unter den Linden", "postal_code": "10117",
+                           "city": "Berlin", "country": "DE"}}),
     )
     .await?;
     created(
@@ -273,9 +275,15 @@ async fn a_records_page_and_its_history_speak_the_readers_language() -> TestResu
             "to do by Monday 4 January 2027 at 10:00",
             "created the record",
             "Personal data (GDPR)",
+            "Berlin<br>Germany</dd>",
         ],
     )?;
     anyhow::ensure!(!page.contains("Historique"), "French left in: {page}");
+    let french = camille.page(&format!("/t/asso-demo/people/{lea}")).await?;
+    speaks(&french, "fr", &["Berlin<br>Allemagne</dd>"])?;
+    // The form offers countries by their names in the reader's language.
+    let form = camille.page("/t/asso-demo/people/new").await?;
+    speaks(&form, "fr", &[">Allemagne</option>"])?;
     let reminders = sacha.page("/t/asso-demo/settings/reminders").await?;
     speaks(
         &reminders,
@@ -382,6 +390,7 @@ async fn a_form_its_choices_and_its_refusals_speak_the_readers_language() -> Tes
             "— Choose the type —",
             ">Funder</option>",
             "Postal address",
+            ">United Kingdom</option>",
             "<button type=\"submit\">Save</button>",
         ],
     )?;

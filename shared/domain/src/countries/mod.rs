@@ -22,10 +22,11 @@ pub fn all() -> &'static [Country] {
     list::LIST
 }
 
-/// Every country by its French name, accents and case aside (Émirats after Égypte).
-pub fn by_french_name() -> Vec<Country> {
+/// Every country in the order of the names `name` gives it, accents and case aside
+/// (Émirats after Égypte): `by_name(|c| c.fr)`.
+pub fn by_name(name: impl Fn(&Country) -> &'static str) -> Vec<Country> {
     let mut countries = list::LIST.to_vec();
-    countries.sort_by_cached_key(|c| fold(c.fr));
+    countries.sort_by_cached_key(|c| fold(name(c)));
     countries
 }
 
@@ -81,17 +82,22 @@ mod tests {
     }
 
     #[test]
-    fn the_list_holds_every_code_once_and_sorts_by_french_name() {
+    fn the_list_holds_every_code_once_and_sorts_by_either_name() {
         let mut codes: Vec<&str> = all().iter().map(|c| c.code).collect();
         let count = codes.len();
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), count);
         assert!(count >= 249, "{count}");
-        let sorted = by_french_name();
+        let sorted = by_name(|c| c.fr);
         let position = |code| sorted.iter().position(|c| c.code == code);
         // Égypte sorts among the E, not after Z.
         assert!(position("EG") < position("ES"), "{:?}", position("EG"));
+        // Germany is Allemagne in French, among the A; in English, among the G.
+        let in_english = by_name(|c| c.en);
+        let english_position = |code| in_english.iter().position(|c| c.code == code);
+        assert!(position("DE") < position("BE"));
+        assert!(english_position("DE") > english_position("BE"));
         assert!(COMMON.iter().all(|code| by_code(code).is_some()));
     }
 }

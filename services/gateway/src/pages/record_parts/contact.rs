@@ -1,9 +1,12 @@
 //! Contact details and affiliations of people and organisations, and the contact
 //! fields of their forms.
 
+use std::borrow::Borrow;
+
 use chrono::NaiveDate;
 pub use maillage_domain::contact::{Address, EmailEntry, PhoneEntry};
 use maillage_domain::countries;
+use maillage_i18n::Lang;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -128,13 +131,14 @@ impl ContactFields {
     }
 
     /// The countries a form offers: the common ones (and the one stored, if another),
-    /// the current one selected; then every country by its French name.
-    pub fn countries(&self) -> (Vec<Choice>, Vec<Choice>) {
+    /// the current one selected; then every country by its name in `lang`.
+    pub fn countries(&self, lang: impl Borrow<Lang>) -> (Vec<Choice>, Vec<Choice>) {
+        let lang = *lang.borrow();
         let current = countries::find(&self.country).map_or(self.country.trim(), |c| c.code);
         let mut common: Vec<Choice> = countries::COMMON
             .iter()
             .filter_map(|code| countries::by_code(code))
-            .map(|c| choice(c, current))
+            .map(|c| choice(c, current, lang))
             .collect();
         if !current.is_empty() && !countries::COMMON.contains(&current) {
             common.push(countries::by_code(current).map_or_else(
@@ -144,12 +148,12 @@ impl ContactFields {
                     label: current.to_owned(),
                     selected: true,
                 },
-                |c| choice(c, current),
+                |c| choice(c, current, lang),
             ));
         }
-        let all = countries::by_french_name()
+        let all = countries::by_name(|c| country_name(c, lang))
             .into_iter()
-            .map(|c| choice(c, ""))
+            .map(|c| choice(c, "", lang))
             .collect();
         (common, all)
     }
@@ -166,10 +170,18 @@ impl ContactFields {
     }
 }
 
-fn choice(country: countries::Country, current: &str) -> Choice {
+fn choice(country: countries::Country, current: &str, lang: Lang) -> Choice {
     Choice {
         value: country.code.to_owned(),
-        label: country.fr.to_owned(),
+        label: country_name(&country, lang).to_owned(),
         selected: country.code == current,
+    }
+}
+
+/// A country's name in `lang`.
+pub fn country_name(country: &countries::Country, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => country.fr,
+        Lang::En => country.en,
     }
 }
