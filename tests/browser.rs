@@ -215,10 +215,13 @@ async fn a_list_is_filtered_saved_as_a_view_and_acted_on_in_a_real_browser() -> 
         serde_json::json!(["CAF du Rhône", "Fondation Abbé"])
     );
 
-    // Tick both and move them to the bin.
+    // Tick both and move them to the bin: the actions show once something is ticked.
+    let bulk_form = Locator::Css("form#bulk");
+    assert!(!browser.find(bulk_form).await?.is_displayed().await?);
     for checkbox in browser.find_all(Locator::Css("td.select input")).await? {
         checkbox.click().await?;
     }
+    assert!(browser.find(bulk_form).await?.is_displayed().await?);
     browser
         .execute(
             "document.getElementById('bulk-action').value = 'bin'",

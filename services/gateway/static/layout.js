@@ -3,8 +3,23 @@
 // - tables read as cards, each cell labelled with its column's heading, so that no page
 //   scrolls sideways on a phone (the stylesheet does the rest below 40rem);
 // - a list's filter bar leaves its blank filters out of the address, which is the view
-//   a member shares or saves ("?kind=funder", not "?kind=funder&tag=&territory=").
+//   a member shares or saves ("?kind=funder", not "?kind=funder&tag=&territory=");
+// - a list's actions on a selection float at the foot of the window once a record is
+//   ticked, rather than push the list down (without JavaScript they stay in the page).
 (function () {
+  const bulk = document.getElementById('bulk');
+  if (bulk) {
+    const ticks = document.querySelectorAll('input[type=checkbox][form=bulk]');
+    bulk.classList.add('floating');
+    const showWhenTicked = function () {
+      const ticked = Array.from(ticks).some(function (tick) { return tick.checked; });
+      bulk.hidden = !ticked;
+      document.body.classList.toggle('selecting', ticked);
+    };
+    for (const tick of ticks) tick.addEventListener('change', showWhenTicked);
+    window.addEventListener('pageshow', showWhenTicked);
+    showWhenTicked();
+  }
   for (const form of document.querySelectorAll('form.list-filters')) {
     form.addEventListener('submit', function () {
       for (const field of form.elements) {

@@ -66,6 +66,7 @@ column-tag = Tag
 list-filters = Filter the list
 list-filter-apply = Filter
 list-filter-all = All
+list-filter-all-feminine = All
 list-filter-me = Me
 list-filter-mine = mine
 list-filter-owner = { $name }'s

@@ -66,6 +66,7 @@ column-tag = Étiquette
 list-filters = Filtrer la liste
 list-filter-apply = Filtrer
 list-filter-all = Tous
+list-filter-all-feminine = Toutes
 list-filter-me = Moi
 list-filter-mine = les miens
 list-filter-owner = de { $name }

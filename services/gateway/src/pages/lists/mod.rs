@@ -273,9 +273,10 @@ impl FilterBar {
     ) -> Result<Self, Error> {
         let lang = member.lang();
         let filters = &spec.filters;
-        let all = || Choice {
+        // "Tous" or "Toutes", as the filter's name is in French.
+        let all = |id: &str| Choice {
             value: String::new(),
-            label: lang.t("list-filter-all"),
+            label: lang.t(id),
             selected: false,
         };
         let (tag_names, names) = tokio::try_join!(
@@ -304,7 +305,7 @@ impl FilterBar {
             "me"
         };
         let owner = if filters.owner.is_some() {
-            std::iter::once(all())
+            std::iter::once(all("list-filter-all"))
                 .chain(std::iter::once(Choice {
                     value: "me".into(),
                     label: lang.t("list-filter-me"),
@@ -324,7 +325,7 @@ impl FilterBar {
             Vec::new()
         };
         let tag = if filters.tag {
-            std::iter::once(all())
+            std::iter::once(all("list-filter-all-feminine"))
                 .chain(tag_names.iter().map(|name| Choice {
                     selected: name.to_lowercase() == filter.value("tag").to_lowercase(),
                     value: name.clone(),
