@@ -40,12 +40,24 @@ async fn a_list_and_its_filters_are_exported_whole_with_no_cell_a_spreadsheet_wo
     let stack = Stack::start().await?;
     let camille = stack.editor().await?;
     more_people_than_a_page(&stack).await?;
-    created(
+    let alice = created(
         &camille,
         "people",
         json!({"given_name": "Alice", "family_name": "=cmd|' /C calc'!A0",
                "notes": "Dit \"bonjour\"; revient mardi", "email_consent": true,
                "consent_basis": "consent", "consent_on": "2026-01-15"}),
+    )
+    .await?;
+    let centre = created(
+        &camille,
+        "organisations",
+        json!({"name": "Centre social Nord", "kind": "association"}),
+    )
+    .await?;
+    created(
+        &camille,
+        "affiliations",
+        json!({"person_id": alice, "organisation_id": centre}),
     )
     .await?;
 
@@ -68,8 +80,9 @@ async fn a_list_and_its_filters_are_exported_whole_with_no_cell_a_spreadsheet_wo
         .find(|l| l[0] == "Alice")
         .ok_or_else(|| anyhow::anyhow!("Alice is missing"))?;
     assert_eq!(alice[1], "'=cmd|' /C calc'!A0", "shown, never run");
-    assert_eq!(alice[4], "Oui");
-    assert_eq!(alice[7], "Dit \"bonjour\"; revient mardi");
+    assert_eq!(alice[4], "Centre social Nord", "her organisation today");
+    assert_eq!(alice[5], "Oui");
+    assert_eq!(alice[8], "Dit \"bonjour\"; revient mardi");
 
     // The list's filters, from the page's address and from the API's parameters.
     for (name, kind) in [
@@ -143,7 +156,7 @@ async fn a_list_and_its_filters_are_exported_whole_with_no_cell_a_spreadsheet_wo
     // A viewer exports too; another workspace's member gets none of it.
     let sacha = stack.viewer().await?;
     let file = sacha.get("/t/asso-demo/organisations/export.csv").await?;
-    assert_eq!(cells(&file.text().await?)?.len(), 4);
+    assert_eq!(cells(&file.text().await?)?.len(), 5);
     let other = stack.db.create_tenant("autre-asso").await?;
     let dominique = stack
         .member_of(other, "autre-asso", "dominique", "admin")
@@ -224,8 +237,9 @@ async fn a_list_is_exported_as_a_workbook_with_dates_as_dates_and_no_formula() -
         formulas.used_cells().all(|(_, _, f)| f.is_empty()),
         "no cell is a formula"
     );
-    assert_eq!(alice[4].to_string(), "Oui");
-    let consent_on = match &alice[6] {
+    assert_eq!(alice[4].to_string(), "", "no organisation today");
+    assert_eq!(alice[5].to_string(), "Oui");
+    let consent_on = match &alice[7] {
         calamine::Data::DateTime(date) => date.as_datetime().map(|d| d.date()),
         other => anyhow::bail!("the consent's day is not a date: {other:?}"),
     };

@@ -143,6 +143,7 @@ const PEOPLE: Export = Export {
         ("Nom", Cell::Text("/family_name")),
         ("E-mail", Cell::Text("/email")),
         ("Téléphone", Cell::Text("/phone")),
+        ("Organisations", Cell::Names("/current_organisations")),
         ("Accepte les e-mails", Cell::YesNo("/email_consent")),
         ("Base légale", Cell::Text("/consent_basis")),
         ("Consentement le", Cell::Day("/consent_on")),
