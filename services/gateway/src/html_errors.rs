@@ -105,7 +105,10 @@ fn error_page(lang: Lang, status: StatusCode, problem: &Problem) -> Response {
     let described = format!("{named}-detail");
     // Problems any address may meet are said the catalogue's way in both languages.
     let generic = GENERIC_PROBLEMS.contains(&problem.kind.as_str());
+    // Words the service wrote in the reader's language are theirs to read as they are.
+    let in_readers_language = problem.lang.as_deref() == Some(lang.code());
     let (title, detail) = match lang {
+        _ if in_readers_language => (problem.title.clone(), problem.detail.clone()),
         _ if !kind.is_empty() && lang.has(&named) => (
             lang.t(&named),
             if lang.has(&described) {

@@ -127,6 +127,7 @@ fn dead_link(lang: Lang) -> Response {
         lang.t("invitation-dead"),
     )
     .with_detail(lang.t("invitation-dead-detail"))
+    .in_language(lang.code())
     .into_response()
 }
 

@@ -44,6 +44,10 @@ pub struct Problem {
     pub detail: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// The language its title and detail are written in, when the service wrote them
+    /// in the reader's ("en"); absent, they are French.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 impl Problem {
@@ -55,7 +59,14 @@ impl Problem {
             status: status.as_u16(),
             detail: None,
             errors: Vec::new(),
+            lang: None,
         }
+    }
+
+    /// Says that its title and detail are written in the language of `code` ("en").
+    pub fn in_language(mut self, code: &str) -> Self {
+        self.lang = Some(code.to_owned());
+        self
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {

@@ -9,7 +9,13 @@ use maillage_i18n::Lang;
 
 /// Families of ids code hands on as they are (a refused field's message, a banner's
 /// summary), to be said where the page is written.
-const HANDED_ON: [&str; 2] = ["\"refused-", "\"stale-"];
+const HANDED_ON: [&str; 5] = [
+    "\"refused-",
+    "\"stale-",
+    "\"project-partner-",
+    "\"target-ring-",
+    "\"target-angle-",
+];
 
 /// The message ids named in `source`: the string literal after each call, and each
 /// literal of a family handed on.

@@ -7,6 +7,7 @@ use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
+use maillage_i18n::Lang;
 use maillage_problem::{Path, Problem};
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
@@ -55,12 +56,16 @@ struct AddForm {
 }
 
 /// A refusal said on a page; nothing changes.
-fn refused(title: String) -> Error {
-    Error::Refused(Problem::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation",
-        title,
-    ))
+/// A partner that cannot be added, said in `lang`.
+fn refused(lang: Lang, id: &str, name: &str) -> Error {
+    Error::Refused(
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation",
+            lang.t1(id, "name", name),
+        )
+        .in_language(lang.code()),
+    )
 }
 
 async fn add(
@@ -75,7 +80,7 @@ async fn add(
             .partnership_id
             .trim()
             .parse()
-            .map_err(|_| refused("Ce partenariat n'existe pas.".into()))?;
+            .map_err(|_| refused(member.lang(), "project-partner-no-partnership", ""))?;
         Partner {
             organisation_id: None,
             partnership_id: Some(partnership_id),
@@ -92,9 +97,7 @@ async fn add(
             .await?
             .map_err(Error::Refused)?;
         let Some(organisation) = found.items.first() else {
-            return Err(refused(format!(
-                "Aucune organisation ne s'appelle « {name} » : enregistrez d'abord sa fiche."
-            )));
+            return Err(refused(member.lang(), "project-partner-unknown", name));
         };
         Partner {
             organisation_id: Some(organisation.id),
@@ -102,9 +105,7 @@ async fn add(
             role: form.role.trim().to_owned(),
         }
     } else {
-        return Err(refused(
-            "Nommez une organisation, ou choisissez un partenariat.".into(),
-        ));
+        return Err(refused(member.lang(), "project-partner-missing", ""));
     };
     let project: ProjectPartners = state
         .core
@@ -115,7 +116,7 @@ async fn add(
             || p.partnership_id.is_some() && p.partnership_id == partner.partnership_id
     });
     if already {
-        return Err(refused("C'est déjà un partenaire de ce projet.".into()));
+        return Err(refused(member.lang(), "project-partner-already", ""));
     }
     let mut partners = project.partners;
     partners.push(partner);

@@ -113,11 +113,14 @@ async fn show(
     Query(query): Query<Notice>,
 ) -> Result<Response, Error> {
     if member.role < Role::Admin {
-        return Err(Error::Refused(Problem::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            member.lang().t("sign-in-admins-only"),
-        )));
+        return Err(Error::Refused(
+            Problem::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                member.lang().t("sign-in-admins-only"),
+            )
+            .in_language(member.lang().code()),
+        ));
     }
     let notice = match query.done.as_deref() {
         Some("saved") => Some("sign-in-saved"),

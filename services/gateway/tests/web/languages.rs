@@ -422,5 +422,19 @@ async fn a_form_its_choices_and_its_refusals_speak_the_readers_language() -> Tes
             "Responsible (they receive the reminders)",
         ],
     )?;
+    // A refusal the gateway words itself, on a page of its own, is in English too.
+    let project = created(&camille, "projects", json!({"name": "Jardins"})).await?;
+    let refused = camille
+        .post_form(
+            &format!("/t/asso-demo/projects/{project}/partners"),
+            &[("name", "Mairie inconnue"), ("version", "1")],
+        )
+        .await?;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    speaks(
+        &refused.text().await?,
+        "en",
+        &["No organisation is called &#34;Mairie inconnue&#34;: record it first."],
+    )?;
     Ok(())
 }

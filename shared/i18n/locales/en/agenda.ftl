@@ -3,6 +3,7 @@ agenda-title = Agenda
 agenda-intro = Everything dated in the workspace that reminders follow: reports, project milestones, tasks, partnership ends and evaluations.
 agenda-list-view = List view
 agenda-month-view = Month view
+agenda-other-months = Other months
 agenda-everything = See the whole workspace
 agenda-only-mine = Only what I look after
 agenda-nothing = Nothing coming up yet.

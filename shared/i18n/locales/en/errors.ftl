@@ -47,3 +47,4 @@ problem-invitation-just-sent = This invitation has just been sent.
 problem-invitation-just-sent-detail = Wait a minute before sending it again.
 problem-logo-too-large = The image is larger than accepted.
 problem-logo-too-large-detail = 5 MB at most.
+problem-unknown-filter = This list cannot be filtered that way.

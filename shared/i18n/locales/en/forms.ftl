@@ -187,3 +187,11 @@ stale-summary = Someone changed this record while you were changing it, and some
 stale-emptied = also changed by someone else, who emptied it: keep what you typed or empty the field
 stale-theirs = also changed by someone else, who saved "{ $value }": keep what you typed or take theirs
 stale-kept = changed meanwhile by someone else: "{ $value }" is kept, unless you change this field
+refused-number = a number is expected
+
+## A project's partners, added from its page.
+
+project-partner-unknown = No organisation is called "{ $name }": record it first.
+project-partner-missing = Name an organisation, or choose a partnership.
+project-partner-already = This is already a partner of this project.
+project-partner-no-partnership = This partnership does not exist.

@@ -123,3 +123,4 @@ list-bulk-tag-refused = Give a tag of 1 to 100 characters.
 list-bulk-owner-refused = Choose a member of the workspace.
 list-bulk-action-refused = This action does not exist for this list.
 deadlines-within = Due within (days)
+list-bulk-refused = This action on the selection could not be done.

@@ -3,6 +3,7 @@ agenda-title = Agenda
 agenda-intro = Tout ce qui est daté dans l'espace et fait l'objet de rappels : rapports, jalons des projets, tâches, fins et évaluations des partenariats.
 agenda-list-view = Vue en liste
 agenda-month-view = Vue par mois
+agenda-other-months = Autres mois
 agenda-everything = Voir tout l'espace
 agenda-only-mine = Seulement ce dont je m'occupe
 agenda-nothing = Rien à venir pour l'instant.

@@ -47,3 +47,4 @@ problem-invitation-just-sent = Cette invitation vient d'être envoyée.
 problem-invitation-just-sent-detail = Attendez une minute avant de l'envoyer de nouveau.
 problem-logo-too-large = L'image dépasse la taille acceptée.
 problem-logo-too-large-detail = Au plus 5 Mo.
+problem-unknown-filter = Cette liste ne se filtre pas ainsi.

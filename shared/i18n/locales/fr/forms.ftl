@@ -187,3 +187,11 @@ stale-summary = Quelqu'un a modifié cette fiche pendant que vous la modifiiez, 
 stale-emptied = modifié aussi par quelqu'un d'autre, qui l'a vidé : gardez votre saisie ou videz le champ
 stale-theirs = modifié aussi par quelqu'un d'autre, qui a enregistré « { $value } » : gardez votre saisie ou reprenez la sienne
 stale-kept = modifié entre-temps par quelqu'un d'autre : « { $value } » est gardé, sauf si vous changez ce champ
+refused-number = un nombre est attendu
+
+## A project's partners, added from its page.
+
+project-partner-unknown = Aucune organisation ne s'appelle « { $name } » : enregistrez d'abord sa fiche.
+project-partner-missing = Nommez une organisation, ou choisissez un partenariat.
+project-partner-already = C'est déjà un partenaire de ce projet.
+project-partner-no-partnership = Ce partenariat n'existe pas.

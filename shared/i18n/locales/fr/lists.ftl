@@ -123,3 +123,4 @@ list-bulk-tag-refused = Donnez une étiquette de 1 à 100 caractères.
 list-bulk-owner-refused = Choisissez un membre de l'espace.
 list-bulk-action-refused = Cette action n'existe pas pour cette liste.
 deadlines-within = À rendre sous (jours)
+list-bulk-refused = Cette action sur la sélection n'a pas pu être faite.

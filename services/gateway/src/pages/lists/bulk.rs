@@ -230,8 +230,9 @@ fn refused(lang: Lang, message: &str) -> Error {
         Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid-bulk-action",
-            "Cette action sur la sélection n'a pas pu être faite.",
+            lang.t("list-bulk-refused"),
         )
-        .with_detail(lang.t(message)),
+        .with_detail(lang.t(message))
+        .in_language(lang.code()),
     )
 }

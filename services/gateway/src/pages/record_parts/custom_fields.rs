@@ -130,7 +130,7 @@ impl CustomValues {
                     _ => {
                         return Err(FormErrors::field(
                             &format!("custom.{key}"),
-                            "un nombre est attendu",
+                            "refused-number",
                         ));
                     }
                 }

@@ -38,16 +38,15 @@ fn ring(typed: &str, lang: Lang) -> Result<Value, Error> {
     typed
         .parse::<i16>()
         .map(Value::from)
-        .map_err(|_| refused(lang.t("target-ring-unknown")))
+        .map_err(|_| refused(lang, "target-ring-unknown"))
 }
 
 /// What the form sent cannot be read: said on a page, and nothing changes.
-fn refused(title: String) -> Error {
-    Error::Refused(Problem::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation",
-        title,
-    ))
+fn refused(lang: Lang, id: &str) -> Error {
+    Error::Refused(
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", lang.t(id))
+            .in_language(lang.code()),
+    )
 }
 
 fn back(member: &Member, target_id: Uuid, anchor: &str) -> Response {
@@ -140,7 +139,7 @@ async fn place(
             .parse()
             .ok()
             .filter(|a: &f64| a.is_finite())
-            .ok_or_else(|| refused(member.lang().t("target-angle-unknown")))?;
+            .ok_or_else(|| refused(member.lang(), "target-angle-unknown"))?;
         body.insert("angle".into(), Value::from(angle));
     }
     for (field, typed) in [
