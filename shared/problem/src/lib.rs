@@ -46,8 +46,9 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
     /// The language its title and detail are written in, when the service wrote them
     /// in the reader's ("en"); absent, they are French.
+    /// (Boxed: a problem travels in every `Result`, and stays small.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lang: Option<String>,
+    pub lang: Option<Box<str>>,
 }
 
 impl Problem {
@@ -65,7 +66,7 @@ impl Problem {
 
     /// Says that its title and detail are written in the language of `code` ("en").
     pub fn in_language(mut self, code: &str) -> Self {
-        self.lang = Some(code.to_owned());
+        self.lang = Some(code.into());
         self
     }
 
