@@ -30,13 +30,6 @@ pub struct ConsentChange {
     pub consent_source: String,
 }
 
-impl ConsentChange {
-    /// The legal basis in French, as the form offers it.
-    pub fn basis_label(&self) -> &str {
-        basis_label(self.consent_basis.as_deref())
-    }
-}
-
 /// A legal basis's French name; an unknown one as stored.
 pub fn basis_label(basis: Option<&str>) -> &str {
     match basis {
@@ -98,12 +91,6 @@ pub struct HeldPerson {
 pub struct HeldValue {
     pub label: String,
     pub value: String,
-}
-
-impl HeldPerson {
-    pub fn basis_label(&self) -> &str {
-        basis_label(self.consent_basis.as_deref())
-    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -169,21 +156,6 @@ pub struct HeldChange {
     pub by: String,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
-}
-
-impl HeldChange {
-    /// The action in French.
-    pub fn action_label(&self) -> &str {
-        match self.action.as_str() {
-            "create" => "Création",
-            "update" => "Modification",
-            "delete" => "Mise à la corbeille",
-            "restore" => "Restauration",
-            "merge" => "Fusion",
-            "access" => "Copie des données remise",
-            other => other,
-        }
-    }
 }
 
 /// What an erasure took away, or would: counts only, never what was there. The audit

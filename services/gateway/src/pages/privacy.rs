@@ -54,14 +54,13 @@ impl PersonalDataPage {
     }
 
     fn yes_no(&self, yes: &bool) -> String {
-        self.layout
-            .t(if *yes { "privacy-yes" } else { "privacy-no" })
+        self.layout.t(if *yes { "record-yes" } else { "record-no" })
     }
 
     /// A legal basis's name; one the catalogue does not know, as stored.
     fn basis(&self, basis: &Option<String>) -> String {
         match basis {
-            None => self.layout.t("privacy-basis-not-given"),
+            None => self.layout.t("record-basis-not-given"),
             Some(value) => self.layout.value_name("consent-basis", value),
         }
     }
