@@ -100,26 +100,22 @@ const GENERIC_PROBLEMS: [&str; 4] = [
 /// services' own words, which are French, for a French reader, and the status's for an
 /// English one. The fields refused are listed either way, since they say what to correct.
 fn error_page(lang: Lang, status: StatusCode, problem: &Problem) -> Response {
-    let kind = problem.kind.strip_prefix("/problems/").unwrap_or_default();
-    let named = format!("problem-{kind}");
-    let described = format!("{named}-detail");
     // Problems any address may meet are said the catalogue's way in both languages.
     let generic = GENERIC_PROBLEMS.contains(&problem.kind.as_str());
     // Words the service wrote in the reader's language are theirs to read as they are.
     let in_readers_language = problem.lang.as_deref() == Some(lang.code());
-    let (title, detail) = match lang {
+    let (title, detail) = match (lang, lang::problem_messages(problem)) {
         _ if in_readers_language => (problem.title.clone(), problem.detail.clone()),
-        _ if !kind.is_empty() && lang.has(&named) => (
+        (_, Some((named, described))) => (
             lang.t(&named),
-            if lang.has(&described) {
-                Some(lang.t(&described))
-            } else {
+            match described {
+                Some(described) => Some(lang.t(&described)),
                 // The services' detail may carry figures ("try again in 12 s"): kept
                 // for the language it is written in.
-                problem.detail.clone().filter(|_| lang == Lang::Fr)
+                None => problem.detail.clone().filter(|_| lang == Lang::Fr),
             },
         ),
-        Lang::Fr if !generic => (problem.title.clone(), problem.detail.clone()),
+        (Lang::Fr, None) if !generic => (problem.title.clone(), problem.detail.clone()),
         _ => (
             lang.t_with("error-status", &[("status", status.as_u16().into())]),
             None,

@@ -9,6 +9,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum_extra::extract::CookieJar;
 use maillage_i18n::Lang;
+use maillage_problem::Problem;
 
 use crate::session::LANGUAGE_COOKIE;
 
@@ -33,6 +34,22 @@ impl<S: Send + Sync> FromRequestParts<S> for ReaderLang {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Ok(Self(of_request(&parts.headers)))
     }
+}
+
+/// The catalogues' messages for `problem`'s kind, when they name it: the id of its
+/// title (`problem-{kind}`) and of its detail (`problem-{kind}-detail`), if any. Both
+/// catalogues hold the same ids, so one is asked.
+pub fn problem_messages(problem: &Problem) -> Option<(String, Option<String>)> {
+    let kind = problem
+        .kind
+        .strip_prefix("/problems/")
+        .filter(|kind| !kind.is_empty())?;
+    let title = format!("problem-{kind}");
+    if !Lang::Fr.has(&title) {
+        return None;
+    }
+    let detail = format!("{title}-detail");
+    Some((title, Lang::Fr.has(&detail).then_some(detail)))
 }
 
 pub fn of_request(headers: &HeaderMap) -> Lang {

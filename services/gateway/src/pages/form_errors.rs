@@ -30,6 +30,7 @@ const SOME_FIELDS_REFUSED: &str = "form-some-fields-refused";
 impl FormErrors {
     /// `renames` maps API field names to the form's, where they differ.
     pub fn from_problem(problem: Problem, renames: &[(&str, &str)]) -> Self {
+        let named = crate::lang::problem_messages(&problem);
         let fields = problem
             .errors
             .into_iter()
@@ -44,17 +45,9 @@ impl FormErrors {
             .collect();
         // A kind of problem the catalogues name is said in the reader's language;
         // another in the service's own words.
-        let named = problem
-            .kind
-            .strip_prefix("/problems/")
-            .map(|kind| format!("problem-{kind}"))
-            .filter(|id| Lang::Fr.has(id));
         let (summary, detail) = match (named, problem.detail) {
             _ if problem.title == FIELDS_REFUSED => (SOME_FIELDS_REFUSED.to_owned(), None),
-            (Some(id), _) => {
-                let detail = Some(format!("{id}-detail")).filter(|d| Lang::Fr.has(d));
-                (id, detail)
-            }
+            (Some(ids), _) => ids,
             (None, Some(detail)) => (format!("{} {detail}", problem.title), None),
             (None, None) => (problem.title, None),
         };

@@ -450,17 +450,6 @@ impl ConsoleWords {
     pub fn t(&self, id: &str) -> String {
         self.lang.t(id)
     }
-
-    pub fn t2<'a, 'b>(
-        &self,
-        id: &str,
-        first: &str,
-        first_value: impl Into<FluentValue<'a>>,
-        second: &str,
-        second_value: impl Into<FluentValue<'b>>,
-    ) -> String {
-        self.lang.t2(id, first, first_value, second, second_value)
-    }
 }
 
 /// One option of a `<select>`.
