@@ -78,9 +78,9 @@ fn radius_of(ring: Option<i16>, ring_count: usize) -> f64 {
     }
 }
 
-/// The name of `ring` of `target`, or "off the target" in `lang`.
-pub fn ring_name(target: &Target, ring: Option<i16>, lang: Lang) -> String {
-    ring.and_then(|r| target.rings.get(usize::try_from(r).ok()?))
+/// The name of `ring` among `rings`, or "off the target" in `lang`.
+pub fn ring_name(rings: &[String], ring: Option<i16>, lang: Lang) -> String {
+    ring.and_then(|r| rings.get(usize::try_from(r).ok()?))
         .cloned()
         .unwrap_or_else(|| lang.t("target-outside"))
 }
@@ -141,11 +141,11 @@ fn placed(target: &Target, stakeholder: &Stakeholder, ring_count: usize, lang: L
             ("who", stakeholder.label.as_str().into()),
             (
                 "today",
-                ring_name(target, stakeholder.today_ring, lang).into(),
+                ring_name(&target.rings, stakeholder.today_ring, lang).into(),
             ),
             (
                 "ideal",
-                ring_name(target, stakeholder.ideal_ring, lang).into(),
+                ring_name(&target.rings, stakeholder.ideal_ring, lang).into(),
             ),
         ],
     );

@@ -303,8 +303,8 @@ impl TargetPage {
                 id: s.id,
                 label: s.label.clone(),
                 href: href(s.organisation_id),
-                from: ring_name(&target, s.today_ring, lang),
-                to: ring_name(&target, s.ideal_ring, lang),
+                from: ring_name(&target.rings, s.today_ring, lang),
+                to: ring_name(&target.rings, s.ideal_ring, lang),
                 said: if s.gap > 0 {
                     rings_said(lang, "target-gap-closer", s.gap)
                 } else {
@@ -359,12 +359,11 @@ impl TargetPage {
 
 fn comparison_words(compared: &TargetComparison, lang: Lang) -> ComparisonWords {
     let ring = |rings: &[String], ring: Option<i16>, there: bool| {
-        if !there {
-            return lang.t("target-absent");
+        if there {
+            ring_name(rings, ring, lang)
+        } else {
+            lang.t("target-absent")
         }
-        ring.and_then(|r| rings.get(usize::try_from(r).ok()?))
-            .cloned()
-            .unwrap_or_else(|| lang.t("target-outside"))
     };
     ComparisonWords {
         earlier: format!(
