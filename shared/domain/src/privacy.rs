@@ -184,15 +184,6 @@ pub struct Erasure {
 /// them, the gateway's form says them.
 pub const RETENTION_YEARS: std::ops::RangeInclusive<i32> = 1..=30;
 
-/// What a rule of years outside [`RETENTION_YEARS`] is told.
-pub fn retention_years_expected() -> String {
-    format!(
-        "indiquez un nombre d'années entre {} et {}",
-        RETENTION_YEARS.start(),
-        RETENTION_YEARS.end()
-    )
-}
-
 /// How long the workspace keeps people it no longer deals with (`/v1/retention`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

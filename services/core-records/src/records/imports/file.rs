@@ -11,6 +11,7 @@ use tempfile::NamedTempFile;
 use uuid::Uuid;
 
 use crate::Error;
+use crate::language::said;
 
 /// The largest file taken: a million rows of a dozen columns.
 pub(super) const MAX_FILE_BYTES: i64 = 512 << 20;
@@ -26,7 +27,7 @@ pub(super) fn checked_name(name: &str) -> Result<String, Error> {
         ));
     }
     if let Some(defect) = maillage_domain::text::defect(name) {
-        return Err(Error::field("file_name", defect.message()));
+        return Err(Error::field("file_name", &said(defect.message_id())));
     }
     Ok(name.to_owned())
 }

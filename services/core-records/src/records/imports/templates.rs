@@ -18,6 +18,7 @@ use uuid::Uuid;
 use super::queries;
 use crate::Error;
 use crate::identity::Identity;
+use crate::language::said;
 use crate::state::AppState;
 
 pub(super) fn router() -> ApiRouter<AppState> {
@@ -191,7 +192,7 @@ async fn save(
         return Err(Error::field("name", "un nom de 1 à 100 caractères"));
     }
     if let Some(defect) = maillage_domain::text::defect(&name) {
-        return Err(Error::field("name", defect.message()));
+        return Err(Error::field("name", &said(defect.message_id())));
     }
     let tenant_id = identity.0.tenant_id;
     let mut tx = identity.begin(&state).await?;

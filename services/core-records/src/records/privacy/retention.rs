@@ -3,9 +3,7 @@
 //! it (see [`super::keeper`]).
 
 use axum::extract::State;
-use maillage_domain::privacy::{
-    InactivePerson, RETENTION_YEARS, RetentionPreview, RetentionRule, retention_years_expected,
-};
+use maillage_domain::privacy::{InactivePerson, RETENTION_YEARS, RetentionPreview, RetentionRule};
 use maillage_problem::{Json, Query};
 use serde::Deserialize;
 use sqlx::PgConnection;
@@ -13,6 +11,7 @@ use uuid::Uuid;
 
 use crate::Error;
 use crate::identity::Identity;
+use crate::language::reader;
 use crate::records::Checks;
 use crate::state::AppState;
 
@@ -122,7 +121,14 @@ pub(super) async fn preview(
 fn years_checked(years: Option<i32>) -> Result<(), Error> {
     let mut checks = Checks::default();
     if years.is_some_and(|y| !RETENTION_YEARS.contains(&y)) {
-        checks.push("inactive_years", &retention_years_expected());
+        let expected = reader().t2(
+            "retention-years-expected",
+            "min",
+            *RETENTION_YEARS.start(),
+            "max",
+            *RETENTION_YEARS.end(),
+        );
+        checks.push("inactive_years", &expected);
     }
     checks.finish()
 }
