@@ -272,3 +272,81 @@ async fn names_are_listed_in_the_order_french_readers_expect() -> TestResult {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn every_list_keeps_the_records_changed_since_an_instant_in_either_order() -> TestResult {
+    let app = TestApp::spawn().await?;
+    let editor = app.actor("asso-a", Role::Editor).await?;
+    let other = app.actor("asso-b", Role::Editor).await?;
+    let partner = |name: &str, organisation: &Value| json!({"title": name, "kind": "funding", "partners": [{"organisation_id": organisation["id"]}]});
+    let region = app.organisation(&editor, "Région", "funder").await?;
+    let elsewhere = app.organisation(&other, "Région", "funder").await?;
+    for (collection, old, new, new_elsewhere) in [
+        (
+            "people",
+            json!({"family_name": "Ancien"}),
+            json!({"family_name": "Récent"}),
+            json!({"family_name": "Récent"}),
+        ),
+        (
+            "organisations",
+            json!({"name": "Ancienne", "kind": "funder"}),
+            json!({"name": "Récente", "kind": "funder"}),
+            json!({"name": "Récente", "kind": "funder"}),
+        ),
+        (
+            "projects",
+            json!({"name": "Ancien"}),
+            json!({"name": "Récent"}),
+            json!({"name": "Récent"}),
+        ),
+        (
+            "partnerships",
+            partner("Ancien", &region),
+            partner("Récent", &region),
+            partner("Récent", &elsewhere),
+        ),
+    ] {
+        let path = format!("/v1/{collection}");
+        let old = id_of(&app.create(&editor, &path, old).await?);
+        app.create(&editor, &path, new).await?;
+        // A record of another workspace changed now is never listed.
+        app.create(&other, &path, new_elsewhere).await?;
+        // The collection's name is one of the four above, not input.
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "update {collection} set updated_at = '2024-06-01T10:00:00Z' where id = $1::uuid"
+        )))
+        .bind(&old)
+        .execute(&app.db.owner)
+        .await?;
+        // Organisations: the region made first, changed now, is listed too.
+        let recent = if collection == "organisations" { 2 } else { 1 };
+        for sort in ["name", "-updated_at"] {
+            let listed = app
+                .read(
+                    &editor,
+                    &format!("{path}?sort={sort}&changed_since=2025-01-01T00:00:00%2B01:00"),
+                )
+                .await?;
+            let ids = each(&listed["items"], "id");
+            assert_eq!(ids.len(), recent, "{collection} {sort}: {listed}");
+            assert!(!ids.contains(&old.as_str()), "{collection} {sort}");
+            let all = app
+                .read(
+                    &editor,
+                    &format!("{path}?sort={sort}&changed_since=2024-06-01T10:00:00Z"),
+                )
+                .await?;
+            assert_eq!(
+                each(&all["items"], "id").len(),
+                recent + 1,
+                "{collection} {sort}"
+            );
+        }
+        let (status, _) = app
+            .get(&editor, &format!("{path}?changed_since=yesterday"))
+            .await?;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{collection}");
+    }
+    Ok(())
+}

@@ -115,6 +115,66 @@ async fn a_list_is_filtered_by_its_bar_and_says_by_what() -> TestResult {
 }
 
 #[tokio::test]
+async fn a_list_keeps_the_records_changed_since_a_day_of_the_workspaces_calendar() -> TestResult {
+    let stack = Stack::start().await?;
+    let camille = stack.editor().await?;
+    // Last changed: in 2024; at 00:30 on New Year's Day 2025 in Paris (still 2024 in
+    // UTC); today.
+    for (name, changed_at) in [
+        ("Ancienne Fondation", Some("2024-06-01T10:00:00Z")),
+        ("Fondation du Nouvel An", Some("2024-12-31T23:30:00Z")),
+        ("Fondation Récente", None),
+    ] {
+        let id = created(
+            &camille,
+            "organisations",
+            json!({"name": name, "kind": "funder"}),
+        )
+        .await?;
+        if let Some(changed_at) = changed_at {
+            sqlx::query(
+                "update organisations set updated_at = $1::timestamptz where id = $2::uuid",
+            )
+            .bind(changed_at)
+            .bind(&id)
+            .execute(&stack.db.owner)
+            .await?;
+        }
+    }
+    let page = camille
+        .page("/t/asso-demo/organisations?since=2025-01-01")
+        .await?;
+    assert_eq!(
+        names_in(&page, "organisations"),
+        ["Fondation du Nouvel An", "Fondation Récente"]
+    );
+    assert!(page.contains("Filtré : modifiée depuis le"), "{page}");
+    assert!(
+        page.contains(r#"name="since" value="2025-01-01""#),
+        "the day chosen is not kept in the bar"
+    );
+    let recent_first = camille
+        .page("/t/asso-demo/organisations?since=2025-01-02&sort=recent")
+        .await?;
+    assert_eq!(
+        names_in(&recent_first, "organisations"),
+        ["Fondation Récente"]
+    );
+    // A day that is none, one before any record could change, or a list without the
+    // filter: refused, not ignored.
+    for refused in [
+        "/t/asso-demo/organisations?since=2025-13-01",
+        "/t/asso-demo/organisations?since=1999-12-31",
+        "/t/asso-demo/organisations?since=hier",
+        "/t/asso-demo/deadlines?since=2025-01-01",
+    ] {
+        let response = camille.get(refused).await?;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{refused}");
+    }
+    Ok(())
+}
+
+#[tokio::test]
 async fn the_people_list_shows_where_each_person_belongs_today() -> TestResult {
     let stack = Stack::start().await?;
     let camille = stack.editor().await?;

@@ -89,6 +89,8 @@ struct ListQuery {
     deleted: bool,
     /// Only the records carrying this tag (by name, any case).
     tag: Option<String>,
+    /// Only the records changed at or after this instant (RFC 3339).
+    changed_since: Option<chrono::DateTime<chrono::Utc>>,
     /// `name` (the default) or `-updated_at` (most recently changed first).
     #[param(schema_with = crate::pagination::list_sorts)]
     sort: Option<String>,
@@ -124,6 +126,7 @@ async fn list(
                      and ($8::text is null or lower(sector) = lower($8))
                      and ($9::text is null or lower(territory) = lower($9))
                      and ($10::text is null or lower(organisations.name) = lower($10))
+                     and ($11::timestamptz is null or updated_at >= $11)
                    order by name, id
                    limit $5"#,
                 tenant_id,
@@ -136,6 +139,7 @@ async fn list(
                 query.sector,
                 query.territory,
                 query.name.as_deref().map(str::trim),
+                query.changed_since,
             )
             .fetch_all(&mut *tx)
             .await?
@@ -153,6 +157,7 @@ async fn list(
                      and ($8::text is null or lower(sector) = lower($8))
                      and ($9::text is null or lower(territory) = lower($9))
                      and ($10::text is null or lower(organisations.name) = lower($10))
+                     and ($11::timestamptz is null or updated_at >= $11)
                    order by updated_at desc, id desc
                    limit $5"#,
                 tenant_id,
@@ -165,6 +170,7 @@ async fn list(
                 query.sector,
                 query.territory,
                 query.name.as_deref().map(str::trim),
+                query.changed_since,
             )
             .fetch_all(&mut *tx)
             .await?

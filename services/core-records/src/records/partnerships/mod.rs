@@ -73,6 +73,8 @@ struct ListQuery {
     deleted: bool,
     /// Only the records carrying this tag (by name, any case).
     tag: Option<String>,
+    /// Only the records changed at or after this instant (RFC 3339).
+    changed_since: Option<chrono::DateTime<chrono::Utc>>,
     /// `name` (by title: the default) or `-updated_at` (most recently changed first).
     #[param(schema_with = crate::pagination::list_sorts)]
     sort: Option<String>,
@@ -105,6 +107,7 @@ async fn list(
                      and ($8::text is null or exists (select 1 from partnership_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
                                                        where l.tenant_id = partnerships.tenant_id and l.partnership_id = partnerships.id
                                                          and lower(t.name) = lower($8)))
+                     and ($9::timestamptz is null or updated_at >= $9)
                    order by title, id
                    limit $7"#,
                 tenant_id,
@@ -115,6 +118,7 @@ async fn list(
                 query.kind,
                 limit + 1,
                 query.tag,
+                query.changed_since,
             )
             .fetch_all(&mut *tx)
             .await?
@@ -129,6 +133,7 @@ async fn list(
                      and ($8::text is null or exists (select 1 from partnership_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
                                                        where l.tenant_id = partnerships.tenant_id and l.partnership_id = partnerships.id
                                                          and lower(t.name) = lower($8)))
+                     and ($9::timestamptz is null or updated_at >= $9)
                    order by updated_at desc, id desc
                    limit $7"#,
                 tenant_id,
@@ -139,6 +144,7 @@ async fn list(
                 query.kind,
                 limit + 1,
                 query.tag,
+                query.changed_since,
             )
             .fetch_all(&mut *tx)
             .await?

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use self::fields::{PersonFields, PersonInput};
 use self::model::Person;
-use self::queries::{fetch, page_of};
+use self::queries::{PeopleFilter, fetch, page_of};
 use super::contact;
 use super::custom_fields;
 use super::routes::{BinnableDocs, binnable_routes};
@@ -78,6 +78,8 @@ struct ListQuery {
     deleted: bool,
     /// Only the records carrying this tag (by name, any case).
     tag: Option<String>,
+    /// Only the records changed at or after this instant (RFC 3339).
+    changed_since: Option<chrono::DateTime<chrono::Utc>>,
     /// `name` (family name, then given name: the default) or `-updated_at` (most
     /// recently changed first).
     #[param(schema_with = crate::pagination::list_sorts)]
@@ -106,8 +108,11 @@ async fn list(
         sort,
         &page,
         limit,
-        query.deleted,
-        query.tag.as_deref(),
+        PeopleFilter {
+            in_bin: query.deleted,
+            tag: query.tag.as_deref(),
+            changed_since: query.changed_since,
+        },
     )
     .await?;
     tx.commit().await?;

@@ -1,5 +1,6 @@
 //! Reading people.
 
+use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use sqlx::types::Json as JsonColumn;
 use uuid::Uuid;
@@ -44,16 +45,25 @@ pub(super) async fn fetch_many(
     .await?)
 }
 
-/// A page of people in the order asked for, from where `page` says: live, or in the bin
-/// (`in_bin`), with `tag` when given; `limit` and one more, to tell whether a page follows.
+/// Which people a list holds.
+pub(super) struct PeopleFilter<'a> {
+    /// The bin rather than the live records.
+    pub in_bin: bool,
+    /// Those carrying this tag (by name, any case).
+    pub tag: Option<&'a str>,
+    /// Those changed at or after this instant.
+    pub changed_since: Option<DateTime<Utc>>,
+}
+
+/// A page of people in the order asked for, from where `page` says, as `filter` keeps
+/// them; `limit` and one more, to tell whether a page follows.
 pub(super) async fn page_of(
     conn: &mut PgConnection,
     tenant_id: Uuid,
     sort: ListSort,
     page: &PageQuery,
     limit: i64,
-    in_bin: bool,
-    tag: Option<&str>,
+    filter: PeopleFilter<'_>,
 ) -> Result<Vec<Person>, Error> {
     // One statement per order: the page's ids through that order's index, then their
     // rows by primary key. As two statements (the ids, then the rows), a page cost one
@@ -77,6 +87,7 @@ pub(super) async fn page_of(
                            and ($7::text is null or exists (select 1 from person_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
                                                              where l.tenant_id = people.tenant_id and l.person_id = people.id
                                                                and lower(t.name) = lower($7)))
+                           and ($8::timestamptz is null or updated_at >= $8)
                          order by family_name, given_name, id
                          limit $5))
                    order by family_name, given_name, id"#,
@@ -85,8 +96,9 @@ pub(super) async fn page_of(
                 given,
                 id,
                 limit + 1,
-                in_bin,
-                tag,
+                filter.in_bin,
+                filter.tag,
+                filter.changed_since,
             )
             .fetch_all(conn)
             .await?
@@ -109,6 +121,7 @@ pub(super) async fn page_of(
                            and ($6::text is null or exists (select 1 from person_tags l join tags t on t.tenant_id = l.tenant_id and t.id = l.tag_id
                                                              where l.tenant_id = people.tenant_id and l.person_id = people.id
                                                                and lower(t.name) = lower($6)))
+                           and ($7::timestamptz is null or updated_at >= $7)
                          order by updated_at desc, id desc
                          limit $4))
                    order by updated_at desc, id desc"#,
@@ -116,8 +129,9 @@ pub(super) async fn page_of(
                 after.map(|a| a.updated_at),
                 after.map(|a| a.id),
                 limit + 1,
-                in_bin,
-                tag,
+                filter.in_bin,
+                filter.tag,
+                filter.changed_since,
             )
             .fetch_all(conn)
             .await?

@@ -69,6 +69,8 @@ struct ListQuery {
     owner_user_id: Option<Uuid>,
     /// Only the projects carrying this tag (by name, any case).
     tag: Option<String>,
+    /// Only the records changed at or after this instant (RFC 3339).
+    changed_since: Option<chrono::DateTime<chrono::Utc>>,
     /// Only the projects of this territory (any case).
     #[param(max_length = 300)]
     territory: Option<String>,
@@ -108,6 +110,7 @@ async fn list(
                                                        where l.tenant_id = projects.tenant_id and l.project_id = projects.id
                                                          and lower(t.name) = lower($8)))
                      and ($9::text is null or lower(territory) = lower($9))
+                     and ($10::timestamptz is null or updated_at >= $10)
                    order by name, id
                    limit $6"#,
                 tenant_id,
@@ -119,6 +122,7 @@ async fn list(
                 query.owner_user_id,
                 query.tag,
                 query.territory.as_deref().map(str::trim),
+                query.changed_since,
             )
             .fetch_all(&mut *tx)
             .await?
@@ -134,6 +138,7 @@ async fn list(
                                                        where l.tenant_id = projects.tenant_id and l.project_id = projects.id
                                                          and lower(t.name) = lower($8)))
                      and ($9::text is null or lower(territory) = lower($9))
+                     and ($10::timestamptz is null or updated_at >= $10)
                    order by updated_at desc, id desc
                    limit $6"#,
                 tenant_id,
@@ -145,6 +150,7 @@ async fn list(
                 query.owner_user_id,
                 query.tag,
                 query.territory.as_deref().map(str::trim),
+                query.changed_since,
             )
             .fetch_all(&mut *tx)
             .await?

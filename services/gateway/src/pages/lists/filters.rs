@@ -1,12 +1,15 @@
 //! What a list is filtered by: the values a page offers, checked against its address,
 //! turned into core-records' parameters, the page's own links and words.
 
+use chrono::{Datelike, NaiveDate, NaiveTime, SecondsFormat};
+use maillage_domain::local_instant;
 use maillage_i18n::Lang;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::Error;
 use crate::membership::Member;
+use crate::pages::tenant_zone;
 use crate::state::AppState;
 
 /// The values a closed filter may take, with their French names, and the catalogue's
@@ -29,6 +32,8 @@ pub struct Filters {
     pub tag: bool,
     /// By territory, as typed (any case).
     pub territory: bool,
+    /// The records changed on or after a day.
+    pub since: bool,
 }
 
 impl Filters {
@@ -39,11 +44,16 @@ impl Filters {
         within: None,
         tag: false,
         territory: false,
+        since: false,
     };
 }
 
 /// The longest "due within" a list page offers, in days.
 const WITHIN_DAYS: std::ops::RangeInclusive<u16> = 1..=366;
+
+/// The years a "changed since" day may fall in: none changed before Maillage, and a
+/// year typed with five digits is a slip.
+const SINCE_YEARS: std::ops::RangeInclusive<i32> = 2000..=9999;
 
 /// The longest tag or territory a filter takes (as the API does).
 const TEXT_FILTER_LENGTH: usize = 300;
@@ -62,6 +72,8 @@ pub struct FilterQuery {
     pub within: Option<String>,
     pub tag: Option<String>,
     pub territory: Option<String>,
+    /// A day (YYYY-MM-DD): the records changed on or after it, in the workspace's time.
+    pub since: Option<String>,
 }
 
 /// Filters checked against what the page offers.
@@ -168,6 +180,26 @@ impl FilterQuery {
             }
             filtered.keep(name, (name, value), value);
             said.push(lang.t_with(message, &[("value", value.into())]));
+        }
+        if let Some(since) = given(&self.since) {
+            if !filters.since {
+                return Err(unknown_filter("since"));
+            }
+            let day = NaiveDate::parse_from_str(since, "%Y-%m-%d")
+                .ok()
+                .filter(|day| SINCE_YEARS.contains(&day.year()))
+                .ok_or_else(|| unknown_filter("since"))?;
+            // The day begins at midnight where the workspace is, not in UTC.
+            let from = local_instant(tenant_zone(member), day.and_time(NaiveTime::MIN));
+            filtered.keep(
+                "since",
+                (
+                    "changed_since",
+                    &from.to_rfc3339_opts(SecondsFormat::Secs, true),
+                ),
+                &day.to_string(),
+            );
+            said.push(lang.t1("list-filter-since", "date", lang.date(day)));
         }
         filtered.said = (!said.is_empty()).then(|| said.join(" · "));
         Ok(filtered)

@@ -43,7 +43,7 @@ pub struct ListSpec {
 pub static SPECS: [&ListSpec; 4] = [&PEOPLE, &ORGANISATIONS, &PROJECTS, &PARTNERSHIPS];
 
 /// The parameters a list's address may carry, which a saved view keeps.
-const VIEW_PARAMETERS: [&str; 9] = [
+const VIEW_PARAMETERS: [&str; 10] = [
     "sort",
     "status",
     "kind",
@@ -52,6 +52,7 @@ const VIEW_PARAMETERS: [&str; 9] = [
     "within",
     "tag",
     "territory",
+    "since",
     "column",
 ];
 
@@ -137,6 +138,8 @@ pub struct FilterBar {
     pub owner: Vec<Choice>,
     /// The territory typed, when the list is filtered by territory.
     pub territory: Option<String>,
+    /// The day chosen ("" for none), when the list is filtered by last change.
+    pub since: Option<String>,
     /// The workspace's tags and members, for bulk actions.
     pub tag_names: Vec<String>,
     pub members: Vec<Choice>,
@@ -351,6 +354,7 @@ impl FilterBar {
             territory: filters
                 .territory
                 .then(|| filter.value("territory").to_owned()),
+            since: filters.since.then(|| filter.value("since").to_owned()),
             tag_names,
             members: names
                 .into_iter()

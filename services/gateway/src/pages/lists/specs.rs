@@ -19,6 +19,7 @@ pub static PEOPLE: ListSpec = ListSpec {
     collection: "people",
     filters: Filters {
         tag: true,
+        since: true,
         ..Filters::NONE
     },
     columns: &[
@@ -41,6 +42,7 @@ pub static ORGANISATIONS: ListSpec = ListSpec {
             values: OrganisationKind::CHOICES,
         }),
         tag: true,
+        since: true,
         territory: true,
         ..Filters::NONE
     },
@@ -66,6 +68,7 @@ pub static PROJECTS: ListSpec = ListSpec {
         }),
         owner: Some("owner_user_id"),
         tag: true,
+        since: true,
         territory: true,
         ..Filters::NONE
     },
@@ -93,6 +96,7 @@ pub static PARTNERSHIPS: ListSpec = ListSpec {
             values: PartnershipKind::CHOICES,
         }),
         tag: true,
+        since: true,
         ..Filters::NONE
     },
     columns: &[
