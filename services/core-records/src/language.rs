@@ -68,4 +68,18 @@ mod tests {
         );
         assert_eq!(one_of(&["a", "b", "c"]), "doit valoir a, b ou c");
     }
+
+    /// Every message core-records words a refusal with is in both catalogues: a typo
+    /// or a message added to one language only fails here, not in front of a reader.
+    #[test]
+    fn every_message_core_records_asks_for_is_in_both_languages() -> std::io::Result<()> {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let (asked, missing) = maillage_i18n::usage::missing_under(&[src], &[], &[])?;
+        assert!(missing.is_empty(), "messages missing: {missing:#?}");
+        assert!(
+            asked > 100,
+            "only {asked} messages found: is the scan still right?"
+        );
+        Ok(())
+    }
 }

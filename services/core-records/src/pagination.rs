@@ -10,6 +10,7 @@ use maillage_runtime::api::one_of;
 use utoipa::openapi::schema::Object;
 
 use crate::Error;
+use crate::language::{self, said};
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;
@@ -28,7 +29,7 @@ impl PageQuery {
         match self.limit {
             None => Ok(DEFAULT_LIMIT),
             Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-            Some(_) => Err(Error::field("limit", "doit être compris entre 1 et 200")),
+            Some(_) => Err(Error::field("limit", &said("check-limit-200"))),
         }
     }
 
@@ -43,7 +44,7 @@ impl PageQuery {
                     .decode(raw)
                     .ok()
                     .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-                    .ok_or_else(|| Error::field("after", "curseur de pagination invalide"))
+                    .ok_or_else(|| Error::field("after", &said("check-cursor")))
             })
             .transpose()
     }
@@ -89,7 +90,10 @@ impl ListSort {
         match raw {
             None | Some("name") => Ok(Self::Name),
             Some("-updated_at") => Ok(Self::RecentlyUpdated),
-            Some(_) => Err(Error::field("sort", "doit valoir name ou -updated_at")),
+            Some(_) => Err(Error::field(
+                "sort",
+                &language::one_of(&["name", "-updated_at"]),
+            )),
         }
     }
 }
@@ -147,7 +151,7 @@ impl DateOrder {
             Some(raw) if raw.strip_prefix('-') == Some(field) => Ok(Self::NewestFirst),
             Some(_) => Err(Error::field(
                 "sort",
-                &format!("doit valoir {field} ou -{field}"),
+                &language::one_of(&[field, &format!("-{field}")]),
             )),
         }
     }

@@ -8,6 +8,7 @@
 
 mod catalogue;
 mod format;
+pub mod usage;
 
 use std::fmt;
 

@@ -152,7 +152,7 @@ impl AffiliationFields {
 }
 
 fn unknown(field: &'static str) -> impl FnOnce() -> Error {
-    move || Error::field(field, "ne désigne aucune fiche de l'espace")
+    move || Error::field(field, &said("check-no-such-record"))
 }
 
 async fn create(

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::Error;
 use crate::identity::Identity;
+use crate::language::said;
 use crate::state::AppState;
 
 /// The most items one answer holds.
@@ -87,12 +88,12 @@ async fn agenda(
     if let (Some(from), Some(to)) = (query.from, query.to)
         && to <= from
     {
-        return Err(Error::field("to", "doit être postérieure à from"));
+        return Err(Error::field("to", &said("check-after-from")));
     }
     let limit = match query.limit {
         None => 200,
         Some(limit) if (1..=MAX_ITEMS).contains(&limit) => limit,
-        Some(_) => return Err(Error::field("limit", "doit être compris entre 1 et 500")),
+        Some(_) => return Err(Error::field("limit", &said("check-limit-500"))),
     };
     let at_midnight =
         |day: Option<NaiveDate>| day.map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc());

@@ -5,6 +5,7 @@ use maillage_domain::EmailAddress;
 pub use maillage_domain::contact::{Address, EmailEntry, PhoneEntry};
 
 use super::Checks;
+use crate::language::said;
 
 /// Exactly one primary entry when there are any: the first, unless one is marked.
 fn one_primary<T>(
@@ -20,7 +21,7 @@ fn one_primary<T>(
         }
     }
     if marked > 1 {
-        checks.push(field, "une seule entrée peut être principale");
+        checks.push(field, &said("check-one-primary"));
     } else if marked == 0
         && let Some(first) = entries.first_mut()
     {
@@ -30,12 +31,12 @@ fn one_primary<T>(
 
 pub fn check_emails(checks: &mut Checks, mut emails: Vec<EmailEntry>) -> Vec<EmailEntry> {
     if emails.len() > 10 {
-        checks.push("emails", "pas plus de 10 adresses");
+        checks.push("emails", &said("check-ten-emails"));
     }
     for entry in &mut emails {
         match EmailAddress::parse(&entry.address) {
             Ok(address) => entry.address = address.into(),
-            Err(_) => checks.push("emails", "contient une adresse e-mail invalide"),
+            Err(_) => checks.push("emails", &said("check-has-invalid-email")),
         }
         entry.label = checks.text("emails.label", &entry.label, false, 40);
     }
@@ -45,7 +46,7 @@ pub fn check_emails(checks: &mut Checks, mut emails: Vec<EmailEntry>) -> Vec<Ema
 
 pub fn check_phones(checks: &mut Checks, mut phones: Vec<PhoneEntry>) -> Vec<PhoneEntry> {
     if phones.len() > 10 {
-        checks.push("phones", "pas plus de 10 numéros");
+        checks.push("phones", &said("check-ten-phones"));
     }
     for entry in &mut phones {
         entry.number = checks.text("phones.number", &entry.number, true, 40);
@@ -54,10 +55,7 @@ pub fn check_phones(checks: &mut Checks, mut phones: Vec<PhoneEntry>) -> Vec<Pho
             .chars()
             .all(|c| c.is_ascii_digit() || " +-.()".contains(c));
         if !plausible {
-            checks.push(
-                "phones",
-                "un numéro ne contient que des chiffres, espaces et + - . ( )",
-            );
+            checks.push("phones", &said("check-phone-characters"));
         }
         entry.label = checks.text("phones.label", &entry.label, false, 40);
     }
@@ -76,10 +74,7 @@ pub fn check_address(checks: &mut Checks, address: Option<Address>) -> Option<Ad
         Some(found) => found.code.to_owned(),
         None if country.is_empty() => country,
         None => {
-            checks.push(
-                "address.country",
-                "pays inconnu : donnez son nom (France) ou son code ISO à deux lettres (FR)",
-            );
+            checks.push("address.country", &said("check-country"));
             country
         }
     };

@@ -18,7 +18,7 @@ use crate::Error;
 use crate::audit::{self, Action};
 use crate::error::ResultExt;
 use crate::identity::Identity;
-use crate::language::said;
+use crate::language::{one_of, reader, said};
 use crate::state::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
@@ -133,7 +133,7 @@ async fn create(
     identity.require_admin()?;
     let mut checks = Checks::default();
     if !RECORD_TYPES.contains(&input.record_type.as_str()) {
-        checks.push("record_type", "doit valoir person ou organisation");
+        checks.push("record_type", &one_of(&["person", "organisation"]));
     }
     let key_ok = input.key.len() <= 40
         && input.key.starts_with(|c: char| c.is_ascii_lowercase())
@@ -142,13 +142,10 @@ async fn create(
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if !key_ok {
-        checks.push(
-            "key",
-            "lettres minuscules, chiffres et _, en commençant par une lettre (40 au plus)",
-        );
+        checks.push("key", &said("check-field-key"));
     }
     if !TYPES.contains(&input.field_type.as_str()) {
-        checks.push("field_type", "doit valoir text, number, date ou choice");
+        checks.push("field_type", &one_of(&["text", "number", "date", "choice"]));
     }
     let label = checks.text("label", &input.label, true, 100);
     let choices: Vec<String> = input
@@ -158,7 +155,7 @@ async fn create(
         .filter(|c| !c.is_empty())
         .collect();
     if input.field_type == "choice" && choices.is_empty() {
-        checks.push("choices", "indiquez les valeurs possibles");
+        checks.push("choices", &said("check-choices-required"));
     }
     checks.finish()?;
     let field = CustomField {
@@ -185,7 +182,7 @@ async fn create(
     )
     .execute(&mut *tx)
     .await
-    .on_constraint("custom_fields_key_key", || Error::field("key", "un champ de ce nom existe déjà"))?;
+    .on_constraint("custom_fields_key_key", || Error::field("key", &said("check-field-exists")))?;
     audit::record(
         &mut tx,
         &identity,
@@ -285,7 +282,7 @@ pub async fn check_values(
         if !fields.iter().any(|f| &f.key == key) {
             errors.push(FieldError::new(
                 format!("custom.{key}"),
-                "ce champ n'existe pas dans l'espace",
+                said("check-no-such-field"),
             ));
         }
     }
@@ -309,10 +306,10 @@ pub async fn check_values(
                 };
                 if !valid {
                     let expected = match field.field_type.as_str() {
-                        "number" => "un nombre est attendu".to_owned(),
-                        "date" => "une date AAAA-MM-JJ est attendue".to_owned(),
-                        "choice" => format!("doit valoir : {}", field.choices.join(", ")),
-                        _ => "un texte (2000 caractères au plus, sans caractère de contrôle) est attendu".to_owned(),
+                        "number" => said("check-number-expected"),
+                        "date" => said("check-date-expected"),
+                        "choice" => reader().t1("check-choice", "values", field.choices.join(", ")),
+                        _ => said("check-text-expected"),
                     };
                     errors.push(FieldError::new(name, expected));
                 }

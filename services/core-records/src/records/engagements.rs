@@ -153,16 +153,13 @@ impl EngagementFields {
             given => given,
         };
         if person_id.is_some() == organisation_id.is_some() {
-            checks.push(
-                "person_id",
-                "indiquez soit une personne, soit une organisation",
-            );
+            checks.push("person_id", &said("check-person-or-organisation"));
         }
         let volunteering = kind == "volunteering";
         let (amount_cents, currency, minutes) = if volunteering {
             let minutes = input.minutes.or(previous.and_then(|p| p.minutes));
             if minutes.is_none_or(|m| m <= 0) {
-                checks.push("minutes", "indiquez la durée du bénévolat, en minutes");
+                checks.push("minutes", &said("check-volunteer-minutes"));
             }
             (None, None, minutes)
         } else {
@@ -172,7 +169,7 @@ impl EngagementFields {
                 .or(previous.and_then(|p| p.currency.clone()))
                 .unwrap_or_else(|| "EUR".into());
             if amount.is_none_or(|a| a < 0) {
-                checks.push("amount_cents", "indiquez le montant, en centimes");
+                checks.push("amount_cents", &said("check-amount-cents"));
             }
             if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
                 checks.push("currency", &said("check-currency"));
@@ -211,7 +208,7 @@ impl EngagementFields {
 }
 
 fn unknown(field: &'static str) -> impl FnOnce() -> Error {
-    move || Error::field(field, "ne désigne aucune fiche de l'espace")
+    move || Error::field(field, &said("check-no-such-record"))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -14,7 +14,7 @@ use super::{Change, Checks, created, delete, read};
 use crate::Error;
 use crate::error::ResultExt;
 use crate::identity::Identity;
-use crate::language::said;
+use crate::language::{one_of, said};
 use crate::state::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
@@ -131,7 +131,7 @@ impl EvaluationFields {
             .or(previous.map(|p| p.stage.clone()))
             .unwrap_or_else(|| "interim".into());
         if !STAGES.contains(&stage.as_str()) {
-            checks.push("stage", "doit valoir interim ou final");
+            checks.push("stage", &one_of(&["interim", "final"]));
         }
         let evaluated_on = input.evaluated_on.or(previous.map(|p| p.evaluated_on));
         if evaluated_on.is_none() {
@@ -140,7 +140,7 @@ impl EvaluationFields {
         let mut score = |field: &str, new: Option<i16>, old: Option<i16>| {
             let value = new.or(old);
             if !value.is_some_and(|v| (1..=5).contains(&v)) {
-                checks.push(field, "une note de 1 à 5 est attendue");
+                checks.push(field, &said("check-score"));
             }
             value.unwrap_or_default()
         };
@@ -216,7 +216,7 @@ impl EvaluationFields {
 }
 
 fn second_final() -> Error {
-    Error::field("stage", "ce partenariat a déjà une évaluation finale")
+    Error::field("stage", &said("check-final-evaluation-exists"))
 }
 
 async fn list(

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::Error;
 use crate::identity::Identity;
+use crate::language::said;
 use crate::state::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
@@ -72,7 +73,7 @@ async fn network(
     if let (Some(from), Some(to)) = (query.from, query.to)
         && to < from
     {
-        return Err(Error::field("to", "doit être postérieure à from"));
+        return Err(Error::field("to", &said("check-after-from")));
     }
     let tenant_id = identity.0.tenant_id;
     let mut tx = identity.begin(&state).await?;

@@ -14,6 +14,7 @@ use super::{Checks, check_version, etag, expected_version};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
+use crate::language::one_of;
 use crate::state::AppState;
 
 const MODES: [&str; 4] = ["each", "daily", "weekly", "off"];
@@ -95,7 +96,7 @@ async fn update(
     let expected = expected_version(&headers)?;
     let mut checks = Checks::default();
     if !MODES.contains(&input.mode.as_str()) {
-        checks.push("mode", "doit valoir each, daily, weekly ou off");
+        checks.push("mode", &one_of(&["each", "daily", "weekly", "off"]));
     }
     checks.finish()?;
     let (tenant_id, user_id) = (identity.0.tenant_id, identity.0.user_id);

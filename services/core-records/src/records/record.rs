@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
+use crate::language::said;
 use crate::state::AppState;
 
 /// Locks one record of the tenant until the transaction ends, so that the version
@@ -98,7 +99,8 @@ pub(super) trait Binnable: Record<Key = Uuid> {
 /// Records of which two can become one (people, organisations): the duplicate's links
 /// move to the survivor, its details fill the survivor's blanks, and it goes to the bin.
 pub(super) trait Mergeable: Binnable {
-    /// Said of a `duplicate_id` that names no live record of this kind in the tenant.
+    /// The message id said of a `duplicate_id` that names no live record of this kind
+    /// in the tenant.
     const NO_SUCH_DUPLICATE: &'static str;
 
     /// Fills the survivor's blanks from the duplicate and moves every link of the
@@ -263,7 +265,7 @@ pub(super) async fn merge<T: Mergeable>(
     let before = T::fetch(&mut tx, tenant_id, id).await?;
     let duplicate = T::fetch(&mut tx, tenant_id, duplicate_id)
         .await
-        .map_err(|_| Error::field("duplicate_id", T::NO_SUCH_DUPLICATE))?;
+        .map_err(|_| Error::field("duplicate_id", &said(T::NO_SUCH_DUPLICATE)))?;
     T::absorb(&mut tx, tenant_id, id, duplicate_id).await?;
     sqlx::query(T::BIN_SQL)
         .bind(tenant_id)
@@ -372,10 +374,7 @@ impl MergeInput {
         survivor: Uuid,
     ) -> Result<(), Error> {
         if self.duplicate_id == survivor {
-            return Err(Error::field(
-                "duplicate_id",
-                "une fiche ne peut pas être fusionnée avec elle-même",
-            ));
+            return Err(Error::field("duplicate_id", &said("check-merge-itself")));
         }
         let (first, second) = if survivor < self.duplicate_id {
             (survivor, self.duplicate_id)
@@ -397,12 +396,7 @@ pub(super) fn expected_version(headers: &HeaderMap) -> Result<i32, Error> {
         .trim_start_matches("W/")
         .trim_matches('"')
         .parse()
-        .map_err(|_| {
-            Error::field(
-                "If-Match",
-                "doit contenir la version de la fiche, par exemple \"3\"",
-            )
-        })
+        .map_err(|_| Error::field("If-Match", &said("check-if-match")))
 }
 
 /// An `ETag` header carrying the record's version, to send back in `If-Match`.

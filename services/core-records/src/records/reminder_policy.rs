@@ -15,6 +15,7 @@ use super::{Checks, check_version, etag, expected_version, present};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
+use crate::language::said;
 use crate::state::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
@@ -92,9 +93,9 @@ where
     let Some(sent) = Option::<String>::deserialize(deserializer)? else {
         return Ok(None);
     };
-    parse_time_of_day(&sent).map(Some).ok_or_else(|| {
-        serde::de::Error::custom("une heure au format HH:MM est attendue, par exemple 08:30")
-    })
+    parse_time_of_day(&sent)
+        .map(Some)
+        .ok_or_else(|| serde::de::Error::custom(said("check-time-of-day")))
 }
 
 fn parse_time_of_day(sent: &str) -> Option<NaiveTime> {
@@ -190,28 +191,19 @@ async fn update(
     days_before.sort_unstable_by(|a, b| b.cmp(a));
     days_before.dedup();
     if too_many || days_before.iter().any(|d| !(1..=365).contains(d)) {
-        checks.push(
-            "days_before",
-            "au plus 10 rappels, chacun entre 1 et 365 jours avant l'échéance",
-        );
+        checks.push("days_before", &said("check-reminder-offsets"));
     }
     let overdue_every_days = input
         .overdue_every_days
         .unwrap_or(before.overdue_every_days);
     if !(0..=90).contains(&overdue_every_days) {
-        checks.push(
-            "overdue_every_days",
-            "doit être compris entre 0 (aucune relance) et 90 jours",
-        );
+        checks.push("overdue_every_days", &said("check-follow-up-days"));
     }
     let escalate_after_days = input
         .escalate_after_days
         .unwrap_or(before.escalate_after_days);
     if escalate_after_days.is_some_and(|d| !(1..=365).contains(&d)) {
-        checks.push(
-            "escalate_after_days",
-            "doit être compris entre 1 et 365 jours, ou vide pour ne jamais alerter",
-        );
+        checks.push("escalate_after_days", &said("check-escalation-days"));
     }
     checks.finish()?;
 

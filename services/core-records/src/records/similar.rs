@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::Error;
 use crate::identity::Identity;
+use crate::language::reader;
 use crate::state::AppState;
 
 /// The most named: a warning lists a few, not a search's page.
@@ -98,7 +99,7 @@ fn refused(field: &'static str, value: &str, max: usize) -> Result<(), Error> {
     if value.chars().count() > max {
         return Err(Error::field(
             field,
-            &format!("ne doit pas dépasser {max} caractères"),
+            &reader().t1("check-too-long", "max", max),
         ));
     }
     Ok(())

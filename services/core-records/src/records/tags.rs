@@ -14,6 +14,7 @@ use crate::Error;
 use crate::audit::{self, Action};
 use crate::error::ResultExt;
 use crate::identity::Identity;
+use crate::language::said;
 use crate::state::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
@@ -242,7 +243,7 @@ fn tag_names_schema() -> utoipa::openapi::schema::Array {
 }
 
 fn duplicate() -> Error {
-    Error::field("name", "un tag de ce nom existe déjà")
+    Error::field("name", &said("check-tag-exists"))
 }
 
 async fn create(
@@ -418,7 +419,7 @@ async fn set_tags(
         .map(|t| tag_name(&mut checks, "tags", t))
         .collect();
     if wanted.len() > 50 {
-        checks.push("tags", "pas plus de 50 tags par fiche");
+        checks.push("tags", &said("check-fifty-tags"));
     }
     checks.finish()?;
     let tenant_id = identity.0.tenant_id;

@@ -10,6 +10,7 @@ mod helpers;
 mod import_crash;
 mod import_history;
 mod imports;
+mod languages;
 mod lists;
 mod network;
 mod openapi;

@@ -160,3 +160,4 @@ import-transform-capitalise = Capital initial (DUPONT → Dupont)
 import-transform-family_name_first = Family name first (Martin Camille)
 import-transform-month_first = Month before day (12/31/2025)
 import-transform-negate = Swap Yes and No ("Do not contact")
+import-column-ignored = ignored column

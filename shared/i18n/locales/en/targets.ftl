@@ -107,3 +107,13 @@ target-move-saved = Place saved.
 target-move-refused = The move was not saved:
 target-move-offline = The move was not saved (network).
 target-reloading = The page is reloading.
+
+## The task a gap on a target becomes (written in the words of the member who makes it).
+target-task-ring = “{ $ring }”
+target-task-keep = Keep up the relationship with { $who } ({ $today })
+target-task-bring-in = Bring { $who } into the target: { $ideal }
+target-task-closer = Bring { $who } closer: from { $today } to { $ideal }
+target-task-further = Take some distance from { $who }: from { $today } to { $ideal }
+target-task-body = Gap noted on the target “{ $target }”.
+target-task-our-reasons = Our reasons to work together: { $reasons }
+target-task-their-reasons = Their reasons: { $reasons }

@@ -160,3 +160,4 @@ import-transform-capitalise = Majuscule initiale (DUPONT → Dupont)
 import-transform-family_name_first = Nom de famille d'abord (Martin Camille)
 import-transform-month_first = Mois avant le jour (12/31/2025)
 import-transform-negate = Inverser Oui et Non (« Ne pas contacter »)
+import-column-ignored = colonne ignorée

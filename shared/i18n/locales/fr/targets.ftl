@@ -107,3 +107,13 @@ target-move-saved = Place enregistrée.
 target-move-refused = Le déplacement n'a pas été enregistré :
 target-move-offline = Le déplacement n'a pas été enregistré (réseau).
 target-reloading = La page est rechargée.
+
+## The task a gap on a target becomes (written in the words of the member who makes it).
+target-task-ring = « { $ring } »
+target-task-keep = Entretenir la relation avec { $who } ({ $today })
+target-task-bring-in = Faire entrer { $who } dans la cible : { $ideal }
+target-task-closer = Rapprocher { $who } : de { $today } à { $ideal }
+target-task-further = Prendre de la distance avec { $who } : de { $today } à { $ideal }
+target-task-body = Écart relevé sur la cible « { $target } ».
+target-task-our-reasons = Nos raisons de travailler ensemble : { $reasons }
+target-task-their-reasons = Leurs raisons : { $reasons }

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::model::{Activity, Links};
 use crate::Error;
 use crate::error::ResultExt;
-use crate::language::one_of;
+use crate::language::{one_of, said};
 use crate::records::{Checks, present};
 
 /// The kinds of activity, for the document.
@@ -79,10 +79,7 @@ impl ActivityFields {
             None => previous.and_then(|p| p.done_at),
         };
         if !is_task && (due_at.is_some() || done_at.is_some()) {
-            checks.push(
-                "due_at",
-                "seule une tâche a une échéance ou peut être faite",
-            );
+            checks.push("due_at", &said("check-task-only"));
         }
         let links = input
             .links
@@ -94,7 +91,7 @@ impl ActivityFields {
             + links.projects.len()
             > 100
         {
-            checks.push("links", "pas plus de 100 liens par activité");
+            checks.push("links", &said("check-hundred-links"));
         }
         let subject = input
             .subject
@@ -133,9 +130,8 @@ impl ActivityFields {
         )
         .execute(&mut *conn)
         .await?;
-        let unknown = |field: &'static str| {
-            move || Error::field(field, "une fiche liée ne fait pas partie de l'espace")
-        };
+        let unknown =
+            |field: &'static str| move || Error::field(field, &said("check-link-elsewhere"));
         sqlx::query!(
             r#"insert into activity_links (tenant_id, id, activity_id, person_id, organisation_id, partnership_id, project_id)
                select $1::uuid, gen_random_uuid(), $2::uuid, person_id, null::uuid, null::uuid, null::uuid

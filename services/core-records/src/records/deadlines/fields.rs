@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::model::Deadline;
 use super::recurrence::RecurrenceInput;
 use crate::Error;
+use crate::language::{one_of, reader, said};
 use crate::records::{Checks, present};
 
 /// Statuses a user sets; "late" is never stored, it is read off the clock.
@@ -118,17 +119,14 @@ impl DeadlineFields {
         );
         let due_at = input.due_at.or(previous.as_ref().map(|p| p.due_at));
         if due_at.is_none() {
-            checks.push(
-                "due_at",
-                "est obligatoire (date et heure au format RFC 3339)",
-            );
+            checks.push("due_at", &said("check-due-at-required"));
         }
         let status = input
             .status
             .or_else(|| previous.as_ref().map(|p| p.status.clone()))
             .unwrap_or_else(|| "upcoming".into());
         if !RECORDED_STATUSES.contains(&status.as_str()) {
-            checks.push("status", "doit valoir upcoming, submitted ou waived");
+            checks.push("status", &one_of(&["upcoming", "submitted", "waived"]));
         }
         let submitted_at = match (status.as_str(), input.submitted_at) {
             ("submitted", Some(Some(at))) => Some(at),
@@ -155,10 +153,7 @@ impl DeadlineFields {
                 .flatten()
                 .is_some_and(|r| !r.trim().is_empty())
             {
-                checks.push(
-                    "waiver_reason",
-                    "ne s'emploie qu'avec le statut waived (échéance annulée)",
-                );
+                checks.push("waiver_reason", &said("check-waived-only"));
             }
             None
         };
@@ -169,21 +164,15 @@ impl DeadlineFields {
         responsible_user_ids.sort();
         responsible_user_ids.dedup();
         if responsible_user_ids.is_empty() {
-            checks.push(
-                "responsible_user_ids",
-                "doit désigner au moins un membre de l'espace",
-            );
+            checks.push("responsible_user_ids", &said("check-one-member"));
         } else if responsible_user_ids.len() > MAX_RESPONSIBLES {
             checks.push(
                 "responsible_user_ids",
-                &format!("ne doit pas désigner plus de {MAX_RESPONSIBLES} membres"),
+                &reader().t1("check-most-members", "max", MAX_RESPONSIBLES),
             );
         }
         if input.recurrence.is_some() && previous.is_some() {
-            checks.push(
-                "recurrence",
-                "se choisit à la création : pour changer de rythme, supprimez les échéances suivantes et créez une nouvelle série",
-            );
+            checks.push("recurrence", &said("check-recurrence-fixed"));
         }
         let fields = Self {
             title,

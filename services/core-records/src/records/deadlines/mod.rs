@@ -24,6 +24,7 @@ use super::{check_version, etag, expected_version, lock, lock_for, read};
 use crate::Error;
 use crate::audit::{self, Action};
 use crate::identity::Identity;
+use crate::language::said;
 use crate::outbox::{self, DEADLINE_CHANGED};
 use crate::pagination::{DateOrder, Page, PageQuery};
 use crate::state::AppState;
@@ -113,10 +114,7 @@ async fn list(
         .due_within_days
         .is_some_and(|days| !(1..=3660).contains(&days))
     {
-        return Err(Error::field(
-            "due_within_days",
-            "un nombre de jours de 1 à 3660 est attendu",
-        ));
+        return Err(Error::field("due_within_days", &said("check-within-days")));
     }
     let page = PageQuery {
         limit: query.limit,

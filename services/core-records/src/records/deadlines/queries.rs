@@ -8,6 +8,7 @@ use super::fields::{DeadlineFields, NewDeadline};
 use super::model::Deadline;
 use crate::Error;
 use crate::error::ResultExt;
+use crate::language::said;
 use crate::records::the_one;
 
 impl DeadlineFields {
@@ -71,13 +72,13 @@ impl DeadlineFields {
         };
         result
             .on_constraint("reporting_deadlines_funder_fkey", || {
-                Error::field("funder_id", "ne désigne aucune organisation de l'espace")
+                Error::field("funder_id", &said("check-no-such-organisation"))
             })
             .on_constraint("reporting_deadlines_project_fkey", || {
-                Error::field("project_id", "ne désigne aucun projet de l'espace")
+                Error::field("project_id", &said("check-no-such-project"))
             })
             .on_constraint("reporting_deadlines_partnership_fkey", || {
-                Error::field("partnership_id", "ne désigne aucun partenariat de l'espace")
+                Error::field("partnership_id", &said("check-no-such-partnership"))
             })?;
         sqlx::query!(
             r#"delete from deadline_responsibles
@@ -99,10 +100,7 @@ impl DeadlineFields {
         .execute(conn)
         .await
         .on_constraint("deadline_responsibles_member_fkey", || {
-            Error::field(
-                "responsible_user_ids",
-                "doit désigner des membres de l'espace",
-            )
+            Error::field("responsible_user_ids", &said("check-members"))
         })?;
         Ok(())
     }

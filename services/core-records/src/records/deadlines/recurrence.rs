@@ -5,6 +5,7 @@
 //! at 17:00 local time whatever the season, on the last day of the shorter months, and
 //! back on the 31st when the month has one.
 
+use crate::language::{one_of, reader, said};
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use chrono_tz::Tz;
 use maillage_domain::local_instant;
@@ -57,7 +58,7 @@ pub fn occurrences(
         _ => {
             return Err(vec![FieldError::new(
                 "recurrence.frequency",
-                "doit valoir monthly, quarterly, yearly ou dates",
+                one_of(&["monthly", "quarterly", "yearly", "dates"]),
             )]);
         }
     };
@@ -65,21 +66,18 @@ pub fn occurrences(
     if rule.dates.is_some() {
         errors.push(FieldError::new(
             "recurrence.dates",
-            "ne s'emploie qu'avec la fréquence dates",
+            said("check-dates-only"),
         ));
     }
     let limit = match (rule.until, rule.count) {
         (Some(_), Some(_)) | (None, None) => {
-            errors.push(FieldError::new(
-                "recurrence",
-                "indiquez soit until (dernière date), soit count (nombre d'échéances)",
-            ));
+            errors.push(FieldError::new("recurrence", said("check-until-or-count")));
             None
         }
         (None, Some(count)) if !(2..=MAX_OCCURRENCES).contains(&count) => {
             errors.push(FieldError::new(
                 "recurrence.count",
-                format!("doit être compris entre 2 et {MAX_OCCURRENCES}"),
+                reader().t1("check-count-between", "max", MAX_OCCURRENCES),
             ));
             None
         }
@@ -106,9 +104,7 @@ pub fn occurrences(
         if dates.len() == MAX_OCCURRENCES {
             return Err(vec![FieldError::new(
                 "recurrence.until",
-                format!(
-                    "donne plus de {MAX_OCCURRENCES} échéances : choisissez une date plus proche"
-                ),
+                reader().t1("check-until-too-far", "max", MAX_OCCURRENCES),
             )]);
         }
         let local = if rule.working_days && n > 0 {
@@ -121,7 +117,7 @@ pub fn occurrences(
     if dates.len() < 2 {
         return Err(vec![FieldError::new(
             "recurrence.until",
-            "doit laisser au moins une échéance après la première",
+            said("check-one-after-first"),
         )]);
     }
     Ok(dates)
@@ -141,13 +137,13 @@ fn explicit(
     if rule.until.is_some() || rule.count.is_some() {
         errors.push(FieldError::new(
             "recurrence",
-            "until et count ne s'emploient pas avec la fréquence dates",
+            said("check-until-count-dates"),
         ));
     }
     if rule.working_days {
         errors.push(FieldError::new(
             "recurrence.working_days",
-            "ne s'emploie pas avec la fréquence dates : les dates données sont gardées",
+            said("check-not-with-dates"),
         ));
     }
     let mut dates = vec![first];
@@ -157,12 +153,12 @@ fn explicit(
     if dates.len() < 2 {
         errors.push(FieldError::new(
             "recurrence.dates",
-            "doit contenir au moins une date autre que la première échéance",
+            said("check-another-date"),
         ));
     } else if dates.len() > MAX_OCCURRENCES {
         errors.push(FieldError::new(
             "recurrence.dates",
-            format!("ne doit pas dépasser {MAX_OCCURRENCES} dates"),
+            reader().t1("check-most-dates", "max", MAX_OCCURRENCES),
         ));
     }
     if errors.is_empty() {

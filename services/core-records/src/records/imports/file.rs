@@ -11,7 +11,7 @@ use tempfile::NamedTempFile;
 use uuid::Uuid;
 
 use crate::Error;
-use crate::language::said;
+use crate::language::{reader, said};
 
 /// The largest file taken: a million rows of a dozen columns.
 pub(super) const MAX_FILE_BYTES: i64 = 512 << 20;
@@ -21,10 +21,7 @@ const PART_BYTES: usize = 1 << 20;
 pub(super) fn checked_name(name: &str) -> Result<String, Error> {
     let name = maillage_domain::text::trim_blank(name);
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(Error::field(
-            "file_name",
-            "le nom du fichier fait de 1 à 200 caractères",
-        ));
+        return Err(Error::field("file_name", &said("check-file-name")));
     }
     if let Some(defect) = maillage_domain::text::defect(name) {
         return Err(Error::field("file_name", &said(defect.message_id())));
@@ -46,17 +43,14 @@ pub(super) async fn store<E: std::fmt::Display>(
         let chunk = chunk.map_err(|e| {
             Error::field(
                 "file",
-                &format!("le fichier n'est pas arrivé en entier : {e}"),
+                &reader().t1("check-file-cut", "error", e.to_string()),
             )
         })?;
         total += i64::try_from(chunk.len()).unwrap_or(i64::MAX);
         if total > MAX_FILE_BYTES {
             return Err(Error::field(
                 "file",
-                &format!(
-                    "le fichier dépasse {} Mo : découpez-le en plusieurs imports",
-                    MAX_FILE_BYTES >> 20
-                ),
+                &reader().t1("check-file-too-large", "megabytes", MAX_FILE_BYTES >> 20),
             ));
         }
         let mut rest = &chunk[..];
@@ -76,7 +70,7 @@ pub(super) async fn store<E: std::fmt::Display>(
         write_part(&mut *conn, tenant_id, import_id, index, &part).await?;
     }
     if total == 0 {
-        return Err(Error::field("file", "le fichier est vide"));
+        return Err(Error::field("file", &said("check-file-empty")));
     }
     Ok(total)
 }

@@ -30,6 +30,7 @@ use uuid::Uuid;
 
 use crate::Error;
 use crate::identity::Identity;
+use crate::language::{reader, said};
 use crate::state::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
@@ -191,10 +192,7 @@ async fn change(
     let mut tx = identity.begin(&state).await?;
     let current = queries::lock(&mut tx, tenant_id, id).await?;
     if current.status != ImportStatus::Checked {
-        return Err(Error::field(
-            "status",
-            "seul un import vérifié et pas encore lancé peut être changé",
-        ));
+        return Err(Error::field("status", &said("check-import-change")));
     }
     let template = match input.template_id {
         Some(template_id) => Some(templates::by_id(&mut tx, tenant_id, template_id).await?),
@@ -248,10 +246,7 @@ async fn discard(
         current.status,
         ImportStatus::Checked | ImportStatus::Refused
     ) {
-        return Err(Error::field(
-            "status",
-            "un import lancé ne s'abandonne pas : annulez-le",
-        ));
+        return Err(Error::field("status", &said("check-import-abandon")));
     }
     queries::delete(&mut tx, tenant_id, id).await?;
     tx.commit().await?;
@@ -300,10 +295,12 @@ async fn move_on(
     if current.status != from {
         return Err(Error::field(
             "status",
-            &format!(
-                "cet import est « {} » : il ne peut pas passer à « {} »",
-                current.status.label(),
-                to.label()
+            &reader().t2(
+                "check-import-move",
+                "status",
+                said(&format!("import-status-{}", current.status.as_str())),
+                "next",
+                said(&format!("import-status-{}", to.as_str())),
             ),
         ));
     }

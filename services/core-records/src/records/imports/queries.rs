@@ -10,6 +10,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::Error;
+use crate::language::reader;
 
 /// The first problems and likely duplicates shown with an import: all of them are in
 /// `rejected.csv`, and the decisions apply by line.
@@ -188,7 +189,7 @@ pub(super) async fn set_line_decision(
     if updated.rows_affected() == 0 {
         return Err(Error::field(
             "decisions",
-            &format!("la ligne {line} n'est pas un doublon probable"),
+            &reader().t1("check-not-duplicate", "line", line),
         ));
     }
     Ok(())

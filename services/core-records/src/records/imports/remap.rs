@@ -8,6 +8,7 @@ use maillage_domain::import::ImportField;
 use maillage_import::{Mapping, Template, Transforms};
 
 use crate::Error;
+use crate::language::{reader, said};
 
 /// The columns of a file of `headers` whose mapping and transforms are `current`, once
 /// `template` (if any), then `mapping` and `transforms` (if given) are applied. Unsent
@@ -27,7 +28,7 @@ pub(super) fn columns(
         if mapping.len() != columns {
             return Err(Error::field(
                 "mapping",
-                &format!("le fichier a {columns} colonnes"),
+                &reader().t1("check-file-columns", "count", columns),
             ));
         }
         chosen_mapping = mapping;
@@ -38,7 +39,7 @@ pub(super) fn columns(
             if transforms.len() != columns {
                 return Err(Error::field(
                     "transforms",
-                    &format!("le fichier a {columns} colonnes"),
+                    &reader().t1("check-file-columns", "count", columns),
                 ));
             }
             for (transform, field) in transforms.iter().zip(&chosen_mapping) {
@@ -47,10 +48,15 @@ pub(super) fn columns(
                 {
                     return Err(Error::field(
                         "transforms",
-                        &format!(
-                            "« {} » ne s'applique pas à « {} »",
-                            transform.label(),
-                            field.map_or("colonne ignorée", ImportField::label)
+                        &reader().t2(
+                            "check-transform-fits",
+                            "transform",
+                            said(&format!("import-transform-{}", transform.key())),
+                            "field",
+                            field.map_or_else(
+                                || said("import-column-ignored"),
+                                |f| said(&format!("import-field-{}", f.key())),
+                            ),
                         ),
                     ));
                 }
@@ -75,11 +81,15 @@ fn check_mapping(mapping: &[Option<ImportField>]) -> Result<(), Error> {
     if let Some(twice) = mapping.iter().flatten().find(|f| !seen.insert(**f)) {
         return Err(Error::field(
             "mapping",
-            &format!("« {} » est choisi pour deux colonnes", twice.label()),
+            &reader().t1(
+                "check-field-twice",
+                "field",
+                said(&format!("import-field-{}", twice.key())),
+            ),
         ));
     }
     if mapping.iter().all(Option::is_none) {
-        return Err(Error::field("mapping", "choisissez au moins une colonne"));
+        return Err(Error::field("mapping", &said("check-one-column")));
     }
     Ok(())
 }

@@ -159,7 +159,7 @@ pub(super) async fn by_id(
     )
     .fetch_optional(conn)
     .await?
-    .ok_or_else(|| Error::field("template_id", "ce modèle n'existe pas"))?;
+    .ok_or_else(|| Error::field("template_id", &said("check-no-such-template")))?;
     Ok(Fitting {
         template: stored.template(),
         duplicates: DuplicateDecision::parse(&stored.duplicates),
@@ -189,7 +189,7 @@ async fn save(
     identity.require_editor()?;
     let name = maillage_domain::text::trim_blank(&input.name).to_owned();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(Error::field("name", "un nom de 1 à 100 caractères"));
+        return Err(Error::field("name", &said("check-template-name")));
     }
     if let Some(defect) = maillage_domain::text::defect(&name) {
         return Err(Error::field("name", &said(defect.message_id())));
@@ -198,14 +198,14 @@ async fn save(
     let mut tx = identity.begin(&state).await?;
     let import = match queries::lock(&mut tx, tenant_id, input.import_id).await {
         Err(Error::NotFound) => {
-            return Err(Error::field("import_id", "cet import n'existe pas"));
+            return Err(Error::field("import_id", &said("check-no-such-import")));
         }
         found => found?,
     };
     if import.status != ImportStatus::Checked || import.headers.is_empty() {
         return Err(Error::field(
             "import_id",
-            "seul un import vérifié a une correspondance à enregistrer",
+            &said("check-template-checked-only"),
         ));
     }
     let template = Template::of(&import.headers, &import.mapping, &import.transforms);

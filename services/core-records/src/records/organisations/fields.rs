@@ -6,7 +6,7 @@ use utoipa::openapi::schema::Object;
 
 use super::model::Organisation;
 use crate::Error;
-use crate::language::one_of;
+use crate::language::{one_of, said};
 use crate::records::contact::{self, Address, EmailEntry, PhoneEntry};
 use crate::records::{Checks, present};
 
@@ -113,7 +113,7 @@ impl OrganisationFields {
             .as_deref()
             .is_some_and(|w| !(w.starts_with("https://") || w.starts_with("http://")))
         {
-            checks.push("website", "doit commencer par https:// ou http://");
+            checks.push("website", &said("check-website"));
         }
         let mut emails = input.emails.unwrap_or(self.emails);
         if let Some(email) = input.email {

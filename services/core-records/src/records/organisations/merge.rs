@@ -10,7 +10,7 @@ use crate::records::Mergeable;
 /// Its people, partnerships, projects, activities, engagements, tags and deadlines
 /// move over; blank details are filled from the duplicate.
 impl Mergeable for Organisation {
-    const NO_SUCH_DUPLICATE: &'static str = "ne désigne aucune organisation de l'espace";
+    const NO_SUCH_DUPLICATE: &'static str = "check-no-such-organisation";
 
     async fn absorb(
         conn: &mut PgConnection,

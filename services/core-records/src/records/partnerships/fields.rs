@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::model::{Agreement, Partnership, next_statuses};
 use crate::Error;
 use crate::error::ResultExt;
-use crate::language::{one_of, said};
+use crate::language::{one_of, reader, said};
 use crate::records::{Checks, present};
 
 /// The kinds of partnership, for the document.
@@ -24,17 +24,15 @@ fn status_schema() -> Object {
     maillage_runtime::api::one_of_or_null(PartnershipStatus::VALUES)
 }
 
-/// A status as a message names it: in French, with its code, "en négociation
-/// (negotiating)".
+/// A status as a message names it: in the reader's words, with its code, "en
+/// négociation (negotiating)".
 fn status_said(status: &str) -> String {
-    let french = match status {
-        "prospect" => "piste",
-        "negotiating" => "en négociation",
-        "active" => "actif",
-        "evaluating" => "en évaluation",
-        _ => "clos",
-    };
-    format!("{french} ({status})")
+    let named = said(&format!("partnership-status-{status}")).to_lowercase();
+    if named == status {
+        named
+    } else {
+        format!("{named} ({status})")
+    }
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -111,16 +109,19 @@ impl PartnershipFields {
                 let allowed = next_statuses(&previous.status);
                 if !allowed.contains(&status.as_str()) {
                     let message = if allowed.is_empty() {
-                        format!(
-                            "un partenariat {} ne change plus de statut",
-                            status_said(&previous.status)
+                        reader().t1(
+                            "check-status-final",
+                            "status",
+                            status_said(&previous.status),
                         )
                     } else {
                         let allowed: Vec<String> = allowed.iter().map(|s| status_said(s)).collect();
-                        format!(
-                            "depuis le statut {}, seuls ces statuts sont possibles : {}",
+                        reader().t2(
+                            "check-status-moves",
+                            "status",
                             status_said(&previous.status),
-                            allowed.join(", ")
+                            "allowed",
+                            allowed.join(", "),
                         )
                     };
                     checks.push("status", &message);
@@ -147,7 +148,7 @@ impl PartnershipFields {
             .unwrap_or_default();
         if let Some(budget) = &agreement.budget {
             if budget.amount_cents < 0 {
-                checks.push("agreement.budget.amount_cents", "ne peut pas être négatif");
+                checks.push("agreement.budget.amount_cents", &said("check-negative"));
             }
             if budget.currency.len() != 3
                 || !budget.currency.chars().all(|c| c.is_ascii_uppercase())
@@ -165,7 +166,7 @@ impl PartnershipFields {
                 ids.sort();
                 ids.dedup();
                 if ids.len() != partners.len() {
-                    checks.push("partners", "une organisation n'y figure qu'une fois");
+                    checks.push("partners", &said("check-partner-once"));
                 }
             }
             _ => {}
@@ -224,7 +225,7 @@ impl PartnershipFields {
         .execute(&mut *conn)
         .await
         .on_constraint("partnership_partners_organisation_fkey", || {
-            Error::field("partners", "une organisation ne fait pas partie de l'espace")
+            Error::field("partners", &said("check-an-organisation-elsewhere"))
         })?;
         Ok(())
     }

@@ -7,6 +7,7 @@ use utoipa::openapi::schema::Object;
 
 use super::model::Person;
 use crate::Error;
+use crate::language::said;
 use crate::records::contact::{self, Address, EmailEntry, PhoneEntry};
 use crate::records::{Checks, present};
 
@@ -96,19 +97,13 @@ impl PersonFields {
         if let Some(basis) = &consent_basis
             && basis.parse::<ConsentBasis>().is_err()
         {
-            checks.push(
-                "consent_basis",
-                "doit être une base légale du RGPD (consent, contract, legitimate_interest…)",
-            );
+            checks.push("consent_basis", &said("check-legal-basis"));
         }
         if email_consent && consent_basis.is_none() {
-            checks.push(
-                "consent_basis",
-                "indiquez la base légale qui permet d'écrire à cette personne",
-            );
+            checks.push("consent_basis", &said("check-basis-required"));
         }
         if consent_basis.as_deref() == Some("consent") && consent_on.is_none() {
-            checks.push("consent_on", "indiquez la date du consentement");
+            checks.push("consent_on", &said("check-consent-date"));
         }
         let mut custom = self.custom;
         for (key, value) in input.custom.unwrap_or_default() {

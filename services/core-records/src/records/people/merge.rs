@@ -10,7 +10,7 @@ use crate::records::Mergeable;
 /// Affiliations, activities, engagements and tags move over; blank contact details are
 /// filled from the duplicate.
 impl Mergeable for Person {
-    const NO_SUCH_DUPLICATE: &'static str = "ne désigne aucune personne de l'espace";
+    const NO_SUCH_DUPLICATE: &'static str = "check-no-such-person";
 
     async fn absorb(
         conn: &mut PgConnection,

@@ -22,6 +22,7 @@ use uuid::Uuid;
 use self::shape::Day;
 use crate::Error;
 use crate::identity::Identity;
+use crate::language::said;
 use crate::state::AppState;
 
 /// How far around a project the photograph of a project reaches: its partners, and
@@ -156,7 +157,7 @@ fn check(query: &PhotographQuery) -> Result<(), Error> {
     {
         return Err(Error::field(
             "partnership_kind",
-            "type de partenariat inconnu",
+            &said("check-partnership-kind"),
         ));
     }
     if let Some(status) = &query.partnership_status
@@ -164,7 +165,7 @@ fn check(query: &PhotographQuery) -> Result<(), Error> {
     {
         return Err(Error::field(
             "partnership_status",
-            "état de partenariat inconnu",
+            &said("check-partnership-status"),
         ));
     }
     for (field, value, max) in [
@@ -172,7 +173,7 @@ fn check(query: &PhotographQuery) -> Result<(), Error> {
         ("territory", &query.territory, 200),
     ] {
         if value.as_ref().is_some_and(|v| v.chars().count() > max) {
-            return Err(Error::field(field, "trop long"));
+            return Err(Error::field(field, &said("check-too-long-short")));
         }
     }
     Ok(())

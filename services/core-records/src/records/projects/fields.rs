@@ -89,7 +89,7 @@ impl ProjectFields {
         for line in budget_lines.iter_mut().flatten() {
             line.label = checks.text("budget_lines.label", &line.label, true, 200);
             if line.planned_cents < 0 || line.actual_cents < 0 {
-                checks.push("budget_lines", "les montants ne peuvent pas être négatifs");
+                checks.push("budget_lines", &said("check-amounts-negative"));
             }
         }
         if input
@@ -98,10 +98,7 @@ impl ProjectFields {
             .flatten()
             .any(|p| p.organisation_id.is_some() == p.partnership_id.is_some())
         {
-            checks.push(
-                "partners",
-                "chaque partenaire est soit une organisation, soit un partenariat",
-            );
+            checks.push("partners", &said("check-partner-kind"));
         }
         let mut partners = input.partners;
         for partner in partners.iter_mut().flatten() {
@@ -170,10 +167,7 @@ impl ProjectFields {
         if is_member {
             Ok(())
         } else {
-            Err(Error::field(
-                "owner_user_id",
-                "doit désigner un membre de l'espace",
-            ))
+            Err(Error::field("owner_user_id", &said("check-a-member")))
         }
     }
 
@@ -201,7 +195,7 @@ impl ProjectFields {
             if usize::try_from(known).ok() != Some(kept.len()) || distinct.len() != kept.len() {
                 return Err(Error::field(
                     "milestones.id",
-                    "ne désigne pas un jalon de ce projet (laissez-le vide pour un nouveau jalon)",
+                    &said("check-no-such-milestone"),
                 ));
             }
             sqlx::query!(
@@ -280,8 +274,7 @@ impl ProjectFields {
             let partnerships: Vec<Option<Uuid>> =
                 partners.iter().map(|p| p.partnership_id).collect();
             let roles: Vec<String> = partners.iter().map(|p| p.role.clone()).collect();
-            let unknown =
-                || Error::field("partners", "un partenaire ne fait pas partie de l'espace");
+            let unknown = || Error::field("partners", &said("check-partner-elsewhere"));
             sqlx::query!(
                 r#"insert into project_partners (tenant_id, id, project_id, organisation_id, partnership_id, role)
                    select $1, gen_random_uuid(), $2, organisation_id, partnership_id, role

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::Error;
 use crate::identity::Identity;
+use crate::language::{one_of, reader, said};
 use crate::state::AppState;
 
 mod terms;
@@ -90,20 +91,20 @@ async fn search(
     Query(query): Query<SearchQuery>,
 ) -> Result<Json<SearchResults>, Error> {
     if query.q.chars().count() > MAX_QUERY_CHARS {
-        return Err(Error::field("q", "ne doit pas dépasser 200 caractères"));
+        return Err(Error::field(
+            "q",
+            &reader().t1("check-too-long", "max", MAX_QUERY_CHARS),
+        ));
     }
     let limit = match query.limit {
         None => DEFAULT_LIMIT,
         Some(n) if (1..=MAX_LIMIT).contains(&n) => n,
-        Some(_) => return Err(Error::field("limit", "doit être compris entre 1 et 50")),
+        Some(_) => return Err(Error::field("limit", &said("check-limit-50"))),
     };
     if let Some(kind) = &query.kind
         && !KINDS.contains(&kind.as_str())
     {
-        return Err(Error::field(
-            "kind",
-            &format!("doit valoir {}", KINDS.join(", ")),
-        ));
+        return Err(Error::field("kind", &one_of(&KINDS)));
     }
     let text = query.q.trim();
     if !maillage_domain::text::has_a_word(text) {

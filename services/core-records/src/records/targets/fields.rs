@@ -6,6 +6,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::Error;
+use crate::language::{reader, said};
 use crate::records::{Checks, present};
 
 /// A new target.
@@ -104,7 +105,7 @@ impl TargetFields {
 
 fn checked_rings(checks: &mut Checks, rings: &[String]) -> Vec<String> {
     if !RINGS.contains(&rings.len()) {
-        checks.push("rings", "une cible a de 2 à 6 cercles");
+        checks.push("rings", &said("check-ring-count"));
     }
     rings
         .iter()
@@ -184,10 +185,7 @@ impl StakeholderFields {
             name.is_some(),
         ];
         if given.iter().filter(|given| **given).count() != 1 {
-            checks.push(
-                "organisation_id",
-                "une organisation des fiches, le nom d'une piste, ou un nom, est attendu (l'un des trois)",
-            );
+            checks.push("organisation_id", &said("check-stakeholder-who"));
         }
         let fields = Self {
             organisation_id: input.organisation_id,
@@ -222,10 +220,7 @@ impl StakeholderFields {
         let prospect_name = match (&before.prospect_name, input.prospect_name) {
             (Some(_), Some(name)) => Some(checks.text("prospect_name", &name, true, 200)),
             (None, Some(_)) => {
-                checks.push(
-                    "prospect_name",
-                    "une organisation des fiches se renomme depuis sa fiche",
-                );
+                checks.push("prospect_name", &said("check-rename-on-record"));
                 None
             }
             (before_name, None) => before_name.clone(),
@@ -280,9 +275,12 @@ fn checked_ring(
     } else {
         checks.push(
             field,
-            &format!(
-                "cette cible a {ring_count} cercles, numérotés de 0 (le centre) à {}",
-                ring_count - 1
+            &reader().t2(
+                "check-ring-numbers",
+                "count",
+                ring_count,
+                "last",
+                ring_count - 1,
             ),
         );
         None
@@ -294,7 +292,7 @@ fn checked_angle(checks: &mut Checks, angle: f32) -> f32 {
     if angle.is_finite() {
         angle.rem_euclid(360.0) % 360.0
     } else {
-        checks.push("angle", "un angle en degrés est attendu");
+        checks.push("angle", &said("check-angle"));
         0.0
     }
 }

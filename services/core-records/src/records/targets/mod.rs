@@ -22,6 +22,7 @@ use super::{Change, created, delete, read};
 use crate::Error;
 use crate::error::ResultExt;
 use crate::identity::Identity;
+use crate::language::said;
 use crate::state::AppState;
 
 pub fn router() -> ApiRouter<AppState> {
@@ -98,7 +99,7 @@ async fn list(
 }
 
 fn unknown_project() -> Error {
-    Error::field("project_id", "ce projet ne fait pas partie de l'espace")
+    Error::field("project_id", &said("check-project-elsewhere"))
 }
 
 async fn create(
@@ -115,7 +116,7 @@ async fn create(
         queries::fetch(&mut tx, tenant_id, source)
             .await
             .map_err(|e| match e {
-                Error::NotFound => Error::field("copy_from", "cette cible n'existe pas ici"),
+                Error::NotFound => Error::field("copy_from", &said("check-no-such-target")),
                 other => other,
             })?;
     }
@@ -226,7 +227,7 @@ async fn compare(
     let earlier = queries::fetch(&mut tx, tenant_id, query.with)
         .await
         .map_err(|e| match e {
-            Error::NotFound => Error::field("with", "cette cible n'existe pas ici"),
+            Error::NotFound => Error::field("with", &said("check-no-such-target")),
             other => other,
         })?;
     let target = super::the_one(queries::summaries(&mut tx, tenant_id, None, Some(id)).await?)?;

@@ -17,7 +17,7 @@ use super::{queries, ring_count};
 use crate::Error;
 use crate::error::ResultExt;
 use crate::identity::Identity;
-use crate::language::one_of;
+use crate::language::{one_of, reader, said};
 use crate::records::activities::{self, Activity, Links};
 use crate::records::organisations;
 use crate::records::{Change, created, delete, read};
@@ -90,14 +90,11 @@ pub fn router() -> ApiRouter<AppState> {
 }
 
 fn already_there() -> Error {
-    Error::field("organisation_id", "déjà sur cette cible")
+    Error::field("organisation_id", &said("check-already-on-target"))
 }
 
 fn prospect_already_there() -> Error {
-    Error::field(
-        "prospect_name",
-        "une piste de ce nom est déjà sur cette cible",
-    )
+    Error::field("prospect_name", &said("check-prospect-on-target"))
 }
 
 async fn add(
@@ -161,7 +158,7 @@ async fn ensure_organisation(
     .fetch_optional(conn)
     .await?
     .map(|_| ())
-    .ok_or_else(|| Error::field("organisation_id", "cette organisation ne fait pas partie de l'espace"))
+    .ok_or_else(|| Error::field("organisation_id", &said("check-organisation-elsewhere")))
 }
 
 async fn update(
@@ -224,7 +221,7 @@ async fn promote(
     let Some(name) = change.before.prospect_name.clone() else {
         return Err(Error::field(
             "prospect_name",
-            "c'est déjà une organisation des fiches",
+            &said("check-already-organisation"),
         ));
     };
     let organisation_id =
@@ -240,10 +237,7 @@ async fn promote(
     .execute(&mut *change.tx)
     .await
     .on_constraint("target_stakeholders_organisation_key", || {
-        Error::field(
-            "prospect_name",
-            "l'organisation de ce nom est déjà sur cette cible",
-        )
+        Error::field("prospect_name", &said("check-organisation-on-target"))
     })?;
     change.commit().await
 }
@@ -287,44 +281,46 @@ async fn task(
     .await
 }
 
-/// What is to be done, in a line: "Rapprocher Région Sud : de « Contacts » à
-/// « Partenaires stratégiques »".
+/// What is to be done, in a line, in the words of the member who asks: "Rapprocher
+/// Région Sud : de « Contacts » à « Partenaires stratégiques »".
 fn task_subject(target: &Target, stakeholder: &Stakeholder) -> String {
+    let lang = reader();
     let ring = |ring: Option<i16>| {
         ring.and_then(|r| target.rings.get(usize::try_from(r).ok()?))
             .map_or_else(
-                || "hors de la cible".to_owned(),
-                |name| format!("« {name} »"),
+                || lang.t("target-outside"),
+                |name| lang.t1("target-task-ring", "ring", name.as_str()),
             )
     };
-    let (who, today, ideal) = (
-        &stakeholder.label,
-        ring(stakeholder.today_ring),
-        ring(stakeholder.ideal_ring),
-    );
-    let subject = match stakeholder.gap {
-        0 => format!("Entretenir la relation avec {who} ({today})"),
-        gap if gap > 0 && stakeholder.today_ring.is_none() => {
-            format!("Faire entrer {who} dans la cible : {ideal}")
-        }
-        gap if gap > 0 => format!("Rapprocher {who} : de {today} à {ideal}"),
-        _ => format!("Prendre de la distance avec {who} : de {today} à {ideal}"),
+    let (today, ideal) = (ring(stakeholder.today_ring), ring(stakeholder.ideal_ring));
+    let id = match stakeholder.gap {
+        0 => "target-task-keep",
+        gap if gap > 0 && stakeholder.today_ring.is_none() => "target-task-bring-in",
+        gap if gap > 0 => "target-task-closer",
+        _ => "target-task-further",
     };
+    let subject = lang.t_with(
+        id,
+        &[
+            ("who", stakeholder.label.as_str().into()),
+            ("today", today.into()),
+            ("ideal", ideal.into()),
+        ],
+    );
     subject.chars().take(300).collect()
 }
 
 /// The task's text: the target it comes from and the reasons to work together.
 fn task_body(target: &Target, stakeholder: &Stakeholder) -> String {
-    let mut body = format!("Écart relevé sur la cible « {} ».", target.name);
+    let lang = reader();
+    let mut body = lang.t1("target-task-body", "target", target.name.as_str());
     for (heading, reasons) in [
-        (
-            "Nos raisons de travailler ensemble",
-            &stakeholder.our_reasons,
-        ),
-        ("Leurs raisons", &stakeholder.their_reasons),
+        ("target-task-our-reasons", &stakeholder.our_reasons),
+        ("target-task-their-reasons", &stakeholder.their_reasons),
     ] {
         if !reasons.is_empty() {
-            body.push_str(&format!("\n\n{heading} : {reasons}"));
+            let heading = lang.t1(heading, "reasons", reasons.as_str());
+            body.push_str(&format!("\n\n{heading}"));
         }
     }
     body
