@@ -6,12 +6,14 @@ use maillage_i18n::usage;
 
 /// Families of ids code hands on as they are (a refused field's message, a banner's
 /// summary), to be said where the page is written.
-const HANDED_ON: [&str; 5] = [
+const HANDED_ON: [&str; 7] = [
     "refused-",
     "stale-",
     "project-partner-",
     "target-ring-",
     "target-angle-",
+    "export-column-",
+    "export-file-",
 ];
 
 #[test]

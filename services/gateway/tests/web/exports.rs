@@ -7,13 +7,19 @@ use serde_json::json;
 
 use crate::helpers::{Stack, TestResult, created};
 
-/// The file's lines as cells (`;` between them), its byte-order mark checked and left out.
+/// The file's lines as cells (`;` between them, as in French), its byte-order mark
+/// checked and left out.
 fn cells(body: &str) -> anyhow::Result<Vec<Vec<String>>> {
+    cells_between(body, b';')
+}
+
+/// The same, cells separated by `delimiter`.
+fn cells_between(body: &str, delimiter: u8) -> anyhow::Result<Vec<Vec<String>>> {
     let body = body
         .strip_prefix('\u{feff}')
         .ok_or_else(|| anyhow::anyhow!("no byte-order mark: {body:.80}"))?;
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
+        .delimiter(delimiter)
         .has_headers(false)
         .from_reader(body.as_bytes());
     Ok(reader
@@ -153,10 +159,30 @@ async fn a_list_and_its_filters_are_exported_whole_with_no_cell_a_spreadsheet_wo
         );
     }
 
-    // A viewer exports too; another workspace's member gets none of it.
+    // A viewer exports too, in their own language (sacha reads English: headings,
+    // values and the file's name in English, cells between commas as English
+    // spreadsheets expect); another workspace's member gets none of it.
     let sacha = stack.viewer().await?;
     let file = sacha.get("/t/asso-demo/organisations/export.csv").await?;
-    assert_eq!(cells(&file.text().await?)?.len(), 5);
+    let disposition = file.headers()[reqwest::header::CONTENT_DISPOSITION].to_str()?;
+    assert!(
+        disposition.starts_with("attachment; filename=\"organisations-"),
+        "{disposition}"
+    );
+    let english = cells_between(&file.text().await?, b',')?;
+    assert_eq!(english.len(), 5);
+    assert_eq!(english[0][..2], ["Name", "Type"]);
+    assert!(
+        english.iter().any(|row| row[1] == "Funder"),
+        "a kind in English: {english:?}"
+    );
+    let book = sacha.get("/t/asso-demo/projects/export.xlsx").await?;
+    let (sheet, cells_of_book, _) = workbook(book.bytes().await?.to_vec())?;
+    assert_eq!(sheet, "projects");
+    assert_eq!(
+        cells_of_book.rows().next().map(|r| r[1].to_string()),
+        Some("Status".to_owned())
+    );
     let other = stack.db.create_tenant("autre-asso").await?;
     let dominique = stack
         .member_of(other, "autre-asso", "dominique", "admin")

@@ -1,29 +1,31 @@
-//! The CSV file: sent as it is written, page after page. It opens in a French
-//! spreadsheet as it is (UTF-8 with its byte-order mark, `;` between cells), and no cell
+//! The CSV file: sent as it is written, page after page. It opens in the reader's
+//! spreadsheet as it is (UTF-8 with its byte-order mark, `;` between cells in French,
+//! `,` in English, as each one's spreadsheets expect), and no cell
 //! can run as a formula there: one that begins with `=`, `+`, `-`, `@`, a tab or a
 //! carriage return is written after an apostrophe (OWASP's advice on CSV injection).
 
 use axum::body::{Body, Bytes};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use chrono_tz::Tz;
 use futures::{Stream, StreamExt};
 use serde_json::Value;
 
-use super::{Export, attachment, cell_text};
+use maillage_i18n::Lang;
+
+use super::{Export, FileLocale, attachment, cell_text};
 use crate::Error;
 
 pub(super) fn file(
     export: Export,
-    zone: Tz,
+    locale: FileLocale,
     first: Vec<Value>,
     rest: impl Stream<Item = Result<Vec<Value>, Error>> + Send + 'static,
     name: &str,
 ) -> Result<Response, Error> {
     let mut head = Vec::from("\u{feff}".as_bytes());
-    head.extend(rows(&export, &first, zone, true)?);
+    head.extend(rows(&export, &first, locale, true)?);
     let pages =
-        rest.map(move |page| Ok::<_, Error>(Bytes::from(rows(&export, &page?, zone, false)?)));
+        rest.map(move |page| Ok::<_, Error>(Bytes::from(rows(&export, &page?, locale, false)?)));
     let body = futures::stream::once(async move { Ok::<_, Error>(Bytes::from(head)) }).chain(pages);
     Ok((
         [
@@ -36,14 +38,24 @@ pub(super) fn file(
 }
 
 /// The records as CSV lines (after the header line, for the first page).
-fn rows(export: &Export, items: &[Value], zone: Tz, header: bool) -> Result<Vec<u8>, Error> {
+fn rows(
+    export: &Export,
+    items: &[Value],
+    locale: FileLocale,
+    header: bool,
+) -> Result<Vec<u8>, Error> {
+    let delimiter = match locale.lang {
+        // A French spreadsheet reads `,` as the decimal mark.
+        Lang::Fr => b';',
+        Lang::En => b',',
+    };
     let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
+        .delimiter(delimiter)
         .from_writer(Vec::new());
     let failed = |e: csv::Error| Error::Export(e.to_string());
     if header {
         writer
-            .write_record(export.columns.iter().map(|(name, _)| *name))
+            .write_record(export.columns.iter().map(|(id, _)| locale.lang.t(id)))
             .map_err(failed)?;
     }
     for item in items {
@@ -52,7 +64,7 @@ fn rows(export: &Export, items: &[Value], zone: Tz, header: bool) -> Result<Vec<
                 export
                     .columns
                     .iter()
-                    .map(|(_, cell)| inert(&cell_text(item, *cell, zone))),
+                    .map(|(_, cell)| inert(&cell_text(item, *cell, locale))),
             )
             .map_err(failed)?;
     }
@@ -71,7 +83,9 @@ fn inert(cell: &str) -> String {
 mod tests {
     use serde_json::json;
 
-    use super::super::{Cell, Export};
+    use maillage_i18n::Lang;
+
+    use super::super::{Cell, Export, FileLocale};
     use super::{inert, rows};
 
     #[test]
@@ -90,37 +104,48 @@ mod tests {
     }
 
     #[test]
-    fn records_become_lines_of_cells_in_words() -> Result<(), crate::Error> {
+    fn records_become_lines_of_cells_in_the_readers_words() -> Result<(), crate::Error> {
         let export = Export {
             collection: "partnerships",
             filters: &crate::pages::lists::Filters::NONE,
-            file: "partenariats",
+            file: "export-file-partnerships",
             summary: "",
             summary_xlsx: "",
             columns: &[
-                ("Intitulé", Cell::Text("/title")),
+                ("export-column-title", Cell::Text("/title")),
                 (
-                    "État",
+                    "export-column-status",
                     Cell::Label(
                         "/status",
-                        maillage_domain::kinds::PartnershipStatus::CHOICES,
+                        maillage_domain::kinds::PartnershipStatus::MESSAGE_PREFIX,
                     ),
                 ),
-                ("Début", Cell::Day("/starts_on")),
-                ("Partenaires", Cell::Names("/partners")),
-                ("Modifié", Cell::Instant("/updated_at")),
+                ("export-column-start", Cell::Day("/starts_on")),
+                ("export-column-partners", Cell::Names("/partners")),
+                ("export-column-accepts-emails", Cell::YesNo("/open")),
+                ("export-column-updated", Cell::Instant("/updated_at")),
             ],
         };
         let items = [json!({
-            "title": "Contrat; \"ville\"", "status": "active", "starts_on": "2026-01-31",
-            "partners": [{"name": "Région"}, {"name": "=Mairie"}],
+            "title": "Contrat; \"ville\", 2026", "status": "active", "starts_on": "2026-01-31",
+            "partners": [{"name": "Région"}, {"name": "=Mairie"}], "open": true,
             "updated_at": "2026-06-30T22:30:00Z"
         })];
-        let csv = String::from_utf8(rows(&export, &items, chrono_tz::Europe::Paris, true)?)
-            .unwrap_or_default();
+        let written = |lang| {
+            let locale = FileLocale {
+                zone: chrono_tz::Europe::Paris,
+                lang,
+            };
+            rows(&export, &items, locale, true)
+                .map(|csv| String::from_utf8(csv).unwrap_or_default())
+        };
         assert_eq!(
-            csv,
-            "Intitulé;État;Début;Partenaires;Modifié\n\"Contrat; \"\"ville\"\"\";Actif;31/01/2026;Région, =Mairie;01/07/2026 00:30\n"
+            written(Lang::Fr)?,
+            "Intitulé;État;Début;Partenaires;Accepte les e-mails;Modifiée le\n\"Contrat; \"\"ville\"\", 2026\";Actif;31/01/2026;Région, =Mairie;Oui;01/07/2026 00:30\n"
+        );
+        assert_eq!(
+            written(Lang::En)?,
+            "Title,Status,Start,Partners,Accepts emails,Changed on\n\"Contrat; \"\"ville\"\", 2026\",Active,31/01/2026,\"Région, =Mairie\",Yes,01/07/2026 00:30\n"
         );
         Ok(())
     }

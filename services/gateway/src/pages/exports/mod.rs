@@ -18,6 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use futures::Stream;
 use maillage_domain::kinds::{OrganisationKind, PartnershipKind, PartnershipStatus, ProjectStatus};
+use maillage_i18n::Lang;
 use maillage_problem::Query;
 use maillage_runtime::api::{ApiRouter, Doc};
 use serde::Deserialize;
@@ -108,8 +109,9 @@ const PAGE: usize = 200;
 pub struct Export {
     collection: &'static str,
     filters: &'static Filters,
+    /// Each column's heading (a message id) and cells.
     columns: &'static [(&'static str, Cell)],
-    /// What the file is called, before its date.
+    /// What the file is called, before its date (a message id).
     file: &'static str,
     /// What the API's document says of it, in each format.
     summary: &'static str,
@@ -120,11 +122,12 @@ pub struct Export {
 #[derive(Clone, Copy)]
 pub(super) enum Cell {
     Text(&'static str),
-    /// `true` → "Oui".
+    /// `true` → "Oui", "Yes".
     YesNo(&'static str),
-    /// A closed list's value, in words.
-    Label(&'static str, &'static [(&'static str, &'static str)]),
-    /// A day, as French spreadsheets read it (31/12/2026).
+    /// A closed list's value, in words: the catalogue's list that names its values
+    /// (`{list}-{value}`).
+    Label(&'static str, &'static str),
+    /// A day, as French and British spreadsheets read it (31/12/2026).
     Day(&'static str),
     /// An instant, in the workspace's time zone (31/12/2026 17:00).
     Instant(&'static str),
@@ -137,20 +140,26 @@ const PEOPLE: Export = Export {
     summary: "Exporter les personnes en CSV (les filtres de la liste s'appliquent)",
     summary_xlsx: "Exporter les personnes en classeur XLSX (les filtres de la liste s'appliquent)",
     filters: &super::lists::PEOPLE.filters,
-    file: "personnes",
+    file: "export-file-people",
     columns: &[
-        ("Prénom", Cell::Text("/given_name")),
-        ("Nom", Cell::Text("/family_name")),
-        ("E-mail", Cell::Text("/email")),
-        ("Téléphone", Cell::Text("/phone")),
-        ("Organisations", Cell::Names("/current_organisations")),
-        ("Accepte les e-mails", Cell::YesNo("/email_consent")),
-        ("Base légale", Cell::Text("/consent_basis")),
-        ("Consentement le", Cell::Day("/consent_on")),
-        ("Notes", Cell::Text("/notes")),
-        ("Créée le", Cell::Instant("/created_at")),
-        ("Modifiée le", Cell::Instant("/updated_at")),
-        ("Identifiant", Cell::Text("/id")),
+        ("export-column-given-name", Cell::Text("/given_name")),
+        ("export-column-name", Cell::Text("/family_name")),
+        ("export-column-email", Cell::Text("/email")),
+        ("export-column-phone", Cell::Text("/phone")),
+        (
+            "export-column-organisations",
+            Cell::Names("/current_organisations"),
+        ),
+        (
+            "export-column-accepts-emails",
+            Cell::YesNo("/email_consent"),
+        ),
+        ("export-column-legal-basis", Cell::Text("/consent_basis")),
+        ("export-column-consent-on", Cell::Day("/consent_on")),
+        ("export-column-notes", Cell::Text("/notes")),
+        ("export-column-created", Cell::Instant("/created_at")),
+        ("export-column-updated", Cell::Instant("/updated_at")),
+        ("export-column-id", Cell::Text("/id")),
     ],
 };
 
@@ -159,19 +168,22 @@ const ORGANISATIONS: Export = Export {
     summary: "Exporter les organisations en CSV (les filtres de la liste s'appliquent : kind, sector, territory, tag)",
     summary_xlsx: "Exporter les organisations en classeur XLSX (les filtres de la liste s'appliquent : kind, sector, territory, tag)",
     filters: &super::lists::ORGANISATIONS.filters,
-    file: "organisations",
+    file: "export-file-organisations",
     columns: &[
-        ("Nom", Cell::Text("/name")),
-        ("Type", Cell::Label("/kind", OrganisationKind::CHOICES)),
-        ("Secteur", Cell::Text("/sector")),
-        ("Territoire", Cell::Text("/territory")),
-        ("Site web", Cell::Text("/website")),
-        ("E-mail", Cell::Text("/email")),
-        ("Téléphone", Cell::Text("/phone")),
-        ("Notes", Cell::Text("/notes")),
-        ("Créée le", Cell::Instant("/created_at")),
-        ("Modifiée le", Cell::Instant("/updated_at")),
-        ("Identifiant", Cell::Text("/id")),
+        ("export-column-name", Cell::Text("/name")),
+        (
+            "export-column-kind",
+            Cell::Label("/kind", OrganisationKind::MESSAGE_PREFIX),
+        ),
+        ("export-column-sector", Cell::Text("/sector")),
+        ("export-column-territory", Cell::Text("/territory")),
+        ("export-column-website", Cell::Text("/website")),
+        ("export-column-email", Cell::Text("/email")),
+        ("export-column-phone", Cell::Text("/phone")),
+        ("export-column-notes", Cell::Text("/notes")),
+        ("export-column-created", Cell::Instant("/created_at")),
+        ("export-column-updated", Cell::Instant("/updated_at")),
+        ("export-column-id", Cell::Text("/id")),
     ],
 };
 
@@ -180,18 +192,27 @@ const PARTNERSHIPS: Export = Export {
     summary: "Exporter les partenariats en CSV (les filtres de la liste s'appliquent : status, kind, tag)",
     summary_xlsx: "Exporter les partenariats en classeur XLSX (les filtres de la liste s'appliquent : status, kind, tag)",
     filters: &super::lists::PARTNERSHIPS.filters,
-    file: "partenariats",
+    file: "export-file-partnerships",
     columns: &[
-        ("Intitulé", Cell::Text("/title")),
-        ("Type", Cell::Label("/kind", PartnershipKind::CHOICES)),
-        ("État", Cell::Label("/status", PartnershipStatus::CHOICES)),
-        ("Début", Cell::Day("/starts_on")),
-        ("Fin", Cell::Day("/ends_on")),
-        ("Prochaine évaluation", Cell::Day("/next_evaluation_on")),
-        ("Partenaires", Cell::Names("/partners")),
-        ("Objet", Cell::Text("/agreement/purpose")),
-        ("Notes", Cell::Text("/notes")),
-        ("Identifiant", Cell::Text("/id")),
+        ("export-column-title", Cell::Text("/title")),
+        (
+            "export-column-kind",
+            Cell::Label("/kind", PartnershipKind::MESSAGE_PREFIX),
+        ),
+        (
+            "export-column-status",
+            Cell::Label("/status", PartnershipStatus::MESSAGE_PREFIX),
+        ),
+        ("export-column-start", Cell::Day("/starts_on")),
+        ("export-column-end", Cell::Day("/ends_on")),
+        (
+            "export-column-next-evaluation",
+            Cell::Day("/next_evaluation_on"),
+        ),
+        ("export-column-partners", Cell::Names("/partners")),
+        ("export-column-purpose", Cell::Text("/agreement/purpose")),
+        ("export-column-notes", Cell::Text("/notes")),
+        ("export-column-id", Cell::Text("/id")),
     ],
 };
 
@@ -200,17 +221,23 @@ const PROJECTS: Export = Export {
     summary: "Exporter les projets en CSV (les filtres de la liste s'appliquent : status, owner_user_id, tag)",
     summary_xlsx: "Exporter les projets en classeur XLSX (les filtres de la liste s'appliquent : status, owner_user_id, tag)",
     filters: &super::lists::PROJECTS.filters,
-    file: "projets",
+    file: "export-file-projects",
     columns: &[
-        ("Nom", Cell::Text("/name")),
-        ("État", Cell::Label("/status", ProjectStatus::CHOICES)),
-        ("Public visé", Cell::Text("/target_population")),
-        ("Territoire", Cell::Text("/territory")),
-        ("Début", Cell::Day("/starts_on")),
-        ("Fin", Cell::Day("/ends_on")),
-        ("Partenaires", Cell::Names("/partners")),
-        ("Description", Cell::Text("/description")),
-        ("Identifiant", Cell::Text("/id")),
+        ("export-column-name", Cell::Text("/name")),
+        (
+            "export-column-status",
+            Cell::Label("/status", ProjectStatus::MESSAGE_PREFIX),
+        ),
+        (
+            "export-column-target-population",
+            Cell::Text("/target_population"),
+        ),
+        ("export-column-territory", Cell::Text("/territory")),
+        ("export-column-start", Cell::Day("/starts_on")),
+        ("export-column-end", Cell::Day("/ends_on")),
+        ("export-column-partners", Cell::Names("/partners")),
+        ("export-column-description", Cell::Text("/description")),
+        ("export-column-id", Cell::Text("/id")),
     ],
 };
 
@@ -219,18 +246,27 @@ const DEADLINES: Export = Export {
     summary: "Exporter les échéances en CSV (les filtres de la liste s'appliquent : status, responsible_user_id, due_within_days…)",
     summary_xlsx: "Exporter les échéances en classeur XLSX (les filtres de la liste s'appliquent : status, responsible_user_id, due_within_days…)",
     filters: &super::deadlines::FILTERS,
-    file: "echeances",
+    file: "export-file-deadlines",
     columns: &[
-        ("Intitulé", Cell::Text("/title")),
-        ("À rendre le", Cell::Instant("/due_at")),
-        ("État", Cell::Label("/status", super::deadlines::STATUSES)),
-        ("Financeur", Cell::Text("/funder_name")),
-        ("Projet", Cell::Text("/project_name")),
-        ("Partenariat", Cell::Text("/partnership_title")),
-        ("Rendu le", Cell::Instant("/submitted_at")),
-        ("Référence du dépôt", Cell::Text("/submission_reference")),
-        ("Notes", Cell::Text("/notes")),
-        ("Identifiant", Cell::Text("/id")),
+        ("export-column-title", Cell::Text("/title")),
+        ("export-column-due", Cell::Instant("/due_at")),
+        (
+            "export-column-status",
+            Cell::Label("/status", "deadline-status"),
+        ),
+        ("export-column-funder", Cell::Text("/funder_name")),
+        ("export-column-project", Cell::Text("/project_name")),
+        (
+            "export-column-partnership",
+            Cell::Text("/partnership_title"),
+        ),
+        ("export-column-submitted", Cell::Instant("/submitted_at")),
+        (
+            "export-column-submission-reference",
+            Cell::Text("/submission_reference"),
+        ),
+        ("export-column-notes", Cell::Text("/notes")),
+        ("export-column-id", Cell::Text("/id")),
     ],
 };
 
@@ -334,11 +370,14 @@ async fn file(
     member: Member,
     filters: String,
 ) -> Result<Response, Error> {
-    let zone = tenant_zone(&member);
+    let locale = FileLocale {
+        zone: tenant_zone(&member),
+        lang: member.lang(),
+    };
     let name = format!(
         "{}-{}.{}",
-        export.file,
-        Utc::now().with_timezone(&zone).date_naive(),
+        locale.lang.t(export.file),
+        Utc::now().with_timezone(&locale.zone).date_naive(),
         format.extension()
     );
     let reader = ListReader {
@@ -350,8 +389,8 @@ async fn file(
     let first = reader.page(None).await?;
     let rest = reader.pages_after(first.next);
     match format {
-        Format::Csv => csv::file(export, zone, first.items, rest, &name),
-        Format::Xlsx => xlsx::file(export, zone, first.items, rest, &name).await,
+        Format::Csv => csv::file(export, locale, first.items, rest, &name),
+        Format::Xlsx => xlsx::file(export, locale, first.items, rest, &name).await,
     }
 }
 
@@ -360,8 +399,16 @@ fn attachment(name: &str) -> String {
     format!("attachment; filename=\"{name}\"")
 }
 
+/// Who a file is written for: instants in the workspace's time zone, headings and
+/// values in the member's language.
+#[derive(Clone, Copy)]
+struct FileLocale {
+    zone: Tz,
+    lang: Lang,
+}
+
 /// A cell as text: what a CSV holds, and an XLSX for all but days and instants.
-fn cell_text(item: &Value, cell: Cell, zone: Tz) -> String {
+fn cell_text(item: &Value, cell: Cell, FileLocale { zone, lang }: FileLocale) -> String {
     let at = |pointer: &str| item.pointer(pointer).unwrap_or(&Value::Null);
     let text = |value: &Value| match value {
         Value::String(s) => s.clone(),
@@ -371,16 +418,14 @@ fn cell_text(item: &Value, cell: Cell, zone: Tz) -> String {
     match cell {
         Cell::Text(pointer) => text(at(pointer)),
         Cell::YesNo(pointer) => match at(pointer) {
-            Value::Bool(true) => "Oui".into(),
-            Value::Bool(false) => "Non".into(),
+            Value::Bool(true) => lang.t("record-yes"),
+            Value::Bool(false) => lang.t("record-no"),
             _ => String::new(),
         },
-        Cell::Label(pointer, choices) => {
+        Cell::Label(pointer, list) => {
             let value = text(at(pointer));
-            choices
-                .iter()
-                .find(|(v, _)| *v == value)
-                .map_or(value, |(_, label)| (*label).to_owned())
+            let id = format!("{list}-{value}");
+            if lang.has(&id) { lang.t(&id) } else { value }
         }
         Cell::Day(pointer) => at(pointer)
             .as_str()

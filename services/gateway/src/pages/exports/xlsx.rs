@@ -9,14 +9,13 @@ use axum::body::Body;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike, Utc};
-use chrono_tz::Tz;
 use futures::{Stream, StreamExt};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use serde_json::Value;
 use tokio::sync::mpsc;
 use tokio_util::io::ReaderStream;
 
-use super::{Cell, Export, attachment, cell_text};
+use super::{Cell, Export, FileLocale, attachment, cell_text};
 use crate::Error;
 
 pub(super) const MEDIA_TYPE: &str =
@@ -29,13 +28,13 @@ const MAX_CELL: usize = 32_767;
 
 pub(super) async fn file(
     export: Export,
-    zone: Tz,
+    locale: FileLocale,
     first: Vec<Value>,
     rest: impl Stream<Item = Result<Vec<Value>, Error>> + Send + 'static,
     name: &str,
 ) -> Result<Response, Error> {
     let (pages, mut received) = mpsc::channel::<Vec<Value>>(2);
-    let writing = tokio::task::spawn_blocking(move || write(export, zone, &mut received));
+    let writing = tokio::task::spawn_blocking(move || write(export, locale, &mut received));
     let mut rest = std::pin::pin!(futures::stream::once(async { Ok(first) }).chain(rest));
     while let Some(page) = rest.next().await {
         // A writer that stopped has said why: its answer is read below.
@@ -65,7 +64,7 @@ pub(super) async fn file(
 /// The workbook of the pages received, in a temporary file read from its start.
 fn write(
     export: Export,
-    zone: Tz,
+    locale: FileLocale,
     pages: &mut mpsc::Receiver<Vec<Value>>,
 ) -> Result<std::fs::File, Error> {
     let mut workbook = Workbook::new();
@@ -73,11 +72,11 @@ fn write(
     let sheet = workbook
         .add_worksheet_with_constant_memory()
         .map_err(failed)?;
-    sheet.set_name(export.file).map_err(failed)?;
+    sheet.set_name(locale.lang.t(export.file)).map_err(failed)?;
     let last_column = u16::try_from(export.columns.len().saturating_sub(1)).unwrap_or(u16::MAX);
     for (column, (title, cell)) in (0_u16..).zip(export.columns) {
         sheet
-            .write_string_with_format(0, column, *title, &formats.header)
+            .write_string_with_format(0, column, locale.lang.t(title), &formats.header)
             .map_err(failed)?;
         sheet
             .set_column_width(column, width(*cell))
@@ -94,7 +93,7 @@ fn write(
                 ));
             }
             for (column, (_, cell)) in (0_u16..).zip(export.columns) {
-                write_cell(sheet, (row, column), item, *cell, zone, &formats)?;
+                write_cell(sheet, (row, column), item, *cell, locale, &formats)?;
             }
         }
     }
@@ -128,7 +127,7 @@ fn write_cell(
     (row, column): (u32, u16),
     item: &Value,
     cell: Cell,
-    zone: Tz,
+    locale: FileLocale,
     formats: &Formats,
 ) -> Result<(), Error> {
     let at = |pointer: &str| item.pointer(pointer).and_then(Value::as_str);
@@ -139,7 +138,7 @@ fn write_cell(
             .map(|d| (d, &formats.day)),
         Cell::Instant(pointer) => at(pointer)
             .and_then(|d| d.parse::<DateTime<Utc>>().ok())
-            .and_then(|d| excel_date(d.with_timezone(&zone).naive_local()))
+            .and_then(|d| excel_date(d.with_timezone(&locale.zone).naive_local()))
             .map(|d| (d, &formats.instant)),
         _ => None,
     };
@@ -149,7 +148,7 @@ fn write_cell(
             .map_err(failed)?;
         return Ok(());
     }
-    let text = cell_text(item, cell, zone);
+    let text = cell_text(item, cell, locale);
     if !text.is_empty() {
         let text: String = text.chars().take(MAX_CELL).collect();
         sheet.write_string(row, column, text).map_err(failed)?;
