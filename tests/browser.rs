@@ -301,7 +301,7 @@ async fn a_platform_admin_makes_a_workspace_from_the_console_in_a_real_browser()
     );
     let table = text_of(browser, "main table").await?;
     assert!(
-        table.contains("Réseau des jardins") && table.contains("federation"),
+        table.contains("Réseau des jardins") && table.contains("Fédération"),
         "{table}"
     );
 

@@ -41,6 +41,7 @@ catalogues!(
     "privacy.ftl",
     "imports.ftl",
     "checks.ftl",
+    "console.ftl",
 );
 
 type Bundle = FluentBundle<FluentResource>;

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use maillage_domain::TenantKind;
+use maillage_i18n::Lang;
 use maillage_problem::{Path, Query};
 use serde::Deserialize;
 
@@ -81,17 +82,30 @@ struct WorkspaceForm {
 }
 
 impl ConsolePage {
-    /// "1,2 Mo": a size as people read it.
+    /// "1,2 Mo", "1.2 MB": a size as the administrator reads it.
     fn size(&self, bytes: &i64) -> String {
+        let lang = self.layout.lang;
         let exact = *bytes;
         let bytes = exact as f64;
         let (value, unit) = match bytes {
-            b if b >= 1e9 => (b / 1e9, "Go"),
-            b if b >= 1e6 => (b / 1e6, "Mo"),
-            b if b >= 1e3 => (b / 1e3, "ko"),
-            _ => return format!("{exact} o"),
+            b if b >= 1e9 => (b / 1e9, "console-size-gigabytes"),
+            b if b >= 1e6 => (b / 1e6, "console-size-megabytes"),
+            b if b >= 1e3 => (b / 1e3, "console-size-kilobytes"),
+            _ => return lang.t1("console-size-bytes", "value", exact),
         };
-        format!("{value:.1} {unit}").replace('.', ",")
+        let value = format!("{value:.1}");
+        let value = match lang {
+            Lang::Fr => value.replace('.', ","),
+            Lang::En => value,
+        };
+        lang.t1(unit, "value", value)
+    }
+
+    /// A workspace's kind, in words.
+    fn kind(&self, kind: &str) -> String {
+        self.layout
+            .lang
+            .t(&format!("{}-{kind}", TenantKind::MESSAGE_PREFIX))
     }
 
     async fn of(
@@ -102,9 +116,16 @@ impl ConsolePage {
         errors: FormErrors,
     ) -> Result<Self, Error> {
         let search = Some(query.trim()).filter(|q| !q.is_empty());
-        let kinds = Choice::list(TenantKind::CHOICES.iter().copied(), &form.kind);
+        let layout = ConsoleWords::of(&admin.user);
+        let kinds = Choice::named(
+            layout.lang,
+            None,
+            TenantKind::MESSAGE_PREFIX,
+            TenantKind::CHOICES.iter().map(|(value, _)| *value),
+            &form.kind,
+        );
         Ok(Self {
-            layout: ConsoleWords::FRENCH,
+            layout,
             admin_name: admin.user.display_name.clone(),
             workspaces: workspaces(state, search, None, LISTED).await?,
             query,
@@ -138,29 +159,20 @@ async fn console(
         .created
         .map(|slug| (slug, true))
         .or(query.existed.map(|slug| (slug, false)));
+    let lang = page.layout.lang;
     page.changed = [
-        query.suspended.map(|slug| {
-            format!("L'espace {slug} est suspendu : ses membres en sont avertis, ses rappels attendent.")
-        }),
-        query
-            .reactivated
-            .map(|slug| format!("L'espace {slug} est de nouveau actif : ses rappels reprennent.")),
-        query.deleting.map(|slug| {
-            format!("La suppression de l'espace {slug} est demandée : il est suspendu d'ici là, et la suppression reste annulable.")
-        }),
-        query
-            .kept
-            .map(|slug| format!("La suppression de l'espace {slug} est annulée ; il reste suspendu.")),
-        query.imported.map(|slug| {
-            format!(
-                "L'archive est importée dans l'espace {slug} : {} lignes.",
-                query.rows.unwrap_or_default()
-            )
-        }),
+        ("console-suspended", query.suspended),
+        ("console-reactivated", query.reactivated),
+        ("console-deleting", query.deleting),
+        ("console-kept", query.kept),
     ]
     .into_iter()
-    .flatten()
-    .next();
+    .find_map(|(id, slug)| Some(lang.t1(id, "slug", slug?)))
+    .or_else(|| {
+        let slug = query.imported?;
+        let rows = query.rows.unwrap_or_default();
+        Some(lang.t2("console-imported", "slug", slug, "rows", rows))
+    });
     page_with_status(StatusCode::OK, &page)
 }
 
@@ -187,7 +199,7 @@ async fn create(
         Err(problem) => {
             let (status, mut errors) = FormErrors::refusal(problem);
             if status == StatusCode::CONFLICT {
-                errors.insert("slug", "est déjà celui d'un autre espace".into());
+                errors.insert("slug", "refused-slug-taken".into());
             }
             let page = ConsolePage::of(&state, &admin, String::new(), form, errors).await?;
             page_with_status(status, &page)
@@ -224,6 +236,20 @@ struct DeletionPage {
     layout: ConsoleWords,
 }
 
+impl DeletionPage {
+    /// "L'espace x compte 3 membres et 120 fiches."
+    fn counts(&self) -> String {
+        self.layout.lang.t_with(
+            "console-delete-counts",
+            &[
+                ("slug", self.workspace.slug.as_str().into()),
+                ("members", self.workspace.members.into()),
+                ("records", self.workspace.records.into()),
+            ],
+        )
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 struct DeletionForm {
     #[serde(default)]
@@ -238,7 +264,7 @@ async fn deletion_page(
     errors: FormErrors,
 ) -> Result<DeletionPage, Error> {
     Ok(DeletionPage {
-        layout: ConsoleWords::FRENCH,
+        layout: ConsoleWords::of(&admin.user),
         admin_name: admin.user.display_name.clone(),
         workspace: workspace(state, slug).await?,
         grace_days,
@@ -270,7 +296,7 @@ async fn delete(
     Form(form): Form<DeletionForm>,
 ) -> Result<Response, Error> {
     let Ok(grace_days) = form.grace_days.trim().parse::<i32>() else {
-        let errors = FormErrors::field("grace_days", "doit être un nombre de jours, de 1 à 365");
+        let errors = FormErrors::field("grace_days", "refused-grace-days");
         let page = deletion_page(&state, &admin, &slug, form.grace_days, errors).await?;
         return page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };

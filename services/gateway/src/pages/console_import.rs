@@ -44,7 +44,7 @@ async fn page(
         FormErrors::refusal,
     );
     let page = ImportPage {
-        layout: ConsoleWords::FRENCH,
+        layout: ConsoleWords::of(&admin.user),
         admin_name: admin.user.display_name.clone(),
         workspace: workspace(state, slug).await?,
         errors,

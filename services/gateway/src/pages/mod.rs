@@ -438,14 +438,23 @@ pub fn label_in(
         .map_or(otherwise, |(_, label)| *label)
 }
 
-/// What a page outside any workspace (the platform's console) says its shared parts
-/// with: the `layout` of its template, in French, its operators' language.
+/// What a page outside any workspace (the platform's console, a public page) says its
+/// words with: the `layout` of its template.
 pub struct ConsoleWords {
     pub lang: Lang,
 }
 
 impl ConsoleWords {
-    pub const FRENCH: Self = Self { lang: Lang::Fr };
+    /// In the language `user` chose; French, the platform's own, otherwise.
+    pub fn of(user: &crate::session::CurrentUser) -> Self {
+        Self {
+            lang: user
+                .locale
+                .as_deref()
+                .and_then(Lang::from_tag)
+                .unwrap_or_default(),
+        }
+    }
 
     pub fn t(&self, id: &str) -> String {
         self.lang.t(id)

@@ -165,7 +165,7 @@ async fn the_console_lists_workspaces_and_makes_one_from_its_form() -> TestResul
     let admin = platform_admin(&stack).await?;
     let console = admin.page("/admin").await?;
     assert!(
-        console.contains("asso-demo") && console.contains("Créer l'espace"),
+        console.contains("asso-demo") && console.contains("Créer l&#39;espace"),
         "{console}"
     );
 
@@ -492,5 +492,59 @@ async fn a_platform_admin_downloads_a_workspaces_whole_data_as_one_archive() -> 
             .fetch_all(&stack.db.owner)
             .await?;
     assert_eq!(logged, ["tenant.export"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_console_speaks_its_administrators_language() -> TestResult {
+    let stack = Stack::start().await?;
+    let admin = platform_admin(&stack).await?;
+    let french = admin.page("/admin").await?;
+    assert!(
+        french.contains(r#"<html lang="fr">"#) && french.contains("Espaces de travail"),
+        "{french}"
+    );
+    sqlx::query("update users set locale = 'en' where email = $1")
+        .bind(email_of("dominique"))
+        .execute(&stack.db.owner)
+        .await?;
+    let english = admin.page("/admin").await?;
+    assert!(english.contains(r#"<html lang="en">"#), "{english}");
+    for words in [
+        "Platform console",
+        "Workspaces",
+        "1 workspace",
+        "Municipality or group of municipalities",
+        "Create a workspace",
+        "Time zone (reminders follow it)",
+    ] {
+        assert!(english.contains(words), "{words}: {english}");
+    }
+    // A refusal of the console's own, in English too.
+    let delete = admin.page("/admin/workspaces/asso-demo/delete").await?;
+    assert!(
+        delete.contains("Delete the workspace") && delete.contains("Grace period"),
+        "{delete}"
+    );
+    let refused = admin
+        .post_form(
+            "/admin/workspaces/asso-demo/deletion",
+            &[("grace_days", "soon")],
+        )
+        .await?;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = refused.text().await?;
+    assert!(
+        refused.contains("must be a number of days, from 1 to 365"),
+        "{refused}"
+    );
+    let suspended = admin
+        .submit("/admin/workspaces/asso-demo/suspend", &[])
+        .await?;
+    let console = admin.page(&suspended).await?;
+    assert!(
+        console.contains("The workspace asso-demo is suspended"),
+        "{console}"
+    );
     Ok(())
 }
