@@ -74,7 +74,10 @@ mod tests {
     #[test]
     fn every_message_core_records_asks_for_is_in_both_languages() -> std::io::Result<()> {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let (asked, missing) = maillage_i18n::usage::missing_under(&[src], &[], &[])?;
+        // The register's security measures are ids in a list, handed on as they are;
+        // this file names that family in its own words.
+        let (asked, missing) =
+            maillage_i18n::usage::missing_under(&[src], &["register-security-"], &["language.rs"])?;
         assert!(missing.is_empty(), "messages missing: {missing:#?}");
         assert!(
             asked > 100,

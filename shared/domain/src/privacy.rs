@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::contact::{Address, EmailEntry, PhoneEntry};
-use crate::kinds::{ActivityKind, ConsentBasis, EngagementKind};
+use crate::kinds::{ActivityKind, EngagementKind};
 
 /// A person's consent as it was over time, the latest first.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -28,17 +28,6 @@ pub struct ConsentChange {
     pub consent_basis: Option<String>,
     pub consent_on: Option<NaiveDate>,
     pub consent_source: String,
-}
-
-/// A legal basis's French name; an unknown one as stored.
-pub fn basis_label(basis: Option<&str>) -> &str {
-    match basis {
-        None => "Non renseignée",
-        Some(value) => value
-            .parse::<ConsentBasis>()
-            .map(ConsentBasis::label)
-            .unwrap_or(value),
-    }
 }
 
 /// Everything a workspace holds about one person, as the person may ask to receive it.

@@ -162,12 +162,20 @@ async fn an_admin_tries_a_retention_period_then_schedules_it() -> TestResult {
     assert_eq!(rule["inactive_years"], 5);
     assert_eq!(rule["purge_scheduled"], true);
 
-    // The register of processing says so, among the rest.
+    // The register of processing says so, among the rest, all in sacha's English:
+    // its headings and what core-records draws from the workspace.
     let register = sacha.page("/t/asso-demo/settings/register").await?;
-    assert!(register.contains("Record of processing"), "{register}");
+    for words in [
+        "Record of processing",
+        "5 years without any activity, then erasure",
+        "Contacts and partner network management",
+        "Each workspace is isolated in the database",
+    ] {
+        assert!(register.contains(words), "{words}: {register}");
+    }
     assert!(
-        register.contains("5 ans sans aucune activité"),
-        "{register}"
+        !register.contains("personne(s)") && !register.contains("Gestion des contacts"),
+        "French left in the register: {register}"
     );
     let refused = camille.get("/t/asso-demo/settings/register").await?;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);

@@ -134,3 +134,50 @@ register-security = Security measures
 register-rights = Data subjects' rights
 register-rights-figures = Copies of their data handed over: { $copies }. Erasures at their request: { $erasures }. Erasures by the retention period: { $by_retention }.
 register-rights-how = A person gets the copy of their data or their erasure from their record (administrators).
+
+## The register's content, drawn by core-records in the reader's language.
+register-retention-years = { $years ->
+    [one] { $years } year without any activity, then erasure (the workspace's rule)
+   *[other] { $years } years without any activity, then erasure (the workspace's rule)
+}
+register-retention-none = No period set: to be set in Settings → Retention period
+register-security-isolation = Each workspace is isolated in the database (row-level security): no other workspace can reach it.
+register-security-sign-in = Members sign in with OpenID Connect; each member has a role (viewer, editor, administrator, owner).
+register-security-journal = Every creation, change, copy given and erasure is noted in the change log, with its author and date.
+register-security-secrets = Secrets (the workspace's identity provider) are encrypted; none appears in the service's logs.
+register-security-files = Imported files are kept only for the time of the import.
+register-security-erasure = Erasing a person removes them from every table, search index and import trace included.
+register-members = The workspace's { $all } members ({ $owners } owner(s), { $admins } administrator(s), { $editors } editor(s), { $viewers } viewer(s))
+register-data-name = Given and family name
+register-data-emails = Email addresses ({ $count } person(s))
+register-data-phones = Phone numbers ({ $count } person(s))
+register-data-addresses = Postal addresses ({ $count } person(s))
+register-data-consent = Consent to receive emails, its legal basis, date and source, with their history
+register-data-links = Links with organisations (role, dates), tags, activities (meetings, calls, tasks)
+register-data-notes = Free notes ({ $count } person(s))
+register-data-custom = The workspace's own fields: { $fields }
+register-basis-unknown = Legal basis not given
+register-basis-count = { $basis }: { $count } person(s)
+register-contacts-name = Contacts and partner network management
+register-contacts-purpose = Knowing the people and organisations the workspace works with, reaching them, following what is done with them.
+register-contacts-subjects = { $people } person(s) (members, volunteers, partners, users…) and the contacts of { $organisations } organisation(s)
+register-engagements-name = Engagements: donations, fees, volunteering
+register-engagements-purpose = Keeping what each person gave, paid or offered of their time, to thank them, report to funders and issue receipts.
+register-engagements-subjects = { $people } person(s), { $engagements } engagement(s)
+register-engagements-data = Nature, date, amount or duration, campaign, project supported
+register-engagements-notes = Free notes
+register-engagements-basis = Each person's own (see contacts management); legal obligation for tax receipts
+register-reminders-name = Deadline reminders to members
+register-reminders-purpose = Warning members of the reports due to funders and of the tasks that fall to them.
+register-reminders-data-member = The member's name and email address
+register-reminders-data-preferences = Their reminder preferences, the reminders sent and their date
+register-reminders-basis = Legitimate interest: the running of the workspace
+register-reminders-recipients = The member themself; the platform's email sending service (processor)
+register-reminders-retention = For as long as they belong to the workspace
+register-imports-name = Data migration (file imports)
+register-imports-purpose = Bringing the organisation's files and former tools into the workspace.
+register-imports-subjects = The people of the imported files ({ $all } import(s), of which { $waiting } under way)
+register-imports-data = The content of the files sent, and the refused rows with their reason
+register-imports-basis = That of the data migrated
+register-imports-recipients = The workspace's editors and administrators
+register-imports-retention = The file is deleted as soon as the import is done or refused; the report stays

@@ -134,3 +134,50 @@ register-security = Mesures de sécurité
 register-rights = Droits des personnes
 register-rights-figures = Copies de leurs données remises : { $copies }. Effacements à leur demande : { $erasures }. Effacements par la durée de conservation : { $by_retention }.
 register-rights-how = Une personne obtient la copie de ses données ou son effacement depuis sa fiche (administrateurs).
+
+## The register's content, drawn by core-records in the reader's language.
+register-retention-years = { $years ->
+    [one] { $years } an sans aucune activité, puis effacement (règle de l'espace)
+   *[other] { $years } ans sans aucune activité, puis effacement (règle de l'espace)
+}
+register-retention-none = Aucune durée fixée : à définir dans Paramètres → Durée de conservation
+register-security-isolation = Chaque espace est cloisonné dans la base de données (sécurité au niveau des lignes) : aucun autre espace n'y a accès.
+register-security-sign-in = Connexion des membres par OpenID Connect ; chaque membre a un rôle (lecteur, éditeur, administrateur, propriétaire).
+register-security-journal = Chaque création, modification, copie remise et effacement est noté au journal des modifications, avec son auteur et sa date.
+register-security-secrets = Les secrets (fournisseur d'identité de l'espace) sont chiffrés ; aucun n'apparaît dans les journaux du service.
+register-security-files = Les fichiers importés ne sont gardés que le temps de l'import.
+register-security-erasure = L'effacement d'une personne la retire de toutes les tables, index de recherche et traces d'import compris.
+register-members = Les { $all } membres de l'espace ({ $owners } propriétaire(s), { $admins } administrateur(s), { $editors } éditeur(s), { $viewers } lecteur(s))
+register-data-name = Nom et prénom
+register-data-emails = Adresses e-mail ({ $count } personne(s))
+register-data-phones = Numéros de téléphone ({ $count } personne(s))
+register-data-addresses = Adresses postales ({ $count } personne(s))
+register-data-consent = Consentement à recevoir des e-mails, sa base légale, sa date et sa source, avec leur historique
+register-data-links = Liens avec les organisations (fonction, dates), étiquettes, activités (réunions, appels, tâches)
+register-data-notes = Notes libres ({ $count } personne(s))
+register-data-custom = Champs propres à l'espace : { $fields }
+register-basis-unknown = Base légale non renseignée
+register-basis-count = { $basis } : { $count } personne(s)
+register-contacts-name = Gestion des contacts et du réseau partenarial
+register-contacts-purpose = Connaître les personnes et les organisations avec qui l'espace travaille, les joindre, suivre ce qui est fait avec elles.
+register-contacts-subjects = { $people } personne(s) (adhérents, bénévoles, partenaires, usagers…) et les contacts de { $organisations } organisation(s)
+register-engagements-name = Suivi des engagements : dons, cotisations, bénévolat
+register-engagements-purpose = Tenir ce que chacun a donné, payé ou offert de son temps, pour le remercier, en rendre compte aux financeurs et établir les reçus.
+register-engagements-subjects = { $people } personne(s), { $engagements } engagement(s)
+register-engagements-data = Nature, date, montant ou durée, campagne, projet soutenu
+register-engagements-notes = Notes libres
+register-engagements-basis = Celle de chaque personne (voir la gestion des contacts) ; obligation légale pour les reçus fiscaux
+register-reminders-name = Rappels des échéances aux membres
+register-reminders-purpose = Prévenir les membres des rapports à rendre aux financeurs et des tâches qui leur reviennent.
+register-reminders-data-member = Nom et adresse e-mail du membre
+register-reminders-data-preferences = Ses préférences de rappel, les rappels envoyés et leur date
+register-reminders-basis = Intérêt légitime : le fonctionnement de l'espace
+register-reminders-recipients = Le membre lui-même ; le service d'envoi d'e-mails de la plateforme (sous-traitant)
+register-reminders-retention = Le temps de l'appartenance à l'espace
+register-imports-name = Reprise de données (imports de fichiers)
+register-imports-purpose = Faire entrer dans l'espace les fichiers et anciens outils de la structure.
+register-imports-subjects = Les personnes des fichiers importés ({ $all } import(s), dont { $waiting } en cours)
+register-imports-data = Le contenu des fichiers envoyés, et les lignes refusées avec leur raison
+register-imports-basis = Celle des données reprises
+register-imports-recipients = Les éditeurs et administrateurs de l'espace
+register-imports-retention = Le fichier est supprimé dès l'import fait ou refusé ; le compte rendu reste

@@ -4,12 +4,15 @@
 //! legal basis, who reads them, how long they are kept, the requests answered.
 
 use chrono::Utc;
-use maillage_domain::privacy::{Processing, ProcessingRegister, basis_label};
+use maillage_domain::kinds::ConsentBasis;
+use maillage_domain::privacy::{Processing, ProcessingRegister};
+use maillage_i18n::Lang;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::retention;
 use crate::Error;
+use crate::language::reader;
 
 pub(super) async fn draw(
     conn: &mut PgConnection,
@@ -27,12 +30,12 @@ pub(super) async fn draw(
     )
     .fetch_all(&mut *conn)
     .await?;
-    let members = members(conn, tenant_id).await?;
+    // Drawn in the words of the member who asks for it.
+    let lang = reader();
+    let members = members(conn, tenant_id, lang).await?;
     let retention = match retention::rule(conn, tenant_id).await?.inactive_years {
-        Some(years) => {
-            format!("{years} ans sans aucune activité, puis effacement (règle de l'espace)")
-        }
-        None => "Aucune durée fixée : à définir dans Paramètres → Durée de conservation".into(),
+        Some(years) => lang.t1("register-retention-years", "years", years),
+        None => lang.t("register-retention-none"),
     };
     let requests = sqlx::query!(
         r#"select count(*) filter (where action = 'access') as "copies!",
@@ -44,35 +47,35 @@ pub(super) async fn draw(
     .fetch_one(&mut *conn)
     .await?;
     let activities = vec![
-        contacts(conn, tenant_id, &members, &retention).await?,
-        engagements(conn, tenant_id, &members, &retention).await?,
-        reminders(&members),
-        imports(conn, tenant_id).await?,
+        contacts(conn, tenant_id, lang, &members, &retention).await?,
+        engagements(conn, tenant_id, lang, &members, &retention).await?,
+        reminders(lang, &members),
+        imports(conn, tenant_id, lang).await?,
     ];
     Ok(ProcessingRegister {
         produced_at: Utc::now(),
         workspace,
         answerable,
         activities,
-        security: SECURITY.iter().map(|s| (*s).to_owned()).collect(),
+        security: SECURITY.iter().map(|id| lang.t(id)).collect(),
         copies_given: requests.copies,
         erasures: requests.erasures,
         erasures_by_retention: requests.by_retention,
     })
 }
 
-/// What Maillage does for every workspace.
+/// What Maillage does for every workspace (message ids).
 const SECURITY: [&str; 6] = [
-    "Chaque espace est cloisonné dans la base de données (sécurité au niveau des lignes) : aucun autre espace n'y a accès.",
-    "Connexion des membres par OpenID Connect ; chaque membre a un rôle (lecteur, éditeur, administrateur, propriétaire).",
-    "Chaque création, modification, copie remise et effacement est noté au journal des modifications, avec son auteur et sa date.",
-    "Les secrets (fournisseur d'identité de l'espace) sont chiffrés ; aucun n'apparaît dans les journaux du service.",
-    "Les fichiers importés ne sont gardés que le temps de l'import.",
-    "L'effacement d'une personne la retire de toutes les tables, index de recherche et traces d'import compris.",
+    "register-security-isolation",
+    "register-security-sign-in",
+    "register-security-journal",
+    "register-security-secrets",
+    "register-security-files",
+    "register-security-erasure",
 ];
 
 /// "12 membres (1 propriétaire, 2 administrateurs, 6 éditeurs, 3 lecteurs)".
-async fn members(conn: &mut PgConnection, tenant_id: Uuid) -> Result<String, Error> {
+async fn members(conn: &mut PgConnection, tenant_id: Uuid, lang: Lang) -> Result<String, Error> {
     let row = sqlx::query!(
         r#"select count(*) as "all!",
                   count(*) filter (where role = 'owner') as "owners!",
@@ -84,15 +87,22 @@ async fn members(conn: &mut PgConnection, tenant_id: Uuid) -> Result<String, Err
     )
     .fetch_one(conn)
     .await?;
-    Ok(format!(
-        "Les {} membres de l'espace ({} propriétaire(s), {} administrateur(s), {} éditeur(s), {} lecteur(s))",
-        row.all, row.owners, row.admins, row.editors, row.viewers
+    Ok(lang.t_with(
+        "register-members",
+        &[
+            ("all", row.all.into()),
+            ("owners", row.owners.into()),
+            ("admins", row.admins.into()),
+            ("editors", row.editors.into()),
+            ("viewers", row.viewers.into()),
+        ],
     ))
 }
 
 async fn contacts(
     conn: &mut PgConnection,
     tenant_id: Uuid,
+    lang: Lang,
     members: &str,
     retention: &str,
 ) -> Result<Processing, Error> {
@@ -124,33 +134,37 @@ async fn contacts(
     .fetch_all(&mut *conn)
     .await?;
     let mut data = vec![
-        "Nom et prénom".to_owned(),
-        format!("Adresses e-mail ({} personne(s))", held.emails),
-        format!("Numéros de téléphone ({} personne(s))", held.phones),
-        format!("Adresses postales ({} personne(s))", held.addresses),
-        "Consentement à recevoir des e-mails, sa base légale, sa date et sa source, avec leur historique".into(),
-        "Liens avec les organisations (fonction, dates), étiquettes, activités (réunions, appels, tâches)".into(),
-        format!("Notes libres ({} personne(s))", held.notes),
+        lang.t("register-data-name"),
+        lang.t1("register-data-emails", "count", held.emails),
+        lang.t1("register-data-phones", "count", held.phones),
+        lang.t1("register-data-addresses", "count", held.addresses),
+        lang.t("register-data-consent"),
+        lang.t("register-data-links"),
+        lang.t1("register-data-notes", "count", held.notes),
     ];
     if !fields.is_empty() {
-        data.push(format!("Champs propres à l'espace : {}", fields.join(", ")));
+        data.push(lang.t1("register-data-custom", "fields", fields.join(", ")));
     }
     let legal_bases = bases
         .into_iter()
         .map(|b| {
-            let label = match b.consent_basis.as_deref() {
-                None => "Base légale non renseignée",
-                basis => basis_label(basis),
+            let basis = match b.consent_basis.as_deref().map(str::parse::<ConsentBasis>) {
+                None => lang.t("register-basis-unknown"),
+                Some(Ok(basis)) => lang.t(basis.message_id()),
+                Some(Err(_)) => b.consent_basis.clone().unwrap_or_default(),
             };
-            format!("{label} : {} personne(s)", b.count)
+            lang.t2("register-basis-count", "basis", basis, "count", b.count)
         })
         .collect();
     Ok(Processing {
-        name: "Gestion des contacts et du réseau partenarial".into(),
-        purpose: "Connaître les personnes et les organisations avec qui l'espace travaille, les joindre, suivre ce qui est fait avec elles.".into(),
-        subjects: format!(
-            "{} personne(s) (adhérents, bénévoles, partenaires, usagers…) et les contacts de {} organisation(s)",
-            held.people, held.organisations
+        name: lang.t("register-contacts-name"),
+        purpose: lang.t("register-contacts-purpose"),
+        subjects: lang.t2(
+            "register-contacts-subjects",
+            "people",
+            held.people,
+            "organisations",
+            held.organisations,
         ),
         data,
         legal_bases,
@@ -162,6 +176,7 @@ async fn contacts(
 async fn engagements(
     conn: &mut PgConnection,
     tenant_id: Uuid,
+    lang: Lang,
     members: &str,
     retention: &str,
 ) -> Result<Processing, Error> {
@@ -173,35 +188,45 @@ async fn engagements(
     .fetch_one(conn)
     .await?;
     Ok(Processing {
-        name: "Suivi des engagements : dons, cotisations, bénévolat".into(),
-        purpose: "Tenir ce que chacun a donné, payé ou offert de son temps, pour le remercier, en rendre compte aux financeurs et établir les reçus.".into(),
-        subjects: format!("{} personne(s), {} engagement(s)", held.people, held.engagements),
+        name: lang.t("register-engagements-name"),
+        purpose: lang.t("register-engagements-purpose"),
+        subjects: lang.t2(
+            "register-engagements-subjects",
+            "people",
+            held.people,
+            "engagements",
+            held.engagements,
+        ),
         data: vec![
-            "Nature, date, montant ou durée, campagne, projet soutenu".into(),
-            "Notes libres".into(),
+            lang.t("register-engagements-data"),
+            lang.t("register-engagements-notes"),
         ],
-        legal_bases: vec!["Celle de chaque personne (voir la gestion des contacts) ; obligation légale pour les reçus fiscaux".into()],
+        legal_bases: vec![lang.t("register-engagements-basis")],
         recipients: members.to_owned(),
         retention: retention.to_owned(),
     })
 }
 
-fn reminders(members: &str) -> Processing {
+fn reminders(lang: Lang, members: &str) -> Processing {
     Processing {
-        name: "Rappels des échéances aux membres".into(),
-        purpose: "Prévenir les membres des rapports à rendre aux financeurs et des tâches qui leur reviennent.".into(),
+        name: lang.t("register-reminders-name"),
+        purpose: lang.t("register-reminders-purpose"),
         subjects: members.to_owned(),
         data: vec![
-            "Nom et adresse e-mail du membre".into(),
-            "Ses préférences de rappel, les rappels envoyés et leur date".into(),
+            lang.t("register-reminders-data-member"),
+            lang.t("register-reminders-data-preferences"),
         ],
-        legal_bases: vec!["Intérêt légitime : le fonctionnement de l'espace".into()],
-        recipients: "Le membre lui-même ; le service d'envoi d'e-mails de la plateforme (sous-traitant)".into(),
-        retention: "Le temps de l'appartenance à l'espace".into(),
+        legal_bases: vec![lang.t("register-reminders-basis")],
+        recipients: lang.t("register-reminders-recipients"),
+        retention: lang.t("register-reminders-retention"),
     }
 }
 
-async fn imports(conn: &mut PgConnection, tenant_id: Uuid) -> Result<Processing, Error> {
+async fn imports(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    lang: Lang,
+) -> Result<Processing, Error> {
     let held = sqlx::query!(
         r#"select count(*) as "all!",
                   count(*) filter (where status in ('checking', 'checked', 'queued', 'running')) as "waiting!"
@@ -211,19 +236,18 @@ async fn imports(conn: &mut PgConnection, tenant_id: Uuid) -> Result<Processing,
     .fetch_one(conn)
     .await?;
     Ok(Processing {
-        name: "Reprise de données (imports de fichiers)".into(),
-        purpose: "Faire entrer dans l'espace les fichiers et anciens outils de la structure."
-            .into(),
-        subjects: format!(
-            "Les personnes des fichiers importés ({} import(s), dont {} en cours)",
-            held.all, held.waiting
+        name: lang.t("register-imports-name"),
+        purpose: lang.t("register-imports-purpose"),
+        subjects: lang.t2(
+            "register-imports-subjects",
+            "all",
+            held.all,
+            "waiting",
+            held.waiting,
         ),
-        data: vec![
-            "Le contenu des fichiers envoyés, et les lignes refusées avec leur raison".into(),
-        ],
-        legal_bases: vec!["Celle des données reprises".into()],
-        recipients: "Les éditeurs et administrateurs de l'espace".into(),
-        retention: "Le fichier est supprimé dès l'import fait ou refusé ; le compte rendu reste"
-            .into(),
+        data: vec![lang.t("register-imports-data")],
+        legal_bases: vec![lang.t("register-imports-basis")],
+        recipients: lang.t("register-imports-recipients"),
+        retention: lang.t("register-imports-retention"),
     })
 }
