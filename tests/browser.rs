@@ -233,7 +233,14 @@ async fn a_list_is_filtered_saved_as_a_view_and_acted_on_in_a_real_browser() -> 
         .await?
         .click()
         .await?;
-    browser.wait().for_element(Locator::Css(".notice")).await?;
+    // The filtered list already says what it is filtered by in a notice: wait for the
+    // page the action leads to, whose notice says what was done.
+    browser
+        .wait()
+        .for_element(Locator::XPath(
+            "//main//p[contains(@class, 'notice') and contains(., 'corbeille')]",
+        ))
+        .await?;
     let said = text_of(browser, "main .notice").await?;
     assert_eq!(said, "2 fiches mises à la corbeille.");
     assert_eq!(
